@@ -1,0 +1,525 @@
+//! Benchmark of `throughline check` against its floors, on generated vaults.
+//!
+//! Run it with:
+//!
+//! ```text
+//! cargo bench --bench check                                   # 10,000 and 100,000 notes, 5 runs
+//! THROUGHLINE_BENCH_SIZES=1000 THROUGHLINE_BENCH_RUNS=3 cargo bench --bench check   # smoke run
+//! ```
+//!
+//! For each vault size it:
+//!
+//! 1. generates a vault with [`vaultgen`] under `target/bench-vaults/vault-<N>/` (or
+//!    reuses it when `target/bench-vaults/vault-<N>.complete` records the same generator
+//!    format, seed and size; an incomplete or stale vault is deleted and regenerated);
+//! 2. measures the **floor** in process: list the vault's `.md` files with `walkdir`,
+//!    then, on a rayon pool of exactly 2 threads, read every file and parse it with
+//!    `pulldown_cmark::Parser::new_ext(..).into_offset_iter()` (tables, footnotes,
+//!    strikethrough, task lists, math, wikilinks), consuming every event. No tool that
+//!    reads and parses every note can be faster than this;
+//! 3. measures `throughline check <vault> --format json` end to end as a child process
+//!    (stdout to `/dev/null`, stderr to `target/bench-vaults/check-stderr.txt`), and its
+//!    peak resident memory from `wait4`'s `ru_maxrss` for that child alone. Exit code 0
+//!    (clean) and 1 (problems found: the generated vault has broken links on purpose) are
+//!    both fine; exit 2, a signal or a failure to start fails the benchmark;
+//! 4. after one warm-up run of each (so both see a warm page cache), runs floor and check
+//!    alternately `THROUGHLINE_BENCH_RUNS` times (default 5) and reports medians, min and
+//!    max.
+//!
+//! The table ends with the product's speed targets (product spec §6): check ≤ 2× floor at
+//! 10,000 notes, check ≤ 3 s at 100,000 notes, peak RSS ≤ 3× the vault's Markdown bytes.
+//! A missed target is printed as `MISSED` but the benchmark still exits 0: it is a report,
+//! not a test. It exits 1 only when the benchmark itself could not run (the check crashed
+//! or exited 2, the binary is missing, a vault could not be generated).
+//!
+//! Environment:
+//! - `THROUGHLINE_BENCH_SIZES`: comma-separated note counts (default `10000,100000`).
+//! - `THROUGHLINE_BENCH_RUNS`: measured runs per size (default 5, at least 1).
+//! - `CARGO_TARGET_DIR`: where `bench-vaults/` lives (default `<package>/target`).
+
+use std::fs::{self, File};
+use std::hint::black_box;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use pulldown_cmark::{Options, Parser};
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+/// Seed of every benchmark vault; part of the cache marker.
+const SEED: u64 = vaultgen::DEFAULT_SEED;
+
+/// Sizes measured when `THROUGHLINE_BENCH_SIZES` is not set.
+const DEFAULT_SIZES: &[usize] = &[10_000, 100_000];
+
+/// Measured runs when `THROUGHLINE_BENCH_RUNS` is not set.
+const DEFAULT_RUNS: usize = 5;
+
+/// Threads of the floor's rayon pool: the 2-core machine of the product's targets.
+const FLOOR_THREADS: usize = 2;
+
+/// Target: check at most this many times the floor, at [`RATIO_TARGET_NOTES`] notes.
+const RATIO_TARGET: f64 = 2.0;
+/// Vault size the ratio target applies to.
+const RATIO_TARGET_NOTES: usize = 10_000;
+/// Target: check at most this long, at [`TIME_TARGET_NOTES`] notes.
+const TIME_TARGET: Duration = Duration::from_secs(3);
+/// Vault size the time target applies to.
+const TIME_TARGET_NOTES: usize = 100_000;
+/// Target: peak RSS at most this many times the vault's Markdown bytes, at every size.
+const RSS_TARGET: f64 = 3.0;
+
+/// What the benchmark was asked to do.
+struct Settings {
+    sizes: Vec<usize>,
+    runs: usize,
+}
+
+/// Reads the settings from the environment; an unparsable value is an error, not a
+/// silent default, so a typo does not run a 100,000-note benchmark by surprise.
+fn settings() -> Result<Settings, String> {
+    let sizes = match std::env::var("THROUGHLINE_BENCH_SIZES") {
+        Ok(text) => text
+            .split(',')
+            .map(|s| s.trim().replace('_', ""))
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                    format!("THROUGHLINE_BENCH_SIZES: `{s}` is not a positive note count")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Err(_) => DEFAULT_SIZES.to_vec(),
+    };
+    if sizes.is_empty() {
+        return Err("THROUGHLINE_BENCH_SIZES names no size".to_owned());
+    }
+    let runs = match std::env::var("THROUGHLINE_BENCH_RUNS") {
+        Ok(text) => text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| format!("THROUGHLINE_BENCH_RUNS: `{text}` is not a positive number"))?,
+        Err(_) => DEFAULT_RUNS,
+    };
+    Ok(Settings { sizes, runs })
+}
+
+/// `target/bench-vaults`, honouring `CARGO_TARGET_DIR`.
+fn vaults_root() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("bench-vaults")
+}
+
+/// The first line of a vault's marker file: what generated it.
+fn marker_line(notes: usize) -> String {
+    format!(
+        "vaultgen format={} seed={SEED} notes={notes}",
+        vaultgen::FORMAT_VERSION
+    )
+}
+
+/// Returns the folder of a complete `notes`-note vault, generating it when it is missing,
+/// incomplete (no marker: generation was interrupted) or from another generator version.
+fn ensure_vault(root: &Path, notes: usize) -> io::Result<PathBuf> {
+    let dir = root.join(format!("vault-{notes}"));
+    let marker = root.join(format!("vault-{notes}.complete"));
+    let expected = marker_line(notes);
+    let is_complete = fs::read_to_string(&marker)
+        .is_ok_and(|text| text.lines().next() == Some(expected.as_str()));
+    if is_complete && dir.is_dir() {
+        println!("reusing {} ({expected})", dir.display());
+        return Ok(dir);
+    }
+    if marker.exists() {
+        fs::remove_file(&marker)?;
+    }
+    if dir.exists() {
+        fs::remove_dir_all(&dir)?;
+    }
+    fs::create_dir_all(root)?;
+    let started = Instant::now();
+    let summary = vaultgen::generate(&dir, &vaultgen::GenOptions { notes, seed: SEED })?;
+    println!(
+        "generated {} in {:.1} s: {} notes, {:.1} MB of Markdown, {} folders",
+        dir.display(),
+        started.elapsed().as_secs_f64(),
+        summary.notes,
+        mb(summary.markdown_bytes),
+        summary.folders,
+    );
+    let partial = root.join(format!("vault-{notes}.complete.tmp"));
+    fs::write(
+        &partial,
+        format!("{expected}\nmarkdown_bytes={}\n", summary.markdown_bytes),
+    )?;
+    fs::rename(&partial, &marker)?;
+    Ok(dir)
+}
+
+/// What one floor run read and parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FloorWork {
+    files: usize,
+    bytes: u64,
+    events: u64,
+}
+
+/// One floor run: list the `.md` files, then read and parse them all on `pool`.
+fn floor(vault: &Path, pool: &rayon::ThreadPool) -> io::Result<FloorWork> {
+    let files: Vec<PathBuf> = WalkDir::new(vault)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        })
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "md")
+        })
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_MATH
+        | Options::ENABLE_WIKILINKS;
+    let (bytes, events) = pool.install(|| {
+        files
+            .par_iter()
+            .map(|path| -> io::Result<(u64, u64)> {
+                let text = fs::read_to_string(path)?;
+                let mut events = 0u64;
+                for (event, range) in Parser::new_ext(&text, options).into_offset_iter() {
+                    black_box((&event, &range));
+                    events += 1;
+                }
+                Ok((text.len() as u64, events))
+            })
+            .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))
+    })?;
+    Ok(FloorWork {
+        files: files.len(),
+        bytes,
+        events,
+    })
+}
+
+/// One `throughline check` run.
+struct CheckRun {
+    elapsed: Duration,
+    peak_rss_bytes: u64,
+    exit_code: i32,
+}
+
+/// Runs `throughline check <vault> --format json` once and waits for it with `wait4`, so
+/// the peak RSS is the child's own.
+fn check(binary: &Path, vault: &Path, stderr_path: &Path) -> Result<CheckRun, String> {
+    let stderr = File::create(stderr_path)
+        .map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
+    let started = Instant::now();
+    let child = Command::new(binary)
+        .arg("check")
+        .arg(vault)
+        .args(["--format", "json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let pid = libc::pid_t::try_from(child.id()).map_err(|_| "child pid out of range".to_owned())?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is a plain C struct for which all-zero bytes are a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: `pid` is our own un-reaped child (std's `Child` never waited for it), and
+        // both out-pointers point at live, writable locals of the right types.
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if reaped == pid {
+            break;
+        }
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(format!("wait4 failed: {error}"));
+        }
+    }
+    let elapsed = started.elapsed();
+    // The child is reaped; dropping `Child` neither waits nor kills.
+    drop(child);
+    let exit_code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else if libc::WIFSIGNALED(status) {
+        return Err(format!(
+            "check was killed by signal {}",
+            libc::WTERMSIG(status)
+        ));
+    } else {
+        return Err(format!("check ended with wait status {status:#x}"));
+    };
+    let maxrss = u64::try_from(usage.ru_maxrss).unwrap_or(0);
+    // Linux reports kilobytes, macOS bytes.
+    let peak_rss_bytes = if cfg!(target_os = "macos") {
+        maxrss
+    } else {
+        maxrss * 1024
+    };
+    Ok(CheckRun {
+        elapsed,
+        peak_rss_bytes,
+        exit_code,
+    })
+}
+
+/// The last lines of the check's stderr, to show why it failed.
+fn stderr_tail(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = lines[lines.len().saturating_sub(12)..].join("\n    ");
+    if tail.is_empty() {
+        "(no stderr)".to_owned()
+    } else {
+        format!("    {tail}")
+    }
+}
+
+/// Median, min and max of some durations.
+#[derive(Debug, Clone, Copy)]
+struct Stats {
+    median: Duration,
+    min: Duration,
+    max: Duration,
+}
+
+impl Stats {
+    fn of(samples: &[Duration]) -> Self {
+        let mut sorted = samples.to_vec();
+        sorted.sort();
+        let middle = sorted.len() / 2;
+        let median = if sorted.len() % 2 == 1 {
+            sorted[middle]
+        } else {
+            (sorted[middle - 1] + sorted[middle]) / 2
+        };
+        Self {
+            median,
+            min: sorted[0],
+            max: sorted[sorted.len() - 1],
+        }
+    }
+}
+
+/// The measurements of one vault size.
+struct SizeReport {
+    notes: usize,
+    work: FloorWork,
+    floor: Stats,
+    check: Stats,
+    peak_rss_bytes: u64,
+    exit_code: i32,
+}
+
+/// Bytes as decimal megabytes.
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
+
+/// Milliseconds of a duration.
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}
+
+/// Measures one size: warm-up, then floor and check alternately.
+fn measure(
+    notes: usize,
+    vault: &Path,
+    binary: &Path,
+    stderr_path: &Path,
+    pool: &rayon::ThreadPool,
+    runs: usize,
+) -> Result<SizeReport, String> {
+    let work = floor(vault, pool).map_err(|e| format!("floor failed: {e}"))?;
+    if work.files != notes {
+        return Err(format!(
+            "{} has {} notes, expected {notes}; delete it to regenerate",
+            vault.display(),
+            work.files
+        ));
+    }
+    let with_stderr = |message: String| format!("{message}\n{}", stderr_tail(stderr_path));
+    let warm = check(binary, vault, stderr_path).map_err(with_stderr)?;
+    if !matches!(warm.exit_code, 0 | 1) {
+        return Err(with_stderr(format!("check exited with {}", warm.exit_code)));
+    }
+    let mut floor_times = Vec::with_capacity(runs);
+    let mut check_times = Vec::with_capacity(runs);
+    let mut peak_rss_bytes = warm.peak_rss_bytes;
+    let mut exit_code = warm.exit_code;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let again = floor(vault, pool).map_err(|e| format!("floor failed: {e}"))?;
+        floor_times.push(started.elapsed());
+        assert_eq!(again, work, "the floor must do the same work every run");
+        let run = check(binary, vault, stderr_path).map_err(with_stderr)?;
+        if !matches!(run.exit_code, 0 | 1) {
+            return Err(with_stderr(format!("check exited with {}", run.exit_code)));
+        }
+        check_times.push(run.elapsed);
+        peak_rss_bytes = peak_rss_bytes.max(run.peak_rss_bytes);
+        exit_code = run.exit_code;
+    }
+    Ok(SizeReport {
+        notes,
+        work,
+        floor: Stats::of(&floor_times),
+        check: Stats::of(&check_times),
+        peak_rss_bytes,
+        exit_code,
+    })
+}
+
+/// `ok` or `MISSED`.
+fn verdict(holds: bool) -> &'static str {
+    if holds { "ok" } else { "MISSED" }
+}
+
+/// Prints the results table and the targets.
+fn print_report(reports: &[SizeReport], runs: usize) {
+    println!();
+    println!(
+        "throughline check vs floor (median of {runs} runs after 1 warm-up; floor = walkdir + read + pulldown-cmark on {FLOOR_THREADS} threads)"
+    );
+    println!();
+    println!(
+        "{:>8} {:>8} {:>10} {:>9} {:>13} {:>9} {:>13} {:>7} {:>8} {:>7} {:>5}",
+        "notes",
+        "md MB",
+        "events",
+        "floor ms",
+        "floor min-max",
+        "check ms",
+        "check min-max",
+        "ratio",
+        "RSS MB",
+        "RSS/md",
+        "exit"
+    );
+    for r in reports {
+        println!(
+            "{:>8} {:>8.1} {:>10} {:>9.0} {:>13} {:>9.0} {:>13} {:>6.2}x {:>8.1} {:>6.2}x {:>5}",
+            r.notes,
+            mb(r.work.bytes),
+            r.work.events,
+            ms(r.floor.median),
+            format!("{:.0}-{:.0}", ms(r.floor.min), ms(r.floor.max)),
+            ms(r.check.median),
+            format!("{:.0}-{:.0}", ms(r.check.min), ms(r.check.max)),
+            r.check.median.as_secs_f64() / r.floor.median.as_secs_f64(),
+            mb(r.peak_rss_bytes),
+            r.peak_rss_bytes as f64 / r.work.bytes as f64,
+            r.exit_code,
+        );
+    }
+    println!();
+    println!("targets (product spec §6):");
+    for r in reports {
+        let ratio = r.check.median.as_secs_f64() / r.floor.median.as_secs_f64();
+        if r.notes == RATIO_TARGET_NOTES {
+            println!(
+                "  {:>7} notes: check <= {RATIO_TARGET}x floor        {:>6} ({ratio:.2}x)",
+                r.notes,
+                verdict(ratio <= RATIO_TARGET)
+            );
+        }
+        if r.notes == TIME_TARGET_NOTES {
+            println!(
+                "  {:>7} notes: check <= {:.0} s              {:>6} ({:.2} s)",
+                r.notes,
+                TIME_TARGET.as_secs_f64(),
+                verdict(r.check.median <= TIME_TARGET),
+                r.check.median.as_secs_f64()
+            );
+        }
+        let rss_ratio = r.peak_rss_bytes as f64 / r.work.bytes as f64;
+        println!(
+            "  {:>7} notes: peak RSS <= {RSS_TARGET}x markdown  {:>6} ({:.1} MB = {rss_ratio:.2}x of {:.1} MB)",
+            r.notes,
+            verdict(rss_ratio <= RSS_TARGET),
+            mb(r.peak_rss_bytes),
+            mb(r.work.bytes)
+        );
+    }
+    if !reports
+        .iter()
+        .any(|r| r.notes == RATIO_TARGET_NOTES || r.notes == TIME_TARGET_NOTES)
+    {
+        println!(
+            "  (the time targets apply at {RATIO_TARGET_NOTES} and {TIME_TARGET_NOTES} notes; none measured)"
+        );
+    }
+}
+
+fn main() -> ExitCode {
+    let settings = match settings() {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    // SAFETY: sysconf only reads a system constant.
+    let online = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
+    println!("machine: {cores} cores available to this process ({online} online)");
+
+    let Some(binary) = option_env!("CARGO_BIN_EXE_throughline").map(PathBuf::from) else {
+        eprintln!(
+            "error: the `throughline` binary target does not exist yet, nothing to benchmark"
+        );
+        return ExitCode::from(1);
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(FLOOR_THREADS)
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("error: cannot build the floor's thread pool: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let root = vaults_root();
+    let stderr_path = root.join("check-stderr.txt");
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for &notes in &settings.sizes {
+        let vault = match ensure_vault(&root, notes) {
+            Ok(vault) => vault,
+            Err(error) => {
+                eprintln!("FAILED {notes} notes: cannot generate the vault: {error}");
+                failed = true;
+                continue;
+            }
+        };
+        match measure(notes, &vault, &binary, &stderr_path, &pool, settings.runs) {
+            Ok(report) => reports.push(report),
+            Err(message) => {
+                eprintln!("FAILED {notes} notes: {message}");
+                failed = true;
+            }
+        }
+    }
+    if !reports.is_empty() {
+        print_report(&reports, settings.runs);
+    }
+    if failed {
+        eprintln!("\nthe benchmark FAILED for at least one size (see above)");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,27 @@
+//! throughline turns an Obsidian vault of customer-research notes into
+//! consolidated, always-current insight pages.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`scan`] — which files are in the vault ([`scan::VaultPath`]: relative, NFC,
+//!    never escapes the vault);
+//! 2. [`parse`] — one file → one [`parse::Note`]: frontmatter, properties, links,
+//!    headings, blocks, tags, callouts, by Obsidian's rules;
+//! 3. [`resolve`] — the whole vault: which file each link opens, and whether its
+//!    heading or block exists ([`resolve::Vault`]);
+//!
+//! [`pipeline`] runs them in order. Problems in notes are [`diagnostics`], never
+//! errors: the rest of the vault is always processed. Where Obsidian's behaviour
+//! is uncertain, the rule we chose is in [`choices`].
+
+#![warn(missing_docs)]
+
+pub mod choices;
+pub mod config;
+pub mod diagnostics;
+pub mod parse;
+pub mod pipeline;
+pub mod resolve;
+pub mod scan;
+
+pub use pipeline::{LoadError, load_vault};

@@ -1,0 +1,193 @@
+//! Markdown-style links to vault files: `[text](Some%20Note.md#Heading)`.
+//!
+//! A destination without a URL scheme is internal (rule D1): it is URI-decoded as
+//! JavaScript's `decodeURI` does (reserved characters stay encoded), cleaned like a
+//! wikilink, split at the first `#`, and then resolved exactly like a wikilink.
+
+use super::wikilink::{EmbedSize, clean_link_text, parse_size, split_linktext};
+
+/// Linkpath and subpath of an internal Markdown link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownTarget {
+    /// Decoded, cleaned file part; empty for `[x](#Heading)`.
+    pub linkpath: String,
+    /// From the first `#` on, decoded.
+    pub subpath: Option<String>,
+}
+
+/// The vault target of a Markdown link destination (as pulldown-cmark gives it:
+/// angle brackets and backslash escapes already removed). `None` for external URLs
+/// (`https:`, `obsidian:`, `mailto:`…), empty destinations, and destinations that do
+/// not URI-decode (rule D3).
+pub fn internal_target(destination: &str) -> Option<MarkdownTarget> {
+    let destination = destination.trim();
+    if destination.is_empty() || has_scheme(destination) {
+        return None;
+    }
+    let decoded = decode_uri(destination)?;
+    let cleaned = clean_link_text(&decoded);
+    let (linkpath, subpath) = split_linktext(&cleaned);
+    if linkpath.is_empty() && subpath.is_none() {
+        return None;
+    }
+    Some(MarkdownTarget {
+        linkpath: linkpath.to_owned(),
+        subpath: subpath.map(str::to_owned),
+    })
+}
+
+/// Whether `text` starts with a URL scheme (`scheme:`), per RFC 3986.
+pub fn has_scheme(text: &str) -> bool {
+    let Some(colon) = text.find(':') else {
+        return false;
+    };
+    let scheme = &text[..colon];
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// JavaScript's `decodeURI`: `%XX` sequences become characters, except those that
+/// decode to a reserved character (`; / ? : @ & = + $ , #`), which stay as written.
+/// `None` for a malformed escape or bytes that are not UTF-8.
+pub fn decode_uri(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return Some(text.to_owned());
+    }
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let byte = hex_byte(bytes, i)?;
+        if byte < 0x80 {
+            if b";/?:@&=+$,#".contains(&byte) {
+                out.extend_from_slice(&bytes[i..i + 3]);
+            } else {
+                out.push(byte);
+            }
+            i += 3;
+            continue;
+        }
+        // A multi-byte character: its continuation bytes must all be escaped too.
+        let width = match byte {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return None,
+        };
+        let mut sequence = vec![byte];
+        for k in 1..width {
+            let at = i + 3 * k;
+            if bytes.get(at) != Some(&b'%') {
+                return None;
+            }
+            sequence.push(hex_byte(bytes, at)?);
+        }
+        std::str::from_utf8(&sequence).ok()?;
+        out.extend_from_slice(&sequence);
+        i += 3 * width;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_byte(bytes: &[u8], at: usize) -> Option<u8> {
+    let digit = |b: u8| (b as char).to_digit(16);
+    let high = digit(*bytes.get(at + 1)?)?;
+    let low = digit(*bytes.get(at + 2)?)?;
+    Some((high * 16 + low) as u8)
+}
+
+/// Alt text of a Markdown image with a trailing `|W` or `|WxH` size (rule D4).
+pub fn split_alt_size(alt: &str) -> (&str, Option<EmbedSize>) {
+    if let Some(bar) = alt.rfind('|')
+        && let Some(size) = parse_size(&alt[bar + 1..])
+    {
+        return (alt[..bar].trim_end(), Some(size));
+    }
+    (alt, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(linkpath: &str, subpath: Option<&str>) -> Option<MarkdownTarget> {
+        Some(MarkdownTarget {
+            linkpath: linkpath.to_owned(),
+            subpath: subpath.map(str::to_owned),
+        })
+    }
+
+    #[test]
+    fn internal_destinations() {
+        assert_eq!(internal_target("My%20Note.md"), target("My Note.md", None)); // row 46
+        assert_eq!(
+            internal_target("Sub/My Note.md"),
+            target("Sub/My Note.md", None)
+        ); // row 48
+        assert_eq!(
+            internal_target("Three%20laws%20of%20motion"),
+            target("Three laws of motion", None)
+        );
+        assert_eq!(internal_target("../Note.md"), target("../Note.md", None)); // row 49
+        assert_eq!(
+            internal_target("Note.md#Some%20Heading"),
+            target("Note.md", Some("#Some Heading"))
+        );
+        assert_eq!(internal_target("#Local"), target("", Some("#Local")));
+        assert_eq!(
+            internal_target("N%C3%B6te.md"),
+            target("N\u{f6}te.md", None)
+        );
+        assert_eq!(
+            internal_target("C%23%20notes.md"),
+            target("C%23 notes.md", None)
+        );
+        assert_eq!(
+            internal_target("100%25%20done.md"),
+            target("100% done.md", None)
+        );
+    }
+
+    #[test]
+    fn external_and_malformed_destinations() {
+        for destination in [
+            "https://e.com",
+            "obsidian://open?vault=x",
+            "mailto:a@b.c",
+            "",
+            "bad%zz.md",
+            "%C3.md",
+            "%FF%FF.md",
+        ] {
+            assert_eq!(internal_target(destination), None, "{destination}");
+        }
+    }
+
+    #[test]
+    fn image_sizes_in_alt_text() {
+        assert_eq!(
+            split_alt_size("alt|100"),
+            (
+                "alt",
+                Some(EmbedSize {
+                    width: 100,
+                    height: None
+                })
+            )
+        );
+        assert_eq!(
+            split_alt_size("alt|100x50").1,
+            Some(EmbedSize {
+                width: 100,
+                height: Some(50)
+            })
+        );
+        assert_eq!(split_alt_size("a|b"), ("a|b", None));
+    }
+}

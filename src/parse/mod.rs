@@ -1,0 +1,447 @@
+//! Parse: one file → one [`Note`] holding everything later stages need.
+//!
+//! The frontmatter is split off by Obsidian's rule and read as YAML; the body goes
+//! through pulldown-cmark with source offsets, plus what pulldown-cmark lacks
+//! (`%%` comments, tags, block ids, callouts, Obsidian's wikilink rules). Every
+//! link keeps its 1-based line and character column. Nothing here looks at other
+//! files: that is [`crate::resolve`]'s job.
+
+mod block_id;
+mod callout;
+mod comment;
+mod frontmatter;
+mod heading;
+mod markdown;
+mod markdown_link;
+mod properties;
+mod source;
+mod tag;
+mod wikilink;
+
+pub use callout::{CalloutHeader, Fold, default_title};
+pub use frontmatter::{FrontmatterBlock, split_frontmatter};
+pub use heading::{heading_key, strip_heading};
+pub use markdown::MARKDOWN_OPTIONS;
+pub use markdown_link::decode_uri;
+pub use properties::{Properties, PropertyValue};
+pub use tag::with_parents as tag_with_parents;
+pub use wikilink::{EmbedSize, clean_link_text, default_display, split_linktext};
+
+use std::ops::Range;
+
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, Position};
+use crate::scan::VaultPath;
+
+/// A parsed note.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Where it is.
+    pub path: VaultPath,
+    /// Its text (BOM dropped, invalid UTF-8 replaced).
+    pub text: String,
+    /// The frontmatter block, if the note has one.
+    pub frontmatter: Option<FrontmatterBlock>,
+    /// Whether the frontmatter parsed (a note without frontmatter counts as valid).
+    pub has_valid_frontmatter: bool,
+    /// Its properties (empty when the frontmatter is missing or invalid).
+    pub properties: Properties,
+    /// Links and embeds: frontmatter links first, then the body's in source order.
+    pub links: Vec<Link>,
+    /// Top-level headings in order (rule F1).
+    pub headings: Vec<Heading>,
+    /// Blocks with a `^id` (rule F4).
+    pub blocks: Vec<Block>,
+    /// Tags: the `tags` property's, then the body's.
+    pub tags: Vec<TagMention>,
+    /// Callouts.
+    pub callouts: Vec<Callout>,
+    /// Footnote labels, lower-cased (rule F6).
+    pub footnotes: Vec<String>,
+    /// The `aliases` property (never used to resolve, rule C8).
+    pub aliases: Vec<String>,
+    /// `%%` comment ranges in `text`.
+    pub comments: Vec<Range<usize>>,
+    /// Problems found while parsing.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A byte range in a note's text and the position where it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Start byte offset.
+    pub start: u32,
+    /// End byte offset (exclusive).
+    pub end: u32,
+    /// Line and column of `start`.
+    pub position: Position,
+}
+
+impl Span {
+    /// A span for `range`, starting at `position`.
+    pub fn new(range: Range<usize>, position: Position) -> Span {
+        let clamp = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+        Span {
+            start: clamp(range.start),
+            end: clamp(range.end),
+            position,
+        }
+    }
+
+    /// The byte range.
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// How a link is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkKind {
+    /// `[[…]]` or `![[…]]` in the body.
+    Wikilink,
+    /// `[…](…)` or `![…](…)` in the body, internal only.
+    Markdown,
+    /// A property value that is a link (rule H4).
+    Frontmatter,
+}
+
+impl LinkKind {
+    /// The name used in `links` output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Wikilink => "wikilink",
+            LinkKind::Markdown => "markdown",
+            LinkKind::Frontmatter => "frontmatter",
+        }
+    }
+}
+
+/// One link or embed, as written and as cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// How it is written.
+    pub kind: LinkKind,
+    /// `![[…]]` or `![…](…)`.
+    pub is_embed: bool,
+    /// Where it is (for frontmatter links: where the value is written).
+    pub span: Span,
+    /// The link as written, brackets included; for frontmatter, the value.
+    pub raw: Box<str>,
+    /// The file part, cleaned (rules A4, B4–B6, D1); empty means this note.
+    pub linkpath: Box<str>,
+    /// `#Heading`, `#A#B`, `#^id`, as written.
+    pub subpath: Option<Box<str>>,
+    /// The text shown for it (see `links` output docs).
+    pub display: Option<Box<str>>,
+    /// An embed's size.
+    pub size: Option<EmbedSize>,
+    /// For frontmatter links, the key path (`jobs.0`).
+    pub property: Option<Box<str>>,
+    /// Whether it lies inside a `%%` comment.
+    pub in_comment: bool,
+}
+
+/// A top-level heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading's text as written.
+    pub text: String,
+    /// [`heading_key`] of the text: what links are compared with.
+    pub key: String,
+    /// The heading line(s).
+    pub span: Span,
+}
+
+/// What kind of block a `^id` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A paragraph.
+    Paragraph,
+    /// One list item with its children.
+    ListItem,
+    /// A whole list.
+    List,
+    /// A blockquote or callout.
+    Quote,
+    /// A table.
+    Table,
+    /// A code block.
+    Code,
+    /// An HTML block.
+    Html,
+}
+
+/// A block named by a `^id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The id as written (compared lower-cased, rule F5).
+    pub id: String,
+    /// What it names.
+    pub kind: BlockKind,
+    /// The block's extent.
+    pub span: Span,
+}
+
+/// A tag in a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagMention {
+    /// The name without `#`, as written (compare lower-cased, rule G4).
+    pub name: String,
+    /// Where it is written in the body; `None` for the `tags` property.
+    pub span: Option<Span>,
+    /// Whether it lies inside a `%%` comment.
+    pub in_comment: bool,
+}
+
+/// A callout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callout {
+    /// Type, fold and title.
+    pub header: CalloutHeader,
+    /// The whole callout.
+    pub span: Span,
+}
+
+/// How a file's bytes turned out, for [`parse_note`].
+pub enum NoteBytes {
+    /// The file's content.
+    Read(Vec<u8>),
+    /// Too large to parse; the size in bytes.
+    TooLarge(u64),
+    /// Could not be read.
+    Unreadable(std::io::Error),
+}
+
+impl Note {
+    /// A note with no content: for files that could not be parsed.
+    pub fn empty(path: VaultPath) -> Note {
+        Note {
+            path,
+            text: String::new(),
+            frontmatter: None,
+            has_valid_frontmatter: true,
+            properties: Properties::default(),
+            links: Vec::new(),
+            headings: Vec::new(),
+            blocks: Vec::new(),
+            tags: Vec::new(),
+            callouts: Vec::new(),
+            footnotes: Vec::new(),
+            aliases: Vec::new(),
+            comments: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A location in this note's text, for diagnostics.
+    pub fn location(&self, range: Range<usize>) -> Location {
+        let index = LineIndex::new(&self.text);
+        Location::from_range(&self.text, &index, range.start, range.end)
+    }
+
+    /// The location of a span.
+    pub fn span_location(&self, span: &Span) -> Location {
+        let start = span.start as usize;
+        let line = crate::diagnostics::line_text(&self.text, start);
+        let end = (span.end as usize).min(start + line.len());
+        let length = self
+            .text
+            .get(start..end)
+            .map_or(1, |marked| marked.chars().count().max(1)) as u32;
+        Location {
+            start: span.position,
+            length,
+            line_text: line.to_owned(),
+        }
+    }
+}
+
+/// Parses one note.
+pub fn parse_note(path: VaultPath, bytes: NoteBytes) -> Note {
+    let bytes = match bytes {
+        NoteBytes::Read(bytes) => bytes,
+        NoteBytes::TooLarge(size) => {
+            let mut note = Note::empty(path.clone());
+            note.diagnostics.push(
+                Diagnostic::new(
+                    Code::NoteTooLarge,
+                    path,
+                    format!(
+                        "note is {} MB, over the {} MB parse limit; it is kept as a link target only",
+                        size / 1_000_000,
+                        crate::choices::MAX_NOTE_BYTES / 1_000_000
+                    ),
+                )
+                .with_help("split the note, or move the export or log out of the vault"),
+            );
+            return note;
+        }
+        NoteBytes::Unreadable(error) => {
+            let mut note = Note::empty(path.clone());
+            note.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnreadableNote,
+                    path,
+                    format!("cannot read the note: {error}"),
+                )
+                .with_help("check that the file still exists and can be read, then run again"),
+            );
+            return note;
+        }
+    };
+    if bytes.is_empty() {
+        let mut note = Note::empty(path.clone());
+        note.diagnostics.push(
+            Diagnostic::new(Code::EmptyNote, path, "note is empty")
+                .with_help("write something in it, or delete it"),
+        );
+        return note;
+    }
+    let (text, first_invalid) = match source::decode(bytes) {
+        source::Decoded::Text {
+            text,
+            first_invalid,
+        } => (text, first_invalid),
+        source::Decoded::Binary => {
+            let mut note = Note::empty(path.clone());
+            note.diagnostics.push(
+                Diagnostic::new(
+                    Code::BinaryNote,
+                    path,
+                    "file ends in `.md` but holds binary data; it is not parsed",
+                )
+                .with_help("give the file its real extension (`.pdf`, `.png`, …)"),
+            );
+            return note;
+        }
+    };
+    parse_text(path, text, first_invalid)
+}
+
+fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> Note {
+    let index = LineIndex::new(&text);
+    let mut note = Note::empty(path);
+    if let Some(offset) = first_invalid {
+        let location = Location::from_range(&text, &index, offset, offset + 3);
+        note.diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidUtf8,
+                note.path.clone(),
+                "note is not valid UTF-8; invalid bytes are read as `\u{FFFD}`",
+            )
+            .at(location)
+            .with_help("re-save the note with UTF-8 encoding"),
+        );
+    }
+    let frontmatter = split_frontmatter(&text);
+    let body_start = frontmatter.as_ref().map_or(0, |block| block.body_start);
+    let mut links = Vec::new();
+    if let Some(block) = &frontmatter {
+        let yaml = &text[block.yaml.clone()];
+        let first_line = index.position(&text, block.yaml.start).line as usize;
+        match properties::parse_yaml(yaml, first_line) {
+            Ok(properties) => {
+                links = frontmatter_links(&text, &index, block, &properties);
+                note.tags = frontmatter::frontmatter_tags(&properties)
+                    .into_iter()
+                    .map(|name| TagMention {
+                        name,
+                        span: None,
+                        in_comment: false,
+                    })
+                    .collect();
+                note.aliases = frontmatter::frontmatter_aliases(&properties);
+                note.properties = properties;
+            }
+            Err(problem) => {
+                note.has_valid_frontmatter = false;
+                let offset = block.yaml.start + problem.offset;
+                let location = Location::from_range(&text, &index, offset, offset + 1);
+                note.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidFrontmatter,
+                        note.path.clone(),
+                        format!(
+                            "invalid frontmatter, the note's properties are ignored: {}",
+                            problem.message
+                        ),
+                    )
+                    .at(location)
+                    .with_help(problem.help),
+                );
+            }
+        }
+    }
+    let facts = markdown::scan_body(&text, body_start, &index);
+    links.extend(facts.links);
+    note.links = links;
+    note.headings = facts.headings;
+    note.blocks = facts.blocks;
+    note.tags.extend(facts.tags);
+    note.callouts = facts.callouts;
+    note.footnotes = facts.footnotes;
+    note.comments = facts.comments;
+    note.frontmatter = frontmatter;
+    note.text = text;
+    note
+}
+
+/// Frontmatter links with the place their value is written (found by searching
+/// the YAML text in document order; the key's line if the value is escaped).
+fn frontmatter_links(
+    text: &str,
+    index: &LineIndex,
+    block: &FrontmatterBlock,
+    properties: &Properties,
+) -> Vec<Link> {
+    let mut links = Vec::new();
+    let mut search_from = block.yaml.start;
+    for found in frontmatter::property_links(properties) {
+        let yaml = &text[search_from..block.yaml.end];
+        let range = match yaml.find(found.value.as_str()) {
+            Some(at) => {
+                let start = search_from + at;
+                search_from = start + found.value.len();
+                start..start + found.value.len()
+            }
+            None => block.yaml.start..block.yaml.start,
+        };
+        let parsed = if found.is_markdown {
+            frontmatter::markdown_link_parts(&found.value).and_then(|(label, destination)| {
+                let target = markdown_link::internal_target(destination)?;
+                Some((
+                    target.linkpath,
+                    target.subpath,
+                    (!label.trim().is_empty()).then(|| label.trim().to_owned()),
+                ))
+            })
+        } else {
+            wikilink::parse_wikilink(&found.value[2..found.value.len() - 2], false).map(|parts| {
+                let display = parts
+                    .display
+                    .unwrap_or_else(|| default_display(&parts.linkpath, parts.subpath.as_deref()));
+                (parts.linkpath, parts.subpath, Some(display))
+            })
+        };
+        let Some((linkpath, subpath, display)) = parsed else {
+            continue;
+        };
+        links.push(Link {
+            kind: LinkKind::Frontmatter,
+            is_embed: false,
+            span: Span::new(range.clone(), index.position(text, range.start)),
+            raw: found.value.into(),
+            linkpath: linkpath.into(),
+            subpath: subpath.map(Into::into),
+            display: display.map(Into::into),
+            size: None,
+            property: Some(found.key.into()),
+            in_comment: false,
+        });
+    }
+    links
+}
+
+#[cfg(test)]
+mod tests;

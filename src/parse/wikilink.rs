@@ -1,0 +1,224 @@
+//! The inside of a `[[…]]`: link path, subpath, display text and embed size.
+//!
+//! pulldown-cmark finds wikilinks (and keeps them out of code, math and HTML); this
+//! module re-reads the source text of each one by Obsidian's rules, because
+//! pulldown-cmark neither trims, nor strips the table escape, nor refuses a newline
+//! (rules B1–B7, E2).
+
+/// A wikilink's parts, cleaned as Obsidian cleans them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WikilinkParts {
+    /// The file part: trimmed, NBSP → space, NFC; empty for `[[#Heading]]`.
+    pub linkpath: String,
+    /// From the first `#` on (`#Heading`, `#A#B`, `#^id`), as written.
+    pub subpath: Option<String>,
+    /// Text after the first `|`, trimmed; for embeds, the alt text before a size.
+    pub display: Option<String>,
+    /// `|W` or `|WxH` of an embed.
+    pub size: Option<EmbedSize>,
+}
+
+/// The width and optional height of an embed (`![[img.png|100x145]]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbedSize {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: Option<u32>,
+}
+
+/// Parses the text between `[[` and `]]`. `None` when Obsidian would not see a
+/// link there: empty, a line break inside, or a nested `[[` (rule B1).
+pub fn parse_wikilink(inner: &str, is_embed: bool) -> Option<WikilinkParts> {
+    if inner.is_empty() || inner.contains(['\n', '\r']) || inner.contains("[[") {
+        return None;
+    }
+    // B3: split at the first `|`, unless it is the first character.
+    let (link, rest) = match inner.find('|') {
+        Some(bar) if bar > 0 => (&inner[..bar], Some(&inner[bar + 1..])),
+        _ => (inner, None),
+    };
+    // B4: one trailing backslash (the table escape `\|`) is dropped.
+    let link = link.trim();
+    let link = link.strip_suffix('\\').unwrap_or(link);
+    let linktext = clean_link_text(link);
+    let (linkpath, subpath) = split_linktext(&linktext);
+    if linkpath.is_empty() && subpath.is_none() {
+        return None;
+    }
+    let (display, size) = match rest {
+        None => (None, None),
+        Some(rest) if is_embed => split_embed_size(rest),
+        Some(rest) => (Some(rest.trim().to_owned()), None),
+    };
+    Some(WikilinkParts {
+        linkpath: linkpath.to_owned(),
+        subpath: subpath.map(str::to_owned),
+        display,
+        size,
+    })
+}
+
+/// Obsidian's `cleanString`: NBSP → space, trim, NFC (rule A4).
+pub fn clean_link_text(text: &str) -> String {
+    let text = if text.contains('\u{a0}') {
+        text.replace('\u{a0}', " ")
+    } else {
+        text.to_owned()
+    };
+    crate::scan::nfc(text.trim())
+}
+
+/// Splits link text at the first `#` (rule B6): linkpath (trimmed) and subpath.
+pub fn split_linktext(linktext: &str) -> (&str, Option<&str>) {
+    match linktext.find('#') {
+        Some(hash) => (linktext[..hash].trim(), Some(&linktext[hash..])),
+        None => (linktext.trim(), None),
+    }
+}
+
+/// The text Obsidian shows for a link without `|` (rule B7): `#` separators become
+/// ` > `, and a link to the note itself shows only its subpath.
+pub fn default_display(linkpath: &str, subpath: Option<&str>) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if !linkpath.is_empty() {
+        parts.push(linkpath);
+    }
+    if let Some(subpath) = subpath {
+        parts.extend(
+            subpath
+                .split('#')
+                .map(str::trim)
+                .filter(|part| !part.is_empty()),
+        );
+    }
+    parts.join(" > ")
+}
+
+/// An embed's part after the first `|`: a size, or alt text and a size after the
+/// last `|`, or alt text alone (rule E2).
+fn split_embed_size(rest: &str) -> (Option<String>, Option<EmbedSize>) {
+    if let Some(size) = parse_size(rest) {
+        return (None, Some(size));
+    }
+    if let Some(bar) = rest.rfind('|')
+        && let Some(size) = parse_size(&rest[bar + 1..])
+    {
+        return (Some(rest[..bar].trim().to_owned()), Some(size));
+    }
+    (Some(rest.trim().to_owned()), None)
+}
+
+/// `^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$`
+pub fn parse_size(text: &str) -> Option<EmbedSize> {
+    let text = text.trim();
+    let (width, height) = match text.split_once('x') {
+        Some((width, height)) => (width.trim_end(), Some(height.trim_start())),
+        None => (text, None),
+    };
+    let number = |digits: &str| {
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse::<u32>().ok())
+            .flatten()
+    };
+    Some(EmbedSize {
+        width: number(width)?,
+        height: match height {
+            Some(height) => Some(number(height)?),
+            None => None,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn parts(linkpath: &str, subpath: Option<&str>, display: Option<&str>) -> WikilinkParts {
+        WikilinkParts {
+            linkpath: linkpath.to_owned(),
+            subpath: subpath.map(str::to_owned),
+            display: display.map(str::to_owned),
+            size: None,
+        }
+    }
+
+    #[rstest]
+    #[case::trimmed("  foo  ", parts("foo", None, None))] // row 25
+    #[case::trimmed_with_display(" foo |foo", parts("foo", None, Some("foo")))] // row 25
+    #[case::square_bracket_inside("Sq]uare", parts("Sq]uare", None, None))] // row 24
+    #[case::schemed("https://example.com", parts("https://example.com", None, None))] // row 23
+    #[case::self_heading("#Heading", parts("", Some("#Heading"), None))] // row 22
+    #[case::heading_and_alias("Note#Head|Alias", parts("Note", Some("#Head"), Some("Alias")))] // row 28
+    #[case::table_escape("Note\\|Alias", parts("Note", None, Some("Alias")))] // row 29
+    #[case::double_bar("a||b", parts("a", None, Some("|b")))] // row 30
+    #[case::chain("Note#A#B", parts("Note", Some("#A#B"), None))] // row 31
+    #[case::dollars("Cost $5 to $10", parts("Cost $5 to $10", None, None))] // row 52
+    #[case::nbsp("My\u{a0}Note", parts("My Note", None, None))]
+    #[case::nfd("Cafe\u{301}", parts("Caf\u{e9}", None, None))] // row 19
+    #[case::block("N#^MY-ID", parts("N", Some("#^MY-ID"), None))]
+    #[case::empty_display("Note|", parts("Note", None, Some("")))]
+    fn wikilink_parts(#[case] inner: &str, #[case] expected: WikilinkParts) {
+        assert_eq!(parse_wikilink(inner, false), Some(expected));
+    }
+
+    #[rstest]
+    #[case::empty("")] // row 26
+    #[case::newline("a\n b")] // row 26
+    #[case::nested("a|[[b")] // row 27
+    #[case::blank("   ")]
+    fn not_links(#[case] inner: &str) {
+        assert_eq!(parse_wikilink(inner, false), None);
+    }
+
+    #[test]
+    fn embed_sizes() {
+        // row 43
+        let link = parse_wikilink("img/photo.png|100x145", true).unwrap();
+        assert_eq!(
+            link.size,
+            Some(EmbedSize {
+                width: 100,
+                height: Some(145)
+            })
+        );
+        assert_eq!(link.display, None);
+        // row 44
+        let link = parse_wikilink("photo.png|caption|100", true).unwrap();
+        assert_eq!(link.display.as_deref(), Some("caption"));
+        assert_eq!(
+            link.size,
+            Some(EmbedSize {
+                width: 100,
+                height: None
+            })
+        );
+        let link = parse_wikilink("photo.png| 200 x 50 ", true).unwrap();
+        assert_eq!(
+            link.size,
+            Some(EmbedSize {
+                width: 200,
+                height: Some(50)
+            })
+        );
+        // Not an embed: a number is display text.
+        let link = parse_wikilink("photo.png|100", false).unwrap();
+        assert_eq!(link.display.as_deref(), Some("100"));
+        assert_eq!(
+            parse_wikilink("Note|just text", true)
+                .unwrap()
+                .display
+                .as_deref(),
+            Some("just text")
+        );
+    }
+
+    #[test]
+    fn default_display_follows_b7() {
+        assert_eq!(default_display("Note", Some("#A#B")), "Note > A > B");
+        assert_eq!(default_display("", Some("#H")), "H");
+        assert_eq!(default_display("Note", Some("#^abc")), "Note > ^abc");
+        assert_eq!(default_display("Note", None), "Note");
+    }
+}

@@ -1,0 +1,66 @@
+//! Runs the stages in order: scan → parse → resolve (→ consolidate → render →
+//! write, in later issues).
+//!
+//! [`load_vault`] is what `check` and `links` need: every file found, every note
+//! parsed in parallel (results kept in file order), every link resolved.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::{Config, ObsidianSettings};
+use crate::parse::{NoteBytes, parse_note};
+use crate::resolve::{FileId, Vault, resolve};
+use crate::scan::{FileKind, ScanError, ScanOptions, scan};
+
+/// Why a vault could not be loaded at all (problems in notes are diagnostics).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The vault folder is missing or not a folder.
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+}
+
+/// Scans, parses and resolves the vault at `root`.
+pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
+    let (settings, settings_diagnostics) = ObsidianSettings::load(root);
+    let options = ScanOptions {
+        output_folder: config.output_folder.trim_matches('/').to_owned(),
+        excluded: settings.excluded.clone(),
+    };
+    let mut scan = scan(root, &options)?;
+    scan.diagnostics.extend(settings_diagnostics);
+    let note_files: Vec<FileId> = scan
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| file.kind == FileKind::Note)
+        .map(|(id, _)| id as FileId)
+        .collect();
+    let notes = note_files
+        .par_iter()
+        .map(|&id| {
+            let file = &scan.files[id as usize];
+            let bytes = read_note(&file.fs_path, config.max_note_bytes);
+            (id, parse_note(file.path.clone(), bytes))
+        })
+        .collect();
+    Ok(resolve(scan, notes, settings))
+}
+
+/// Reads a note, refusing ones over the size limit without reading them.
+fn read_note(path: &Path, max_bytes: u64) -> NoteBytes {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.len() > max_bytes => return NoteBytes::TooLarge(metadata.len()),
+        Ok(metadata) if metadata.is_dir() => {
+            return NoteBytes::Unreadable(std::io::Error::other("it is a folder"));
+        }
+        Err(error) => return NoteBytes::Unreadable(error),
+        Ok(_) => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) if bytes.len() as u64 > max_bytes => NoteBytes::TooLarge(bytes.len() as u64),
+        Ok(bytes) => NoteBytes::Read(bytes),
+        Err(error) => NoteBytes::Unreadable(error),
+    }
+}

@@ -1,0 +1,390 @@
+//! Resolve: the whole vault at once — which file every link opens, and whether its
+//! heading or block exists there.
+//!
+//! Rules C1–C10 and D1–D3 of `obsidian-semantics.md`, through a name index built
+//! once (rule A2), so resolution stays linear in the number of links. Resolution is
+//! file-level (rule C10): `[[Note#Missing]]` is resolved, with a separate
+//! subpath-not-found warning.
+
+mod name_index;
+mod subpath;
+
+pub use name_index::{FileId, Lookup, NameIndex, Rule};
+pub use subpath::{find_heading_chain, subpath_exists};
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::choices;
+use crate::config::ObsidianSettings;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::parse::{Link, LinkKind, Note};
+use crate::scan::{FileKind, Scan, VaultFile};
+
+/// Where one link goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    /// The file it opens, if any.
+    pub target: Option<FileId>,
+    /// For a link with a subpath and a target: whether the subpath exists there.
+    pub subpath_found: Option<bool>,
+}
+
+/// Counts of a resolved vault.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VaultStats {
+    /// Every file in the vault.
+    pub files: usize,
+    /// Notes parsed as sources.
+    pub notes: usize,
+    /// Links in source notes (wikilinks, Markdown, frontmatter).
+    pub links: usize,
+    /// Links that open a file.
+    pub resolved: usize,
+    /// Links that open nothing.
+    pub unresolved: usize,
+    /// Source notes whose frontmatter is invalid.
+    pub invalid_frontmatter: usize,
+}
+
+/// A scanned, parsed and resolved vault.
+#[derive(Debug)]
+pub struct Vault {
+    /// The vault root.
+    pub root: PathBuf,
+    /// Every file, sorted by path; a [`FileId`] indexes this list.
+    pub files: Vec<VaultFile>,
+    /// Parsed notes (sources and link-only notes), in file order.
+    pub notes: Vec<Note>,
+    /// For each file, the index of its note in `notes`.
+    note_of_file: Vec<Option<u32>>,
+    /// For each note, its file.
+    note_file_ids: Vec<FileId>,
+    /// The name index.
+    pub index: NameIndex,
+    /// For each note, the resolution of each of its links (empty for notes that
+    /// are not sources).
+    pub resolutions: Vec<Vec<Resolution>>,
+    /// Every problem found, sorted by path and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Obsidian's settings in force.
+    pub settings: ObsidianSettings,
+}
+
+impl Vault {
+    /// The note of a file, if it is a note that was parsed.
+    pub fn note(&self, file: FileId) -> Option<&Note> {
+        self.note_of_file
+            .get(file as usize)
+            .copied()
+            .flatten()
+            .map(|index| &self.notes[index as usize])
+    }
+
+    /// The file a note belongs to.
+    pub fn file_of_note(&self, note: usize) -> &VaultFile {
+        &self.files[self.note_file_ids[note] as usize]
+    }
+
+    /// Counts for summaries and tests.
+    pub fn stats(&self) -> VaultStats {
+        let mut stats = VaultStats {
+            files: self.files.len(),
+            ..VaultStats::default()
+        };
+        for (note, resolutions) in self.sources() {
+            stats.notes += 1;
+            stats.links += resolutions.len();
+            stats.resolved += resolutions.iter().filter(|r| r.target.is_some()).count();
+            stats.invalid_frontmatter += usize::from(!note.has_valid_frontmatter);
+        }
+        stats.unresolved = stats.links - stats.resolved;
+        stats
+    }
+
+    /// Notes that are sources, with their links' resolutions.
+    pub fn sources(&self) -> impl Iterator<Item = (&Note, &[Resolution])> {
+        self.notes
+            .iter()
+            .zip(&self.resolutions)
+            .enumerate()
+            .filter(|(index, _)| self.file_of_note(*index).is_source())
+            .map(|(_, (note, resolutions))| (note, resolutions.as_slice()))
+    }
+}
+
+/// Resolves every link of every source note. `notes` holds the parsed notes with
+/// the [`FileId`] of each.
+pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSettings) -> Vault {
+    let index = NameIndex::new(&scan.files);
+    let mut note_of_file = vec![None; scan.files.len()];
+    let mut note_file_ids = Vec::with_capacity(notes.len());
+    let mut parsed = Vec::with_capacity(notes.len());
+    for (position, (file, note)) in notes.into_iter().enumerate() {
+        note_of_file[file as usize] = Some(position as u32);
+        note_file_ids.push(file);
+        parsed.push(note);
+    }
+    let aliases = alias_index(&parsed, &note_file_ids);
+    let context = Context {
+        files: &scan.files,
+        notes: &parsed,
+        note_of_file: &note_of_file,
+        index: &index,
+        aliases: &aliases,
+    };
+    let outcomes: Vec<(Vec<Resolution>, Vec<Diagnostic>)> = parsed
+        .par_iter()
+        .zip(note_file_ids.par_iter())
+        .map(|(note, &file)| {
+            if scan.files[file as usize].is_source() {
+                context.resolve_note(note, file)
+            } else {
+                (Vec::new(), Vec::new())
+            }
+        })
+        .collect();
+    let mut diagnostics = scan.diagnostics;
+    let mut resolutions = Vec::with_capacity(outcomes.len());
+    for ((links, found), (note, &file)) in
+        outcomes.into_iter().zip(parsed.iter().zip(&note_file_ids))
+    {
+        if scan.files[file as usize].is_source() {
+            diagnostics.extend(note.diagnostics.iter().cloned());
+        }
+        diagnostics.extend(found);
+        resolutions.push(links);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Vault {
+        root: scan.root,
+        files: scan.files,
+        notes: parsed,
+        note_of_file,
+        note_file_ids,
+        index,
+        resolutions,
+        diagnostics,
+        settings,
+    }
+}
+
+/// Lower-cased alias → the note carrying it, for "aliases do not resolve" hints.
+fn alias_index(notes: &[Note], files: &[FileId]) -> HashMap<String, FileId> {
+    let mut aliases = HashMap::new();
+    for (note, &file) in notes.iter().zip(files) {
+        for alias in &note.aliases {
+            aliases.entry(alias.to_lowercase()).or_insert(file);
+        }
+    }
+    aliases
+}
+
+struct Context<'a> {
+    files: &'a [VaultFile],
+    notes: &'a [Note],
+    note_of_file: &'a [Option<u32>],
+    index: &'a NameIndex,
+    aliases: &'a HashMap<String, FileId>,
+}
+
+impl Context<'_> {
+    fn note(&self, file: FileId) -> Option<&Note> {
+        self.note_of_file[file as usize].map(|index| &self.notes[index as usize])
+    }
+
+    fn resolve_note(&self, note: &Note, file: FileId) -> (Vec<Resolution>, Vec<Diagnostic>) {
+        let folder = note.path.folder().to_lowercase();
+        let mut diagnostics = Vec::new();
+        let resolutions = note
+            .links
+            .iter()
+            .map(|link| {
+                let lookup = self.index.lookup(&link.linkpath, file, &folder);
+                let subpath_found = match (&link.subpath, lookup.target) {
+                    (Some(subpath), Some(target)) => Some(self.subpath_found(target, subpath)),
+                    _ => None,
+                };
+                if let Some(diagnostic) = self.link_problem(note, link, &lookup, subpath_found) {
+                    diagnostics.push(diagnostic);
+                }
+                Resolution {
+                    target: lookup.target,
+                    subpath_found,
+                }
+            })
+            .collect();
+        (resolutions, diagnostics)
+    }
+
+    fn subpath_found(&self, target: FileId, subpath: &str) -> bool {
+        match self.note(target) {
+            Some(note) => subpath_exists(note, subpath),
+            None => {
+                self.files[target as usize].kind == FileKind::Attachment
+                    && choices::SUBPATH_ON_ATTACHMENT_IS_FOUND
+            }
+        }
+    }
+
+    fn link_problem(
+        &self,
+        note: &Note,
+        link: &Link,
+        lookup: &Lookup,
+        subpath_found: Option<bool>,
+    ) -> Option<Diagnostic> {
+        let location = note.span_location(&link.span);
+        let shown = shown_link(link);
+        let Some(target) = lookup.target else {
+            let diagnostic = Diagnostic::new(
+                Code::BrokenLink,
+                note.path.clone(),
+                format!(
+                    "{shown} does not resolve: no file in the vault is named `{}`",
+                    link_name(link)
+                ),
+            )
+            .at(location);
+            return Some(diagnostic.with_help(self.broken_link_help(link, lookup)));
+        };
+        if subpath_found == Some(false) {
+            let subpath = link.subpath.as_deref().unwrap_or_default();
+            let target_path = &self.files[target as usize].path;
+            let what = if subpath.starts_with("#^") {
+                format!("no block `{}`", &subpath[1..])
+            } else if subpath.starts_with("#[^") {
+                format!("no footnote `{}`", &subpath[1..])
+            } else {
+                format!("no heading matching `{}`", subpath.trim_start_matches('#'))
+            };
+            let help = if subpath.starts_with("#^") {
+                "add ` ^id` at the end of the block, or correct the id".to_owned()
+            } else {
+                let headings: Vec<&str> = self
+                    .note(target)
+                    .map(|target| {
+                        target
+                            .headings
+                            .iter()
+                            .take(8)
+                            .map(|h| h.text.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if headings.is_empty() {
+                    format!("`{target_path}` has no headings; link to the note without `#…`")
+                } else {
+                    format!(
+                        "correct the heading (case and punctuation do not matter); `{target_path}` has: {}",
+                        headings
+                            .iter()
+                            .map(|h| format!("`{h}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            };
+            return Some(
+                Diagnostic::new(
+                    Code::SubpathNotFound,
+                    note.path.clone(),
+                    format!("{shown} opens `{target_path}`, but it has {what}"),
+                )
+                .at(location)
+                .with_help(help),
+            );
+        }
+        let is_bare = !link.linkpath.contains('/');
+        if is_bare && lookup.candidates.len() > 1 {
+            let chosen = &self.files[target as usize].path;
+            let reason = match lookup.rule {
+                Some(Rule::ExactPath) => "its exact path",
+                Some(Rule::OwnFolder) => "it is in this note's folder",
+                _ => "it has the shortest path",
+            };
+            let others: Vec<String> = lookup
+                .candidates
+                .iter()
+                .filter(|&&id| id != target)
+                .map(|&id| format!("`{}`", self.files[id as usize].path))
+                .collect();
+            let example = lookup
+                .candidates
+                .iter()
+                .find(|&&id| id != target)
+                .map(|&id| self.files[id as usize].path.link_path().to_owned())
+                .unwrap_or_default();
+            return Some(
+                Diagnostic::new(
+                    Code::AmbiguousLink,
+                    note.path.clone(),
+                    format!(
+                        "{shown} matches {} files; Obsidian opens `{chosen}` ({reason})",
+                        lookup.candidates.len()
+                    ),
+                )
+                .at(location)
+                .with_help(format!(
+                    "also named so: {}; write the folder to choose one, e.g. `[[{example}]]`",
+                    others.join(", ")
+                )),
+            );
+        }
+        None
+    }
+
+    fn broken_link_help(&self, link: &Link, lookup: &Lookup) -> String {
+        let lower = link.linkpath.to_lowercase();
+        if let Some(&file) = self.aliases.get(&lower) {
+            let path = &self.files[file as usize].path;
+            return format!(
+                "`{}` is an alias of `{path}`, and aliases do not resolve links: write `[[{}|{}]]`",
+                link.linkpath,
+                path.stem(),
+                link.linkpath
+            );
+        }
+        if link.linkpath.starts_with('/') && !lookup.candidates.is_empty() {
+            return "a leading `/` asks for the exact vault path; remove it or write the full path"
+                .to_owned();
+        }
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        if !name.is_empty() {
+            let with_extension: Vec<String> = self
+                .index
+                .files_with_name_prefix(&format!("{name}."))
+                .into_iter()
+                .filter(|&id| self.files[id as usize].kind == FileKind::Attachment)
+                .take(3)
+                .map(|id| format!("`{}`", self.files[id as usize].path.file_name()))
+                .collect();
+            if !with_extension.is_empty() {
+                return format!(
+                    "links to files other than notes need the extension: {}",
+                    with_extension.join(", ")
+                );
+            }
+        }
+        "correct the link text, or create the note".to_owned()
+    }
+}
+
+/// How a link is quoted in messages.
+fn shown_link(link: &Link) -> String {
+    match link.kind {
+        LinkKind::Frontmatter => format!(
+            "`{}` in property `{}`",
+            link.raw,
+            link.property.as_deref().unwrap_or_default()
+        ),
+        _ => format!("`{}`", link.raw),
+    }
+}
+
+/// The file name a link asks for, for messages.
+fn link_name(link: &Link) -> &str {
+    link.linkpath.rsplit('/').next().unwrap_or(&link.linkpath)
+}

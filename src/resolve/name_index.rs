@@ -1,0 +1,227 @@
+//! The name index and Obsidian's linkpath rules (C1–C7): which file a link's file
+//! part opens.
+//!
+//! Obsidian keeps a multimap from lower-cased file name (with extension) to files
+//! (rule A2) and resolves every link through it, so lookup is one hash probe plus
+//! a scan of the few files sharing a name — never a walk over the vault.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::choices;
+use crate::scan::VaultFile;
+
+/// Index of a file in the scan's sorted file list.
+pub type FileId = u32;
+
+/// Why a linkpath resolved to the file it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Empty linkpath: the note itself (C1).
+    SelfLink,
+    /// The only file with that name (C3).
+    UniqueName,
+    /// A `./` or `../` path rebuilt from the note's folder (C4).
+    Relative,
+    /// The exact vault path (C5).
+    ExactPath,
+    /// A path ending in the link text, in the note's own folder or below (C6).
+    OwnFolder,
+    /// The shortest path ending in the link text elsewhere (C6).
+    Shortest,
+}
+
+/// The outcome of resolving one linkpath.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    /// The file Obsidian opens.
+    pub target: Option<FileId>,
+    /// The rule that chose it.
+    pub rule: Option<Rule>,
+    /// Every file with the link's file name (for ambiguity reports).
+    pub candidates: Vec<FileId>,
+}
+
+impl Lookup {
+    fn unresolved(candidates: Vec<FileId>) -> Lookup {
+        Lookup {
+            target: None,
+            rule: None,
+            candidates,
+        }
+    }
+
+    fn found(target: FileId, rule: Rule, candidates: Vec<FileId>) -> Lookup {
+        Lookup {
+            target: Some(target),
+            rule: Some(rule),
+            candidates,
+        }
+    }
+}
+
+/// Lower-cased file names → files, plus what the rules compare.
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    by_name: HashMap<Box<str>, Vec<FileId>>,
+    lower_paths: Vec<Box<str>>,
+    utf16_lengths: Vec<u32>,
+    sorted_names: OnceLock<Vec<(Box<str>, FileId)>>,
+}
+
+impl NameIndex {
+    /// Indexes every file (sources and link-only targets alike).
+    pub fn new(files: &[VaultFile]) -> NameIndex {
+        let mut by_name: HashMap<Box<str>, Vec<FileId>> = HashMap::with_capacity(files.len());
+        let mut lower_paths = Vec::with_capacity(files.len());
+        let mut utf16_lengths = Vec::with_capacity(files.len());
+        for (id, file) in files.iter().enumerate() {
+            let lower = file.path.as_str().to_lowercase();
+            let name = lower.rsplit('/').next().unwrap_or(&lower);
+            by_name.entry(name.into()).or_default().push(id as FileId);
+            utf16_lengths.push(lower.encode_utf16().count() as u32);
+            lower_paths.push(lower.into_boxed_str());
+        }
+        NameIndex {
+            by_name,
+            lower_paths,
+            utf16_lengths,
+            sorted_names: OnceLock::new(),
+        }
+    }
+
+    /// The lower-cased vault path of a file.
+    pub fn lower_path(&self, id: FileId) -> &str {
+        &self.lower_paths[id as usize]
+    }
+
+    /// Files whose lower-cased name is exactly `lower_name`.
+    pub fn files_named(&self, lower_name: &str) -> &[FileId] {
+        self.by_name.get(lower_name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Files whose lower-cased name starts with `lower_prefix` (for suggestions).
+    pub fn files_with_name_prefix(&self, lower_prefix: &str) -> Vec<FileId> {
+        let names = self.sorted_names.get_or_init(|| {
+            let mut names: Vec<(Box<str>, FileId)> = self
+                .by_name
+                .iter()
+                .flat_map(|(name, ids)| ids.iter().map(move |&id| (name.clone(), id)))
+                .collect();
+            names.sort();
+            names
+        });
+        let first = names.partition_point(|(name, _)| name.as_ref() < lower_prefix);
+        names[first..]
+            .iter()
+            .take_while(|(name, _)| name.starts_with(lower_prefix))
+            .map(|&(_, id)| id)
+            .collect()
+    }
+
+    /// Resolves `linkpath` (already cleaned) written in the note `source`, whose
+    /// folder lower-cased is `source_folder` (rules C1–C7).
+    pub fn lookup(&self, linkpath: &str, source: FileId, source_folder: &str) -> Lookup {
+        // C1: an empty linkpath is the note itself.
+        if linkpath.is_empty() {
+            return Lookup::found(source, Rule::SelfLink, Vec::new());
+        }
+        // C2: candidates by file name, with `.md` added when needed.
+        let mut path = linkpath.to_lowercase();
+        let name_start = path.rfind('/').map_or(0, |slash| slash + 1);
+        let mut candidates: &[FileId] = &[];
+        if path[name_start..].contains('.') {
+            candidates = self.files_named(&path[name_start..]);
+        }
+        if candidates.is_empty() {
+            path.push_str(".md");
+            candidates = self.files_named(&path[name_start..]);
+        }
+        if candidates.is_empty() {
+            return Lookup::unresolved(Vec::new());
+        }
+        let all = candidates.to_vec();
+        // C3: a bare name carried by exactly one file.
+        if name_start == 0 && candidates.len() == 1 {
+            return Lookup::found(candidates[0], Rule::UniqueName, all);
+        }
+        // C4: `./` and `../` are rebuilt from the note's folder.
+        if path.starts_with("./") || path.starts_with("../") {
+            path = rebuild_relative(source_folder, &path);
+            if let Some(&id) = candidates.iter().find(|&&id| self.lower_path(id) == path) {
+                return Lookup::found(id, Rule::Relative, all);
+            }
+        }
+        // C5: the exact vault path wins; a leading `/` demands it.
+        let is_absolute = path.starts_with('/');
+        let wanted = path.strip_prefix('/').unwrap_or(&path);
+        if let Some(&id) = candidates.iter().find(|&&id| self.lower_path(id) == wanted) {
+            return Lookup::found(id, Rule::ExactPath, all);
+        }
+        if is_absolute {
+            return Lookup::unresolved(all);
+        }
+        // C6: paths ending in the link text; own folder first, then shortest.
+        let best = |own_folder: bool| {
+            candidates
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    let lower = self.lower_path(id);
+                    lower.ends_with(wanted) && lower.starts_with(source_folder) == own_folder
+                })
+                .min_by(|&a, &b| self.suffix_order(a, b))
+        };
+        if let Some(id) = best(true) {
+            return Lookup::found(id, Rule::OwnFolder, all);
+        }
+        match best(false) {
+            Some(id) => Lookup::found(id, Rule::Shortest, all),
+            None => Lookup::unresolved(all),
+        }
+    }
+
+    /// Shorter path first (UTF-16 length, as JavaScript counts); equal lengths by
+    /// [`choices::TIE_BREAK_BY_LOWERCASE_PATH_BYTES`].
+    fn suffix_order(&self, a: FileId, b: FileId) -> std::cmp::Ordering {
+        let by_length = self.utf16_lengths[a as usize].cmp(&self.utf16_lengths[b as usize]);
+        if choices::TIE_BREAK_BY_LOWERCASE_PATH_BYTES {
+            by_length.then_with(|| self.lower_path(a).cmp(self.lower_path(b)))
+        } else {
+            by_length
+        }
+    }
+}
+
+/// `./x` → `<folder>/x`; each `../` climbs one folder, never above the root
+/// ([`choices::RELATIVE_LINKS_STOP_AT_ROOT`]).
+fn rebuild_relative(source_folder: &str, path: &str) -> String {
+    let mut folders: Vec<&str> = source_folder.split('/').filter(|s| !s.is_empty()).collect();
+    let mut rest = path;
+    loop {
+        if let Some(after) = rest.strip_prefix("./") {
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("../") {
+            folders.pop();
+            rest = after;
+        } else {
+            break;
+        }
+    }
+    folders.push(rest);
+    folders.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_rebuilt_inside_the_vault() {
+        assert_eq!(rebuild_relative("a/b", "./note.md"), "a/b/note.md");
+        assert_eq!(rebuild_relative("a/b", "../note.md"), "a/note.md");
+        assert_eq!(rebuild_relative("a/b", "./../note.md"), "a/note.md");
+        assert_eq!(rebuild_relative("a", "../../../etc/passwd"), "etc/passwd");
+        assert_eq!(rebuild_relative("", "./x.md"), "x.md");
+    }
+}

@@ -1,0 +1,55 @@
+//! Does a link's `#…` part name something in its target (rules F2–F6)?
+//!
+//! `#^id` names a block (ids compare case-insensitively), `#[^label]` a footnote,
+//! anything else a heading or a chain of headings compared by Obsidian's
+//! `stripHeading`.
+
+use crate::choices;
+use crate::parse::{Heading, Note, heading_key};
+
+/// Whether `subpath` (starting with `#`) exists in `note`.
+pub fn subpath_exists(note: &Note, subpath: &str) -> bool {
+    let inner = subpath.strip_prefix('#').unwrap_or(subpath);
+    if let Some(id) = inner.strip_prefix('^') {
+        let id = id.trim();
+        return note
+            .blocks
+            .iter()
+            .any(|block| block.id.eq_ignore_ascii_case(id));
+    }
+    if let Some(label) = inner
+        .strip_prefix("[^")
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
+        let label = label.to_lowercase();
+        return note.footnotes.contains(&label);
+    }
+    // `[[Note#]]`: nothing after the `#` names the note itself.
+    if subpath.split('#').all(|part| part.trim().is_empty()) {
+        return true;
+    }
+    find_heading_chain(&note.headings, subpath).is_some()
+}
+
+/// The index of the heading a `#A#B` chain lands on (rule F3): the first heading
+/// matching `A`, then the first later, deeper heading matching `B`, and so on.
+pub fn find_heading_chain(headings: &[Heading], subpath: &str) -> Option<usize> {
+    let mut level = 0;
+    let mut from = 0;
+    let mut found = None;
+    let mut section_end = headings.len();
+    for part in subpath.split('#').filter(|part| !part.trim().is_empty()) {
+        let key = heading_key(part);
+        let index =
+            (from..section_end).find(|&i| headings[i].level > level && headings[i].key == key)?;
+        level = headings[index].level;
+        from = index + 1;
+        if !choices::HEADING_CHAIN_UNBOUNDED {
+            section_end = (from..headings.len())
+                .find(|&i| headings[i].level <= level)
+                .unwrap_or(headings.len());
+        }
+        found = Some(index);
+    }
+    found
+}

@@ -1,0 +1,222 @@
+//! Scan: which files are in the vault, the first stage of the pipeline.
+//!
+//! Obsidian's vault is every file under the root except hidden ones (a name starting
+//! with `.`, rule A1) — not only notes, and regardless of `.gitignore`, which is why
+//! this walks with walkdir rather than an ignore-aware walker. Symbolic links are
+//! followed, as Obsidian does; loops and dangling links become diagnostics.
+//!
+//! Every file found is a link target. Notes (`.md`) are also *sources* (parsed for
+//! links and properties), unless Obsidian's Excluded files setting excludes them
+//! (rule A3) or they lie in throughline's own output folder.
+
+mod vault_path;
+
+pub use vault_path::{VaultPath, nfc};
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use walkdir::WalkDir;
+
+use crate::config::ExcludedFiles;
+use crate::diagnostics::{Code, Diagnostic};
+
+/// One file of the vault.
+#[derive(Debug, Clone)]
+pub struct VaultFile {
+    /// Its vault path (NFC, `/`-separated).
+    pub path: VaultPath,
+    /// Where it is on disk (the real name, which may be NFD).
+    pub fs_path: PathBuf,
+    /// Note or attachment.
+    pub kind: FileKind,
+    /// Why it is not a source, if it is not.
+    pub exclusion: Exclusion,
+    /// Size in bytes when scanned.
+    pub size: u64,
+    /// Modification time when scanned.
+    pub modified: Option<SystemTime>,
+}
+
+/// What a file is to Obsidian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A Markdown note.
+    Note,
+    /// Any other file (image, PDF, canvas, base…): a link target only.
+    Attachment,
+}
+
+/// Why a note is a link target but not parsed as a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusion {
+    /// It is a source.
+    None,
+    /// Matched by Obsidian's Excluded files setting.
+    ExcludedByObsidian,
+    /// Inside throughline's output folder.
+    OutputFolder,
+}
+
+impl VaultFile {
+    /// Whether the file is parsed for links and properties.
+    pub fn is_source(&self) -> bool {
+        self.kind == FileKind::Note && self.exclusion == Exclusion::None
+    }
+}
+
+/// What to scan and what to leave out.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// The output folder (vault-relative, no trailing `/`).
+    pub output_folder: String,
+    /// Obsidian's Excluded files.
+    pub excluded: ExcludedFiles,
+}
+
+/// The files of a vault, sorted by path, and the problems met on the way.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// The vault root as given.
+    pub root: PathBuf,
+    /// Every file, sorted by vault path, paths unique.
+    pub files: Vec<VaultFile>,
+    /// Problems met while walking.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The scan could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The vault folder does not exist or is not a folder.
+    #[error("vault folder `{0}` does not exist or is not a folder")]
+    NotAFolder(PathBuf),
+}
+
+/// Walks the vault at `root`.
+pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
+    if !root.is_dir() {
+        return Err(ScanError::NotAFolder(root.to_path_buf()));
+    }
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                if let Some(diagnostic) = walk_problem(root, &error) {
+                    diagnostics.push(diagnostic);
+                }
+                continue;
+            }
+        };
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let Some(path) = VaultPath::from_relative(relative) else {
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            if path.is_markdown() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::FolderNamedLikeNote,
+                        path.clone(),
+                        format!("`{path}` is a folder, not a note"),
+                    )
+                    .with_help("rename the folder so its name does not end in `.md`"),
+                );
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let metadata = entry.metadata().ok();
+        let kind = if path.is_markdown() {
+            FileKind::Note
+        } else {
+            FileKind::Attachment
+        };
+        let exclusion =
+            if path.is_in_folder(&options.output_folder) && !options.output_folder.is_empty() {
+                Exclusion::OutputFolder
+            } else if options.excluded.is_excluded(&path) {
+                Exclusion::ExcludedByObsidian
+            } else {
+                Exclusion::None
+            };
+        files.push(VaultFile {
+            path,
+            fs_path: entry.into_path(),
+            kind,
+            exclusion,
+            size: metadata.as_ref().map_or(0, |metadata| metadata.len()),
+            modified: metadata.and_then(|metadata| metadata.modified().ok()),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut unique: Vec<VaultFile> = Vec::with_capacity(files.len());
+    for file in files {
+        match unique.last() {
+            Some(previous) if previous.path == file.path => diagnostics.push(
+                Diagnostic::new(
+                    Code::UnreadablePath,
+                    file.path.clone(),
+                    format!(
+                        "two files are named `{}` once Unicode is normalised; only the first is used",
+                        file.path
+                    ),
+                )
+                .with_help("rename one of them: Obsidian cannot tell them apart either"),
+            ),
+            _ => unique.push(file),
+        }
+    }
+    Ok(Scan {
+        root: root.to_path_buf(),
+        files: unique,
+        diagnostics,
+    })
+}
+
+/// Hidden files and folders (rule A1).
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+fn walk_problem(root: &Path, error: &walkdir::Error) -> Option<Diagnostic> {
+    let relative = error.path()?.strip_prefix(root).ok()?;
+    let path = VaultPath::from_relative(relative)?;
+    let (message, help) = if let Some(ancestor) = error.loop_ancestor() {
+        let ancestor = ancestor
+            .strip_prefix(root)
+            .map(|a| a.display().to_string())
+            .unwrap_or_else(|_| ancestor.display().to_string());
+        (
+            format!("symbolic-link loop: `{path}` leads back to `{ancestor}`; not followed"),
+            "remove the symbolic link, or point it somewhere outside its own folder",
+        )
+    } else if error
+        .io_error()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+    {
+        (
+            format!("`{path}` is a symbolic link to something that does not exist"),
+            "remove the link or restore what it pointed to",
+        )
+    } else {
+        (
+            format!("cannot read `{path}`: {error}"),
+            "check the permissions of this path",
+        )
+    };
+    if is_hidden(relative.file_name().unwrap_or_default()) {
+        return None;
+    }
+    Some(Diagnostic::new(Code::UnreadablePath, path, message).with_help(help))
+}

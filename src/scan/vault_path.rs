@@ -1,0 +1,191 @@
+//! [`VaultPath`]: a file's place in the vault, as Obsidian names it.
+//!
+//! Relative to the vault root, `/`-separated, NFC-normalised (Obsidian compares
+//! NFC to NFC, rule A4), never empty, never absolute, never containing `.` or `..`
+//! segments — so joining it to the root can never leave the vault.
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// A vault-relative path (see the module docs for its guarantees).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VaultPath(Box<str>);
+
+impl VaultPath {
+    /// Checks and normalises a `/`-separated relative path; `None` when it is empty,
+    /// absolute, or has empty, `.` or `..` segments.
+    pub fn new(path: &str) -> Option<VaultPath> {
+        if path.is_empty() || path.starts_with('/') || path.contains('\\') {
+            return None;
+        }
+        if path
+            .split('/')
+            .any(|segment| segment.is_empty() || segment == "." || segment == "..")
+        {
+            return None;
+        }
+        Some(VaultPath(nfc(path).into_boxed_str()))
+    }
+
+    /// The vault path of a file system path relative to the vault root (as walkdir
+    /// gives it). Names that are not UTF-8 are converted lossily.
+    pub fn from_relative(relative: &Path) -> Option<VaultPath> {
+        let mut joined = String::new();
+        for component in relative.components() {
+            match component {
+                Component::Normal(name) => {
+                    if !joined.is_empty() {
+                        joined.push('/');
+                    }
+                    joined.push_str(&name.to_string_lossy());
+                }
+                Component::CurDir => {}
+                _ => return None,
+            }
+        }
+        VaultPath::new(&joined)
+    }
+
+    /// The path as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The last segment, with its extension (`Note.md`).
+    pub fn file_name(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or(&self.0)
+    }
+
+    /// The folder part without a trailing `/`; empty at the vault root.
+    pub fn folder(&self) -> &str {
+        self.0.rsplit_once('/').map_or("", |(folder, _)| folder)
+    }
+
+    /// The extension after the last `.` of the file name, if any.
+    pub fn extension(&self) -> Option<&str> {
+        let name = self.file_name();
+        name.rfind('.')
+            .filter(|&dot| dot > 0)
+            .map(|dot| &name[dot + 1..])
+    }
+
+    /// The file name without its extension (`Note` for `a/Note.md`).
+    pub fn stem(&self) -> &str {
+        let name = self.file_name();
+        match name.rfind('.') {
+            Some(dot) if dot > 0 => &name[..dot],
+            _ => name,
+        }
+    }
+
+    /// The path without a `.md` extension: how Obsidian writes a note's full path in
+    /// a link (`Projects/Plan`); other files keep their extension.
+    pub fn link_path(&self) -> &str {
+        if self.is_markdown() {
+            &self.0[..self.0.len() - 3]
+        } else {
+            &self.0
+        }
+    }
+
+    /// Whether this is a Markdown note (`.md`, any case; see [`crate::choices`]).
+    pub fn is_markdown(&self) -> bool {
+        self.extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case("md"))
+    }
+
+    /// Whether this path is `folder` or lies inside it (`folder` without trailing `/`).
+    pub fn is_in_folder(&self, folder: &str) -> bool {
+        let folder = folder.trim_end_matches('/');
+        folder.is_empty()
+            || self
+                .0
+                .strip_prefix(folder)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+
+    /// The file system path under `root` (only for paths whose names were UTF-8 and
+    /// NFC on disk; the scanner keeps the real path for reading).
+    pub fn to_fs_path(&self, root: &Path) -> PathBuf {
+        let mut path = root.to_path_buf();
+        path.extend(self.0.split('/'));
+        path
+    }
+}
+
+/// `text` in Unicode Normalization Form C (Obsidian's `normalize("NFC")`).
+pub fn nfc(text: &str) -> String {
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text.to_owned()
+    } else {
+        text.nfc().collect()
+    }
+}
+
+impl fmt::Display for VaultPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for VaultPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl AsRef<str> for VaultPath {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_paths_that_could_escape() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x.md",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a\\b",
+        ] {
+            assert_eq!(VaultPath::new(bad), None, "{bad}");
+        }
+        assert!(VaultPath::from_relative(Path::new("../x")).is_none());
+    }
+
+    #[test]
+    fn normalises_to_nfc() {
+        let nfd = "Cafe\u{301}.md";
+        assert_eq!(VaultPath::new(nfd).unwrap().as_str(), "Caf\u{e9}.md");
+    }
+
+    #[test]
+    fn parts() {
+        let path = VaultPath::new("a/b/v2.0 Release.md").unwrap();
+        assert_eq!(path.file_name(), "v2.0 Release.md");
+        assert_eq!(path.folder(), "a/b");
+        assert_eq!(path.extension(), Some("md"));
+        assert_eq!(path.stem(), "v2.0 Release");
+        assert_eq!(path.link_path(), "a/b/v2.0 Release");
+        assert!(path.is_markdown());
+        assert!(path.is_in_folder("a"));
+        assert!(path.is_in_folder("a/b/"));
+        assert!(!path.is_in_folder("a/b/v2"));
+        let root = VaultPath::new(".hidden").unwrap();
+        assert_eq!(root.extension(), None);
+        assert_eq!(root.folder(), "");
+        assert_eq!(
+            VaultPath::new("img/photo.png").unwrap().link_path(),
+            "img/photo.png"
+        );
+    }
+}

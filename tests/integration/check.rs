@@ -1,0 +1,157 @@
+//! `throughline check`: formats, exit codes, the sample vault.
+
+use std::path::Path;
+
+use crate::support::{VaultTest, copy_tree};
+
+fn sample_vault() -> VaultTest {
+    let vault = VaultTest::new();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
+        vault.path(),
+    );
+    vault
+}
+
+#[test]
+fn sample_vault_human() {
+    let vault = sample_vault();
+    let run = vault.run(&["check"]);
+    assert_eq!(run.code, 1, "the sample vault has a deliberate broken link");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn sample_vault_json() {
+    let vault = sample_vault();
+    let (report, code) = vault.check_json();
+    assert_eq!(code, 1);
+    insta::assert_json_snapshot!(report);
+}
+
+#[test]
+fn sample_vault_github() {
+    let vault = sample_vault();
+    let run = vault.run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn clean_vault_exits_zero() {
+    let vault = VaultTest::new();
+    vault.file("A.md", "[[B]]\n").file("B.md", "# B\n");
+    let run = vault.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("no problems"), "{}", run.stdout);
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let vault = VaultTest::new();
+    vault.file("A.md", "[[B#Nope]]\n").file("B.md", "# B\n");
+    assert_eq!(vault.run(&["check"]).code, 0);
+    assert_eq!(vault.run(&["check", "--deny-warnings"]).code, 1);
+}
+
+#[test]
+fn infos_never_fail() {
+    let vault = VaultTest::new();
+    vault
+        .file("A.md", "[[N]]\n")
+        .file("x/N.md", "")
+        .file("y/N.md", "");
+    let run = vault.run(&["check", "--deny-warnings"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("info[ambiguous-link]"));
+}
+
+#[test]
+fn quiet_hides_infos_and_summary() {
+    let vault = VaultTest::new();
+    vault
+        .file("A.md", "[[N]] [[Missing]]\n")
+        .file("x/N.md", "x")
+        .file("y/N.md", "y");
+    let run = vault.run(&["check", "--quiet"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("error[broken-link]"));
+    assert!(!run.stdout.contains("ambiguous-link"));
+    assert!(!run.stdout.contains("checked"));
+}
+
+#[test]
+fn missing_vault_is_exit_2_with_a_message() {
+    let vault = VaultTest::new();
+    let run = vault.run(&["check", "no-such-folder"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`no-such-folder` does not exist"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_error_is_exit_2() {
+    let vault = VaultTest::new();
+    assert_eq!(vault.run(&["check", "--format", "xml"]).code, 2);
+    assert_eq!(vault.run(&["frobnicate"]).code, 2);
+}
+
+/// Every diagnostic kind the engine can produce, as well-formed GitHub annotations.
+#[test]
+fn github_annotations_are_well_formed_for_every_kind() {
+    let vault = VaultTest::new();
+    vault
+        .file("broken.md", "[[Nowhere]] [[Target#Nope]] [[Dup]]\n")
+        .file("Target.md", "# Only\n")
+        .file("a/Dup.md", "a")
+        .file("b/Dup.md", "b")
+        .file("yaml.md", "---\ntitle: @bad\n---\n")
+        .file("latin1.md", b"caf\xe9\n".as_slice())
+        .file("binary.md", b"\x00\x01\x02".as_slice())
+        .file("empty.md", "")
+        .file(".obsidian/app.json", "{not json");
+    std::fs::create_dir_all(vault.path().join("folder.md")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("nowhere", vault.path().join("dangling.md")).unwrap();
+    let run = vault.run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    let pattern = regex::Regex::new(
+        r"^::(error|warning|notice) file=[^,:\n]+(,line=\d+,col=\d+,endColumn=\d+)?,title=[a-z0-9-]+::[^\n\r]+$",
+    )
+    .unwrap();
+    let mut titles = std::collections::BTreeSet::new();
+    for line in run.stdout.lines() {
+        assert!(pattern.is_match(line), "malformed annotation: {line}");
+        titles.insert(
+            line.split("title=")
+                .nth(1)
+                .unwrap()
+                .split("::")
+                .next()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let expected = [
+        "ambiguous-link",
+        "binary-note",
+        "broken-link",
+        "empty-note",
+        "folder-named-like-note",
+        "invalid-frontmatter",
+        "invalid-obsidian-settings",
+        "invalid-utf8",
+        "subpath-not-found",
+        "unreadable-path",
+    ];
+    for code in expected {
+        assert!(
+            titles.contains(code),
+            "no `{code}` annotation in:\n{}",
+            run.stdout
+        );
+    }
+}

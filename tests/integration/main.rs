@@ -1,0 +1,11 @@
+//! Integration tests: the real `throughline` binary on real folders.
+//!
+//! One test binary; one module per command, plus the Obsidian edge-case table,
+//! bad input and the real vaults under `../shared/corpora`.
+
+mod bad_input;
+mod check;
+mod corpora;
+mod links;
+mod semantics;
+mod support;
