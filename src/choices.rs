@@ -39,9 +39,17 @@ pub const MARKDOWN_EXTENSION_IGNORES_CASE: bool = true;
 pub const BOM_IS_DROPPED: bool = true;
 
 /// Block ids written inside a blockquote, callout or table are not registered: rule
-/// F5 says parts of these blocks cannot be targeted, and the help vault asks for the
-/// id on its own line after the block.
+/// F5 says parts of these blocks cannot be targeted. An id at the very end of a
+/// top-level quote or callout — including a `^id` line right after it with no blank
+/// line, which Markdown folds into the quote, as the help vault writes them — names
+/// the whole quote.
 pub const BLOCK_IDS_INSIDE_QUOTES_IGNORED: bool = true;
+
+/// A `^id` glued to what precedes it (`text^id`, `![[img.png]]^id`) is not a block
+/// id (rule F4, row 42). The help vault has one such embed
+/// (`Collaborate on a shared vault.md`); we report the link to it as
+/// subpath-not-found rather than guess.
+pub const GLUED_BLOCK_ID_IS_TEXT: bool = true;
 
 /// In a heading chain `#A#B` (rule F3), each later part may match any later heading
 /// that is deeper than the previous match, even past the end of its section.

@@ -248,7 +248,12 @@ impl Walker<'_> {
                     self.item_end(item, range);
                 }
             }
-            TagEnd::BlockQuote(_) => self.container_end(BlockKind::Quote, range),
+            TagEnd::BlockQuote(_) => {
+                self.containers.pop();
+                if self.is_top_level() {
+                    self.quote_end(range);
+                }
+            }
             TagEnd::List(_) => self.container_end(BlockKind::List, range),
             TagEnd::Table => self.container_end(BlockKind::Table, range),
             TagEnd::FootnoteDefinition => {
@@ -307,6 +312,21 @@ impl Walker<'_> {
         self.previous_block = Some((BlockKind::Paragraph, range));
     }
 
+    /// A `^id` ending a top-level blockquote or callout (on its last line, or on a
+    /// line of its own right after it, which Markdown folds into the quote) names
+    /// the whole quote. The help vault writes callout ids this way.
+    fn quote_end(&mut self, range: Range<usize>) {
+        if let Some(found) = trailing_block_id(&self.text[range.clone()]) {
+            let span = self.span(&range);
+            self.facts.blocks.push(Block {
+                id: found.id.to_owned(),
+                kind: BlockKind::Quote,
+                span,
+            });
+        }
+        self.previous_block = Some((BlockKind::Quote, range));
+    }
+
     /// Rule F4 (b): an id at the end of an item's own text names the item.
     fn item_end(&mut self, item: Container, range: Range<usize>) {
         if choices::BLOCK_IDS_INSIDE_QUOTES_IGNORED && self.inside_quote() {
@@ -349,6 +369,11 @@ impl Walker<'_> {
     }
 
     fn wikilink(&mut self, is_embed: bool, range: Range<usize>) {
+        let (is_embed, range) = if is_embed {
+            (true, range)
+        } else {
+            self.obsidian_wikilink_start(range)
+        };
         let raw = &self.text[range.clone()];
         let inner = raw
             .strip_prefix('!')
@@ -376,6 +401,24 @@ impl Walker<'_> {
             property: None,
             in_comment: false,
         });
+    }
+
+    /// Obsidian scans for `[[` left to right, so `[[[draft] plan]]` is a link to
+    /// `[draft] plan` where pulldown-cmark sees `[` and a link to `draft] plan`: the
+    /// leftmost `[[` whose inner text holds no other `[[` wins (rule B1).
+    fn obsidian_wikilink_start(&self, range: Range<usize>) -> (bool, Range<usize>) {
+        let bytes = self.text.as_bytes();
+        let mut first = range.start;
+        while first > 0 && bytes[first - 1] == b'[' && range.start - first < 8 {
+            first -= 1;
+        }
+        let inner_end = range.end.saturating_sub(2);
+        let start = (first..range.start)
+            .find(|&s| !self.text[s + 2..inner_end].contains("[["))
+            .unwrap_or(range.start);
+        let is_embed = start > 0 && bytes[start - 1] == b'!' && start < range.start;
+        let start = if is_embed { start - 1 } else { start };
+        (is_embed, start..range.end)
     }
 
     fn link_end(&mut self) {
