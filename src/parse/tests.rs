@@ -1,1 +1,99 @@
+//! Note-level parsing tests: the parts working together on whole notes.
 
+use super::*;
+
+fn parse(text: &str) -> Note {
+    parse_note(
+        VaultPath::new("x.md").unwrap(),
+        NoteBytes::Read(text.as_bytes().to_vec()),
+    )
+}
+
+fn raws(note: &Note) -> Vec<&str> {
+    note.links.iter().map(|link| link.raw.as_ref()).collect()
+}
+
+#[test]
+fn links_keep_line_and_character_column() {
+    let note =
+        parse("---\nup: \"[[Parent]]\"\n---\n# Title\n\nCafé [[Note|shown]] and ![[img.png|20]]\n");
+    let positions: Vec<(u32, u32)> = note
+        .links
+        .iter()
+        .map(|link| (link.span.position.line, link.span.position.column))
+        .collect();
+    assert_eq!(positions, [(2, 6), (6, 6), (6, 25)]);
+    assert_eq!(
+        raws(&note),
+        ["[[Parent]]", "[[Note|shown]]", "![[img.png|20]]"]
+    );
+}
+
+#[test]
+fn leftmost_double_bracket_wins() {
+    let note = parse("[[[draft] plan]] and [[[[x]]");
+    let paths: Vec<&str> = note
+        .links
+        .iter()
+        .map(|link| link.linkpath.as_ref())
+        .collect();
+    assert_eq!(paths, ["[draft] plan", "[x"]);
+}
+
+#[test]
+fn quote_and_callout_ids() {
+    let note = parse(
+        "> [!hint] Title\n> Body text.\n^callout-id\n\n> inner ^not-registered\n> more\n\n- item\n\n^list-id\n",
+    );
+    let ids: Vec<(&str, BlockKind)> = note
+        .blocks
+        .iter()
+        .map(|b| (b.id.as_str(), b.kind))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("callout-id", BlockKind::Quote),
+            ("list-id", BlockKind::List)
+        ]
+    );
+}
+
+#[test]
+fn list_item_id_on_a_continuation_line() {
+    // The help vault's example: the id on the item's last line.
+    let note = parse("- Gemmy\n    $$Paperclip / Pen$$ \n    ^37006f\n- Unhelpful assistant\n");
+    assert_eq!(note.blocks.len(), 1);
+    assert_eq!(note.blocks[0].id, "37006f");
+    assert_eq!(note.blocks[0].kind, BlockKind::ListItem);
+}
+
+#[test]
+fn invalid_frontmatter_keeps_the_body() {
+    let note = parse("---\na: [unclosed\n---\n[[Body link]] #tag\n");
+    assert!(!note.has_valid_frontmatter);
+    assert!(note.properties.is_empty());
+    assert_eq!(raws(&note), ["[[Body link]]"]);
+    assert_eq!(note.tags.len(), 1);
+    let location = note.diagnostics[0].location.as_ref().unwrap();
+    assert_eq!(location.start.line, 3);
+}
+
+#[test]
+fn footnote_definitions_and_their_links() {
+    let note = parse("Text[^Note].\n\n[^Note]: See [[Source]].\n");
+    assert_eq!(note.footnotes, ["note"]);
+    assert_eq!(raws(&note), ["[[Source]]"]);
+}
+
+#[test]
+fn unreadable_and_oversized_notes_are_diagnostics() {
+    let path = VaultPath::new("x.md").unwrap();
+    let note = parse_note(
+        path.clone(),
+        NoteBytes::Unreadable(std::io::Error::other("gone")),
+    );
+    assert_eq!(note.diagnostics[0].code, Code::UnreadableNote);
+    let note = parse_note(path, NoteBytes::TooLarge(200_000_000));
+    assert_eq!(note.diagnostics[0].code, Code::NoteTooLarge);
+}

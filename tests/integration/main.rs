@@ -7,5 +7,6 @@ mod bad_input;
 mod check;
 mod corpora;
 mod links;
+mod never_panics;
 mod semantics;
 mod support;

@@ -173,7 +173,7 @@ mod tests {
     use std::collections::BTreeMap;
     use std::path::PathBuf;
 
-    /// A fresh scratch folder under the target dir (no tempfile dependency needed).
+    /// A fresh scratch folder under the system temp dir (no tempfile dependency needed).
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("vaultgen-test-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
