@@ -4,12 +4,14 @@
 //! [`load_vault`] is what `check` and `links` need: every file found, every note
 //! parsed in parallel (results kept in file order), every link resolved.
 
+use std::fs::{File, Metadata};
+use std::io::Read;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::config::{Config, ObsidianSettings};
-use crate::parse::{NoteBytes, parse_note};
+use crate::parse::{Note, NoteBytes, parse_note};
 use crate::resolve::{FileId, Vault, resolve};
 use crate::scan::{FileKind, ScanError, ScanOptions, scan};
 
@@ -37,30 +39,50 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
         .filter(|(_, file)| file.kind == FileKind::Note)
         .map(|(id, _)| id as FileId)
         .collect();
-    let notes = note_files
+    let parsed: Vec<(FileId, Note, Option<Metadata>)> = note_files
         .par_iter()
         .map(|&id| {
             let file = &scan.files[id as usize];
-            let bytes = read_note(&file.fs_path, config.max_note_bytes);
-            (id, parse_note(file.path.clone(), bytes))
+            let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
+            (id, parse_note(file.path.clone(), bytes), metadata)
         })
         .collect();
+    let mut notes = Vec::with_capacity(parsed.len());
+    for (id, note, metadata) in parsed {
+        if let Some(metadata) = metadata {
+            let file = &mut scan.files[id as usize];
+            file.size = metadata.len();
+            file.modified = metadata.modified().ok();
+        }
+        notes.push((id, note));
+    }
     Ok(resolve(scan, notes, settings))
 }
 
-/// Reads a note, refusing ones over the size limit without reading them.
-fn read_note(path: &Path, max_bytes: u64) -> NoteBytes {
-    match std::fs::metadata(path) {
-        Ok(metadata) if metadata.len() > max_bytes => return NoteBytes::TooLarge(metadata.len()),
-        Ok(metadata) if metadata.is_dir() => {
-            return NoteBytes::Unreadable(std::io::Error::other("it is a folder"));
-        }
-        Err(error) => return NoteBytes::Unreadable(error),
-        Ok(_) => {}
+/// Reads a note (one open, one `fstat`, one read), refusing ones over the size
+/// limit without reading them.
+fn read_note(path: &Path, max_bytes: u64) -> (NoteBytes, Option<Metadata>) {
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) => return (NoteBytes::Unreadable(error), None),
+    };
+    let metadata = match file.metadata() {
+        Ok(metadata) => metadata,
+        Err(error) => return (NoteBytes::Unreadable(error), None),
+    };
+    if metadata.is_dir() {
+        let error = std::io::Error::other("it is a folder");
+        return (NoteBytes::Unreadable(error), Some(metadata));
     }
-    match std::fs::read(path) {
-        Ok(bytes) if bytes.len() as u64 > max_bytes => NoteBytes::TooLarge(bytes.len() as u64),
-        Ok(bytes) => NoteBytes::Read(bytes),
-        Err(error) => NoteBytes::Unreadable(error),
+    if metadata.len() > max_bytes {
+        return (NoteBytes::TooLarge(metadata.len()), Some(metadata));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
+    match file.read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() as u64 > max_bytes => {
+            (NoteBytes::TooLarge(bytes.len() as u64), Some(metadata))
+        }
+        Ok(_) => (NoteBytes::Read(bytes), Some(metadata)),
+        Err(error) => (NoteBytes::Unreadable(error), Some(metadata)),
     }
 }

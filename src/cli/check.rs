@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{Global, Outcome, VaultArg};
 use throughline::config::Config;
 use throughline::diagnostics::render::{github, human, json};
-use throughline::diagnostics::{Diagnostic, Severity, Summary};
+use throughline::diagnostics::{Severity, Summary};
 use throughline::load_vault;
 
 #[derive(Args)]
@@ -42,12 +42,13 @@ pub fn run(args: &CheckArgs, global: Global) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot check `{}`", args.vault.vault.display()))?;
     let stats = vault.stats();
     let prefix = args.vault.display_prefix();
-    let shown: Vec<&Diagnostic> = vault
-        .diagnostics
-        .iter()
-        .filter(|d| !(global.quiet && d.severity == Severity::Info))
-        .collect();
-    let shown: Vec<Diagnostic> = shown.into_iter().cloned().collect();
+    let shown = || {
+        vault
+            .diagnostics
+            .iter()
+            .filter(|d| !(global.quiet && d.severity == Severity::Info))
+    };
+    let counts = Summary::of(&vault.diagnostics);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
@@ -56,9 +57,8 @@ pub fn run(args: &CheckArgs, global: Global) -> anyhow::Result<Outcome> {
                 color: global.color,
                 path_prefix: &prefix,
             };
-            human::render(&mut out, &shown, style)?;
+            human::render(&mut out, shown(), style)?;
             if !global.quiet {
-                let summary = Summary::of(&vault.diagnostics);
                 writeln!(
                     out,
                     "checked {} notes ({} files in the vault), {} links ({} unresolved): {}",
@@ -66,7 +66,7 @@ pub fn run(args: &CheckArgs, global: Global) -> anyhow::Result<Outcome> {
                     stats.files,
                     stats.links,
                     stats.unresolved,
-                    count_words(summary)
+                    count_words(counts)
                 )?;
             }
         }
@@ -79,9 +79,9 @@ pub fn run(args: &CheckArgs, global: Global) -> anyhow::Result<Outcome> {
                 "unresolved": stats.unresolved,
                 "invalid_frontmatter": stats.invalid_frontmatter,
             });
-            json::render(&mut out, &prefix, &shown, extra)?;
+            json::render(&mut out, &prefix, shown(), counts, extra)?;
         }
-        CheckFormat::Github => github::render(&mut out, &shown, &prefix)?,
+        CheckFormat::Github => github::render(&mut out, shown(), &prefix)?,
     }
     out.flush()?;
     if global.verbose {

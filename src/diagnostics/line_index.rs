@@ -38,7 +38,7 @@ impl LineIndex {
         let offset32 = u32::try_from(offset).unwrap_or(u32::MAX);
         let line = self.starts.partition_point(|&start| start <= offset32) - 1;
         let start = self.starts[line] as usize;
-        let column = count_chars(&text.as_bytes()[start..offset]) + 1;
+        let column = count_chars(text, start, offset) + 1;
         Position {
             line: line as u32 + 1,
             column: column as u32,
@@ -51,9 +51,56 @@ impl LineIndex {
     }
 }
 
+/// Positions of increasing offsets, counted from the previous one: a long line
+/// with many links costs one pass over the line, not one pass per link.
+pub struct PositionCursor<'a> {
+    index: &'a LineIndex,
+    text: &'a str,
+    line: usize,
+    offset: usize,
+    column: usize,
+}
+
+impl<'a> PositionCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(index: &'a LineIndex, text: &'a str) -> PositionCursor<'a> {
+        PositionCursor {
+            index,
+            text,
+            line: 0,
+            offset: 0,
+            column: 1,
+        }
+    }
+
+    /// The position of `offset`; fastest when offsets come in increasing order.
+    pub fn position(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let next_line = self
+            .index
+            .starts
+            .get(self.line + 1)
+            .map_or(usize::MAX, |&start| start as usize);
+        if offset >= self.offset && offset < next_line {
+            self.column += count_chars(self.text, self.offset, offset);
+        } else {
+            let position = self.index.position(self.text, offset);
+            self.line = position.line as usize - 1;
+            self.column = position.column as usize;
+        }
+        self.offset = offset;
+        Position {
+            line: self.line as u32 + 1,
+            column: self.column as u32,
+        }
+    }
+}
+
 /// Characters in a UTF-8 byte slice (counts bytes that start a character).
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+fn count_chars(text: &str, start: usize, end: usize) -> usize {
+    text[floor_char(text, start)..floor_char(text, end)]
+        .chars()
+        .count()
 }
 
 /// The text of the line containing `offset`, without its line ending.
@@ -94,6 +141,22 @@ mod tests {
             Position { line: 3, column: 5 }
         );
         assert_eq!(index.line_count(), 3);
+    }
+
+    #[test]
+    fn cursor_agrees_with_the_index() {
+        let text = "ab\ncé[[x]] [[y]]\r\nlast é";
+        let index = LineIndex::new(text);
+        let mut cursor = PositionCursor::new(&index, text);
+        let offsets = [0, 1, 3, 5, 9, 14, 3, text.len() - 2, text.len(), 0];
+        for offset in offsets {
+            let offset = floor_char(text, offset);
+            assert_eq!(
+                cursor.position(offset),
+                index.position(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

@@ -11,39 +11,7 @@ pub fn strip_heading(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
-        let is_space = c.is_whitespace()
-            || matches!(
-                c,
-                '!' | '"'
-                    | '#'
-                    | '$'
-                    | '%'
-                    | '&'
-                    | '('
-                    | ')'
-                    | '*'
-                    | '+'
-                    | ','
-                    | '.'
-                    | ':'
-                    | ';'
-                    | '<'
-                    | '='
-                    | '>'
-                    | '?'
-                    | '@'
-                    | '^'
-                    | '`'
-                    | '{'
-                    | '|'
-                    | '}'
-                    | '~'
-                    | '/'
-                    | '['
-                    | ']'
-                    | '\\'
-            );
-        if is_space {
+        if is_heading_separator(c) {
             pending_space = !out.is_empty();
         } else {
             if pending_space {
@@ -54,6 +22,42 @@ pub fn strip_heading(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `stripHeading` turns `c` into a space.
+pub fn is_heading_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '!' | '"'
+                | '#'
+                | '$'
+                | '%'
+                | '&'
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | ','
+                | '.'
+                | ':'
+                | ';'
+                | '<'
+                | '='
+                | '>'
+                | '?'
+                | '@'
+                | '^'
+                | '`'
+                | '{'
+                | '|'
+                | '}'
+                | '~'
+                | '/'
+                | '['
+                | ']'
+                | '\\'
+        )
 }
 
 /// The key two headings are compared by: stripped, then lower-cased.

@@ -17,10 +17,10 @@ use super::comment::{comment_ranges, is_inside};
 use super::heading::{heading_key, heading_text};
 use super::markdown_link::{internal_target, split_alt_size};
 use super::tag::tag_after_hash;
-use super::wikilink::{default_display, parse_wikilink};
-use super::{Block, BlockKind, Callout, Heading, Link, LinkKind, Span, TagMention};
+use super::wikilink::parse_wikilink;
+use super::{Block, BlockKind, Callout, Heading, Interner, Link, LinkKind, Span, TagMention};
 use crate::choices;
-use crate::diagnostics::LineIndex;
+use crate::diagnostics::{LineIndex, PositionCursor};
 
 /// The pulldown-cmark options Obsidian's syntax needs. Frontmatter is split off
 /// beforehand (rule H1), so metadata blocks stay off.
@@ -74,9 +74,10 @@ struct PendingMarkdownLink {
     depth: u32,
 }
 
-struct Walker<'a> {
+struct Walker<'a, 'i> {
     text: &'a str,
-    index: &'a LineIndex,
+    positions: PositionCursor<'a>,
+    interner: &'i mut Interner<'a>,
     facts: BodyFacts,
     containers: Vec<Container>,
     opaque: Vec<Range<usize>>,
@@ -90,11 +91,28 @@ struct Walker<'a> {
 }
 
 /// Scans the body `text[body_start..]`; all offsets are offsets into `text`.
-pub fn scan_body(text: &str, body_start: usize, index: &LineIndex) -> BodyFacts {
+///
+/// `links` holds the links found so far (the frontmatter's); the body's follow.
+pub fn scan_body<'a>(
+    text: &'a str,
+    body_start: usize,
+    index: &'a LineIndex,
+    interner: &mut Interner<'a>,
+    mut links: Vec<Link>,
+) -> BodyFacts {
+    let body = &text[body_start..];
+    // Room for every link up front: one allocation instead of a doubling series.
+    let estimate = memchr::memmem::find_iter(body.as_bytes(), b"[[").count()
+        + memchr::memmem::find_iter(body.as_bytes(), b"](").count();
+    links.reserve_exact(estimate);
     let mut walker = Walker {
         text,
-        index,
-        facts: BodyFacts::default(),
+        positions: PositionCursor::new(index, text),
+        interner,
+        facts: BodyFacts {
+            links,
+            ..BodyFacts::default()
+        },
         containers: Vec::new(),
         opaque: Vec::new(),
         link_depth: 0,
@@ -105,7 +123,6 @@ pub fn scan_body(text: &str, body_start: usize, index: &LineIndex) -> BodyFacts 
         code_block: false,
         previous_block: None,
     };
-    let body = &text[body_start..];
     for (event, range) in Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         walker.event(event, range);
@@ -113,9 +130,9 @@ pub fn scan_body(text: &str, body_start: usize, index: &LineIndex) -> BodyFacts 
     walker.finish(body_start)
 }
 
-impl Walker<'_> {
-    fn span(&self, range: &Range<usize>) -> Span {
-        Span::new(range.clone(), self.index.position(self.text, range.start))
+impl Walker<'_, '_> {
+    fn span(&mut self, range: &Range<usize>) -> Span {
+        Span::new(range.clone(), self.positions.position(range.start))
     }
 
     fn is_top_level(&self) -> bool {
@@ -383,24 +400,20 @@ impl Walker<'_> {
         let Some(parts) = inner.and_then(|inner| parse_wikilink(inner, is_embed)) else {
             return;
         };
-        let display = match parts.display {
-            Some(display) => Some(display),
-            None if is_embed => None,
-            None => Some(default_display(&parts.linkpath, parts.subpath.as_deref())),
-        };
         let span = self.span(&range);
-        self.facts.links.push(Link {
+        let link = Link {
             kind: LinkKind::Wikilink,
             is_embed,
+            in_comment: false,
             span,
-            raw: raw.into(),
-            linkpath: parts.linkpath.into(),
-            subpath: parts.subpath.map(Into::into),
-            display: display.map(Into::into),
+            raw: self.interner.intern(raw),
+            linkpath: self.interner.intern(&parts.linkpath),
+            subpath: parts.subpath.map(|subpath| self.interner.intern(&subpath)),
+            display: parts.display.map(|display| self.interner.intern(display)),
             size: parts.size,
             property: None,
-            in_comment: false,
-        });
+        };
+        self.facts.links.push(link);
     }
 
     /// Obsidian scans for `[[` left to right, so `[[[draft] plan]]` is a link to
@@ -442,18 +455,20 @@ impl Walker<'_> {
         };
         let label = label.trim();
         let span = self.span(&pending.range);
-        self.facts.links.push(Link {
+        let text = self.text;
+        let link = Link {
             kind: LinkKind::Markdown,
             is_embed: pending.is_image,
+            in_comment: false,
             span,
-            raw: self.text[pending.range.clone()].into(),
-            linkpath: target.linkpath.into(),
-            subpath: target.subpath.map(Into::into),
-            display: (!label.is_empty()).then(|| label.into()),
+            raw: self.interner.intern(&text[pending.range.clone()]),
+            linkpath: self.interner.intern(&target.linkpath),
+            subpath: target.subpath.map(|subpath| self.interner.intern(&subpath)),
+            display: (!label.is_empty()).then(|| self.interner.intern(label)),
             size,
             property: None,
-            in_comment: false,
-        });
+        };
+        self.facts.links.push(link);
     }
 
     fn text_event(&mut self, text: &str, range: Range<usize>) {
@@ -485,8 +500,9 @@ impl Walker<'_> {
             if let Some(name) = tag_after_hash(self.text, at) {
                 let end = at + 1 + name.len();
                 let span = self.span(&(at..end));
+                let name = self.interner.intern(name);
                 self.facts.tags.push(TagMention {
-                    name: name.to_owned(),
+                    name,
                     span: Some(span),
                     in_comment: false,
                 });
@@ -526,6 +542,7 @@ impl Walker<'_> {
             }
         }
         facts.comments = comments;
+        facts.links.shrink_to_fit();
         facts
     }
 }

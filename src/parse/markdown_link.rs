@@ -4,36 +4,37 @@
 //! JavaScript's `decodeURI` does (reserved characters stay encoded), cleaned like a
 //! wikilink, split at the first `#`, and then resolved exactly like a wikilink.
 
-use super::wikilink::{EmbedSize, clean_link_text, parse_size, split_linktext};
+use std::borrow::Cow;
+
+use super::wikilink::{EmbedSize, clean_link_text, parse_size, split_cleaned};
 
 /// Linkpath and subpath of an internal Markdown link.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkdownTarget {
+pub struct MarkdownTarget<'a> {
     /// Decoded, cleaned file part; empty for `[x](#Heading)`.
-    pub linkpath: String,
+    pub linkpath: Cow<'a, str>,
     /// From the first `#` on, decoded.
-    pub subpath: Option<String>,
+    pub subpath: Option<Cow<'a, str>>,
 }
 
 /// The vault target of a Markdown link destination (as pulldown-cmark gives it:
 /// angle brackets and backslash escapes already removed). `None` for external URLs
 /// (`https:`, `obsidian:`, `mailto:`…), empty destinations, and destinations that do
 /// not URI-decode (rule D3).
-pub fn internal_target(destination: &str) -> Option<MarkdownTarget> {
+pub fn internal_target(destination: &str) -> Option<MarkdownTarget<'_>> {
     let destination = destination.trim();
     if destination.is_empty() || has_scheme(destination) {
         return None;
     }
-    let decoded = decode_uri(destination)?;
-    let cleaned = clean_link_text(&decoded);
-    let (linkpath, subpath) = split_linktext(&cleaned);
+    let cleaned = match decode_uri(destination)? {
+        Cow::Borrowed(decoded) => clean_link_text(decoded),
+        Cow::Owned(decoded) => Cow::Owned(clean_link_text(&decoded).into_owned()),
+    };
+    let (linkpath, subpath) = split_cleaned(cleaned);
     if linkpath.is_empty() && subpath.is_none() {
         return None;
     }
-    Some(MarkdownTarget {
-        linkpath: linkpath.to_owned(),
-        subpath: subpath.map(str::to_owned),
-    })
+    Some(MarkdownTarget { linkpath, subpath })
 }
 
 /// Whether `text` starts with a URL scheme (`scheme:`), per RFC 3986.
@@ -50,9 +51,9 @@ pub fn has_scheme(text: &str) -> bool {
 /// JavaScript's `decodeURI`: `%XX` sequences become characters, except those that
 /// decode to a reserved character (`; / ? : @ & = + $ , #`), which stay as written.
 /// `None` for a malformed escape or bytes that are not UTF-8.
-pub fn decode_uri(text: &str) -> Option<String> {
+pub fn decode_uri(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains('%') {
-        return Some(text.to_owned());
+        return Some(Cow::Borrowed(text));
     }
     let bytes = text.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
@@ -92,7 +93,7 @@ pub fn decode_uri(text: &str) -> Option<String> {
         out.extend_from_slice(&sequence);
         i += 3 * width;
     }
-    String::from_utf8(out).ok()
+    String::from_utf8(out).ok().map(Cow::Owned)
 }
 
 fn hex_byte(bytes: &[u8], at: usize) -> Option<u8> {
@@ -116,10 +117,13 @@ pub fn split_alt_size(alt: &str) -> (&str, Option<EmbedSize>) {
 mod tests {
     use super::*;
 
-    fn target(linkpath: &str, subpath: Option<&str>) -> Option<MarkdownTarget> {
+    fn target(
+        linkpath: &'static str,
+        subpath: Option<&'static str>,
+    ) -> Option<MarkdownTarget<'static>> {
         Some(MarkdownTarget {
-            linkpath: linkpath.to_owned(),
-            subpath: subpath.map(str::to_owned),
+            linkpath: Cow::Borrowed(linkpath),
+            subpath: subpath.map(Cow::Borrowed),
         })
     }
 

@@ -16,17 +16,20 @@ mod markdown_link;
 mod properties;
 mod source;
 mod tag;
+mod text_ref;
 mod wikilink;
 
 pub use callout::{CalloutHeader, Fold, default_title};
 pub use frontmatter::{FrontmatterBlock, split_frontmatter};
-pub use heading::{heading_key, strip_heading};
+pub use heading::{heading_key, is_heading_separator, strip_heading};
 pub use markdown::MARKDOWN_OPTIONS;
 pub use markdown_link::decode_uri;
 pub use properties::{Properties, PropertyValue};
 pub use tag::with_parents as tag_with_parents;
+pub use text_ref::{Interner, TextRef};
 pub use wikilink::{EmbedSize, clean_link_text, default_display, split_linktext};
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, Position};
@@ -61,8 +64,11 @@ pub struct Note {
     pub aliases: Vec<String>,
     /// `%%` comment ranges in `text`.
     pub comments: Vec<Range<usize>>,
-    /// Problems found while parsing.
+    /// Problems found while parsing (moved into the vault's list by
+    /// [`crate::resolve::resolve`]).
     pub diagnostics: Vec<Diagnostic>,
+    /// Strings that are not slices of `text` (see [`TextRef`]).
+    pub strings: String,
 }
 
 /// A byte range in a note's text and the position where it starts.
@@ -115,29 +121,31 @@ impl LinkKind {
     }
 }
 
-/// One link or embed, as written and as cleaned.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One link or embed, as written and as cleaned. Its strings are [`TextRef`]s:
+/// read them through the note ([`Note::linkpath`], [`Note::raw`], …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Link {
     /// How it is written.
     pub kind: LinkKind,
     /// `![[…]]` or `![…](…)`.
     pub is_embed: bool,
+    /// Whether it lies inside a `%%` comment.
+    pub in_comment: bool,
     /// Where it is (for frontmatter links: where the value is written).
     pub span: Span,
     /// The link as written, brackets included; for frontmatter, the value.
-    pub raw: Box<str>,
+    pub raw: TextRef,
     /// The file part, cleaned (rules A4, B4–B6, D1); empty means this note.
-    pub linkpath: Box<str>,
+    pub linkpath: TextRef,
     /// `#Heading`, `#A#B`, `#^id`, as written.
-    pub subpath: Option<Box<str>>,
-    /// The text shown for it (see `links` output docs).
-    pub display: Option<Box<str>>,
+    pub subpath: Option<TextRef>,
+    /// Display text given explicitly: after `|`, an embed's alt text, a Markdown
+    /// link's text.
+    pub display: Option<TextRef>,
     /// An embed's size.
     pub size: Option<EmbedSize>,
     /// For frontmatter links, the key path (`jobs.0`).
-    pub property: Option<Box<str>>,
-    /// Whether it lies inside a `%%` comment.
-    pub in_comment: bool,
+    pub property: Option<TextRef>,
 }
 
 /// A top-level heading.
@@ -186,8 +194,9 @@ pub struct Block {
 /// A tag in a note.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagMention {
-    /// The name without `#`, as written (compare lower-cased, rule G4).
-    pub name: String,
+    /// The name without `#`, as written (compare lower-cased, rule G4); read it
+    /// with [`Note::tag_name`].
+    pub name: TextRef,
     /// Where it is written in the body; `None` for the `tags` property.
     pub span: Option<Span>,
     /// Whether it lies inside a `%%` comment.
@@ -231,7 +240,54 @@ impl Note {
             aliases: Vec::new(),
             comments: Vec::new(),
             diagnostics: Vec::new(),
+            strings: String::new(),
         }
+    }
+
+    /// A string of this note.
+    pub fn str(&self, text: TextRef) -> &str {
+        text.get(&self.text, &self.strings)
+    }
+
+    /// The link as written (brackets included; for frontmatter, the value).
+    pub fn raw(&self, link: &Link) -> &str {
+        self.str(link.raw)
+    }
+
+    /// The link's file part, cleaned; empty for a link to this note.
+    pub fn linkpath(&self, link: &Link) -> &str {
+        self.str(link.linkpath)
+    }
+
+    /// The link's `#…` part as written.
+    pub fn subpath(&self, link: &Link) -> Option<&str> {
+        link.subpath.map(|subpath| self.str(subpath))
+    }
+
+    /// The frontmatter key path of a property link.
+    pub fn property_key(&self, link: &Link) -> Option<&str> {
+        link.property.map(|key| self.str(key))
+    }
+
+    /// The text Obsidian shows for the link: the explicit display text, else for a
+    /// wikilink that is not an embed the link text with `#` as ` > ` (rule B7).
+    pub fn display(&self, link: &Link) -> Option<Cow<'_, str>> {
+        if let Some(display) = link.display {
+            return Some(Cow::Borrowed(self.str(display)));
+        }
+        match link.kind {
+            LinkKind::Markdown => None,
+            _ if link.is_embed => None,
+            _ => Some(Cow::Owned(default_display(
+                self.linkpath(link),
+                self.subpath(link),
+            ))),
+        }
+    }
+
+    /// A tag's name without `#`.
+    pub fn tag_name(&self, tag: &TagMention) -> &str {
+        self.str(tag.name)
     }
 
     /// A location in this note's text, for diagnostics.
@@ -321,6 +377,7 @@ pub fn parse_note(path: VaultPath, bytes: NoteBytes) -> Note {
 
 fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> Note {
     let index = LineIndex::new(&text);
+    let mut interner = Interner::new(&text);
     let mut note = Note::empty(path);
     if let Some(offset) = first_invalid {
         let location = Location::from_range(&text, &index, offset, offset + 3);
@@ -342,11 +399,11 @@ fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> No
         let first_line = index.position(&text, block.yaml.start).line as usize;
         match properties::parse_yaml(yaml, first_line) {
             Ok(properties) => {
-                links = frontmatter_links(&text, &index, block, &properties);
+                links = frontmatter_links(&text, &index, &mut interner, block, &properties);
                 note.tags = frontmatter::frontmatter_tags(&properties)
                     .into_iter()
                     .map(|name| TagMention {
-                        name,
+                        name: interner.intern(&name),
                         span: None,
                         in_comment: false,
                     })
@@ -373,9 +430,8 @@ fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> No
             }
         }
     }
-    let facts = markdown::scan_body(&text, body_start, &index);
-    links.extend(facts.links);
-    note.links = links;
+    let facts = markdown::scan_body(&text, body_start, &index, &mut interner, links);
+    note.links = facts.links;
     note.headings = facts.headings;
     note.blocks = facts.blocks;
     note.tags.extend(facts.tags);
@@ -383,6 +439,7 @@ fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> No
     note.footnotes = facts.footnotes;
     note.comments = facts.comments;
     note.frontmatter = frontmatter;
+    note.strings = interner.into_arena();
     note.text = text;
     note
 }
@@ -392,6 +449,7 @@ fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> No
 fn frontmatter_links(
     text: &str,
     index: &LineIndex,
+    interner: &mut Interner<'_>,
     block: &FrontmatterBlock,
     properties: &Properties,
 ) -> Vec<Link> {
@@ -399,30 +457,31 @@ fn frontmatter_links(
     let mut search_from = block.yaml.start;
     for found in frontmatter::property_links(properties) {
         let yaml = &text[search_from..block.yaml.end];
-        let range = match yaml.find(found.value.as_str()) {
+        // The value as written in the file, so `raw` and positions point at it.
+        let (range, value) = match yaml.find(found.value.as_str()) {
             Some(at) => {
                 let start = search_from + at;
                 search_from = start + found.value.len();
-                start..start + found.value.len()
+                (
+                    start..start + found.value.len(),
+                    &text[start..start + found.value.len()],
+                )
             }
-            None => block.yaml.start..block.yaml.start,
+            None => (block.yaml.start..block.yaml.start, found.value.as_str()),
         };
         let parsed = if found.is_markdown {
-            frontmatter::markdown_link_parts(&found.value).and_then(|(label, destination)| {
+            frontmatter::markdown_link_parts(value).and_then(|(label, destination)| {
                 let target = markdown_link::internal_target(destination)?;
+                let label = label.trim();
                 Some((
                     target.linkpath,
                     target.subpath,
-                    (!label.trim().is_empty()).then(|| label.trim().to_owned()),
+                    (!label.is_empty()).then_some(label),
                 ))
             })
         } else {
-            wikilink::parse_wikilink(&found.value[2..found.value.len() - 2], false).map(|parts| {
-                let display = parts
-                    .display
-                    .unwrap_or_else(|| default_display(&parts.linkpath, parts.subpath.as_deref()));
-                (parts.linkpath, parts.subpath, Some(display))
-            })
+            wikilink::parse_wikilink(&value[2..value.len() - 2], false)
+                .map(|parts| (parts.linkpath, parts.subpath, parts.display))
         };
         let Some((linkpath, subpath, display)) = parsed else {
             continue;
@@ -430,14 +489,14 @@ fn frontmatter_links(
         links.push(Link {
             kind: LinkKind::Frontmatter,
             is_embed: false,
-            span: Span::new(range.clone(), index.position(text, range.start)),
-            raw: found.value.into(),
-            linkpath: linkpath.into(),
-            subpath: subpath.map(Into::into),
-            display: display.map(Into::into),
-            size: None,
-            property: Some(found.key.into()),
             in_comment: false,
+            span: Span::new(range.clone(), index.position(text, range.start)),
+            raw: interner.intern(value),
+            linkpath: interner.intern(&linkpath),
+            subpath: subpath.map(|subpath| interner.intern(&subpath)),
+            display: display.map(|display| interner.intern(display)),
+            size: None,
+            property: Some(interner.intern(&found.key)),
         });
     }
     links

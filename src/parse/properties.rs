@@ -85,9 +85,16 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<Properties, YamlProbl
     if yaml.trim().is_empty() {
         return Ok(Properties::default());
     }
-    let value: yaml_serde::Value = yaml_serde::from_str(yaml).map_err(|error| {
-        let offset = error.location().map_or(0, |location| location.index());
+    let value: PropertyValue = yaml_serde::from_str(yaml).map_err(|error| {
         let message = error.to_string();
+        if let Some(at) = message.find(COMPLEX_KEY) {
+            // yaml_serde prefixes the path of the value in error: `created: …`.
+            let property = message[..at]
+                .strip_suffix(": ")
+                .filter(|path| !path.is_empty());
+            return complex_key_problem(yaml, property);
+        }
+        let offset = error.location().map_or(0, |location| location.index());
         let offset = duplicate_key_offset(yaml, &message).unwrap_or(offset);
         YamlProblem {
             offset: offset.min(yaml.len()),
@@ -96,18 +103,8 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<Properties, YamlProbl
         }
     })?;
     match value {
-        yaml_serde::Value::Null => Ok(Properties::default()),
-        yaml_serde::Value::Mapping(mapping) => {
-            let mut properties = Vec::with_capacity(mapping.len());
-            for (key, value) in mapping {
-                let Some(name) = scalar_key(&key) else {
-                    return Err(complex_key_problem(yaml, None));
-                };
-                let value = convert(value).ok_or_else(|| complex_key_problem(yaml, Some(&name)))?;
-                properties.push((name, value));
-            }
-            Ok(Properties(properties))
-        }
+        PropertyValue::Null => Ok(Properties::default()),
+        PropertyValue::Map(entries) => Ok(Properties(entries)),
         other => Err(YamlProblem {
             offset: 0,
             message: format!(
@@ -119,38 +116,120 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<Properties, YamlProbl
     }
 }
 
-fn convert(value: yaml_serde::Value) -> Option<PropertyValue> {
-    Some(match value {
-        yaml_serde::Value::Null => PropertyValue::Null,
-        yaml_serde::Value::Bool(flag) => PropertyValue::Bool(flag),
-        yaml_serde::Value::Number(number) => match number.as_i64() {
-            Some(integer) => PropertyValue::Integer(integer),
-            None => PropertyValue::Float(number.as_f64().unwrap_or(f64::NAN)),
-        },
-        yaml_serde::Value::String(text) => PropertyValue::String(text),
-        yaml_serde::Value::Sequence(items) => {
-            PropertyValue::List(items.into_iter().map(convert).collect::<Option<_>>()?)
-        }
-        yaml_serde::Value::Mapping(mapping) => {
-            let mut entries = Vec::with_capacity(mapping.len());
-            for (key, value) in mapping {
-                entries.push((scalar_key(&key)?, convert(value)?));
-            }
-            PropertyValue::Map(entries)
-        }
-        yaml_serde::Value::Tagged(tagged) => convert(tagged.value)?,
-    })
+/// The error raised for a mapping or list used as a key.
+const COMPLEX_KEY: &str = "a mapping or list is used as a key";
+
+/// Reads YAML straight into [`PropertyValue`]s (no intermediate YAML tree):
+/// scalars by YAML 1.2 meaning, tags (`!x value`) dropped, keys as text.
+impl<'de> serde::Deserialize<'de> for PropertyValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<PropertyValue, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
 }
 
-/// Keys must be scalars: Obsidian's properties are named by text.
-fn scalar_key(key: &yaml_serde::Value) -> Option<String> {
-    match key {
-        yaml_serde::Value::String(text) => Some(text.clone()),
-        yaml_serde::Value::Number(number) => Some(number.to_string()),
-        yaml_serde::Value::Bool(flag) => Some(flag.to_string()),
-        yaml_serde::Value::Null => Some("null".to_owned()),
-        yaml_serde::Value::Tagged(tagged) => scalar_key(&tagged.value),
-        _ => None,
+struct ValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValueVisitor {
+    type Value = PropertyValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a property value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Integer(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<PropertyValue, E> {
+        Ok(i64::try_from(value).map_or(PropertyValue::Float(value as f64), PropertyValue::Integer))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Float(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<PropertyValue, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<PropertyValue, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(PropertyValue::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<PropertyValue, A::Error> {
+        use serde::de::Error;
+        let mut entries: Vec<(String, PropertyValue)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(Key(key)) = map.next_key()? {
+            let key = key.ok_or_else(|| A::Error::custom(COMPLEX_KEY))?;
+            if entries.iter().any(|(existing, _)| *existing == key) {
+                return Err(A::Error::custom(format!(
+                    "duplicate entry with key \"{key}\""
+                )));
+            }
+            let value = map.next_value::<PropertyValue>()?;
+            entries.push((key, value));
+        }
+        Ok(PropertyValue::Map(entries))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<PropertyValue, A::Error> {
+        // `!tag value`: the tag is dropped, the value kept.
+        use serde::de::VariantAccess;
+        let (_, variant) = data.variant::<serde::de::IgnoredAny>()?;
+        variant.newtype_variant()
+    }
+}
+
+/// A mapping key: text, or a scalar written as text; `None` for a list or
+/// mapping used as a key.
+struct Key(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        Ok(Key(match PropertyValue::deserialize(deserializer)? {
+            PropertyValue::String(text) => Some(text),
+            PropertyValue::Integer(number) => Some(number.to_string()),
+            PropertyValue::Float(number) => Some(number.to_string()),
+            PropertyValue::Bool(flag) => Some(flag.to_string()),
+            PropertyValue::Null => Some("null".to_owned()),
+            PropertyValue::List(_) | PropertyValue::Map(_) => None,
+        }))
     }
 }
 
@@ -174,10 +253,10 @@ fn complex_key_problem(yaml: &str, property: Option<&str>) -> YamlProblem {
     }
 }
 
-fn kind_name(value: &yaml_serde::Value) -> &'static str {
+fn kind_name(value: &PropertyValue) -> &'static str {
     match value {
-        yaml_serde::Value::Sequence(_) => "a list",
-        yaml_serde::Value::Mapping(_) => "a mapping",
+        PropertyValue::List(_) => "a list",
+        PropertyValue::Map(_) => "a mapping",
         _ => "a single value",
     }
 }

@@ -10,7 +10,7 @@ fn parse(text: &str) -> Note {
 }
 
 fn raws(note: &Note) -> Vec<&str> {
-    note.links.iter().map(|link| link.raw.as_ref()).collect()
+    note.links.iter().map(|link| note.raw(link)).collect()
 }
 
 #[test]
@@ -32,11 +32,7 @@ fn links_keep_line_and_character_column() {
 #[test]
 fn leftmost_double_bracket_wins() {
     let note = parse("[[[draft] plan]] and [[[[x]]");
-    let paths: Vec<&str> = note
-        .links
-        .iter()
-        .map(|link| link.linkpath.as_ref())
-        .collect();
+    let paths: Vec<&str> = note.links.iter().map(|link| note.linkpath(link)).collect();
     assert_eq!(paths, ["[draft] plan", "[x"]);
 }
 

@@ -3,17 +3,20 @@
 //! pulldown-cmark finds wikilinks (and keeps them out of code, math and HTML); this
 //! module re-reads the source text of each one by Obsidian's rules, because
 //! pulldown-cmark neither trims, nor strips the table escape, nor refuses a newline
-//! (rules B1–B7, E2).
+//! (rules B1–B7, E2). Parts borrow from the source text whenever cleaning leaves
+//! them unchanged, so a note's links cost no allocation in the common case.
+
+use std::borrow::Cow;
 
 /// A wikilink's parts, cleaned as Obsidian cleans them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WikilinkParts {
+pub struct WikilinkParts<'a> {
     /// The file part: trimmed, NBSP → space, NFC; empty for `[[#Heading]]`.
-    pub linkpath: String,
+    pub linkpath: Cow<'a, str>,
     /// From the first `#` on (`#Heading`, `#A#B`, `#^id`), as written.
-    pub subpath: Option<String>,
+    pub subpath: Option<Cow<'a, str>>,
     /// Text after the first `|`, trimmed; for embeds, the alt text before a size.
-    pub display: Option<String>,
+    pub display: Option<&'a str>,
     /// `|W` or `|WxH` of an embed.
     pub size: Option<EmbedSize>,
 }
@@ -29,43 +32,70 @@ pub struct EmbedSize {
 
 /// Parses the text between `[[` and `]]`. `None` when Obsidian would not see a
 /// link there: empty, a line break inside, or a nested `[[` (rule B1).
-pub fn parse_wikilink(inner: &str, is_embed: bool) -> Option<WikilinkParts> {
-    if inner.is_empty() || inner.contains(['\n', '\r']) || inner.contains("[[") {
+pub fn parse_wikilink(inner: &str, is_embed: bool) -> Option<WikilinkParts<'_>> {
+    // One pass: no line break, no nested `[[`, and where the first `|` is.
+    let bytes = inner.as_bytes();
+    let mut first_bar = None;
+    for (i, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'\n' | b'\r' => return None,
+            b'[' if bytes.get(i + 1) == Some(&b'[') => return None,
+            b'|' if first_bar.is_none() => first_bar = Some(i),
+            _ => {}
+        }
+    }
+    if bytes.is_empty() {
         return None;
     }
     // B3: split at the first `|`, unless it is the first character.
-    let (link, rest) = match inner.find('|') {
+    let (link, rest) = match first_bar {
         Some(bar) if bar > 0 => (&inner[..bar], Some(&inner[bar + 1..])),
         _ => (inner, None),
     };
     // B4: one trailing backslash (the table escape `\|`) is dropped.
     let link = link.trim();
     let link = link.strip_suffix('\\').unwrap_or(link);
-    let linktext = clean_link_text(link);
-    let (linkpath, subpath) = split_linktext(&linktext);
+    let (linkpath, subpath) = split_cleaned(clean_link_text(link));
     if linkpath.is_empty() && subpath.is_none() {
         return None;
     }
     let (display, size) = match rest {
         None => (None, None),
         Some(rest) if is_embed => split_embed_size(rest),
-        Some(rest) => (Some(rest.trim().to_owned()), None),
+        Some(rest) => (Some(rest.trim()), None),
     };
     Some(WikilinkParts {
-        linkpath: linkpath.to_owned(),
-        subpath: subpath.map(str::to_owned),
+        linkpath,
+        subpath,
         display,
         size,
     })
 }
 
-/// Obsidian's `cleanString`: NBSP → space, trim, NFC (rule A4).
-pub fn clean_link_text(text: &str) -> String {
-    let text = if text.contains('\u{a0}') {
-        text.replace('\u{a0}', " ")
-    } else {
-        text.to_owned()
-    };
+/// [`split_linktext`] on cleaned text, borrowing when the text was borrowed.
+pub fn split_cleaned(linktext: Cow<'_, str>) -> (Cow<'_, str>, Option<Cow<'_, str>>) {
+    match linktext {
+        Cow::Borrowed(text) => {
+            let (linkpath, subpath) = split_linktext(text);
+            (Cow::Borrowed(linkpath), subpath.map(Cow::Borrowed))
+        }
+        Cow::Owned(text) => {
+            let (linkpath, subpath) = split_linktext(&text);
+            (
+                Cow::Owned(linkpath.to_owned()),
+                subpath.map(|subpath| Cow::Owned(subpath.to_owned())),
+            )
+        }
+    }
+}
+
+/// Obsidian's `cleanString`: NBSP → space, trim, NFC (rule A4). Borrows when
+/// nothing but trimming was needed.
+pub fn clean_link_text(text: &str) -> Cow<'_, str> {
+    if text.contains('\u{a0}') {
+        let replaced = text.replace('\u{a0}', " ");
+        return Cow::Owned(crate::scan::nfc(replaced.trim()).into_owned());
+    }
     crate::scan::nfc(text.trim())
 }
 
@@ -97,16 +127,16 @@ pub fn default_display(linkpath: &str, subpath: Option<&str>) -> String {
 
 /// An embed's part after the first `|`: a size, or alt text and a size after the
 /// last `|`, or alt text alone (rule E2).
-fn split_embed_size(rest: &str) -> (Option<String>, Option<EmbedSize>) {
+fn split_embed_size(rest: &str) -> (Option<&str>, Option<EmbedSize>) {
     if let Some(size) = parse_size(rest) {
         return (None, Some(size));
     }
     if let Some(bar) = rest.rfind('|')
         && let Some(size) = parse_size(&rest[bar + 1..])
     {
-        return (Some(rest[..bar].trim().to_owned()), Some(size));
+        return (Some(rest[..bar].trim()), Some(size));
     }
-    (Some(rest.trim().to_owned()), None)
+    (Some(rest.trim()), None)
 }
 
 /// `^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$`
@@ -135,11 +165,15 @@ mod tests {
     use super::*;
     use rstest::rstest;
 
-    fn parts(linkpath: &str, subpath: Option<&str>, display: Option<&str>) -> WikilinkParts {
+    fn parts(
+        linkpath: &'static str,
+        subpath: Option<&'static str>,
+        display: Option<&'static str>,
+    ) -> WikilinkParts<'static> {
         WikilinkParts {
-            linkpath: linkpath.to_owned(),
-            subpath: subpath.map(str::to_owned),
-            display: display.map(str::to_owned),
+            linkpath: Cow::Borrowed(linkpath),
+            subpath: subpath.map(Cow::Borrowed),
+            display,
             size: None,
         }
     }
@@ -159,7 +193,7 @@ mod tests {
     #[case::nfd("Cafe\u{301}", parts("Caf\u{e9}", None, None))] // row 19
     #[case::block("N#^MY-ID", parts("N", Some("#^MY-ID"), None))]
     #[case::empty_display("Note|", parts("Note", None, Some("")))]
-    fn wikilink_parts(#[case] inner: &str, #[case] expected: WikilinkParts) {
+    fn wikilink_parts(#[case] inner: &str, #[case] expected: WikilinkParts<'static>) {
         assert_eq!(parse_wikilink(inner, false), Some(expected));
     }
 
@@ -186,7 +220,7 @@ mod tests {
         assert_eq!(link.display, None);
         // row 44
         let link = parse_wikilink("photo.png|caption|100", true).unwrap();
-        assert_eq!(link.display.as_deref(), Some("caption"));
+        assert_eq!(link.display, Some("caption"));
         assert_eq!(
             link.size,
             Some(EmbedSize {
@@ -204,12 +238,9 @@ mod tests {
         );
         // Not an embed: a number is display text.
         let link = parse_wikilink("photo.png|100", false).unwrap();
-        assert_eq!(link.display.as_deref(), Some("100"));
+        assert_eq!(link.display, Some("100"));
         assert_eq!(
-            parse_wikilink("Note|just text", true)
-                .unwrap()
-                .display
-                .as_deref(),
+            parse_wikilink("Note|just text", true).unwrap().display,
             Some("just text")
         );
     }

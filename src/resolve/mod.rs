@@ -148,11 +148,13 @@ pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSetting
         .collect();
     let mut diagnostics = scan.diagnostics;
     let mut resolutions = Vec::with_capacity(outcomes.len());
-    for ((links, found), (note, &file)) in
-        outcomes.into_iter().zip(parsed.iter().zip(&note_file_ids))
+    for ((links, found), (note, &file)) in outcomes
+        .into_iter()
+        .zip(parsed.iter_mut().zip(&note_file_ids))
     {
+        let parse_problems = std::mem::take(&mut note.diagnostics);
         if scan.files[file as usize].is_source() {
-            diagnostics.extend(note.diagnostics.iter().cloned());
+            diagnostics.extend(parse_problems);
         }
         diagnostics.extend(found);
         resolutions.push(links);
@@ -197,13 +199,16 @@ impl Context<'_> {
 
     fn resolve_note(&self, note: &Note, file: FileId) -> (Vec<Resolution>, Vec<Diagnostic>) {
         let folder = note.path.folder().to_lowercase();
+        let mut scratch = String::new();
         let mut diagnostics = Vec::new();
         let resolutions = note
             .links
             .iter()
             .map(|link| {
-                let lookup = self.index.lookup(&link.linkpath, file, &folder);
-                let subpath_found = match (&link.subpath, lookup.target) {
+                let lookup =
+                    self.index
+                        .lookup_with(note.linkpath(link), file, &folder, &mut scratch);
+                let subpath_found = match (note.subpath(link), lookup.target) {
                     (Some(subpath), Some(target)) => Some(self.subpath_found(target, subpath)),
                     _ => None,
                 };
@@ -236,22 +241,29 @@ impl Context<'_> {
         lookup: &Lookup,
         subpath_found: Option<bool>,
     ) -> Option<Diagnostic> {
+        let is_bare = !note.linkpath(link).contains('/');
+        let is_problem = lookup.target.is_none()
+            || subpath_found == Some(false)
+            || (is_bare && lookup.candidates.len() > 1);
+        if !is_problem {
+            return None;
+        }
         let location = note.span_location(&link.span);
-        let shown = shown_link(link);
+        let shown = shown_link(note, link);
         let Some(target) = lookup.target else {
             let diagnostic = Diagnostic::new(
                 Code::BrokenLink,
                 note.path.clone(),
                 format!(
                     "{shown} does not resolve: no file in the vault is named `{}`",
-                    link_name(link)
+                    link_name(note.linkpath(link))
                 ),
             )
             .at(location);
-            return Some(diagnostic.with_help(self.broken_link_help(link, lookup)));
+            return Some(diagnostic.with_help(self.broken_link_help(note.linkpath(link), lookup)));
         };
         if subpath_found == Some(false) {
-            let subpath = link.subpath.as_deref().unwrap_or_default();
+            let subpath = note.subpath(link).unwrap_or_default();
             let target_path = &self.files[target as usize].path;
             let what = if subpath.starts_with("#^") {
                 format!("no block `{}`", &subpath[1..])
@@ -297,7 +309,6 @@ impl Context<'_> {
                 .with_help(help),
             );
         }
-        let is_bare = !link.linkpath.contains('/');
         if is_bare && lookup.candidates.len() > 1 {
             let chosen = &self.files[target as usize].path;
             let reason = match lookup.rule {
@@ -336,18 +347,18 @@ impl Context<'_> {
         None
     }
 
-    fn broken_link_help(&self, link: &Link, lookup: &Lookup) -> String {
-        let lower = link.linkpath.to_lowercase();
+    fn broken_link_help(&self, linkpath: &str, lookup: &Lookup) -> String {
+        let lower = linkpath.to_lowercase();
         if let Some(&file) = self.aliases.get(&lower) {
             let path = &self.files[file as usize].path;
             return format!(
                 "`{}` is an alias of `{path}`, and aliases do not resolve links: write `[[{}|{}]]`",
-                link.linkpath,
+                linkpath,
                 path.stem(),
-                link.linkpath
+                linkpath
             );
         }
-        if link.linkpath.starts_with('/') && !lookup.candidates.is_empty() {
+        if linkpath.starts_with('/') && !lookup.candidates.is_empty() {
             return "a leading `/` asks for the exact vault path; remove it or write the full path"
                 .to_owned();
         }
@@ -373,18 +384,18 @@ impl Context<'_> {
 }
 
 /// How a link is quoted in messages.
-fn shown_link(link: &Link) -> String {
+fn shown_link(note: &Note, link: &Link) -> String {
     match link.kind {
         LinkKind::Frontmatter => format!(
             "`{}` in property `{}`",
-            link.raw,
-            link.property.as_deref().unwrap_or_default()
+            note.raw(link),
+            note.property_key(link).unwrap_or_default()
         ),
-        _ => format!("`{}`", link.raw),
+        _ => format!("`{}`", note.raw(link)),
     }
 }
 
-/// The file name a link asks for, for messages.
-fn link_name(link: &Link) -> &str {
-    link.linkpath.rsplit('/').next().unwrap_or(&link.linkpath)
+/// The file name a link path asks for, for messages.
+fn link_name(linkpath: &str) -> &str {
+    linkpath.rsplit('/').next().unwrap_or(linkpath)
 }

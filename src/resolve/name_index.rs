@@ -33,17 +33,17 @@ pub enum Rule {
 
 /// The outcome of resolving one linkpath.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lookup {
+pub struct Lookup<'a> {
     /// The file Obsidian opens.
     pub target: Option<FileId>,
     /// The rule that chose it.
     pub rule: Option<Rule>,
     /// Every file with the link's file name (for ambiguity reports).
-    pub candidates: Vec<FileId>,
+    pub candidates: &'a [FileId],
 }
 
-impl Lookup {
-    fn unresolved(candidates: Vec<FileId>) -> Lookup {
+impl<'a> Lookup<'a> {
+    fn unresolved(candidates: &'a [FileId]) -> Lookup<'a> {
         Lookup {
             target: None,
             rule: None,
@@ -51,7 +51,7 @@ impl Lookup {
         }
     }
 
-    fn found(target: FileId, rule: Rule, candidates: Vec<FileId>) -> Lookup {
+    fn found(target: FileId, rule: Rule, candidates: &'a [FileId]) -> Lookup<'a> {
         Lookup {
             target: Some(target),
             rule: Some(rule),
@@ -121,13 +121,31 @@ impl NameIndex {
 
     /// Resolves `linkpath` (already cleaned) written in the note `source`, whose
     /// folder lower-cased is `source_folder` (rules C1–C7).
-    pub fn lookup(&self, linkpath: &str, source: FileId, source_folder: &str) -> Lookup {
+    pub fn lookup(&self, linkpath: &str, source: FileId, source_folder: &str) -> Lookup<'_> {
+        self.lookup_with(linkpath, source, source_folder, &mut String::new())
+    }
+
+    /// [`NameIndex::lookup`] with a scratch buffer, reused across the links of a
+    /// note so resolving allocates nothing.
+    pub fn lookup_with(
+        &self,
+        linkpath: &str,
+        source: FileId,
+        source_folder: &str,
+        path: &mut String,
+    ) -> Lookup<'_> {
         // C1: an empty linkpath is the note itself.
         if linkpath.is_empty() {
-            return Lookup::found(source, Rule::SelfLink, Vec::new());
+            return Lookup::found(source, Rule::SelfLink, &[]);
         }
         // C2: candidates by file name, with `.md` added when needed.
-        let mut path = linkpath.to_lowercase();
+        path.clear();
+        if linkpath.is_ascii() {
+            path.push_str(linkpath);
+            path.make_ascii_lowercase();
+        } else {
+            path.push_str(&linkpath.to_lowercase());
+        }
         let name_start = path.rfind('/').map_or(0, |slash| slash + 1);
         let mut candidates: &[FileId] = &[];
         if path[name_start..].contains('.') {
@@ -138,23 +156,26 @@ impl NameIndex {
             candidates = self.files_named(&path[name_start..]);
         }
         if candidates.is_empty() {
-            return Lookup::unresolved(Vec::new());
+            return Lookup::unresolved(&[]);
         }
-        let all = candidates.to_vec();
+        let all = candidates;
         // C3: a bare name carried by exactly one file.
         if name_start == 0 && candidates.len() == 1 {
             return Lookup::found(candidates[0], Rule::UniqueName, all);
         }
         // C4: `./` and `../` are rebuilt from the note's folder.
         if path.starts_with("./") || path.starts_with("../") {
-            path = rebuild_relative(source_folder, &path);
-            if let Some(&id) = candidates.iter().find(|&&id| self.lower_path(id) == path) {
+            *path = rebuild_relative(source_folder, path);
+            if let Some(&id) = candidates
+                .iter()
+                .find(|&&id| self.lower_path(id) == path.as_str())
+            {
                 return Lookup::found(id, Rule::Relative, all);
             }
         }
         // C5: the exact vault path wins; a leading `/` demands it.
         let is_absolute = path.starts_with('/');
-        let wanted = path.strip_prefix('/').unwrap_or(&path);
+        let wanted = path.strip_prefix('/').unwrap_or(path);
         if let Some(&id) = candidates.iter().find(|&&id| self.lower_path(id) == wanted) {
             return Lookup::found(id, Rule::ExactPath, all);
         }

@@ -7,6 +7,28 @@
 use crate::choices;
 use crate::parse::{Heading, Note, heading_key};
 
+/// [`heading_key`] into a reused buffer (ASCII text, the common case, without
+/// allocating).
+fn heading_key_into(part: &str, key: &mut String) {
+    key.clear();
+    if part.is_ascii() {
+        let mut pending_space = false;
+        for c in part.chars() {
+            if crate::parse::is_heading_separator(c) {
+                pending_space = !key.is_empty();
+            } else {
+                if pending_space {
+                    key.push(' ');
+                    pending_space = false;
+                }
+                key.push(c.to_ascii_lowercase());
+            }
+        }
+    } else {
+        key.push_str(&heading_key(part));
+    }
+}
+
 /// Whether `subpath` (starting with `#`) exists in `note`.
 pub fn subpath_exists(note: &Note, subpath: &str) -> bool {
     let inner = subpath.strip_prefix('#').unwrap_or(subpath);
@@ -38,8 +60,9 @@ pub fn find_heading_chain(headings: &[Heading], subpath: &str) -> Option<usize> 
     let mut from = 0;
     let mut found = None;
     let mut section_end = headings.len();
+    let mut key = String::new();
     for part in subpath.split('#').filter(|part| !part.trim().is_empty()) {
-        let key = heading_key(part);
+        heading_key_into(part, &mut key);
         let index =
             (from..section_end).find(|&i| headings[i].level > level && headings[i].key == key)?;
         level = headings[index].level;

@@ -32,9 +32,10 @@ pub struct VaultFile {
     pub kind: FileKind,
     /// Why it is not a source, if it is not.
     pub exclusion: Exclusion,
-    /// Size in bytes when scanned.
+    /// Size in bytes when read (notes only: the scan itself does not stat files,
+    /// which would double its cost).
     pub size: u64,
-    /// Modification time when scanned.
+    /// Modification time when read (notes only).
     pub modified: Option<SystemTime>,
 }
 
@@ -136,7 +137,6 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let metadata = entry.metadata().ok();
         let kind = if path.is_markdown() {
             FileKind::Note
         } else {
@@ -155,8 +155,8 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
             fs_path: entry.into_path(),
             kind,
             exclusion,
-            size: metadata.as_ref().map_or(0, |metadata| metadata.len()),
-            modified: metadata.and_then(|metadata| metadata.modified().ok()),
+            size: 0,
+            modified: None,
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

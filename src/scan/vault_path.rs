@@ -4,6 +4,7 @@
 //! NFC to NFC, rule A4), never empty, never absolute, never containing `.` or `..`
 //! segments — so joining it to the root can never leave the vault.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
@@ -26,7 +27,7 @@ impl VaultPath {
         {
             return None;
         }
-        Some(VaultPath(nfc(path).into_boxed_str()))
+        Some(VaultPath(nfc(path).into_owned().into_boxed_str()))
     }
 
     /// The vault path of a file system path relative to the vault root (as walkdir
@@ -115,12 +116,13 @@ impl VaultPath {
     }
 }
 
-/// `text` in Unicode Normalization Form C (Obsidian's `normalize("NFC")`).
-pub fn nfc(text: &str) -> String {
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        text.to_owned()
+/// `text` in Unicode Normalization Form C (Obsidian's `normalize("NFC")`),
+/// borrowed when it already is.
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
     } else {
-        text.nfc().collect()
+        Cow::Owned(text.nfc().collect())
     }
 }
 

@@ -350,7 +350,11 @@ fn row53_links_in_comments_are_recorded() {
 }
 
 fn tags(text: &str) -> Vec<String> {
-    parse(text).tags.into_iter().map(|tag| tag.name).collect()
+    let note = parse(text);
+    note.tags
+        .iter()
+        .map(|tag| note.tag_name(tag).to_owned())
+        .collect()
 }
 
 #[rstest]
@@ -425,7 +429,7 @@ fn rows67_70_frontmatter_links() {
     let keys: Vec<_> = note
         .links
         .iter()
-        .map(|l| l.property.as_deref().unwrap())
+        .map(|l| note.property_key(l).unwrap())
         .collect();
     assert_eq!(keys, ["links.0", "links.1"]);
 }

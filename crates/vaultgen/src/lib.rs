@@ -35,7 +35,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Version of the generated vault's shape; part of the benchmark's cache marker.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;

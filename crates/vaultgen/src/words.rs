@@ -621,9 +621,20 @@ pub(crate) const QUOTES: &[&str] = &[
 /// Callout types that count as observations in an interview, plus a few plain ones.
 pub(crate) const CALLOUTS: &[&str] = &["quote", "surprise", "insight", "note", "tip", "warning"];
 
-/// Signal tags on observations (product spec §2).
-pub(crate) const SIGNAL_TAGS: &[&str] =
-    &["#pain", "#gain", "#workaround", "#request", "#contradicts"];
+/// Signal tags on observations (product spec §2), repeated to weight them: pains are
+/// common, counter-evidence (`#contradicts`) is rare.
+pub(crate) const SIGNAL_TAGS: &[&str] = &[
+    "#pain",
+    "#pain",
+    "#pain",
+    "#gain",
+    "#gain",
+    "#workaround",
+    "#workaround",
+    "#request",
+    "#request",
+    "#contradicts",
+];
 
 /// Job-map step tags.
 pub(crate) const STEP_TAGS: &[&str] = &[

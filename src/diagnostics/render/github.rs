@@ -21,9 +21,9 @@ use super::display_path;
 use crate::diagnostics::{Diagnostic, Severity};
 
 /// Writes one line per diagnostic.
-pub fn render(
+pub fn render<'a>(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
     path_prefix: &str,
 ) -> io::Result<()> {
     for diagnostic in diagnostics {

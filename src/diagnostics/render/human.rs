@@ -27,9 +27,9 @@ pub struct HumanStyle<'a> {
 }
 
 /// Writes every diagnostic, separated by blank lines.
-pub fn render(
+pub fn render<'a>(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
     style: HumanStyle<'_>,
 ) -> io::Result<()> {
     for diagnostic in diagnostics {
