@@ -7,12 +7,13 @@
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::config::{Config, ObsidianSettings};
 use crate::parse::{Note, NoteBytes, parse_note};
-use crate::resolve::{FileId, Vault, resolve};
+use crate::resolve::{FileId, StageTimings, Vault, resolve};
 use crate::scan::{FileKind, ScanError, ScanOptions, scan};
 
 /// Why a vault could not be loaded at all (problems in notes are diagnostics).
@@ -30,7 +31,9 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
         output_folder: config.output_folder.trim_matches('/').to_owned(),
         excluded: settings.excluded.clone(),
     };
+    let started = Instant::now();
     let mut scan = scan(root, &options)?;
+    let scanned = started.elapsed();
     scan.diagnostics.extend(settings_diagnostics);
     let note_files: Vec<FileId> = scan
         .files
@@ -39,6 +42,7 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
         .filter(|(_, file)| file.kind == FileKind::Note)
         .map(|(id, _)| id as FileId)
         .collect();
+    let started = Instant::now();
     let parsed: Vec<(FileId, Note, Option<Metadata>)> = note_files
         .par_iter()
         .map(|&id| {
@@ -56,7 +60,15 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
         }
         notes.push((id, note));
     }
-    Ok(resolve(scan, notes, settings))
+    let parsed_in = started.elapsed();
+    let started = Instant::now();
+    let mut vault = resolve(scan, notes, settings);
+    vault.timings = StageTimings {
+        scan: scanned,
+        parse: parsed_in,
+        resolve: started.elapsed(),
+    };
+    Ok(vault)
 }
 
 /// Reads a note (one open, one `fstat`, one read), refusing ones over the size

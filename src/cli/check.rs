@@ -85,12 +85,16 @@ pub fn run(args: &CheckArgs, global: Global) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     if global.verbose {
+        let timings = vault.timings;
         eprintln!(
-            "{} files, {} notes parsed, {} links in {:.0?}",
+            "{} files, {} notes parsed, {} links in {:.0?} (scan {:.0?}, parse {:.0?}, resolve {:.0?})",
             stats.files,
             stats.notes,
             stats.links,
-            started.elapsed()
+            started.elapsed(),
+            timings.scan,
+            timings.parse,
+            timings.resolve,
         );
     }
     let summary = Summary::of(&vault.diagnostics);

@@ -65,6 +65,14 @@ pub fn heading_key(text: &str) -> String {
     strip_heading(text).to_lowercase()
 }
 
+/// A hash of a heading key, for quick comparisons.
+pub fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The text of an ATX heading line (`## Title ##` → `Title`) or of a setext
 /// heading's lines (the underline dropped), as written in the source.
 pub fn heading_text(source: &str) -> &str {

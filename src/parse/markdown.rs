@@ -14,7 +14,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use super::block_id::trailing_block_id;
 use super::callout::callout_header;
 use super::comment::{comment_ranges, is_inside};
-use super::heading::{heading_key, heading_text};
+use super::heading::{heading_key, heading_text, key_hash};
 use super::markdown_link::{internal_target, split_alt_size};
 use super::tag::tag_after_hash;
 use super::wikilink::parse_wikilink;
@@ -251,9 +251,11 @@ impl Walker<'_, '_> {
                     let source = &self.text[start.clone()];
                     let text = heading_text(source).to_owned();
                     let span = self.span(&start);
+                    let key = heading_key(&text);
                     self.facts.headings.push(Heading {
                         level,
-                        key: heading_key(&text),
+                        key_hash: key_hash(&key),
+                        key,
                         text,
                         span,
                     });

@@ -21,7 +21,7 @@ mod wikilink;
 
 pub use callout::{CalloutHeader, Fold, default_title};
 pub use frontmatter::{FrontmatterBlock, split_frontmatter};
-pub use heading::{heading_key, is_heading_separator, strip_heading};
+pub use heading::{heading_key, is_heading_separator, key_hash, strip_heading};
 pub use markdown::MARKDOWN_OPTIONS;
 pub use markdown_link::decode_uri;
 pub use properties::{Properties, PropertyValue};
@@ -157,6 +157,9 @@ pub struct Heading {
     pub text: String,
     /// [`heading_key`] of the text: what links are compared with.
     pub key: String,
+    /// A hash of `key`, so a link's subpath is compared without reading every
+    /// heading's text ([`key_hash`]).
+    pub key_hash: u64,
     /// The heading line(s).
     pub span: Span,
 }

@@ -71,6 +71,19 @@ pub struct Vault {
     pub diagnostics: Vec<Diagnostic>,
     /// Obsidian's settings in force.
     pub settings: ObsidianSettings,
+    /// How long each stage took (filled in by [`crate::pipeline`]).
+    pub timings: StageTimings,
+}
+
+/// Wall-clock time of each stage of loading a vault, for `--verbose`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimings {
+    /// Walking the folder tree.
+    pub scan: std::time::Duration,
+    /// Reading and parsing every note (in parallel).
+    pub parse: std::time::Duration,
+    /// Resolving every link.
+    pub resolve: std::time::Duration,
 }
 
 impl Vault {
@@ -170,6 +183,7 @@ pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSetting
         resolutions,
         diagnostics,
         settings,
+        timings: StageTimings::default(),
     }
 }
 

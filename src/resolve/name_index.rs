@@ -60,10 +60,20 @@ impl<'a> Lookup<'a> {
     }
 }
 
+/// The files bearing one name.
+#[derive(Debug, Clone, Copy)]
+enum Named {
+    /// The only one.
+    One(FileId),
+    /// `len` files from `start` in the shared list.
+    Many(u32, u32),
+}
+
 /// Lower-cased file names → files, plus what the rules compare.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    by_name: HashMap<Box<str>, Vec<FileId>>,
+    by_name: HashMap<Box<str>, Named>,
+    shared: Vec<FileId>,
     lower_paths: Vec<Box<str>>,
     utf16_lengths: Vec<u32>,
     sorted_names: OnceLock<Vec<(Box<str>, FileId)>>,
@@ -72,18 +82,35 @@ pub struct NameIndex {
 impl NameIndex {
     /// Indexes every file (sources and link-only targets alike).
     pub fn new(files: &[VaultFile]) -> NameIndex {
-        let mut by_name: HashMap<Box<str>, Vec<FileId>> = HashMap::with_capacity(files.len());
+        let mut grouped: HashMap<Box<str>, Vec<FileId>> = HashMap::with_capacity(files.len());
         let mut lower_paths = Vec::with_capacity(files.len());
         let mut utf16_lengths = Vec::with_capacity(files.len());
         for (id, file) in files.iter().enumerate() {
             let lower = file.path.as_str().to_lowercase();
             let name = lower.rsplit('/').next().unwrap_or(&lower);
-            by_name.entry(name.into()).or_default().push(id as FileId);
+            grouped.entry(name.into()).or_default().push(id as FileId);
             utf16_lengths.push(lower.encode_utf16().count() as u32);
             lower_paths.push(lower.into_boxed_str());
         }
+        // Most names are unique: keep their file inline, the rest in one flat list.
+        let mut shared = Vec::new();
+        let by_name = grouped
+            .into_iter()
+            .map(|(name, ids)| {
+                let named = match ids.as_slice() {
+                    [only] => Named::One(*only),
+                    _ => {
+                        let start = shared.len() as u32;
+                        shared.extend_from_slice(&ids);
+                        Named::Many(start, ids.len() as u32)
+                    }
+                };
+                (name, named)
+            })
+            .collect();
         NameIndex {
             by_name,
+            shared,
             lower_paths,
             utf16_lengths,
             sorted_names: OnceLock::new(),
@@ -97,7 +124,11 @@ impl NameIndex {
 
     /// Files whose lower-cased name is exactly `lower_name`.
     pub fn files_named(&self, lower_name: &str) -> &[FileId] {
-        self.by_name.get(lower_name).map_or(&[], Vec::as_slice)
+        match self.by_name.get(lower_name) {
+            None => &[],
+            Some(Named::One(id)) => std::slice::from_ref(id),
+            Some(&Named::Many(start, len)) => &self.shared[start as usize..(start + len) as usize],
+        }
     }
 
     /// Files whose lower-cased name starts with `lower_prefix` (for suggestions).
@@ -105,8 +136,12 @@ impl NameIndex {
         let names = self.sorted_names.get_or_init(|| {
             let mut names: Vec<(Box<str>, FileId)> = self
                 .by_name
-                .iter()
-                .flat_map(|(name, ids)| ids.iter().map(move |&id| (name.clone(), id)))
+                .keys()
+                .flat_map(|name| {
+                    self.files_named(name)
+                        .iter()
+                        .map(move |&id| (name.clone(), id))
+                })
                 .collect();
             names.sort();
             names

@@ -5,7 +5,7 @@
 //! `stripHeading`.
 
 use crate::choices;
-use crate::parse::{Heading, Note, heading_key};
+use crate::parse::{Heading, Note, heading_key, key_hash};
 
 /// [`heading_key`] into a reused buffer (ASCII text, the common case, without
 /// allocating).
@@ -63,8 +63,11 @@ pub fn find_heading_chain(headings: &[Heading], subpath: &str) -> Option<usize> 
     let mut key = String::new();
     for part in subpath.split('#').filter(|part| !part.trim().is_empty()) {
         heading_key_into(part, &mut key);
-        let index =
-            (from..section_end).find(|&i| headings[i].level > level && headings[i].key == key)?;
+        let hash = key_hash(&key);
+        let index = (from..section_end).find(|&i| {
+            let heading = &headings[i];
+            heading.level > level && heading.key_hash == hash && heading.key == key
+        })?;
         level = headings[index].level;
         from = index + 1;
         if !choices::HEADING_CHAIN_UNBOUNDED {
