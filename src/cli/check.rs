@@ -87,14 +87,14 @@ pub fn run(args: &CheckArgs, global: Global) -> anyhow::Result<Outcome> {
     if global.verbose {
         let timings = vault.timings;
         eprintln!(
-            "{} files, {} notes parsed, {} links in {:.0?} (scan {:.0?}, parse {:.0?}, resolve {:.0?})",
+            "{} files, {} notes parsed, {} links in {} ms (scan {} ms, parse {} ms, resolve {} ms)",
             stats.files,
             stats.notes,
             stats.links,
-            started.elapsed(),
-            timings.scan,
-            timings.parse,
-            timings.resolve,
+            started.elapsed().as_millis(),
+            timings.scan.as_millis(),
+            timings.parse.as_millis(),
+            timings.resolve.as_millis(),
         );
     }
     let summary = Summary::of(&vault.diagnostics);
