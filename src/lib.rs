@@ -9,6 +9,13 @@
 //!    headings, blocks, tags, callouts, by Obsidian's rules;
 //! 3. [`resolve`] — the whole vault: which file each link opens, and whether its
 //!    heading or block exists ([`resolve::Vault`]);
+//! 4. [`model`] — typed research notes: interviews and their observations, plans,
+//!    insights, jobs, people, companies;
+//! 5. [`consolidate`] — evidence and strength per insight, jobs by role and step,
+//!    plan coverage, the digest, vault health;
+//! 6. [`render`] — the pages, from minijinja templates;
+//! 7. [`write`] — the only writer: atomic, only into the output folder, never
+//!    over a file it did not generate;
 //!
 //! [`pipeline`] runs them in order. Problems in notes are [`diagnostics`], never
 //! errors: the rest of the vault is always processed. Where Obsidian's behaviour
@@ -18,10 +25,14 @@
 
 pub mod choices;
 pub mod config;
+pub mod consolidate;
 pub mod diagnostics;
+pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod render;
 pub mod resolve;
 pub mod scan;
+pub mod write;
 
-pub use pipeline::{LoadError, load_vault};
+pub use pipeline::{Analysis, BuildError, BuildReport, LoadError, analyze, build, load_vault};

@@ -1,8 +1,9 @@
-//! Runs the stages in order: scan → parse → resolve (→ consolidate → render →
-//! write, in later issues).
+//! Runs the stages in order: scan → parse → resolve → model → consolidate →
+//! render → write.
 //!
-//! [`load_vault`] is what `check` and `links` need: every file found, every note
-//! parsed in parallel (results kept in file order), every link resolved.
+//! [`load_vault`] is what `links` needs: every file found, every note parsed in
+//! parallel (results kept in file order), every link resolved. [`analyze`] adds
+//! the research model (for `check`); [`build`] runs everything.
 
 use std::fs::{File, Metadata};
 use std::io::Read;
@@ -11,10 +12,17 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::config::{Config, ObsidianSettings};
+use crate::config::{Config, ConfigError, ObsidianSettings};
+use crate::consolidate::consolidate;
+use crate::diagnostics::{Code, Position, Summary};
+use crate::model::{ResearchModel, build_model};
 use crate::parse::{Note, NoteBytes, parse_note};
+use crate::render::{PagePlan, RenderError, plan_pages, render_pages};
+use crate::resolve::VaultStats;
 use crate::resolve::{FileId, StageTimings, Vault, resolve};
+use crate::scan::VaultPath;
 use crate::scan::{FileKind, ScanError, ScanOptions, scan};
+use crate::write::{LockError, VaultLock, WriteError, WriteMode, WriteReport, write_pages};
 
 /// Why a vault could not be loaded at all (problems in notes are diagnostics).
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +38,7 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
     let options = ScanOptions {
         output_folder: config.output_folder.trim_matches('/').to_owned(),
         excluded: settings.excluded.clone(),
+        ignored_folders: config.ignored_folders.clone(),
     };
     let started = Instant::now();
     let mut scan = scan(root, &options)?;
@@ -97,4 +106,121 @@ fn read_note(path: &Path, max_bytes: u64) -> (NoteBytes, Option<Metadata>) {
         Ok(_) => (NoteBytes::Read(bytes), Some(metadata)),
         Err(error) => (NoteBytes::Unreadable(error), Some(metadata)),
     }
+}
+
+/// A loaded vault with its research model, ready to consolidate and render.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The resolved vault. Its diagnostics include the model's schema problems.
+    pub vault: Vault,
+    /// The research model.
+    pub model: ResearchModel,
+    /// The pages a build generates, named.
+    pub plan: PagePlan,
+}
+
+/// Loads the vault, builds its model and names its pages. Links to pages a build
+/// is about to generate count as resolved, so `check` and the first `build`
+/// agree with every later one.
+pub fn analyze(root: &Path, config: &Config) -> Result<Analysis, LoadError> {
+    let mut vault = load_vault(root, config)?;
+    let model = build_model(&vault, config);
+    let plan = plan_pages(&vault, &model, config);
+    include_planned_pages(&mut vault, &plan);
+    vault.diagnostics.extend(model.diagnostics.iter().cloned());
+    vault
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(Analysis { vault, model, plan })
+}
+
+/// Unresolved links that name a page about to be generated resolve to it.
+fn include_planned_pages(vault: &mut Vault, plan: &PagePlan) {
+    let planned: std::collections::HashSet<&str> =
+        plan.pages.iter().map(|(path, _)| path.as_str()).collect();
+    let mut now_resolved: Vec<(VaultPath, Position)> = Vec::new();
+    for index in 0..vault.notes.len() {
+        let note = &vault.notes[index];
+        for (link, resolution) in note.links.iter().zip(vault.resolutions[index].iter()) {
+            if resolution.target.is_some() {
+                continue;
+            }
+            if let Some(target) = plan.links.resolve_from(&note.path, note.linkpath(link))
+                && planned.contains(target.as_str())
+            {
+                now_resolved.push((note.path.clone(), link.span.position));
+            }
+        }
+    }
+    if now_resolved.is_empty() {
+        return;
+    }
+    vault.diagnostics.retain(|diagnostic| {
+        diagnostic.code != Code::BrokenLink
+            || !diagnostic.location.as_ref().is_some_and(|location| {
+                now_resolved
+                    .iter()
+                    .any(|(path, position)| *path == diagnostic.path && *position == location.start)
+            })
+    });
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Counts of the vault.
+    pub stats: VaultStats,
+    /// Pages generated.
+    pub pages: usize,
+    /// What was written, left alone, removed.
+    pub write: WriteReport,
+    /// Problems found (engine and schema).
+    pub problems: Summary,
+}
+
+/// A build could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// `throughline.toml` is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The vault cannot be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Another process is writing.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// A template failed.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// A page could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Runs the whole pipeline on the vault at `root`: scan, parse, resolve, model,
+/// consolidate, render, write (or, with [`WriteMode::Check`], compare).
+pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
+    let config = crate::config::load(root)?;
+    let _lock = match mode {
+        WriteMode::Write => Some(VaultLock::acquire(&root.join(crate::write::STATE_FOLDER))?),
+        WriteMode::Check => None,
+    };
+    let analysis = analyze(root, &config)?;
+    let consolidation = consolidate(&analysis.model, &analysis.vault.diagnostics, &config);
+    let pages = render_pages(
+        root,
+        &analysis.vault,
+        &analysis.model,
+        &consolidation,
+        &config,
+        &analysis.plan,
+    )?;
+    let write = write_pages(root, &config.output_folder, &pages, mode)?;
+    Ok(BuildReport {
+        stats: analysis.vault.stats(),
+        pages: pages.len(),
+        write,
+        problems: Summary::of(&analysis.vault.diagnostics),
+    })
 }

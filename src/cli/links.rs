@@ -35,7 +35,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::{Global, Outcome, VaultArg};
-use throughline::config::Config;
+use throughline::config;
 use throughline::load_vault;
 
 #[derive(Args)]
@@ -74,7 +74,8 @@ const TSV_HEADER: &str =
     "source\tline\tcolumn\tkind\tembed\traw\ttarget\tsubpath\tsubpath_found\tdisplay";
 
 pub fn run(args: &LinksArgs, global: Global) -> anyhow::Result<Outcome> {
-    let vault = load_vault(&args.vault.vault, &Config::default())
+    let config = config::load(&args.vault.vault)?;
+    let vault = load_vault(&args.vault.vault, &config)
         .with_context(|| format!("cannot read `{}`", args.vault.vault.display()))?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -4,6 +4,7 @@
 //! outcomes and errors into exit codes: 0 clean, 1 problems found, 2 usage, config
 //! or I/O error. A closed pipe (`throughline links | head`) ends quietly with 0.
 
+mod build;
 mod check;
 mod links;
 
@@ -30,7 +31,7 @@ pub enum Outcome {
     long_about = "throughline reads an Obsidian vault (plain Markdown, Obsidian need not run), parses and \
                   resolves every link exactly as Obsidian does, and reports what is broken.\n\n\
                   Exit codes: 0 clean, 1 problems found, 2 usage, configuration or I/O error.",
-    after_help = "Examples:\n  throughline check sample-vault\n  throughline links sample-vault --format tsv"
+    after_help = "Examples:\n  throughline build sample-vault\n  throughline check sample-vault\n  throughline links sample-vault --format tsv"
 )]
 struct Cli {
     /// Print less: only errors and warnings, no summary.
@@ -45,6 +46,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write the consolidated pages: insights, jobs, plans, digest, vault health.
+    #[command(
+        after_help = "Examples:\n  throughline build sample-vault\n  throughline build --check      # in CI: exit 1 if committed pages are stale\n  \
+                            throughline build --dry-run    # show what would change\n\n\
+                            Pages go to the output folder (default `Throughline/`, see `throughline.toml`).\n\
+                            Exit codes: 0 done; 1 with --check when a page would change; 2 usage, config or I/O error."
+    )]
+    Build(build::BuildArgs),
     /// Report broken links, missing headings and blocks, invalid frontmatter, unreadable notes.
     #[command(
         after_help = "Examples:\n  throughline check\n  throughline check my-vault --deny-warnings\n  \
@@ -97,6 +106,7 @@ pub fn main() -> ExitCode {
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let result = match cli.command {
+        Command::Build(args) => build::run(&args, global),
         Command::Check(args) => check::run(&args, global),
         Command::Links(args) => links::run(&args, global),
     };

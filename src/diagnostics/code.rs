@@ -105,6 +105,28 @@ pub enum Code {
     /// Why: Obsidian shows it as a folder; links to `[[x]]` will not reach it.
     /// Fix: rename the folder.
     FolderNamedLikeNote,
+    /// A typed note lacks a property its type needs (an interview without `date`
+    /// or `participant`).
+    ///
+    /// Why: the note is left out of what needs the property (first/last seen,
+    /// digests, distinct participants). Fix: add the property.
+    MissingProperty,
+    /// A property's value cannot be used (`date: next week`, `target: many`, a
+    /// list of several where one is expected).
+    ///
+    /// Why: the value is ignored. Fix: write it in the form the message gives.
+    InvalidProperty,
+    /// No role can be found for an interview's participant: neither the interview
+    /// nor the person note has `role:`.
+    ///
+    /// Why: evidence is compared by role (a manager and an operator see different
+    /// things); without one, it counts under no role. Fix: add `role:`.
+    RoleNotFound,
+    /// A property links a note of the wrong type (`plan: "[[Some insight]]"`).
+    ///
+    /// Why: the link is ignored for counting. Fix: link a note of the right type,
+    /// or set `type:` on the linked note.
+    WrongLinkType,
     /// `.obsidian/app.json` could not be read or has an unexpected shape.
     ///
     /// Why: excluded files and link format settings are then ignored.
@@ -114,7 +136,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, for documentation and tests.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 16] = [
         Code::BrokenLink,
         Code::SubpathNotFound,
         Code::InvalidFrontmatter,
@@ -127,6 +149,10 @@ impl Code {
         Code::NoteTooLarge,
         Code::FolderNamedLikeNote,
         Code::InvalidObsidianSettings,
+        Code::MissingProperty,
+        Code::InvalidProperty,
+        Code::RoleNotFound,
+        Code::WrongLinkType,
     ];
 
     /// The stable kebab-case name.
@@ -144,6 +170,10 @@ impl Code {
             Code::NoteTooLarge => "note-too-large",
             Code::FolderNamedLikeNote => "folder-named-like-note",
             Code::InvalidObsidianSettings => "invalid-obsidian-settings",
+            Code::MissingProperty => "missing-property",
+            Code::InvalidProperty => "invalid-property",
+            Code::RoleNotFound => "role-not-found",
+            Code::WrongLinkType => "wrong-link-type",
         }
     }
 
@@ -159,7 +189,11 @@ impl Code {
             | Code::BinaryNote
             | Code::NoteTooLarge
             | Code::FolderNamedLikeNote
-            | Code::InvalidObsidianSettings => Severity::Warning,
+            | Code::InvalidObsidianSettings
+            | Code::MissingProperty
+            | Code::InvalidProperty
+            | Code::RoleNotFound
+            | Code::WrongLinkType => Severity::Warning,
             Code::AmbiguousLink | Code::EmptyNote => Severity::Info,
         }
     }

@@ -18,7 +18,9 @@ use super::heading::{heading_key, heading_text, key_hash};
 use super::markdown_link::{internal_target, split_alt_size};
 use super::tag::tag_after_hash;
 use super::wikilink::parse_wikilink;
-use super::{Block, BlockKind, Callout, Heading, Interner, Link, LinkKind, Span, TagMention};
+use super::{
+    Block, BlockKind, Callout, Heading, Interner, Link, LinkKind, ListItem, Span, TagMention,
+};
 use crate::choices;
 use crate::diagnostics::{LineIndex, PositionCursor};
 
@@ -46,6 +48,8 @@ pub struct BodyFacts {
     pub callouts: Vec<Callout>,
     /// Footnote labels, lower-cased.
     pub footnotes: Vec<String>,
+    /// List items, in order of their end.
+    pub list_items: Vec<ListItem>,
     /// `%%` comment ranges.
     pub comments: Vec<Range<usize>>,
 }
@@ -264,6 +268,7 @@ impl Walker<'_, '_> {
             }
             TagEnd::Item => {
                 if let Some(item) = self.containers.pop() {
+                    self.record_item(&item, &range);
                     self.item_end(item, range);
                 }
             }
@@ -344,6 +349,28 @@ impl Walker<'_, '_> {
             });
         }
         self.previous_block = Some((BlockKind::Quote, range));
+    }
+
+    /// Keeps every list item's extent, for observations (issue 3).
+    fn record_item(&mut self, item: &Container, range: &Range<usize>) {
+        let depth = self
+            .containers
+            .iter()
+            .filter(|c| c.kind == ContainerKind::List)
+            .count() as u8;
+        let in_quote = self.inside_quote()
+            || self
+                .containers
+                .iter()
+                .any(|c| c.kind == ContainerKind::Footnote);
+        let span = self.span(&(item.start..range.end));
+        let own_end = item.own_end.unwrap_or(range.end).max(item.start);
+        self.facts.list_items.push(ListItem {
+            span,
+            own_end: own_end as u32,
+            depth,
+            in_quote,
+        });
     }
 
     /// Rule F4 (b): an id at the end of an item's own text names the item.
@@ -541,6 +568,7 @@ impl Walker<'_, '_> {
                 facts.headings.retain(|heading| !hidden(&heading.span));
                 facts.blocks.retain(|block| !hidden(&block.span));
                 facts.callouts.retain(|callout| !hidden(&callout.span));
+                facts.list_items.retain(|item| !hidden(&item.span));
             }
         }
         facts.comments = comments;

@@ -23,7 +23,7 @@ pub use callout::{CalloutHeader, Fold, default_title};
 pub use frontmatter::{FrontmatterBlock, split_frontmatter};
 pub use heading::{heading_key, is_heading_separator, key_hash, strip_heading};
 pub use markdown::MARKDOWN_OPTIONS;
-pub use markdown_link::decode_uri;
+pub use markdown_link::{decode_uri, has_scheme};
 pub use properties::{Properties, PropertyValue};
 pub use tag::with_parents as tag_with_parents;
 pub use text_ref::{Interner, TextRef};
@@ -60,6 +60,8 @@ pub struct Note {
     pub callouts: Vec<Callout>,
     /// Footnote labels, lower-cased (rule F6).
     pub footnotes: Vec<String>,
+    /// List items (every level), in the order they end.
+    pub list_items: Vec<ListItem>,
     /// The `aliases` property (never used to resolve, rule C8).
     pub aliases: Vec<String>,
     /// `%%` comment ranges in `text`.
@@ -206,6 +208,19 @@ pub struct TagMention {
     pub in_comment: bool,
 }
 
+/// A list item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListItem {
+    /// The item with its nested children.
+    pub span: Span,
+    /// Where the item's own text ends (its first nested block, or its end).
+    pub own_end: u32,
+    /// 1 for an item of a list at the top of the document, 2 for a nested list…
+    pub depth: u8,
+    /// Whether it is inside a blockquote, callout, table or footnote.
+    pub in_quote: bool,
+}
+
 /// A callout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Callout {
@@ -240,6 +255,7 @@ impl Note {
             tags: Vec::new(),
             callouts: Vec::new(),
             footnotes: Vec::new(),
+            list_items: Vec::new(),
             aliases: Vec::new(),
             comments: Vec::new(),
             diagnostics: Vec::new(),
@@ -440,6 +456,7 @@ fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> No
     note.tags.extend(facts.tags);
     note.callouts = facts.callouts;
     note.footnotes = facts.footnotes;
+    note.list_items = facts.list_items;
     note.comments = facts.comments;
     note.frontmatter = frontmatter;
     note.strings = interner.into_arena();

@@ -96,6 +96,11 @@ impl Vault {
             .map(|index| &self.notes[index as usize])
     }
 
+    /// The file id of a note.
+    pub fn file_id_of_note(&self, note: usize) -> FileId {
+        self.note_file_ids[note]
+    }
+
     /// The file a note belongs to.
     pub fn file_of_note(&self, note: usize) -> &VaultFile {
         &self.files[self.note_file_ids[note] as usize]

@@ -82,11 +82,23 @@ pub struct NameIndex {
 impl NameIndex {
     /// Indexes every file (sources and link-only targets alike).
     pub fn new(files: &[VaultFile]) -> NameIndex {
+        NameIndex::from_path_iter(files.iter().map(|file| &file.path))
+    }
+
+    /// Indexes a sorted list of paths; ids are positions in it.
+    pub fn from_paths(paths: &[crate::scan::VaultPath]) -> NameIndex {
+        NameIndex::from_path_iter(paths.iter())
+    }
+
+    fn from_path_iter<'a>(
+        paths: impl ExactSizeIterator<Item = &'a crate::scan::VaultPath>,
+    ) -> NameIndex {
+        let files = paths;
         let mut grouped: HashMap<Box<str>, Vec<FileId>> = HashMap::with_capacity(files.len());
         let mut lower_paths = Vec::with_capacity(files.len());
         let mut utf16_lengths = Vec::with_capacity(files.len());
-        for (id, file) in files.iter().enumerate() {
-            let lower = file.path.as_str().to_lowercase();
+        for (id, path) in files.enumerate() {
+            let lower = path.as_str().to_lowercase();
             let name = lower.rsplit('/').next().unwrap_or(&lower);
             grouped.entry(name.into()).or_default().push(id as FileId);
             utf16_lengths.push(lower.encode_utf16().count() as u32);

@@ -57,6 +57,8 @@ pub enum Exclusion {
     ExcludedByObsidian,
     /// Inside throughline's output folder.
     OutputFolder,
+    /// Inside a folder `throughline.toml` ignores.
+    IgnoredByConfig,
 }
 
 impl VaultFile {
@@ -73,6 +75,8 @@ pub struct ScanOptions {
     pub output_folder: String,
     /// Obsidian's Excluded files.
     pub excluded: ExcludedFiles,
+    /// Folders `throughline.toml` ignores.
+    pub ignored_folders: Vec<String>,
 }
 
 /// The files of a vault, sorted by path, and the problems met on the way.
@@ -147,6 +151,12 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
                 Exclusion::OutputFolder
             } else if options.excluded.is_excluded(&path) {
                 Exclusion::ExcludedByObsidian
+            } else if options
+                .ignored_folders
+                .iter()
+                .any(|folder| path.is_in_folder(folder))
+            {
+                Exclusion::IgnoredByConfig
             } else {
                 Exclusion::None
             };

@@ -1,0 +1,192 @@
+//! Per plan: how far the round of interviews has got — interviews per role
+//! against the target, jobs covered, and which interviews answered each question.
+//! Interviews whose roles are not among the plan's are kept apart: mixing what a
+//! dispatcher and a technician say misleads.
+
+use crate::model::{Entity, ResearchModel};
+use crate::resolve::FileId;
+
+/// The coverage of one plan.
+#[derive(Debug, Clone)]
+pub struct PlanCoverage {
+    /// Index into the model's plans.
+    pub plan: usize,
+    /// Interviews naming the plan, oldest first.
+    pub interviews: Vec<usize>,
+    /// Per planned role: the interviews held.
+    pub roles: Vec<RoleCoverage>,
+    /// Roles met that the plan does not list, with their interviews.
+    pub off_plan: Vec<RoleCoverage>,
+    /// Interviews whose participants have no role.
+    pub without_role: Vec<usize>,
+    /// Per planned job: the plan's interviews that covered it.
+    pub jobs: Vec<JobCoverage>,
+    /// Per question: the interviews that answered it.
+    pub questions: Vec<QuestionCoverage>,
+}
+
+/// Interviews held for one role.
+#[derive(Debug, Clone)]
+pub struct RoleCoverage {
+    /// The role.
+    pub role: Entity,
+    /// Its interviews.
+    pub interviews: Vec<usize>,
+    /// The plan's target per role.
+    pub target: Option<u32>,
+}
+
+/// Coverage of one planned job.
+#[derive(Debug, Clone)]
+pub struct JobCoverage {
+    /// The job note.
+    pub job: FileId,
+    /// The plan's interviews that listed or linked it.
+    pub interviews: Vec<usize>,
+}
+
+/// Answers to one planned question.
+#[derive(Debug, Clone)]
+pub struct QuestionCoverage {
+    /// Index into the plan's questions.
+    pub question: usize,
+    /// On-plan interviews with a heading matching the question and text under it.
+    pub answered_by: Vec<usize>,
+    /// Off-plan interviews that answered it (kept apart).
+    pub off_plan_answers: Vec<usize>,
+}
+
+impl PlanCoverage {
+    /// Questions answered by at least one on-plan interview.
+    pub fn questions_answered(&self) -> usize {
+        self.questions
+            .iter()
+            .filter(|q| !q.answered_by.is_empty())
+            .count()
+    }
+}
+
+/// Computes every plan's coverage.
+pub fn plan_coverage(model: &ResearchModel) -> Vec<PlanCoverage> {
+    let mut by_plan: Vec<Vec<usize>> = vec![Vec::new(); model.plans.len()];
+    for (index, interview) in model.interviews.iter().enumerate() {
+        if let Some(plan) = interview
+            .plan
+            .and_then(|file| model.index_of(file, crate::config::NoteType::Plan))
+        {
+            by_plan[plan].push(index);
+        }
+    }
+    model
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(index, plan)| {
+            let mut interviews = std::mem::take(&mut by_plan[index]);
+            interviews.sort_by(|a, b| {
+                let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
+                x.date
+                    .cmp(&y.date)
+                    .then_with(|| x.note.path.cmp(&y.note.path))
+            });
+            let mut roles: Vec<RoleCoverage> = plan
+                .roles
+                .iter()
+                .map(|role| RoleCoverage {
+                    role: role.clone(),
+                    interviews: Vec::new(),
+                    target: plan.target,
+                })
+                .collect();
+            let mut off_plan: Vec<RoleCoverage> = Vec::new();
+            let mut without_role = Vec::new();
+            let mut on_plan = Vec::new();
+            for &interview in &interviews {
+                let interview_roles = model.interviews[interview].roles();
+                if interview_roles.is_empty() {
+                    // Not known to be off-plan: its answers count.
+                    without_role.push(interview);
+                    on_plan.push(interview);
+                    continue;
+                }
+                let mut is_on_plan = false;
+                for role in interview_roles {
+                    if let Some(planned) = roles
+                        .iter_mut()
+                        .find(|planned| planned.role.key == role.key)
+                    {
+                        planned.interviews.push(interview);
+                        is_on_plan = true;
+                    } else {
+                        match off_plan.iter_mut().find(|other| other.role.key == role.key) {
+                            Some(other) => other.interviews.push(interview),
+                            None => off_plan.push(RoleCoverage {
+                                role: role.clone(),
+                                interviews: vec![interview],
+                                target: None,
+                            }),
+                        }
+                    }
+                }
+                if is_on_plan {
+                    on_plan.push(interview);
+                }
+            }
+            off_plan.sort_by(|a, b| a.role.key.cmp(&b.role.key));
+            let jobs = plan
+                .jobs
+                .iter()
+                .map(|&job| JobCoverage {
+                    job,
+                    interviews: interviews
+                        .iter()
+                        .copied()
+                        .filter(|&interview| {
+                            let found = &model.interviews[interview];
+                            found.jobs.contains(&job)
+                                || model.observations[found.observations.clone()]
+                                    .iter()
+                                    .any(|observation| observation.jobs.contains(&job))
+                        })
+                        .collect(),
+                })
+                .collect();
+            let questions = plan
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(question_index, question)| {
+                    let answers = |list: &[usize]| -> Vec<usize> {
+                        list.iter()
+                            .copied()
+                            .filter(|&interview| {
+                                model.interviews[interview]
+                                    .answered_headings
+                                    .contains(&question.key)
+                            })
+                            .collect()
+                    };
+                    let off_plan_interviews: Vec<usize> = interviews
+                        .iter()
+                        .copied()
+                        .filter(|interview| !on_plan.contains(interview))
+                        .collect();
+                    QuestionCoverage {
+                        question: question_index,
+                        answered_by: answers(&on_plan),
+                        off_plan_answers: answers(&off_plan_interviews),
+                    }
+                })
+                .collect();
+            PlanCoverage {
+                plan: index,
+                interviews,
+                roles,
+                off_plan,
+                without_role,
+                jobs,
+                questions,
+            }
+        })
+        .collect()
+}

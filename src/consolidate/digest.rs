@@ -1,0 +1,316 @@
+//! The digest: what a period brought — learned and surprising observations, new
+//! insights, insights whose strength changed — and what still needs validating.
+//!
+//! Periods never depend on today's date (pages must be byte-identical for the
+//! same vault): the latest period is the one holding the latest interview.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use super::evidence::{InsightSummary, summarize_insights};
+use super::strength::Strength;
+use crate::config::{DigestPeriod, Thresholds};
+use crate::model::{ObservationKind, ResearchModel};
+
+/// A span of days, both ends included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// First day.
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+    /// How it is named (`2026-W47`, `2026-11`, `2026-11-08 to 2026-11-21`).
+    pub label: String,
+}
+
+impl Period {
+    /// The period of `kind` that contains `date`.
+    pub fn containing(date: Date, kind: DigestPeriod) -> Period {
+        match kind {
+            DigestPeriod::IsoWeek => {
+                let start = date
+                    .checked_sub((date.weekday().to_monday_zero_offset() as i64).days())
+                    .unwrap_or(date);
+                let end = start.checked_add(6.days()).unwrap_or(start);
+                let week = date.iso_week_date();
+                Period {
+                    start,
+                    end,
+                    label: format!("{}-W{:02}", week.year(), week.week()),
+                }
+            }
+            DigestPeriod::Month => {
+                let start = date.first_of_month();
+                Period {
+                    start,
+                    end: date.last_of_month(),
+                    label: format!("{}-{:02}", date.year(), date.month()),
+                }
+            }
+            DigestPeriod::Days(days) => {
+                let start = date.checked_sub((days as i64 - 1).days()).unwrap_or(date);
+                Period::between(start, date)
+            }
+        }
+    }
+
+    /// The period from `start` to `end`.
+    pub fn between(start: Date, end: Date) -> Period {
+        Period {
+            start,
+            end,
+            label: format!("{start} to {end}"),
+        }
+    }
+
+    /// Whether `date` falls in the period.
+    pub fn contains(&self, date: Date) -> bool {
+        self.start <= date && date <= self.end
+    }
+
+    /// The period of the same kind just before this one.
+    fn previous(&self, kind: DigestPeriod) -> Period {
+        let day_before = self.start.checked_sub(1.day()).unwrap_or(self.start);
+        match kind {
+            DigestPeriod::Days(_) => {
+                let length = (self.end - self.start).get_days() as i64;
+                Period::between(
+                    day_before.checked_sub(length.days()).unwrap_or(day_before),
+                    day_before,
+                )
+            }
+            _ => Period::containing(day_before, kind),
+        }
+    }
+}
+
+/// An insight whose strength is not what it was before the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrengthChange {
+    /// Index into the insight summaries.
+    pub insight: usize,
+    /// Strength from evidence dated before the period.
+    pub before: Strength,
+    /// Strength with the period's evidence.
+    pub after: Strength,
+}
+
+/// A period's digest.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    /// The period.
+    pub period: Period,
+    /// Interviews held in it, oldest first.
+    pub interviews: Vec<usize>,
+    /// Learned observations of those interviews.
+    pub learned: Vec<usize>,
+    /// Surprising observations.
+    pub surprised: Vec<usize>,
+    /// Insights first seen in the period.
+    pub new_insights: Vec<usize>,
+    /// Insights whose strength changed.
+    pub strength_changes: Vec<StrengthChange>,
+    /// Insights that need validating (with evidence), most promising first.
+    pub validation_queue: Vec<usize>,
+    /// Earlier periods with interviews, newest first.
+    pub earlier: Vec<PeriodSummary>,
+}
+
+/// Counts for an earlier period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodSummary {
+    /// The period.
+    pub period: Period,
+    /// Interviews held.
+    pub interviews: usize,
+    /// Learned observations.
+    pub learned: usize,
+    /// Surprising observations.
+    pub surprised: usize,
+}
+
+/// The latest period holding an interview, if any interview is dated.
+pub fn latest_period(model: &ResearchModel, kind: DigestPeriod) -> Option<Period> {
+    let latest = model
+        .interviews
+        .iter()
+        .filter_map(|interview| interview.date)
+        .max()?;
+    Some(Period::containing(latest, kind))
+}
+
+/// The digest of `period`. `insights` are the current summaries.
+pub fn digest(
+    model: &ResearchModel,
+    insights: &[InsightSummary],
+    thresholds: &Thresholds,
+    period: Period,
+    kind: DigestPeriod,
+) -> Digest {
+    let mut interviews: Vec<usize> = model
+        .interviews
+        .iter()
+        .enumerate()
+        .filter(|(_, interview)| interview.date.is_some_and(|date| period.contains(date)))
+        .map(|(index, _)| index)
+        .collect();
+    interviews.sort_by(|a, b| {
+        let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
+        x.date
+            .cmp(&y.date)
+            .then_with(|| x.note.path.cmp(&y.note.path))
+    });
+    let of_kind = |kind: ObservationKind| -> Vec<usize> {
+        interviews
+            .iter()
+            .flat_map(|&interview| model.interviews[interview].observations.clone())
+            .filter(|&index| model.observations[index].kind == kind)
+            .collect()
+    };
+    let learned = of_kind(ObservationKind::Learned);
+    let surprised = of_kind(ObservationKind::Surprise);
+    let new_insights = insights
+        .iter()
+        .enumerate()
+        .filter(|(_, summary)| summary.first_seen.is_some_and(|date| period.contains(date)))
+        .map(|(index, _)| index)
+        .collect();
+    let before = summarize_insights(model, thresholds, Some(period.start));
+    let after = match period.end.checked_add(1.day()) {
+        Ok(next) => summarize_insights(model, thresholds, Some(next)),
+        Err(_) => insights.to_vec(),
+    };
+    let strength_changes = before
+        .iter()
+        .zip(&after)
+        .enumerate()
+        .filter(|(_, (before, after))| before.strength != after.strength)
+        .map(|(insight, (before, after))| StrengthChange {
+            insight,
+            before: before.strength,
+            after: after.strength,
+        })
+        .collect();
+    let mut validation_queue: Vec<usize> = insights
+        .iter()
+        .enumerate()
+        .filter(|(_, summary)| summary.needs_validation && summary.strength != Strength::None)
+        .map(|(index, _)| index)
+        .collect();
+    validation_queue.sort_by(|a, b| {
+        let (x, y) = (&insights[*a], &insights[*b]);
+        y.strength
+            .cmp(&x.strength)
+            .then_with(|| y.participants.len().cmp(&x.participants.len()))
+            .then_with(|| y.last_seen.cmp(&x.last_seen))
+            .then_with(|| {
+                model.insights[x.insight]
+                    .note
+                    .title
+                    .cmp(&model.insights[y.insight].note.title)
+            })
+    });
+    let earlier = earlier_periods(model, &period, kind);
+    Digest {
+        period,
+        interviews,
+        learned,
+        surprised,
+        new_insights,
+        strength_changes,
+        validation_queue,
+        earlier,
+    }
+}
+
+/// Earlier periods that hold interviews, newest first.
+fn earlier_periods(
+    model: &ResearchModel,
+    latest: &Period,
+    kind: DigestPeriod,
+) -> Vec<PeriodSummary> {
+    let Some(oldest) = model
+        .interviews
+        .iter()
+        .filter_map(|interview| interview.date)
+        .min()
+    else {
+        return Vec::new();
+    };
+    let mut summaries = Vec::new();
+    let mut period = latest.previous(kind);
+    while period.end >= oldest {
+        let held: Vec<usize> = model
+            .interviews
+            .iter()
+            .enumerate()
+            .filter(|(_, interview)| interview.date.is_some_and(|date| period.contains(date)))
+            .map(|(index, _)| index)
+            .collect();
+        if !held.is_empty() {
+            let count = |kind: ObservationKind| {
+                held.iter()
+                    .flat_map(|&interview| model.interviews[interview].observations.clone())
+                    .filter(|&index| model.observations[index].kind == kind)
+                    .count()
+            };
+            summaries.push(PeriodSummary {
+                interviews: held.len(),
+                learned: count(ObservationKind::Learned),
+                surprised: count(ObservationKind::Surprise),
+                period: period.clone(),
+            });
+        }
+        let previous = period.previous(kind);
+        if previous.start >= period.start {
+            break;
+        }
+        period = previous;
+    }
+    summaries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn periods() {
+        let week = Period::containing(date("2026-11-19"), DigestPeriod::IsoWeek);
+        assert_eq!(
+            (week.start, week.end),
+            (date("2026-11-16"), date("2026-11-22"))
+        );
+        assert_eq!(week.label, "2026-W47");
+        let sunday = Period::containing(date("2026-11-22"), DigestPeriod::IsoWeek);
+        assert_eq!(sunday.start, date("2026-11-16"));
+        let month = Period::containing(date("2026-02-10"), DigestPeriod::Month);
+        assert_eq!(
+            (month.start, month.end, month.label.as_str()),
+            (date("2026-02-01"), date("2026-02-28"), "2026-02")
+        );
+        let days = Period::containing(date("2026-11-19"), DigestPeriod::Days(14));
+        assert_eq!(days.start, date("2026-11-06"));
+        assert_eq!(
+            week.previous(DigestPeriod::IsoWeek).start,
+            date("2026-11-09")
+        );
+        assert_eq!(
+            days.previous(DigestPeriod::Days(14)).end,
+            date("2026-11-05")
+        );
+        assert_eq!(
+            days.previous(DigestPeriod::Days(14)).start,
+            date("2026-10-23")
+        );
+        // ISO week years differ from calendar years at the edges.
+        assert_eq!(
+            Period::containing(date("2027-01-01"), DigestPeriod::IsoWeek).label,
+            "2026-W53"
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! Per insight: its evidence, who backs it, how strongly, and what to validate.
+//!
+//! Counting rules (product.md §2): an observation counts once per insight however
+//! often it links it; one tagged `#contradicts` is counter-evidence only; a
+//! participant is their person note, else their name; companies and roles
+//! likewise; in a group interview every participant counts.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::strength::Strength;
+use crate::config::Thresholds;
+use crate::model::{Entity, ObservationKind, ResearchModel};
+use crate::resolve::FileId;
+
+/// The evidence of one insight.
+#[derive(Debug, Clone)]
+pub struct InsightSummary {
+    /// Index into the model's insights.
+    pub insight: usize,
+    /// Supporting observations, oldest first.
+    pub evidence: Vec<usize>,
+    /// Observations tagged `#contradicts` that link it.
+    pub counter_evidence: Vec<usize>,
+    /// Distinct participants behind the supporting evidence.
+    pub participants: Vec<Entity>,
+    /// Distinct companies.
+    pub companies: Vec<Entity>,
+    /// Distinct roles.
+    pub roles: Vec<Entity>,
+    /// Date of the earliest supporting interview.
+    pub first_seen: Option<Date>,
+    /// Date of the latest supporting interview.
+    pub last_seen: Option<Date>,
+    /// How strongly it is backed.
+    pub strength: Strength,
+    /// Evidence per role (observations and participants), roles by name; a
+    /// missing role is `None`, last.
+    pub by_role: Vec<RoleEvidence>,
+    /// Evidence comes from more than one role.
+    pub mixed_roles: bool,
+    /// All supporting evidence is surprises.
+    pub only_surprises: bool,
+    /// Not yet a pattern, or contradicted, or backed only by surprises.
+    pub needs_validation: bool,
+    /// Participants worth asking in a follow-up.
+    pub follow_ups: Vec<FollowUp>,
+    /// Job notes its evidence links.
+    pub jobs: Vec<FileId>,
+}
+
+/// Evidence from one role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleEvidence {
+    /// The role (`None`: participants without a role).
+    pub role: Option<Entity>,
+    /// Observations from participants in this role.
+    pub observations: usize,
+    /// Distinct participants in this role.
+    pub participants: usize,
+}
+
+/// A participant to ask again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    /// Who.
+    pub person: Entity,
+    /// The latest interview in which they raised the insight or its jobs.
+    pub interview: usize,
+}
+
+/// Sort key of an observation: interview date, then interview path, then line.
+pub(crate) fn observation_order(
+    model: &ResearchModel,
+    observation: usize,
+) -> (Option<Date>, &str, u32) {
+    let found = &model.observations[observation];
+    let interview = &model.interviews[found.interview];
+    (interview.date, interview.note.path.as_str(), found.line)
+}
+
+/// Summarises every insight. `dated_before`, when given, counts only evidence
+/// from interviews dated before it (for "strength as of").
+pub fn summarize_insights(
+    model: &ResearchModel,
+    thresholds: &Thresholds,
+    dated_before: Option<Date>,
+) -> Vec<InsightSummary> {
+    let jobs = super::validation::job_interviews(model);
+    let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
+    let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
+    for (index, observation) in model.observations.iter().enumerate() {
+        if let Some(before) = dated_before {
+            match model.interviews[observation.interview].date {
+                Some(date) if date < before => {}
+                _ => continue,
+            }
+        }
+        for &insight in &observation.insights {
+            let Some(insight) = model.index_of(insight, crate::config::NoteType::Insight) else {
+                continue;
+            };
+            if observation.signals.contradicts {
+                against[insight].push(index);
+            } else {
+                supporting[insight].push(index);
+            }
+        }
+    }
+    (0..model.insights.len())
+        .map(|insight| {
+            let mut evidence = std::mem::take(&mut supporting[insight]);
+            let mut counter = std::mem::take(&mut against[insight]);
+            evidence
+                .sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));
+            counter.sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));
+            let mut summary = summarize(model, thresholds, insight, evidence, counter);
+            if summary.needs_validation && dated_before.is_none() {
+                summary.follow_ups = super::validation::follow_ups(model, &summary, &jobs);
+            }
+            summary
+        })
+        .collect()
+}
+
+fn summarize(
+    model: &ResearchModel,
+    thresholds: &Thresholds,
+    insight: usize,
+    evidence: Vec<usize>,
+    counter_evidence: Vec<usize>,
+) -> InsightSummary {
+    let mut participants: BTreeMap<String, Entity> = BTreeMap::new();
+    let mut companies: BTreeMap<String, Entity> = BTreeMap::new();
+    let mut roles: BTreeMap<String, Entity> = BTreeMap::new();
+    // role key ("" for none) → (observations, participants)
+    let mut by_role: BTreeMap<String, RoleTally> = BTreeMap::new();
+    let mut first_seen = None;
+    let mut last_seen = None;
+    let mut jobs = Vec::new();
+    for &index in &evidence {
+        let observation = &model.observations[index];
+        let interview = &model.interviews[observation.interview];
+        if let Some(date) = interview.date {
+            first_seen = Some(first_seen.map_or(date, |seen: Date| seen.min(date)));
+            last_seen = Some(last_seen.map_or(date, |seen: Date| seen.max(date)));
+        }
+        for &job in &observation.jobs {
+            if !jobs.contains(&job) {
+                jobs.push(job);
+            }
+        }
+        let mut roles_here: BTreeMap<String, Option<Entity>> = BTreeMap::new();
+        for participant in &interview.participants {
+            participants.insert(participant.person.key.clone(), participant.person.clone());
+            if let Some(company) = &participant.company {
+                companies.insert(company.key.clone(), company.clone());
+            }
+            if let Some(role) = &participant.role {
+                roles.insert(role.key.clone(), role.clone());
+            }
+            let role_key = sort_key(participant.role.as_ref());
+            roles_here.insert(role_key.clone(), participant.role.clone());
+            by_role
+                .entry(role_key)
+                .or_insert_with(|| (participant.role.clone(), 0, BTreeMap::new()))
+                .2
+                .insert(participant.person.key.clone(), ());
+        }
+        for role_key in roles_here.keys() {
+            if let Some(entry) = by_role.get_mut(role_key) {
+                entry.1 += 1;
+            }
+        }
+    }
+    let strength = Strength::of(participants.len(), companies.len(), thresholds);
+    let only_surprises = !evidence.is_empty()
+        && evidence
+            .iter()
+            .all(|&index| model.observations[index].kind == ObservationKind::Surprise);
+    let needs_validation =
+        strength != Strength::Pattern || !counter_evidence.is_empty() || only_surprises;
+    let by_role: Vec<RoleEvidence> = by_role
+        .into_values()
+        .map(|(role, observations, people)| RoleEvidence {
+            role,
+            observations,
+            participants: people.len(),
+        })
+        .collect();
+    InsightSummary {
+        insight,
+        mixed_roles: roles.len() > 1,
+        participants: sorted(participants),
+        companies: sorted(companies),
+        roles: sorted(roles),
+        first_seen,
+        last_seen,
+        strength,
+        by_role,
+        only_surprises,
+        needs_validation,
+        follow_ups: Vec::new(),
+        jobs,
+        evidence,
+        counter_evidence,
+    }
+}
+
+/// A role's observations and participants while counting.
+type RoleTally = (Option<Entity>, usize, BTreeMap<String, ()>);
+
+/// Roles sort by name; no role sorts last.
+fn sort_key(role: Option<&Entity>) -> String {
+    role.map_or_else(|| "\u{10FFFF}".to_owned(), |role| role.key.clone())
+}
+
+fn sorted(map: BTreeMap<String, Entity>) -> Vec<Entity> {
+    let mut entities: Vec<Entity> = map.into_values().collect();
+    entities.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    entities
+}

@@ -1,0 +1,167 @@
+//! Per job: its evidence by role and by job-map step, the insights it touches,
+//! and the interviews and plans that covered it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{Entity, JobStep, ResearchModel};
+use crate::resolve::FileId;
+
+use super::evidence::{InsightSummary, observation_order};
+
+/// The evidence of one job.
+#[derive(Debug, Clone)]
+pub struct JobSummary {
+    /// Index into the model's jobs.
+    pub job: usize,
+    /// Observations linking the job, oldest first.
+    pub evidence: Vec<usize>,
+    /// Distinct participants behind them.
+    pub participants: Vec<Entity>,
+    /// Distinct roles, by name: the columns of the step × role matrix.
+    pub roles: Vec<Entity>,
+    /// One row per job-map step (then one for untagged evidence): observation
+    /// counts per role column, plus a column for participants without a role.
+    pub matrix: Vec<StepRow>,
+    /// Whether some evidence comes from participants without a role.
+    pub has_unknown_role: bool,
+    /// Insights whose evidence links this job (indices into insight summaries).
+    pub insights: Vec<usize>,
+    /// Interviews that covered it: listed it in `jobs:` or linked it.
+    pub interviews: Vec<usize>,
+    /// Plans that list it.
+    pub plans: Vec<usize>,
+}
+
+/// One row of the step × role matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRow {
+    /// The step; `None` for evidence without a `#step/…` tag.
+    pub step: Option<JobStep>,
+    /// Counts per role column (same order as [`JobSummary::roles`]), then the
+    /// count for participants without a role.
+    pub counts: Vec<usize>,
+}
+
+/// Summarises every job.
+pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec<JobSummary> {
+    let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
+    for (index, observation) in model.observations.iter().enumerate() {
+        for &job in &observation.jobs {
+            if let Some(job) = model.index_of(job, crate::config::NoteType::Job) {
+                evidence[job].push(index);
+            }
+        }
+    }
+    // Indices by job file, built once (a vault has thousands of jobs).
+    let mut interviews_by_job: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (index, interview) in model.interviews.iter().enumerate() {
+        for &job in &interview.jobs {
+            interviews_by_job.entry(job).or_default().push(index);
+        }
+    }
+    let mut insights_by_job: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (index, summary) in insights.iter().enumerate() {
+        for &job in &summary.jobs {
+            insights_by_job.entry(job).or_default().push(index);
+        }
+    }
+    let mut plans_by_job: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (index, plan) in model.plans.iter().enumerate() {
+        for &job in &plan.jobs {
+            plans_by_job.entry(job).or_default().push(index);
+        }
+    }
+    (0..model.jobs.len())
+        .map(|job| {
+            let file = model.jobs[job].note.file;
+            let mut observations = std::mem::take(&mut evidence[job]);
+            observations
+                .sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));
+            let mut participants: BTreeMap<String, Entity> = BTreeMap::new();
+            let mut roles: BTreeMap<String, Entity> = BTreeMap::new();
+            for &index in &observations {
+                for participant in
+                    &model.interviews[model.observations[index].interview].participants
+                {
+                    participants.insert(participant.person.key.clone(), participant.person.clone());
+                    if let Some(role) = &participant.role {
+                        roles.insert(role.key.clone(), role.clone());
+                    }
+                }
+            }
+            let roles: Vec<Entity> = roles.into_values().collect();
+            let mut has_unknown_role = false;
+            let mut rows: Vec<StepRow> = JobStep::ALL
+                .into_iter()
+                .map(Some)
+                .chain(std::iter::once(None))
+                .map(|step| StepRow {
+                    step,
+                    counts: vec![0; roles.len() + 1],
+                })
+                .collect();
+            for &index in &observations {
+                let observation = &model.observations[index];
+                let interview = &model.interviews[observation.interview];
+                let mut columns: Vec<usize> = interview
+                    .participants
+                    .iter()
+                    .map(|participant| match &participant.role {
+                        Some(role) => roles
+                            .iter()
+                            .position(|known| known.key == role.key)
+                            .unwrap_or(roles.len()),
+                        None => roles.len(),
+                    })
+                    .collect();
+                columns.sort_unstable();
+                columns.dedup();
+                if columns.is_empty() {
+                    columns.push(roles.len());
+                }
+                has_unknown_role |= columns.contains(&roles.len());
+                let steps: Vec<Option<JobStep>> = if observation.steps.is_empty() {
+                    vec![None]
+                } else {
+                    observation.steps.iter().copied().map(Some).collect()
+                };
+                for step in steps {
+                    let row = rows
+                        .iter_mut()
+                        .find(|row| row.step == step)
+                        .expect("every step has a row");
+                    for &column in &columns {
+                        row.counts[column] += 1;
+                    }
+                }
+            }
+            let mut interviews: Vec<usize> = observations
+                .iter()
+                .map(|&i| model.observations[i].interview)
+                .collect();
+            interviews.extend(interviews_by_job.get(&file).into_iter().flatten().copied());
+            interviews.sort_by(|a, b| {
+                let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
+                x.date
+                    .cmp(&y.date)
+                    .then_with(|| x.note.path.cmp(&y.note.path))
+            });
+            interviews.dedup();
+            let touching = insights_by_job.remove(&file).unwrap_or_default();
+            let plans = plans_by_job.remove(&file).unwrap_or_default();
+            let mut participants: Vec<Entity> = participants.into_values().collect();
+            participants.sort_by_key(|person| person.name.to_lowercase());
+            JobSummary {
+                job,
+                evidence: observations,
+                participants,
+                roles,
+                matrix: rows,
+                has_unknown_role,
+                insights: touching,
+                interviews,
+                plans,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,66 @@
+//! Consolidate: pure computations over the research model — every insight with
+//! its evidence and strength, every job by role and job-map step, every plan's
+//! coverage, the digest and the vault's health. No I/O.
+
+mod coverage;
+mod digest;
+mod evidence;
+mod health;
+mod job_map;
+mod strength;
+mod validation;
+
+pub use coverage::{JobCoverage, PlanCoverage, QuestionCoverage, RoleCoverage, plan_coverage};
+pub use digest::{Digest, Period, PeriodSummary, StrengthChange, digest, latest_period};
+pub use evidence::{FollowUp, InsightSummary, RoleEvidence, summarize_insights};
+pub use health::{Health, health};
+pub use job_map::{JobSummary, StepRow, summarize_jobs};
+pub use strength::Strength;
+pub use validation::is_followed_up;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::model::ResearchModel;
+
+/// Everything the pages show.
+#[derive(Debug, Clone)]
+pub struct Consolidation {
+    /// One summary per insight, in the model's order.
+    pub insights: Vec<InsightSummary>,
+    /// One summary per job.
+    pub jobs: Vec<JobSummary>,
+    /// One coverage per plan.
+    pub plans: Vec<PlanCoverage>,
+    /// The latest period's digest (none when no interview is dated).
+    pub digest: Option<Digest>,
+    /// The vault's health.
+    pub health: Health,
+}
+
+/// Consolidates the model. `vault_diagnostics` are the engine's (for broken links).
+pub fn consolidate(
+    model: &ResearchModel,
+    vault_diagnostics: &[Diagnostic],
+    config: &Config,
+) -> Consolidation {
+    let insights = summarize_insights(model, &config.thresholds, None);
+    let jobs = summarize_jobs(model, &insights);
+    let plans = plan_coverage(model);
+    let digest = latest_period(model, config.digest_period).map(|period| {
+        digest(
+            model,
+            &insights,
+            &config.thresholds,
+            period,
+            config.digest_period,
+        )
+    });
+    let health = health(model, vault_diagnostics, &insights);
+    Consolidation {
+        insights,
+        jobs,
+        plans,
+        digest,
+        health,
+    }
+}

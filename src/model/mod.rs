@@ -1,0 +1,366 @@
+//! Model: the research vault as typed notes — interviews with their observations,
+//! plans, insights, jobs, people and companies (product.md §2).
+//!
+//! Built from a resolved [`Vault`] without any I/O. Problems with a note's schema
+//! (an interview without a date, a `plan:` that is not a plan) become diagnostics,
+//! warnings by default; the note still takes part as far as it can.
+
+mod interview;
+mod observation;
+mod plan;
+mod properties;
+mod schema;
+
+pub use interview::{Interview, Participant};
+pub use observation::{Anchor, JobStep, Observation, ObservationKind, Signals};
+pub use plan::{Plan, Question};
+pub use properties::{PropertyItem, PropertyReader};
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::config::{Config, NoteType};
+use crate::diagnostics::Diagnostic;
+use crate::resolve::{FileId, Vault};
+use crate::scan::VaultPath;
+
+/// A typed note: where it is and what it is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteRef {
+    /// Its file.
+    pub file: FileId,
+    /// Its vault path.
+    pub path: VaultPath,
+    /// Its title: the file name without `.md`.
+    pub title: String,
+}
+
+/// Something counted by identity: a person, a company or a role. Two mentions are
+/// the same when they resolve to the same note, else when their text matches
+/// (trimmed, case-insensitive).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Entity {
+    /// What identifies it (`note:<path>` or the lower-cased text).
+    pub key: String,
+    /// How it is shown.
+    pub name: String,
+    /// Its note, if it has one.
+    pub file: Option<FileId>,
+}
+
+impl Entity {
+    /// An entity named by text only.
+    pub fn text(name: &str) -> Entity {
+        Entity {
+            key: name.trim().to_lowercase(),
+            name: name.trim().to_owned(),
+            file: None,
+        }
+    }
+}
+
+/// An insight note (title = the statement).
+#[derive(Debug, Clone)]
+pub struct Insight {
+    /// The note.
+    pub note: NoteRef,
+    /// `status:` as a person wrote it (`open` when missing).
+    pub status: String,
+}
+
+/// A job note.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The note.
+    pub note: NoteRef,
+    /// `statement:`.
+    pub statement: Option<String>,
+    /// `framework:` link target.
+    pub framework: Option<FileId>,
+}
+
+/// A person note.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// The note.
+    pub note: NoteRef,
+    /// `role:`.
+    pub role: Option<Entity>,
+    /// `company:`.
+    pub company: Option<Entity>,
+}
+
+/// A company note.
+#[derive(Debug, Clone)]
+pub struct Company {
+    /// The note.
+    pub note: NoteRef,
+}
+
+/// The whole research model of a vault.
+#[derive(Debug, Default)]
+pub struct ResearchModel {
+    /// Interviews, in vault path order.
+    pub interviews: Vec<Interview>,
+    /// Plans.
+    pub plans: Vec<Plan>,
+    /// Insights.
+    pub insights: Vec<Insight>,
+    /// Jobs.
+    pub jobs: Vec<Job>,
+    /// People.
+    pub people: Vec<Person>,
+    /// Companies.
+    pub companies: Vec<Company>,
+    /// Every observation of every interview.
+    pub observations: Vec<Observation>,
+    /// The type of each typed note and its index in its list.
+    pub types: HashMap<FileId, (NoteType, usize)>,
+    /// Schema problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// For each interview, the interviews that follow it up directly.
+    followed_by: Vec<Vec<usize>>,
+}
+
+impl ResearchModel {
+    /// The type of a file, if it is a typed note.
+    pub fn type_of(&self, file: FileId) -> Option<NoteType> {
+        self.types.get(&file).map(|(kind, _)| *kind)
+    }
+
+    /// The index of a typed note in its list, if it has that type.
+    pub fn index_of(&self, file: FileId, kind: NoteType) -> Option<usize> {
+        self.types
+            .get(&file)
+            .filter(|(found, _)| *found == kind)
+            .map(|(_, index)| *index)
+    }
+
+    /// The person with this note.
+    pub fn person(&self, file: FileId) -> Option<&Person> {
+        self.index_of(file, NoteType::Person)
+            .map(|index| &self.people[index])
+    }
+
+    /// The interviews that follow up `interview` (directly).
+    pub fn follow_ups_of(&self, interview: usize) -> impl Iterator<Item = usize> + '_ {
+        self.followed_by
+            .get(interview)
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+}
+
+/// Parses a date property: `YYYY-MM-DD`, or a date-time whose date part is that.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let date_part = text.get(..10).unwrap_or(text);
+    if text.len() > 10 && !matches!(text.as_bytes()[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    date_part.parse::<Date>().ok()
+}
+
+/// Builds the research model of a resolved vault.
+pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
+    let mut model = ResearchModel::default();
+    // First pass: every typed note, so links can be checked against types.
+    let mut typed: Vec<(FileId, NoteType, usize)> = Vec::new();
+    for (index, note) in vault.notes.iter().enumerate() {
+        let file = vault.file_id_of_note(index);
+        if !vault.files[file as usize].is_source() {
+            continue;
+        }
+        if let Some(kind) = schema::note_type(
+            note,
+            &vault.resolutions[index],
+            config,
+            &vault.files[file as usize].path,
+        ) {
+            typed.push((file, kind, index));
+        }
+    }
+    for &(file, kind, note_index) in &typed {
+        let count = match kind {
+            NoteType::Interview => model.interviews.len(),
+            NoteType::Plan => model.plans.len(),
+            NoteType::Insight => model.insights.len(),
+            NoteType::Job => model.jobs.len(),
+            NoteType::Person => model.people.len(),
+            NoteType::Company => model.companies.len(),
+        };
+        model.types.insert(file, (kind, count));
+        let note = &vault.notes[note_index];
+        let reference = NoteRef {
+            file,
+            path: note.path.clone(),
+            title: note.path.stem().to_owned(),
+        };
+        let reader = PropertyReader::new(note, &vault.resolutions[note_index], config);
+        match kind {
+            NoteType::Interview => model.interviews.push(Interview::placeholder(reference)),
+            NoteType::Plan => model.plans.push(Plan::placeholder(reference)),
+            NoteType::Insight => model.insights.push(Insight {
+                note: reference,
+                status: reader
+                    .single("status")
+                    .ok()
+                    .flatten()
+                    .map(|item| item.text.to_lowercase())
+                    .unwrap_or_else(|| "open".to_owned()),
+            }),
+            NoteType::Job => model.jobs.push(Job {
+                note: reference,
+                statement: reader
+                    .single("statement")
+                    .ok()
+                    .flatten()
+                    .map(|item| item.text),
+                framework: reader
+                    .single("framework")
+                    .ok()
+                    .flatten()
+                    .and_then(|item| item.target),
+            }),
+            NoteType::Person => model.people.push(Person {
+                note: reference,
+                role: None,
+                company: None,
+            }),
+            NoteType::Company => model.companies.push(Company { note: reference }),
+        }
+    }
+    // People's role and company (companies may be named by text matching a
+    // company note's title).
+    let company_titles = title_index(&model, NoteType::Company);
+    for &(file, kind, note_index) in &typed {
+        if kind != NoteType::Person {
+            continue;
+        }
+        let reader = PropertyReader::new(
+            &vault.notes[note_index],
+            &vault.resolutions[note_index],
+            config,
+        );
+        let role = reader
+            .single("role")
+            .ok()
+            .flatten()
+            .map(|item| role_entity(&item));
+        let company = reader
+            .single("company")
+            .ok()
+            .flatten()
+            .map(|item| entity(&item, vault, &company_titles));
+        let index = model
+            .index_of(file, NoteType::Person)
+            .expect("indexed just above");
+        model.people[index].role = role;
+        model.people[index].company = company;
+    }
+    let person_titles = title_index(&model, NoteType::Person);
+    for &(file, kind, note_index) in &typed {
+        let note = &vault.notes[note_index];
+        let resolutions = &vault.resolutions[note_index];
+        match kind {
+            NoteType::Interview => {
+                let index = model.index_of(file, kind).expect("indexed above");
+                let (interview, problems) = interview::read_interview(
+                    model.interviews[index].note.clone(),
+                    note,
+                    resolutions,
+                    vault,
+                    config,
+                    &model,
+                    &person_titles,
+                    &company_titles,
+                );
+                model.diagnostics.extend(problems);
+                let first = model.observations.len();
+                model.observations.extend(observation::observations(
+                    index,
+                    note,
+                    resolutions,
+                    config,
+                    &model,
+                ));
+                let mut interview = interview;
+                interview.observations = first..model.observations.len();
+                model.interviews[index] = interview;
+            }
+            NoteType::Plan => {
+                let index = model.index_of(file, kind).expect("indexed above");
+                let (plan, problems) = plan::read_plan(
+                    model.plans[index].note.clone(),
+                    note,
+                    resolutions,
+                    config,
+                    &model,
+                );
+                model.diagnostics.extend(problems);
+                model.plans[index] = plan;
+            }
+            _ => {}
+        }
+    }
+    model.followed_by = vec![Vec::new(); model.interviews.len()];
+    for (index, interview) in model.interviews.iter().enumerate() {
+        if let Some(earlier) = interview
+            .follow_up_of
+            .and_then(|file| model.types.get(&file))
+            .map(|(_, earlier)| *earlier)
+        {
+            model.followed_by[earlier].push(index);
+        }
+    }
+    model
+}
+
+/// Lower-cased title → file, for one type (to match names written as text).
+fn title_index(model: &ResearchModel, kind: NoteType) -> HashMap<String, FileId> {
+    let notes: Vec<&NoteRef> = match kind {
+        NoteType::Person => model.people.iter().map(|p| &p.note).collect(),
+        NoteType::Company => model.companies.iter().map(|c| &c.note).collect(),
+        _ => Vec::new(),
+    };
+    notes
+        .into_iter()
+        .map(|note| (note.title.to_lowercase(), note.file))
+        .collect()
+}
+
+/// A person or company mention: its note when the link resolves or the text
+/// matches a note's title, else the text.
+pub(crate) fn entity(
+    item: &PropertyItem,
+    vault: &Vault,
+    titles: &HashMap<String, FileId>,
+) -> Entity {
+    let file = item
+        .target
+        .or_else(|| titles.get(&item.text.trim().to_lowercase()).copied());
+    match file {
+        Some(file) => {
+            let path = &vault.files[file as usize].path;
+            Entity {
+                key: format!("note:{}", path.as_str().to_lowercase()),
+                name: path.stem().to_owned(),
+                file: Some(file),
+            }
+        }
+        None => Entity::text(&item.text),
+    }
+}
+
+/// A role: compared by its name, case-insensitively, whether written as text or
+/// as a link to a role note.
+pub(crate) fn role_entity(item: &PropertyItem) -> Entity {
+    let mut role = Entity::text(&item.text);
+    role.file = item.target;
+    role
+}
+
+#[cfg(test)]
+mod tests;

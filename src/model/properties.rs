@@ -1,0 +1,119 @@
+//! Reading a note's properties the way product.md §2 asks: keys match
+//! case-insensitively with `-`, `_` and space alike (plus configured synonyms), and
+//! a value may be a link (`"[[Note]]"`, resolved by the engine) or plain text, one
+//! value or a list.
+
+use crate::config::{Config, normalize_key};
+use crate::parse::{LinkKind, Note, PropertyValue};
+use crate::resolve::{FileId, Resolution};
+
+/// One value of a property: a link (resolved or not) or text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyItem {
+    /// The text: the link's display text or file part, or the plain value.
+    pub text: String,
+    /// For a link that resolves, its target.
+    pub target: Option<FileId>,
+    /// Whether the value was written as a link.
+    pub is_link: bool,
+}
+
+/// A note's properties, read through the configuration.
+pub struct PropertyReader<'a> {
+    note: &'a Note,
+    resolutions: &'a [Resolution],
+    config: &'a Config,
+}
+
+impl<'a> PropertyReader<'a> {
+    /// A reader for `note`, whose links resolved to `resolutions`.
+    pub fn new(
+        note: &'a Note,
+        resolutions: &'a [Resolution],
+        config: &'a Config,
+    ) -> PropertyReader<'a> {
+        PropertyReader {
+            note,
+            resolutions,
+            config,
+        }
+    }
+
+    /// The key as written and the value of property `canonical`, if present.
+    pub fn raw(&self, canonical: &str) -> Option<(&'a str, &'a PropertyValue)> {
+        let names: Vec<&str> = self.config.property_names(canonical).collect();
+        self.note
+            .properties
+            .0
+            .iter()
+            .find(|(key, _)| names.contains(&normalize_key(key).as_str()))
+            .map(|(key, value)| (key.as_str(), value))
+    }
+
+    /// Every value of property `canonical` (a scalar is one value, a list many),
+    /// links resolved. Empty values are skipped.
+    pub fn items(&self, canonical: &str) -> Vec<PropertyItem> {
+        let Some((key, value)) = self.raw(canonical) else {
+            return Vec::new();
+        };
+        match value {
+            PropertyValue::List(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(index, item)| self.item(&format!("{key}.{index}"), item))
+                .collect(),
+            other => self.item(key, other).into_iter().collect(),
+        }
+    }
+
+    /// The single value of property `canonical`; a list of one counts as one.
+    /// `Err` with the number of values when a list holds several.
+    pub fn single(&self, canonical: &str) -> Result<Option<PropertyItem>, usize> {
+        let mut items = self.items(canonical);
+        match items.len() {
+            0 => Ok(None),
+            1 => Ok(items.pop()),
+            many => Err(many),
+        }
+    }
+
+    fn item(&self, key_path: &str, value: &PropertyValue) -> Option<PropertyItem> {
+        let text = match value {
+            PropertyValue::String(text) => text.trim().to_owned(),
+            PropertyValue::Integer(number) => number.to_string(),
+            PropertyValue::Float(number) => number.to_string(),
+            PropertyValue::Bool(flag) => flag.to_string(),
+            PropertyValue::Null | PropertyValue::List(_) | PropertyValue::Map(_) => return None,
+        };
+        if text.is_empty() {
+            return None;
+        }
+        let link = self
+            .note
+            .links
+            .iter()
+            .zip(self.resolutions)
+            .find(|(link, _)| {
+                link.kind == LinkKind::Frontmatter && self.note.property_key(link) == Some(key_path)
+            });
+        Some(match link {
+            Some((link, resolution)) => PropertyItem {
+                text: link
+                    .display
+                    .map(|display| self.note.str(display).to_owned())
+                    .filter(|display| !display.is_empty())
+                    .unwrap_or_else(|| {
+                        let path = self.note.linkpath(link);
+                        path.rsplit('/').next().unwrap_or(path).to_owned()
+                    }),
+                target: resolution.target,
+                is_link: true,
+            },
+            None => PropertyItem {
+                text,
+                target: None,
+                is_link: false,
+            },
+        })
+    }
+}

@@ -1,0 +1,67 @@
+//! Which type a note has, and the schema problems of typed notes.
+//!
+//! A note's type comes from its `type` property (key and value
+//! case-insensitive), else from the folder rules of `throughline.toml`.
+
+use crate::config::{Config, NoteType, normalize_key};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::parse::Note;
+use crate::resolve::Resolution;
+use crate::scan::VaultPath;
+
+use super::PropertyReader;
+
+/// The type of a note, if it has one of the built-in types.
+pub fn note_type(
+    note: &Note,
+    resolutions: &[Resolution],
+    config: &Config,
+    path: &VaultPath,
+) -> Option<NoteType> {
+    let reader = PropertyReader::new(note, resolutions, config);
+    if let Some(item) = reader.items("type").first() {
+        return NoteType::from_name(&item.text);
+    }
+    config
+        .type_folders
+        .iter()
+        .find(|(_, folders)| folders.iter().any(|folder| path.is_in_folder(folder)))
+        .map(|(kind, _)| *kind)
+}
+
+/// Where property `key` (as written) is in the note: its line in the
+/// frontmatter, or the frontmatter's first line when the property is missing.
+pub fn property_location(note: &Note, key: Option<&str>) -> Option<Location> {
+    let block = note.frontmatter.as_ref()?;
+    let yaml = &note.text[block.yaml.clone()];
+    let mut offset = block.yaml.start;
+    if let Some(key) = key {
+        let wanted = normalize_key(key);
+        for line in yaml.split_inclusive('\n') {
+            if let Some((name, _)) = line.split_once(':')
+                && !line.starts_with([' ', '\t', '-'])
+                && normalize_key(name.trim_matches(['"', '\''])) == wanted
+            {
+                let end = offset + name.len();
+                return Some(note.location(offset..end));
+            }
+            offset += line.len();
+        }
+    }
+    Some(note.location(0..3))
+}
+
+/// A schema problem in `note`, located at property `key` when it is written.
+pub fn problem(
+    note: &Note,
+    code: Code,
+    key: Option<&str>,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::new(code, note.path.clone(), message).with_help(help);
+    match property_location(note, key) {
+        Some(location) => diagnostic.at(location),
+        None => diagnostic,
+    }
+}

@@ -1,0 +1,218 @@
+//! The minijinja environment: templates and the filters they use.
+//!
+//! Templates are looked up through one loader — the vault's
+//! `.throughline/templates/<name>` first, then the defaults embedded from the
+//! repository's `templates/` — because templates added with `add_template` would
+//! be found before any loader and could not be overridden.
+//!
+//! Filters:
+//! - `wikilink(subpath=, display=, table=)`: a vault path → the shortest link text
+//!   that resolves to it from the page being rendered ([`LinkWriter`]);
+//! - `md`: escapes Markdown in text shown inline (titles, names);
+//! - `cell`: `md`, plus `|` escaped and line breaks removed, for table cells;
+//! - `quote`: text as a blockquote (`> ` on every line), kept as written;
+//! - `date(format)`: a `YYYY-MM-DD` date in `strftime` format;
+//! - `label`: text made safe for a Mermaid chart label.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
+
+use super::links::LinkWriter;
+use crate::scan::VaultPath;
+
+/// The default templates, embedded at build time.
+pub const DEFAULT_TEMPLATES: [(&str, &str); 6] = [
+    (
+        "insights.md.j2",
+        include_str!("../../templates/insights.md.j2"),
+    ),
+    (
+        "insight.md.j2",
+        include_str!("../../templates/insight.md.j2"),
+    ),
+    ("job.md.j2", include_str!("../../templates/job.md.j2")),
+    ("plan.md.j2", include_str!("../../templates/plan.md.j2")),
+    ("digest.md.j2", include_str!("../../templates/digest.md.j2")),
+    ("health.md.j2", include_str!("../../templates/health.md.j2")),
+];
+
+/// Builds the environment. `user_templates` is `<vault>/.throughline/templates`.
+pub fn environment(user_templates: PathBuf, links: Arc<LinkWriter>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.set_loader(move |name| {
+        // Only plain file names: never a path that could leave the folder.
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return Ok(None);
+        }
+        let user = user_templates.join(name);
+        match std::fs::read_to_string(&user) {
+            Ok(text) => return Ok(Some(text)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                return Err(Error::new(
+                    ErrorKind::TemplateNotFound,
+                    format!("cannot read `{}`: {error}", user.display()),
+                ));
+            }
+        }
+        Ok(DEFAULT_TEMPLATES
+            .iter()
+            .find(|(default, _)| *default == name)
+            .map(|(_, text)| (*text).to_owned()))
+    });
+    env.add_filter(
+        "wikilink",
+        move |state: &State, target: String, options: Kwargs| {
+            wikilink(&links, state, &target, &options)
+        },
+    );
+    env.add_filter("md", |text: String| escape_markdown(&text));
+    env.add_filter("cell", |text: String| escape_cell(&text));
+    env.add_filter("quote", |text: String| blockquote(&text));
+    env.add_filter("date", format_date);
+    env.add_filter("label", |text: String| chart_label(&text));
+    env
+}
+
+fn wikilink(
+    links: &LinkWriter,
+    state: &State,
+    target: &str,
+    options: &Kwargs,
+) -> Result<String, Error> {
+    let subpath: Option<String> = options.get("subpath")?;
+    let display: Option<String> = options.get("display")?;
+    let table: Option<bool> = options.get("table")?;
+    options.assert_all_used()?;
+    let page = state
+        .lookup("page")
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::UndefinedError,
+                "`page` (the page's own path) is not set",
+            )
+        })?;
+    let invalid = |what: &str, value: &str| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{what} `{value}` is not a vault path"),
+        )
+    };
+    let from = VaultPath::new(&page).ok_or_else(|| invalid("page", &page))?;
+    let to = VaultPath::new(target).ok_or_else(|| invalid("link target", target))?;
+    links
+        .link(
+            &from,
+            &to,
+            subpath.as_deref(),
+            display.as_deref(),
+            table.unwrap_or(false),
+        )
+        .map_err(|error| Error::new(ErrorKind::InvalidOperation, error.to_string()))
+}
+
+/// Escapes the characters that would turn plain text into Markdown syntax.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (index, c) in text.chars().enumerate() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '=' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if index == 0 || out.ends_with(' ') => out.push_str("\\#"),
+            '%' if out.ends_with('%') => out.push_str("\\%"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a table cell: escaped, on one line.
+pub fn escape_cell(text: &str) -> String {
+    escape_markdown(text.trim())
+}
+
+/// Text as a blockquote, every line prefixed with `> `.
+pub fn blockquote(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                ">".to_owned()
+            } else {
+                format!("> {line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn format_date(date: String, format: Option<String>) -> Result<String, Error> {
+    let parsed: jiff::civil::Date = date.parse().map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{date}` is not a date"),
+        )
+    })?;
+    match format {
+        None => Ok(parsed.to_string()),
+        Some(format) => Ok(parsed.strftime(&format).to_string()),
+    }
+}
+
+/// A Mermaid label: no quotes or brackets, at most 40 characters.
+pub fn chart_label(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, '"' | '[' | ']' | '\n' | '\r' | ',' | ';' | '`') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.chars().count() <= 40 {
+        cleaned
+    } else {
+        let cut: String = cleaned.chars().take(39).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            escape_markdown("a *b* [[c]] | d_e #tag"),
+            "a \\*b\\* \\[\\[c\\]\\] \\| d\\_e \\#tag"
+        );
+        assert_eq!(escape_cell("two\nlines | pipe"), "two lines \\| pipe");
+        assert_eq!(blockquote("one\n\ntwo\n"), "> one\n>\n> two");
+        assert_eq!(chart_label("Say \"hi\", [now]"), "Say hi now");
+        assert_eq!(chart_label(&"x".repeat(50)).chars().count(), 40);
+        assert_eq!(
+            format_date("2026-11-05".into(), Some("%b %-d, %Y".into())).unwrap(),
+            "Nov 5, 2026"
+        );
+    }
+}

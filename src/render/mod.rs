@@ -1,0 +1,670 @@
+//! Render: the pages throughline writes, as text, from minijinja templates. Pure:
+//! reads the model and consolidation, returns pages; writing is [`crate::write`]'s.
+
+mod environment;
+mod links;
+mod pages;
+mod quoted;
+mod view;
+
+pub use environment::{DEFAULT_TEMPLATES, blockquote, chart_label, escape_cell, escape_markdown};
+pub use links::{LinkWriter, UnlinkableError};
+pub use pages::{PageKind, PageNamer};
+pub use quoted::quote_for_page;
+pub use view::{EntityView, InsightRow, InterviewView, NoteView, ObservationView, RoleView};
+
+use std::path::Path;
+use std::sync::Arc;
+
+use minijinja::context;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::consolidate::{Consolidation, Strength};
+use crate::model::{JobStep, ResearchModel};
+use crate::resolve::Vault;
+use crate::scan::{Exclusion, VaultPath};
+use view::Views;
+
+/// One generated page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Where it goes.
+    pub path: VaultPath,
+    /// What it shows.
+    pub kind: PageKind,
+    /// Its text.
+    pub content: String,
+}
+
+/// A template failed: which template, where, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("template `{template}`{}: {message}", line.map(|line| format!(" line {line}")).unwrap_or_default())]
+pub struct RenderError {
+    /// The template's name (a file in `.throughline/templates/` or a default).
+    pub template: String,
+    /// The line in the template, when known.
+    pub line: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl RenderError {
+    fn from_minijinja(template: &str, error: &minijinja::Error) -> RenderError {
+        let mut message = error.kind().to_string();
+        if let Some(detail) = error.detail() {
+            message = format!("{message}: {detail}");
+        }
+        RenderError {
+            template: error.name().unwrap_or(template).to_owned(),
+            line: error.line(),
+            message,
+        }
+    }
+}
+
+/// A serialisable value for a template context.
+fn v<T: Serialize>(value: T) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(value))
+}
+
+/// The fixed pages' names.
+const INSIGHTS_PAGE: &str = "Insights";
+const DIGEST_PAGE: &str = "Digest";
+const HEALTH_PAGE: &str = "Vault health";
+
+/// The pages to generate, named, and a link writer that knows them.
+#[derive(Debug)]
+pub struct PagePlan {
+    /// Every page and what it shows.
+    pub pages: Vec<(VaultPath, PageKind)>,
+    /// Page of each insight (model order).
+    pub insight_pages: Vec<String>,
+    /// Page of each job.
+    pub job_pages: Vec<String>,
+    /// Page of each plan.
+    pub plan_pages: Vec<String>,
+    /// Writes links between the vault's files and these pages.
+    pub links: Arc<LinkWriter>,
+    shared: Shared,
+}
+
+/// Names every page (see [`PageNamer`]).
+pub fn plan_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> PagePlan {
+    let output = config.output_folder.as_str();
+    let user_files = vault
+        .files
+        .iter()
+        .filter(|file| file.exclusion != Exclusion::OutputFolder)
+        .map(|file| &file.path);
+    let mut namer = PageNamer::new(output, user_files);
+    let insights_page = namer.name("", INSIGHTS_PAGE);
+    let digest_page = namer.name("", DIGEST_PAGE);
+    let health_page = namer.name("", HEALTH_PAGE);
+    let insight_pages: Vec<String> = model
+        .insights
+        .iter()
+        .map(|insight| {
+            namer
+                .name("Insights", &format!("{} (evidence)", insight.note.title))
+                .to_string()
+        })
+        .collect();
+    let job_pages: Vec<String> = model
+        .jobs
+        .iter()
+        .map(|job| {
+            namer
+                .name("Jobs", &format!("{} (job)", job.note.title))
+                .to_string()
+        })
+        .collect();
+    let plan_pages: Vec<String> = model
+        .plans
+        .iter()
+        .map(|plan| {
+            namer
+                .name("Plans", &format!("{} (coverage)", plan.note.title))
+                .to_string()
+        })
+        .collect();
+    let mut pages: Vec<(VaultPath, PageKind)> = vec![
+        (insights_page.clone(), PageKind::Insights),
+        (digest_page.clone(), PageKind::Digest),
+        (health_page.clone(), PageKind::Health),
+    ];
+    let page_path = |text: &String| VaultPath::new(text).expect("page names are valid vault paths");
+    pages.extend(
+        insight_pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (page_path(p), PageKind::Insight(i))),
+    );
+    pages.extend(
+        job_pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (page_path(p), PageKind::Job(i))),
+    );
+    pages.extend(
+        plan_pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (page_path(p), PageKind::Plan(i))),
+    );
+    let mut all_paths: Vec<VaultPath> = vault.files.iter().map(|file| file.path.clone()).collect();
+    all_paths.extend(pages.iter().map(|(path, _)| path.clone()));
+    let links = Arc::new(LinkWriter::new(
+        all_paths,
+        vault.settings.new_link_format,
+        vault.settings.use_markdown_links,
+    ));
+    PagePlan {
+        pages,
+        insight_pages,
+        job_pages,
+        plan_pages,
+        links,
+        shared: Shared {
+            insights: insights_page.to_string(),
+            digest: digest_page.to_string(),
+            health: health_page.to_string(),
+            output: output.to_owned(),
+        },
+    }
+}
+
+/// Renders every planned page. `root` is the vault folder (for template
+/// overrides in `.throughline/templates/`).
+pub fn render_pages(
+    root: &Path,
+    vault: &Vault,
+    model: &ResearchModel,
+    consolidation: &Consolidation,
+    config: &Config,
+    plan: &PagePlan,
+) -> Result<Vec<Page>, RenderError> {
+    let env = environment::environment(
+        root.join(".throughline").join("templates"),
+        Arc::clone(&plan.links),
+    );
+    let views = Views {
+        vault,
+        model,
+        consolidation,
+        insight_pages: &plan.insight_pages,
+        job_pages: &plan.job_pages,
+        plan_pages: &plan.plan_pages,
+        thresholds: &config.thresholds,
+        links: &plan.links,
+    };
+    let shared = &plan.shared;
+    let mut pages: Vec<Page> = plan
+        .pages
+        .par_iter()
+        .map(|(path, kind)| {
+            let template = kind.template();
+            let context = page_context(&views, shared, path, *kind);
+            let content = env
+                .get_template(template)
+                .and_then(|compiled| compiled.render(context))
+                .map_err(|error| RenderError::from_minijinja(template, &error))?;
+            Ok(Page {
+                path: path.clone(),
+                kind: *kind,
+                content,
+            })
+        })
+        .collect::<Result<_, RenderError>>()?;
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// What every page may link to.
+#[derive(Debug, Serialize)]
+struct Shared {
+    insights: String,
+    digest: String,
+    health: String,
+    output: String,
+}
+
+fn page_context(
+    views: &Views<'_>,
+    shared: &Shared,
+    path: &VaultPath,
+    kind: PageKind,
+) -> minijinja::Value {
+    let page = path.as_str();
+    match kind {
+        PageKind::Insights => insights_context(views, shared, page),
+        PageKind::Insight(index) => insight_context(views, shared, page, index),
+        PageKind::Job(index) => job_context(views, shared, page, index),
+        PageKind::Plan(index) => plan_context(views, shared, page, index),
+        PageKind::Digest => digest_context(views, shared, page),
+        PageKind::Health => health_context(views, shared, page),
+    }
+}
+
+/// Insight rows sorted by strength (strongest first), then participants, then title.
+fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
+    let summaries = &views.consolidation.insights;
+    let mut order: Vec<usize> = (0..summaries.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&summaries[a], &summaries[b]);
+        y.strength
+            .cmp(&x.strength)
+            .then_with(|| y.participants.len().cmp(&x.participants.len()))
+            .then_with(|| y.evidence.len().cmp(&x.evidence.len()))
+            .then_with(|| {
+                let title = |i: usize| {
+                    views.model.insights[summaries[i].insight]
+                        .note
+                        .title
+                        .to_lowercase()
+                };
+                title(a).cmp(&title(b))
+            })
+    });
+    order
+}
+
+fn insights_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::Value {
+    let order = ranked_insights(views);
+    let rows: Vec<InsightRow> = order.iter().map(|&i| views.insight_row(i)).collect();
+    let chart: Vec<&InsightRow> = rows
+        .iter()
+        .filter(|row| row.participants > 0)
+        .take(10)
+        .collect();
+    let count = |strength: Strength| {
+        views
+            .consolidation
+            .insights
+            .iter()
+            .filter(|s| s.strength == strength)
+            .count()
+    };
+    context! {
+        page,
+        shared => v(shared),
+        insights => v(&rows),
+        chart => v(chart),
+        pattern => v(count(Strength::Pattern)),
+        recurring => v(count(Strength::Recurring)),
+        individual => v(count(Strength::Individual)),
+        unsupported => v(count(Strength::None)),
+        needs_validation => v(views.consolidation.insights.iter().filter(|s| s.needs_validation && s.strength != Strength::None).count()),
+        interviews => v(views.model.interviews.len()),
+        observations => v(views.model.observations.len()),
+    }
+}
+
+fn insight_context(
+    views: &Views<'_>,
+    shared: &Shared,
+    page: &str,
+    index: usize,
+) -> minijinja::Value {
+    let summary = &views.consolidation.insights[index];
+    let row = views.insight_row(index);
+    let evidence: Vec<ObservationView> = summary
+        .evidence
+        .iter()
+        .map(|&i| views.observation(i, page))
+        .collect();
+    let counter: Vec<ObservationView> = summary
+        .counter_evidence
+        .iter()
+        .map(|&i| views.observation(i, page))
+        .collect();
+    let jobs: Vec<JobLink> = summary
+        .jobs
+        .iter()
+        .filter_map(|&file| views.model.index_of(file, crate::config::NoteType::Job))
+        .map(|job| JobLink {
+            note: views.note(views.model.jobs[job].note.file),
+            page: views.job_pages[job].clone(),
+        })
+        .collect();
+    context! {
+        page,
+        shared => v(shared),
+        insight => v(row),
+        by_role => v(views.roles(summary)),
+        mixed_roles => v(summary.mixed_roles),
+        participants => v(summary.participants.iter().map(|p| views.entity(p)).collect::<Vec<_>>()),
+        companies => v(summary.companies.iter().map(|c| views.entity(c)).collect::<Vec<_>>()),
+        evidence => v(evidence),
+        counter_evidence => v(counter),
+        jobs => v(jobs),
+    }
+}
+
+#[derive(Serialize)]
+struct JobLink {
+    note: NoteView,
+    page: String,
+}
+
+#[derive(Serialize)]
+struct MatrixRow {
+    step: &'static str,
+    cells: Vec<usize>,
+    total: usize,
+}
+
+fn job_context(views: &Views<'_>, shared: &Shared, page: &str, index: usize) -> minijinja::Value {
+    let summary = &views.consolidation.jobs[index];
+    let job = &views.model.jobs[summary.job];
+    let mut columns: Vec<String> = summary.roles.iter().map(|role| role.key.clone()).collect();
+    let show_unknown = summary.has_unknown_role;
+    if show_unknown {
+        columns.push("no role".to_owned());
+    }
+    let rows: Vec<MatrixRow> = summary
+        .matrix
+        .iter()
+        .filter(|row| row.step.is_some() || row.counts.iter().any(|&count| count > 0))
+        .map(|row| {
+            let mut cells = row.counts.clone();
+            if !show_unknown {
+                cells.pop();
+            }
+            MatrixRow {
+                step: row.step.map_or("untagged", JobStep::as_str),
+                total: cells.iter().sum(),
+                cells,
+            }
+        })
+        .collect();
+    let insights: Vec<InsightRow> = summary
+        .insights
+        .iter()
+        .map(|&i| views.insight_row(i))
+        .collect();
+    let plans: Vec<JobLink> = summary
+        .plans
+        .iter()
+        .map(|&plan| JobLink {
+            note: views.note(views.model.plans[plan].note.file),
+            page: views.plan_pages[plan].clone(),
+        })
+        .collect();
+    context! {
+        page,
+        shared => v(shared),
+        job => v(views.note(job.note.file)),
+        statement => v(job.statement.clone()),
+        framework => v(job.framework.map(|file| views.note(file))),
+        evidence_count => v(summary.evidence.len()),
+        participants => v(summary.participants.iter().map(|p| views.entity(p)).collect::<Vec<_>>()),
+        roles => v(summary.roles.iter().map(|role| role.key.clone()).collect::<Vec<_>>()),
+        columns => v(columns),
+        matrix => v(rows),
+        gaps => v(summary.matrix.iter().filter(|row| row.step.is_some()).map(|row| row.counts.iter().take(summary.roles.len()).filter(|&&c| c == 0).count()).sum::<usize>()),
+        evidence => v(summary.evidence.iter().map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
+        insights => v(insights),
+        interviews => v(summary.interviews.iter().map(|&i| views.interview(i)).collect::<Vec<_>>()),
+        plans => v(plans),
+    }
+}
+
+#[derive(Serialize)]
+struct RoleCoverageView {
+    role: String,
+    held: usize,
+    target: Option<u32>,
+    complete: bool,
+    interviews: Vec<InterviewView>,
+}
+
+#[derive(Serialize)]
+struct JobCoverageView {
+    job: NoteView,
+    page: Option<String>,
+    interviews: Vec<InterviewView>,
+}
+
+#[derive(Serialize)]
+struct QuestionView {
+    text: String,
+    answered_by: Vec<InterviewView>,
+    off_plan: Vec<InterviewView>,
+}
+
+fn plan_context(views: &Views<'_>, shared: &Shared, page: &str, index: usize) -> minijinja::Value {
+    let coverage = &views.consolidation.plans[index];
+    let plan = &views.model.plans[coverage.plan];
+    let role_view = |role: &crate::consolidate::RoleCoverage| RoleCoverageView {
+        role: role.role.key.clone(),
+        held: role.interviews.len(),
+        target: role.target,
+        complete: role
+            .target
+            .is_some_and(|target| role.interviews.len() >= target as usize),
+        interviews: role
+            .interviews
+            .iter()
+            .map(|&i| views.interview(i))
+            .collect(),
+    };
+    let jobs: Vec<JobCoverageView> = coverage
+        .jobs
+        .iter()
+        .map(|job| JobCoverageView {
+            job: views.note(job.job),
+            page: views
+                .model
+                .index_of(job.job, crate::config::NoteType::Job)
+                .map(|index| views.job_pages[index].clone()),
+            interviews: job.interviews.iter().map(|&i| views.interview(i)).collect(),
+        })
+        .collect();
+    let questions: Vec<QuestionView> = coverage
+        .questions
+        .iter()
+        .map(|question| QuestionView {
+            text: plan.questions[question.question].text.clone(),
+            answered_by: question
+                .answered_by
+                .iter()
+                .map(|&i| views.interview(i))
+                .collect(),
+            off_plan: question
+                .off_plan_answers
+                .iter()
+                .map(|&i| views.interview(i))
+                .collect(),
+        })
+        .collect();
+    context! {
+        page,
+        shared => v(shared),
+        plan => v(views.note(plan.note.file)),
+        target => v(plan.target),
+        interviews => v(coverage.interviews.iter().map(|&i| views.interview(i)).collect::<Vec<_>>()),
+        roles => v(coverage.roles.iter().map(role_view).collect::<Vec<_>>()),
+        off_plan => v(coverage.off_plan.iter().map(role_view).collect::<Vec<_>>()),
+        without_role => v(coverage.without_role.iter().map(|&i| views.interview(i)).collect::<Vec<_>>()),
+        jobs_covered => v(coverage.jobs.iter().filter(|job| !job.interviews.is_empty()).count()),
+        jobs => v(jobs),
+        questions_answered => v(coverage.questions_answered()),
+        questions => v(questions),
+    }
+}
+
+#[derive(Serialize)]
+struct InterviewObservations {
+    interview: InterviewView,
+    observations: Vec<ObservationView>,
+}
+
+#[derive(Serialize)]
+struct PlanGroup {
+    plan: Option<NoteView>,
+    interviews: Vec<InterviewObservations>,
+}
+
+/// Observations grouped by plan (plans by title, no plan last), then interview.
+fn grouped(views: &Views<'_>, observations: &[usize], page: &str) -> Vec<PlanGroup> {
+    let mut groups: Vec<PlanGroup> = Vec::new();
+    let mut keyed: Vec<(Option<String>, usize, usize)> = observations
+        .iter()
+        .map(|&index| {
+            let interview = views.model.observations[index].interview;
+            let plan = views.model.interviews[interview]
+                .plan
+                .map(|file| views.vault.files[file as usize].path.stem().to_lowercase());
+            (plan, interview, index)
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        (a.0.is_none(), &a.0)
+            .cmp(&(b.0.is_none(), &b.0))
+            .then_with(|| {
+                let (x, y) = (&views.model.interviews[a.1], &views.model.interviews[b.1]);
+                x.date
+                    .cmp(&y.date)
+                    .then_with(|| x.note.path.cmp(&y.note.path))
+            })
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    for (_, interview, index) in keyed {
+        let plan = views.model.interviews[interview]
+            .plan
+            .map(|file| views.note(file));
+        let same_plan = groups.last().is_some_and(|group| {
+            group.plan.as_ref().map(|p| &p.path) == plan.as_ref().map(|p| &p.path)
+        });
+        if !same_plan {
+            groups.push(PlanGroup {
+                plan,
+                interviews: Vec::new(),
+            });
+        }
+        let group = groups.last_mut().expect("pushed above");
+        let interview_view = views.interview(interview);
+        match group.interviews.last_mut() {
+            Some(last) if last.interview.note.path == interview_view.note.path => {
+                last.observations.push(views.observation(index, page));
+            }
+            _ => group.interviews.push(InterviewObservations {
+                interview: interview_view,
+                observations: vec![views.observation(index, page)],
+            }),
+        }
+    }
+    groups
+}
+
+#[derive(Serialize)]
+struct ChangeView {
+    insight: InsightRow,
+    before: &'static str,
+    after: &'static str,
+}
+
+#[derive(Serialize)]
+struct EarlierView {
+    label: String,
+    start: String,
+    end: String,
+    interviews: usize,
+    learned: usize,
+    surprised: usize,
+}
+
+fn digest_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::Value {
+    let Some(digest) = &views.consolidation.digest else {
+        return context! { page, shared => v(shared), digest => false };
+    };
+    let interviews: Vec<InterviewView> = digest
+        .interviews
+        .iter()
+        .map(|&i| views.interview(i))
+        .collect();
+    let new_insights: Vec<InsightRow> = digest
+        .new_insights
+        .iter()
+        .map(|&i| views.insight_row(i))
+        .collect();
+    let changes: Vec<ChangeView> = digest
+        .strength_changes
+        .iter()
+        .map(|change| ChangeView {
+            insight: views.insight_row(change.insight),
+            before: change.before.as_str(),
+            after: change.after.as_str(),
+        })
+        .collect();
+    let queue: Vec<InsightRow> = digest
+        .validation_queue
+        .iter()
+        .map(|&i| views.insight_row(i))
+        .collect();
+    let earlier: Vec<EarlierView> = digest
+        .earlier
+        .iter()
+        .map(|summary| EarlierView {
+            label: summary.period.label.clone(),
+            start: summary.period.start.to_string(),
+            end: summary.period.end.to_string(),
+            interviews: summary.interviews,
+            learned: summary.learned,
+            surprised: summary.surprised,
+        })
+        .collect();
+    context! {
+        page,
+        shared => v(shared),
+        digest => true,
+        period => context! {
+            label => digest.period.label.clone(),
+            start => digest.period.start.to_string(),
+            end => digest.period.end.to_string(),
+        },
+        interviews => v(interviews),
+        learned => v(grouped(views, &digest.learned, page)),
+        learned_count => digest.learned.len(),
+        surprised => v(grouped(views, &digest.surprised, page)),
+        surprised_count => digest.surprised.len(),
+        new_insights => v(new_insights),
+        changes => v(changes),
+        queue => v(queue),
+        earlier => v(earlier),
+    }
+}
+
+#[derive(Serialize)]
+struct ProblemView {
+    note: NoteView,
+    line: Option<u32>,
+    code: &'static str,
+    message: String,
+}
+
+fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::Value {
+    let problem = |diagnostic: &crate::diagnostics::Diagnostic| ProblemView {
+        note: NoteView {
+            path: diagnostic.path.as_str().to_owned(),
+            title: diagnostic.path.stem().to_owned(),
+        },
+        line: diagnostic
+            .location
+            .as_ref()
+            .map(|location| location.start.line),
+        code: diagnostic.code.as_str(),
+        message: diagnostic.message.clone(),
+    };
+    let health = &views.consolidation.health;
+    context! {
+        page,
+        shared => v(shared),
+        broken_links => v(health.broken_links.iter().map(|&i| problem(&views.vault.diagnostics[i])).collect::<Vec<_>>()),
+        schema_problems => v(health.schema_problems.iter().map(|&i| problem(&views.model.diagnostics[i])).collect::<Vec<_>>()),
+        without_evidence => v(health.insights_without_evidence.iter().map(|&i| views.insight_row(i)).collect::<Vec<_>>()),
+        unlinked => v(health.unlinked_observations.iter().map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
+    }
+}

@@ -1,0 +1,146 @@
+//! Which pages are generated and what they are called.
+//!
+//! Fixed pages at the top of the output folder (`Insights.md`, `Digest.md`,
+//! `Vault health.md`), one page per insight, job and plan in subfolders
+//! (`<Insight> (evidence).md`, `<Job> (job).md`, `<Plan> (coverage).md`). A
+//! generated name never equals the name of a note outside the output folder —
+//! Obsidian resolves `[[Name]]` by file name across the vault, so a clash would
+//! make the user's own links ambiguous — nor another generated page's name.
+
+use std::collections::HashSet;
+
+use crate::scan::VaultPath;
+
+/// What a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PageKind {
+    /// The overview of every insight.
+    Insights,
+    /// The digest of the latest period.
+    Digest,
+    /// Vault health.
+    Health,
+    /// One insight's evidence.
+    Insight(usize),
+    /// One job.
+    Job(usize),
+    /// One plan's coverage.
+    Plan(usize),
+}
+
+impl PageKind {
+    /// The template that renders it.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageKind::Insights => "insights.md.j2",
+            PageKind::Digest => "digest.md.j2",
+            PageKind::Health => "health.md.j2",
+            PageKind::Insight(_) => "insight.md.j2",
+            PageKind::Job(_) => "job.md.j2",
+            PageKind::Plan(_) => "plan.md.j2",
+        }
+    }
+}
+
+/// Hands out page paths that clash with nothing.
+pub struct PageNamer {
+    output: String,
+    taken: HashSet<String>,
+}
+
+impl PageNamer {
+    /// A namer for `output`, avoiding the file names of `user_files` (every file
+    /// outside the output folder).
+    pub fn new<'a>(output: &str, user_files: impl Iterator<Item = &'a VaultPath>) -> PageNamer {
+        PageNamer {
+            output: output.trim_matches('/').to_owned(),
+            taken: user_files
+                .map(|path| path.file_name().to_lowercase())
+                .collect(),
+        }
+    }
+
+    /// A free path for a page called `stem` (before `.md`) in `folder` (inside the
+    /// output folder, may be empty). Characters that cannot be in a link target
+    /// (`# | ^ [ ] : \ /`) are replaced.
+    pub fn name(&mut self, folder: &str, stem: &str) -> VaultPath {
+        let stem = safe_stem(stem);
+        let mut attempt = 1;
+        loop {
+            let candidate = match attempt {
+                1 => stem.clone(),
+                n => match stem.strip_suffix(')') {
+                    Some(open) => format!("{open} {n})"),
+                    None => format!("{stem} ({n})"),
+                },
+            };
+            let file_name = format!("{candidate}.md");
+            if self.taken.insert(file_name.to_lowercase()) {
+                let mut path = self.output.clone();
+                for part in [folder, file_name.as_str()] {
+                    if !part.is_empty() {
+                        if !path.is_empty() {
+                            path.push('/');
+                        }
+                        path.push_str(part);
+                    }
+                }
+                return VaultPath::new(&path).expect("page paths are built from safe parts");
+            }
+            attempt += 1;
+        }
+    }
+}
+
+/// A title made safe as a file name and link target (rule B8).
+fn safe_stem(stem: &str) -> String {
+    let cleaned: String = stem
+        .chars()
+        .map(|c| match c {
+            '#' | '|' | '^' | '[' | ']' | ':' | '\\' | '/' | '%' => ' ',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let trimmed = collapsed.trim_start_matches('.').trim();
+    if trimmed.is_empty() {
+        "Untitled".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_never_clash() {
+        let user = [
+            VaultPath::new("Notes/Insights.md").unwrap(),
+            VaultPath::new("A (evidence).md").unwrap(),
+        ];
+        let mut namer = PageNamer::new("Throughline", user.iter());
+        assert_eq!(
+            namer.name("", "Insights").as_str(),
+            "Throughline/Insights (2).md"
+        );
+        assert_eq!(
+            namer.name("Insights", "A (evidence)").as_str(),
+            "Throughline/Insights/A (evidence 2).md"
+        );
+        assert_eq!(
+            namer.name("Insights", "A (evidence)").as_str(),
+            "Throughline/Insights/A (evidence 3).md"
+        );
+        assert_eq!(
+            namer.name("", "C# tips | x").as_str(),
+            "Throughline/C tips x.md"
+        );
+        assert_eq!(
+            namer.name("", "..."),
+            VaultPath::new("Throughline/Untitled.md").unwrap()
+        );
+    }
+}

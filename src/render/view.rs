@@ -1,0 +1,293 @@
+//! What templates see: plain, serialisable views of the model and its
+//! consolidation. Paths are vault paths (the `wikilink` filter turns them into
+//! links); names are display names; dates are `YYYY-MM-DD`.
+
+use serde::Serialize;
+
+use crate::consolidate::{Consolidation, InsightSummary, Strength};
+use crate::model::{Entity, Interview, ResearchModel};
+use crate::resolve::{FileId, Vault};
+
+/// A note to link to.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    /// Its vault path.
+    pub path: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// A person, company or role.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityView {
+    /// How it is shown.
+    pub name: String,
+    /// Its note, when it has one.
+    pub path: Option<String>,
+}
+
+/// An interview, briefly.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterviewView {
+    /// The note.
+    pub note: NoteView,
+    /// Its date.
+    pub date: Option<String>,
+    /// Its participants.
+    pub participants: Vec<EntityView>,
+    /// Their roles (lower-case).
+    pub roles: Vec<String>,
+}
+
+/// One observation with its context.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObservationView {
+    /// `learned`, `surprise`, `quote`, `open question`.
+    pub kind: &'static str,
+    /// Its text as written.
+    pub text: String,
+    /// The interview.
+    pub interview: InterviewView,
+    /// The subpath back to it (`#^id`, `#Heading`), if any.
+    pub anchor: Option<String>,
+    /// Its line in the interview.
+    pub line: u32,
+    /// Companies of the participants.
+    pub companies: Vec<EntityView>,
+    /// Insights it links.
+    pub insights: Vec<NoteView>,
+    /// Jobs it links.
+    pub jobs: Vec<NoteView>,
+    /// Signal tags.
+    pub signals: Vec<&'static str>,
+    /// Job-map steps.
+    pub steps: Vec<&'static str>,
+}
+
+/// An insight as a row of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct InsightRow {
+    /// The insight note.
+    pub note: NoteView,
+    /// Its generated page.
+    pub page: String,
+    /// `none`, `individual`, `recurring`, `pattern`.
+    pub strength: &'static str,
+    /// Its status, as a person set it.
+    pub status: String,
+    /// Supporting observations.
+    pub evidence: usize,
+    /// Contradicting observations.
+    pub counter_evidence: usize,
+    /// Distinct participants.
+    pub participants: usize,
+    /// Distinct companies.
+    pub companies: usize,
+    /// Roles (lower-case, sorted).
+    pub roles: Vec<String>,
+    /// First and last seen.
+    pub first_seen: Option<String>,
+    /// Last seen.
+    pub last_seen: Option<String>,
+    /// Needs validation.
+    pub needs_validation: bool,
+    /// Why it needs validation.
+    pub reasons: Vec<String>,
+    /// Who to ask.
+    pub follow_ups: Vec<FollowUpView>,
+}
+
+/// A participant to ask again.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpView {
+    /// Who.
+    pub person: EntityView,
+    /// The interview where they raised it.
+    pub interview: InterviewView,
+}
+
+/// Evidence from one role.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleView {
+    /// The role (`None`: no role known).
+    pub role: Option<String>,
+    /// Observations.
+    pub observations: usize,
+    /// Participants.
+    pub participants: usize,
+}
+
+/// Builds views from the model.
+pub struct Views<'a> {
+    /// The vault.
+    pub vault: &'a Vault,
+    /// The model.
+    pub model: &'a ResearchModel,
+    /// The consolidation.
+    pub consolidation: &'a Consolidation,
+    /// Generated page path of each insight, job and plan.
+    pub insight_pages: &'a [String],
+    /// Job pages.
+    pub job_pages: &'a [String],
+    /// Plan pages.
+    pub plan_pages: &'a [String],
+    /// Pattern thresholds, for explanations.
+    pub thresholds: &'a crate::config::Thresholds,
+    /// Writes links from the pages.
+    pub links: &'a super::links::LinkWriter,
+}
+
+impl Views<'_> {
+    /// A note by file id.
+    pub fn note(&self, file: FileId) -> NoteView {
+        let path = &self.vault.files[file as usize].path;
+        NoteView {
+            path: path.as_str().to_owned(),
+            title: path.stem().to_owned(),
+        }
+    }
+
+    /// An entity.
+    pub fn entity(&self, entity: &Entity) -> EntityView {
+        EntityView {
+            name: entity.name.clone(),
+            path: entity
+                .file
+                .map(|file| self.vault.files[file as usize].path.as_str().to_owned()),
+        }
+    }
+
+    /// An interview.
+    pub fn interview(&self, index: usize) -> InterviewView {
+        let interview: &Interview = &self.model.interviews[index];
+        InterviewView {
+            note: self.note(interview.note.file),
+            date: interview.date.map(|date| date.to_string()),
+            participants: interview
+                .participants
+                .iter()
+                .map(|p| self.entity(&p.person))
+                .collect(),
+            roles: interview
+                .roles()
+                .into_iter()
+                .map(|role| role.key.clone())
+                .collect(),
+        }
+    }
+
+    /// An observation, quoted for the page at `page`.
+    pub fn observation(&self, index: usize, page: &str) -> ObservationView {
+        let observation = &self.model.observations[index];
+        let interview = &self.model.interviews[observation.interview];
+        let mut companies: Vec<EntityView> = Vec::new();
+        for participant in &interview.participants {
+            if let Some(company) = &participant.company
+                && !companies.iter().any(|known| known.name == company.name)
+            {
+                companies.push(self.entity(company));
+            }
+        }
+        ObservationView {
+            kind: observation.kind.as_str(),
+            text: match crate::scan::VaultPath::new(page) {
+                Some(page) => super::quoted::quote_for_page(
+                    &observation.text,
+                    &interview.note.path,
+                    &page,
+                    self.links,
+                ),
+                None => observation.text.clone(),
+            },
+            interview: self.interview(observation.interview),
+            anchor: observation.anchor.subpath(),
+            line: observation.line,
+            companies,
+            insights: observation
+                .insights
+                .iter()
+                .map(|&file| self.note(file))
+                .collect(),
+            jobs: observation
+                .jobs
+                .iter()
+                .map(|&file| self.note(file))
+                .collect(),
+            signals: observation.signals.names(),
+            steps: observation.steps.iter().map(|step| step.as_str()).collect(),
+        }
+    }
+
+    /// An insight as a row.
+    pub fn insight_row(&self, index: usize) -> InsightRow {
+        let summary = &self.consolidation.insights[index];
+        let insight = &self.model.insights[summary.insight];
+        InsightRow {
+            note: self.note(insight.note.file),
+            page: self.insight_pages[index].clone(),
+            strength: summary.strength.as_str(),
+            status: insight.status.clone(),
+            evidence: summary.evidence.len(),
+            counter_evidence: summary.counter_evidence.len(),
+            participants: summary.participants.len(),
+            companies: summary.companies.len(),
+            roles: summary.roles.iter().map(|role| role.key.clone()).collect(),
+            first_seen: summary.first_seen.map(|date| date.to_string()),
+            last_seen: summary.last_seen.map(|date| date.to_string()),
+            needs_validation: summary.needs_validation,
+            reasons: self.reasons(summary),
+            follow_ups: summary
+                .follow_ups
+                .iter()
+                .map(|follow_up| FollowUpView {
+                    person: self.entity(&follow_up.person),
+                    interview: self.interview(follow_up.interview),
+                })
+                .collect(),
+        }
+    }
+
+    /// Why an insight needs validation, in words.
+    pub fn reasons(&self, summary: &InsightSummary) -> Vec<String> {
+        let mut reasons = Vec::new();
+        if !summary.needs_validation {
+            return reasons;
+        }
+        match summary.strength {
+            Strength::None => reasons.push("no interview backs it yet".to_owned()),
+            Strength::Pattern => {}
+            _ => reasons.push(format!(
+                "not yet a pattern: {} of {} participants, {} of {} companies",
+                summary.participants.len(),
+                self.thresholds.pattern_min_participants,
+                summary.companies.len(),
+                self.thresholds.pattern_min_companies
+            )),
+        }
+        if !summary.counter_evidence.is_empty() {
+            let count = summary.counter_evidence.len();
+            reasons.push(format!(
+                "{count} observation{} contradict{} it",
+                if count == 1 { "" } else { "s" },
+                if count == 1 { "s" } else { "" }
+            ));
+        }
+        if summary.only_surprises {
+            reasons.push("backed only by surprises".to_owned());
+        }
+        reasons
+    }
+
+    /// Evidence per role.
+    pub fn roles(&self, summary: &InsightSummary) -> Vec<RoleView> {
+        summary
+            .by_role
+            .iter()
+            .map(|role| RoleView {
+                role: role.role.as_ref().map(|role| role.key.clone()),
+                observations: role.observations,
+                participants: role.participants,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,76 @@
+//! Atomic writes: the bytes go to a hidden temporary file in the same folder,
+//! are flushed to disk, and the file is renamed over the target — so a reader (or
+//! a crash) sees the old page or the new one, never half of one. The folder is
+//! flushed too, so the rename survives a power cut.
+//!
+//! Temporary files are named `.~<random>.tmp`: hidden, so Obsidian never shows
+//! one as a note even if a process is killed between write and rename.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// The prefix of our temporary files (see [`is_temp_file`]).
+pub const TEMP_PREFIX: &str = ".~";
+
+/// The suffix of our temporary files.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Writes `bytes` to `path` atomically, creating missing folders.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = path
+        .parent()
+        .ok_or_else(|| io::Error::other(format!("`{}` has no folder", path.display())))?;
+    fs::create_dir_all(folder)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(folder)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|error| error.error)?;
+    sync_folder(folder)
+}
+
+/// Removes `path`, then flushes its folder.
+pub fn remove(path: &Path) -> io::Result<()> {
+    fs::remove_file(path)?;
+    match path.parent() {
+        Some(folder) => sync_folder(folder),
+        None => Ok(()),
+    }
+}
+
+/// Flushes a folder's entries (renames, removals) to disk.
+fn sync_folder(folder: &Path) -> io::Result<()> {
+    match File::open(folder) {
+        Ok(handle) => handle.sync_all().or(Ok(())),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Whether `name` is one of our temporary files.
+pub fn is_temp_file(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_replace_and_leave_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/page.md");
+        write_atomically(&path, b"one").unwrap();
+        write_atomically(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["page.md"]);
+        assert!(is_temp_file(".~abc123.tmp"));
+        assert!(!is_temp_file("page.md"));
+    }
+}

@@ -1,0 +1,116 @@
+//! One writer per vault: `.throughline/lock` holds the process id of the
+//! `build` or `watch` that owns the vault. A second one says so and stops; a lock
+//! left by a process that no longer runs (killed, crashed) is taken over.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Held while a process writes the vault's pages; released on drop.
+#[derive(Debug)]
+pub struct VaultLock {
+    path: PathBuf,
+}
+
+/// Another live process holds the lock.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Someone else is running.
+    #[error(
+        "another throughline (process {pid}) is already writing this vault; wait for it to finish, or stop it"
+    )]
+    Held {
+        /// The other process.
+        pid: u32,
+    },
+    /// The lock file could not be created.
+    #[error("cannot create the lock `{path}`: {source}")]
+    Io {
+        /// The lock file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+impl VaultLock {
+    /// Takes the lock in `state_folder` (`<vault>/.throughline`).
+    pub fn acquire(state_folder: &Path) -> Result<VaultLock, LockError> {
+        let path = state_folder.join("lock");
+        let io_error = |source| LockError::Io {
+            path: path.clone(),
+            source,
+        };
+        fs::create_dir_all(state_folder).map_err(io_error)?;
+        for _ in 0..2 {
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    writeln!(file, "{}", std::process::id()).map_err(io_error)?;
+                    return Ok(VaultLock { path });
+                }
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    let holder = fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|text| text.trim().parse::<u32>().ok());
+                    match holder {
+                        Some(pid) if pid != std::process::id() && is_running(pid) => {
+                            return Err(LockError::Held { pid });
+                        }
+                        // Stale (or unreadable, or ours): take it over.
+                        _ => {
+                            let _ = fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(error) => return Err(io_error(error)),
+            }
+        }
+        Err(io_error(io::Error::other(
+            "the lock file keeps reappearing",
+        )))
+    }
+}
+
+impl Drop for VaultLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Whether a process with this id runs (Linux: `/proc/<pid>` exists; elsewhere
+/// assumed running, so a stale lock there must be removed by hand).
+fn is_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if proc.is_dir() {
+        proc.join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_lock_fails_and_stale_lock_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join(".throughline");
+        // A live process (pid 1) holds it.
+        fs::create_dir_all(&state).unwrap();
+        fs::write(state.join("lock"), "1\n").unwrap();
+        assert!(matches!(
+            VaultLock::acquire(&state),
+            Err(LockError::Held { pid: 1 })
+        ));
+        // A dead one held it.
+        fs::write(state.join("lock"), "4000000\n").unwrap();
+        let lock = VaultLock::acquire(&state).unwrap();
+        assert_eq!(
+            fs::read_to_string(state.join("lock")).unwrap().trim(),
+            std::process::id().to_string()
+        );
+        drop(lock);
+        assert!(!state.join("lock").exists());
+    }
+}

@@ -1,0 +1,100 @@
+//! `.throughline/manifest.json`: what the last build generated, so stale pages
+//! are removed exactly and unchanged pages are recognised without reading them.
+//!
+//! ```json
+//! {"schema": 1, "output": "Throughline",
+//!  "pages": [{"path": "Throughline/Insights.md", "hash": "…", "size": 1234, "modified": 1732550400123}]}
+//! ```
+//! `hash` is the xxh3-64 of the page's bytes (hex); `size` and `modified`
+//! (milliseconds since the Unix epoch) are the file's after we wrote it. When the
+//! file on disk still has that size and time, its bytes are taken to be the ones
+//! we wrote.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::atomic::write_atomically;
+
+/// The manifest's schema version.
+const SCHEMA: u32 = 1;
+
+/// One generated page as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    /// Vault path.
+    pub path: String,
+    /// xxh3-64 of the bytes, hex.
+    pub hash: String,
+    /// Size in bytes after writing.
+    pub size: u64,
+    /// Modification time after writing, ms since the epoch.
+    pub modified: Option<u128>,
+}
+
+/// The manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Schema version.
+    pub schema: u32,
+    /// The output folder the pages were written to.
+    pub output: String,
+    /// Pages by path.
+    pub pages: Vec<ManifestEntry>,
+}
+
+impl Manifest {
+    /// Reads the manifest; an absent or unreadable one is empty (the marker in
+    /// each page still protects the user's files).
+    pub fn load(path: &Path) -> Manifest {
+        fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+            .filter(|manifest| manifest.schema == SCHEMA)
+            .unwrap_or_default()
+    }
+
+    /// Writes the manifest atomically.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        bytes.push(b'\n');
+        write_atomically(path, &bytes)
+    }
+
+    /// Entries by path.
+    pub fn by_path(&self) -> BTreeMap<&str, &ManifestEntry> {
+        self.pages
+            .iter()
+            .map(|entry| (entry.path.as_str(), entry))
+            .collect()
+    }
+
+    /// A new manifest.
+    pub fn new(output: &str, mut pages: Vec<ManifestEntry>) -> Manifest {
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Manifest {
+            schema: SCHEMA,
+            output: output.to_owned(),
+            pages,
+        }
+    }
+}
+
+/// The hash recorded for `bytes`.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
+
+/// Size and modification time of a file, as recorded.
+pub fn file_stamp(path: &Path) -> Option<(u64, Option<u128>)> {
+    let metadata = fs::metadata(path).ok()?;
+    let modified = metadata
+        .modified()
+        .ok()
+        .and_then(|time: SystemTime| time.duration_since(UNIX_EPOCH).ok())
+        .map(|duration| duration.as_millis());
+    Some((metadata.len(), modified))
+}

@@ -1,0 +1,239 @@
+//! Write: the only code that touches the output folder.
+//!
+//! Rules (product.md §3): nothing is written outside the output folder (and the
+//! tool's own `.throughline/` state); every write is atomic; a page whose bytes
+//! did not change is not written; a file without our marker is never overwritten
+//! or removed (it is reported); generated pages whose source is gone are removed,
+//! exactly as the manifest lists them.
+
+mod atomic;
+mod lock;
+mod manifest;
+mod ownership;
+
+pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, is_temp_file, write_atomically};
+pub use lock::{LockError, VaultLock};
+pub use manifest::{Manifest, ManifestEntry, content_hash};
+pub use ownership::{MARKER, has_marker, is_generated};
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::render::Page;
+use crate::scan::VaultPath;
+
+/// The folder of throughline's own state (manifest, lock) inside the vault.
+pub const STATE_FOLDER: &str = ".throughline";
+
+/// What to do with the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Write what changed, remove what is stale.
+    Write,
+    /// Write nothing; report what would change.
+    Check,
+}
+
+/// What a write did (or, in check mode, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Pages written (new or changed).
+    pub written: Vec<VaultPath>,
+    /// Pages whose bytes were already right.
+    pub unchanged: usize,
+    /// Stale generated pages removed.
+    pub removed: Vec<VaultPath>,
+    /// Files in the way that are not ours: left alone.
+    pub foreign: Vec<VaultPath>,
+}
+
+impl WriteReport {
+    /// Whether anything changed (or would change).
+    pub fn has_changes(&self) -> bool {
+        !self.written.is_empty() || !self.removed.is_empty()
+    }
+}
+
+/// Writing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A page path outside the output folder: a bug, refused.
+    #[error("refusing to write `{0}`: it is outside the output folder")]
+    OutsideOutput(String),
+    /// The file system refused.
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Writes `pages` into the vault at `root`, whose output folder is `output`.
+pub fn write_pages(
+    root: &Path,
+    output: &str,
+    pages: &[Page],
+    mode: WriteMode,
+) -> Result<WriteReport, WriteError> {
+    let output = output.trim_matches('/');
+    let state = root.join(STATE_FOLDER);
+    let manifest_path = state.join("manifest.json");
+    let previous = Manifest::load(&manifest_path);
+    let known = previous.by_path();
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| WriteError::Io { path, source }
+    };
+    let mut report = WriteReport::default();
+    let mut entries = Vec::with_capacity(pages.len());
+    if mode == WriteMode::Write {
+        remove_leftover_temp_files(&root.join(output));
+    }
+    for page in pages {
+        if !page.path.is_in_folder(output) || page.path.as_str() == output {
+            return Err(WriteError::OutsideOutput(page.path.to_string()));
+        }
+        let full = page.path.to_fs_path(root);
+        let bytes = page.content.as_bytes();
+        let hash = content_hash(bytes);
+        let recorded = known.get(page.path.as_str());
+        let stamp = manifest::file_stamp(&full);
+        // Unchanged without reading: same bytes as last time, file untouched since.
+        if let (Some(entry), Some((size, modified))) = (recorded, stamp)
+            && entry.hash == hash
+            && entry.size == size
+            && entry.modified == modified
+            && modified.is_some()
+        {
+            report.unchanged += 1;
+            entries.push((*entry).clone());
+            continue;
+        }
+        match fs::read(&full) {
+            Ok(existing) if existing == bytes => {
+                report.unchanged += 1;
+                if let Some((size, modified)) = stamp {
+                    entries.push(ManifestEntry {
+                        path: page.path.to_string(),
+                        hash,
+                        size,
+                        modified,
+                    });
+                }
+                continue;
+            }
+            Ok(existing) if !has_marker(&existing) => {
+                report.foreign.push(page.path.clone());
+                continue;
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) if full.is_dir() => {
+                let _ = error;
+                report.foreign.push(page.path.clone());
+                continue;
+            }
+            Err(error) => return Err(io(&full)(error)),
+        }
+        report.written.push(page.path.clone());
+        if mode == WriteMode::Write {
+            write_atomically(&full, bytes).map_err(io(&full))?;
+            let (size, modified) =
+                manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
+            entries.push(ManifestEntry {
+                path: page.path.to_string(),
+                hash,
+                size,
+                modified,
+            });
+        }
+    }
+    // Stale pages: listed last time, not generated now.
+    let current: BTreeSet<&str> = pages.iter().map(|page| page.path.as_str()).collect();
+    let mut stale: Vec<String> = previous
+        .pages
+        .iter()
+        .map(|entry| entry.path.clone())
+        .filter(|path| !current.contains(path.as_str()))
+        .collect();
+    if previous.pages.is_empty() {
+        // No manifest (first build, or it was lost): generated pages found in the
+        // output folder that are not generated now are stale too.
+        stale.extend(
+            marked_pages(root, output)
+                .into_iter()
+                .filter(|path| !current.contains(path.as_str())),
+        );
+    }
+    stale.sort();
+    stale.dedup();
+    for path in stale {
+        let Some(vault_path) = VaultPath::new(&path).filter(|p| p.is_in_folder(output)) else {
+            continue;
+        };
+        let full = vault_path.to_fs_path(root);
+        if !full.exists() {
+            continue;
+        }
+        if !is_generated(&full) {
+            report.foreign.push(vault_path);
+            continue;
+        }
+        if mode == WriteMode::Write {
+            atomic::remove(&full).map_err(io(&full))?;
+            remove_empty_folders(&full, &root.join(output));
+        }
+        report.removed.push(vault_path);
+    }
+    if mode == WriteMode::Write {
+        let manifest = Manifest::new(output, entries);
+        if manifest != previous {
+            manifest.save(&manifest_path).map_err(io(&manifest_path))?;
+        }
+    }
+    report.foreign.sort();
+    report.foreign.dedup();
+    Ok(report)
+}
+
+/// Generated pages (with our marker) anywhere in the output folder.
+fn marked_pages(root: &Path, output: &str) -> Vec<String> {
+    let folder = root.join(output);
+    walkdir::WalkDir::new(&folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "md"))
+        .filter(|entry| is_generated(entry.path()))
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(root).ok()?;
+            VaultPath::from_relative(relative).map(|path| path.to_string())
+        })
+        .collect()
+}
+
+/// Temporary files left by a killed run (hidden, so Obsidian never showed them).
+fn remove_leftover_temp_files(folder: &Path) {
+    for entry in walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() && is_temp_file(&entry.file_name().to_string_lossy()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Removes folders left empty by removed pages, up to (not including) `output`.
+fn remove_empty_folders(removed: &Path, output: &Path) {
+    let mut folder = removed.parent();
+    while let Some(current) = folder {
+        if current == output || !current.starts_with(output) || fs::remove_dir(current).is_err() {
+            break;
+        }
+        folder = current.parent();
+    }
+}
