@@ -1,1 +1,417 @@
+//! Model and consolidation on in-memory notes: no files, the real parser and
+//! resolver.
 
+use std::path::PathBuf;
+
+use crate::config::{Config, ObsidianSettings};
+use crate::consolidate::{Strength, consolidate, is_followed_up};
+use crate::model::{ObservationKind, ResearchModel, build_model};
+use crate::parse::{NoteBytes, parse_note};
+use crate::resolve::{Vault, resolve};
+use crate::scan::{Exclusion, FileKind, Scan, VaultFile, VaultPath};
+
+/// A vault of `(path, text)` notes, parsed and resolved in memory.
+fn vault(notes: &[(&str, &str)]) -> Vault {
+    let mut files: Vec<VaultFile> = notes
+        .iter()
+        .map(|(path, _)| VaultFile {
+            path: VaultPath::new(path).unwrap(),
+            fs_path: PathBuf::from(path),
+            kind: FileKind::Note,
+            exclusion: Exclusion::None,
+            size: 0,
+            modified: None,
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let parsed = files
+        .iter()
+        .enumerate()
+        .map(|(id, file)| {
+            let text = notes
+                .iter()
+                .find(|(path, _)| *path == file.path.as_str())
+                .unwrap()
+                .1;
+            (
+                id as u32,
+                parse_note(file.path.clone(), NoteBytes::Read(text.as_bytes().to_vec())),
+            )
+        })
+        .collect();
+    let scan = Scan {
+        root: PathBuf::from("."),
+        files,
+        diagnostics: Vec::new(),
+    };
+    resolve(scan, parsed, ObsidianSettings::default())
+}
+
+fn model(notes: &[(&str, &str)]) -> (Vault, ResearchModel) {
+    let vault = vault(notes);
+    let model = build_model(&vault, &Config::default());
+    (vault, model)
+}
+
+const PEOPLE: &[(&str, &str)] = &[
+    (
+        "People/Ann.md",
+        "---\ntype: person\nrole: operator\ncompany: \"[[Acme]]\"\n---\n",
+    ),
+    (
+        "People/Bob.md",
+        "---\ntype: person\nrole: Manager\ncompany: \"[[Acme]]\"\n---\n",
+    ),
+    (
+        "People/Cid.md",
+        "---\ntype: person\nrole: operator\ncompany: \"[[Globex]]\"\n---\n",
+    ),
+    (
+        "People/Dee.md",
+        "---\ntype: person\ncompany: Initech\n---\n",
+    ),
+    ("Companies/Acme.md", "---\ntype: company\n---\n"),
+    ("Companies/Globex.md", "---\ntype: company\n---\n"),
+    ("Insights/Slow.md", "---\ntype: insight\n---\n"),
+    ("Jobs/Plan work.md", "---\ntype: job\n---\n"),
+];
+
+fn with_people<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut notes = PEOPLE.to_vec();
+    notes.extend_from_slice(extra);
+    notes
+}
+
+fn interview(participant: &str, date: &str, body: &str) -> String {
+    format!("---\ntype: interview\ndate: {date}\nparticipant: \"[[{participant}]]\"\n---\n{body}")
+}
+
+#[test]
+fn role_and_company_fall_back_to_the_person_note() {
+    let text = interview("Ann", "2026-01-05", "## Learned\n- slow [[Slow]]\n");
+    let (_, model) = model(&with_people(&[("I/One.md", &text)]));
+    let participant = &model.interviews[0].participants[0];
+    assert_eq!(participant.role.as_ref().unwrap().key, "operator");
+    assert_eq!(participant.company.as_ref().unwrap().name, "Acme");
+    assert!(model.diagnostics.is_empty(), "{:?}", model.diagnostics);
+}
+
+#[test]
+fn the_interviews_own_role_wins_for_one_participant() {
+    let text =
+        "---\ntype: interview\ndate: 2026-01-05\nparticipant: \"[[Ann]]\"\nrole: Supervisor\n---\n";
+    let (_, model) = model(&with_people(&[("I/One.md", text)]));
+    assert_eq!(
+        model.interviews[0].participants[0]
+            .role
+            .as_ref()
+            .unwrap()
+            .key,
+        "supervisor"
+    );
+}
+
+#[test]
+fn group_interviews_count_each_participant_with_their_own_role() {
+    let text = "---\ntype: interview\ndate: 2026-01-05\nparticipant: [\"[[Ann]]\", \"[[Bob]]\", \"[[Dee]]\"]\nrole: visitor\n---\n## Learned\n- slow [[Slow]]\n";
+    let (vault, model) = model(&with_people(&[("I/Group.md", text)]));
+    let roles: Vec<&str> = model.interviews[0]
+        .participants
+        .iter()
+        .map(|p| p.role.as_ref().unwrap().key.as_str())
+        .collect();
+    // Dee has no role of her own: she takes the interview's.
+    assert_eq!(roles, ["operator", "manager", "visitor"]);
+    let consolidation = consolidate(&model, &vault.diagnostics, &Config::default());
+    let slow = &consolidation.insights[0];
+    assert_eq!(slow.participants.len(), 3);
+    assert_eq!(slow.companies.len(), 2, "Acme twice, Initech as text");
+    assert!(slow.mixed_roles);
+    assert_eq!(slow.by_role.len(), 3);
+}
+
+#[test]
+fn missing_role_is_a_schema_problem() {
+    let text = interview("Dee", "2026-01-05", "");
+    let (_, model) = model(&with_people(&[("I/One.md", &text)]));
+    let codes: Vec<&str> = model.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["role-not-found"]);
+}
+
+#[test]
+fn schema_problems() {
+    let no_date = "---\ntype: Interview\nparticipant: Zed\nrole: x\n---\n";
+    let bad_date = "---\ntype: interview\ndate: next week\nparticipant: Zed\nrole: x\nplan: \"[[Slow]]\"\n---\n";
+    let (_, model) = model(&with_people(&[
+        ("I/A.md", no_date),
+        ("I/B.md", bad_date),
+        ("I/C.md", "---\ntype: interview\ndate: 2026-01-01\n---\n"),
+    ]));
+    let mut found: Vec<(String, &str)> = model
+        .diagnostics
+        .iter()
+        .map(|d| (d.path.to_string(), d.code.as_str()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("I/A.md".to_owned(), "missing-property"),
+            ("I/B.md".to_owned(), "invalid-property"),
+            ("I/B.md".to_owned(), "wrong-link-type"),
+            ("I/C.md".to_owned(), "missing-property"),
+        ]
+    );
+    // The invalid date points at its line.
+    let bad = model
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "invalid-property")
+        .unwrap();
+    assert_eq!(bad.location.as_ref().unwrap().start.line, 3);
+}
+
+#[test]
+fn property_keys_match_loosely_and_values_are_lenient() {
+    let text = "---\nTYPE: interview\nDate: [2026-01-05]\nParticipant: Ann\nFollow up of: \"[[I/Zero]]\"\n---\n";
+    let zero = interview("Ann", "2026-01-01", "");
+    let (_, model) = model(&with_people(&[("I/One.md", text), ("I/Zero.md", &zero)]));
+    let one = model
+        .interviews
+        .iter()
+        .find(|i| i.note.title == "One")
+        .unwrap();
+    assert_eq!(
+        one.date.unwrap().to_string(),
+        "2026-01-05",
+        "a list of one date is one date"
+    );
+    assert_eq!(
+        one.participants[0].person.name, "Ann",
+        "text matching a person note's title is that person"
+    );
+    assert!(one.follow_up_of.is_some());
+}
+
+#[test]
+fn observations_from_sections_and_callouts() {
+    let body = "## What we learned\n- first [[Slow]] #pain ^a1\n  - nested detail\n- second [[Plan work]] #step/execute\n\n### Detail\n- third, under a sub-heading\n\n## Quotes\n1. \"quoted\"\n\n## Notes\n- not an observation\n\n> [!surprise] Big one\n> it was [[Slow]] #contradicts\n";
+    let text = interview("Ann", "2026-01-05", body);
+    let (_, model) = model(&with_people(&[("I/One.md", &text)]));
+    let kinds: Vec<(ObservationKind, &str)> = model
+        .observations
+        .iter()
+        .map(|o| (o.kind, o.text.lines().next().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ObservationKind::Learned, "first [[Slow]] #pain"),
+            (
+                ObservationKind::Learned,
+                "second [[Plan work]] #step/execute"
+            ),
+            (ObservationKind::Learned, "third, under a sub-heading"),
+            (ObservationKind::Quote, "\"quoted\""),
+            (ObservationKind::Surprise, "it was [[Slow]] #contradicts"),
+        ]
+    );
+    let first = &model.observations[0];
+    assert_eq!(first.anchor.subpath().as_deref(), Some("#^a1"));
+    assert!(first.signals.pain);
+    assert_eq!(first.text, "first [[Slow]] #pain\n- nested detail");
+    assert_eq!(
+        model.observations[2].anchor.subpath().as_deref(),
+        Some("#Detail")
+    );
+    assert_eq!(
+        model.observations[1].steps,
+        [crate::model::JobStep::Execute]
+    );
+    assert!(model.observations[4].signals.contradicts);
+}
+
+#[test]
+fn counter_evidence_counts_only_against() {
+    let one = interview(
+        "Ann",
+        "2026-01-05",
+        "## Learned\n- slow [[Slow]] [[Slow]]\n",
+    );
+    let two = interview(
+        "Cid",
+        "2026-01-06",
+        "## Learned\n- not slow at all [[Slow]] #contradicts\n",
+    );
+    let (vault, model) = model(&with_people(&[("I/One.md", &one), ("I/Two.md", &two)]));
+    let consolidation = consolidate(&model, &vault.diagnostics, &Config::default());
+    let slow = &consolidation.insights[0];
+    assert_eq!(slow.evidence.len(), 1, "linked twice, counted once");
+    assert_eq!(slow.counter_evidence.len(), 1);
+    assert_eq!(slow.participants.len(), 1, "Cid only contradicts");
+    assert_eq!(slow.strength, Strength::Individual);
+    assert!(slow.needs_validation);
+}
+
+#[test]
+fn strength_thresholds_at_their_edges_on_real_evidence() {
+    let interviews = [
+        (
+            "I/1.md",
+            interview("Ann", "2026-01-01", "## Learned\n- slow [[Slow]]\n"),
+        ),
+        (
+            "I/2.md",
+            interview("Bob", "2026-01-02", "## Learned\n- slow [[Slow]]\n"),
+        ),
+        (
+            "I/3.md",
+            interview("Cid", "2026-01-03", "## Learned\n- slow [[Slow]]\n"),
+        ),
+    ];
+    let strengths: Vec<Strength> = (1..=3)
+        .map(|count| {
+            let extra: Vec<(&str, &str)> = interviews[..count]
+                .iter()
+                .map(|(p, t)| (*p, t.as_str()))
+                .collect();
+            let mut notes = PEOPLE.to_vec();
+            notes.extend(extra);
+            let (vault, model) = model(&notes);
+            consolidate(&model, &vault.diagnostics, &Config::default()).insights[0].strength
+        })
+        .collect();
+    // Ann and Bob are both at Acme: two participants, one company; Cid adds Globex.
+    assert_eq!(
+        strengths,
+        [Strength::Individual, Strength::Recurring, Strength::Pattern]
+    );
+}
+
+#[test]
+fn surprises_only_need_validation() {
+    let notes = [
+        (
+            "I/1.md",
+            interview("Ann", "2026-01-01", "## Surprises\n- slow [[Slow]]\n"),
+        ),
+        (
+            "I/2.md",
+            interview("Bob", "2026-01-02", "## Surprises\n- slow [[Slow]]\n"),
+        ),
+        (
+            "I/3.md",
+            interview("Cid", "2026-01-03", "## Surprises\n- slow [[Slow]]\n"),
+        ),
+    ];
+    let mut all = PEOPLE.to_vec();
+    all.extend(notes.iter().map(|(p, t)| (*p, t.as_str())));
+    let (vault, model) = model(&all);
+    let slow = &consolidate(&model, &vault.diagnostics, &Config::default()).insights[0];
+    assert_eq!(slow.strength, Strength::Pattern);
+    assert!(slow.only_surprises && slow.needs_validation);
+}
+
+#[test]
+fn follow_up_chains() {
+    let first = interview("Ann", "2026-01-01", "## Learned\n- slow [[Slow]]\n");
+    let second = "---\ntype: interview\ndate: 2026-01-10\nparticipant: \"[[Cid]]\"\nfollow-up-of: \"[[I/1]]\"\n---\n";
+    let third = "---\ntype: interview\ndate: 2026-01-20\nparticipant: \"[[Ann]]\"\nfollow-up-of: \"[[I/2]]\"\n---\n";
+    let other = interview(
+        "Bob",
+        "2026-01-03",
+        "## Learned\n- planning [[Plan work]]\n- slow [[Slow]] [[Plan work]]\n",
+    );
+    let (vault, model) = model(&with_people(&[
+        ("I/1.md", &first),
+        ("I/2.md", second),
+        ("I/3.md", third),
+        ("I/4.md", &other),
+    ]));
+    let index = |title: &str| {
+        model
+            .interviews
+            .iter()
+            .position(|i| i.note.title == title)
+            .unwrap()
+    };
+    let ann = &model.interviews[index("1")].participants[0].person.key;
+    // Ann is followed up two links down the chain (1 → 2 → 3).
+    assert!(is_followed_up(&model, index("1"), ann));
+    let consolidation = consolidate(&model, &vault.diagnostics, &Config::default());
+    let names: Vec<&str> = consolidation.insights[0]
+        .follow_ups
+        .iter()
+        .map(|f| f.person.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Bob"],
+        "Ann was followed up; Bob raised it and was not"
+    );
+}
+
+#[test]
+fn plan_coverage_and_question_answers() {
+    let plan = "---\ntype: plan\nroles: [operator]\njobs: [\"[[Plan work]]\"]\ntarget: 2\n---\n## Questions\n- How do you plan?\n- What breaks?\n";
+    let on = "---\ntype: interview\ndate: 2026-01-01\nparticipant: \"[[Ann]]\"\nplan: \"[[P]]\"\njobs: [\"[[Plan work]]\"]\n---\n## How do you plan\nOn paper.\n\n## What breaks?\n";
+    let off = "---\ntype: interview\ndate: 2026-01-02\nparticipant: \"[[Bob]]\"\nplan: \"[[P]]\"\n---\n## What breaks\nEverything.\n";
+    let (vault, model) = model(&with_people(&[
+        ("Plans/P.md", plan),
+        ("I/On.md", on),
+        ("I/Off.md", off),
+    ]));
+    let coverage = &consolidate(&model, &vault.diagnostics, &Config::default()).plans[0];
+    assert_eq!(coverage.roles[0].interviews.len(), 1);
+    assert_eq!(coverage.roles[0].target, Some(2));
+    assert_eq!(coverage.off_plan[0].role.key, "manager");
+    // Question 1 answered (punctuation and case ignored); question 2's heading in
+    // the on-plan interview is empty; the off-plan answer is kept apart.
+    assert_eq!(coverage.questions[0].answered_by.len(), 1);
+    assert!(coverage.questions[1].answered_by.is_empty());
+    assert_eq!(coverage.questions[1].off_plan_answers.len(), 1);
+    assert_eq!(coverage.questions_answered(), 1);
+    assert_eq!(coverage.jobs[0].interviews.len(), 1);
+}
+
+#[test]
+fn job_map_by_step_and_role() {
+    let one = interview(
+        "Ann",
+        "2026-01-01",
+        "## Learned\n- a [[Plan work]] #step/define\n- b [[Plan work]] #step/define #step/execute\n",
+    );
+    let two = interview("Bob", "2026-01-02", "## Learned\n- c [[Plan work]]\n");
+    let (vault, model) = model(&with_people(&[("I/1.md", &one), ("I/2.md", &two)]));
+    let consolidation = consolidate(&model, &vault.diagnostics, &Config::default());
+    let job = &consolidation.jobs[0];
+    let roles: Vec<&str> = job.roles.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(roles, ["manager", "operator"]);
+    let row = |step: Option<crate::model::JobStep>| {
+        job.matrix
+            .iter()
+            .find(|r| r.step == step)
+            .unwrap()
+            .counts
+            .clone()
+    };
+    assert_eq!(row(Some(crate::model::JobStep::Define)), [0, 2, 0]);
+    assert_eq!(row(Some(crate::model::JobStep::Execute)), [0, 1, 0]);
+    assert_eq!(row(None), [1, 0, 0]);
+    assert_eq!(job.interviews.len(), 2);
+}
+
+#[test]
+fn types_from_folder_rules() {
+    let mut config = Config::default();
+    config
+        .type_folders
+        .push((crate::config::NoteType::Insight, vec!["Ideas".to_owned()]));
+    let vault = vault(&[
+        ("Ideas/Fast.md", "no frontmatter\n"),
+        ("Other/Fast2.md", "x\n"),
+    ]);
+    let model = build_model(&vault, &config);
+    assert_eq!(model.insights.len(), 1);
+    assert_eq!(model.insights[0].status, "open");
+}

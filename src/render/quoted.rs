@@ -3,7 +3,8 @@
 //! The text is shown as written, with two repairs so the page stays truthful:
 //! every link in it is rewritten to resolve from the page's own folder (or becomes
 //! its plain text when it resolves nowhere — a generated page never carries a
-//! broken link), and `#tags` are escaped so quoting an interview does not tag the
+//! broken link; a heading or block that does not exist is dropped from the link),
+//! and `#tags` are escaped so quoting an interview does not tag the
 //! page. Embeds become plain links.
 
 use crate::parse::{clean_link_text, split_linktext};
@@ -11,12 +12,16 @@ use crate::scan::VaultPath;
 
 use super::links::LinkWriter;
 
+/// Whether a `#subpath` exists in a target file.
+pub type SubpathCheck<'a> = &'a dyn Fn(&VaultPath, &str) -> bool;
+
 /// Rewrites `text` (from the note at `source`) for the page at `page`.
 pub fn quote_for_page(
     text: &str,
     source: &VaultPath,
     page: &VaultPath,
     links: &LinkWriter,
+    subpath_exists: SubpathCheck<'_>,
 ) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
@@ -27,13 +32,20 @@ pub fn quote_for_page(
             && !after[..close].contains('\n')
         {
             let inner = &after[..close];
-            out.push_str(&rewrite_wikilink(inner, source, page, links));
+            out.push_str(&rewrite_wikilink(
+                inner,
+                source,
+                page,
+                links,
+                subpath_exists,
+            ));
             rest = &after[close + 2..];
             at_word_start = false;
             continue;
         }
         if rest.starts_with('[')
-            && let Some((replacement, used)) = rewrite_markdown_link(rest, source, page, links)
+            && let Some((replacement, used)) =
+                rewrite_markdown_link(rest, source, page, links, subpath_exists)
         {
             out.push_str(&replacement);
             rest = &rest[used..];
@@ -64,6 +76,7 @@ fn rewrite_wikilink(
     source: &VaultPath,
     page: &VaultPath,
     links: &LinkWriter,
+    subpath_exists: SubpathCheck<'_>,
 ) -> String {
     let (link, display) = match inner.find('|') {
         Some(bar) if bar > 0 => (&inner[..bar], Some(inner[bar + 1..].trim())),
@@ -82,7 +95,7 @@ fn rewrite_wikilink(
             .link(
                 page,
                 &target,
-                subpath,
+                subpath.filter(|subpath| subpath_exists(&target, subpath)),
                 display.filter(|d| !d.is_empty()),
                 false,
             )
@@ -98,6 +111,7 @@ fn rewrite_markdown_link(
     source: &VaultPath,
     page: &VaultPath,
     links: &LinkWriter,
+    subpath_exists: SubpathCheck<'_>,
 ) -> Option<(String, usize)> {
     let close = text.find("](")?;
     let label = &text[1..close];
@@ -119,9 +133,12 @@ fn rewrite_markdown_link(
     let (linkpath, subpath) = split_linktext(&cleaned);
     let used = close + 2 + end + 1;
     let replacement = match links.resolve_from(source, linkpath) {
-        Some(target) => links
-            .link(page, &target, subpath, Some(label), false)
-            .unwrap_or_else(|_| label.to_owned()),
+        Some(target) => {
+            let subpath = subpath.filter(|subpath| subpath_exists(&target, subpath));
+            links
+                .link(page, &target, subpath, Some(label), false)
+                .unwrap_or_else(|_| label.to_owned())
+        }
         None => label.to_owned(),
     };
     Some((replacement, used))
@@ -147,10 +164,11 @@ mod tests {
         let source = VaultPath::new("Interviews/One.md").unwrap();
         let page = VaultPath::new("Out/Insights/Page.md").unwrap();
         let quoted = quote_for_page(
-            "Said [[Big idea|this]] and [[Missing]] #pain, see ![[Big idea]] `#code` [md](Big%20idea.md) [web](https://x.y)",
+            "Said [[Big idea|this]] and [[Missing]] #pain, see ![[Big idea#Gone]] `#code` [md](Big%20idea.md) [web](https://x.y)",
             &source,
             &page,
             &links,
+            &|_, subpath| subpath != "#Gone",
         );
         assert_eq!(
             quoted,

@@ -176,6 +176,22 @@ impl Views<'_> {
         }
     }
 
+    /// Whether `subpath` exists in the file at `target` (attachments and pages
+    /// about to be generated count as found: they are not notes we parsed).
+    pub fn subpath_exists(&self, target: &crate::scan::VaultPath, subpath: &str) -> bool {
+        match self
+            .vault
+            .files
+            .binary_search_by(|file| file.path.cmp(target))
+        {
+            Ok(id) => match self.vault.note(id as FileId) {
+                Some(note) => crate::resolve::subpath_exists(note, subpath),
+                None => true,
+            },
+            Err(_) => true,
+        }
+    }
+
     /// An observation, quoted for the page at `page`.
     pub fn observation(&self, index: usize, page: &str) -> ObservationView {
         let observation = &self.model.observations[index];
@@ -196,6 +212,7 @@ impl Views<'_> {
                     &interview.note.path,
                     &page,
                     self.links,
+                    &|target, subpath| self.subpath_exists(target, subpath),
                 ),
                 None => observation.text.clone(),
             },

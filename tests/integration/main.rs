@@ -4,9 +4,11 @@
 //! bad input and the real vaults under `../shared/corpora`.
 
 mod bad_input;
+mod build;
 mod check;
 mod corpora;
 mod links;
 mod never_panics;
+mod safety;
 mod semantics;
 mod support;

@@ -1,0 +1,292 @@
+//! `throughline build`: the pages for the sample vault, links that resolve,
+//! re-builds that write nothing, configuration and templates.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use throughline::config::Config;
+
+use crate::support::{VaultTest, copy_tree};
+
+fn sample_vault() -> VaultTest {
+    let vault = VaultTest::new();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
+        vault.path(),
+    );
+    vault
+}
+
+/// Every generated page: vault path → content.
+fn pages(root: &Path) -> Vec<(String, String)> {
+    let mut pages: Vec<(String, String)> = walkdir::WalkDir::new(root.join("Throughline"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (relative, std::fs::read_to_string(entry.path()).unwrap())
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// Checks that every link on every generated page resolves, and that its
+/// heading or block exists: loads the vault with the output folder treated as
+/// ordinary notes.
+fn assert_generated_links_resolve(root: &Path) -> usize {
+    let config = Config {
+        output_folder: "no-output-folder".to_owned(),
+        ..Config::default()
+    };
+    let vault = throughline::load_vault(root, &config).expect("loads");
+    let mut checked = 0;
+    for (note, resolutions) in vault.sources() {
+        if !note.path.is_in_folder("Throughline") {
+            continue;
+        }
+        for (link, resolution) in note.links.iter().zip(resolutions) {
+            checked += 1;
+            assert!(
+                resolution.target.is_some(),
+                "{}:{}: `{}` does not resolve",
+                note.path,
+                link.span.position.line,
+                note.raw(link)
+            );
+            assert_ne!(
+                resolution.subpath_found,
+                Some(false),
+                "{}:{}: `{}` names a missing heading or block",
+                note.path,
+                link.span.position.line,
+                note.raw(link)
+            );
+        }
+    }
+    checked
+}
+
+#[test]
+fn sample_vault_pages() {
+    let vault = sample_vault();
+    let run = vault.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("17 pages: 17 written, 0 unchanged, 0 removed"),
+        "{}",
+        run.stdout
+    );
+    let pages = pages(vault.path());
+    assert_eq!(pages.len(), 17);
+    for (path, content) in &pages {
+        assert!(
+            content.starts_with("---\ngenerated-by: throughline\n"),
+            "{path}"
+        );
+        let name = path
+            .trim_start_matches("Throughline/")
+            .replace(['/', ' ', ',', '(', ')'], "_");
+        insta::assert_snapshot!(name, content);
+    }
+}
+
+#[test]
+fn every_link_on_the_sample_pages_resolves() {
+    let vault = sample_vault();
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let checked = assert_generated_links_resolve(vault.path());
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+#[test]
+fn pages_follow_the_vaults_link_settings() {
+    let vault = sample_vault();
+    vault.file(
+        ".obsidian/app.json",
+        r#"{"userIgnoreFilters": ["Templates/"], "useMarkdownLinks": true, "newLinkFormat": "relative"}"#,
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let insights = std::fs::read_to_string(vault.path().join("Throughline/Insights.md")).unwrap();
+    assert!(insights.contains("](./Digest.md)"), "{insights}");
+    assert!(
+        !insights.contains("[["),
+        "no wikilinks when Markdown links are asked for"
+    );
+    assert_generated_links_resolve(vault.path());
+}
+
+#[test]
+fn check_mode_reports_stale_pages() {
+    let vault = sample_vault();
+    let before = vault.run(&["build", "--check"]);
+    assert_eq!(
+        before.code, 1,
+        "nothing built yet: every page would be written"
+    );
+    assert!(
+        before
+            .stdout
+            .contains("would write  Throughline/Insights.md"),
+        "{}",
+        before.stdout
+    );
+    assert!(
+        !vault.path().join("Throughline").exists(),
+        "--check writes nothing"
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let after = vault.run(&["build", "--check"]);
+    assert_eq!(after.code, 0, "{}", after.stdout);
+    let dry = vault.run(&["build", "--dry-run"]);
+    assert_eq!(dry.code, 0);
+}
+
+#[test]
+fn editing_one_interview_changes_exactly_the_pages_that_show_it() {
+    let vault = sample_vault();
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let interview = vault.path().join("Interviews/2026-11-18 Dana Whitfield.md");
+    let text = std::fs::read_to_string(&interview).unwrap();
+    let old = "came to about two and a half hours a week";
+    assert!(text.contains(old));
+    let before: BTreeSet<String> = pages(vault.path())
+        .into_iter()
+        .filter(|(_, content)| content.contains(old))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(before.len() >= 2, "{before:?}");
+    std::fs::write(
+        &interview,
+        text.replace(old, "came to about three hours a week"),
+    )
+    .unwrap();
+    let run = vault.run(&["build", "--dry-run"]);
+    let would: BTreeSet<String> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("would write  "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(would, before, "{}", run.stdout);
+    let written = vault.run(&["build"]);
+    assert!(
+        written
+            .stdout
+            .contains(&format!("{} written", before.len())),
+        "{}",
+        written.stdout
+    );
+}
+
+#[test]
+fn a_user_note_named_like_a_page_keeps_its_name() {
+    let vault = sample_vault();
+    vault.file("Notes/Insights.md", "My own insights index.\n");
+    vault.file("Notes/Links there.md", "[[Insights]]\n");
+    assert_eq!(vault.run(&["build"]).code, 0);
+    assert!(vault.path().join("Throughline/Insights (2).md").exists());
+    let links = vault.links_in("Notes/Links there.md");
+    assert_eq!(links[0]["target"], "Notes/Insights.md");
+    assert_generated_links_resolve(vault.path());
+}
+
+#[test]
+fn config_errors_name_the_key_and_exit_2() {
+    let vault = sample_vault();
+    vault.file(
+        "throughline.toml",
+        "output = \"Generated\"\n\n[strength]\npattern-min-participant = 3\n",
+    );
+    let run = vault.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("pattern-min-participant") && run.stderr.contains("line 4"),
+        "{}",
+        run.stderr
+    );
+    vault.file(
+        "throughline.toml",
+        "output = \"Generated\"\n\n[strength]\npattern-min-participants = 2\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    assert!(vault.path().join("Generated/Insights.md").exists());
+    assert!(!vault.path().join("Throughline").exists());
+    let check = vault.run(&["check"]);
+    assert!(
+        check.code == 1,
+        "check reads the same configuration: {}",
+        check.stdout
+    );
+}
+
+#[test]
+fn templates_are_overridden_by_the_vault_and_errors_name_the_line() {
+    let vault = sample_vault();
+    vault.file(
+        ".throughline/templates/insights.md.j2",
+        "---\ngenerated-by: throughline\n---\n# Our insights\n{% for row in insights %}\n- {{ row.page | wikilink(display=row.note.title) }}\n{% endfor %}\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let insights = std::fs::read_to_string(vault.path().join("Throughline/Insights.md")).unwrap();
+    assert!(
+        insights.starts_with("---\ngenerated-by: throughline\n---\n# Our insights\n- [["),
+        "{insights}"
+    );
+    assert_generated_links_resolve(vault.path());
+    vault.file(
+        ".throughline/templates/insights.md.j2",
+        "line one\n{{ no_such_variable }}\n",
+    );
+    let run = vault.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("insights.md.j2") && run.stderr.contains("line 2"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn generated_vault_builds_and_every_link_resolves() {
+    let vault = VaultTest::new();
+    vaultgen::generate(
+        vault.path(),
+        &vaultgen::GenOptions {
+            notes: 1500,
+            seed: vaultgen::DEFAULT_SEED,
+        },
+    )
+    .unwrap();
+    let run = vault.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(assert_generated_links_resolve(vault.path()) > 1000);
+    let again = vault.run(&["build"]);
+    assert!(again.stdout.contains(" 0 written"), "{}", again.stdout);
+}
+
+#[test]
+fn corpora_build_without_trouble() {
+    for name in ["obsidian-help-en", "kepano-obsidian"] {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpora")
+            .join(name);
+        if !source.is_dir() {
+            eprintln!("skipped: corpus `{name}` is absent");
+            continue;
+        }
+        let vault = VaultTest::new();
+        copy_tree(&source, vault.path());
+        let run = vault.run(&["build"]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"));
+        assert_generated_links_resolve(vault.path());
+    }
+}
