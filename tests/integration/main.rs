@@ -9,6 +9,5 @@ mod check;
 mod corpora;
 mod links;
 mod never_panics;
-mod safety;
 mod semantics;
 mod support;
