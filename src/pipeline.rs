@@ -176,6 +176,8 @@ pub struct BuildReport {
     pub write: WriteReport,
     /// Problems found (engine and schema).
     pub problems: Summary,
+    /// Time per stage: load (scan, parse, resolve, model), consolidate, render, write.
+    pub timings: [(&'static str, std::time::Duration); 4],
 }
 
 /// A build could not run.
@@ -206,8 +208,16 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         WriteMode::Write => Some(VaultLock::acquire(&root.join(crate::write::STATE_FOLDER))?),
         WriteMode::Check => None,
     };
+    let mut clock = Instant::now();
+    let mut lap = || {
+        let elapsed = clock.elapsed();
+        clock = Instant::now();
+        elapsed
+    };
     let analysis = analyze(root, &config)?;
+    let loaded = lap();
     let consolidation = consolidate(&analysis.model, &analysis.vault.diagnostics, &config);
+    let consolidated = lap();
     let pages = render_pages(
         root,
         &analysis.vault,
@@ -216,11 +226,19 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         &config,
         &analysis.plan,
     )?;
+    let rendered = lap();
     let write = write_pages(root, &config.output_folder, &pages, mode)?;
+    let written = lap();
     Ok(BuildReport {
         stats: analysis.vault.stats(),
         pages: pages.len(),
         write,
         problems: Summary::of(&analysis.vault.diagnostics),
+        timings: [
+            ("load", loaded),
+            ("consolidate", consolidated),
+            ("render", rendered),
+            ("write", written),
+        ],
     })
 }

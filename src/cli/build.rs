@@ -56,6 +56,14 @@ pub fn run(args: &BuildArgs, global: Global) -> anyhow::Result<Outcome> {
             eprintln!("removed {}", shown(path));
         }
     }
+    if global.verbose {
+        let stages: Vec<String> = report
+            .timings
+            .iter()
+            .map(|(stage, time)| format!("{stage} {} ms", time.as_millis()))
+            .collect();
+        eprintln!("{}", stages.join(", "));
+    }
     if !global.quiet {
         let problems = report.problems.errors + report.problems.warnings;
         let verb = if mode == WriteMode::Check {

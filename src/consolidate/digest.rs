@@ -7,7 +7,7 @@
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use super::evidence::{InsightSummary, summarize_insights};
+use super::evidence::{InsightSummary, strengths_dated_before};
 use super::strength::Strength;
 use crate::config::{DigestPeriod, Thresholds};
 use crate::model::{ObservationKind, ResearchModel};
@@ -175,20 +175,20 @@ pub fn digest(
         .filter(|(_, summary)| summary.first_seen.is_some_and(|date| period.contains(date)))
         .map(|(index, _)| index)
         .collect();
-    let before = summarize_insights(model, thresholds, Some(period.start));
+    let before = strengths_dated_before(model, thresholds, Some(period.start));
     let after = match period.end.checked_add(1.day()) {
-        Ok(next) => summarize_insights(model, thresholds, Some(next)),
-        Err(_) => insights.to_vec(),
+        Ok(next) => strengths_dated_before(model, thresholds, Some(next)),
+        Err(_) => insights.iter().map(|summary| summary.strength).collect(),
     };
     let strength_changes = before
         .iter()
         .zip(&after)
         .enumerate()
-        .filter(|(_, (before, after))| before.strength != after.strength)
+        .filter(|(_, (before, after))| before != after)
         .map(|(insight, (before, after))| StrengthChange {
             insight,
-            before: before.strength,
-            after: after.strength,
+            before: *before,
+            after: *after,
         })
         .collect();
     let mut validation_queue: Vec<usize> = insights

@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use jiff::civil::Date;
 
 use super::strength::Strength;
@@ -68,6 +70,8 @@ pub struct FollowUp {
     pub person: Entity,
     /// The latest interview in which they raised the insight or its jobs.
     pub interview: usize,
+    /// Whether they raised the insight itself (not only one of its jobs).
+    pub raised_insight: bool,
 }
 
 /// Sort key of an observation: interview date, then interview path, then line.
@@ -80,6 +84,46 @@ pub(crate) fn observation_order(
     (interview.date, interview.note.path.as_str(), found.line)
 }
 
+/// The strength of every insight counting only evidence from interviews dated
+/// before `before` (all evidence when `None`): what the digest compares.
+pub fn strengths_dated_before(
+    model: &ResearchModel,
+    thresholds: &Thresholds,
+    before: Option<Date>,
+) -> Vec<Strength> {
+    let mut people: Vec<std::collections::HashSet<&str>> =
+        vec![Default::default(); model.insights.len()];
+    let mut companies: Vec<std::collections::HashSet<&str>> =
+        vec![Default::default(); model.insights.len()];
+    for observation in &model.observations {
+        if observation.signals.contradicts {
+            continue;
+        }
+        let interview = &model.interviews[observation.interview];
+        if let Some(before) = before
+            && interview.date.is_none_or(|date| date >= before)
+        {
+            continue;
+        }
+        for &insight in &observation.insights {
+            let Some(insight) = model.index_of(insight, crate::config::NoteType::Insight) else {
+                continue;
+            };
+            for participant in &interview.participants {
+                people[insight].insert(&participant.person.key);
+                if let Some(company) = &participant.company {
+                    companies[insight].insert(&company.key);
+                }
+            }
+        }
+    }
+    people
+        .iter()
+        .zip(&companies)
+        .map(|(people, companies)| Strength::of(people.len(), companies.len(), thresholds))
+        .collect()
+}
+
 /// Summarises every insight. `dated_before`, when given, counts only evidence
 /// from interviews dated before it (for "strength as of").
 pub fn summarize_insights(
@@ -87,7 +131,10 @@ pub fn summarize_insights(
     thresholds: &Thresholds,
     dated_before: Option<Date>,
 ) -> Vec<InsightSummary> {
-    let jobs = super::validation::job_interviews(model);
+    let jobs = match dated_before {
+        None => super::validation::job_interviews(model),
+        Some(_) => super::validation::JobInterviews::default(),
+    };
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     for (index, observation) in model.observations.iter().enumerate() {
@@ -108,10 +155,11 @@ pub fn summarize_insights(
             }
         }
     }
-    (0..model.insights.len())
-        .map(|insight| {
-            let mut evidence = std::mem::take(&mut supporting[insight]);
-            let mut counter = std::mem::take(&mut against[insight]);
+    supporting
+        .into_par_iter()
+        .zip(against)
+        .enumerate()
+        .map(|(insight, (mut evidence, mut counter))| {
             evidence
                 .sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));
             counter.sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));

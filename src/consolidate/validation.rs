@@ -30,40 +30,42 @@ pub fn job_interviews(model: &ResearchModel) -> JobInterviews {
     index
 }
 
-/// The follow-up suggestions of one insight, by person name.
+/// The follow-up suggestions of one insight: those who raised it, then those who
+/// raised its jobs, each group by name.
 pub fn follow_ups(
     model: &ResearchModel,
     summary: &InsightSummary,
     jobs: &JobInterviews,
 ) -> Vec<FollowUp> {
-    // person key → (person, interviews where they raised it)
-    let mut raised: BTreeMap<String, (crate::model::Entity, Vec<usize>)> = BTreeMap::new();
-    let mut note = |interview: usize| {
+    // person key → (person, interviews where they raised it, raised the insight itself)
+    let mut raised: BTreeMap<String, (crate::model::Entity, Vec<usize>, bool)> = BTreeMap::new();
+    let mut note = |interview: usize, direct: bool| {
         for participant in &model.interviews[interview].participants {
             let entry = raised
                 .entry(participant.person.key.clone())
-                .or_insert_with(|| (participant.person.clone(), Vec::new()));
+                .or_insert_with(|| (participant.person.clone(), Vec::new(), false));
+            entry.2 |= direct;
             if !entry.1.contains(&interview) {
                 entry.1.push(interview);
             }
         }
     };
     for &index in summary.evidence.iter().chain(&summary.counter_evidence) {
-        note(model.observations[index].interview);
+        note(model.observations[index].interview, true);
     }
     for job in &summary.jobs {
         for &interview in jobs.get(job).into_iter().flatten() {
-            note(interview);
+            note(interview, false);
         }
     }
     let mut suggestions: Vec<FollowUp> = raised
         .into_values()
-        .filter(|(person, interviews)| {
+        .filter(|(person, interviews, _)| {
             !interviews
                 .iter()
                 .any(|&interview| is_followed_up(model, interview, &person.key))
         })
-        .map(|(person, interviews)| {
+        .map(|(person, interviews, raised_insight)| {
             let latest = interviews
                 .iter()
                 .copied()
@@ -80,14 +82,18 @@ pub fn follow_ups(
             FollowUp {
                 person,
                 interview: latest,
+                raised_insight,
             }
         })
         .collect();
+    // Those who raised the insight itself first, then those who raised its jobs.
     suggestions.sort_by(|a, b| {
-        a.person
-            .name
-            .to_lowercase()
-            .cmp(&b.person.name.to_lowercase())
+        b.raised_insight.cmp(&a.raised_insight).then_with(|| {
+            a.person
+                .name
+                .to_lowercase()
+                .cmp(&b.person.name.to_lowercase())
+        })
     });
     suggestions
 }

@@ -12,7 +12,8 @@
 //! - `cell`: `md`, plus `|` escaped and line breaks removed, for table cells;
 //! - `quote`: text as a blockquote (`> ` on every line), kept as written;
 //! - `date(format)`: a `YYYY-MM-DD` date in `strftime` format;
-//! - `label`: text made safe for a Mermaid chart label.
+//! - `label`: text made safe for a Mermaid chart label;
+//! - `first_line`: the first line of a text, at most 160 characters.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -83,6 +84,7 @@ pub fn environment(user_templates: PathBuf, links: Arc<LinkWriter>) -> Environme
     env.add_filter("quote", |text: String| blockquote(&text));
     env.add_filter("date", format_date);
     env.add_filter("label", |text: String| chart_label(&text));
+    env.add_filter("first_line", |text: String| first_line(&text));
     env
 }
 
@@ -172,6 +174,17 @@ fn format_date(date: String, format: Option<String>) -> Result<String, Error> {
     match format {
         None => Ok(parsed.to_string()),
         Some(format) => Ok(parsed.strftime(&format).to_string()),
+    }
+}
+
+/// The first line of a text, cut at 160 characters.
+pub fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.chars().count() <= 160 {
+        line.to_owned()
+    } else {
+        let cut: String = line.chars().take(159).collect();
+        format!("{}…", cut.trim_end())
     }
 }
 

@@ -6,6 +6,9 @@
 //! full vault path. Obsidian's other settings (relative and absolute paths,
 //! Markdown links) are honoured when `.obsidian/app.json` asks for them.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+
 use crate::config::NewLinkFormat;
 use crate::resolve::{FileId, NameIndex};
 use crate::scan::VaultPath;
@@ -18,6 +21,9 @@ pub struct LinkWriter {
     index: NameIndex,
     format: NewLinkFormat,
     markdown: bool,
+    /// Link paths already worked out, by (source folder, target): pages sit in a
+    /// few folders and link the same notes again and again.
+    cache: RwLock<HashMap<(String, VaultPath), String>>,
 }
 
 /// A link could not be written so that it resolves back to its target.
@@ -41,6 +47,7 @@ impl LinkWriter {
             index,
             format,
             markdown,
+            cache: RwLock::new(HashMap::new()),
         }
     }
 
@@ -75,6 +82,27 @@ impl LinkWriter {
 
     /// The link path to write in `from` for `to` (no brackets, no subpath).
     pub fn link_path(&self, from: &VaultPath, to: &VaultPath) -> Result<String, UnlinkableError> {
+        let key = (from.folder().to_owned(), to.clone());
+        if let Some(found) = self
+            .cache
+            .read()
+            .ok()
+            .and_then(|cache| cache.get(&key).cloned())
+        {
+            return Ok(found);
+        }
+        let found = self.compute_link_path(from, to)?;
+        if let Ok(mut cache) = self.cache.write() {
+            cache.insert(key, found.clone());
+        }
+        Ok(found)
+    }
+
+    fn compute_link_path(
+        &self,
+        from: &VaultPath,
+        to: &VaultPath,
+    ) -> Result<String, UnlinkableError> {
         let keep_extension = self.markdown || !to.is_markdown();
         let full = if keep_extension {
             to.as_str()

@@ -328,10 +328,13 @@ fn insight_context(
             page: views.job_pages[job].clone(),
         })
         .collect();
+    let (follow_ups, more_follow_ups) = views.follow_ups(index, FOLLOW_UPS_ON_INSIGHT_PAGE);
     context! {
         page,
         shared => v(shared),
         insight => v(row),
+        follow_ups => v(follow_ups),
+        more_follow_ups,
         by_role => v(views.roles(summary)),
         mixed_roles => v(summary.mixed_roles),
         participants => v(summary.participants.iter().map(|p| views.entity(p)).collect::<Vec<_>>()),
@@ -559,6 +562,21 @@ fn grouped(views: &Views<'_>, observations: &[usize], page: &str) -> Vec<PlanGro
     groups
 }
 
+/// Observations without an insight listed on the health page (a large vault has
+/// thousands; the count is always given).
+const UNLINKED_LISTED: usize = 300;
+
+/// Follow-up suggestions shown per insight on its page, and in the digest.
+const FOLLOW_UPS_ON_INSIGHT_PAGE: usize = 20;
+const FOLLOW_UPS_IN_DIGEST: usize = 5;
+
+#[derive(Serialize)]
+struct QueueRow {
+    insight: InsightRow,
+    follow_ups: Vec<view::FollowUpView>,
+    more: usize,
+}
+
 #[derive(Serialize)]
 struct ChangeView {
     insight: InsightRow,
@@ -599,10 +617,17 @@ fn digest_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
             after: change.after.as_str(),
         })
         .collect();
-    let queue: Vec<InsightRow> = digest
+    let queue: Vec<QueueRow> = digest
         .validation_queue
         .iter()
-        .map(|&i| views.insight_row(i))
+        .map(|&i| {
+            let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
+            QueueRow {
+                insight: views.insight_row(i),
+                follow_ups,
+                more,
+            }
+        })
         .collect();
     let earlier: Vec<EarlierView> = digest
         .earlier
@@ -665,6 +690,8 @@ fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
         broken_links => v(health.broken_links.iter().map(|&i| problem(&views.vault.diagnostics[i])).collect::<Vec<_>>()),
         schema_problems => v(health.schema_problems.iter().map(|&i| problem(&views.model.diagnostics[i])).collect::<Vec<_>>()),
         without_evidence => v(health.insights_without_evidence.iter().map(|&i| views.insight_row(i)).collect::<Vec<_>>()),
-        unlinked => v(health.unlinked_observations.iter().map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
+        unlinked => v(health.unlinked_observations.iter().take(UNLINKED_LISTED).map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
+        unlinked_count => health.unlinked_observations.len(),
+        more_unlinked => health.unlinked_observations.len().saturating_sub(UNLINKED_LISTED),
     }
 }

@@ -93,8 +93,6 @@ pub struct InsightRow {
     pub needs_validation: bool,
     /// Why it needs validation.
     pub reasons: Vec<String>,
-    /// Who to ask.
-    pub follow_ups: Vec<FollowUpView>,
 }
 
 /// A participant to ask again.
@@ -104,6 +102,8 @@ pub struct FollowUpView {
     pub person: EntityView,
     /// The interview where they raised it.
     pub interview: InterviewView,
+    /// Whether they raised the insight itself (else one of its jobs).
+    pub raised_insight: bool,
 }
 
 /// Evidence from one role.
@@ -253,15 +253,23 @@ impl Views<'_> {
             last_seen: summary.last_seen.map(|date| date.to_string()),
             needs_validation: summary.needs_validation,
             reasons: self.reasons(summary),
-            follow_ups: summary
-                .follow_ups
-                .iter()
-                .map(|follow_up| FollowUpView {
-                    person: self.entity(&follow_up.person),
-                    interview: self.interview(follow_up.interview),
-                })
-                .collect(),
         }
+    }
+
+    /// Who to ask about an insight: at most `limit` (those who raised it first),
+    /// and how many more there are.
+    pub fn follow_ups(&self, index: usize, limit: usize) -> (Vec<FollowUpView>, usize) {
+        let all = &self.consolidation.insights[index].follow_ups;
+        let shown = all
+            .iter()
+            .take(limit)
+            .map(|follow_up| FollowUpView {
+                person: self.entity(&follow_up.person),
+                interview: self.interview(follow_up.interview),
+                raised_insight: follow_up.raised_insight,
+            })
+            .collect();
+        (shown, all.len().saturating_sub(limit))
     }
 
     /// Why an insight needs validation, in words.

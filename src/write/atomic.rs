@@ -26,10 +26,31 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(folder)?;
+    // Temporary files are private (0600); a page is an ordinary note: keep the
+    // permissions of the file it replaces, or give it the usual 0644.
+    let permissions = match fs::metadata(path) {
+        Ok(metadata) => metadata.permissions(),
+        Err(_) => default_permissions(),
+    };
+    temp.as_file().set_permissions(permissions)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|error| error.error)?;
     sync_folder(folder)
+}
+
+#[cfg(unix)]
+fn default_permissions() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> fs::Permissions {
+    let file = tempfile::tempfile().expect("a temporary file can be created");
+    let mut permissions = file.metadata().expect("it has metadata").permissions();
+    permissions.set_readonly(false);
+    permissions
 }
 
 /// Removes `path`, then flushes its folder.
@@ -70,6 +91,14 @@ mod tests {
             .map(|entry| entry.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, ["page.md"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o644
+            );
+        }
         assert!(is_temp_file(".~abc123.tmp"));
         assert!(!is_temp_file("page.md"));
     }

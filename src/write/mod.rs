@@ -20,6 +20,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::render::Page;
 use crate::scan::VaultPath;
 
@@ -96,59 +98,48 @@ pub fn write_pages(
         if !page.path.is_in_folder(output) || page.path.as_str() == output {
             return Err(WriteError::OutsideOutput(page.path.to_string()));
         }
-        let full = page.path.to_fs_path(root);
-        let bytes = page.content.as_bytes();
-        let hash = content_hash(bytes);
-        let recorded = known.get(page.path.as_str());
-        let stamp = manifest::file_stamp(&full);
-        // Unchanged without reading: same bytes as last time, file untouched since.
-        if let (Some(entry), Some((size, modified))) = (recorded, stamp)
-            && entry.hash == hash
-            && entry.size == size
-            && entry.modified == modified
-            && modified.is_some()
-        {
-            report.unchanged += 1;
-            entries.push((*entry).clone());
-            continue;
-        }
-        match fs::read(&full) {
-            Ok(existing) if existing == bytes => {
-                report.unchanged += 1;
-                if let Some((size, modified)) = stamp {
-                    entries.push(ManifestEntry {
+    }
+    // Decide, then write, each in parallel: pages are independent files.
+    let actions: Vec<Action> = pages
+        .par_iter()
+        .map(|page| decide(root, page, known.get(page.path.as_str()).copied()))
+        .collect::<Result<_, _>>()?;
+    let outcomes: Vec<Action> = if mode == WriteMode::Write {
+        pages
+            .par_iter()
+            .zip(actions)
+            .map(|(page, action)| match action {
+                Action::Write { hash } => {
+                    let full = page.path.to_fs_path(root);
+                    let bytes = page.content.as_bytes();
+                    write_atomically(&full, bytes).map_err(io(&full))?;
+                    let (size, modified) =
+                        manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
+                    Ok(Action::Written(ManifestEntry {
                         path: page.path.to_string(),
                         hash,
                         size,
                         modified,
-                    });
+                    }))
                 }
-                continue;
+                other => Ok(other),
+            })
+            .collect::<Result<_, WriteError>>()?
+    } else {
+        actions
+    };
+    for (page, outcome) in pages.iter().zip(outcomes) {
+        match outcome {
+            Action::Unchanged(entry) => {
+                report.unchanged += 1;
+                entries.extend(entry);
             }
-            Ok(existing) if !has_marker(&existing) => {
-                report.foreign.push(page.path.clone());
-                continue;
+            Action::Foreign => report.foreign.push(page.path.clone()),
+            Action::Write { .. } => report.written.push(page.path.clone()),
+            Action::Written(entry) => {
+                report.written.push(page.path.clone());
+                entries.push(entry);
             }
-            Ok(_) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) if full.is_dir() => {
-                let _ = error;
-                report.foreign.push(page.path.clone());
-                continue;
-            }
-            Err(error) => return Err(io(&full)(error)),
-        }
-        report.written.push(page.path.clone());
-        if mode == WriteMode::Write {
-            write_atomically(&full, bytes).map_err(io(&full))?;
-            let (size, modified) =
-                manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
-            entries.push(ManifestEntry {
-                path: page.path.to_string(),
-                hash,
-                size,
-                modified,
-            });
         }
     }
     // Stale pages: listed last time, not generated now.
@@ -197,6 +188,62 @@ pub fn write_pages(
     report.foreign.sort();
     report.foreign.dedup();
     Ok(report)
+}
+
+/// What to do with one page.
+enum Action {
+    /// Its bytes are already on disk (with the manifest entry to keep, if known).
+    Unchanged(Option<ManifestEntry>),
+    /// A file that is not ours is in the way.
+    Foreign,
+    /// It must be written.
+    Write {
+        /// Hash of the new bytes.
+        hash: String,
+    },
+    /// It was written.
+    Written(ManifestEntry),
+}
+
+/// Compares a page with what is on disk.
+fn decide(
+    root: &Path,
+    page: &Page,
+    recorded: Option<&ManifestEntry>,
+) -> Result<Action, WriteError> {
+    let full = page.path.to_fs_path(root);
+    let bytes = page.content.as_bytes();
+    let hash = content_hash(bytes);
+    let stamp = manifest::file_stamp(&full);
+    // Unchanged without reading: same bytes as last time, file untouched since.
+    if let (Some(entry), Some((size, modified))) = (recorded, stamp)
+        && entry.hash == hash
+        && entry.size == size
+        && entry.modified == modified
+        && modified.is_some()
+    {
+        return Ok(Action::Unchanged(Some(entry.clone())));
+    }
+    match fs::read(&full) {
+        Ok(existing) if existing == bytes => {
+            Ok(Action::Unchanged(stamp.map(|(size, modified)| {
+                ManifestEntry {
+                    path: page.path.to_string(),
+                    hash,
+                    size,
+                    modified,
+                }
+            })))
+        }
+        Ok(existing) if !has_marker(&existing) => Ok(Action::Foreign),
+        Ok(_) => Ok(Action::Write { hash }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Action::Write { hash }),
+        Err(_) if full.is_dir() => Ok(Action::Foreign),
+        Err(error) => Err(WriteError::Io {
+            path: full,
+            source: error,
+        }),
+    }
 }
 
 /// Generated pages (with our marker) anywhere in the output folder.
