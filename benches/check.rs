@@ -24,10 +24,16 @@
 //!    both fine; exit 2, a signal or a failure to start fails the benchmark;
 //! 4. after one warm-up run of each (so both see a warm page cache), runs floor and check
 //!    alternately `THROUGHLINE_BENCH_RUNS` times (default 5) and reports medians, min and
-//!    max.
+//!    max;
+//! 5. measures `throughline build <vault>`: cold (the output folder and `.throughline/`
+//!    removed before each run, so every page is written) and with nothing changed (every
+//!    page compared, none written), median of the same number of runs, and removes the
+//!    output afterwards.
 //!
-//! The table ends with the product's speed targets (product spec §6): check ≤ 2× floor at
-//! 10,000 notes, check ≤ 3 s at 100,000 notes, peak RSS ≤ 3× the vault's Markdown bytes.
+//! The table ends with the product's speed targets (product spec §6, issues 2 and 3):
+//! check ≤ 2× floor at 10,000 notes, check ≤ 3 s at 100,000 notes, peak RSS ≤ 3× the
+//! vault's Markdown bytes, cold build ≤ 2.5× floor at 10,000 notes, a no-change build ≤
+//! half the cold build.
 //! A missed target is printed as `MISSED` but the benchmark still exits 0: it is a report,
 //! not a test. It exits 1 only when the benchmark itself could not run (the check crashed
 //! or exited 2, the binary is missing, a vault could not be generated).
@@ -68,6 +74,8 @@ const RATIO_TARGET_NOTES: usize = 10_000;
 const TIME_TARGET: Duration = Duration::from_secs(3);
 /// Vault size the time target applies to.
 const TIME_TARGET_NOTES: usize = 100_000;
+/// Target: a cold build at most this many times the floor, at [`RATIO_TARGET_NOTES`].
+const BUILD_RATIO_TARGET: f64 = 2.5;
 /// Target: peak RSS at most this many times the vault's Markdown bytes, at every size.
 const RSS_TARGET: f64 = 3.0;
 
@@ -217,16 +225,55 @@ struct CheckRun {
     exit_code: i32,
 }
 
-/// Runs `throughline check <vault> --format json` once and waits for it with `wait4`, so
-/// the peak RSS is the child's own.
+/// Runs `throughline check <vault> --format json` once.
 fn check(binary: &Path, vault: &Path, stderr_path: &Path) -> Result<CheckRun, String> {
+    run_tool(
+        binary,
+        &["check"],
+        vault,
+        &["--format", "json"],
+        stderr_path,
+    )
+}
+
+/// Runs `throughline build <vault>` once.
+fn build(binary: &Path, vault: &Path, stderr_path: &Path) -> Result<CheckRun, String> {
+    let run = run_tool(binary, &["build"], vault, &[], stderr_path)?;
+    if run.exit_code != 0 {
+        return Err(format!("build exited with {}", run.exit_code));
+    }
+    Ok(run)
+}
+
+/// Removes what `build` wrote, so the next build is cold and `check` sees the
+/// vault as generated.
+fn remove_build_output(vault: &Path) -> Result<(), String> {
+    for folder in ["Throughline", ".throughline"] {
+        let path = vault.join(folder);
+        if path.exists() {
+            fs::remove_dir_all(&path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `throughline <command> <vault> <args>` once and waits for it with `wait4`, so
+/// the peak RSS is the child's own.
+fn run_tool(
+    binary: &Path,
+    command: &[&str],
+    vault: &Path,
+    args: &[&str],
+    stderr_path: &Path,
+) -> Result<CheckRun, String> {
     let stderr = File::create(stderr_path)
         .map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
     let started = Instant::now();
     let child = Command::new(binary)
-        .arg("check")
+        .args(command)
         .arg(vault)
-        .args(["--format", "json"])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(stderr)
@@ -321,6 +368,9 @@ struct SizeReport {
     check: Stats,
     peak_rss_bytes: u64,
     exit_code: i32,
+    cold_build: Stats,
+    cold_rss_bytes: u64,
+    no_change_build: Stats,
 }
 
 /// Bytes as decimal megabytes.
@@ -372,6 +422,23 @@ fn measure(
         peak_rss_bytes = peak_rss_bytes.max(run.peak_rss_bytes);
         exit_code = run.exit_code;
     }
+    // Builds: cold (no pages, no manifest) then with nothing changed.
+    remove_build_output(vault)?;
+    build(binary, vault, stderr_path).map_err(with_stderr)?;
+    let mut cold_times = Vec::with_capacity(runs);
+    let mut cold_rss_bytes = 0;
+    for _ in 0..runs {
+        remove_build_output(vault)?;
+        let run = build(binary, vault, stderr_path).map_err(with_stderr)?;
+        cold_times.push(run.elapsed);
+        cold_rss_bytes = cold_rss_bytes.max(run.peak_rss_bytes);
+    }
+    let mut no_change_times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let run = build(binary, vault, stderr_path).map_err(with_stderr)?;
+        no_change_times.push(run.elapsed);
+    }
+    remove_build_output(vault)?;
     Ok(SizeReport {
         notes,
         work,
@@ -379,6 +446,9 @@ fn measure(
         check: Stats::of(&check_times),
         peak_rss_bytes,
         exit_code,
+        cold_build: Stats::of(&cold_times),
+        cold_rss_bytes,
+        no_change_build: Stats::of(&no_change_times),
     })
 }
 
@@ -425,6 +495,39 @@ fn print_report(reports: &[SizeReport], runs: usize) {
         );
     }
     println!();
+    println!(
+        "throughline build (median of {runs} runs; cold = no pages and no manifest, no-change = nothing to write)"
+    );
+    println!();
+    println!(
+        "{:>8} {:>9} {:>13} {:>7} {:>9} {:>13} {:>12} {:>8}",
+        "notes",
+        "cold ms",
+        "cold min-max",
+        "/floor",
+        "same ms",
+        "same min-max",
+        "same/cold",
+        "RSS MB"
+    );
+    for r in reports {
+        println!(
+            "{:>8} {:>9.0} {:>13} {:>6.2}x {:>9.0} {:>13} {:>11.2}x {:>8.1}",
+            r.notes,
+            ms(r.cold_build.median),
+            format!("{:.0}-{:.0}", ms(r.cold_build.min), ms(r.cold_build.max)),
+            r.cold_build.median.as_secs_f64() / r.floor.median.as_secs_f64(),
+            ms(r.no_change_build.median),
+            format!(
+                "{:.0}-{:.0}",
+                ms(r.no_change_build.min),
+                ms(r.no_change_build.max)
+            ),
+            r.no_change_build.median.as_secs_f64() / r.cold_build.median.as_secs_f64(),
+            mb(r.cold_rss_bytes),
+        );
+    }
+    println!();
     println!("targets (product spec §6):");
     for r in reports {
         let ratio = r.check.median.as_secs_f64() / r.floor.median.as_secs_f64();
@@ -435,6 +538,20 @@ fn print_report(reports: &[SizeReport], runs: usize) {
                 verdict(ratio <= RATIO_TARGET)
             );
         }
+        if r.notes == RATIO_TARGET_NOTES {
+            let cold = r.cold_build.median.as_secs_f64() / r.floor.median.as_secs_f64();
+            println!(
+                "  {:>7} notes: cold build <= {BUILD_RATIO_TARGET}x floor  {:>6} ({cold:.2}x)",
+                r.notes,
+                verdict(cold <= BUILD_RATIO_TARGET)
+            );
+        }
+        let same = r.no_change_build.median.as_secs_f64() / r.cold_build.median.as_secs_f64();
+        println!(
+            "  {:>7} notes: no-change build <= 0.5x cold {:>5} ({same:.2}x)",
+            r.notes,
+            verdict(same <= 0.5)
+        );
         if r.notes == TIME_TARGET_NOTES {
             println!(
                 "  {:>7} notes: check <= {:.0} s              {:>6} ({:.2} s)",

@@ -2,7 +2,7 @@
 //! `build` or `watch` that owns the vault. A second one says so and stops; a lock
 //! left by a process that no longer runs (killed, crashed) is taken over.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -35,6 +35,11 @@ pub enum LockError {
 
 impl VaultLock {
     /// Takes the lock in `state_folder` (`<vault>/.throughline`).
+    ///
+    /// The lock appears with its content in one step (a complete temporary file is
+    /// hard-linked to `lock`, which fails if `lock` exists), and a stale lock is
+    /// moved aside by a rename that only one process can win — so two processes
+    /// never both believe they hold it.
     pub fn acquire(state_folder: &Path) -> Result<VaultLock, LockError> {
         let path = state_folder.join("lock");
         let io_error = |source| LockError::Io {
@@ -42,27 +47,39 @@ impl VaultLock {
             source,
         };
         fs::create_dir_all(state_folder).map_err(io_error)?;
-        for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    writeln!(file, "{}", std::process::id()).map_err(io_error)?;
-                    return Ok(VaultLock { path });
+        let pid = std::process::id();
+        let mut mine = tempfile::Builder::new()
+            .prefix(super::atomic::TEMP_PREFIX)
+            .suffix(super::atomic::TEMP_SUFFIX)
+            .tempfile_in(state_folder)
+            .map_err(io_error)?;
+        writeln!(mine, "{pid}").map_err(io_error)?;
+        mine.as_file().sync_all().map_err(io_error)?;
+        for _ in 0..8 {
+            match fs::hard_link(mine.path(), &path) {
+                Ok(()) => return Ok(VaultLock { path }),
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(error) => return Err(io_error(error)),
+            }
+            let holder = fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| text.trim().parse::<u32>().ok());
+            match holder {
+                Some(holder) if holder != pid && is_running(holder) => {
+                    return Err(LockError::Held { pid: holder });
                 }
-                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
-                    let holder = fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|text| text.trim().parse::<u32>().ok());
-                    match holder {
-                        Some(pid) if pid != std::process::id() && is_running(pid) => {
-                            return Err(LockError::Held { pid });
-                        }
-                        // Stale (or unreadable, or ours): take it over.
-                        _ => {
-                            let _ = fs::remove_file(&path);
-                        }
+                // Stale, unreadable or ours: move it aside; if another process
+                // moved it first, the rename fails and we try again.
+                _ => {
+                    let aside = state_folder.join(format!(
+                        "{}stale-{pid}{}",
+                        super::atomic::TEMP_PREFIX,
+                        super::atomic::TEMP_SUFFIX
+                    ));
+                    if fs::rename(&path, &aside).is_ok() {
+                        let _ = fs::remove_file(&aside);
                     }
                 }
-                Err(error) => return Err(io_error(error)),
             }
         }
         Err(io_error(io::Error::other(

@@ -93,6 +93,7 @@ pub fn write_pages(
     let mut entries = Vec::with_capacity(pages.len());
     if mode == WriteMode::Write {
         remove_leftover_temp_files(&root.join(output));
+        remove_leftover_temp_files(&state);
     }
     for page in pages {
         if !page.path.is_in_folder(output) || page.path.as_str() == output {

@@ -9,5 +9,6 @@ mod check;
 mod corpora;
 mod links;
 mod never_panics;
+mod safety;
 mod semantics;
 mod support;
