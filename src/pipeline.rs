@@ -8,7 +8,7 @@
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -20,9 +20,13 @@ use crate::parse::{Note, NoteBytes, parse_note};
 use crate::render::{PagePlan, RenderError, plan_pages, render_pages};
 use crate::resolve::VaultStats;
 use crate::resolve::{FileId, StageTimings, Vault, resolve};
+use crate::scan::Scan;
 use crate::scan::VaultPath;
 use crate::scan::{FileKind, ScanError, ScanOptions, scan};
-use crate::write::{LockError, VaultLock, WriteError, WriteMode, WriteReport, write_pages};
+use crate::write::{
+    BuildRecord, BuildSummary, LockError, VaultLock, WriteError, WriteMode, WriteReport,
+    inputs_fingerprint, unchanged_since_last_build, write_pages,
+};
 
 /// Why a vault could not be loaded at all (problems in notes are diagnostics).
 #[derive(Debug, thiserror::Error)]
@@ -34,16 +38,32 @@ pub enum LoadError {
 
 /// Scans, parses and resolves the vault at `root`.
 pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
+    let started = Instant::now();
+    let (scan, settings) = scan_vault(root, config)?;
+    let scanned = started.elapsed();
+    Ok(load_scanned(scan, settings, config, scanned))
+}
+
+/// Reads Obsidian's settings and walks the vault.
+pub fn scan_vault(root: &Path, config: &Config) -> Result<(Scan, ObsidianSettings), LoadError> {
     let (settings, settings_diagnostics) = ObsidianSettings::load(root);
     let options = ScanOptions {
         output_folder: config.output_folder.trim_matches('/').to_owned(),
         excluded: settings.excluded.clone(),
         ignored_folders: config.ignored_folders.clone(),
     };
-    let started = Instant::now();
     let mut scan = scan(root, &options)?;
-    let scanned = started.elapsed();
     scan.diagnostics.extend(settings_diagnostics);
+    Ok((scan, settings))
+}
+
+/// Parses and resolves a scanned vault (`scanned`: how long the scan took).
+pub fn load_scanned(
+    mut scan: Scan,
+    settings: ObsidianSettings,
+    config: &Config,
+    scanned: Duration,
+) -> Vault {
     let note_files: Vec<FileId> = scan
         .files
         .iter()
@@ -77,7 +97,7 @@ pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
         parse: parsed_in,
         resolve: started.elapsed(),
     };
-    Ok(vault)
+    vault
 }
 
 /// Reads a note (one open, one `fstat`, one read), refusing ones over the size
@@ -123,7 +143,11 @@ pub struct Analysis {
 /// is about to generate count as resolved, so `check` and the first `build`
 /// agree with every later one.
 pub fn analyze(root: &Path, config: &Config) -> Result<Analysis, LoadError> {
-    let mut vault = load_vault(root, config)?;
+    Ok(analyze_loaded(load_vault(root, config)?, config))
+}
+
+/// [`analyze`] on a loaded vault.
+pub fn analyze_loaded(mut vault: Vault, config: &Config) -> Analysis {
     let model = build_model(&vault, config);
     let plan = plan_pages(&vault, &model, config);
     include_planned_pages(&mut vault, &plan);
@@ -131,7 +155,7 @@ pub fn analyze(root: &Path, config: &Config) -> Result<Analysis, LoadError> {
     vault
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(Analysis { vault, model, plan })
+    Analysis { vault, model, plan }
 }
 
 /// Unresolved links that name a page about to be generated resolve to it.
@@ -203,6 +227,7 @@ pub enum BuildError {
 /// Runs the whole pipeline on the vault at `root`: scan, parse, resolve, model,
 /// consolidate, render, write (or, with [`WriteMode::Check`], compare).
 pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
+    let started = std::time::SystemTime::now();
     let config = crate::config::load(root)?;
     let _lock = match mode {
         WriteMode::Write => Some(VaultLock::acquire(&root.join(crate::write::STATE_FOLDER))?),
@@ -214,8 +239,43 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         clock = Instant::now();
         elapsed
     };
-    let analysis = analyze(root, &config)?;
-    let loaded = lap();
+    let (scanned, settings) = scan_vault(root, &config)?;
+    let inputs = inputs_fingerprint(root, &scanned, started);
+    if let Some(inputs) = &inputs
+        && let Some((summary, pages)) =
+            unchanged_since_last_build(root, &config.output_folder, inputs)
+    {
+        let checked = lap();
+        return Ok(BuildReport {
+            stats: VaultStats {
+                files: summary.files,
+                notes: summary.notes,
+                links: summary.links,
+                resolved: summary.resolved,
+                unresolved: summary.links - summary.resolved,
+                invalid_frontmatter: summary.invalid_frontmatter,
+            },
+            pages,
+            write: WriteReport {
+                unchanged: pages,
+                ..WriteReport::default()
+            },
+            problems: Summary {
+                errors: summary.errors,
+                warnings: summary.warnings,
+                infos: summary.infos,
+            },
+            timings: [
+                ("load", checked),
+                ("consolidate", Duration::ZERO),
+                ("render", Duration::ZERO),
+                ("write", Duration::ZERO),
+            ],
+        });
+    }
+    let scan_time = lap();
+    let analysis = analyze_loaded(load_scanned(scanned, settings, &config, scan_time), &config);
+    let loaded = lap() + scan_time;
     let consolidation = consolidate(&analysis.model, &analysis.vault.diagnostics, &config);
     let consolidated = lap();
     let pages = render_pages(
@@ -227,13 +287,35 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         &analysis.plan,
     )?;
     let rendered = lap();
-    let write = write_pages(root, &config.output_folder, &pages, mode)?;
+    let stats = analysis.vault.stats();
+    let problems = Summary::of(&analysis.vault.diagnostics);
+    let record = BuildRecord {
+        inputs,
+        summary: BuildSummary {
+            // Not the pages themselves: the count stays the same from one build to
+            // the next.
+            files: analysis
+                .vault
+                .files
+                .iter()
+                .filter(|file| file.exclusion != crate::scan::Exclusion::OutputFolder)
+                .count(),
+            notes: stats.notes,
+            links: stats.links,
+            resolved: stats.resolved,
+            invalid_frontmatter: stats.invalid_frontmatter,
+            errors: problems.errors,
+            warnings: problems.warnings,
+            infos: problems.infos,
+        },
+    };
+    let write = write_pages(root, &config.output_folder, &pages, mode, &record)?;
     let written = lap();
     Ok(BuildReport {
-        stats: analysis.vault.stats(),
+        stats,
         pages: pages.len(),
         write,
-        problems: Summary::of(&analysis.vault.diagnostics),
+        problems,
         timings: [
             ("load", loaded),
             ("consolidate", consolidated),

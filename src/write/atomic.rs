@@ -1,12 +1,17 @@
-//! Atomic writes: the bytes go to a hidden temporary file in the same folder,
-//! are flushed to disk, and the file is renamed over the target — so a reader (or
-//! a crash) sees the old page or the new one, never half of one. The folder is
-//! flushed too, so the rename survives a power cut.
+//! Atomic writes: the bytes go to a hidden temporary file in the same folder and
+//! the file is renamed over the target — so a reader, or a process killed at any
+//! instant, sees the old page or the new one, never half of one.
+//!
+//! Pages are not flushed to disk one by one (`fsync` per page made a build of a
+//! thousand pages spend most of its time waiting on the disk): every page can be
+//! regenerated from the notes, and after a power cut the manifest's size and time
+//! no longer match a page the disk lost, so the next build rewrites it. See
+//! the safety tests in `tests/integration/safety.rs` (SIGKILL mid-write).
 //!
 //! Temporary files are named `.~<random>.tmp`: hidden, so Obsidian never shows
 //! one as a note even if a process is killed between write and rename.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -34,9 +39,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     };
     temp.as_file().set_permissions(permissions)?;
     temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
     temp.persist(path).map_err(|error| error.error)?;
-    sync_folder(folder)
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -53,21 +57,9 @@ fn default_permissions() -> fs::Permissions {
     permissions
 }
 
-/// Removes `path`, then flushes its folder.
+/// Removes `path`.
 pub fn remove(path: &Path) -> io::Result<()> {
-    fs::remove_file(path)?;
-    match path.parent() {
-        Some(folder) => sync_folder(folder),
-        None => Ok(()),
-    }
-}
-
-/// Flushes a folder's entries (renames, removals) to disk.
-fn sync_folder(folder: &Path) -> io::Result<()> {
-    match File::open(folder) {
-        Ok(handle) => handle.sync_all().or(Ok(())),
-        Err(_) => Ok(()),
-    }
+    fs::remove_file(path)
 }
 
 /// Whether `name` is one of our temporary files.

@@ -44,6 +44,37 @@ pub struct Manifest {
     pub output: String,
     /// Pages by path.
     pub pages: Vec<ManifestEntry>,
+    /// Files in the output folder that are not ours, left alone.
+    #[serde(default)]
+    pub foreign: Vec<String>,
+    /// Fingerprint of the build's inputs ([`super::fingerprint`]); absent when an
+    /// input changed too recently to trust it.
+    #[serde(default)]
+    pub inputs: Option<String>,
+    /// What the build found, reported again when nothing changed.
+    #[serde(default)]
+    pub summary: Option<BuildSummary>,
+}
+
+/// What a build found, kept so a build with nothing to do can report it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildSummary {
+    /// Files in the vault.
+    pub files: usize,
+    /// Notes parsed.
+    pub notes: usize,
+    /// Links.
+    pub links: usize,
+    /// Links that resolve.
+    pub resolved: usize,
+    /// Invalid frontmatter blocks.
+    pub invalid_frontmatter: usize,
+    /// Errors found.
+    pub errors: usize,
+    /// Warnings found.
+    pub warnings: usize,
+    /// Infos found.
+    pub infos: usize,
 }
 
 impl Manifest {
@@ -79,6 +110,9 @@ impl Manifest {
             schema: SCHEMA,
             output: output.to_owned(),
             pages,
+            foreign: Vec::new(),
+            inputs: None,
+            summary: None,
         }
     }
 }

@@ -7,13 +7,15 @@
 //! exactly as the manifest lists them.
 
 mod atomic;
+mod fingerprint;
 mod lock;
 mod manifest;
 mod ownership;
 
 pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, is_temp_file, write_atomically};
+pub use fingerprint::inputs_fingerprint;
 pub use lock::{LockError, VaultLock};
-pub use manifest::{Manifest, ManifestEntry, content_hash};
+pub use manifest::{BuildSummary, Manifest, ManifestEntry, content_hash};
 pub use ownership::{MARKER, has_marker, is_generated};
 
 use std::collections::BTreeSet;
@@ -73,12 +75,68 @@ pub enum WriteError {
     },
 }
 
+/// What the last build recorded about its inputs, to store with the pages.
+#[derive(Debug, Clone, Default)]
+pub struct BuildRecord {
+    /// The inputs' fingerprint, if it can be trusted.
+    pub inputs: Option<String>,
+    /// What the build found.
+    pub summary: BuildSummary,
+}
+
+/// When nothing changed since the last build — same input fingerprint, every page
+/// as written, nothing else in the output folder — what that build found and how
+/// many pages it wrote.
+pub fn unchanged_since_last_build(
+    root: &Path,
+    output: &str,
+    inputs: &str,
+) -> Option<(BuildSummary, usize)> {
+    let output = output.trim_matches('/');
+    let manifest = Manifest::load(&root.join(STATE_FOLDER).join("manifest.json"));
+    if manifest.inputs.as_deref() != Some(inputs) || manifest.output != output {
+        return None;
+    }
+    let summary = manifest.summary?;
+    let pages_intact = manifest.pages.par_iter().all(|entry| {
+        let Some(path) = VaultPath::new(&entry.path) else {
+            return false;
+        };
+        manifest::file_stamp(&path.to_fs_path(root)).is_some_and(|(size, modified)| {
+            size == entry.size && modified == entry.modified && modified.is_some()
+        })
+    });
+    if !pages_intact {
+        return None;
+    }
+    let mut expected: Vec<&str> = manifest
+        .pages
+        .iter()
+        .map(|entry| entry.path.as_str())
+        .chain(manifest.foreign.iter().map(String::as_str))
+        .collect();
+    expected.sort_unstable();
+    let mut present: Vec<String> = walkdir::WalkDir::new(root.join(output))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(root).ok()?;
+            VaultPath::from_relative(relative).map(|path| path.to_string())
+        })
+        .collect();
+    present.sort_unstable();
+    (present == expected).then_some((summary, manifest.pages.len()))
+}
+
 /// Writes `pages` into the vault at `root`, whose output folder is `output`.
+/// `record` is kept in the manifest for the next build.
 pub fn write_pages(
     root: &Path,
     output: &str,
     pages: &[Page],
     mode: WriteMode,
+    record: &BuildRecord,
 ) -> Result<WriteReport, WriteError> {
     let output = output.trim_matches('/');
     let state = root.join(STATE_FOLDER);
@@ -180,14 +238,17 @@ pub fn write_pages(
         }
         report.removed.push(vault_path);
     }
+    report.foreign.sort();
+    report.foreign.dedup();
     if mode == WriteMode::Write {
-        let manifest = Manifest::new(output, entries);
+        let mut manifest = Manifest::new(output, entries);
+        manifest.foreign = report.foreign.iter().map(|path| path.to_string()).collect();
+        manifest.inputs = record.inputs.clone();
+        manifest.summary = Some(record.summary);
         if manifest != previous {
             manifest.save(&manifest_path).map_err(io(&manifest_path))?;
         }
     }
-    report.foreign.sort();
-    report.foreign.dedup();
     Ok(report)
 }
 

@@ -290,3 +290,105 @@ fn corpora_build_without_trouble() {
         assert_generated_links_resolve(vault.path());
     }
 }
+
+/// Sets every file's modification time an hour back, so the next build trusts
+/// its fingerprint (recent files are "racy" and force a full build).
+fn backdate(root: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_modified(past).unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_unchanged_vault_is_not_read_again() {
+    let vault = sample_vault();
+    backdate(vault.path());
+    assert_eq!(vault.run(&["build"]).code, 0);
+    // Same size, same time, different words: only a full read could notice, and
+    // the fingerprint says nothing changed, so no note is read.
+    let note = vault.path().join("Interviews/2026-11-18 Dana Whitfield.md");
+    let old_time = std::fs::metadata(&note).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&note).unwrap();
+    let edited = text.replace("two and a half hours", "two and a HALF hours");
+    assert_eq!(text.len(), edited.len());
+    std::fs::write(&note, &edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&note)
+        .unwrap()
+        .set_modified(old_time)
+        .unwrap();
+    let quick = vault.run(&["build"]);
+    assert!(
+        quick.stdout.contains("0 written, 17 unchanged"),
+        "{}",
+        quick.stdout
+    );
+    assert!(
+        quick.stdout.contains("2 problems"),
+        "the summary is the last build's: {}",
+        quick.stdout
+    );
+    let digest = std::fs::read_to_string(vault.path().join("Throughline/Digest.md")).unwrap();
+    assert!(!digest.contains("a HALF"));
+    // A real edit changes the time: the next build reads and writes.
+    std::fs::File::options()
+        .write(true)
+        .open(&note)
+        .unwrap()
+        .set_modified(old_time + std::time::Duration::from_secs(60))
+        .unwrap();
+    let full = vault.run(&["build"]);
+    assert!(!full.stdout.contains(" 0 written"), "{}", full.stdout);
+    assert!(
+        std::fs::read_to_string(vault.path().join("Throughline/Digest.md"))
+            .unwrap()
+            .contains("a HALF")
+    );
+}
+
+#[test]
+fn any_change_to_the_inputs_or_pages_means_a_full_build() {
+    let vault = sample_vault();
+    backdate(vault.path());
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let written = |vault: &VaultTest| vault.run(&["build"]).stdout;
+    // A page deleted by hand comes back.
+    std::fs::remove_file(vault.path().join("Throughline/Digest.md")).unwrap();
+    assert!(written(&vault).contains("1 written"));
+    backdate(vault.path());
+    assert!(written(&vault).contains("0 written"));
+    // A new file anywhere in the vault counts: here it mends the broken link
+    // that Vault health lists.
+    vault.file("Concepts/Onboarding checklist.pdf", [0u8; 8]);
+    vault.file("Concepts/Onboarding checklist.md", "The checklist.\n");
+    backdate(vault.path());
+    let after_new_file = written(&vault);
+    assert!(
+        !after_new_file.contains(" 0 written") && after_new_file.contains("1 problem"),
+        "{after_new_file}"
+    );
+    // A file dropped into the output folder is noticed too.
+    vault.file("Throughline/Stray.md", "mine\n");
+    backdate(vault.path());
+    let run = vault.run(&["build"]);
+    assert!(run.stdout.contains("0 written"), "{}", run.stdout);
+    assert!(vault.path().join("Throughline/Stray.md").exists());
+    // Changing a template override rebuilds.
+    vault.file(
+        ".throughline/templates/digest.md.j2",
+        "---\ngenerated-by: throughline\n---\nShort digest.\n",
+    );
+    backdate(vault.path());
+    assert!(written(&vault).contains("1 written"));
+}
