@@ -15,9 +15,9 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError, ObsidianSettings};
 use crate::consolidate::consolidate;
 use crate::diagnostics::{Code, Position, Summary};
-use crate::model::{ResearchModel, build_model};
+use crate::model::{ModelScope, ResearchModel, build_model, build_model_with};
 use crate::parse::{Note, NoteBytes, parse_note};
-use crate::render::{PagePlan, RenderError, plan_pages, render_pages};
+use crate::render::{PagePlan, RenderError, page_paths, plan_pages, render_pages};
 use crate::resolve::VaultStats;
 use crate::resolve::{FileId, StageTimings, Vault, resolve};
 use crate::scan::Scan;
@@ -150,27 +150,48 @@ pub fn analyze(root: &Path, config: &Config) -> Result<Analysis, LoadError> {
 pub fn analyze_loaded(mut vault: Vault, config: &Config) -> Analysis {
     let model = build_model(&vault, config);
     let plan = plan_pages(&vault, &model, config);
-    include_planned_pages(&mut vault, &plan);
+    let pages: Vec<VaultPath> = plan.pages.iter().map(|(path, _)| path.clone()).collect();
+    include_planned_pages(&mut vault, pages);
+    add_schema_problems(&mut vault, &model);
+    Analysis { vault, model, plan }
+}
+
+/// What `check` needs: the vault with its schema problems, and links to pages a
+/// build will generate counted as resolved — without building observations or
+/// rendering anything.
+pub fn check_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
+    let mut vault = load_vault(root, config)?;
+    let model = build_model_with(&vault, config, ModelScope::Schema);
+    let pages = page_paths(&vault, &model, config);
+    include_planned_pages(&mut vault, pages);
+    add_schema_problems(&mut vault, &model);
+    Ok(vault)
+}
+
+fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
     vault.diagnostics.extend(model.diagnostics.iter().cloned());
     vault
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Analysis { vault, model, plan }
 }
 
-/// Unresolved links that name a page about to be generated resolve to it.
-fn include_planned_pages(vault: &mut Vault, plan: &PagePlan) {
-    let planned: std::collections::HashSet<&str> =
-        plan.pages.iter().map(|(path, _)| path.as_str()).collect();
+/// Unresolved links that name a page about to be generated resolve to it. (A
+/// link that did not resolve had no candidate in the vault, so resolving it
+/// among the pages alone follows the same rules.)
+fn include_planned_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
+    pages.sort();
+    let index = crate::resolve::NameIndex::from_paths(&pages);
     let mut now_resolved: Vec<(VaultPath, Position)> = Vec::new();
-    for index in 0..vault.notes.len() {
-        let note = &vault.notes[index];
-        for (link, resolution) in note.links.iter().zip(vault.resolutions[index].iter()) {
+    for (note_index, note) in vault.notes.iter().enumerate() {
+        let folder = note.path.folder().to_lowercase();
+        for (link, resolution) in note.links.iter().zip(vault.resolutions[note_index].iter()) {
             if resolution.target.is_some() {
                 continue;
             }
-            if let Some(target) = plan.links.resolve_from(&note.path, note.linkpath(link))
-                && planned.contains(target.as_str())
+            if index
+                .lookup(note.linkpath(link), u32::MAX, &folder)
+                .target
+                .is_some()
             {
                 now_resolved.push((note.path.clone(), link.span.position));
             }

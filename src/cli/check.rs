@@ -8,10 +8,10 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::{Global, Outcome, VaultArg};
-use throughline::analyze;
 use throughline::config;
 use throughline::diagnostics::render::{github, human, json};
 use throughline::diagnostics::{Severity, Summary};
+use throughline::pipeline::check_vault;
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -38,9 +38,8 @@ enum CheckFormat {
 pub fn run(args: &CheckArgs, global: Global) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let config = config::load(&args.vault.vault)?;
-    let analysis = analyze(&args.vault.vault, &config)
+    let vault = check_vault(&args.vault.vault, &config)
         .with_context(|| format!("cannot check `{}`", args.vault.vault.display()))?;
-    let vault = analysis.vault;
     let stats = vault.stats();
     let prefix = args.vault.display_prefix();
     let shown = || {

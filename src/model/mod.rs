@@ -163,8 +163,22 @@ pub fn parse_date(text: &str) -> Option<Date> {
     date_part.parse::<Date>().ok()
 }
 
+/// How much of the model to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelScope {
+    /// Everything, observations included (for pages).
+    Full,
+    /// Typed notes and their schema problems only (for `check`).
+    Schema,
+}
+
 /// Builds the research model of a resolved vault.
 pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
+    build_model_with(vault, config, ModelScope::Full)
+}
+
+/// Builds the model to the given scope.
+pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> ResearchModel {
     let mut model = ResearchModel::default();
     // First pass: every typed note, so links can be checked against types.
     let mut typed: Vec<(FileId, NoteType, usize)> = Vec::new();
@@ -279,13 +293,15 @@ pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
                 );
                 model.diagnostics.extend(problems);
                 let first = model.observations.len();
-                model.observations.extend(observation::observations(
-                    index,
-                    note,
-                    resolutions,
-                    config,
-                    &model,
-                ));
+                if scope == ModelScope::Full {
+                    model.observations.extend(observation::observations(
+                        index,
+                        note,
+                        resolutions,
+                        config,
+                        &model,
+                    ));
+                }
                 let mut interview = interview;
                 interview.observations = first..model.observations.len();
                 model.interviews[index] = interview;

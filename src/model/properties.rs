@@ -4,6 +4,23 @@
 //! value or a list.
 
 use crate::config::{Config, normalize_key};
+
+/// Whether a key as written normalises to `normalized` (see [`normalize_key`]),
+/// without allocating for the common ASCII case.
+fn key_matches(key: &str, normalized: &str) -> bool {
+    let key = key.trim();
+    if !key.is_ascii() {
+        return normalize_key(key) == normalized;
+    }
+    key.len() == normalized.len()
+        && key.bytes().zip(normalized.bytes()).all(|(a, b)| {
+            let a = match a {
+                b'_' | b' ' => b'-',
+                a => a.to_ascii_lowercase(),
+            };
+            a == b
+        })
+}
 use crate::parse::{LinkKind, Note, PropertyValue};
 use crate::resolve::{FileId, Resolution};
 
@@ -41,12 +58,15 @@ impl<'a> PropertyReader<'a> {
 
     /// The key as written and the value of property `canonical`, if present.
     pub fn raw(&self, canonical: &str) -> Option<(&'a str, &'a PropertyValue)> {
-        let names: Vec<&str> = self.config.property_names(canonical).collect();
         self.note
             .properties
             .0
             .iter()
-            .find(|(key, _)| names.contains(&normalize_key(key).as_str()))
+            .find(|(key, _)| {
+                self.config
+                    .property_names(canonical)
+                    .any(|name| key_matches(key, name))
+            })
             .map(|(key, value)| (key.as_str(), value))
     }
 

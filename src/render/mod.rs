@@ -92,6 +92,28 @@ pub struct PagePlan {
 
 /// Names every page (see [`PageNamer`]).
 pub fn plan_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> PagePlan {
+    let mut plan = name_pages(vault, model, config);
+    let mut all_paths: Vec<VaultPath> = vault.files.iter().map(|file| file.path.clone()).collect();
+    all_paths.extend(plan.pages.iter().map(|(path, _)| path.clone()));
+    plan.links = Arc::new(LinkWriter::new(
+        all_paths,
+        vault.settings.new_link_format,
+        vault.settings.use_markdown_links,
+    ));
+    plan
+}
+
+/// The paths of the pages a build would write (cheaper than [`plan_pages`]: no
+/// link writer).
+pub fn page_paths(vault: &Vault, model: &ResearchModel, config: &Config) -> Vec<VaultPath> {
+    name_pages(vault, model, config)
+        .pages
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
+}
+
+fn name_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> PagePlan {
     let output = config.output_folder.as_str();
     let user_files = vault
         .files
@@ -153,19 +175,16 @@ pub fn plan_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> Page
             .enumerate()
             .map(|(i, p)| (page_path(p), PageKind::Plan(i))),
     );
-    let mut all_paths: Vec<VaultPath> = vault.files.iter().map(|file| file.path.clone()).collect();
-    all_paths.extend(pages.iter().map(|(path, _)| path.clone()));
-    let links = Arc::new(LinkWriter::new(
-        all_paths,
-        vault.settings.new_link_format,
-        vault.settings.use_markdown_links,
-    ));
     PagePlan {
         pages,
         insight_pages,
         job_pages,
         plan_pages,
-        links,
+        links: Arc::new(LinkWriter::new(
+            Vec::new(),
+            vault.settings.new_link_format,
+            vault.settings.use_markdown_links,
+        )),
         shared: Shared {
             insights: insights_page.to_string(),
             digest: digest_page.to_string(),
