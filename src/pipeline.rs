@@ -17,15 +17,15 @@ use crate::consolidate::consolidate;
 use crate::diagnostics::{Code, Position, Summary};
 use crate::model::{ModelScope, ResearchModel, build_model, build_model_with};
 use crate::parse::{Note, NoteBytes, parse_note};
-use crate::render::{PagePlan, RenderError, page_paths, plan_pages, render_pages};
+use crate::render::{PagePlan, RenderError, Renderer, page_paths, plan_pages};
 use crate::resolve::VaultStats;
 use crate::resolve::{FileId, StageTimings, Vault, resolve};
 use crate::scan::Scan;
 use crate::scan::VaultPath;
 use crate::scan::{FileKind, ScanError, ScanOptions, scan};
 use crate::write::{
-    BuildRecord, BuildSummary, LockError, VaultLock, WriteError, WriteMode, WriteReport,
-    inputs_fingerprint, unchanged_since_last_build, write_pages,
+    BuildRecord, BuildSummary, LockError, VaultLock, WriteError, WriteMode, WriteReport, Writer,
+    inputs_fingerprint, unchanged_since_last_build,
 };
 
 /// Why a vault could not be loaded at all (problems in notes are diagnostics).
@@ -210,6 +210,9 @@ fn include_planned_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
     });
 }
 
+/// Pages rendered and written together.
+const PAGES_PER_BATCH: usize = 512;
+
 /// What a build did.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
@@ -299,15 +302,25 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
     let loaded = lap() + scan_time;
     let consolidation = consolidate(&analysis.model, &analysis.vault.diagnostics, &config);
     let consolidated = lap();
-    let pages = render_pages(
+    // Render and write a batch at a time: a large vault's pages need not all be in
+    // memory at once.
+    let renderer = Renderer::new(
         root,
         &analysis.vault,
         &analysis.model,
         &consolidation,
         &config,
         &analysis.plan,
-    )?;
-    let rendered = lap();
+    );
+    let mut writer = Writer::new(root, &config.output_folder, mode);
+    let mut rendering = Duration::ZERO;
+    for batch in analysis.plan.pages.chunks(PAGES_PER_BATCH) {
+        let started = Instant::now();
+        let pages = renderer.render(batch)?;
+        rendering += started.elapsed();
+        writer.write(&pages)?;
+    }
+    let rendered = rendering;
     let stats = analysis.vault.stats();
     let problems = Summary::of(&analysis.vault.diagnostics);
     let record = BuildRecord {
@@ -330,11 +343,12 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
             infos: problems.infos,
         },
     };
-    let write = write_pages(root, &config.output_folder, &pages, mode, &record)?;
-    let written = lap();
+    let current: Vec<&VaultPath> = analysis.plan.pages.iter().map(|(path, _)| path).collect();
+    let write = writer.finish(&current, &record)?;
+    let written = lap().saturating_sub(rendering);
     Ok(BuildReport {
         stats,
-        pages: pages.len(),
+        pages: analysis.plan.pages.len(),
         write,
         problems,
         timings: [

@@ -133,6 +133,8 @@ pub fn plan_coverage(model: &ResearchModel) -> Vec<PlanCoverage> {
                 }
             }
             off_plan.sort_by(|a, b| a.role.key.cmp(&b.role.key));
+            let mut on_plan_sorted = on_plan.clone();
+            on_plan_sorted.sort_unstable();
             let jobs = plan
                 .jobs
                 .iter()
@@ -169,7 +171,7 @@ pub fn plan_coverage(model: &ResearchModel) -> Vec<PlanCoverage> {
                     let off_plan_interviews: Vec<usize> = interviews
                         .iter()
                         .copied()
-                        .filter(|interview| !on_plan.contains(interview))
+                        .filter(|interview| on_plan_sorted.binary_search(interview).is_err())
                         .collect();
                     QuestionCoverage {
                         question: question_index,

@@ -48,6 +48,8 @@ pub struct InsightSummary {
     pub needs_validation: bool,
     /// Participants worth asking in a follow-up.
     pub follow_ups: Vec<FollowUp>,
+    /// More participants who raised its jobs, not listed.
+    pub more_follow_ups: usize,
     /// Job notes its evidence links.
     pub jobs: Vec<FileId>,
 }
@@ -131,10 +133,7 @@ pub fn summarize_insights(
     thresholds: &Thresholds,
     dated_before: Option<Date>,
 ) -> Vec<InsightSummary> {
-    let jobs = match dated_before {
-        None => super::validation::job_interviews(model),
-        Some(_) => super::validation::JobInterviews::default(),
-    };
+    let index = super::validation::FollowUpIndex::new(model);
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     for (index, observation) in model.observations.iter().enumerate() {
@@ -165,7 +164,8 @@ pub fn summarize_insights(
             counter.sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));
             let mut summary = summarize(model, thresholds, insight, evidence, counter);
             if summary.needs_validation && dated_before.is_none() {
-                summary.follow_ups = super::validation::follow_ups(model, &summary, &jobs);
+                (summary.follow_ups, summary.more_follow_ups) =
+                    super::validation::follow_ups(model, &summary, &index);
             }
             summary
         })
@@ -250,6 +250,7 @@ fn summarize(
         only_surprises,
         needs_validation,
         follow_ups: Vec::new(),
+        more_follow_ups: 0,
         jobs,
         evidence,
         counter_evidence,

@@ -5,14 +5,24 @@
 //! it, contradict it, or link one of its jobs. They have been followed up when a
 //! later interview with them follows up (through `follow-up-of`, at any depth)
 //! an interview in which they raised it.
+//!
+//! Everything per interview is worked out once ([`FollowUpIndex`]), so a vault
+//! with thousands of insights and interviews stays linear.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+use jiff::civil::Date;
 
 use super::evidence::{FollowUp, InsightSummary};
 use crate::model::ResearchModel;
+use crate::resolve::FileId;
+
+/// Suggestions kept per insight among those who raised only its jobs (all who
+/// raised the insight itself are kept); the rest are counted.
+pub const JOB_FOLLOW_UPS_KEPT: usize = 50;
 
 /// For each job note, the interviews whose observations link it.
-pub type JobInterviews = std::collections::HashMap<crate::resolve::FileId, Vec<usize>>;
+pub type JobInterviews = HashMap<FileId, Vec<usize>>;
 
 /// Builds [`JobInterviews`] once for all insights.
 pub fn job_interviews(model: &ResearchModel) -> JobInterviews {
@@ -20,9 +30,9 @@ pub fn job_interviews(model: &ResearchModel) -> JobInterviews {
     for observation in &model.observations {
         for &job in &observation.jobs {
             let interviews = index.entry(job).or_default();
-            if interviews.last() != Some(&observation.interview)
-                && !interviews.contains(&observation.interview)
-            {
+            // An interview's observations are consecutive, so a repeat is always
+            // the last one pushed.
+            if interviews.last() != Some(&observation.interview) {
                 interviews.push(observation.interview);
             }
         }
@@ -30,94 +40,155 @@ pub fn job_interviews(model: &ResearchModel) -> JobInterviews {
     index
 }
 
+/// People by number, and for each interview the people followed up after it.
+pub struct FollowUpIndex<'a> {
+    people: HashMap<&'a str, u32>,
+    /// Per interview: (person number, participant index) of its participants.
+    participants: Vec<Vec<(u32, usize)>>,
+    /// Per interview: sorted person numbers of everyone in a later interview that
+    /// follows it up, at any depth.
+    followed: Vec<Vec<u32>>,
+    /// Interviews linking each job.
+    jobs: JobInterviews,
+}
+
+impl<'a> FollowUpIndex<'a> {
+    /// Works the index out for `model`.
+    pub fn new(model: &'a ResearchModel) -> FollowUpIndex<'a> {
+        let mut people: HashMap<&str, u32> = HashMap::new();
+        let participants: Vec<Vec<(u32, usize)>> = model
+            .interviews
+            .iter()
+            .map(|interview| {
+                interview
+                    .participants
+                    .iter()
+                    .enumerate()
+                    .map(|(index, participant)| {
+                        let next = people.len() as u32;
+                        (
+                            *people
+                                .entry(participant.person.key.as_str())
+                                .or_insert(next),
+                            index,
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let followed = (0..model.interviews.len())
+            .map(|interview| {
+                let mut found: Vec<u32> = Vec::new();
+                let mut frontier = vec![interview];
+                let mut seen = vec![interview];
+                while let Some(current) = frontier.pop() {
+                    for next in model.follow_ups_of(current) {
+                        if !seen.contains(&next) {
+                            seen.push(next);
+                            found.extend(participants[next].iter().map(|(person, _)| *person));
+                            frontier.push(next);
+                        }
+                    }
+                }
+                found.sort_unstable();
+                found.dedup();
+                found
+            })
+            .collect();
+        FollowUpIndex {
+            people,
+            participants,
+            followed,
+            jobs: job_interviews(model),
+        }
+    }
+
+    /// Whether `person` (a person key) took part in an interview that follows up
+    /// `interview`, directly or through a chain.
+    pub fn is_followed_up(&self, interview: usize, person: &str) -> bool {
+        self.people
+            .get(person)
+            .is_some_and(|number| self.followed[interview].binary_search(number).is_ok())
+    }
+}
+
+/// One person while suggestions are gathered.
+struct Raised {
+    interview: usize,
+    participant: usize,
+    date: Option<Date>,
+    direct: bool,
+    followed_up: bool,
+}
+
 /// The follow-up suggestions of one insight: those who raised it, then those who
-/// raised its jobs, each group by name.
+/// raised its jobs (at most [`JOB_FOLLOW_UPS_KEPT`]), each group by name; and how
+/// many more raised its jobs.
 pub fn follow_ups(
     model: &ResearchModel,
     summary: &InsightSummary,
-    jobs: &JobInterviews,
-) -> Vec<FollowUp> {
-    // person key → (person, interviews where they raised it, raised the insight itself)
-    let mut raised: BTreeMap<String, (crate::model::Entity, Vec<usize>, bool)> = BTreeMap::new();
+    index: &FollowUpIndex<'_>,
+) -> (Vec<FollowUp>, usize) {
+    let mut raised: HashMap<u32, Raised> = HashMap::new();
     let mut note = |interview: usize, direct: bool| {
-        for participant in &model.interviews[interview].participants {
-            let entry = raised
-                .entry(participant.person.key.clone())
-                .or_insert_with(|| (participant.person.clone(), Vec::new(), false));
-            entry.2 |= direct;
-            if !entry.1.contains(&interview) {
-                entry.1.push(interview);
+        let date = model.interviews[interview].date;
+        let followed = &index.followed[interview];
+        for &(person, participant) in &index.participants[interview] {
+            let followed_up = followed.binary_search(&person).is_ok();
+            let entry = raised.entry(person).or_insert(Raised {
+                interview,
+                participant,
+                date,
+                direct,
+                followed_up,
+            });
+            entry.direct |= direct;
+            entry.followed_up |= followed_up;
+            let later = (date, &model.interviews[interview].note.path)
+                > (entry.date, &model.interviews[entry.interview].note.path);
+            if later {
+                entry.interview = interview;
+                entry.participant = participant;
+                entry.date = date;
             }
         }
     };
-    for &index in summary.evidence.iter().chain(&summary.counter_evidence) {
-        note(model.observations[index].interview, true);
+    for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
+        note(model.observations[observation].interview, true);
     }
     for job in &summary.jobs {
-        for &interview in jobs.get(job).into_iter().flatten() {
+        for &interview in index.jobs.get(job).into_iter().flatten() {
             note(interview, false);
         }
     }
-    let mut suggestions: Vec<FollowUp> = raised
-        .into_values()
-        .filter(|(person, interviews, _)| {
-            !interviews
-                .iter()
-                .any(|&interview| is_followed_up(model, interview, &person.key))
-        })
-        .map(|(person, interviews, raised_insight)| {
-            let latest = interviews
-                .iter()
-                .copied()
-                .max_by(|a, b| {
-                    let date = |i: usize| model.interviews[i].date;
-                    date(*a).cmp(&date(*b)).then_with(|| {
-                        model.interviews[*a]
-                            .note
-                            .path
-                            .cmp(&model.interviews[*b].note.path)
-                    })
-                })
-                .expect("a participant raised it in at least one interview");
-            FollowUp {
-                person,
-                interview: latest,
-                raised_insight,
-            }
+    let mut open: Vec<&Raised> = raised
+        .values()
+        .filter(|person| !person.followed_up)
+        .collect();
+    let name = |person: &Raised| {
+        model.interviews[person.interview].participants[person.participant]
+            .person
+            .name
+            .to_lowercase()
+    };
+    open.sort_by_cached_key(|person| (!person.direct, name(person)));
+    let direct = open.iter().filter(|person| person.direct).count();
+    let kept = direct + (open.len() - direct).min(JOB_FOLLOW_UPS_KEPT);
+    let suggestions = open[..kept]
+        .iter()
+        .map(|person| FollowUp {
+            person: model.interviews[person.interview].participants[person.participant]
+                .person
+                .clone(),
+            interview: person.interview,
+            raised_insight: person.direct,
         })
         .collect();
-    // Those who raised the insight itself first, then those who raised its jobs.
-    suggestions.sort_by(|a, b| {
-        b.raised_insight.cmp(&a.raised_insight).then_with(|| {
-            a.person
-                .name
-                .to_lowercase()
-                .cmp(&b.person.name.to_lowercase())
-        })
-    });
-    suggestions
+    (suggestions, open.len() - kept)
 }
 
 /// Whether some interview with `person` follows up `interview`, directly or
 /// through a chain of follow-ups.
 pub fn is_followed_up(model: &ResearchModel, interview: usize, person: &str) -> bool {
-    let mut frontier = vec![interview];
-    let mut seen = vec![interview];
-    while let Some(current) = frontier.pop() {
-        for next in model.follow_ups_of(current) {
-            if seen.contains(&next) {
-                continue;
-            }
-            seen.push(next);
-            if model.interviews[next]
-                .participants
-                .iter()
-                .any(|participant| participant.person.key == person)
-            {
-                return true;
-            }
-            frontier.push(next);
-        }
-    }
-    false
+    FollowUpIndex::new(model).is_followed_up(interview, person)
 }

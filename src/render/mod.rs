@@ -204,40 +204,68 @@ pub fn render_pages(
     config: &Config,
     plan: &PagePlan,
 ) -> Result<Vec<Page>, RenderError> {
-    let env = environment::environment(
-        root.join(".throughline").join("templates"),
-        Arc::clone(&plan.links),
-    );
-    let views = Views {
-        vault,
-        model,
-        consolidation,
-        insight_pages: &plan.insight_pages,
-        job_pages: &plan.job_pages,
-        plan_pages: &plan.plan_pages,
-        thresholds: &config.thresholds,
-        links: &plan.links,
-    };
-    let shared = &plan.shared;
-    let mut pages: Vec<Page> = plan
-        .pages
-        .par_iter()
-        .map(|(path, kind)| {
-            let template = kind.template();
-            let context = page_context(&views, shared, path, *kind);
-            let content = env
-                .get_template(template)
-                .and_then(|compiled| compiled.render(context))
-                .map_err(|error| RenderError::from_minijinja(template, &error))?;
-            Ok(Page {
-                path: path.clone(),
-                kind: *kind,
-                content,
+    Renderer::new(root, vault, model, consolidation, config, plan).render(&plan.pages)
+}
+
+/// Renders pages, a batch at a time (a large vault's pages need not all be in
+/// memory at once).
+pub struct Renderer<'a> {
+    env: minijinja::Environment<'static>,
+    views: Views<'a>,
+    shared: &'a Shared,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer for the planned pages.
+    pub fn new(
+        root: &Path,
+        vault: &'a Vault,
+        model: &'a ResearchModel,
+        consolidation: &'a Consolidation,
+        config: &'a Config,
+        plan: &'a PagePlan,
+    ) -> Renderer<'a> {
+        Renderer {
+            env: environment::environment(
+                root.join(".throughline").join("templates"),
+                Arc::clone(&plan.links),
+            ),
+            views: Views {
+                vault,
+                model,
+                consolidation,
+                insight_pages: &plan.insight_pages,
+                job_pages: &plan.job_pages,
+                plan_pages: &plan.plan_pages,
+                thresholds: &config.thresholds,
+                links: &plan.links,
+            },
+            shared: &plan.shared,
+        }
+    }
+
+    /// Renders `pages` (in parallel), sorted by path.
+    pub fn render(&self, pages: &[(VaultPath, PageKind)]) -> Result<Vec<Page>, RenderError> {
+        let mut rendered: Vec<Page> = pages
+            .par_iter()
+            .map(|(path, kind)| {
+                let template = kind.template();
+                let context = page_context(&self.views, self.shared, path, *kind);
+                let content = self
+                    .env
+                    .get_template(template)
+                    .and_then(|compiled| compiled.render(context))
+                    .map_err(|error| RenderError::from_minijinja(template, &error))?;
+                Ok(Page {
+                    path: path.clone(),
+                    kind: *kind,
+                    content,
+                })
             })
-        })
-        .collect::<Result<_, RenderError>>()?;
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
+            .collect::<Result<_, RenderError>>()?;
+        rendered.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(rendered)
+    }
 }
 
 /// What every page may link to.

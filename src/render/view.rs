@@ -269,7 +269,11 @@ impl Views<'_> {
                 raised_insight: follow_up.raised_insight,
             })
             .collect();
-        (shown, all.len().saturating_sub(limit))
+        let summary = &self.consolidation.insights[index];
+        (
+            shown,
+            all.len().saturating_sub(limit) + summary.more_follow_ups,
+        )
     }
 
     /// Why an insight needs validation, in words.

@@ -138,118 +138,167 @@ pub fn write_pages(
     mode: WriteMode,
     record: &BuildRecord,
 ) -> Result<WriteReport, WriteError> {
-    let output = output.trim_matches('/');
-    let state = root.join(STATE_FOLDER);
-    let manifest_path = state.join("manifest.json");
-    let previous = Manifest::load(&manifest_path);
-    let known = previous.by_path();
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| WriteError::Io { path, source }
-    };
-    let mut report = WriteReport::default();
-    let mut entries = Vec::with_capacity(pages.len());
-    if mode == WriteMode::Write {
-        remove_leftover_temp_files(&root.join(output));
-        remove_leftover_temp_files(&state);
-    }
-    for page in pages {
-        if !page.path.is_in_folder(output) || page.path.as_str() == output {
-            return Err(WriteError::OutsideOutput(page.path.to_string()));
-        }
-    }
-    // Decide, then write, each in parallel: pages are independent files.
-    let actions: Vec<Action> = pages
-        .par_iter()
-        .map(|page| decide(root, page, known.get(page.path.as_str()).copied()))
-        .collect::<Result<_, _>>()?;
-    let outcomes: Vec<Action> = if mode == WriteMode::Write {
-        pages
-            .par_iter()
-            .zip(actions)
-            .map(|(page, action)| match action {
-                Action::Write { hash } => {
-                    let full = page.path.to_fs_path(root);
-                    let bytes = page.content.as_bytes();
-                    write_atomically(&full, bytes).map_err(io(&full))?;
-                    let (size, modified) =
-                        manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
-                    Ok(Action::Written(ManifestEntry {
-                        path: page.path.to_string(),
-                        hash,
-                        size,
-                        modified,
-                    }))
-                }
-                other => Ok(other),
-            })
-            .collect::<Result<_, WriteError>>()?
-    } else {
-        actions
-    };
-    for (page, outcome) in pages.iter().zip(outcomes) {
-        match outcome {
-            Action::Unchanged(entry) => {
-                report.unchanged += 1;
-                entries.extend(entry);
-            }
-            Action::Foreign => report.foreign.push(page.path.clone()),
-            Action::Write { .. } => report.written.push(page.path.clone()),
-            Action::Written(entry) => {
-                report.written.push(page.path.clone());
-                entries.push(entry);
-            }
-        }
-    }
-    // Stale pages: listed last time, not generated now.
-    let current: BTreeSet<&str> = pages.iter().map(|page| page.path.as_str()).collect();
-    let mut stale: Vec<String> = previous
-        .pages
-        .iter()
-        .map(|entry| entry.path.clone())
-        .filter(|path| !current.contains(path.as_str()))
-        .collect();
-    if previous.pages.is_empty() {
-        // No manifest (first build, or it was lost): generated pages found in the
-        // output folder that are not generated now are stale too.
-        stale.extend(
-            marked_pages(root, output)
-                .into_iter()
-                .filter(|path| !current.contains(path.as_str())),
-        );
-    }
-    stale.sort();
-    stale.dedup();
-    for path in stale {
-        let Some(vault_path) = VaultPath::new(&path).filter(|p| p.is_in_folder(output)) else {
-            continue;
-        };
-        let full = vault_path.to_fs_path(root);
-        if !full.exists() {
-            continue;
-        }
-        if !is_generated(&full) {
-            report.foreign.push(vault_path);
-            continue;
-        }
+    let mut writer = Writer::new(root, output, mode);
+    writer.write(pages)?;
+    let current: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+    writer.finish(&current, record)
+}
+
+/// Writes pages a batch at a time, then removes stale ones and saves the
+/// manifest.
+pub struct Writer<'a> {
+    root: &'a Path,
+    output: String,
+    mode: WriteMode,
+    previous: Manifest,
+    entries: Vec<ManifestEntry>,
+    report: WriteReport,
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + use<> {
+    let path = path.to_path_buf();
+    move |source| WriteError::Io { path, source }
+}
+
+impl<'a> Writer<'a> {
+    /// Starts writing into the output folder of the vault at `root` (and, in
+    /// write mode, cleans up temporary files a killed run left).
+    pub fn new(root: &'a Path, output: &str, mode: WriteMode) -> Writer<'a> {
+        let output = output.trim_matches('/').to_owned();
+        let state = root.join(STATE_FOLDER);
+        let previous = Manifest::load(&state.join("manifest.json"));
         if mode == WriteMode::Write {
-            atomic::remove(&full).map_err(io(&full))?;
-            remove_empty_folders(&full, &root.join(output));
+            remove_leftover_temp_files(&root.join(&output));
+            remove_leftover_temp_files(&state);
         }
-        report.removed.push(vault_path);
-    }
-    report.foreign.sort();
-    report.foreign.dedup();
-    if mode == WriteMode::Write {
-        let mut manifest = Manifest::new(output, entries);
-        manifest.foreign = report.foreign.iter().map(|path| path.to_string()).collect();
-        manifest.inputs = record.inputs.clone();
-        manifest.summary = Some(record.summary);
-        if manifest != previous {
-            manifest.save(&manifest_path).map_err(io(&manifest_path))?;
+        Writer {
+            root,
+            output,
+            mode,
+            previous,
+            entries: Vec::new(),
+            report: WriteReport::default(),
         }
     }
-    Ok(report)
+
+    /// Writes (or, in check mode, compares) a batch of pages.
+    pub fn write(&mut self, pages: &[Page]) -> Result<(), WriteError> {
+        let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
+        for page in pages {
+            if !page.path.is_in_folder(output) || page.path.as_str() == output {
+                return Err(WriteError::OutsideOutput(page.path.to_string()));
+            }
+        }
+        let known = self.previous.by_path();
+        // Decide, then write, each in parallel: pages are independent files.
+        let actions: Vec<Action> = pages
+            .par_iter()
+            .map(|page| decide(root, page, known.get(page.path.as_str()).copied()))
+            .collect::<Result<_, _>>()?;
+        let outcomes: Vec<Action> = if mode == WriteMode::Write {
+            pages
+                .par_iter()
+                .zip(actions)
+                .map(|(page, action)| match action {
+                    Action::Write { hash } => {
+                        let full = page.path.to_fs_path(root);
+                        let bytes = page.content.as_bytes();
+                        write_atomically(&full, bytes).map_err(io_error(&full))?;
+                        let (size, modified) =
+                            manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
+                        Ok(Action::Written(ManifestEntry {
+                            path: page.path.to_string(),
+                            hash,
+                            size,
+                            modified,
+                        }))
+                    }
+                    other => Ok(other),
+                })
+                .collect::<Result<_, WriteError>>()?
+        } else {
+            actions
+        };
+        for (page, outcome) in pages.iter().zip(outcomes) {
+            match outcome {
+                Action::Unchanged(entry) => {
+                    self.report.unchanged += 1;
+                    self.entries.extend(entry);
+                }
+                Action::Foreign => self.report.foreign.push(page.path.clone()),
+                Action::Write { .. } => self.report.written.push(page.path.clone()),
+                Action::Written(entry) => {
+                    self.report.written.push(page.path.clone());
+                    self.entries.push(entry);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes stale pages (not in `current`), saves the manifest with `record`,
+    /// and reports.
+    pub fn finish(
+        mut self,
+        current: &[&VaultPath],
+        record: &BuildRecord,
+    ) -> Result<WriteReport, WriteError> {
+        let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
+        let current: BTreeSet<&str> = current.iter().map(|path| path.as_str()).collect();
+        let mut stale: Vec<String> = self
+            .previous
+            .pages
+            .iter()
+            .map(|entry| entry.path.clone())
+            .filter(|path| !current.contains(path.as_str()))
+            .collect();
+        if self.previous.pages.is_empty() {
+            // No manifest (first build, or it was lost): generated pages found in
+            // the output folder that are not generated now are stale too.
+            stale.extend(
+                marked_pages(root, output)
+                    .into_iter()
+                    .filter(|path| !current.contains(path.as_str())),
+            );
+        }
+        stale.sort();
+        stale.dedup();
+        let report = &mut self.report;
+        for path in stale {
+            let Some(vault_path) = VaultPath::new(&path).filter(|p| p.is_in_folder(output)) else {
+                continue;
+            };
+            let full = vault_path.to_fs_path(root);
+            if !full.exists() {
+                continue;
+            }
+            if !is_generated(&full) {
+                report.foreign.push(vault_path);
+                continue;
+            }
+            if mode == WriteMode::Write {
+                atomic::remove(&full).map_err(io_error(&full))?;
+                remove_empty_folders(&full, &root.join(output));
+            }
+            report.removed.push(vault_path);
+        }
+        report.foreign.sort();
+        report.foreign.dedup();
+        report.written.sort();
+        if mode == WriteMode::Write {
+            let manifest_path = root.join(STATE_FOLDER).join("manifest.json");
+            let mut manifest = Manifest::new(output, std::mem::take(&mut self.entries));
+            manifest.foreign = report.foreign.iter().map(|path| path.to_string()).collect();
+            manifest.inputs = record.inputs.clone();
+            manifest.summary = Some(record.summary);
+            if manifest != self.previous {
+                manifest
+                    .save(&manifest_path)
+                    .map_err(io_error(&manifest_path))?;
+            }
+        }
+        Ok(self.report)
+    }
 }
 
 /// What to do with one page.
