@@ -129,6 +129,29 @@ pub struct PeriodSummary {
     pub surprised: usize,
 }
 
+/// Interviews dated within `period`, in model order.
+fn held_in(model: &ResearchModel, period: &Period) -> Vec<usize> {
+    model
+        .interviews
+        .iter()
+        .enumerate()
+        .filter(|(_, interview)| interview.date.is_some_and(|date| period.contains(date)))
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// The observations of `kind` in `interviews`, in order.
+fn of_kind<'a>(
+    model: &'a ResearchModel,
+    interviews: &'a [usize],
+    kind: ObservationKind,
+) -> impl Iterator<Item = usize> + 'a {
+    interviews
+        .iter()
+        .flat_map(|&interview| model.interviews[interview].observations.clone())
+        .filter(move |&index| model.observations[index].kind == kind)
+}
+
 /// The latest period holding an interview, if any interview is dated.
 pub fn latest_period(model: &ResearchModel, kind: DigestPeriod) -> Option<Period> {
     let latest = model
@@ -147,28 +170,15 @@ pub fn digest(
     period: Period,
     kind: DigestPeriod,
 ) -> Digest {
-    let mut interviews: Vec<usize> = model
-        .interviews
-        .iter()
-        .enumerate()
-        .filter(|(_, interview)| interview.date.is_some_and(|date| period.contains(date)))
-        .map(|(index, _)| index)
-        .collect();
+    let mut interviews = held_in(model, &period);
     interviews.sort_by(|a, b| {
         let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
         x.date
             .cmp(&y.date)
             .then_with(|| x.note.path.cmp(&y.note.path))
     });
-    let of_kind = |kind: ObservationKind| -> Vec<usize> {
-        interviews
-            .iter()
-            .flat_map(|&interview| model.interviews[interview].observations.clone())
-            .filter(|&index| model.observations[index].kind == kind)
-            .collect()
-    };
-    let learned = of_kind(ObservationKind::Learned);
-    let surprised = of_kind(ObservationKind::Surprise);
+    let learned = of_kind(model, &interviews, ObservationKind::Learned).collect();
+    let surprised = of_kind(model, &interviews, ObservationKind::Surprise).collect();
     let new_insights = insights
         .iter()
         .enumerate()
@@ -240,24 +250,12 @@ fn earlier_periods(
     let mut summaries = Vec::new();
     let mut period = latest.previous(kind);
     while period.end >= oldest {
-        let held: Vec<usize> = model
-            .interviews
-            .iter()
-            .enumerate()
-            .filter(|(_, interview)| interview.date.is_some_and(|date| period.contains(date)))
-            .map(|(index, _)| index)
-            .collect();
+        let held = held_in(model, &period);
         if !held.is_empty() {
-            let count = |kind: ObservationKind| {
-                held.iter()
-                    .flat_map(|&interview| model.interviews[interview].observations.clone())
-                    .filter(|&index| model.observations[index].kind == kind)
-                    .count()
-            };
             summaries.push(PeriodSummary {
                 interviews: held.len(),
-                learned: count(ObservationKind::Learned),
-                surprised: count(ObservationKind::Surprise),
+                learned: of_kind(model, &held, ObservationKind::Learned).count(),
+                surprised: of_kind(model, &held, ObservationKind::Surprise).count(),
                 period: period.clone(),
             });
         }

@@ -9,12 +9,7 @@ use throughline::config::Config;
 use crate::support::{VaultTest, copy_tree};
 
 fn sample_vault() -> VaultTest {
-    let vault = VaultTest::new();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
-        vault.path(),
-    );
-    vault
+    VaultTest::sample()
 }
 
 /// Every generated page: vault path → content.

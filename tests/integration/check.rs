@@ -5,12 +5,7 @@ use std::path::Path;
 use crate::support::{VaultTest, copy_tree};
 
 fn sample_vault() -> VaultTest {
-    let vault = VaultTest::new();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
-        vault.path(),
-    );
-    vault
+    VaultTest::sample()
 }
 
 #[test]

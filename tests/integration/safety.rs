@@ -33,12 +33,7 @@ const EDITED_EVIDENCE: &str =
     "Throughline/Insights/Parts shortages are discovered only on site (evidence).md";
 
 fn sample_vault() -> VaultTest {
-    let vault = VaultTest::new();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
-        vault.path(),
-    );
-    vault
+    VaultTest::sample()
 }
 
 /// `throughline build`, which must succeed.

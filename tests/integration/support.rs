@@ -38,6 +38,16 @@ impl VaultTest {
         }
     }
 
+    /// A copy of the project's `sample-vault/`.
+    pub fn sample() -> VaultTest {
+        let vault = VaultTest::new();
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
+            vault.path(),
+        );
+        vault
+    }
+
     /// A copy of `tests/fixtures/<name>`.
     pub fn from_fixture(name: &str) -> VaultTest {
         let vault = VaultTest::new();
