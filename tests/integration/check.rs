@@ -1,8 +1,6 @@
 //! `throughline check`: formats, exit codes, the sample vault.
 
-use std::path::Path;
-
-use crate::support::{VaultTest, copy_tree};
+use crate::support::VaultTest;
 
 fn sample_vault() -> VaultTest {
     VaultTest::sample()
