@@ -17,6 +17,8 @@
 //! 7. [`write`] — the only writer: atomic, only into the output folder, never
 //!    over a file it did not generate;
 //!
+//! [`watch`] keeps the pages current as files change, reusing parsed notes.
+//!
 //! [`pipeline`] runs them in order. Problems in notes are [`diagnostics`], never
 //! errors: the rest of the vault is always processed. Where Obsidian's behaviour
 //! is uncertain, the rule we chose is in [`choices`].
@@ -33,6 +35,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod scan;
+pub mod watch;
 pub mod write;
 
 pub use pipeline::{Analysis, BuildError, BuildReport, LoadError, analyze, build, load_vault};

@@ -59,10 +59,73 @@ pub fn scan_vault(root: &Path, config: &Config) -> Result<(Scan, ObsidianSetting
 
 /// Parses and resolves a scanned vault (`scanned`: how long the scan took).
 pub fn load_scanned(
+    scan: Scan,
+    settings: ObsidianSettings,
+    config: &Config,
+    scanned: Duration,
+) -> Vault {
+    load_scanned_cached(scan, settings, config, scanned, &mut NoteCache::default())
+}
+
+/// Notes parsed before, with the size and time of the file they came from.
+#[derive(Debug, Default)]
+pub struct NoteCache {
+    notes: std::collections::HashMap<VaultPath, (u64, Option<std::time::SystemTime>, Note)>,
+    /// Notes whose new frontmatter is invalid and whose last good parse was kept
+    /// (filled by the last load).
+    pub kept_last_good: Vec<VaultPath>,
+}
+
+impl NoteCache {
+    /// Takes the notes of a vault (which keeps everything else).
+    pub fn take_from(vault: &mut Vault) -> NoteCache {
+        let mut notes = std::collections::HashMap::with_capacity(vault.notes.len());
+        for (index, note) in std::mem::take(&mut vault.notes).into_iter().enumerate() {
+            let file = vault.file_of_note(index);
+            notes.insert(note.path.clone(), (file.size, file.modified, note));
+        }
+        NoteCache {
+            notes,
+            kept_last_good: Vec::new(),
+        }
+    }
+
+    /// The cached note of `path`, if its file still has this size and time.
+    fn take(
+        &mut self,
+        path: &VaultPath,
+        size: u64,
+        modified: Option<std::time::SystemTime>,
+    ) -> Option<Note> {
+        match self.notes.get(path) {
+            Some((cached_size, cached_time, _))
+                if *cached_size == size && *cached_time == modified && modified.is_some() =>
+            {
+                self.notes.remove(path).map(|(_, _, note)| note)
+            }
+            _ => None,
+        }
+    }
+
+    /// The last parse of `path`, whatever its file is now.
+    pub fn last(&self, path: &VaultPath) -> Option<&Note> {
+        self.notes.get(path).map(|(_, _, note)| note)
+    }
+
+    /// Removes and returns the last parse of `path`.
+    pub fn remove(&mut self, path: &VaultPath) -> Option<Note> {
+        self.notes.remove(path).map(|(_, _, note)| note)
+    }
+}
+
+/// [`load_scanned`], reusing the notes of `cache` whose files did not change
+/// (same size and modification time): only changed notes are read and parsed.
+pub fn load_scanned_cached(
     mut scan: Scan,
     settings: ObsidianSettings,
     config: &Config,
     scanned: Duration,
+    cache: &mut NoteCache,
 ) -> Vault {
     let note_files: Vec<FileId> = scan
         .files
@@ -72,16 +135,56 @@ pub fn load_scanned(
         .map(|(id, _)| id as FileId)
         .collect();
     let started = Instant::now();
-    let parsed: Vec<(FileId, Note, Option<Metadata>)> = note_files
+    // With a cache: stat every note, keep those unchanged, read the rest.
+    let mut kept: Vec<Option<(Note, Metadata)>> = Vec::new();
+    if !cache.notes.is_empty() {
+        let stats: Vec<Option<Metadata>> = note_files
+            .par_iter()
+            .map(|&id| std::fs::metadata(&scan.files[id as usize].fs_path).ok())
+            .collect();
+        kept = note_files
+            .iter()
+            .zip(stats)
+            .map(|(&id, metadata)| {
+                let metadata = metadata?;
+                let path = &scan.files[id as usize].path;
+                let note = cache.take(path, metadata.len(), metadata.modified().ok())?;
+                Some((note, metadata))
+            })
+            .collect();
+    }
+    kept.resize_with(note_files.len(), || None);
+    let parsed: Vec<(FileId, Note, Option<Metadata>, bool)> = note_files
         .par_iter()
-        .map(|&id| {
-            let file = &scan.files[id as usize];
-            let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
-            (id, parse_note(file.path.clone(), bytes), metadata)
+        .zip(kept.into_par_iter())
+        .map(|(&id, kept)| match kept {
+            Some((note, metadata)) => (id, note, Some(metadata), false),
+            None => {
+                let file = &scan.files[id as usize];
+                let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
+                (id, parse_note(file.path.clone(), bytes), metadata, true)
+            }
         })
         .collect();
     let mut notes = Vec::with_capacity(parsed.len());
-    for (id, note, metadata) in parsed {
+    cache.kept_last_good.clear();
+    for (id, mut note, metadata, fresh) in parsed {
+        // A note saved with broken frontmatter mid-edit keeps its last good parse
+        // (the problem is still reported).
+        if fresh && !note.has_valid_frontmatter {
+            let last = cache.remove(&note.path);
+            if let Some(mut last) =
+                last.filter(|last| last.has_valid_frontmatter && !last.text.is_empty())
+            {
+                last.diagnostics.extend(
+                    note.diagnostics
+                        .drain(..)
+                        .filter(|d| d.code == crate::diagnostics::Code::InvalidFrontmatter),
+                );
+                cache.kept_last_good.push(note.path.clone());
+                note = last;
+            }
+        }
         if let Some(metadata) = metadata {
             let file = &mut scan.files[id as usize];
             file.size = metadata.len();
@@ -298,7 +401,44 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         });
     }
     let scan_time = lap();
-    let analysis = analyze_loaded(load_scanned(scanned, settings, &config, scan_time), &config);
+    let (report, _) = build_scanned(
+        root,
+        &config,
+        scanned,
+        settings,
+        mode,
+        inputs,
+        &mut NoteCache::default(),
+        scan_time,
+    )?;
+    Ok(report)
+}
+
+/// Builds a scanned vault: parse (reusing `cache`), resolve, model,
+/// consolidate, render, write. Returns the report and the analysis (whose notes a
+/// caller may keep for the next build).
+#[allow(clippy::too_many_arguments)]
+pub fn build_scanned(
+    root: &Path,
+    config: &Config,
+    scanned: Scan,
+    settings: ObsidianSettings,
+    mode: WriteMode,
+    inputs: Option<String>,
+    cache: &mut NoteCache,
+    scan_time: Duration,
+) -> Result<(BuildReport, Analysis), BuildError> {
+    let mut clock = Instant::now();
+    let mut lap = || {
+        let elapsed = clock.elapsed();
+        clock = Instant::now();
+        elapsed
+    };
+    let config = config.clone();
+    let analysis = analyze_loaded(
+        load_scanned_cached(scanned, settings, &config, scan_time, cache),
+        &config,
+    );
     let loaded = lap() + scan_time;
     let consolidation = consolidate(&analysis.model, &analysis.vault.diagnostics, &config);
     let consolidated = lap();
@@ -346,7 +486,7 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
     let current: Vec<&VaultPath> = analysis.plan.pages.iter().map(|(path, _)| path).collect();
     let write = writer.finish(&current, &record)?;
     let written = lap().saturating_sub(rendering);
-    Ok(BuildReport {
+    let report = BuildReport {
         stats,
         pages: analysis.plan.pages.len(),
         write,
@@ -357,5 +497,6 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
             ("render", rendered),
             ("write", written),
         ],
-    })
+    };
+    Ok((report, analysis))
 }

@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod links;
+mod watch;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -54,6 +55,13 @@ enum Command {
                             Exit codes: 0 done; 1 with --check when a page would change; 2 usage, config or I/O error."
     )]
     Build(build::BuildArgs),
+    /// Build, then keep the pages current as notes change (run it beside Obsidian).
+    #[command(
+        after_help = "Examples:\n  throughline watch my-vault\n  throughline watch my-vault --poll    # network shares, WSL, or when the watch limit is reached\n\n\
+                            One line per update: what changed, which pages were written, how long it took.\n\
+                            Ctrl-C stops it; pages are always whole (written atomically)."
+    )]
+    Watch(watch::WatchArgs),
     /// Report broken links, missing headings and blocks, invalid frontmatter, unreadable notes.
     #[command(
         after_help = "Examples:\n  throughline check\n  throughline check my-vault --deny-warnings\n  \
@@ -109,6 +117,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args, global),
         Command::Check(args) => check::run(&args, global),
         Command::Links(args) => links::run(&args, global),
+        Command::Watch(args) => watch::run(&args, global),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

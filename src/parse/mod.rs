@@ -66,7 +66,7 @@ pub struct Note {
     pub aliases: Vec<String>,
     /// `%%` comment ranges in `text`.
     pub comments: Vec<Range<usize>>,
-    /// Problems found while parsing (moved into the vault's list by
+    /// Problems found while parsing (copied into the vault's list by
     /// [`crate::resolve::resolve`]).
     pub diagnostics: Vec<Diagnostic>,
     /// Strings that are not slices of `text` (see [`TextRef`]).

@@ -166,13 +166,12 @@ pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSetting
         .collect();
     let mut diagnostics = scan.diagnostics;
     let mut resolutions = Vec::with_capacity(outcomes.len());
-    for ((links, found), (note, &file)) in outcomes
-        .into_iter()
-        .zip(parsed.iter_mut().zip(&note_file_ids))
+    for ((links, found), (note, &file)) in
+        outcomes.into_iter().zip(parsed.iter().zip(&note_file_ids))
     {
-        let parse_problems = std::mem::take(&mut note.diagnostics);
+        // Cloned, not moved: a note kept between updates (`watch`) keeps its own.
         if scan.files[file as usize].is_source() {
-            diagnostics.extend(parse_problems);
+            diagnostics.extend(note.diagnostics.iter().cloned());
         }
         diagnostics.extend(found);
         resolutions.push(links);

@@ -1,0 +1,348 @@
+//! Watch: keep the pages current while the user writes in Obsidian.
+//!
+//! A [`WatchSession`] holds the vault's lock for its whole life, builds once,
+//! then waits for file-system events (notify + notify-debouncer-full, or a
+//! polling watcher with `--poll`). Each batch of relevant events — coalesced while
+//! more keep arriving, so a `git checkout` of thousands of files is one update —
+//! leads to one update: the vault is walked again (new folders are never missed),
+//! only notes whose size or time changed are read and parsed, and only pages
+//! whose bytes changed are written. A note saved with broken frontmatter keeps its
+//! last good parse. Our own writes land in the output folder and `.throughline/`,
+//! which are not sources, so they never trigger an update.
+//!
+//! Choice (issue 4): when the vault folder disappears, the session keeps running,
+//! says so once, and rebuilds when the folder comes back.
+
+mod change;
+
+pub use change::{Changes, classify};
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant, SystemTime};
+
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
+};
+
+use crate::config::{Config, ConfigError};
+use crate::diagnostics::Summary;
+use crate::pipeline::{BuildError, NoteCache, build_scanned, scan_vault};
+use crate::scan::VaultPath;
+use crate::write::{LockError, STATE_FOLDER, VaultLock, WriteMode};
+
+/// How the session watches.
+#[derive(Debug, Clone, Copy)]
+pub struct WatchOptions {
+    /// Poll the file system instead of kernel notifications (network shares,
+    /// WSL, or when the inotify limit is reached).
+    pub poll: bool,
+    /// How long events are collected before an update.
+    pub debounce: Duration,
+}
+
+impl Default for WatchOptions {
+    fn default() -> WatchOptions {
+        WatchOptions {
+            poll: false,
+            debounce: Duration::from_millis(50),
+        }
+    }
+}
+
+/// What one update did.
+#[derive(Debug, Clone)]
+pub struct Update {
+    /// Vault paths reported changed (empty for the first build or a rescan).
+    pub changed: Vec<VaultPath>,
+    /// Why the update ran.
+    pub reason: Reason,
+    /// Pages written.
+    pub written: Vec<VaultPath>,
+    /// Pages removed.
+    pub removed: Vec<VaultPath>,
+    /// Files in the output folder left alone.
+    pub foreign: Vec<VaultPath>,
+    /// Notes with broken frontmatter whose last good parse was kept.
+    pub kept_last_good: Vec<VaultPath>,
+    /// Notes parsed as sources.
+    pub notes: usize,
+    /// Problems found.
+    pub problems: Summary,
+    /// Time from the first event of the batch being seen to the last page written.
+    pub elapsed: Duration,
+}
+
+/// What started an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The first build.
+    Start,
+    /// Files changed.
+    Files,
+    /// Settings or templates changed.
+    Settings,
+    /// Events were lost or the vault came back: everything was compared.
+    Rescan,
+}
+
+/// What the session reports between updates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The vault folder is gone; waiting for it.
+    VaultMissing,
+    /// The vault folder is back.
+    VaultBack,
+    /// The watcher reported a problem (events may be lost; a full compare follows).
+    WatcherError(String),
+    /// `throughline.toml` became invalid; the previous configuration stays.
+    ConfigError(String),
+}
+
+/// Watching failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// Another process holds the vault.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// The first build failed.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// The configuration is invalid at start.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The kernel's limit of watched folders is reached.
+    #[error(
+        "the system's limit of watched folders is reached (fs.inotify.max_user_watches); raise it with \
+         `sudo sysctl fs.inotify.max_user_watches=524288` (add `fs.inotify.max_user_watches=524288` to \
+         /etc/sysctl.conf to keep it), or run `throughline watch --poll`"
+    )]
+    WatchLimit,
+    /// The watcher could not start.
+    #[error("cannot watch `{path}`: {message}")]
+    Watcher {
+        /// The vault.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The running watcher; held so it keeps watching (dropping it stops it).
+#[expect(dead_code, reason = "held only to keep the watcher alive")]
+enum Watcher {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+/// A running watch.
+pub struct WatchSession {
+    root: PathBuf,
+    config: Config,
+    options: WatchOptions,
+    cache: NoteCache,
+    events: Receiver<DebounceEventResult>,
+    watcher: Option<Watcher>,
+    _lock: VaultLock,
+    vault_missing: bool,
+}
+
+impl WatchSession {
+    /// Takes the vault's lock, builds, and starts watching.
+    pub fn start(root: &Path, options: WatchOptions) -> Result<(WatchSession, Update), WatchError> {
+        let lock = VaultLock::acquire(&root.join(STATE_FOLDER))?;
+        let config = crate::config::load(root)?;
+        let (sender, events) = channel();
+        let mut session = WatchSession {
+            root: root.to_path_buf(),
+            config,
+            options,
+            cache: NoteCache::default(),
+            events,
+            watcher: None,
+            _lock: lock,
+            vault_missing: false,
+        };
+        session.watcher = Some(session.watch(sender)?);
+        let first = session.update(Changes::default(), Reason::Start, Instant::now())?;
+        Ok((session, first))
+    }
+
+    fn watch(
+        &self,
+        sender: std::sync::mpsc::Sender<DebounceEventResult>,
+    ) -> Result<Watcher, WatchError> {
+        let failed = |error: notify::Error| match error.kind {
+            notify::ErrorKind::MaxFilesWatch => WatchError::WatchLimit,
+            _ => WatchError::Watcher {
+                path: self.root.clone(),
+                message: error.to_string(),
+            },
+        };
+        if self.options.poll {
+            let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+            let mut debouncer = new_debouncer_opt::<_, PollWatcher, NoCache>(
+                self.options.debounce,
+                None,
+                sender,
+                NoCache,
+                config,
+            )
+            .map_err(failed)?;
+            debouncer
+                .watch(&self.root, RecursiveMode::Recursive)
+                .map_err(failed)?;
+            Ok(Watcher::Poll(debouncer))
+        } else {
+            let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+                self.options.debounce,
+                None,
+                sender,
+                RecommendedCache::new(),
+                notify::Config::default(),
+            )
+            .map_err(failed)?;
+            debouncer
+                .watch(&self.root, RecursiveMode::Recursive)
+                .map_err(failed)?;
+            Ok(Watcher::Native(debouncer))
+        }
+    }
+
+    /// Waits for the next update, reporting notices as they happen. Returns
+    /// `None` when `stop` is set.
+    pub fn next_update(
+        &mut self,
+        stop: &AtomicBool,
+        notice: &mut dyn FnMut(Notice),
+    ) -> Result<Option<Update>, WatchError> {
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            match self.events.recv_timeout(Duration::from_millis(100)) {
+                Ok(batch) => {
+                    let seen = Instant::now();
+                    let mut changes = self.changes_of(batch, notice);
+                    if changes.is_empty() {
+                        continue;
+                    }
+                    // Coalesce: keep collecting while events keep coming.
+                    while let Ok(more) = self
+                        .events
+                        .recv_timeout(self.options.debounce.max(Duration::from_millis(20)))
+                    {
+                        changes.merge(self.changes_of(more, notice));
+                    }
+                    let reason = if changes.rescan {
+                        Reason::Rescan
+                    } else if changes.settings || changes.templates {
+                        Reason::Settings
+                    } else {
+                        Reason::Files
+                    };
+                    if changes.settings {
+                        match crate::config::load(&self.root) {
+                            Ok(config) => self.config = config,
+                            Err(error) => notice(Notice::ConfigError(error.to_string())),
+                        }
+                    }
+                    match self.update(changes, reason, seen) {
+                        Ok(update) => return Ok(Some(update)),
+                        Err(WatchError::Build(BuildError::Load(_))) if !self.root.is_dir() => {
+                            self.vault_missing = true;
+                            notice(Notice::VaultMissing);
+                        }
+                        Err(error) => return Err(error),
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    let exists = self.root.is_dir();
+                    if !exists && !self.vault_missing {
+                        self.vault_missing = true;
+                        notice(Notice::VaultMissing);
+                    } else if exists && self.vault_missing {
+                        self.vault_missing = false;
+                        notice(Notice::VaultBack);
+                        let (sender, events) = channel();
+                        self.events = events;
+                        self.watcher = None;
+                        self.watcher = Some(self.watch(sender)?);
+                        self.cache = NoteCache::default();
+                        let update =
+                            self.update(Changes::default(), Reason::Rescan, Instant::now())?;
+                        return Ok(Some(update));
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(WatchError::Watcher {
+                        path: self.root.clone(),
+                        message: "the watcher stopped".to_owned(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn changes_of(&self, batch: DebounceEventResult, notice: &mut dyn FnMut(Notice)) -> Changes {
+        match batch {
+            Ok(events) => classify(&self.root, &self.config.output_folder, &events),
+            Err(errors) => {
+                for error in errors {
+                    let message = match error.kind {
+                        notify::ErrorKind::MaxFilesWatch => WatchError::WatchLimit.to_string(),
+                        _ => error.to_string(),
+                    };
+                    notice(Notice::WatcherError(message));
+                }
+                Changes {
+                    rescan: true,
+                    ..Changes::default()
+                }
+            }
+        }
+    }
+
+    /// One update: walk, parse what changed, build, write what changed.
+    fn update(
+        &mut self,
+        changes: Changes,
+        reason: Reason,
+        seen: Instant,
+    ) -> Result<Update, WatchError> {
+        let started = SystemTime::now();
+        let scan_started = Instant::now();
+        let (scanned, settings) = scan_vault(&self.root, &self.config).map_err(BuildError::from)?;
+        let inputs = crate::write::inputs_fingerprint(&self.root, &scanned, started);
+        let (report, mut analysis) = build_scanned(
+            &self.root,
+            &self.config,
+            scanned,
+            settings,
+            WriteMode::Write,
+            inputs,
+            &mut self.cache,
+            scan_started.elapsed(),
+        )?;
+        let kept_last_good = std::mem::take(&mut self.cache.kept_last_good);
+        self.cache = NoteCache::take_from(&mut analysis.vault);
+        Ok(Update {
+            // Folders are reported alongside the files in them; name files only.
+            changed: changes
+                .paths
+                .into_iter()
+                .filter(|path| !self.root.join(path.as_str()).is_dir())
+                .collect(),
+            reason,
+            written: report.write.written,
+            removed: report.write.removed,
+            foreign: report.write.foreign,
+            kept_last_good,
+            notes: report.stats.notes,
+            problems: report.problems,
+            elapsed: seen.elapsed(),
+        })
+    }
+}
