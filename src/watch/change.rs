@@ -93,8 +93,8 @@ fn classify_path(root: &Path, output_folder: &str, path: &Path, changes: &mut Ch
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{AccessKind, CreateKind, Flag, ModifyKind};
     use notify::Event;
+    use notify::event::{AccessKind, CreateKind, Flag, ModifyKind};
     use std::path::PathBuf;
     use std::time::Instant;
 

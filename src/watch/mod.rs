@@ -14,6 +14,7 @@
 //! says so once, and rebuilds when the folder comes back.
 
 mod change;
+mod poll;
 
 pub use change::{Changes, classify};
 
@@ -22,16 +23,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant, SystemTime};
 
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
-};
+use notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 use crate::config::{Config, ConfigError};
 use crate::diagnostics::Summary;
 use crate::pipeline::{BuildError, NoteCache, build_scanned, scan_vault};
 use crate::scan::VaultPath;
 use crate::write::{LockError, STATE_FOLDER, VaultLock, WriteMode};
+use poll::Poller;
+
+/// How often `--poll` walks the vault (longer on vaults where a walk is slow).
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// How the session watches.
 #[derive(Debug, Clone, Copy)]
@@ -134,7 +137,7 @@ pub enum WatchError {
 #[expect(dead_code, reason = "held only to keep the watcher alive")]
 enum Watcher {
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
+    Poll(Poller),
 }
 
 /// A running watch.
@@ -152,6 +155,12 @@ pub struct WatchSession {
 impl WatchSession {
     /// Takes the vault's lock, builds, and starts watching.
     pub fn start(root: &Path, options: WatchOptions) -> Result<(WatchSession, Update), WatchError> {
+        // Absolute, so that a vault folder deleted or moved away is noticed even
+        // when it is the current folder.
+        let root = &std::fs::canonicalize(root).map_err(|error| WatchError::Watcher {
+            path: root.to_path_buf(),
+            message: error.to_string(),
+        })?;
         let lock = VaultLock::acquire(&root.join(STATE_FOLDER))?;
         let config = crate::config::load(root)?;
         let (sender, events) = channel();
@@ -182,19 +191,12 @@ impl WatchSession {
             },
         };
         if self.options.poll {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
-            let mut debouncer = new_debouncer_opt::<_, PollWatcher, NoCache>(
-                self.options.debounce,
-                None,
+            Ok(Watcher::Poll(Poller::start(
+                &self.root,
+                &self.config.output_folder,
+                POLL_INTERVAL,
                 sender,
-                NoCache,
-                config,
-            )
-            .map_err(failed)?;
-            debouncer
-                .watch(&self.root, RecursiveMode::Recursive)
-                .map_err(failed)?;
-            Ok(Watcher::Poll(debouncer))
+            )))
         } else {
             let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
                 self.options.debounce,
@@ -223,6 +225,9 @@ impl WatchSession {
                 return Ok(None);
             }
             match self.events.recv_timeout(Duration::from_millis(100)) {
+                Ok(_) if self.vault_missing && self.root.is_dir() => {
+                    return self.come_back(notice).map(Some);
+                }
                 Ok(batch) => {
                     let seen = Instant::now();
                     let mut changes = self.changes_of(batch, notice);
@@ -245,7 +250,17 @@ impl WatchSession {
                     };
                     if changes.settings {
                         match crate::config::load(&self.root) {
-                            Ok(config) => self.config = config,
+                            Ok(config) => {
+                                let moved = config.output_folder != self.config.output_folder;
+                                self.config = config;
+                                if moved && self.options.poll {
+                                    // The poller skips the output folder by name.
+                                    let (sender, events) = channel();
+                                    self.events = events;
+                                    self.watcher = None;
+                                    self.watcher = Some(self.watch(sender)?);
+                                }
+                            }
                             Err(error) => notice(Notice::ConfigError(error.to_string())),
                         }
                     }
@@ -264,16 +279,7 @@ impl WatchSession {
                         self.vault_missing = true;
                         notice(Notice::VaultMissing);
                     } else if exists && self.vault_missing {
-                        self.vault_missing = false;
-                        notice(Notice::VaultBack);
-                        let (sender, events) = channel();
-                        self.events = events;
-                        self.watcher = None;
-                        self.watcher = Some(self.watch(sender)?);
-                        self.cache = NoteCache::default();
-                        let update =
-                            self.update(Changes::default(), Reason::Rescan, Instant::now())?;
-                        return Ok(Some(update));
+                        return self.come_back(notice).map(Some);
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => {
@@ -284,6 +290,19 @@ impl WatchSession {
                 }
             }
         }
+    }
+
+    /// The vault folder is back: watch it afresh (the old watch may follow the
+    /// folder's old place) and compare everything.
+    fn come_back(&mut self, notice: &mut dyn FnMut(Notice)) -> Result<Update, WatchError> {
+        self.vault_missing = false;
+        notice(Notice::VaultBack);
+        let (sender, events) = channel();
+        self.events = events;
+        self.watcher = None;
+        self.watcher = Some(self.watch(sender)?);
+        self.cache = NoteCache::default();
+        self.update(Changes::default(), Reason::Rescan, Instant::now())
     }
 
     fn changes_of(&self, batch: DebounceEventResult, notice: &mut dyn FnMut(Notice)) -> Changes {

@@ -12,3 +12,4 @@ mod never_panics;
 mod safety;
 mod semantics;
 mod support;
+mod watch;
