@@ -255,10 +255,7 @@ impl WatchSession {
                                 self.config = config;
                                 if moved && self.options.poll {
                                     // The poller skips the output folder by name.
-                                    let (sender, events) = channel();
-                                    self.events = events;
-                                    self.watcher = None;
-                                    self.watcher = Some(self.watch(sender)?);
+                                    self.rewatch()?;
                                 }
                             }
                             Err(error) => notice(Notice::ConfigError(error.to_string())),
@@ -297,12 +294,18 @@ impl WatchSession {
     fn come_back(&mut self, notice: &mut dyn FnMut(Notice)) -> Result<Update, WatchError> {
         self.vault_missing = false;
         notice(Notice::VaultBack);
+        self.rewatch()?;
+        self.cache = NoteCache::default();
+        self.update(Changes::default(), Reason::Rescan, Instant::now())
+    }
+
+    /// Replaces the watcher and its channel (events of the old one are dropped).
+    fn rewatch(&mut self) -> Result<(), WatchError> {
         let (sender, events) = channel();
         self.events = events;
         self.watcher = None;
         self.watcher = Some(self.watch(sender)?);
-        self.cache = NoteCache::default();
-        self.update(Changes::default(), Reason::Rescan, Instant::now())
+        Ok(())
     }
 
     fn changes_of(&self, batch: DebounceEventResult, notice: &mut dyn FnMut(Notice)) -> Changes {
