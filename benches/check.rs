@@ -43,19 +43,16 @@
 //! - `THROUGHLINE_BENCH_RUNS`: measured runs per size (default 5, at least 1).
 //! - `CARGO_TARGET_DIR`: where `bench-vaults/` lives (default `<package>/target`).
 
-use std::fs::{self, File};
-use std::hint::black_box;
-use std::io;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use pulldown_cmark::{Options, Parser};
-use rayon::prelude::*;
-use walkdir::WalkDir;
-
-/// Seed of every benchmark vault; part of the cache marker.
-const SEED: u64 = vaultgen::DEFAULT_SEED;
+use common::{
+    CheckRun, FloorWork, Stats, build, ensure_vault, floor, mb, ms, remove_build_output, run_tool,
+    settings, stderr_tail, vaults_root,
+};
 
 /// Sizes measured when `THROUGHLINE_BENCH_SIZES` is not set.
 const DEFAULT_SIZES: &[usize] = &[10_000, 100_000];
@@ -79,287 +76,6 @@ const BUILD_RATIO_TARGET: f64 = 2.5;
 /// Target: peak RSS at most this many times the vault's Markdown bytes, at every size.
 const RSS_TARGET: f64 = 3.0;
 
-/// What the benchmark was asked to do.
-struct Settings {
-    sizes: Vec<usize>,
-    runs: usize,
-}
-
-/// Reads the settings from the environment; an unparsable value is an error, not a
-/// silent default, so a typo does not run a 100,000-note benchmark by surprise.
-fn settings() -> Result<Settings, String> {
-    let sizes = match std::env::var("THROUGHLINE_BENCH_SIZES") {
-        Ok(text) => text
-            .split(',')
-            .map(|s| s.trim().replace('_', ""))
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
-                    format!("THROUGHLINE_BENCH_SIZES: `{s}` is not a positive note count")
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        Err(_) => DEFAULT_SIZES.to_vec(),
-    };
-    if sizes.is_empty() {
-        return Err("THROUGHLINE_BENCH_SIZES names no size".to_owned());
-    }
-    let runs = match std::env::var("THROUGHLINE_BENCH_RUNS") {
-        Ok(text) => text
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|&n| n > 0)
-            .ok_or_else(|| format!("THROUGHLINE_BENCH_RUNS: `{text}` is not a positive number"))?,
-        Err(_) => DEFAULT_RUNS,
-    };
-    Ok(Settings { sizes, runs })
-}
-
-/// `target/bench-vaults`, honouring `CARGO_TARGET_DIR`.
-fn vaults_root() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target.join("bench-vaults")
-}
-
-/// The first line of a vault's marker file: what generated it.
-fn marker_line(notes: usize) -> String {
-    format!(
-        "vaultgen format={} seed={SEED} notes={notes}",
-        vaultgen::FORMAT_VERSION
-    )
-}
-
-/// Returns the folder of a complete `notes`-note vault, generating it when it is missing,
-/// incomplete (no marker: generation was interrupted) or from another generator version.
-fn ensure_vault(root: &Path, notes: usize) -> io::Result<PathBuf> {
-    let dir = root.join(format!("vault-{notes}"));
-    let marker = root.join(format!("vault-{notes}.complete"));
-    let expected = marker_line(notes);
-    let is_complete = fs::read_to_string(&marker)
-        .is_ok_and(|text| text.lines().next() == Some(expected.as_str()));
-    if is_complete && dir.is_dir() {
-        println!("reusing {} ({expected})", dir.display());
-        return Ok(dir);
-    }
-    if marker.exists() {
-        fs::remove_file(&marker)?;
-    }
-    if dir.exists() {
-        fs::remove_dir_all(&dir)?;
-    }
-    fs::create_dir_all(root)?;
-    let started = Instant::now();
-    let summary = vaultgen::generate(&dir, &vaultgen::GenOptions { notes, seed: SEED })?;
-    println!(
-        "generated {} in {:.1} s: {} notes, {:.1} MB of Markdown, {} folders",
-        dir.display(),
-        started.elapsed().as_secs_f64(),
-        summary.notes,
-        mb(summary.markdown_bytes),
-        summary.folders,
-    );
-    let partial = root.join(format!("vault-{notes}.complete.tmp"));
-    fs::write(
-        &partial,
-        format!("{expected}\nmarkdown_bytes={}\n", summary.markdown_bytes),
-    )?;
-    fs::rename(&partial, &marker)?;
-    Ok(dir)
-}
-
-/// What one floor run read and parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FloorWork {
-    files: usize,
-    bytes: u64,
-    events: u64,
-}
-
-/// One floor run: list the `.md` files, then read and parse them all on `pool`.
-fn floor(vault: &Path, pool: &rayon::ThreadPool) -> io::Result<FloorWork> {
-    let files: Vec<PathBuf> = WalkDir::new(vault)
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-        })
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "md")
-        })
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_MATH
-        | Options::ENABLE_WIKILINKS;
-    let (bytes, events) = pool.install(|| {
-        files
-            .par_iter()
-            .map(|path| -> io::Result<(u64, u64)> {
-                let text = fs::read_to_string(path)?;
-                let mut events = 0u64;
-                for (event, range) in Parser::new_ext(&text, options).into_offset_iter() {
-                    black_box((&event, &range));
-                    events += 1;
-                }
-                Ok((text.len() as u64, events))
-            })
-            .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))
-    })?;
-    Ok(FloorWork {
-        files: files.len(),
-        bytes,
-        events,
-    })
-}
-
-/// One `throughline check` run.
-struct CheckRun {
-    elapsed: Duration,
-    peak_rss_bytes: u64,
-    exit_code: i32,
-}
-
-/// Runs `throughline check <vault> --format json` once.
-fn check(binary: &Path, vault: &Path, stderr_path: &Path) -> Result<CheckRun, String> {
-    run_tool(
-        binary,
-        &["check"],
-        vault,
-        &["--format", "json"],
-        stderr_path,
-    )
-}
-
-/// Runs `throughline build <vault>` once.
-fn build(binary: &Path, vault: &Path, stderr_path: &Path) -> Result<CheckRun, String> {
-    let run = run_tool(binary, &["build"], vault, &[], stderr_path)?;
-    if run.exit_code != 0 {
-        return Err(format!("build exited with {}", run.exit_code));
-    }
-    Ok(run)
-}
-
-/// Removes what `build` wrote, so the next build is cold and `check` sees the
-/// vault as generated.
-fn remove_build_output(vault: &Path) -> Result<(), String> {
-    for folder in ["Throughline", ".throughline"] {
-        let path = vault.join(folder);
-        if path.exists() {
-            fs::remove_dir_all(&path)
-                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-        }
-    }
-    Ok(())
-}
-
-/// Runs `throughline <command> <vault> <args>` once and waits for it with `wait4`, so
-/// the peak RSS is the child's own.
-fn run_tool(
-    binary: &Path,
-    command: &[&str],
-    vault: &Path,
-    args: &[&str],
-    stderr_path: &Path,
-) -> Result<CheckRun, String> {
-    let stderr = File::create(stderr_path)
-        .map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
-    let started = Instant::now();
-    let child = Command::new(binary)
-        .args(command)
-        .arg(vault)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(stderr)
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-    let pid = libc::pid_t::try_from(child.id()).map_err(|_| "child pid out of range".to_owned())?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is a plain C struct for which all-zero bytes are a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: `pid` is our own un-reaped child (std's `Child` never waited for it), and
-        // both out-pointers point at live, writable locals of the right types.
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped == pid {
-            break;
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(format!("wait4 failed: {error}"));
-        }
-    }
-    let elapsed = started.elapsed();
-    // The child is reaped; dropping `Child` neither waits nor kills.
-    drop(child);
-    let exit_code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else if libc::WIFSIGNALED(status) {
-        return Err(format!(
-            "check was killed by signal {}",
-            libc::WTERMSIG(status)
-        ));
-    } else {
-        return Err(format!("check ended with wait status {status:#x}"));
-    };
-    let maxrss = u64::try_from(usage.ru_maxrss).unwrap_or(0);
-    // Linux reports kilobytes, macOS bytes.
-    let peak_rss_bytes = if cfg!(target_os = "macos") {
-        maxrss
-    } else {
-        maxrss * 1024
-    };
-    Ok(CheckRun {
-        elapsed,
-        peak_rss_bytes,
-        exit_code,
-    })
-}
-
-/// The last lines of the check's stderr, to show why it failed.
-fn stderr_tail(path: &Path) -> String {
-    let text = fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    let tail = lines[lines.len().saturating_sub(12)..].join("\n    ");
-    if tail.is_empty() {
-        "(no stderr)".to_owned()
-    } else {
-        format!("    {tail}")
-    }
-}
-
-/// Median, min and max of some durations.
-#[derive(Debug, Clone, Copy)]
-struct Stats {
-    median: Duration,
-    min: Duration,
-    max: Duration,
-}
-
-impl Stats {
-    fn of(samples: &[Duration]) -> Self {
-        let mut sorted = samples.to_vec();
-        sorted.sort();
-        let middle = sorted.len() / 2;
-        let median = if sorted.len() % 2 == 1 {
-            sorted[middle]
-        } else {
-            (sorted[middle - 1] + sorted[middle]) / 2
-        };
-        Self {
-            median,
-            min: sorted[0],
-            max: sorted[sorted.len() - 1],
-        }
-    }
-}
-
 /// The measurements of one vault size.
 struct SizeReport {
     notes: usize,
@@ -373,14 +89,15 @@ struct SizeReport {
     no_change_build: Stats,
 }
 
-/// Bytes as decimal megabytes.
-fn mb(bytes: u64) -> f64 {
-    bytes as f64 / 1e6
-}
-
-/// Milliseconds of a duration.
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1e3
+/// Runs `throughline check <vault> --format json` once.
+fn check(binary: &Path, vault: &Path, stderr_path: &Path) -> Result<CheckRun, String> {
+    run_tool(
+        binary,
+        &["check"],
+        vault,
+        &["--format", "json"],
+        stderr_path,
+    )
 }
 
 /// Measures one size: warm-up, then floor and check alternately.
@@ -581,7 +298,7 @@ fn print_report(reports: &[SizeReport], runs: usize) {
 }
 
 fn main() -> ExitCode {
-    let settings = match settings() {
+    let settings = match settings(DEFAULT_SIZES, DEFAULT_RUNS) {
         Ok(settings) => settings,
         Err(message) => {
             eprintln!("error: {message}");

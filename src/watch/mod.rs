@@ -234,11 +234,11 @@ impl WatchSession {
                     if changes.is_empty() {
                         continue;
                     }
-                    // Coalesce: keep collecting while events keep coming.
-                    while let Ok(more) = self
-                        .events
-                        .recv_timeout(self.options.debounce.max(Duration::from_millis(20)))
-                    {
+                    // Coalesce: keep collecting while events keep coming. The
+                    // debouncer releases a long stream of events in batches a
+                    // quarter of the debounce apart, so half of it is enough.
+                    let gap = (self.options.debounce / 2).max(Duration::from_millis(10));
+                    while let Ok(more) = self.events.recv_timeout(gap) {
                         changes.merge(self.changes_of(more, notice));
                     }
                     let reason = if changes.rescan {

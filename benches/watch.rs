@@ -1,0 +1,375 @@
+//! Latency benchmark of `throughline watch` on generated vaults.
+//!
+//! Run it with:
+//!
+//! ```text
+//! cargo bench --bench watch                                    # 10,000 and 100,000 notes, 20 edits
+//! THROUGHLINE_BENCH_SIZES=10000 THROUGHLINE_BENCH_RUNS=10 cargo bench --bench watch
+//! ```
+//!
+//! For each vault size it:
+//!
+//! 1. takes the generated vault of the `check` benchmark (generating it when missing) and
+//!    copies it to `target/bench-vaults/watch-<N>/`, so the edits never touch the cached
+//!    vault;
+//! 2. measures the floor (list, read and parse every note with pulldown-cmark, 2
+//!    threads) and a cold `throughline build` of the copy, median of up to 3 runs each;
+//! 3. starts `throughline watch <copy> --debounce 50` and reports its set-up time (start
+//!    to the `watching` line: the first build included) and its resident memory then
+//!    (`VmRSS` from `/proc`, and the peak `VmHWM` at the end);
+//! 4. edits one interview note `THROUGHLINE_BENCH_RUNS` times (default 20, after 2
+//!    warm-up edits), each time adding an observation that links an insight, and
+//!    measures from just before the write to the arrival of the update's line — which
+//!    `watch` prints after the last affected page has been renamed into place. The
+//!    configured debounce is subtracted; p50, p95 and max are reported, beside the time
+//!    `watch` itself reports for the update (first event seen → last page written);
+//! 5. restores the note, stops the watch with Ctrl-C and checks that it exits 0.
+//!
+//! Targets (issue 4, product spec §6): p95 ≤ 50 ms at 10,000 notes, ≤ 100 ms at
+//! 100,000. A missed target is printed as `MISSED`; the benchmark exits 1 only when it
+//! could not run.
+//!
+//! Environment: `THROUGHLINE_BENCH_SIZES` (default `10000,100000`),
+//! `THROUGHLINE_BENCH_RUNS` (edits per size, default 20), `CARGO_TARGET_DIR`.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{
+    Stats, build, ensure_vault, floor, mb, ms, remove_build_output, settings, vaults_root,
+};
+use walkdir::WalkDir;
+
+/// Sizes measured when `THROUGHLINE_BENCH_SIZES` is not set.
+const DEFAULT_SIZES: &[usize] = &[10_000, 100_000];
+
+/// Edits measured when `THROUGHLINE_BENCH_RUNS` is not set.
+const DEFAULT_EDITS: usize = 20;
+
+/// Edits made before measuring.
+const WARM_UP_EDITS: usize = 2;
+
+/// The debounce `watch` runs with, subtracted from each latency.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Pause between edits, so that each edit is an update of its own.
+const BETWEEN_EDITS: Duration = Duration::from_millis(300);
+
+/// How long to wait for the watch to start or for an update.
+const PATIENCE: Duration = Duration::from_secs(600);
+
+/// Targets: p95 latency minus debounce, per vault size.
+const TARGETS: &[(usize, Duration)] = &[
+    (10_000, Duration::from_millis(50)),
+    (100_000, Duration::from_millis(100)),
+];
+
+/// Threads of the floor's pool: the 2-core machine of the product's targets.
+const FLOOR_THREADS: usize = 2;
+
+/// A line `watch` printed, and when it arrived.
+type Line = (Instant, String);
+
+/// A running `throughline watch`.
+struct Watch {
+    child: Child,
+    lines: Receiver<Line>,
+}
+
+impl Watch {
+    fn start(binary: &Path, vault: &Path) -> Result<Watch, String> {
+        let mut child = Command::new(binary)
+            .arg("watch")
+            .arg(vault)
+            .args(["--debounce", &DEBOUNCE.as_millis().to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let (sender, lines) = channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send((Instant::now(), line)).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Watch { child, lines })
+    }
+
+    /// The next line for which `wanted` holds.
+    fn wait_for(&self, what: &str, wanted: impl Fn(&str) -> bool) -> Result<Line, String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (at, line) = self
+                .lines
+                .recv_timeout(left)
+                .map_err(|_| format!("watch printed no {what} in {} s", PATIENCE.as_secs()))?;
+            if wanted(&line) {
+                return Ok((at, line));
+            }
+        }
+    }
+
+    /// A field of `/proc/<pid>/status` in bytes (`VmRSS`, `VmHWM`).
+    fn memory(&self, field: &str) -> u64 {
+        let status =
+            fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+            .map_or(0, |kb| kb * 1024)
+    }
+
+    /// Ctrl-C, then the exit code.
+    fn stop(mut self) -> Result<i32, String> {
+        let pid = libc::pid_t::try_from(self.child.id()).map_err(|_| "pid out of range")?;
+        // SAFETY: sends a signal to our own child; no memory is touched.
+        unsafe { libc::kill(pid, libc::SIGINT) };
+        let status = self.child.wait().map_err(|e| format!("wait failed: {e}"))?;
+        Ok(status.code().unwrap_or(-1))
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The measurements of one vault size.
+struct Report {
+    notes: usize,
+    floor: Stats,
+    cold_build: Stats,
+    setup: Duration,
+    rss_after_setup: u64,
+    peak_rss: u64,
+    markdown_bytes: u64,
+    latency: Vec<Duration>,
+    reported: Vec<Duration>,
+}
+
+/// The `p`-th percentile (nearest rank) of sorted samples.
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Copies the vault without generated output.
+fn fresh_copy(from: &Path, to: &Path) -> Result<(), String> {
+    if to.exists() {
+        fs::remove_dir_all(to).map_err(|e| format!("cannot remove {}: {e}", to.display()))?;
+    }
+    for entry in WalkDir::new(from) {
+        let entry = entry.map_err(|e| format!("cannot walk {}: {e}", from.display()))?;
+        let relative = entry.path().strip_prefix(from).map_err(|e| e.to_string())?;
+        let first = relative.iter().next().map(|name| name.to_string_lossy());
+        if matches!(first.as_deref(), Some("Throughline" | ".throughline")) {
+            continue;
+        }
+        let target = to.join(relative);
+        let copied = if entry.file_type().is_dir() {
+            fs::create_dir_all(&target)
+        } else {
+            fs::copy(entry.path(), &target).map(|_| ())
+        };
+        copied.map_err(|e| format!("cannot copy to {}: {e}", target.display()))?;
+    }
+    Ok(())
+}
+
+/// The first interview note (in path order) and some insight titles to link.
+fn edit_targets(vault: &Path) -> Result<(PathBuf, Vec<String>), String> {
+    let notes_in = |folder: &str| -> Vec<PathBuf> {
+        WalkDir::new(vault.join(folder))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+            .map(walkdir::DirEntry::into_path)
+            .collect()
+    };
+    let interview = notes_in("Interviews")
+        .into_iter()
+        .next()
+        .ok_or("the vault has no interview")?;
+    let insights: Vec<String> = notes_in("Insights")
+        .iter()
+        .take(5)
+        .filter_map(|path| Some(path.file_stem()?.to_string_lossy().into_owned()))
+        .collect();
+    if insights.is_empty() {
+        return Err("the vault has no insight".to_owned());
+    }
+    Ok((interview, insights))
+}
+
+/// The time `watch` reports at the end of an update line (`… in 12 ms`).
+fn reported_time(line: &str) -> Option<Duration> {
+    let number = line.strip_suffix(" ms")?.rsplit(' ').next()?;
+    number.parse().ok().map(Duration::from_millis)
+}
+
+fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
+    let root = vaults_root();
+    let source = ensure_vault(&root, notes).map_err(|e| format!("cannot generate: {e}"))?;
+    let vault = root.join(format!("watch-{notes}"));
+    fresh_copy(&source, &vault)?;
+    let stderr_path = root.join("watch-stderr.txt");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(FLOOR_THREADS)
+        .build()
+        .map_err(|e| format!("cannot build the floor's pool: {e}"))?;
+    let repeats = runs.min(3);
+    let mut floors = Vec::new();
+    let mut colds = Vec::new();
+    let mut markdown_bytes = 0;
+    for _ in 0..repeats {
+        let started = Instant::now();
+        let work = floor(&vault, &pool).map_err(|e| format!("floor failed: {e}"))?;
+        floors.push(started.elapsed());
+        markdown_bytes = work.bytes;
+        remove_build_output(&vault)?;
+        colds.push(build(binary, &vault, &stderr_path)?.elapsed);
+    }
+    remove_build_output(&vault)?;
+
+    let started = Instant::now();
+    let watch = Watch::start(binary, &vault)?;
+    let (ready, _) = watch.wait_for("`watching` line", |line| line.starts_with("watching "))?;
+    let setup = ready - started;
+    let rss_after_setup = watch.memory("VmRSS");
+
+    let (interview, insights) = edit_targets(&vault)?;
+    let original = fs::read_to_string(&interview).map_err(|e| e.to_string())?;
+    let mut latency = Vec::new();
+    let mut reported = Vec::new();
+    for edit in 0..WARM_UP_EDITS + runs {
+        let insight = &insights[edit % insights.len()];
+        let text = format!(
+            "{original}\n- Benchmark edit {edit}: the parts list arrived after the visit. [[{insight}]] #pain\n"
+        );
+        thread::sleep(BETWEEN_EDITS);
+        let written = Instant::now();
+        fs::write(&interview, text).map_err(|e| format!("cannot edit the note: {e}"))?;
+        let (at, line) = watch.wait_for("update line", |line| line.contains(" changed: "))?;
+        if edit >= WARM_UP_EDITS {
+            latency.push((at - written).saturating_sub(DEBOUNCE));
+            reported.push(reported_time(&line).unwrap_or_default());
+        }
+    }
+    fs::write(&interview, &original).map_err(|e| e.to_string())?;
+    watch.wait_for("update line", |line| line.contains(" changed: "))?;
+    let peak_rss = watch.memory("VmHWM");
+    let code = watch.stop()?;
+    if code != 0 {
+        return Err(format!("watch exited with {code} on Ctrl-C"));
+    }
+    remove_build_output(&vault)?;
+    latency.sort();
+    reported.sort();
+    Ok(Report {
+        notes,
+        floor: Stats::of(&floors),
+        cold_build: Stats::of(&colds),
+        setup,
+        rss_after_setup,
+        peak_rss,
+        markdown_bytes,
+        latency,
+        reported,
+    })
+}
+
+fn print_report(report: &Report) {
+    let l = &report.latency;
+    let r = &report.reported;
+    println!(
+        "\n{} notes ({:.1} MB of Markdown)",
+        report.notes,
+        mb(report.markdown_bytes)
+    );
+    println!(
+        "  floor (read + parse, 2 threads)  {:>9.1} ms   cold build {:>9.1} ms ({:.1}× floor)",
+        ms(report.floor.median),
+        ms(report.cold_build.median),
+        report.cold_build.median.as_secs_f64() / report.floor.median.as_secs_f64()
+    );
+    println!(
+        "  watch set-up (first build incl.) {:>9.1} ms   RSS then {:.0} MB, peak {:.0} MB ({:.1}× Markdown)",
+        ms(report.setup),
+        mb(report.rss_after_setup),
+        mb(report.peak_rss),
+        report.peak_rss as f64 / report.markdown_bytes.max(1) as f64
+    );
+    println!(
+        "  edit → update line, minus {} ms debounce ({} edits): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        DEBOUNCE.as_millis(),
+        l.len(),
+        ms(percentile(l, 50.0)),
+        ms(percentile(l, 95.0)),
+        ms(percentile(l, 100.0)),
+    );
+    println!(
+        "  update as watch reports it: p50 {:.0} ms, p95 {:.0} ms  (p50 latency = {:.3}× cold build)",
+        ms(percentile(r, 50.0)),
+        ms(percentile(r, 95.0)),
+        percentile(l, 50.0).as_secs_f64() / report.cold_build.median.as_secs_f64()
+    );
+    if let Some(&(_, target)) = TARGETS.iter().find(|(notes, _)| *notes == report.notes) {
+        let p95 = percentile(l, 95.0);
+        println!(
+            "  target p95 ≤ {} ms: {}",
+            target.as_millis(),
+            if p95 <= target { "met" } else { "MISSED" }
+        );
+    }
+}
+
+fn main() -> ExitCode {
+    let settings = match settings(DEFAULT_SIZES, DEFAULT_EDITS) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(binary) = option_env!("CARGO_BIN_EXE_throughline").map(PathBuf::from) else {
+        eprintln!("error: the `throughline` binary target does not exist");
+        return ExitCode::from(1);
+    };
+    let mut failed = false;
+    for &notes in &settings.sizes {
+        match measure(notes, &binary, settings.runs) {
+            Ok(report) => print_report(&report),
+            Err(message) => {
+                eprintln!("FAILED {notes} notes: {message}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
