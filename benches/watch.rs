@@ -244,11 +244,11 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
     let mut colds = Vec::new();
     let mut markdown_bytes = 0;
     for _ in 0..repeats {
+        remove_build_output(&vault)?;
         let started = Instant::now();
         let work = floor(&vault, &pool).map_err(|e| format!("floor failed: {e}"))?;
         floors.push(started.elapsed());
         markdown_bytes = work.bytes;
-        remove_build_output(&vault)?;
         colds.push(build(binary, &vault, &stderr_path)?.elapsed);
     }
     remove_build_output(&vault)?;
