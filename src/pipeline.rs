@@ -5,6 +5,7 @@
 //! parallel (results kept in file order), every link resolved. [`analyze`] adds
 //! the research model (for `check`); [`build`] runs everything.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
@@ -17,7 +18,9 @@ use crate::consolidate::consolidate;
 use crate::diagnostics::{Code, Position, Summary};
 use crate::model::{ModelScope, ResearchModel, build_model, build_model_with};
 use crate::parse::{Note, NoteBytes, parse_note};
-use crate::render::{PagePlan, RenderError, Renderer, page_paths, plan_pages};
+use crate::render::{
+    PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths, plan_pages, vault_key,
+};
 use crate::resolve::VaultStats;
 use crate::resolve::{FileId, StageTimings, Vault, resolve};
 use crate::scan::Scan;
@@ -327,6 +330,8 @@ pub struct BuildReport {
     pub write: WriteReport,
     /// Problems found (engine and schema).
     pub problems: Summary,
+    /// Pages rendered (all of them, unless a [`PageMemo`] showed some unchanged).
+    pub rendered: usize,
     /// Time per stage: load (scan, parse, resolve, model), consolidate, render, write.
     pub timings: [(&'static str, std::time::Duration); 4],
 }
@@ -383,6 +388,7 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
                 invalid_frontmatter: summary.invalid_frontmatter,
             },
             pages,
+            rendered: 0,
             write: WriteReport {
                 unchanged: pages,
                 ..WriteReport::default()
@@ -409,14 +415,17 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         mode,
         inputs,
         &mut NoteCache::default(),
+        None,
         scan_time,
     )?;
     Ok(report)
 }
 
 /// Builds a scanned vault: parse (reusing `cache`), resolve, model,
-/// consolidate, render, write. Returns the report and the analysis (whose notes a
-/// caller may keep for the next build).
+/// consolidate, render, write. With `memo`, only pages whose key changed since the
+/// memo's build are rendered (the memo is updated when the build succeeds).
+/// Returns the report and the analysis (whose notes a caller may keep for the
+/// next build).
 #[allow(clippy::too_many_arguments)]
 pub fn build_scanned(
     root: &Path,
@@ -426,6 +435,7 @@ pub fn build_scanned(
     mode: WriteMode,
     inputs: Option<String>,
     cache: &mut NoteCache,
+    memo: Option<&mut PageMemo>,
     scan_time: Duration,
 ) -> Result<(BuildReport, Analysis), BuildError> {
     let mut clock = Instant::now();
@@ -454,7 +464,40 @@ pub fn build_scanned(
     );
     let mut writer = Writer::new(root, &config.output_folder, mode);
     let mut rendering = Duration::ZERO;
-    for batch in analysis.plan.pages.chunks(PAGES_PER_BATCH) {
+    let started = Instant::now();
+    let keys: Option<HashMap<VaultPath, u64>> = memo.as_ref().map(|_| {
+        let keys = renderer.keys(vault_key(&analysis.vault, &analysis.plan, &config));
+        analysis
+            .plan
+            .pages
+            .par_iter()
+            .map(|(path, kind)| (path.clone(), keys.key(path, *kind)))
+            .collect()
+    });
+    let to_render: Vec<(VaultPath, PageKind)> = match (&memo, &keys) {
+        (Some(memo), Some(keys)) => {
+            let (same, changed): (Vec<_>, Vec<_>) = analysis
+                .plan
+                .pages
+                .iter()
+                .partition(|(path, _)| memo.get(path) == Some(keys[path]));
+            let unknown: HashSet<&VaultPath> = writer
+                .keep(same.iter().map(|(path, _)| path))
+                .into_iter()
+                .collect();
+            let mut to_render: Vec<(VaultPath, PageKind)> = same
+                .iter()
+                .filter(|(path, _)| unknown.contains(path))
+                .chain(changed.iter())
+                .map(|&(path, kind)| (path.clone(), *kind))
+                .collect();
+            to_render.sort_by(|a, b| a.0.cmp(&b.0));
+            to_render
+        }
+        _ => analysis.plan.pages.clone(),
+    };
+    rendering += started.elapsed();
+    for batch in to_render.chunks(PAGES_PER_BATCH) {
         let started = Instant::now();
         let pages = renderer.render(batch)?;
         rendering += started.elapsed();
@@ -485,10 +528,14 @@ pub fn build_scanned(
     };
     let current: Vec<&VaultPath> = analysis.plan.pages.iter().map(|(path, _)| path).collect();
     let write = writer.finish(&current, &record)?;
+    if let (Some(memo), Some(keys)) = (memo, keys) {
+        memo.replace(keys);
+    }
     let written = lap().saturating_sub(rendering);
     let report = BuildReport {
         stats,
         pages: analysis.plan.pages.len(),
+        rendered: to_render.len(),
         write,
         problems,
         timings: [

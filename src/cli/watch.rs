@@ -111,6 +111,17 @@ fn print_update(update: &Update, prefix: &str, global: Global) {
         update.elapsed.as_millis()
     );
     if global.verbose {
+        let stages: Vec<String> = update
+            .timings
+            .iter()
+            .map(|(stage, time)| format!("{stage} {} ms", time.as_millis()))
+            .collect();
+        println!(
+            "  {}; {} of {} pages rendered",
+            stages.join(", "),
+            update.rendered.0,
+            update.rendered.1
+        );
         for path in &update.written {
             println!("  wrote   {}", shown(path));
         }

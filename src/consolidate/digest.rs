@@ -13,7 +13,7 @@ use crate::config::{DigestPeriod, Thresholds};
 use crate::model::{ObservationKind, ResearchModel};
 
 /// A span of days, both ends included.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Period {
     /// First day.
     pub start: Date,
@@ -117,7 +117,7 @@ pub struct Digest {
 }
 
 /// Counts for an earlier period.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PeriodSummary {
     /// The period.
     pub period: Period,

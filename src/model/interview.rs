@@ -40,7 +40,7 @@ pub struct Interview {
 }
 
 /// A participant of an interview.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Participant {
     /// The person (their note, or their name).
     pub person: Entity,

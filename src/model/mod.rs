@@ -26,7 +26,7 @@ use crate::resolve::{FileId, Vault};
 use crate::scan::VaultPath;
 
 /// A typed note: where it is and what it is called.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NoteRef {
     /// Its file.
     pub file: FileId,

@@ -96,7 +96,7 @@ impl JobStep {
 }
 
 /// The signal tags of an observation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Signals {
     /// `#pain`.
     pub pain: bool,
@@ -127,7 +127,7 @@ impl Signals {
 }
 
 /// Where a link back to an observation points.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Anchor {
     /// Its `^block-id`.
     Block(String),

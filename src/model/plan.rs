@@ -23,7 +23,7 @@ pub struct Plan {
 }
 
 /// One planned question.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Question {
     /// As written.
     pub text: String,

@@ -2,12 +2,14 @@
 //! reads the model and consolidation, returns pages; writing is [`crate::write`]'s.
 
 mod environment;
+mod keys;
 mod links;
 mod pages;
 mod quoted;
 mod view;
 
 pub use environment::{DEFAULT_TEMPLATES, blockquote, chart_label, escape_cell, escape_markdown};
+pub use keys::{PageKeys, PageMemo, vault_key};
 pub use links::{LinkWriter, UnlinkableError};
 pub use pages::{PageKind, PageNamer};
 pub use quoted::quote_for_page;
@@ -242,6 +244,11 @@ impl<'a> Renderer<'a> {
             },
             shared: &plan.shared,
         }
+    }
+
+    /// The keys of the pages, to render only those that changed (see [`PageKeys`]).
+    pub fn keys(&self, vault_key: u64) -> PageKeys<'_, 'a> {
+        PageKeys::new(&self.views, vault_key)
     }
 
     /// Renders `pages` (in parallel), sorted by path.

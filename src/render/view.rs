@@ -9,7 +9,7 @@ use crate::model::{Entity, Interview, ResearchModel};
 use crate::resolve::{FileId, Vault};
 
 /// A note to link to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct NoteView {
     /// Its vault path.
     pub path: String,
@@ -65,7 +65,7 @@ pub struct ObservationView {
 }
 
 /// An insight as a row of a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct InsightRow {
     /// The insight note.
     pub note: NoteView,
@@ -176,14 +176,19 @@ impl Views<'_> {
         }
     }
 
-    /// Whether `subpath` exists in the file at `target` (attachments and pages
-    /// about to be generated count as found: they are not notes we parsed).
+    /// Whether `subpath` exists in the file at `target` (attachments, pages
+    /// about to be generated and files in the output folder count as found: they
+    /// are not notes the pages are built from, and the first build must not differ
+    /// from the next).
     pub fn subpath_exists(&self, target: &crate::scan::VaultPath, subpath: &str) -> bool {
         match self
             .vault
             .files
             .binary_search_by(|file| file.path.cmp(target))
         {
+            Ok(id) if self.vault.files[id].exclusion == crate::scan::Exclusion::OutputFolder => {
+                true
+            }
             Ok(id) => match self.vault.note(id as FileId) {
                 Some(note) => crate::resolve::subpath_exists(note, subpath),
                 None => true,

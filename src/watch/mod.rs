@@ -29,6 +29,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::config::{Config, ConfigError};
 use crate::diagnostics::Summary;
 use crate::pipeline::{BuildError, NoteCache, build_scanned, scan_vault};
+use crate::render::PageMemo;
 use crate::scan::VaultPath;
 use crate::write::{LockError, STATE_FOLDER, VaultLock, WriteMode};
 use poll::Poller;
@@ -76,6 +77,10 @@ pub struct Update {
     pub problems: Summary,
     /// Time from the first event of the batch being seen to the last page written.
     pub elapsed: Duration,
+    /// Pages rendered (the others showed nothing new), of all pages.
+    pub rendered: (usize, usize),
+    /// Time per stage (see [`crate::pipeline::BuildReport::timings`]).
+    pub timings: [(&'static str, Duration); 4],
 }
 
 /// What started an update.
@@ -146,6 +151,7 @@ pub struct WatchSession {
     config: Config,
     options: WatchOptions,
     cache: NoteCache,
+    memo: PageMemo,
     events: Receiver<DebounceEventResult>,
     watcher: Option<Watcher>,
     _lock: VaultLock,
@@ -169,6 +175,7 @@ impl WatchSession {
             config,
             options,
             cache: NoteCache::default(),
+            memo: PageMemo::default(),
             events,
             watcher: None,
             _lock: lock,
@@ -248,6 +255,10 @@ impl WatchSession {
                     } else {
                         Reason::Files
                     };
+                    if changes.settings || changes.templates || changes.rescan {
+                        // Templates are read as pages render; a rescan trusts nothing.
+                        self.memo.clear();
+                    }
                     if changes.settings {
                         match crate::config::load(&self.root) {
                             Ok(config) => {
@@ -296,6 +307,7 @@ impl WatchSession {
         notice(Notice::VaultBack);
         self.rewatch()?;
         self.cache = NoteCache::default();
+        self.memo.clear();
         self.update(Changes::default(), Reason::Rescan, Instant::now())
     }
 
@@ -346,6 +358,7 @@ impl WatchSession {
             WriteMode::Write,
             inputs,
             &mut self.cache,
+            Some(&mut self.memo),
             scan_started.elapsed(),
         )?;
         let kept_last_good = std::mem::take(&mut self.cache.kept_last_good);
@@ -365,6 +378,8 @@ impl WatchSession {
             notes: report.stats.notes,
             problems: report.problems,
             elapsed: seen.elapsed(),
+            rendered: (report.rendered, report.pages),
+            timings: report.timings,
         })
     }
 }

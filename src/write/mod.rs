@@ -236,6 +236,27 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// Counts pages left unrendered because nothing they show changed (see
+    /// [`crate::render::PageMemo`]) as unchanged, keeping their manifest entries.
+    /// Returns those the manifest does not know: they must be rendered after all.
+    pub fn keep<'p>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'p VaultPath>,
+    ) -> Vec<&'p VaultPath> {
+        let known = self.previous.by_path();
+        let mut unknown = Vec::new();
+        for path in paths {
+            match known.get(path.as_str()) {
+                Some(entry) => {
+                    self.report.unchanged += 1;
+                    self.entries.push((*entry).clone());
+                }
+                None => unknown.push(path),
+            }
+        }
+        unknown
+    }
+
     /// Removes stale pages (not in `current`), saves the manifest with `record`,
     /// and reports.
     pub fn finish(

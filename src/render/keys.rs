@@ -1,0 +1,323 @@
+//! Page keys: a hash of everything a page's context is built from, so that an
+//! update under `watch` renders only the pages whose key changed
+//! ([`PageMemo`]). A page whose key is unchanged would render to the same bytes.
+//!
+//! A key has two parts:
+//! - the *vault key*, what every page depends on: the configuration, Obsidian's
+//!   settings, the set of files (it decides every link's text and keeps file ids
+//!   stable, so the page parts may hash file ids), the planned pages, and the
+//!   headings, blocks and footnotes of every note (a quoted `[[Note#Heading]]` is
+//!   checked against them);
+//! - the *page part*, which mirrors the page's context function in
+//!   [`super`] (`insight_context`, `job_context`, …): whatever a context reads,
+//!   its key hashes — the model records themselves (an observation's text, an
+//!   interview's participants), not the views built from them. When a context
+//!   learns to show more, its key must hash more; the `incremental` tests compare
+//!   keyed updates with full builds to catch a key that hashes too little.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::view::Views;
+use super::{
+    FOLLOW_UPS_IN_DIGEST, FOLLOW_UPS_ON_INSIGHT_PAGE, PageKind, PagePlan, UNLINKED_LISTED,
+};
+use crate::config::Config;
+use crate::consolidate::InsightSummary;
+use crate::diagnostics::Diagnostic;
+use crate::resolve::Vault;
+use crate::scan::{Exclusion, VaultPath};
+
+/// The keys of the pages last written, by page.
+#[derive(Debug, Default)]
+pub struct PageMemo {
+    keys: HashMap<VaultPath, u64>,
+}
+
+impl PageMemo {
+    /// The key `path` was last rendered with.
+    pub fn get(&self, path: &VaultPath) -> Option<u64> {
+        self.keys.get(path).copied()
+    }
+
+    /// Replaces every key (after a successful update).
+    pub fn replace(&mut self, keys: HashMap<VaultPath, u64>) {
+        self.keys = keys;
+    }
+
+    /// Forgets every key: the next update renders every page.
+    pub fn clear(&mut self) {
+        self.keys.clear();
+    }
+}
+
+fn hasher() -> Xxh3 {
+    Xxh3::new()
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut state = hasher();
+    value.hash(&mut state);
+    state.finish()
+}
+
+/// What every page depends on (see the module documentation).
+pub fn vault_key(vault: &Vault, plan: &PagePlan, config: &Config) -> u64 {
+    let mut state = hasher();
+    format!("{config:?}").hash(&mut state);
+    format!("{:?}", vault.settings).hash(&mut state);
+    // Generated pages in the output folder come and go with the plan, hashed
+    // below; anything else there (a user's file) can change link texts.
+    let planned: std::collections::HashSet<&VaultPath> =
+        plan.pages.iter().map(|(path, _)| path).collect();
+    for file in &vault.files {
+        if file.exclusion == Exclusion::OutputFolder && planned.contains(&file.path) {
+            continue;
+        }
+        (file.path.as_str(), file.kind as u8, file.exclusion as u8).hash(&mut state);
+    }
+    for (path, kind) in &plan.pages {
+        (path.as_str(), format!("{kind:?}")).hash(&mut state);
+    }
+    // Quotes check subpaths in notes outside the output folder only.
+    let anchors: Vec<u64> = vault
+        .notes
+        .par_iter()
+        .enumerate()
+        .filter(|(index, _)| vault.file_of_note(*index).exclusion != Exclusion::OutputFolder)
+        .map(|(_, note)| {
+            let mut state = hasher();
+            note.path.as_str().hash(&mut state);
+            for heading in &note.headings {
+                (heading.level, &heading.text).hash(&mut state);
+            }
+            for block in &note.blocks {
+                block.id.hash(&mut state);
+            }
+            note.footnotes.hash(&mut state);
+            state.finish()
+        })
+        .collect();
+    anchors.hash(&mut state);
+    state.finish()
+}
+
+/// Keys of the pages of one update.
+pub struct PageKeys<'v, 'a> {
+    views: &'v Views<'a>,
+    vault: u64,
+    interviews: Vec<u64>,
+    observations: Vec<u64>,
+    rows: Vec<u64>,
+}
+
+impl<'v, 'a> PageKeys<'v, 'a> {
+    /// Hashes the model records pages are built from, once.
+    pub fn new(views: &'v Views<'a>, vault: u64) -> PageKeys<'v, 'a> {
+        let model = views.model;
+        let interviews: Vec<u64> = model
+            .interviews
+            .par_iter()
+            .map(|interview| {
+                hash_of((
+                    &interview.note,
+                    interview.date,
+                    &interview.participants,
+                    interview.plan,
+                    interview.follow_up_of,
+                    &interview.jobs,
+                    &interview.answered_headings,
+                ))
+            })
+            .collect();
+        let observations: Vec<u64> = model
+            .observations
+            .par_iter()
+            .map(|observation| {
+                hash_of((
+                    interviews[observation.interview],
+                    observation.kind,
+                    &observation.text,
+                    observation.line,
+                    &observation.anchor,
+                    &observation.insights,
+                    &observation.jobs,
+                    observation.signals,
+                    &observation.steps,
+                ))
+            })
+            .collect();
+        let rows: Vec<u64> = (0..views.consolidation.insights.len())
+            .into_par_iter()
+            .map(|index| hash_of(views.insight_row(index)))
+            .collect();
+        PageKeys {
+            views,
+            vault,
+            interviews,
+            observations,
+            rows,
+        }
+    }
+
+    /// The key of one page.
+    pub fn key(&self, path: &VaultPath, kind: PageKind) -> u64 {
+        let mut state = hasher();
+        (self.vault, path.as_str(), format!("{kind:?}")).hash(&mut state);
+        match kind {
+            PageKind::Insights => self.insights(&mut state),
+            PageKind::Insight(index) => self.insight(&mut state, index),
+            PageKind::Job(index) => self.job(&mut state, index),
+            PageKind::Plan(index) => self.plan(&mut state, index),
+            PageKind::Digest => self.digest(&mut state),
+            PageKind::Health => self.health(&mut state),
+        }
+        state.finish()
+    }
+
+    fn hash_observations(&self, state: &mut Xxh3, indices: &[usize]) {
+        indices.len().hash(state);
+        for &index in indices {
+            self.observations[index].hash(state);
+        }
+    }
+
+    fn hash_interviews(&self, state: &mut Xxh3, indices: &[usize]) {
+        indices.len().hash(state);
+        for &index in indices {
+            self.interviews[index].hash(state);
+        }
+    }
+
+    fn follow_ups(&self, state: &mut Xxh3, summary: &InsightSummary, limit: usize) {
+        let shown = &summary.follow_ups[..summary.follow_ups.len().min(limit)];
+        for follow_up in shown {
+            (
+                &follow_up.person,
+                self.interviews[follow_up.interview],
+                follow_up.raised_insight,
+            )
+                .hash(state);
+        }
+        (summary.follow_ups.len().saturating_sub(limit) + summary.more_follow_ups).hash(state);
+    }
+
+    fn insights(&self, state: &mut Xxh3) {
+        self.rows.hash(state);
+        let model = self.views.model;
+        (model.interviews.len(), model.observations.len()).hash(state);
+    }
+
+    fn insight(&self, state: &mut Xxh3, index: usize) {
+        let summary = &self.views.consolidation.insights[index];
+        self.rows[index].hash(state);
+        self.follow_ups(state, summary, FOLLOW_UPS_ON_INSIGHT_PAGE);
+        for role in &summary.by_role {
+            (&role.role, role.observations, role.participants).hash(state);
+        }
+        (
+            summary.mixed_roles,
+            &summary.participants,
+            &summary.companies,
+            &summary.jobs,
+        )
+            .hash(state);
+        self.hash_observations(state, &summary.evidence);
+        self.hash_observations(state, &summary.counter_evidence);
+    }
+
+    fn job(&self, state: &mut Xxh3, index: usize) {
+        let summary = &self.views.consolidation.jobs[index];
+        let job = &self.views.model.jobs[summary.job];
+        (&job.note, &job.statement, job.framework).hash(state);
+        (
+            &summary.participants,
+            &summary.roles,
+            summary.has_unknown_role,
+            &summary.plans,
+        )
+            .hash(state);
+        for row in &summary.matrix {
+            (row.step, &row.counts).hash(state);
+        }
+        for &insight in &summary.insights {
+            self.rows[insight].hash(state);
+        }
+        self.hash_observations(state, &summary.evidence);
+        self.hash_interviews(state, &summary.interviews);
+    }
+
+    fn plan(&self, state: &mut Xxh3, index: usize) {
+        let coverage = &self.views.consolidation.plans[index];
+        let plan = &self.views.model.plans[coverage.plan];
+        (&plan.note, plan.target, &plan.questions).hash(state);
+        self.hash_interviews(state, &coverage.interviews);
+        for role in coverage.roles.iter().chain(&coverage.off_plan) {
+            (&role.role, role.target).hash(state);
+            self.hash_interviews(state, &role.interviews);
+        }
+        coverage.roles.len().hash(state);
+        self.hash_interviews(state, &coverage.without_role);
+        for job in &coverage.jobs {
+            job.job.hash(state);
+            self.hash_interviews(state, &job.interviews);
+        }
+        for question in &coverage.questions {
+            question.question.hash(state);
+            self.hash_interviews(state, &question.answered_by);
+            self.hash_interviews(state, &question.off_plan_answers);
+        }
+    }
+
+    fn digest(&self, state: &mut Xxh3) {
+        let Some(digest) = &self.views.consolidation.digest else {
+            0u8.hash(state);
+            return;
+        };
+        (&digest.period, &digest.earlier).hash(state);
+        self.hash_interviews(state, &digest.interviews);
+        self.hash_observations(state, &digest.learned);
+        self.hash_observations(state, &digest.surprised);
+        for &insight in &digest.new_insights {
+            self.rows[insight].hash(state);
+        }
+        for change in &digest.strength_changes {
+            (self.rows[change.insight], change.before, change.after).hash(state);
+        }
+        for &insight in &digest.validation_queue {
+            self.rows[insight].hash(state);
+            let summary = &self.views.consolidation.insights[insight];
+            self.follow_ups(state, summary, FOLLOW_UPS_IN_DIGEST);
+        }
+    }
+
+    fn health(&self, state: &mut Xxh3) {
+        let problem = |state: &mut Xxh3, diagnostic: &Diagnostic| {
+            (
+                diagnostic.path.as_str(),
+                diagnostic.location.as_ref().map(|l| l.start.line),
+                diagnostic.code.as_str(),
+                &diagnostic.message,
+            )
+                .hash(state);
+        };
+        let health = &self.views.consolidation.health;
+        health.broken_links.len().hash(state);
+        for &index in &health.broken_links {
+            problem(state, &self.views.vault.diagnostics[index]);
+        }
+        health.schema_problems.len().hash(state);
+        for &index in &health.schema_problems {
+            problem(state, &self.views.model.diagnostics[index]);
+        }
+        for &insight in &health.insights_without_evidence {
+            self.rows[insight].hash(state);
+        }
+        let listed = health.unlinked_observations.len().min(UNLINKED_LISTED);
+        self.hash_observations(state, &health.unlinked_observations[..listed]);
+        health.unlinked_observations.len().hash(state);
+    }
+}
