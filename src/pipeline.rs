@@ -77,6 +77,8 @@ pub struct NoteCache {
     /// Notes whose new frontmatter is invalid and whose last good parse was kept
     /// (filled by the last load).
     pub kept_last_good: Vec<VaultPath>,
+    /// Notes known to have changed, whatever their size and time say.
+    changed: HashSet<VaultPath>,
 }
 
 impl NoteCache {
@@ -90,7 +92,14 @@ impl NoteCache {
         NoteCache {
             notes,
             kept_last_good: Vec::new(),
+            changed: HashSet::new(),
         }
+    }
+
+    /// Marks notes as changed: the next load reads them again even when their
+    /// size and modification time are the same as before.
+    pub fn mark_changed<'p>(&mut self, paths: impl IntoIterator<Item = &'p VaultPath>) {
+        self.changed.extend(paths.into_iter().cloned());
     }
 
     /// The cached note of `path`, if its file still has this size and time.
@@ -102,7 +111,10 @@ impl NoteCache {
     ) -> Option<Note> {
         match self.notes.get(path) {
             Some((cached_size, cached_time, _))
-                if *cached_size == size && *cached_time == modified && modified.is_some() =>
+                if *cached_size == size
+                    && *cached_time == modified
+                    && modified.is_some()
+                    && !self.changed.contains(path) =>
             {
                 self.notes.remove(path).map(|(_, _, note)| note)
             }

@@ -14,24 +14,25 @@
 //! says so once, and rebuilds when the folder comes back.
 
 mod change;
+mod incremental;
 mod poll;
 
 pub use change::{Changes, classify};
+pub use incremental::Incremental;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer_opt};
 
 use crate::config::{Config, ConfigError};
 use crate::diagnostics::Summary;
-use crate::pipeline::{BuildError, NoteCache, build_scanned, scan_vault};
-use crate::render::PageMemo;
+use crate::pipeline::BuildError;
 use crate::scan::VaultPath;
-use crate::write::{LockError, STATE_FOLDER, VaultLock, WriteMode};
+use crate::write::{LockError, STATE_FOLDER, VaultLock};
 use poll::Poller;
 
 /// How often `--poll` walks the vault (longer on vaults where a walk is slow).
@@ -150,8 +151,7 @@ pub struct WatchSession {
     root: PathBuf,
     config: Config,
     options: WatchOptions,
-    cache: NoteCache,
-    memo: PageMemo,
+    incremental: Incremental,
     events: Receiver<DebounceEventResult>,
     watcher: Option<Watcher>,
     _lock: VaultLock,
@@ -174,8 +174,7 @@ impl WatchSession {
             root: root.to_path_buf(),
             config,
             options,
-            cache: NoteCache::default(),
-            memo: PageMemo::default(),
+            incremental: Incremental::default(),
             events,
             watcher: None,
             _lock: lock,
@@ -257,7 +256,7 @@ impl WatchSession {
                     };
                     if changes.settings || changes.templates || changes.rescan {
                         // Templates are read as pages render; a rescan trusts nothing.
-                        self.memo.clear();
+                        self.incremental.forget_pages();
                     }
                     if changes.settings {
                         match crate::config::load(&self.root) {
@@ -306,8 +305,7 @@ impl WatchSession {
         self.vault_missing = false;
         notice(Notice::VaultBack);
         self.rewatch()?;
-        self.cache = NoteCache::default();
-        self.memo.clear();
+        self.incremental.forget();
         self.update(Changes::default(), Reason::Rescan, Instant::now())
     }
 
@@ -346,23 +344,8 @@ impl WatchSession {
         reason: Reason,
         seen: Instant,
     ) -> Result<Update, WatchError> {
-        let started = SystemTime::now();
-        let scan_started = Instant::now();
-        let (scanned, settings) = scan_vault(&self.root, &self.config).map_err(BuildError::from)?;
-        let inputs = crate::write::inputs_fingerprint(&self.root, &scanned, started);
-        let (report, mut analysis) = build_scanned(
-            &self.root,
-            &self.config,
-            scanned,
-            settings,
-            WriteMode::Write,
-            inputs,
-            &mut self.cache,
-            Some(&mut self.memo),
-            scan_started.elapsed(),
-        )?;
-        let kept_last_good = std::mem::take(&mut self.cache.kept_last_good);
-        self.cache = NoteCache::take_from(&mut analysis.vault);
+        self.incremental.mark_changed(&changes.paths);
+        let (report, kept_last_good) = self.incremental.build(&self.root, &self.config)?;
         Ok(Update {
             // Folders are reported alongside the files in them; name files only.
             changed: changes
