@@ -5,7 +5,7 @@
 //! participant is their person note, else their name; companies and roles
 //! likewise; in a group interview every participant counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -76,14 +76,29 @@ pub struct FollowUp {
     pub raised_insight: bool,
 }
 
-/// Sort key of an observation: interview date, then interview path, then line.
+/// Each interview's place in (date, path) order, which observations sort by.
+pub(crate) fn interview_ranks(model: &ResearchModel) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..model.interviews.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&model.interviews[a], &model.interviews[b]);
+        (x.date, x.note.path.as_str()).cmp(&(y.date, y.note.path.as_str()))
+    });
+    let mut ranks = vec![0; order.len()];
+    for (rank, interview) in order.into_iter().enumerate() {
+        ranks[interview] = rank as u32;
+    }
+    ranks
+}
+
+/// Sort key of an observation: interview date, then interview path (both as the
+/// interview's rank from [`interview_ranks`]), then line.
 pub(crate) fn observation_order(
     model: &ResearchModel,
+    ranks: &[u32],
     observation: usize,
-) -> (Option<Date>, &str, u32) {
+) -> (u32, u32) {
     let found = &model.observations[observation];
-    let interview = &model.interviews[found.interview];
-    (interview.date, interview.note.path.as_str(), found.line)
+    (ranks[found.interview], found.line)
 }
 
 /// The strength of every insight counting only evidence from interviews dated
@@ -159,9 +174,8 @@ pub fn summarize_insights(
         .zip(against)
         .enumerate()
         .map(|(insight, (mut evidence, mut counter))| {
-            evidence
-                .sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));
-            counter.sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));
+            evidence.sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
+            counter.sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
             let mut summary = summarize(model, thresholds, insight, evidence, counter);
             if summary.needs_validation && dated_before.is_none() {
                 (summary.follow_ups, summary.more_follow_ups) =
@@ -179,14 +193,16 @@ fn summarize(
     evidence: Vec<usize>,
     counter_evidence: Vec<usize>,
 ) -> InsightSummary {
-    let mut participants: BTreeMap<String, Entity> = BTreeMap::new();
-    let mut companies: BTreeMap<String, Entity> = BTreeMap::new();
-    let mut roles: BTreeMap<String, Entity> = BTreeMap::new();
-    // role key ("" for none) → (observations, participants)
-    let mut by_role: BTreeMap<String, RoleTally> = BTreeMap::new();
+    // Borrowed while counting; cloned once at the end.
+    let mut participants: BTreeMap<&str, &Entity> = BTreeMap::new();
+    let mut companies: BTreeMap<&str, &Entity> = BTreeMap::new();
+    let mut roles: BTreeMap<&str, &Entity> = BTreeMap::new();
+    // role key (none sorts last) → (role, observations, participants)
+    let mut by_role: BTreeMap<RoleKey<'_>, RoleTally<'_>> = BTreeMap::new();
     let mut first_seen = None;
     let mut last_seen = None;
     let mut jobs = Vec::new();
+    let mut roles_here: Vec<RoleKey<'_>> = Vec::new();
     for &index in &evidence {
         let observation = &model.observations[index];
         let interview = &model.interviews[observation.interview];
@@ -199,24 +215,26 @@ fn summarize(
                 jobs.push(job);
             }
         }
-        let mut roles_here: BTreeMap<String, Option<Entity>> = BTreeMap::new();
+        roles_here.clear();
         for participant in &interview.participants {
-            participants.insert(participant.person.key.clone(), participant.person.clone());
+            participants.insert(&participant.person.key, &participant.person);
             if let Some(company) = &participant.company {
-                companies.insert(company.key.clone(), company.clone());
+                companies.insert(&company.key, company);
             }
             if let Some(role) = &participant.role {
-                roles.insert(role.key.clone(), role.clone());
+                roles.insert(&role.key, role);
             }
-            let role_key = sort_key(participant.role.as_ref());
-            roles_here.insert(role_key.clone(), participant.role.clone());
+            let role_key = RoleKey(participant.role.as_ref().map(|role| role.key.as_str()));
+            if !roles_here.contains(&role_key) {
+                roles_here.push(role_key);
+            }
             by_role
                 .entry(role_key)
-                .or_insert_with(|| (participant.role.clone(), 0, BTreeMap::new()))
+                .or_insert_with(|| (participant.role.as_ref(), 0, BTreeSet::new()))
                 .2
-                .insert(participant.person.key.clone(), ());
+                .insert(&participant.person.key);
         }
-        for role_key in roles_here.keys() {
+        for role_key in &roles_here {
             if let Some(entry) = by_role.get_mut(role_key) {
                 entry.1 += 1;
             }
@@ -232,7 +250,7 @@ fn summarize(
     let by_role: Vec<RoleEvidence> = by_role
         .into_values()
         .map(|(role, observations, people)| RoleEvidence {
-            role,
+            role: role.cloned(),
             observations,
             participants: people.len(),
         })
@@ -257,21 +275,33 @@ fn summarize(
     }
 }
 
-/// A role's observations and participants while counting.
-type RoleTally = (Option<Entity>, usize, BTreeMap<String, ()>);
+/// A role's key while counting: roles sort by key, no role sorts last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RoleKey<'a>(Option<&'a str>);
 
-/// Roles sort by name; no role sorts last.
-fn sort_key(role: Option<&Entity>) -> String {
-    role.map_or_else(|| "\u{10FFFF}".to_owned(), |role| role.key.clone())
+impl Ord for RoleKey<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => a.cmp(b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    }
 }
 
-fn sorted(map: BTreeMap<String, Entity>) -> Vec<Entity> {
-    let mut entities: Vec<Entity> = map.into_values().collect();
-    entities.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then_with(|| a.key.cmp(&b.key))
-    });
+impl PartialOrd for RoleKey<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A role's observations and participants while counting.
+type RoleTally<'a> = (Option<&'a Entity>, usize, BTreeSet<&'a str>);
+
+/// Entities by name (case-insensitive), then key.
+fn sorted(map: BTreeMap<&str, &Entity>) -> Vec<Entity> {
+    let mut entities: Vec<Entity> = map.into_values().cloned().collect();
+    entities.sort_by_cached_key(|entity| (entity.name.to_lowercase(), entity.key.clone()));
     entities
 }

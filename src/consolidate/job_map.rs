@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::model::{Entity, JobStep, ResearchModel};
 use crate::resolve::FileId;
 
-use super::evidence::{InsightSummary, observation_order};
+use super::evidence::{InsightSummary, interview_ranks, observation_order};
 
 /// The evidence of one job.
 #[derive(Debug, Clone)]
@@ -65,6 +65,7 @@ pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec
             insights_by_job.entry(job).or_default().push(index);
         }
     }
+    let ranks = interview_ranks(model);
     let mut plans_by_job: HashMap<FileId, Vec<usize>> = HashMap::new();
     for (index, plan) in model.plans.iter().enumerate() {
         for &job in &plan.jobs {
@@ -75,21 +76,20 @@ pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec
         .map(|job| {
             let file = model.jobs[job].note.file;
             let mut observations = std::mem::take(&mut evidence[job]);
-            observations
-                .sort_by(|a, b| observation_order(model, *a).cmp(&observation_order(model, *b)));
-            let mut participants: BTreeMap<String, Entity> = BTreeMap::new();
-            let mut roles: BTreeMap<String, Entity> = BTreeMap::new();
+            observations.sort_by_key(|&observation| observation_order(model, &ranks, observation));
+            let mut participants: BTreeMap<&str, &Entity> = BTreeMap::new();
+            let mut roles: BTreeMap<&str, &Entity> = BTreeMap::new();
             for &index in &observations {
                 for participant in
                     &model.interviews[model.observations[index].interview].participants
                 {
-                    participants.insert(participant.person.key.clone(), participant.person.clone());
+                    participants.insert(&participant.person.key, &participant.person);
                     if let Some(role) = &participant.role {
-                        roles.insert(role.key.clone(), role.clone());
+                        roles.insert(&role.key, role);
                     }
                 }
             }
-            let roles: Vec<Entity> = roles.into_values().collect();
+            let roles: Vec<Entity> = roles.into_values().cloned().collect();
             let mut has_unknown_role = false;
             let mut rows: Vec<StepRow> = JobStep::ALL
                 .into_iter()
@@ -140,17 +140,12 @@ pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec
                 .map(|&i| model.observations[i].interview)
                 .collect();
             interviews.extend(interviews_by_job.get(&file).into_iter().flatten().copied());
-            interviews.sort_by(|a, b| {
-                let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
-                x.date
-                    .cmp(&y.date)
-                    .then_with(|| x.note.path.cmp(&y.note.path))
-            });
+            interviews.sort_by_key(|&interview| ranks[interview]);
             interviews.dedup();
             let touching = insights_by_job.remove(&file).unwrap_or_default();
             let plans = plans_by_job.remove(&file).unwrap_or_default();
-            let mut participants: Vec<Entity> = participants.into_values().collect();
-            participants.sort_by_key(|person| person.name.to_lowercase());
+            let mut participants: Vec<Entity> = participants.into_values().cloned().collect();
+            participants.sort_by_cached_key(|person| person.name.to_lowercase());
             JobSummary {
                 job,
                 evidence: observations,

@@ -50,6 +50,8 @@ pub struct FollowUpIndex<'a> {
     followed: Vec<Vec<u32>>,
     /// Interviews linking each job.
     jobs: JobInterviews,
+    /// Each interview's place in (date, path) order.
+    pub ranks: Vec<u32>,
 }
 
 impl<'a> FollowUpIndex<'a> {
@@ -100,6 +102,7 @@ impl<'a> FollowUpIndex<'a> {
             participants,
             followed,
             jobs: job_interviews(model),
+            ranks: super::evidence::interview_ranks(model),
         }
     }
 
@@ -144,8 +147,7 @@ pub fn follow_ups(
             });
             entry.direct |= direct;
             entry.followed_up |= followed_up;
-            let later = (date, &model.interviews[interview].note.path)
-                > (entry.date, &model.interviews[entry.interview].note.path);
+            let later = index.ranks[interview] > index.ranks[entry.interview];
             if later {
                 entry.interview = interview;
                 entry.participant = participant;
