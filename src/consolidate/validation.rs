@@ -10,8 +10,8 @@
 //! with thousands of insights and interviews stays linear.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
-use jiff::civil::Date;
 
 use super::evidence::{FollowUp, InsightSummary};
 use crate::model::ResearchModel;
@@ -48,10 +48,20 @@ pub struct FollowUpIndex<'a> {
     /// Per interview: sorted person numbers of everyone in a later interview that
     /// follows it up, at any depth.
     followed: Vec<Vec<u32>>,
-    /// Interviews linking each job.
-    jobs: JobInterviews,
+    /// Per job note: everyone who raised it, once each (see [`JobRaiser`]).
+    job_raisers: HashMap<FileId, Vec<JobRaiser>>,
     /// Each interview's place in (date, path) order.
     pub ranks: Vec<u32>,
+}
+
+/// Someone who raised a job: in their latest interview linking it, and whether
+/// any of their interviews linking it was followed up. Worked out once per job,
+/// as many insights share a job.
+struct JobRaiser {
+    person: u32,
+    interview: usize,
+    participant: usize,
+    followed_up: bool,
 }
 
 impl<'a> FollowUpIndex<'a> {
@@ -78,7 +88,7 @@ impl<'a> FollowUpIndex<'a> {
                     .collect()
             })
             .collect();
-        let followed = (0..model.interviews.len())
+        let followed: Vec<Vec<u32>> = (0..model.interviews.len())
             .map(|interview| {
                 let mut found: Vec<u32> = Vec::new();
                 let mut frontier = vec![interview];
@@ -97,12 +107,36 @@ impl<'a> FollowUpIndex<'a> {
                 found
             })
             .collect();
+        let ranks = super::evidence::interview_ranks(model);
+        let job_raisers = job_interviews(model)
+            .into_iter()
+            .map(|(job, interviews)| {
+                let mut raisers: HashMap<u32, JobRaiser> = HashMap::new();
+                for interview in interviews {
+                    for &(person, participant) in &participants[interview] {
+                        let followed_up = followed[interview].binary_search(&person).is_ok();
+                        let raiser = raisers.entry(person).or_insert(JobRaiser {
+                            person,
+                            interview,
+                            participant,
+                            followed_up,
+                        });
+                        raiser.followed_up |= followed_up;
+                        if ranks[interview] > ranks[raiser.interview] {
+                            raiser.interview = interview;
+                            raiser.participant = participant;
+                        }
+                    }
+                }
+                (job, raisers.into_values().collect())
+            })
+            .collect();
         FollowUpIndex {
             people,
             participants,
             followed,
-            jobs: job_interviews(model),
-            ranks: super::evidence::interview_ranks(model),
+            job_raisers,
+            ranks,
         }
     }
 
@@ -119,9 +153,20 @@ impl<'a> FollowUpIndex<'a> {
 struct Raised {
     interview: usize,
     participant: usize,
-    date: Option<Date>,
     direct: bool,
     followed_up: bool,
+}
+
+impl Raised {
+    /// Adds another interview where they raised it: the latest one is kept.
+    fn add(&mut self, other: Raised, ranks: &[u32]) {
+        self.direct |= other.direct;
+        self.followed_up |= other.followed_up;
+        if ranks[other.interview] > ranks[self.interview] {
+            self.interview = other.interview;
+            self.participant = other.participant;
+        }
+    }
 }
 
 /// The follow-up suggestions of one insight: those who raised it, then those who
@@ -133,34 +178,38 @@ pub fn follow_ups(
     index: &FollowUpIndex<'_>,
 ) -> (Vec<FollowUp>, usize) {
     let mut raised: HashMap<u32, Raised> = HashMap::new();
-    let mut note = |interview: usize, direct: bool| {
-        let date = model.interviews[interview].date;
-        let followed = &index.followed[interview];
-        for &(person, participant) in &index.participants[interview] {
-            let followed_up = followed.binary_search(&person).is_ok();
-            let entry = raised.entry(person).or_insert(Raised {
-                interview,
-                participant,
-                date,
-                direct,
-                followed_up,
-            });
-            entry.direct |= direct;
-            entry.followed_up |= followed_up;
-            let later = index.ranks[interview] > index.ranks[entry.interview];
-            if later {
-                entry.interview = interview;
-                entry.participant = participant;
-                entry.date = date;
-            }
+    let mut add = |person: u32, found: Raised| match raised.entry(person) {
+        Entry::Occupied(mut known) => known.get_mut().add(found, &index.ranks),
+        Entry::Vacant(new) => {
+            new.insert(found);
         }
     };
     for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
-        note(model.observations[observation].interview, true);
+        let interview = model.observations[observation].interview;
+        for &(person, participant) in &index.participants[interview] {
+            let followed_up = index.followed[interview].binary_search(&person).is_ok();
+            add(
+                person,
+                Raised {
+                    interview,
+                    participant,
+                    direct: true,
+                    followed_up,
+                },
+            );
+        }
     }
     for job in &summary.jobs {
-        for &interview in index.jobs.get(job).into_iter().flatten() {
-            note(interview, false);
+        for raiser in index.job_raisers.get(job).into_iter().flatten() {
+            add(
+                raiser.person,
+                Raised {
+                    interview: raiser.interview,
+                    participant: raiser.participant,
+                    direct: false,
+                    followed_up: raiser.followed_up,
+                },
+            );
         }
     }
     let mut open: Vec<&Raised> = raised
