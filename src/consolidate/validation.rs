@@ -52,6 +52,8 @@ pub struct FollowUpIndex<'a> {
     job_raisers: HashMap<FileId, Vec<JobRaiser>>,
     /// Each interview's place in (date, path) order.
     pub ranks: Vec<u32>,
+    /// Per interview: its participants' names, lower-cased (suggestions sort by them).
+    lower_names: Vec<Vec<String>>,
 }
 
 /// Someone who raised a job: in their latest interview linking it, and whether
@@ -131,12 +133,24 @@ impl<'a> FollowUpIndex<'a> {
                 (job, raisers.into_values().collect())
             })
             .collect();
+        let lower_names = model
+            .interviews
+            .iter()
+            .map(|interview| {
+                interview
+                    .participants
+                    .iter()
+                    .map(|participant| participant.person.name.to_lowercase())
+                    .collect()
+            })
+            .collect();
         FollowUpIndex {
             people,
             participants,
             followed,
             job_raisers,
             ranks,
+            lower_names,
         }
     }
 
@@ -212,21 +226,30 @@ pub fn follow_ups(
             );
         }
     }
-    let mut open: Vec<&Raised> = raised
+    // By name, then key (so equal names keep one order): those who raised the
+    // insight itself, then at most JOB_FOLLOW_UPS_KEPT of those who raised only
+    // its jobs — picked without sorting them all.
+    let order = |person: &&Raised| {
+        let participant = &model.interviews[person.interview].participants[person.participant];
+        (
+            &index.lower_names[person.interview][person.participant],
+            &participant.person.key,
+        )
+    };
+    let (mut direct, mut by_job): (Vec<&Raised>, Vec<&Raised>) = raised
         .values()
         .filter(|person| !person.followed_up)
-        .collect();
-    let name = |person: &Raised| {
-        model.interviews[person.interview].participants[person.participant]
-            .person
-            .name
-            .to_lowercase()
-    };
-    open.sort_by_cached_key(|person| (!person.direct, name(person)));
-    let direct = open.iter().filter(|person| person.direct).count();
-    let kept = direct + (open.len() - direct).min(JOB_FOLLOW_UPS_KEPT);
-    let suggestions = open[..kept]
-        .iter()
+        .partition(|person| person.direct);
+    direct.sort_by(|a, b| order(a).cmp(&order(b)));
+    let more = by_job.len().saturating_sub(JOB_FOLLOW_UPS_KEPT);
+    if more > 0 {
+        by_job.select_nth_unstable_by(JOB_FOLLOW_UPS_KEPT, |a, b| order(a).cmp(&order(b)));
+        by_job.truncate(JOB_FOLLOW_UPS_KEPT);
+    }
+    by_job.sort_by(|a, b| order(a).cmp(&order(b)));
+    let suggestions = direct
+        .into_iter()
+        .chain(by_job)
         .map(|person| FollowUp {
             person: model.interviews[person.interview].participants[person.participant]
                 .person
@@ -235,7 +258,7 @@ pub fn follow_ups(
             raised_insight: person.direct,
         })
         .collect();
-    (suggestions, open.len() - kept)
+    (suggestions, more)
 }
 
 /// Whether some interview with `person` follows up `interview`, directly or
