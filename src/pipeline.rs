@@ -79,6 +79,16 @@ pub struct NoteCache {
     pub kept_last_good: Vec<VaultPath>,
     /// Notes known to have changed, whatever their size and time say.
     changed: HashSet<VaultPath>,
+    /// Whether `changed` names every note that changed (the caller saw every
+    /// file-system event): the others are kept without looking at their files.
+    pub events_complete: bool,
+}
+
+/// A file's size and modification time.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp_of(metadata: &Metadata) -> Stamp {
+    (metadata.len(), metadata.modified().ok())
 }
 
 impl NoteCache {
@@ -93,6 +103,7 @@ impl NoteCache {
             notes,
             kept_last_good: Vec::new(),
             changed: HashSet::new(),
+            events_complete: false,
         }
     }
 
@@ -120,6 +131,21 @@ impl NoteCache {
             }
             _ => None,
         }
+    }
+
+    /// Whether `path` has a cached note not marked changed.
+    fn known_unchanged(&self, path: &VaultPath) -> bool {
+        self.notes.contains_key(path) && !self.changed.contains(path)
+    }
+
+    /// The cached note of `path` with its file's stamp, unless marked changed.
+    fn take_unchanged(&mut self, path: &VaultPath) -> Option<(Note, Stamp)> {
+        if self.changed.contains(path) {
+            return None;
+        }
+        self.notes
+            .remove(path)
+            .map(|(size, modified, note)| (note, (size, modified)))
     }
 
     /// The last parse of `path`, whatever its file is now.
@@ -150,40 +176,51 @@ pub fn load_scanned_cached(
         .map(|(id, _)| id as FileId)
         .collect();
     let started = Instant::now();
-    // With a cache: stat every note, keep those unchanged, read the rest.
-    let mut kept: Vec<Option<(Note, Metadata)>> = Vec::new();
+    // With a cache: keep the notes whose files did not change (known from the
+    // caller's events, or by their size and time), read the rest.
+    let mut kept: Vec<Option<(Note, Stamp)>> = Vec::new();
     if !cache.notes.is_empty() {
-        let stats: Vec<Option<Metadata>> = note_files
+        let events_complete = cache.events_complete;
+        let stamps: Vec<Option<Stamp>> = note_files
             .par_iter()
-            .map(|&id| std::fs::metadata(&scan.files[id as usize].fs_path).ok())
+            .map(|&id| {
+                let file = &scan.files[id as usize];
+                if events_complete && cache.known_unchanged(&file.path) {
+                    return None;
+                }
+                std::fs::metadata(&file.fs_path).ok().map(|m| stamp_of(&m))
+            })
             .collect();
         kept = note_files
             .iter()
-            .zip(stats)
-            .map(|(&id, metadata)| {
-                let metadata = metadata?;
+            .zip(stamps)
+            .map(|(&id, stamp)| {
                 let path = &scan.files[id as usize].path;
-                let note = cache.take(path, metadata.len(), metadata.modified().ok())?;
-                Some((note, metadata))
+                match stamp {
+                    Some(stamp) => Some((cache.take(path, stamp.0, stamp.1)?, stamp)),
+                    None if events_complete => cache.take_unchanged(path),
+                    None => None,
+                }
             })
             .collect();
     }
     kept.resize_with(note_files.len(), || None);
-    let parsed: Vec<(FileId, Note, Option<Metadata>, bool)> = note_files
+    let parsed: Vec<(FileId, Note, Option<Stamp>, bool)> = note_files
         .par_iter()
         .zip(kept.into_par_iter())
         .map(|(&id, kept)| match kept {
-            Some((note, metadata)) => (id, note, Some(metadata), false),
+            Some((note, stamp)) => (id, note, Some(stamp), false),
             None => {
                 let file = &scan.files[id as usize];
                 let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
-                (id, parse_note(file.path.clone(), bytes), metadata, true)
+                let stamp = metadata.as_ref().map(stamp_of);
+                (id, parse_note(file.path.clone(), bytes), stamp, true)
             }
         })
         .collect();
     let mut notes = Vec::with_capacity(parsed.len());
     cache.kept_last_good.clear();
-    for (id, mut note, metadata, fresh) in parsed {
+    for (id, mut note, stamp, fresh) in parsed {
         // A note saved with broken frontmatter mid-edit keeps its last good parse
         // (the problem is still reported).
         if fresh && !note.has_valid_frontmatter {
@@ -200,10 +237,10 @@ pub fn load_scanned_cached(
                 note = last;
             }
         }
-        if let Some(metadata) = metadata {
+        if let Some((size, modified)) = stamp {
             let file = &mut scan.files[id as usize];
-            file.size = metadata.len();
-            file.modified = metadata.modified().ok();
+            file.size = size;
+            file.modified = modified;
         }
         notes.push((id, note));
     }

@@ -174,7 +174,8 @@ pub fn summarize_insights(
         .zip(against)
         .enumerate()
         .map(|(insight, (mut evidence, mut counter))| {
-            evidence.sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
+            evidence
+                .sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
             counter.sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
             let mut summary = summarize(model, thresholds, insight, evidence, counter);
             if summary.needs_validation && dated_before.is_none() {

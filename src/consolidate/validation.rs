@@ -12,7 +12,6 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-
 use super::evidence::{FollowUp, InsightSummary};
 use crate::model::ResearchModel;
 use crate::resolve::FileId;

@@ -31,24 +31,29 @@ impl Incremental {
         self.pages.clear();
     }
 
-    /// Marks files as changed: their notes are read again even when their size
-    /// and modification time look the same (two saves within the file system's
-    /// time granularity).
-    pub fn mark_changed<'p>(&mut self, paths: impl IntoIterator<Item = &'p VaultPath>) {
-        self.notes.mark_changed(paths);
-    }
-
-    /// Builds the vault at `root` and writes what changed. Returns the report and
-    /// the notes whose broken frontmatter made the build keep their last good parse.
+    /// Builds the vault at `root` and writes what changed. `changed`, when given,
+    /// names every file that changed since the last build (from file-system
+    /// events): only those notes are read, even when a rewrite kept a note's size
+    /// and time (two saves within the file system's time granularity). Without
+    /// it, every note's size and time are compared. Returns the report and the
+    /// notes whose broken frontmatter made the build keep their last good parse.
     pub fn build(
         &mut self,
         root: &Path,
         config: &Config,
+        changed: Option<&[VaultPath]>,
     ) -> Result<(BuildReport, Vec<VaultPath>), BuildError> {
         let started = SystemTime::now();
         let scan_started = Instant::now();
         let (scanned, settings) = scan_vault(root, config)?;
-        let inputs = crate::write::inputs_fingerprint(root, &scanned, started);
+        self.notes.events_complete = changed.is_some();
+        self.notes.mark_changed(changed.unwrap_or_default());
+        // A file just saved makes the inputs' fingerprint untrustworthy anyway
+        // (see `write::fingerprint`): only full compares record one.
+        let inputs = match changed {
+            Some(_) => None,
+            None => crate::write::inputs_fingerprint(root, &scanned, started),
+        };
         let (report, mut analysis) = build_scanned(
             root,
             config,
@@ -62,6 +67,10 @@ impl Incremental {
         )?;
         let kept_last_good = std::mem::take(&mut self.notes.kept_last_good);
         self.notes = NoteCache::take_from(&mut analysis.vault);
+        // Pages are notes too (links may point into them), and no event tells
+        // of our own writes: read the ones just written again next time.
+        self.notes
+            .mark_changed(report.write.written.iter().chain(&report.write.removed));
         Ok((report, kept_last_good))
     }
 }
@@ -328,13 +337,12 @@ mod tests {
             copy_sources(&sample, vault.path());
             let config = crate::config::load(vault.path()).unwrap();
             let mut incremental = Incremental::default();
-            incremental.build(vault.path(), &config).unwrap();
+            incremental.build(vault.path(), &config, None).unwrap();
             for edit in &edits {
                 let touched = apply(vault.path(), edit);
                 let touched: Vec<VaultPath> =
                     touched.iter().filter_map(|path| VaultPath::new(path)).collect();
-                incremental.mark_changed(&touched);
-                let (report, _) = incremental.build(vault.path(), &config).unwrap();
+                let (report, _) = incremental.build(vault.path(), &config, Some(&touched)).unwrap();
                 let expected = fresh_pages(vault.path());
                 let actual = pages(vault.path());
                 prop_assert!(
@@ -356,9 +364,9 @@ mod tests {
         copy_sources(&sample, vault.path());
         let config = crate::config::load(vault.path()).unwrap();
         let mut incremental = Incremental::default();
-        let (first, _) = incremental.build(vault.path(), &config).unwrap();
+        let (first, _) = incremental.build(vault.path(), &config, None).unwrap();
         assert_eq!(first.rendered, first.pages);
-        let (nothing, _) = incremental.build(vault.path(), &config).unwrap();
+        let (nothing, _) = incremental.build(vault.path(), &config, Some(&[])).unwrap();
         assert_eq!(nothing.rendered, 0, "nothing changed, nothing to render");
         // A new observation on one job: its page, the index and the digest
         // at most — never all pages.
@@ -370,8 +378,10 @@ mod tests {
                 block: false,
             },
         );
-        incremental.mark_changed(&[VaultPath::new(&touched[0]).unwrap()]);
-        let (edited, _) = incremental.build(vault.path(), &config).unwrap();
+        let touched = [VaultPath::new(&touched[0]).unwrap()];
+        let (edited, _) = incremental
+            .build(vault.path(), &config, Some(&touched))
+            .unwrap();
         assert!(edited.rendered > 0);
         assert!(
             edited.rendered * 2 < edited.pages,

@@ -344,8 +344,11 @@ impl WatchSession {
         reason: Reason,
         seen: Instant,
     ) -> Result<Update, WatchError> {
-        self.incremental.mark_changed(&changes.paths);
-        let (report, kept_last_good) = self.incremental.build(&self.root, &self.config)?;
+        // Events name every changed file, unless some were lost (a rescan) or
+        // this is a start, a return or a settings change: then compare all.
+        let named: Vec<VaultPath> = changes.paths.iter().cloned().collect();
+        let changed = (reason == Reason::Files).then_some(named.as_slice());
+        let (report, kept_last_good) = self.incremental.build(&self.root, &self.config, changed)?;
         Ok(Update {
             // Folders are reported alongside the files in them; name files only.
             changed: changes
