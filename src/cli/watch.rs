@@ -56,6 +56,9 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         Notice::ConfigError(message) => {
             eprintln!("warning: {message}; keeping the previous configuration")
         }
+        Notice::UpdateFailed(message) => {
+            eprintln!("error: {message}; the pages were not updated, fix it and save again")
+        }
     };
     while let Some(update) = session.next_update(&stop, &mut notice)? {
         print_update(&update, &prefix, global);

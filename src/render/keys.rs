@@ -48,6 +48,11 @@ impl PageMemo {
         self.keys = keys;
     }
 
+    /// Forgets one page's key: the next update renders it.
+    pub fn forget(&mut self, path: &VaultPath) {
+        self.keys.remove(path);
+    }
+
     /// Forgets every key: the next update renders every page.
     pub fn clear(&mut self) {
         self.keys.clear();

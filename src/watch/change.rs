@@ -25,6 +25,9 @@ pub struct Changes {
     pub paths: BTreeSet<VaultPath>,
     /// Events were lost, or the root itself changed: walk and compare everything.
     pub rescan: bool,
+    /// Files in the output folder created, changed or removed — by us, or by
+    /// someone else (not a source: never a reason for an update by itself).
+    pub outputs: BTreeSet<VaultPath>,
     /// `throughline.toml` or `.obsidian/app.json` changed.
     pub settings: bool,
     /// A template in `.throughline/templates/` changed.
@@ -40,6 +43,7 @@ impl Changes {
     /// Adds another batch.
     pub fn merge(&mut self, other: Changes) {
         self.paths.extend(other.paths);
+        self.outputs.extend(other.outputs);
         self.rescan |= other.rescan;
         self.settings |= other.settings;
         self.templates |= other.templates;
@@ -75,16 +79,25 @@ fn classify_path(root: &Path, output_folder: &str, path: &Path, changes: &mut Ch
         return;
     };
     let text = vault_path.as_str();
-    if text == "throughline.toml" || text == ".obsidian/app.json" {
+    // A new folder's files may go unreported: the folders themselves count.
+    if text == "throughline.toml" || text == ".obsidian/app.json" || text == ".obsidian" {
         changes.settings = true;
         return;
     }
-    if text.starts_with(&format!("{STATE_FOLDER}/templates/")) {
+    let templates = format!("{STATE_FOLDER}/templates");
+    if text == templates || text.starts_with(&format!("{templates}/")) {
         changes.templates = true;
         return;
     }
     let hidden = text.split('/').any(|segment| segment.starts_with('.'));
-    if hidden || vault_path.is_in_folder(output_folder) {
+    if hidden {
+        return;
+    }
+    if vault_path.is_in_folder(output_folder) {
+        // Mostly our own writes; [`crate::write::changed_by_others`] tells.
+        if !crate::write::is_temp_file(vault_path.file_name()) {
+            changes.outputs.insert(vault_path);
+        }
         return;
     }
     changes.paths.insert(vault_path);
@@ -128,6 +141,8 @@ mod tests {
         let changes = classify(root, "Throughline", &events);
         let paths: Vec<&str> = changes.paths.iter().map(VaultPath::as_str).collect();
         assert_eq!(paths, ["Interviews/a.md"]);
+        let outputs: Vec<&str> = changes.outputs.iter().map(VaultPath::as_str).collect();
+        assert_eq!(outputs, ["Throughline/Insights.md"]);
         assert!(!changes.rescan && !changes.settings && !changes.templates);
     }
 
@@ -154,5 +169,29 @@ mod tests {
         let changes = classify(root, "Throughline", &events);
         assert!(changes.settings && changes.templates && changes.rescan);
         assert!(changes.paths.is_empty());
+    }
+
+    #[test]
+    fn new_settings_and_template_folders_count() {
+        // Files written into a folder created a moment ago may go unreported.
+        let root = Path::new("/vault");
+        let templates = classify(
+            root,
+            "Throughline",
+            &[event(
+                EventKind::Create(CreateKind::Folder),
+                "/vault/.throughline/templates",
+            )],
+        );
+        assert!(templates.templates && !templates.settings);
+        let obsidian = classify(
+            root,
+            "Throughline",
+            &[event(
+                EventKind::Create(CreateKind::Folder),
+                "/vault/.obsidian",
+            )],
+        );
+        assert!(obsidian.settings && !obsidian.templates);
     }
 }

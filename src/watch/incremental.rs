@@ -26,6 +26,12 @@ impl Incremental {
         self.pages.clear();
     }
 
+    /// Forgets one page's key: someone else changed or removed the page, so the
+    /// next build renders it (and writes it if its bytes differ).
+    pub fn forget_page(&mut self, path: &VaultPath) {
+        self.pages.forget(path);
+    }
+
     /// Forgets the page keys (templates or settings changed).
     pub fn forget_pages(&mut self) {
         self.pages.clear();

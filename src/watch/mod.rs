@@ -108,6 +108,9 @@ pub enum Notice {
     WatcherError(String),
     /// `throughline.toml` became invalid; the previous configuration stays.
     ConfigError(String),
+    /// An update failed (a template, a page that cannot be written); the
+    /// session keeps watching.
+    UpdateFailed(String),
 }
 
 /// Watching failed.
@@ -254,28 +257,18 @@ impl WatchSession {
                     } else {
                         Reason::Files
                     };
-                    if changes.settings || changes.templates || changes.rescan {
-                        // Templates are read as pages render; a rescan trusts nothing.
-                        self.incremental.forget_pages();
-                    }
-                    if changes.settings {
-                        match crate::config::load(&self.root) {
-                            Ok(config) => {
-                                let moved = config.output_folder != self.config.output_folder;
-                                self.config = config;
-                                if moved && self.options.poll {
-                                    // The poller skips the output folder by name.
-                                    self.rewatch()?;
-                                }
-                            }
-                            Err(error) => notice(Notice::ConfigError(error.to_string())),
-                        }
-                    }
+                    self.reconfigure(&changes, notice)?;
                     match self.update(changes, reason, seen) {
                         Ok(update) => return Ok(Some(update)),
                         Err(WatchError::Build(BuildError::Load(_))) if !self.root.is_dir() => {
                             self.vault_missing = true;
                             notice(Notice::VaultMissing);
+                        }
+                        // A broken template or an unwritable page: say so and
+                        // keep watching; the next save tries again.
+                        Err(WatchError::Build(error)) => {
+                            self.incremental.forget_pages();
+                            notice(Notice::UpdateFailed(error.to_string()));
                         }
                         Err(error) => return Err(error),
                     }
@@ -309,6 +302,34 @@ impl WatchSession {
         self.update(Changes::default(), Reason::Rescan, Instant::now())
     }
 
+    /// Takes in changed settings or templates: pages render afresh, and a valid
+    /// `throughline.toml` replaces the configuration.
+    fn reconfigure(
+        &mut self,
+        changes: &Changes,
+        notice: &mut dyn FnMut(Notice),
+    ) -> Result<(), WatchError> {
+        if changes.settings || changes.templates || changes.rescan {
+            // Templates are read as pages render; a rescan trusts nothing.
+            self.incremental.forget_pages();
+        }
+        if !changes.settings {
+            return Ok(());
+        }
+        match crate::config::load(&self.root) {
+            Ok(config) => {
+                let moved = config.output_folder != self.config.output_folder;
+                self.config = config;
+                if moved && self.options.poll {
+                    // The poller skips the output folder by name.
+                    self.rewatch()?;
+                }
+            }
+            Err(error) => notice(Notice::ConfigError(error.to_string())),
+        }
+        Ok(())
+    }
+
     /// Replaces the watcher and its channel (events of the old one are dropped).
     fn rewatch(&mut self) -> Result<(), WatchError> {
         let (sender, events) = channel();
@@ -318,9 +339,24 @@ impl WatchSession {
         Ok(())
     }
 
-    fn changes_of(&self, batch: DebounceEventResult, notice: &mut dyn FnMut(Notice)) -> Changes {
+    fn changes_of(
+        &mut self,
+        batch: DebounceEventResult,
+        notice: &mut dyn FnMut(Notice),
+    ) -> Changes {
         match batch {
-            Ok(events) => classify(&self.root, &self.config.output_folder, &events),
+            Ok(events) => {
+                let mut changes = classify(&self.root, &self.config.output_folder, &events);
+                // Pages someone else edited or deleted are rendered again; our
+                // own writes are not a change.
+                let outputs: Vec<VaultPath> =
+                    std::mem::take(&mut changes.outputs).into_iter().collect();
+                for page in crate::write::changed_by_others(&self.root, &outputs) {
+                    self.incremental.forget_page(&page);
+                    changes.paths.insert(page);
+                }
+                changes
+            }
             Err(errors) => {
                 for error in errors {
                     let message = match error.kind {

@@ -129,6 +129,30 @@ pub fn unchanged_since_last_build(
     (present == expected).then_some((summary, manifest.pages.len()))
 }
 
+/// Of `paths` in the output folder, those someone else changed since the last
+/// write: a page whose size or time differs from what the manifest recorded when
+/// we wrote it (edited, deleted), or a file the manifest does not list. Our own
+/// writes, and pages removed as stale, are not among them.
+pub fn changed_by_others(root: &Path, paths: &[VaultPath]) -> Vec<VaultPath> {
+    let manifest = Manifest::load(&root.join(STATE_FOLDER).join("manifest.json"));
+    let known = manifest.by_path();
+    paths
+        .iter()
+        .filter(|path| {
+            let full = path.to_fs_path(root);
+            if full.is_dir() {
+                return false;
+            }
+            let now = manifest::file_stamp(&full);
+            match (known.get(path.as_str()), now) {
+                (Some(entry), now) => now != Some((entry.size, entry.modified)),
+                (None, now) => now.is_some(),
+            }
+        })
+        .cloned()
+        .collect()
+}
+
 /// Writes `pages` into the vault at `root`, whose output folder is `output`.
 /// `record` is kept in the manifest for the next build.
 pub fn write_pages(

@@ -573,3 +573,47 @@ fn vault_folder_gone_and_back() {
     let deleted = converge(&mut watch, &vault);
     assert_ne!(edited, deleted);
 }
+
+#[test]
+fn a_broken_template_is_reported_and_watching_goes_on() {
+    let vault = VaultTest::sample();
+    let mut watch = Watch::start(&vault);
+    let before = pages(vault.path());
+    vault.file(
+        ".throughline/templates/insight.md.j2",
+        "{% for x in %}broken",
+    );
+    watch.wait_for("the template error", |stream, line| {
+        stream == Stream::Err && line.contains("insight.md.j2") && line.contains("save again")
+    });
+    watch.assert_running();
+    assert_eq!(
+        differing(&pages(vault.path()), &before),
+        Vec::<String>::new()
+    );
+    // Fixed: back to the default template, and edits are followed again.
+    fs::remove_file(vault.path().join(".throughline/templates/insight.md.j2")).unwrap();
+    let text = edited_interview(&vault);
+    fs::write(vault.path().join(INTERVIEW), text).unwrap();
+    let after = converge(&mut watch, &vault);
+    assert_ne!(before, after);
+}
+
+#[test]
+fn a_generated_page_deleted_or_edited_by_hand_is_restored() {
+    let vault = VaultTest::sample();
+    let mut watch = Watch::start(&vault);
+    let before = pages(vault.path());
+    let page = vault.path().join(OUTPUT).join("Insights.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::remove_file(&page).unwrap();
+    assert_eq!(converge(&mut watch, &vault), before);
+    fs::write(&page, text.replacen("\n# ", "\n# Edited by hand: ", 1)).unwrap();
+    assert_eq!(converge(&mut watch, &vault), before);
+    // Restoring it is our own write: no update follows (the restoring update's
+    // line is printed just after its pages; let it arrive first).
+    watch.lines_during(Duration::from_millis(500));
+    let settled = watch.updates().len();
+    watch.lines_during(Duration::from_secs(1));
+    assert_eq!(watch.updates().len(), settled, "{}", watch.transcript());
+}
