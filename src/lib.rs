@@ -17,7 +17,8 @@
 //! 7. [`write`] — the only writer: atomic, only into the output folder, never
 //!    over a file it did not generate;
 //!
-//! [`watch`] keeps the pages current as files change, reusing parsed notes.
+//! [`watch`] keeps the pages current as files change, reusing parsed notes;
+//! [`export`] gives the model's observations as rows for other tools.
 //!
 //! [`pipeline`] runs them in order. Problems in notes are [`diagnostics`], never
 //! errors: the rest of the vault is always processed. Where Obsidian's behaviour
@@ -29,6 +30,7 @@ pub mod choices;
 pub mod config;
 pub mod consolidate;
 pub mod diagnostics;
+pub mod export;
 pub mod model;
 pub mod parse;
 pub mod pipeline;

@@ -6,6 +6,7 @@
 
 mod build;
 mod check;
+mod export;
 mod links;
 mod watch;
 
@@ -76,6 +77,14 @@ enum Command {
                             subpath_found, display."
     )]
     Links(links::LinksArgs),
+    /// Export every observation as a row (CSV or JSON Lines) for spreadsheets and other tools.
+    #[command(
+        after_help = "Examples:\n  throughline export sample-vault > observations.csv\n  \
+                            throughline export my-vault --format jsonl -o observations.jsonl\n\n\
+                            Columns: interview, date, line, kind, text, participants, roles, companies, insights, jobs, tags, link\n\
+                            (lists joined by `; ` in CSV, arrays in JSON Lines)."
+    )]
+    Export(export::ExportArgs),
 }
 
 /// Options every command shares.
@@ -117,6 +126,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args, global),
         Command::Check(args) => check::run(&args, global),
         Command::Links(args) => links::run(&args, global),
+        Command::Export(args) => export::run(&args, global),
         Command::Watch(args) => watch::run(&args, global),
     };
     match result {

@@ -7,6 +7,7 @@ mod bad_input;
 mod build;
 mod check;
 mod corpora;
+mod export;
 mod links;
 mod never_panics;
 mod safety;
