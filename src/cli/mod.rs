@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod export;
+mod init;
 mod links;
 mod watch;
 
@@ -85,6 +86,12 @@ enum Command {
                             (lists joined by `; ` in CSV, arrays in JSON Lines)."
     )]
     Export(export::ExportArgs),
+    /// Write a commented throughline.toml with every default, and the default templates to edit.
+    #[command(
+        after_help = "Examples:\n  throughline init my-vault\n  cd my-vault && throughline init\n\n\
+                            Writes throughline.toml and .throughline/templates/*.md.j2; a file that exists is kept, never overwritten."
+    )]
+    Init(init::InitArgs),
 }
 
 /// Options every command shares.
@@ -127,6 +134,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, global),
         Command::Links(args) => links::run(&args, global),
         Command::Export(args) => export::run(&args, global),
+        Command::Init(args) => init::run(&args, global),
         Command::Watch(args) => watch::run(&args, global),
     };
     match result {

@@ -3,9 +3,11 @@
 //!
 //! Raw input becomes a validated [`Config`] before any stage runs.
 
+mod defaults;
 mod file;
 mod obsidian;
 
+pub use defaults::commented_file;
 pub use file::{CONFIG_FILE, load, normalize_key, parse};
 pub use obsidian::{ExcludedFiles, NewLinkFormat, ObsidianSettings};
 

@@ -23,6 +23,30 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Writes `bytes` to `path` atomically, creating missing folders.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = complete_temp_file(path, bytes)?;
+    temp.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// Creates `path` with `bytes` atomically, unless it exists: a file that is there
+/// is never replaced, even one created a moment ago by someone else (the complete
+/// file is linked into place, which fails when the name is taken). Returns
+/// whether the file was created.
+pub fn create_atomically(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    if fs::symlink_metadata(path).is_ok() {
+        return Ok(false);
+    }
+    let temp = complete_temp_file(path, bytes)?;
+    match temp.persist_noclobber(path) {
+        Ok(_) => Ok(true),
+        Err(error) if error.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(error.error),
+    }
+}
+
+/// A temporary file beside `path` holding `bytes`, with the permissions `path`
+/// should get.
+fn complete_temp_file(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     let folder = path
         .parent()
         .ok_or_else(|| io::Error::other(format!("`{}` has no folder", path.display())))?;
@@ -39,8 +63,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     };
     temp.as_file().set_permissions(permissions)?;
     temp.write_all(bytes)?;
-    temp.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    Ok(temp)
 }
 
 #[cfg(unix)]
@@ -93,5 +116,16 @@ mod tests {
         }
         assert!(is_temp_file(".~abc123.tmp"));
         assert!(!is_temp_file("page.md"));
+    }
+
+    #[test]
+    fn create_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/new.md");
+        assert!(create_atomically(&path, b"first").unwrap());
+        assert!(!create_atomically(&path, b"second").unwrap());
+        assert_eq!(fs::read(&path).unwrap(), b"first");
+        let leftovers = fs::read_dir(path.parent().unwrap()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
     }
 }

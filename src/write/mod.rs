@@ -12,7 +12,7 @@ mod lock;
 mod manifest;
 mod ownership;
 
-pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, is_temp_file, write_atomically};
+pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, create_atomically, is_temp_file, write_atomically};
 pub use fingerprint::inputs_fingerprint;
 pub use lock::{LockError, VaultLock};
 pub use manifest::{BuildSummary, Manifest, ManifestEntry, content_hash};

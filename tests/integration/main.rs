@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod corpora;
 mod export;
+mod init;
 mod links;
 mod never_panics;
 mod safety;
