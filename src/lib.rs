@@ -18,7 +18,8 @@
 //!    over a file it did not generate;
 //!
 //! [`watch`] keeps the pages current as files change, reusing parsed notes;
-//! [`export`] gives the model's observations as rows for other tools.
+//! [`export`] gives the model's observations as rows for other tools;
+//! [`scaffold`] starts new interview notes from their plan.
 //!
 //! [`pipeline`] runs them in order. Problems in notes are [`diagnostics`], never
 //! errors: the rest of the vault is always processed. Where Obsidian's behaviour
@@ -36,6 +37,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod scan;
 pub mod watch;
 pub mod write;

@@ -9,6 +9,7 @@ mod check;
 mod export;
 mod init;
 mod links;
+mod new;
 mod watch;
 
 use std::io::{self, IsTerminal};
@@ -92,6 +93,8 @@ enum Command {
                             Writes throughline.toml and .throughline/templates/*.md.j2; a file that exists is kept, never overwritten."
     )]
     Init(init::InitArgs),
+    /// Start a note: `new interview` from its plan.
+    New(new::NewArgs),
 }
 
 /// Options every command shares.
@@ -135,6 +138,7 @@ pub fn main() -> ExitCode {
         Command::Links(args) => links::run(&args, global),
         Command::Export(args) => export::run(&args, global),
         Command::Init(args) => init::run(&args, global),
+        Command::New(args) => new::run(&args, global),
         Command::Watch(args) => watch::run(&args, global),
     };
     match result {

@@ -11,6 +11,7 @@ mod export;
 mod init;
 mod links;
 mod never_panics;
+mod new;
 mod safety;
 mod semantics;
 mod support;
