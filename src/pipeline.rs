@@ -271,13 +271,23 @@ fn read_note(path: &Path, max_bytes: u64) -> (NoteBytes, Option<Metadata>) {
         return (NoteBytes::Unreadable(error), Some(metadata));
     }
     if metadata.len() > max_bytes {
-        return (NoteBytes::TooLarge(metadata.len()), Some(metadata));
+        return (
+            NoteBytes::TooLarge {
+                size: metadata.len(),
+                limit: max_bytes,
+            },
+            Some(metadata),
+        );
     }
     let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
     match file.read_to_end(&mut bytes) {
-        Ok(_) if bytes.len() as u64 > max_bytes => {
-            (NoteBytes::TooLarge(bytes.len() as u64), Some(metadata))
-        }
+        Ok(_) if bytes.len() as u64 > max_bytes => (
+            NoteBytes::TooLarge {
+                size: bytes.len() as u64,
+                limit: max_bytes,
+            },
+            Some(metadata),
+        ),
         Ok(_) => (NoteBytes::Read(bytes), Some(metadata)),
         Err(error) => (NoteBytes::Unreadable(error), Some(metadata)),
     }

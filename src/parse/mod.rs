@@ -234,8 +234,13 @@ pub struct Callout {
 pub enum NoteBytes {
     /// The file's content.
     Read(Vec<u8>),
-    /// Too large to parse; the size in bytes.
-    TooLarge(u64),
+    /// Too large to parse.
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+        /// The limit it is over.
+        limit: u64,
+    },
     /// Could not be read.
     Unreadable(std::io::Error),
 }
@@ -332,23 +337,36 @@ impl Note {
     }
 }
 
+/// A size in bytes as people read it (1 KB = 1,024 bytes).
+fn human_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    match bytes {
+        0..KB => format!("{bytes} bytes"),
+        KB..MB => format!("{:.1} KB", bytes as f64 / KB as f64),
+        _ => format!("{:.1} MB", bytes as f64 / MB as f64),
+    }
+}
+
 /// Parses one note.
 pub fn parse_note(path: VaultPath, bytes: NoteBytes) -> Note {
     let bytes = match bytes {
         NoteBytes::Read(bytes) => bytes,
-        NoteBytes::TooLarge(size) => {
+        NoteBytes::TooLarge { size, limit } => {
             let mut note = Note::empty(path.clone());
             note.diagnostics.push(
                 Diagnostic::new(
                     Code::NoteTooLarge,
                     path,
                     format!(
-                        "note is {} MB, over the {} MB parse limit; it is kept as a link target only",
-                        size / 1_000_000,
-                        crate::choices::MAX_NOTE_BYTES / 1_000_000
+                        "note is {}, over the parse limit of {}; it is kept as a link target only",
+                        human_size(size),
+                        human_size(limit)
                     ),
                 )
-                .with_help("split the note, or move the export or log out of the vault"),
+                .with_help(
+                    "split the note, move the export or log out of the vault, or raise `max-note-bytes` in throughline.toml",
+                ),
             );
             return note;
         }

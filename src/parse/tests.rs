@@ -90,6 +90,19 @@ fn unreadable_and_oversized_notes_are_diagnostics() {
         NoteBytes::Unreadable(std::io::Error::other("gone")),
     );
     assert_eq!(note.diagnostics[0].code, Code::UnreadableNote);
-    let note = parse_note(path, NoteBytes::TooLarge(200_000_000));
+    let note = parse_note(
+        path,
+        NoteBytes::TooLarge {
+            size: 200_000_000,
+            limit: crate::choices::MAX_NOTE_BYTES,
+        },
+    );
     assert_eq!(note.diagnostics[0].code, Code::NoteTooLarge);
+    assert!(
+        note.diagnostics[0]
+            .message
+            .contains("note is 190.7 MB, over the parse limit of 16.0 MB"),
+        "{}",
+        note.diagnostics[0].message
+    );
 }

@@ -92,7 +92,7 @@ fn usage_error_is_exit_2() {
     assert_eq!(vault.run(&["frobnicate"]).code, 2);
 }
 
-/// Every diagnostic kind the engine can produce, as well-formed GitHub annotations.
+/// Every diagnostic kind `check` can produce, as well-formed GitHub annotations.
 #[test]
 fn github_annotations_are_well_formed_for_every_kind() {
     let vault = VaultTest::new();
@@ -105,7 +105,20 @@ fn github_annotations_are_well_formed_for_every_kind() {
         .file("latin1.md", b"caf\xe9\n".as_slice())
         .file("binary.md", b"\x00\x01\x02".as_slice())
         .file("empty.md", "")
-        .file(".obsidian/app.json", "{not json");
+        .file(".obsidian/app.json", "{not json")
+        // Schema problems of typed notes.
+        .file("Someone.md", "---\ntype: person\n---\n")
+        .file(
+            "Interviews/no date.md",
+            "---\ntype: interview\nparticipant: \"[[Someone]]\"\nplan: \"[[Target]]\"\n---\n",
+        )
+        .file(
+            "Interviews/bad date.md",
+            "---\ntype: interview\ndate: someday\nparticipant: Ana\nrole: pm\n---\n",
+        )
+        // Over the configured size limit.
+        .file("throughline.toml", "max-note-bytes = 2000\n")
+        .file("big.md", "x".repeat(3000));
     std::fs::create_dir_all(vault.path().join("folder.md")).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("nowhere", vault.path().join("dangling.md")).unwrap();
@@ -136,10 +149,17 @@ fn github_annotations_are_well_formed_for_every_kind() {
         "folder-named-like-note",
         "invalid-frontmatter",
         "invalid-obsidian-settings",
+        "invalid-property",
         "invalid-utf8",
+        "missing-property",
+        "note-too-large",
+        "role-not-found",
         "subpath-not-found",
         "unreadable-path",
+        "wrong-link-type",
     ];
+    // `unreadable-note` needs a file the process may not read, which a test
+    // running as root (CI containers) cannot make; its rendering is the same path.
     for code in expected {
         assert!(
             titles.contains(code),
