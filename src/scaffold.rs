@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 
 use crate::config::{Config, NoteType};
-use crate::model::{Entity, NoteRef, ResearchModel};
+use crate::model::{Entity, LookupError, find_note};
 use crate::pipeline::Analysis;
 use crate::scan::VaultPath;
 
@@ -29,117 +29,16 @@ pub struct InterviewRequest {
 /// Why the note cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
-    /// A name matches no note of the type it must have.
-    #[error("no {kind} note is named `{name}`{}", suggest(.suggestions))]
-    NotFound {
-        /// `plan`, `person`, `company`.
-        kind: &'static str,
-        /// As given.
-        name: String,
-        /// The closest names of that type.
-        suggestions: Vec<String>,
-    },
-    /// A name matches several notes of the type.
-    #[error("`{name}` names several {kind} notes: {}; give the path (`Folder/{name}`)", .paths.join(", "))]
-    Ambiguous {
-        /// `plan`, `person`, `company`.
-        kind: &'static str,
-        /// As given.
-        name: String,
-        /// The notes it matches.
-        paths: Vec<String>,
-    },
+    /// A name matches no note, or several, of the type it must have.
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
     /// The note's path would not be a valid vault path.
     #[error("`{0}` cannot be a note's path: {1}")]
     BadPath(String, &'static str),
 }
 
-fn suggest(suggestions: &[String]) -> String {
-    match suggestions {
-        [] => "; check the spelling".to_owned(),
-        [one] => format!("; did you mean `{one}`?"),
-        many => format!(
-            "; did you mean one of: {}?",
-            many.iter()
-                .map(|name| format!("`{name}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
 /// Characters Obsidian does not allow in a note's file name.
-const FORBIDDEN_IN_NAMES: &[char] = &[
-    '*', '"', '\\', '/', '<', '>', ':', '|', '?', '#', '^', '[', ']',
-];
-
-/// The notes of one type, by reference.
-fn notes_of(model: &ResearchModel, kind: NoteType) -> Vec<&NoteRef> {
-    match kind {
-        NoteType::Plan => model.plans.iter().map(|plan| &plan.note).collect(),
-        NoteType::Person => model.people.iter().map(|person| &person.note).collect(),
-        NoteType::Company => model
-            .companies
-            .iter()
-            .map(|company| &company.note)
-            .collect(),
-        NoteType::Interview => model.interviews.iter().map(|i| &i.note).collect(),
-        NoteType::Insight => model.insights.iter().map(|i| &i.note).collect(),
-        NoteType::Job => model.jobs.iter().map(|job| &job.note).collect(),
-    }
-}
-
-/// The note of `kind` that `name` names: its title, or its path without `.md`,
-/// compared case-insensitively (as Obsidian compares link names).
-fn find<'m>(
-    model: &'m ResearchModel,
-    kind: NoteType,
-    name: &str,
-) -> Result<&'m NoteRef, ScaffoldError> {
-    let wanted = name
-        .trim()
-        .trim_start_matches("[[")
-        .trim_end_matches("]]")
-        .trim_end_matches(".md")
-        .to_lowercase();
-    let notes = notes_of(model, kind);
-    let matches: Vec<&NoteRef> = notes
-        .iter()
-        .copied()
-        .filter(|note| {
-            note.title.to_lowercase() == wanted || note.path.link_path().to_lowercase() == wanted
-        })
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            let mut scored: Vec<(f64, &str)> = notes
-                .iter()
-                .map(|note| {
-                    let score = strsim::normalized_levenshtein(&note.title.to_lowercase(), &wanted)
-                        .max(strsim::jaro_winkler(&note.title.to_lowercase(), &wanted) - 0.15);
-                    (score, note.title.as_str())
-                })
-                .filter(|(score, _)| *score >= 0.5)
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            Err(ScaffoldError::NotFound {
-                kind: kind.as_str(),
-                name: name.to_owned(),
-                suggestions: scored
-                    .into_iter()
-                    .take(3)
-                    .map(|(_, title)| title.to_owned())
-                    .collect(),
-            })
-        }
-        many => Err(ScaffoldError::Ambiguous {
-            kind: kind.as_str(),
-            name: name.to_owned(),
-            paths: many.iter().map(|note| note.path.to_string()).collect(),
-        }),
-    }
-}
+const FORBIDDEN_IN_NAMES: &[char] = &['*', '"', '\\', '/', '<', '>', ':', '|', '?', '#', '^', '[', ']'];
 
 /// A YAML double-quoted string (JSON's escapes are valid YAML).
 fn yaml_string(text: &str) -> String {
@@ -172,7 +71,7 @@ pub fn new_interview(
     request: &InterviewRequest,
 ) -> Result<(VaultPath, String), ScaffoldError> {
     let model = &analysis.model;
-    let plan_ref = find(model, NoteType::Plan, &request.plan)?;
+    let plan_ref = find_note(model, NoteType::Plan, &request.plan)?;
     let plan = &model.plans[model
         .index_of(plan_ref.file, NoteType::Plan)
         .expect("found among the plans")];
@@ -180,7 +79,7 @@ pub fn new_interview(
     let person = if model.people.is_empty() {
         None
     } else {
-        let note = find(model, NoteType::Person, &request.participant)?;
+        let note = find_note(model, NoteType::Person, &request.participant)?;
         model.person(note.file)
     };
     let participant_name = person.map_or(request.participant.trim(), |p| p.note.title.as_str());
@@ -192,7 +91,7 @@ pub fn new_interview(
     }
     let company: Option<Entity> = match &request.company {
         Some(name) if !model.companies.is_empty() => {
-            let note = find(model, NoteType::Company, name)?;
+            let note = find_note(model, NoteType::Company, name)?;
             Some(Entity {
                 key: note.title.to_lowercase(),
                 name: note.title.clone(),

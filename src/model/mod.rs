@@ -6,12 +6,14 @@
 //! warnings by default; the note still takes part as far as it can.
 
 mod interview;
+mod lookup;
 mod observation;
 mod plan;
 mod properties;
 mod schema;
 
 pub use interview::{Interview, Participant};
+pub use lookup::{LookupError, find_note};
 pub use observation::{Anchor, JobStep, Observation, ObservationKind, Signals};
 pub use plan::{Plan, Question};
 pub use properties::{PropertyItem, PropertyReader};
