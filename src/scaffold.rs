@@ -38,7 +38,9 @@ pub enum ScaffoldError {
 }
 
 /// Characters Obsidian does not allow in a note's file name.
-const FORBIDDEN_IN_NAMES: &[char] = &['*', '"', '\\', '/', '<', '>', ':', '|', '?', '#', '^', '[', ']'];
+const FORBIDDEN_IN_NAMES: &[char] = &[
+    '*', '"', '\\', '/', '<', '>', ':', '|', '?', '#', '^', '[', ']',
+];
 
 /// A YAML double-quoted string (JSON's escapes are valid YAML).
 fn yaml_string(text: &str) -> String {

@@ -6,6 +6,7 @@
 
 mod build;
 mod check;
+mod digest;
 mod export;
 mod init;
 mod links;
@@ -79,6 +80,13 @@ enum Command {
                             subpath_found, display."
     )]
     Links(links::LinksArgs),
+    /// The digest of a period (learned, surprised, strength changes, what to validate, plan coverage) as Markdown, HTML or JSON.
+    #[command(after_help = "Examples:\n  throughline digest sample-vault\n  \
+                            throughline digest sample-vault --format html -o digest.html --vault-name \"Coilbook research\"\n  \
+                            throughline digest my-vault --since 2026-11-01 --until 2026-11-30 --plan \"Q4 onboarding\" --format json\n\n\
+                            Default period: the latest week (see `[digest] period` in throughline.toml) with interviews.\n\
+                            Strength changes compare evidence dated before --since with evidence up to --until.")]
+    Digest(digest::DigestArgs),
     /// Export every observation as a row (CSV or JSON Lines) for spreadsheets and other tools.
     #[command(
         after_help = "Examples:\n  throughline export sample-vault > observations.csv\n  \
@@ -137,6 +145,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, global),
         Command::Links(args) => links::run(&args, global),
         Command::Export(args) => export::run(&args, global),
+        Command::Digest(args) => digest::run(&args, global),
         Command::Init(args) => init::run(&args, global),
         Command::New(args) => new::run(&args, global),
         Command::Watch(args) => watch::run(&args, global),

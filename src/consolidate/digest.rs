@@ -11,6 +11,7 @@ use super::evidence::{InsightSummary, strengths_dated_before};
 use super::strength::Strength;
 use crate::config::{DigestPeriod, Thresholds};
 use crate::model::{ObservationKind, ResearchModel};
+use crate::resolve::FileId;
 
 /// A span of days, both ends included.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -129,13 +130,34 @@ pub struct PeriodSummary {
     pub surprised: usize,
 }
 
-/// Interviews dated within `period`, in model order.
-fn held_in(model: &ResearchModel, period: &Period) -> Vec<usize> {
+/// Which interviews a digest covers: all, or those of one plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Every interview.
+    #[default]
+    All,
+    /// The interviews whose `plan` is this plan note.
+    Plan(FileId),
+}
+
+impl Scope {
+    fn covers(self, model: &ResearchModel, interview: usize) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Plan(plan) => model.interviews[interview].plan == Some(plan),
+        }
+    }
+}
+
+/// Interviews in scope dated within `period`, in model order.
+fn held_in(model: &ResearchModel, period: &Period, scope: Scope) -> Vec<usize> {
     model
         .interviews
         .iter()
         .enumerate()
-        .filter(|(_, interview)| interview.date.is_some_and(|date| period.contains(date)))
+        .filter(|(index, interview)| {
+            interview.date.is_some_and(|date| period.contains(date)) && scope.covers(model, *index)
+        })
         .map(|(index, _)| index)
         .collect()
 }
@@ -170,7 +192,35 @@ pub fn digest(
     period: Period,
     kind: DigestPeriod,
 ) -> Digest {
-    let mut interviews = held_in(model, &period);
+    digest_of(model, insights, thresholds, period, kind, Scope::All)
+}
+
+/// The digest of `period` for the interviews in `scope`: with a plan, new
+/// insights and strength changes are those its interviews of the period back,
+/// and the validation queue holds the insights its interviews back.
+pub fn digest_of(
+    model: &ResearchModel,
+    insights: &[InsightSummary],
+    thresholds: &Thresholds,
+    period: Period,
+    kind: DigestPeriod,
+    scope: Scope,
+) -> Digest {
+    // Insights backed by the scope's interviews (of the period, and ever).
+    let backed_by = |interviews: &dyn Fn(usize) -> bool| -> Vec<bool> {
+        insights
+            .iter()
+            .map(|summary| {
+                scope == Scope::All
+                    || summary
+                        .evidence
+                        .iter()
+                        .chain(&summary.counter_evidence)
+                        .any(|&observation| interviews(model.observations[observation].interview))
+            })
+            .collect()
+    };
+    let mut interviews = held_in(model, &period, scope);
     interviews.sort_by(|a, b| {
         let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
         x.date
@@ -179,10 +229,14 @@ pub fn digest(
     });
     let learned = of_kind(model, &interviews, ObservationKind::Learned).collect();
     let surprised = of_kind(model, &interviews, ObservationKind::Surprise).collect();
+    let in_period = backed_by(&|interview| interviews.contains(&interview));
+    let ever = backed_by(&|interview| scope.covers(model, interview));
     let new_insights = insights
         .iter()
         .enumerate()
-        .filter(|(_, summary)| summary.first_seen.is_some_and(|date| period.contains(date)))
+        .filter(|(index, summary)| {
+            in_period[*index] && summary.first_seen.is_some_and(|date| period.contains(date))
+        })
         .map(|(index, _)| index)
         .collect();
     let before = strengths_dated_before(model, thresholds, Some(period.start));
@@ -194,7 +248,7 @@ pub fn digest(
         .iter()
         .zip(&after)
         .enumerate()
-        .filter(|(_, (before, after))| before != after)
+        .filter(|(index, (before, after))| before != after && in_period[*index])
         .map(|(insight, (before, after))| StrengthChange {
             insight,
             before: *before,
@@ -204,7 +258,9 @@ pub fn digest(
     let mut validation_queue: Vec<usize> = insights
         .iter()
         .enumerate()
-        .filter(|(_, summary)| summary.needs_validation && summary.strength != Strength::None)
+        .filter(|(index, summary)| {
+            summary.needs_validation && summary.strength != Strength::None && ever[*index]
+        })
         .map(|(index, _)| index)
         .collect();
     validation_queue.sort_by(|a, b| {
@@ -220,7 +276,7 @@ pub fn digest(
                     .cmp(&model.insights[y.insight].note.title)
             })
     });
-    let earlier = earlier_periods(model, &period, kind);
+    let earlier = earlier_periods(model, &period, kind, scope);
     Digest {
         period,
         interviews,
@@ -238,6 +294,7 @@ fn earlier_periods(
     model: &ResearchModel,
     latest: &Period,
     kind: DigestPeriod,
+    scope: Scope,
 ) -> Vec<PeriodSummary> {
     let Some(oldest) = model
         .interviews
@@ -250,7 +307,7 @@ fn earlier_periods(
     let mut summaries = Vec::new();
     let mut period = latest.previous(kind);
     while period.end >= oldest {
-        let held = held_in(model, &period);
+        let held = held_in(model, &period, scope);
         if !held.is_empty() {
             summaries.push(PeriodSummary {
                 interviews: held.len(),

@@ -11,7 +11,9 @@ mod strength;
 mod validation;
 
 pub use coverage::{JobCoverage, PlanCoverage, QuestionCoverage, RoleCoverage, plan_coverage};
-pub use digest::{Digest, Period, PeriodSummary, StrengthChange, digest, latest_period};
+pub use digest::{
+    Digest, Period, PeriodSummary, Scope, StrengthChange, digest, digest_of, latest_period,
+};
 pub use evidence::{FollowUp, InsightSummary, RoleEvidence, summarize_insights};
 pub use health::{Health, health};
 pub use job_map::{JobSummary, StepRow, summarize_jobs};

@@ -111,4 +111,3 @@ pub fn find_note<'m>(
         }),
     }
 }
-

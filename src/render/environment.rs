@@ -14,6 +14,7 @@
 //! - `date(format)`: a `YYYY-MM-DD` date in `strftime` format;
 //! - `label`: text made safe for a Mermaid chart label;
 //! - `first_line`: the first line of a text, at most 160 characters.
+//! - `shorten(n)`: at most `n` characters, cut at a word, ending in `…`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use super::links::LinkWriter;
 use crate::scan::VaultPath;
 
 /// The default templates, embedded at build time.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 6] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 8] = [
     (
         "insights.md.j2",
         include_str!("../../templates/insights.md.j2"),
@@ -38,6 +39,11 @@ pub const DEFAULT_TEMPLATES: [(&str, &str); 6] = [
     ("plan.md.j2", include_str!("../../templates/plan.md.j2")),
     ("digest.md.j2", include_str!("../../templates/digest.md.j2")),
     ("health.md.j2", include_str!("../../templates/health.md.j2")),
+    ("report.md.j2", include_str!("../../templates/report.md.j2")),
+    (
+        "report.html.j2",
+        include_str!("../../templates/report.html.j2"),
+    ),
 ];
 
 /// Builds the environment. `user_templates` is `<vault>/.throughline/templates`.
@@ -85,6 +91,9 @@ pub fn environment(user_templates: PathBuf, links: Arc<LinkWriter>) -> Environme
     env.add_filter("date", format_date);
     env.add_filter("label", |text: String| chart_label(&text));
     env.add_filter("first_line", |text: String| first_line(&text));
+    env.add_filter("shorten", |text: String, limit: usize| {
+        shorten(&text, limit)
+    });
     env
 }
 
@@ -186,6 +195,19 @@ pub fn first_line(text: &str) -> String {
         let cut: String = line.chars().take(159).collect();
         format!("{}…", cut.trim_end())
     }
+}
+
+/// At most `limit` characters: longer text is cut at a word and ends in `…`.
+pub fn shorten(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(limit.saturating_sub(1)).collect();
+    let at_word = match cut.rfind(' ') {
+        Some(space) if space > cut.len() / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", at_word.trim_end())
 }
 
 /// A Mermaid label: no quotes or brackets, at most 40 characters.

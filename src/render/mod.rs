@@ -1,11 +1,13 @@
 //! Render: the pages throughline writes, as text, from minijinja templates. Pure:
 //! reads the model and consolidation, returns pages; writing is [`crate::write`]'s.
 
+mod chart;
 mod environment;
 mod keys;
 mod links;
 mod pages;
 mod quoted;
+mod report;
 mod view;
 
 pub use environment::{DEFAULT_TEMPLATES, blockquote, chart_label, escape_cell, escape_markdown};
@@ -13,6 +15,10 @@ pub use keys::{PageKeys, PageMemo, vault_key};
 pub use links::{LinkWriter, UnlinkableError};
 pub use pages::{PageKind, PageNamer};
 pub use quoted::quote_for_page;
+pub use report::{
+    DigestReport, REPORT_SCHEMA, ReportOptions, digest_report, obsidian_url, plain_text,
+    report_html, report_markdown,
+};
 pub use view::{EntityView, InsightRow, InterviewView, NoteView, ObservationView, RoleView};
 
 use std::path::Path;

@@ -7,13 +7,15 @@ use std::path::Path;
 
 use crate::support::VaultTest;
 
-const TEMPLATES: [&str; 6] = [
+const TEMPLATES: [&str; 8] = [
     "insights.md.j2",
     "insight.md.j2",
     "job.md.j2",
     "plan.md.j2",
     "digest.md.j2",
     "health.md.j2",
+    "report.md.j2",
+    "report.html.j2",
 ];
 
 fn pages(root: &Path) -> BTreeMap<String, Vec<u8>> {

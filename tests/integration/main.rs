@@ -4,9 +4,11 @@
 //! bad input and the real vaults under `../shared/corpora`.
 
 mod bad_input;
+mod browser;
 mod build;
 mod check;
 mod corpora;
+mod digest;
 mod export;
 mod init;
 mod links;

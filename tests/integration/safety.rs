@@ -505,8 +505,16 @@ fn variant_templates() -> Vec<(String, String)> {
     let from = format!("---\n{MARKER}\n");
     let mut templates: Vec<(String, String)> = fs::read_dir(defaults)
         .expect("the default templates are there")
-        .map(|entry| {
-            let path = entry.expect("the templates can be listed").path();
+        .map(|entry| entry.expect("the templates can be listed").path())
+        // The pages' templates; `report.*` are the `digest` command's.
+        .filter(|path| {
+            !path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("report.")
+        })
+        .map(|path| {
             let text = fs::read_to_string(&path).expect("a template can be read");
             assert!(text.starts_with(&from), "{}", path.display());
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
