@@ -18,6 +18,17 @@ pub enum LookupError {
         /// The closest names of that type.
         suggestions: Vec<String>,
     },
+    /// The vault has no note of the type at all.
+    #[error(
+        "the vault has no {kind} notes, so `{name}` cannot be one: give a note `type: {kind}` \
+         in its frontmatter, or name its folder under `[types] {kind}` in throughline.toml"
+    )]
+    NoneOfKind {
+        /// `plan`, `person`, `company`.
+        kind: &'static str,
+        /// As given.
+        name: String,
+    },
     /// A name matches several notes of the type.
     #[error("`{name}` names several {kind} notes: {}; give the path (`Folder/{name}`)", .paths.join(", "))]
     Ambiguous {
@@ -83,6 +94,10 @@ pub fn find_note<'m>(
         .collect();
     match matches.as_slice() {
         [one] => Ok(one),
+        [] if notes.is_empty() => Err(LookupError::NoneOfKind {
+            kind: kind.as_str(),
+            name: name.to_owned(),
+        }),
         [] => {
             let mut scored: Vec<(f64, &str)> = notes
                 .iter()

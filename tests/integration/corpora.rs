@@ -191,3 +191,123 @@ fn kepano_vault() {
         (Some(4), Some(11))
     );
 }
+
+/// A new user starts research inside the help vault: `init`, a plan, a person and an
+/// insight, `new interview`, a few observations, then `digest`, `export` and `build`
+/// work on the whole real vault.
+#[test]
+fn research_started_in_the_help_vault() {
+    let Some(source) = corpus("obsidian-help-en") else {
+        return;
+    };
+    let temp = tempfile::tempdir().unwrap();
+    let vault = temp.path().join("Obsidian Help");
+    crate::support::copy_tree(&source, &vault);
+    let cli = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_throughline"))
+            .current_dir(&vault)
+            .args(args)
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    cli(&["init"]);
+    let write = |path: &str, text: &str| {
+        let path = vault.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Research/Help round.md",
+        "---\ntype: plan\nroles: [new user, writer]\ntarget: 2\n---\n# Help round\n\n## Questions\n\n- How do you find a help page?\n- What was missing?\n",
+    );
+    write(
+        "Research/Sam Oduya.md",
+        "---\ntype: person\nrole: new user\ncompany: Freelance\n---\n",
+    );
+    write(
+        "Research/Search comes first.md",
+        "---\ntype: insight\n---\nPeople search before they browse.\n",
+    );
+    let created = cli(&[
+        "new",
+        "interview",
+        "--plan",
+        "help round",
+        "--participant",
+        "sam oduya",
+        "--date",
+        "2026-11-20",
+    ]);
+    assert!(
+        created
+            .trim_end()
+            .ends_with("Interviews/2026-11-20 Sam Oduya.md")
+    );
+    let interview = vault.join("Interviews/2026-11-20 Sam Oduya.md");
+    let text = std::fs::read_to_string(&interview).unwrap();
+    assert!(
+        text.contains("### How do you find a help page?\n"),
+        "{text}"
+    );
+    let text = text
+        .replace(
+            "### How do you find a help page?\n",
+            "### How do you find a help page?\nThe search box, never the sidebar.\n",
+        )
+        .replace(
+            "## Learned\n",
+            "## Learned\n- Searches [[Search comes first|first]], then opens [[Home]] #pain\n",
+        )
+        .replace(
+            "## Surprises\n",
+            "## Surprises\n- Had never seen [[Callouts]] <script>alert(1)</script>\n",
+        );
+    std::fs::write(&interview, text).unwrap();
+
+    let digest: Value = serde_json::from_str(&cli(&[
+        "digest",
+        "--format",
+        "json",
+        "--vault-name",
+        "Obsidian Help",
+    ]))
+    .expect("valid JSON");
+    assert_eq!(digest["schema"], 1);
+    assert_eq!(digest["period"]["label"], "2026-W47");
+    assert_eq!(digest["learned"].as_array().unwrap().len(), 1);
+    assert_eq!(digest["surprised"].as_array().unwrap().len(), 1);
+    assert_eq!(digest["insights"][0]["note"]["title"], "Search comes first");
+    assert_eq!(digest["insights"][0]["strength"], "individual");
+    assert_eq!(
+        digest["interviews"][0]["note"]["url"],
+        "obsidian://open?vault=Obsidian%20Help&file=Interviews%2F2026-11-20%20Sam%20Oduya.md"
+    );
+    let plan = &digest["plans"][0];
+    assert_eq!(plan["questions_answered"], 1);
+    assert_eq!(plan["roles"][0]["role"], "new user");
+    assert_eq!(plan["roles"][0]["held"], 1);
+
+    let html = cli(&["digest", "--format", "html"]);
+    assert!(
+        !html.contains("<script>"),
+        "a note's markup reached the page"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+
+    let rows = parse_jsonl(&cli(&["export", "--format", "jsonl"]));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["insights"], json!(["Search comes first"]));
+    assert_eq!(rows[0]["roles"], json!(["new user"]));
+
+    cli(&["build"]);
+    assert!(
+        vault
+            .join("Throughline/Insights/Search comes first (evidence).md")
+            .is_file()
+    );
+    cli(&["build", "--check"]);
+}

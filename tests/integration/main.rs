@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod check;
+mod ci_recipe;
 mod corpora;
 mod digest;
 mod export;

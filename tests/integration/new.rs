@@ -183,3 +183,26 @@ fn never_overwrites() {
     assert!(again.stderr.contains("exists"), "{}", again.stderr);
     assert_eq!(fs::read_to_string(&path).unwrap(), "notes already taken\n");
 }
+
+#[test]
+fn a_vault_without_plans_says_how_to_make_one() {
+    let vault = VaultTest::new();
+    vault.file("Home.md", "# Home\n\nNotes, no research yet.\n");
+    let run = vault.run(&[
+        "new",
+        "interview",
+        "--plan",
+        "Onboarding",
+        "--participant",
+        "Ana Ruiz",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the vault has no plan notes, so `Onboarding` cannot be one: give a note `type: plan`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!vault.path().join("Interviews").exists());
+}
