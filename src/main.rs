@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 mod cli;
 
+/// mimalloc instead of the system allocator: a vault is hundreds of thousands of
+/// small strings and vectors built on two threads at once; measured in
+/// `cargo bench --bench check` (README, Benchmark).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     cli::main()
 }
