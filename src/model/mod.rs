@@ -21,6 +21,7 @@ pub use properties::{PropertyItem, PropertyReader};
 use std::collections::HashMap;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::config::{Config, NoteType};
 use crate::diagnostics::Diagnostic;
@@ -183,21 +184,24 @@ pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
 pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> ResearchModel {
     let mut model = ResearchModel::default();
     // First pass: every typed note, so links can be checked against types.
-    let mut typed: Vec<(FileId, NoteType, usize)> = Vec::new();
-    for (index, note) in vault.notes.iter().enumerate() {
-        let file = vault.file_id_of_note(index);
-        if !vault.files[file as usize].is_source() {
-            continue;
-        }
-        if let Some(kind) = schema::note_type(
-            note,
-            &vault.resolutions[index],
-            config,
-            &vault.files[file as usize].path,
-        ) {
-            typed.push((file, kind, index));
-        }
-    }
+    let typed: Vec<(FileId, NoteType, usize)> = vault
+        .notes
+        .par_iter()
+        .enumerate()
+        .filter_map(|(index, note)| {
+            let file = vault.file_id_of_note(index);
+            if !vault.files[file as usize].is_source() {
+                return None;
+            }
+            schema::note_type(
+                note,
+                &vault.resolutions[index],
+                config,
+                &vault.files[file as usize].path,
+            )
+            .map(|kind| (file, kind, index))
+        })
+        .collect();
     for &(file, kind, note_index) in &typed {
         let count = match kind {
             NoteType::Interview => model.interviews.len(),
@@ -277,50 +281,61 @@ pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> Re
         model.people[index].company = company;
     }
     let person_titles = title_index(&model, NoteType::Person);
-    for &(file, kind, note_index) in &typed {
-        let note = &vault.notes[note_index];
-        let resolutions = &vault.resolutions[note_index];
-        match kind {
-            NoteType::Interview => {
-                let index = model.index_of(file, kind).expect("indexed above");
-                let (interview, problems) = interview::read_interview(
-                    model.interviews[index].note.clone(),
-                    note,
-                    resolutions,
-                    vault,
-                    config,
-                    &model,
-                    &person_titles,
-                    &company_titles,
-                );
-                model.diagnostics.extend(problems);
-                let first = model.observations.len();
-                if scope == ModelScope::Full {
-                    model.observations.extend(observation::observations(
-                        index,
+    // Interviews and plans read only what is indexed above: in parallel, then
+    // stored in note order (so observations keep a stable order).
+    let read: Vec<Read> = typed
+        .par_iter()
+        .filter_map(|&(file, kind, note_index)| {
+            let note = &vault.notes[note_index];
+            let resolutions = &vault.resolutions[note_index];
+            let index = model.index_of(file, kind)?;
+            match kind {
+                NoteType::Interview => {
+                    let (interview, problems) = interview::read_interview(
+                        model.interviews[index].note.clone(),
+                        note,
+                        resolutions,
+                        vault,
+                        config,
+                        &model,
+                        &person_titles,
+                        &company_titles,
+                    );
+                    let observations = match scope {
+                        ModelScope::Full => {
+                            observation::observations(index, note, resolutions, config, &model)
+                        }
+                        ModelScope::Schema => Vec::new(),
+                    };
+                    Some(Read::Interview(index, Box::new(interview), observations, problems))
+                }
+                NoteType::Plan => {
+                    let (plan, problems) = plan::read_plan(
+                        model.plans[index].note.clone(),
                         note,
                         resolutions,
                         config,
                         &model,
-                    ));
+                    );
+                    Some(Read::Plan(index, Box::new(plan), problems))
                 }
-                let mut interview = interview;
-                interview.observations = first..model.observations.len();
-                model.interviews[index] = interview;
+                _ => None,
             }
-            NoteType::Plan => {
-                let index = model.index_of(file, kind).expect("indexed above");
-                let (plan, problems) = plan::read_plan(
-                    model.plans[index].note.clone(),
-                    note,
-                    resolutions,
-                    config,
-                    &model,
-                );
+        })
+        .collect();
+    for read in read {
+        match read {
+            Read::Interview(index, mut interview, observations, problems) => {
                 model.diagnostics.extend(problems);
-                model.plans[index] = plan;
+                let first = model.observations.len();
+                model.observations.extend(observations);
+                interview.observations = first..model.observations.len();
+                model.interviews[index] = *interview;
             }
-            _ => {}
+            Read::Plan(index, plan, problems) => {
+                model.diagnostics.extend(problems);
+                model.plans[index] = *plan;
+            }
         }
     }
     model.followed_by = vec![Vec::new(); model.interviews.len()];
@@ -334,6 +349,12 @@ pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> Re
         }
     }
     model
+}
+
+/// An interview or plan read from its note, with the problems found.
+enum Read {
+    Interview(usize, Box<Interview>, Vec<Observation>, Vec<Diagnostic>),
+    Plan(usize, Box<Plan>, Vec<Diagnostic>),
 }
 
 /// Lower-cased title → file, for one type (to match names written as text).
