@@ -21,7 +21,8 @@ pub struct DigestArgs {
     /// First day, YYYY-MM-DD (default: the start of the latest period with interviews).
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
-    /// Last day, YYYY-MM-DD (default: the latest interview's day).
+    /// Last day, YYYY-MM-DD (default: the end of the latest period; with --since,
+    /// the latest interview's day).
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
     /// Only this plan's interviews (a plan note's name).

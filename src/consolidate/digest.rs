@@ -4,6 +4,8 @@
 //! Periods never depend on today's date (pages must be byte-identical for the
 //! same vault): the latest period is the one holding the latest interview.
 
+use std::collections::BTreeMap;
+
 use jiff::ToSpan;
 use jiff::civil::Date;
 
@@ -32,7 +34,7 @@ impl Period {
                 let start = date
                     .checked_sub((date.weekday().to_monday_zero_offset() as i64).days())
                     .unwrap_or(date);
-                let end = start.checked_add(6.days()).unwrap_or(start);
+                let end = start.checked_add(6.days()).unwrap_or(Date::MAX);
                 let week = date.iso_week_date();
                 Period {
                     start,
@@ -49,7 +51,7 @@ impl Period {
                 }
             }
             DigestPeriod::Days(days) => {
-                let start = date.checked_sub((days as i64 - 1).days()).unwrap_or(date);
+                let start = days_before(date, days as i64 - 1);
                 Period::between(start, date)
             }
         }
@@ -69,20 +71,29 @@ impl Period {
         self.start <= date && date <= self.end
     }
 
-    /// The period of the same kind just before this one.
+    /// The period of the same kind just before this one (walked by the tests to
+    /// check [`earlier_period_of`]).
+    #[cfg(test)]
     fn previous(&self, kind: DigestPeriod) -> Period {
         let day_before = self.start.checked_sub(1.day()).unwrap_or(self.start);
         match kind {
             DigestPeriod::Days(_) => {
                 let length = (self.end - self.start).get_days() as i64;
-                Period::between(
-                    day_before.checked_sub(length.days()).unwrap_or(day_before),
-                    day_before,
-                )
+                Period::between(days_before(day_before, length), day_before)
             }
             _ => Period::containing(day_before, kind),
         }
     }
+}
+
+/// `days` days before `date`, or the first representable day (any period
+/// length is accepted in `throughline.toml`).
+fn days_before(date: Date, days: i64) -> Date {
+    jiff::Span::new()
+        .try_days(days)
+        .ok()
+        .and_then(|span| date.checked_sub(span).ok())
+        .unwrap_or(Date::MIN)
 }
 
 /// An insight whose strength is not what it was before the period.
@@ -231,11 +242,23 @@ pub fn digest_of(
     let surprised = of_kind(model, &interviews, ObservationKind::Surprise).collect();
     let in_period = backed_by(&|interview| interviews.contains(&interview));
     let ever = backed_by(&|interview| scope.covers(model, interview));
+    // New: first seen in the period, and no evidence of unknown date (which may
+    // be older).
     let new_insights = insights
         .iter()
         .enumerate()
         .filter(|(index, summary)| {
-            in_period[*index] && summary.first_seen.is_some_and(|date| period.contains(date))
+            in_period[*index]
+                && summary.first_seen.is_some_and(|date| period.contains(date))
+                && summary
+                    .evidence
+                    .iter()
+                    .chain(&summary.counter_evidence)
+                    .all(|&observation| {
+                        model.interviews[model.observations[observation].interview]
+                            .date
+                            .is_some()
+                    })
         })
         .map(|(index, _)| index)
         .collect();
@@ -289,40 +312,56 @@ pub fn digest_of(
     }
 }
 
-/// Earlier periods that hold interviews, newest first.
+/// The period of `kind` holding `date`, a day before `latest` starts; periods
+/// of N days are counted back from `latest`, the k-th ending k·N days before
+/// `latest.start`.
+fn earlier_period_of(date: Date, latest: &Period, kind: DigestPeriod) -> Period {
+    match kind {
+        DigestPeriod::Days(days) => {
+            let days = i64::from(days.max(1));
+            let back = (latest.start - date).get_days() as i64;
+            let k = (back + days - 1) / days;
+            let end = days_before(latest.start, (k - 1) * days + 1);
+            Period::between(days_before(end, days - 1), end)
+        }
+        _ => Period::containing(date, kind),
+    }
+}
+
+/// Earlier periods that hold interviews, newest first: each dated interview
+/// in scope is put in its period (periods of N days count back from `latest`),
+/// so the cost follows the interviews, not the length of time they span.
 fn earlier_periods(
     model: &ResearchModel,
     latest: &Period,
     kind: DigestPeriod,
     scope: Scope,
 ) -> Vec<PeriodSummary> {
-    let Some(oldest) = model
-        .interviews
-        .iter()
-        .filter_map(|interview| interview.date)
-        .min()
-    else {
-        return Vec::new();
-    };
-    let mut summaries = Vec::new();
-    let mut period = latest.previous(kind);
-    while period.end >= oldest {
-        let held = held_in(model, &period, scope);
-        if !held.is_empty() {
-            summaries.push(PeriodSummary {
-                interviews: held.len(),
-                learned: of_kind(model, &held, ObservationKind::Learned).count(),
-                surprised: of_kind(model, &held, ObservationKind::Surprise).count(),
-                period: period.clone(),
-            });
+    let mut by_start: BTreeMap<Date, (Period, Vec<usize>)> = BTreeMap::new();
+    for (index, interview) in model.interviews.iter().enumerate() {
+        let Some(date) = interview.date else {
+            continue;
+        };
+        if date >= latest.start || !scope.covers(model, index) {
+            continue;
         }
-        let previous = period.previous(kind);
-        if previous.start >= period.start {
-            break;
-        }
-        period = previous;
+        let period = earlier_period_of(date, latest, kind);
+        by_start
+            .entry(period.start)
+            .or_insert_with(|| (period, Vec::new()))
+            .1
+            .push(index);
     }
-    summaries
+    by_start
+        .into_values()
+        .rev()
+        .map(|(period, held)| PeriodSummary {
+            interviews: held.len(),
+            learned: of_kind(model, &held, ObservationKind::Learned).count(),
+            surprised: of_kind(model, &held, ObservationKind::Surprise).count(),
+            period,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -362,10 +401,46 @@ mod tests {
             days.previous(DigestPeriod::Days(14)).start,
             date("2026-10-23")
         );
+        // Far-off dates and long periods stay in range.
+        assert_eq!(
+            Period::containing(date("9999-12-31"), DigestPeriod::IsoWeek).end,
+            Date::MAX
+        );
+        assert_eq!(
+            Period::containing(date("2026-11-19"), DigestPeriod::Days(u32::MAX)).start,
+            Date::MIN
+        );
         // ISO week years differ from calendar years at the edges.
         assert_eq!(
             Period::containing(date("2027-01-01"), DigestPeriod::IsoWeek).label,
             "2026-W53"
         );
+    }
+
+    #[test]
+    fn earlier_periods_are_those_walked_back_from_the_latest() {
+        for kind in [
+            DigestPeriod::IsoWeek,
+            DigestPeriod::Month,
+            DigestPeriod::Days(1),
+            DigestPeriod::Days(14),
+            DigestPeriod::Days(30),
+        ] {
+            let latest = Period::containing(date("2026-11-19"), kind);
+            let mut walked = latest.previous(kind);
+            let mut day = latest.start.checked_sub(1.day()).unwrap();
+            while day >= date("2025-06-01") {
+                while !walked.contains(day) {
+                    walked = walked.previous(kind);
+                }
+                let found = earlier_period_of(day, &latest, kind);
+                assert_eq!(
+                    (found.start, found.end),
+                    (walked.start, walked.end),
+                    "{kind:?} {day}"
+                );
+                day = day.checked_sub(1.day()).unwrap();
+            }
+        }
     }
 }

@@ -103,6 +103,8 @@ pub(crate) fn observation_order(
 
 /// The strength of every insight counting only evidence from interviews dated
 /// before `before` (all evidence when `None`): what the digest compares.
+/// Evidence from an undated interview counts on every side of every date: when
+/// it happened is unknown, so it never makes a strength change.
 pub fn strengths_dated_before(
     model: &ResearchModel,
     thresholds: &Thresholds,
@@ -118,7 +120,7 @@ pub fn strengths_dated_before(
         }
         let interview = &model.interviews[observation.interview];
         if let Some(before) = before
-            && interview.date.is_none_or(|date| date >= before)
+            && interview.date.is_some_and(|date| date >= before)
         {
             continue;
         }

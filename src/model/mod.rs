@@ -307,7 +307,12 @@ pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> Re
                         }
                         ModelScope::Schema => Vec::new(),
                     };
-                    Some(Read::Interview(index, Box::new(interview), observations, problems))
+                    Some(Read::Interview(
+                        index,
+                        Box::new(interview),
+                        observations,
+                        problems,
+                    ))
                 }
                 NoteType::Plan => {
                     let (plan, problems) = plan::read_plan(

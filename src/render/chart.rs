@@ -11,6 +11,9 @@ const PALETTE: [&str; 8] = [
     "#3b6ea8", "#d9822b", "#4c9a6a", "#b5485d", "#7a5ea8", "#8c7a3f", "#2f8f9d", "#8a8a8a",
 ];
 
+/// The legend's name for the roles past the palette.
+const OTHER_ROLES: &str = "other roles";
+
 /// Layout, in SVG user units.
 const WIDTH: u32 = 760;
 const LABEL_WIDTH: u32 = 300;
@@ -96,19 +99,42 @@ impl BarChart {
                 })
         });
         chosen.truncate(limit);
-        let mut roles: Vec<String> = chosen
-            .iter()
-            .flat_map(|insight| &insight.by_role)
-            .filter_map(|role| role.role.clone())
-            .collect();
+        // The roles with most participants get a colour each; past the palette,
+        // the rest share one "other roles" part, so no two roles look alike.
+        let mut tally: Vec<(String, usize)> = Vec::new();
+        for role in chosen.iter().flat_map(|insight| &insight.by_role) {
+            if let Some(name) = &role.role {
+                match tally.iter_mut().find(|(known, _)| known == name) {
+                    Some((_, count)) => *count += role.participants,
+                    None => tally.push((name.clone(), role.participants)),
+                }
+            }
+        }
+        tally.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let colours = PALETTE.len() - 1;
+        let mut roles: Vec<String> = tally.into_iter().map(|(role, _)| role).collect();
+        let others = roles.len() > colours;
+        if others {
+            roles.truncate(colours - 1);
+        }
         roles.sort();
-        roles.dedup();
+        if others {
+            roles.push(OTHER_ROLES.to_owned());
+        }
+        let bucket = |role: Option<&str>| -> Option<String> {
+            let role = role?;
+            Some(if roles.iter().any(|known| known == role) {
+                role.to_owned()
+            } else {
+                OTHER_ROLES.to_owned()
+            })
+        };
         let color = |role: Option<&str>| match role {
             Some(role) => {
                 let index = roles.iter().position(|known| known == role).unwrap_or(0);
-                PALETTE[index % (PALETTE.len() - 1)]
+                PALETTE[index % colours]
             }
-            None => PALETTE[PALETTE.len() - 1],
+            None => PALETTE[colours],
         };
         let widest = chosen
             .iter()
@@ -122,18 +148,24 @@ impl BarChart {
             .enumerate()
             .map(|(row, insight)| {
                 let mut x = LABEL_WIDTH;
-                let segments = insight
-                    .by_role
-                    .iter()
-                    .filter(|role| role.participants > 0)
-                    .map(|role| {
-                        let width = scale(role.participants).max(2);
+                let mut parts: Vec<(Option<String>, usize)> = Vec::new();
+                for role in insight.by_role.iter().filter(|role| role.participants > 0) {
+                    let name = bucket(role.role.as_deref());
+                    match parts.iter_mut().find(|(known, _)| *known == name) {
+                        Some((_, count)) => *count += role.participants,
+                        None => parts.push((name, role.participants)),
+                    }
+                }
+                let segments = parts
+                    .into_iter()
+                    .map(|(role, count)| {
+                        let width = scale(count).max(2);
                         let segment = Segment {
                             x,
                             width,
-                            color: color(role.role.as_deref()),
-                            role: role.role.clone().unwrap_or_else(|| "no role".to_owned()),
-                            count: role.participants,
+                            color: color(role.as_deref()),
+                            role: role.unwrap_or_else(|| "no role".to_owned()),
+                            count,
                         };
                         x += width;
                         segment
@@ -255,5 +287,85 @@ impl CoverageChart {
             bars_x: LABEL_WIDTH,
             rows,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::report::{NoteLink, RoleCount};
+
+    fn insight(title: &str, roles: &[(&str, usize)]) -> InsightEntry {
+        InsightEntry {
+            note: NoteLink {
+                path: format!("Insights/{title}.md"),
+                title: title.to_owned(),
+                url: None,
+            },
+            strength: "recurring",
+            status: "open".to_owned(),
+            participants: (0..roles.iter().map(|(_, n)| n).sum::<usize>())
+                .map(|n| format!("p{n}"))
+                .collect(),
+            companies: Vec::new(),
+            roles: roles.iter().map(|(role, _)| (*role).to_owned()).collect(),
+            evidence: 1,
+            counter_evidence: 0,
+            first_seen: None,
+            last_seen: None,
+            needs_validation: false,
+            reasons: Vec::new(),
+            by_role: roles
+                .iter()
+                .map(|(role, participants)| RoleCount {
+                    role: Some((*role).to_owned()),
+                    observations: *participants,
+                    participants: *participants,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_role_colour_is_distinct_past_the_palette() {
+        let roles: Vec<(String, usize)> = (1..=9).map(|n| (format!("role {n}"), n)).collect();
+        let roles: Vec<(&str, usize)> = roles.iter().map(|(r, n)| (r.as_str(), *n)).collect();
+        let chart = BarChart::insights_by_role(&[insight("Wide", &roles)], 10);
+        let names: Vec<&str> = chart.legend.iter().map(|item| item.role.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "role 4",
+                "role 5",
+                "role 6",
+                "role 7",
+                "role 8",
+                "role 9",
+                "other roles"
+            ]
+        );
+        let mut colours: Vec<&str> = chart.legend.iter().map(|item| item.color).collect();
+        colours.sort();
+        colours.dedup();
+        assert_eq!(colours.len(), 7, "two legend entries share a colour");
+        // Roles 1–3 (1 + 2 + 3 participants) are one part of the bar.
+        let bar = &chart.bars[0];
+        let other = bar
+            .segments
+            .iter()
+            .find(|s| s.role == "other roles")
+            .unwrap();
+        assert_eq!(other.count, 6);
+        assert_eq!(bar.segments.len(), 7);
+    }
+
+    #[test]
+    fn a_few_roles_keep_their_names() {
+        let chart = BarChart::insights_by_role(
+            &[insight("A", &[("technician", 2), ("dispatcher", 1)])],
+            10,
+        );
+        let names: Vec<&str> = chart.legend.iter().map(|item| item.role.as_str()).collect();
+        assert_eq!(names, ["dispatcher", "technician"]);
     }
 }

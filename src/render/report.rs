@@ -546,7 +546,15 @@ fn report_period(
             Some(Period::containing(*latest, kind)).filter(|_| latest_period(model, kind).is_some())
         }
         (since, until) => {
-            let start = since.or_else(|| dates.iter().min().copied()).or(until)?;
+            let start = since
+                .or_else(|| {
+                    dates
+                        .iter()
+                        .filter(|date| until.is_none_or(|until| **date <= until))
+                        .min()
+                        .copied()
+                })
+                .or(until)?;
             let end = until
                 .or_else(|| {
                     dates
@@ -632,11 +640,11 @@ pub fn plain_text(text: &str) -> String {
             out.push_str(&shown);
             rest = &inner[close + 2..];
         } else if let Some(close) = from.find("](")
-            && let Some(end) = from[close..].find(')')
+            && let Some(end) = destination_end(&from[close + 2..])
             && !from[1..close].contains('[')
         {
             out.push_str(&from[1..close]);
-            rest = &from[close + end + 1..];
+            rest = &from[close + 2 + end + 1..];
         } else {
             out.push('[');
             rest = &from[1..];
@@ -644,6 +652,22 @@ pub fn plain_text(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The offset of the `)` that closes a Markdown link destination starting at
+/// `text` (balanced parentheses may appear inside, as CommonMark allows).
+fn destination_end(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (offset, byte) in text.bytes().enumerate() {
+        match byte {
+            b'(' => depth += 1,
+            b')' if depth == 0 => return Some(offset),
+            b')' => depth -= 1,
+            b'\n' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Observations grouped by plan (plans by title, no plan last), then interview.
@@ -662,7 +686,7 @@ fn grouped<'r>(report: &'r DigestReport, observations: &'r [ObservationEntry]) -
             interview
                 .plan
                 .as_ref()
-                .map(|plan| plan.title.to_lowercase()),
+                .map(|plan| (plan.title.to_lowercase(), plan.path.clone())),
         )
     });
     for interview in interviews {
@@ -748,6 +772,13 @@ mod tests {
         );
         assert_eq!(plain_text("[[Only#^block]]"), "Only > ^block");
         assert_eq!(plain_text("unclosed [[x"), "unclosed [[x");
+        // Parentheses inside a destination are balanced (CommonMark).
+        assert_eq!(
+            plain_text("[Foo](https://en.wikipedia.org/wiki/Foo_(bar)) docs"),
+            "Foo docs"
+        );
+        assert_eq!(plain_text("[x](javascript:alert(2))"), "x");
+        assert_eq!(plain_text("[x](open ( paren"), "[x](open ( paren");
     }
 
     #[test]

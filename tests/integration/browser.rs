@@ -1,6 +1,6 @@
 //! The HTML digest in a real headless browser (Chromium): it loads from a file
 //! with no network, and the DOM holds every section and both kinds of chart. A
-//! screenshot is kept in `target/test-artifacts/digest.png`.
+//! screenshot is kept in `target/test-artifacts/digest.png` (under the target folder).
 //!
 //! Chromium comes from Debian's `chromium` package (`.ci/run` installs it and
 //! sets `THROUGHLINE_BROWSER_TESTS=1`, which makes a missing browser a failure);
@@ -110,7 +110,13 @@ fn html_digest_in_chromium() {
     );
     assert!(dom.contains("href=\"obsidian://open?vault=Coilbook%20research&amp;file="));
 
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
+    // Beside the test binary: `<target dir>/test-artifacts`, wherever
+    // CARGO_TARGET_DIR puts it.
+    let artifacts = Path::new(env!("CARGO_BIN_EXE_throughline"))
+        .ancestors()
+        .nth(2)
+        .expect("the binary is in <target>/<profile>/")
+        .join("test-artifacts");
     fs::create_dir_all(&artifacts).unwrap();
     let screenshot = artifacts.join("digest.png");
     let _ = fs::remove_file(&screenshot);

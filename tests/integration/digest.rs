@@ -238,3 +238,85 @@ fn output_file_and_vault_without_interviews() {
     assert!(report["period"].is_null());
     assert!(digest(&empty, &["--format", "html"]).contains("no period to digest"));
 }
+
+#[test]
+fn until_before_every_interview_is_an_empty_period() {
+    let vault = VaultTest::sample();
+    let report = json(&vault, &["--until", "2020-01-01"]);
+    assert_eq!(report["period"]["end"], "2020-01-01");
+    assert_eq!(report["interviews"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn undated_evidence_never_makes_an_insight_new_or_stronger() {
+    let vault = VaultTest::new();
+    for (name, body) in [
+        ("Ann", "role: technician\ncompany: Acme"),
+        ("Bo", "role: technician\ncompany: Brill"),
+    ] {
+        vault.file(
+            &format!("People/{name}.md"),
+            format!("---\ntype: person\n{body}\n---\n"),
+        );
+    }
+    for insight in ["Old need", "Undated only"] {
+        vault.file(
+            &format!("Insights/{insight}.md"),
+            "---\ntype: insight\n---\n",
+        );
+    }
+    vault.file(
+        "Interviews/Ann, some time ago.md",
+        "---\ntype: interview\nparticipant: \"[[Ann]]\"\n---\n## Learned\n\n- Needs it. [[Old need]]\n- Also this. [[Undated only]]\n",
+    );
+    vault.file(
+        "Interviews/2026-11-18 Bo.md",
+        "---\ntype: interview\ndate: 2026-11-18\nparticipant: \"[[Bo]]\"\n---\n## Learned\n\n- Needs it too. [[Old need]]\n",
+    );
+    let report = json(&vault, &[]);
+    assert_eq!(report["period"]["label"], "2026-W47");
+    assert!(
+        report["new_insights"].as_array().unwrap().is_empty(),
+        "{}",
+        report["new_insights"]
+    );
+    let changes = report["strength_changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["insight"]["title"], "Old need");
+    assert_eq!(changes[0]["before"], "individual");
+    assert_eq!(changes[0]["after"], "recurring");
+}
+
+#[test]
+fn html_escapes_titles_roles_and_companies_in_charts() {
+    let vault = VaultTest::new();
+    vault.file(
+        "People/Eve.md",
+        "---\ntype: person\nrole: \"<svg onload=alert(1)>\"\ncompany: \"</svg><script>x</script>\"\n---\n",
+    );
+    vault.file(
+        "Insights/<b>Bold</b> & \"quoted\" <svg onload=alert(2)>.md",
+        "---\ntype: insight\n---\n",
+    );
+    vault.file(
+        "Plans/<i>Round</i>.md",
+        "---\ntype: plan\nroles: [\"<svg onload=alert(3)>\", \"<u>lead</u>\"]\ntarget: 2\n---\n",
+    );
+    vault.file(
+        "Interviews/2026-11-18 Eve.md",
+        "---\ntype: interview\ndate: 2026-11-18\nparticipant: \"[[Eve]]\"\nplan: \"[[<i>Round</i>]]\"\n---\n## Learned\n\n- It hurts. [[<b>Bold</b> & \"quoted\" <svg onload=alert(2)>]]\n",
+    );
+    let html = digest(
+        &vault,
+        &["--format", "html", "--vault-name", "v\"><script>"],
+    );
+    for markup in ["<svg onload", "<script", "<b>", "<i>", "<u>", "</svg><"] {
+        assert!(!html.contains(markup), "`{markup}` reached the page");
+    }
+    assert!(
+        html.contains("&lt;svg onload=alert(1)&gt;"),
+        "the role is shown"
+    );
+    assert!(html.contains("id=\"participants-chart\""));
+    assert!(html.contains("class=\"coverage-chart chart\""));
+}
