@@ -480,6 +480,12 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
     Ok(report)
 }
 
+/// Drops `value` on another thread (a large model or consolidation is
+/// hundreds of thousands of allocations; an update should not wait for them).
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
+}
+
 /// Builds a scanned vault: parse (reusing `cache`), resolve, model,
 /// consolidate, render, write. With `memo`, only pages whose key changed since the
 /// memo's build are rendered (the memo is updated when the build succeeds).
@@ -590,6 +596,9 @@ pub fn build_scanned(
     if let (Some(memo), Some(keys)) = (memo, keys) {
         memo.replace(keys);
     }
+    // Freeing a large vault's summaries takes a while; nobody waits for it.
+    drop(renderer);
+    drop_in_background(consolidation);
     let written = lap().saturating_sub(rendering);
     let report = BuildReport {
         stats,

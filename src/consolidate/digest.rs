@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use super::evidence::{InsightSummary, strengths_dated_before};
+use super::evidence::{InsightSummary, strength_dated_before};
 use super::strength::Strength;
 use crate::config::{DigestPeriod, Thresholds};
 use crate::model::{ObservationKind, ResearchModel};
@@ -262,20 +262,33 @@ pub fn digest_of(
         })
         .map(|(index, _)| index)
         .collect();
-    let before = strengths_dated_before(model, thresholds, Some(period.start));
-    let after = match period.end.checked_add(1.day()) {
-        Ok(next) => strengths_dated_before(model, thresholds, Some(next)),
-        Err(_) => insights.iter().map(|summary| summary.strength).collect(),
-    };
-    let strength_changes = before
+    // Only evidence dated in the period tells "before" from "after": insights
+    // without any keep their strength. (With a plan, the insights its interviews
+    // of the period back are all marked here.)
+    let mut dated_in_period = vec![false; insights.len()];
+    for &interview in &interviews {
+        for observation in model.interviews[interview].observations.clone() {
+            for &insight in &model.observations[observation].insights {
+                if let Some(index) = model.index_of(insight, crate::config::NoteType::Insight) {
+                    dated_in_period[index] = true;
+                }
+            }
+        }
+    }
+    let after_end = period.end.checked_add(1.day()).ok();
+    let strength_changes = insights
         .iter()
-        .zip(&after)
         .enumerate()
-        .filter(|(index, (before, after))| before != after && in_period[*index])
-        .map(|(insight, (before, after))| StrengthChange {
-            insight,
-            before: *before,
-            after: *after,
+        .filter(|(index, _)| dated_in_period[*index] && in_period[*index])
+        .filter_map(|(insight, summary)| {
+            let before =
+                strength_dated_before(model, thresholds, &summary.evidence, Some(period.start));
+            let after = strength_dated_before(model, thresholds, &summary.evidence, after_end);
+            (before != after).then_some(StrengthChange {
+                insight,
+                before,
+                after,
+            })
         })
         .collect();
     let mut validation_queue: Vec<usize> = insights

@@ -5,7 +5,7 @@
 //! participant is their person note, else their name; companies and roles
 //! likewise; in a group interview every participant counts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rayon::prelude::*;
 
@@ -101,46 +101,33 @@ pub(crate) fn observation_order(
     (ranks[found.interview], found.line)
 }
 
-/// The strength of every insight counting only evidence from interviews dated
-/// before `before` (all evidence when `None`): what the digest compares.
+/// The strength `evidence` (supporting observations) gives counting only
+/// interviews dated before `before` (all when `None`): what the digest compares.
 /// Evidence from an undated interview counts on every side of every date: when
 /// it happened is unknown, so it never makes a strength change.
-pub fn strengths_dated_before(
+pub fn strength_dated_before(
     model: &ResearchModel,
     thresholds: &Thresholds,
+    evidence: &[usize],
     before: Option<Date>,
-) -> Vec<Strength> {
-    let mut people: Vec<std::collections::HashSet<&str>> =
-        vec![Default::default(); model.insights.len()];
-    let mut companies: Vec<std::collections::HashSet<&str>> =
-        vec![Default::default(); model.insights.len()];
-    for observation in &model.observations {
-        if observation.signals.contradicts {
-            continue;
-        }
-        let interview = &model.interviews[observation.interview];
+) -> Strength {
+    let mut people: HashSet<&str> = HashSet::new();
+    let mut companies: HashSet<&str> = HashSet::new();
+    for &observation in evidence {
+        let interview = &model.interviews[model.observations[observation].interview];
         if let Some(before) = before
             && interview.date.is_some_and(|date| date >= before)
         {
             continue;
         }
-        for &insight in &observation.insights {
-            let Some(insight) = model.index_of(insight, crate::config::NoteType::Insight) else {
-                continue;
-            };
-            for participant in &interview.participants {
-                people[insight].insert(&participant.person.key);
-                if let Some(company) = &participant.company {
-                    companies[insight].insert(&company.key);
-                }
+        for participant in &interview.participants {
+            people.insert(&participant.person.key);
+            if let Some(company) = &participant.company {
+                companies.insert(&company.key);
             }
         }
     }
-    people
-        .iter()
-        .zip(&companies)
-        .map(|(people, companies)| Strength::of(people.len(), companies.len(), thresholds))
-        .collect()
+    Strength::of(people.len(), companies.len(), thresholds)
 }
 
 /// Summarises every insight. `dated_before`, when given, counts only evidence

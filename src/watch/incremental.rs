@@ -6,10 +6,10 @@
 use std::path::Path;
 use std::time::{Instant, SystemTime};
 
-use crate::config::Config;
+use crate::config::{Config, ObsidianSettings};
 use crate::pipeline::{BuildError, BuildReport, NoteCache, build_scanned, scan_vault};
 use crate::render::PageMemo;
-use crate::scan::VaultPath;
+use crate::scan::{Scan, VaultPath};
 use crate::write::WriteMode;
 
 /// What an incremental build keeps between runs.
@@ -17,6 +17,9 @@ use crate::write::WriteMode;
 pub struct Incremental {
     notes: NoteCache,
     pages: PageMemo,
+    /// The last build's files and settings, while they are known to be the
+    /// vault's: no page was created or removed since.
+    files: Option<(Scan, ObsidianSettings)>,
 }
 
 impl Incremental {
@@ -24,6 +27,29 @@ impl Incremental {
     pub fn forget(&mut self) {
         self.notes = NoteCache::default();
         self.pages.clear();
+        self.files = None;
+    }
+
+    /// The last build's files again, when `changed` only rewrote files it
+    /// knew (a save): the set of files is the same, so no walk is needed. Any
+    /// path it did not know, or that is gone or not a file, means a walk.
+    fn same_files(&mut self, changed: &[VaultPath]) -> Option<(Scan, ObsidianSettings)> {
+        let (scan, settings) = self.files.take()?;
+        let mut scan = scan;
+        for path in changed {
+            let at = scan
+                .files
+                .binary_search_by(|file| file.path.cmp(path))
+                .ok()?;
+            let file = &mut scan.files[at];
+            let metadata = std::fs::metadata(&file.fs_path).ok()?;
+            if !metadata.is_file() {
+                return None;
+            }
+            file.size = metadata.len();
+            file.modified = metadata.modified().ok();
+        }
+        Some((scan, settings))
     }
 
     /// Forgets one page's key: someone else changed or removed the page, so the
@@ -51,7 +77,13 @@ impl Incremental {
     ) -> Result<(BuildReport, Vec<VaultPath>), BuildError> {
         let started = SystemTime::now();
         let scan_started = Instant::now();
-        let (scanned, settings) = scan_vault(root, config)?;
+        let reused = changed.and_then(|changed| self.same_files(changed));
+        let (scanned, settings) = match reused {
+            Some(files) => files,
+            None => scan_vault(root, config)?,
+        };
+        let files = (scanned.clone(), settings.clone());
+
         self.notes.events_complete = changed.is_some();
         self.notes.mark_changed(changed.unwrap_or_default());
         // A file just saved makes the inputs' fingerprint untrustworthy anyway
@@ -71,8 +103,19 @@ impl Incremental {
             Some(&mut self.pages),
             scan_started.elapsed(),
         )?;
+        // Pages created or removed change the files (pages are link targets).
+        let same_files = report.write.removed.is_empty()
+            && report.write.written.iter().all(|page| {
+                files
+                    .0
+                    .files
+                    .binary_search_by(|file| file.path.cmp(page))
+                    .is_ok()
+            });
+        self.files = same_files.then_some(files);
         let kept_last_good = std::mem::take(&mut self.notes.kept_last_good);
         self.notes = NoteCache::take_from(&mut analysis.vault);
+        crate::pipeline::drop_in_background(analysis);
         // Pages are notes too (links may point into them), and no event tells
         // of our own writes: read the ones just written again next time.
         self.notes
