@@ -158,7 +158,7 @@ pub fn summarize_insights(
             }
         }
     }
-    supporting
+    let mut summaries: Vec<InsightSummary> = supporting
         .into_par_iter()
         .zip(against)
         .enumerate()
@@ -166,14 +166,13 @@ pub fn summarize_insights(
             evidence
                 .sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
             counter.sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
-            let mut summary = summarize(model, thresholds, insight, evidence, counter);
-            if summary.needs_validation && dated_before.is_none() {
-                (summary.follow_ups, summary.more_follow_ups) =
-                    super::validation::follow_ups(model, &summary, &index);
-            }
-            summary
+            summarize(model, thresholds, insight, evidence, counter)
         })
-        .collect()
+        .collect();
+    if dated_before.is_none() {
+        super::validation::fill_follow_ups(model, &mut summaries, &index);
+    }
+    summaries
 }
 
 fn summarize(
