@@ -49,12 +49,34 @@ pub struct FollowUpIndex<'a> {
     /// Per interview: sorted person numbers of everyone in a later interview that
     /// follows it up, at any depth.
     followed: Vec<Vec<u32>>,
-    /// Per job note: everyone who raised it, by person number (see [`JobRaiser`]).
-    job_raisers: HashMap<FileId, HashMap<u32, JobRaiser>>,
+    /// Per job note: everyone who raised it (see [`JobRaisers`]).
+    job_raisers: HashMap<FileId, JobRaisers>,
+    /// Per person number: its place in suggestion order (name, then key; a
+    /// person's lower-cased name and key are the same in every interview).
+    person_ranks: Vec<u32>,
     /// Each interview's place in (date, path) order.
     pub ranks: Vec<u32>,
-    /// Per interview: its participants' names, lower-cased (suggestions sort by them).
-    lower_names: Vec<Vec<String>>,
+}
+
+/// Everyone who raised one job.
+struct JobRaisers {
+    /// By person number.
+    by_person: HashMap<u32, JobRaiser>,
+    /// Person numbers in suggestion order.
+    in_order: Vec<u32>,
+    /// Bit per person number: raised it.
+    raised: Vec<u64>,
+    /// Bit per person number: raised it in an interview that was followed up.
+    followed: Vec<u64>,
+}
+
+/// A set of people as one bit per person number.
+fn bit(set: &[u64], person: u32) -> bool {
+    set[person as usize / 64] & (1 << (person % 64)) != 0
+}
+
+fn set_bit(set: &mut [u64], person: u32) {
+    set[person as usize / 64] |= 1 << (person % 64);
 }
 
 /// Someone who raised a job: in their latest interview linking it, and whether
@@ -134,8 +156,8 @@ impl<'a> FollowUpIndex<'a> {
                 }
                 (job, raisers)
             })
-            .collect();
-        let lower_names = model
+            .collect::<Vec<(FileId, HashMap<u32, JobRaiser>)>>();
+        let lower_names: Vec<Vec<String>> = model
             .interviews
             .iter()
             .map(|interview| {
@@ -146,13 +168,58 @@ impl<'a> FollowUpIndex<'a> {
                     .collect()
             })
             .collect();
+        // Suggestion order of people: by the (name, key) of their first
+        // appearance, which is the same in every interview.
+        let mut firsts: Vec<(&str, &str, u32)> = Vec::with_capacity(people.len());
+        let mut seen = vec![false; people.len()];
+        for (interview, found) in participants.iter().enumerate() {
+            for &(person, participant) in found {
+                if !std::mem::replace(&mut seen[person as usize], true) {
+                    firsts.push((
+                        &lower_names[interview][participant],
+                        &model.interviews[interview].participants[participant]
+                            .person
+                            .key,
+                        person,
+                    ));
+                }
+            }
+        }
+        firsts.sort_unstable();
+        let mut person_ranks = vec![0; people.len()];
+        for (rank, &(_, _, person)) in firsts.iter().enumerate() {
+            person_ranks[person as usize] = rank as u32;
+        }
+        let words = people.len().div_ceil(64);
+        let job_raisers = job_raisers
+            .into_par_iter()
+            .map(|(job, by_person)| {
+                let mut raised = vec![0; words];
+                let mut followed = vec![0; words];
+                for raiser in by_person.values() {
+                    set_bit(&mut raised, raiser.person);
+                    if raiser.followed_up {
+                        set_bit(&mut followed, raiser.person);
+                    }
+                }
+                let mut in_order: Vec<u32> = by_person.keys().copied().collect();
+                in_order.sort_unstable_by_key(|&person| person_ranks[person as usize]);
+                let raisers = JobRaisers {
+                    by_person,
+                    in_order,
+                    raised,
+                    followed,
+                };
+                (job, raisers)
+            })
+            .collect();
         FollowUpIndex {
             people,
             participants,
             followed,
             job_raisers,
+            person_ranks,
             ranks,
-            lower_names,
         }
     }
 
@@ -185,109 +252,57 @@ impl Raised {
     }
 }
 
-impl FollowUpIndex<'_> {
-    /// The order suggestions are listed in: by name, then key (so equal names
-    /// keep one order).
-    fn order<'m>(
-        &'m self,
-        model: &'m ResearchModel,
-        interview: usize,
-        participant: usize,
-    ) -> (&'m str, &'m str) {
-        (
-            &self.lower_names[interview][participant],
-            &model.interviews[interview].participants[participant]
-                .person
-                .key,
-        )
-    }
-
-    /// Everyone who raised some job of `jobs` and was not followed up (merged
-    /// over the jobs: followed up in one counts for all; their latest
-    /// interview), in suggestion order.
-    fn job_set_raisers(&self, model: &ResearchModel, jobs: &[FileId]) -> Vec<JobRaiser> {
-        let mut merged: HashMap<u32, JobRaiser> = HashMap::new();
-        for raiser in jobs
-            .iter()
-            .filter_map(|job| self.job_raisers.get(job))
-            .flat_map(|raisers| raisers.values())
-        {
-            match merged.entry(raiser.person) {
-                Entry::Occupied(mut known) => {
-                    let known = known.get_mut();
-                    known.followed_up |= raiser.followed_up;
-                    if self.ranks[raiser.interview] > self.ranks[known.interview] {
-                        known.interview = raiser.interview;
-                        known.participant = raiser.participant;
-                    }
-                }
-                Entry::Vacant(new) => {
-                    new.insert(*raiser);
-                }
-            }
-        }
-        let mut raisers: Vec<JobRaiser> = merged
-            .into_values()
-            .filter(|raiser| !raiser.followed_up)
-            .collect();
-        raisers.sort_by(|a, b| {
-            self.order(model, a.interview, a.participant)
-                .cmp(&self.order(model, b.interview, b.participant))
-        });
-        raisers
-    }
-}
-
-/// An insight's jobs as a key: sorted, once each.
-fn job_set(summary: &InsightSummary) -> Vec<FileId> {
-    let mut jobs = summary.jobs.clone();
-    jobs.sort_unstable();
-    jobs.dedup();
-    jobs
-}
-
 /// Fills in the follow-up suggestions of every summary that needs validating.
-/// Insights sharing a set of jobs share the work on those jobs' raisers, so
-/// the cost follows the insights' own evidence, not how often a job was raised.
 pub fn fill_follow_ups(
     model: &ResearchModel,
     summaries: &mut [InsightSummary],
     index: &FollowUpIndex<'_>,
 ) {
-    let mut sets: Vec<Vec<FileId>> = summaries
-        .iter()
-        .filter(|summary| summary.needs_validation)
-        .map(job_set)
-        .collect();
-    sets.sort_unstable();
-    sets.dedup();
-    let raisers: HashMap<Vec<FileId>, Vec<JobRaiser>> = sets
-        .into_par_iter()
-        .map(|set| {
-            let raisers = index.job_set_raisers(model, &set);
-            (set, raisers)
-        })
-        .collect();
     summaries
         .par_iter_mut()
         .filter(|summary| summary.needs_validation)
         .for_each(|summary| {
-            let by_job = &raisers[&job_set(summary)];
-            (summary.follow_ups, summary.more_follow_ups) =
-                follow_ups(model, summary, index, by_job);
+            (summary.follow_ups, summary.more_follow_ups) = follow_ups(model, summary, index);
         });
 }
 
 /// The follow-up suggestions of one insight: those who raised it, then those who
-/// raised only its jobs (at most [`JOB_FOLLOW_UPS_KEPT`], from `by_job`: the
-/// raisers of its jobs not followed up, in order), each group by name; and how
-/// many more raised its jobs.
+/// raised only its jobs (at most [`JOB_FOLLOW_UPS_KEPT`]), each group by name;
+/// and how many more raised its jobs. Someone is suggested in their latest
+/// interview that raised it or its jobs, and not when any of those was followed
+/// up with them. The jobs' raisers are sets of bits and lists in order, so the
+/// cost follows the insight's own evidence and the suggestions kept, not how
+/// often its jobs were raised.
 fn follow_ups(
     model: &ResearchModel,
     summary: &InsightSummary,
     index: &FollowUpIndex<'_>,
-    by_job: &[JobRaiser],
 ) -> (Vec<FollowUp>, usize) {
+    let mut jobs: Vec<&JobRaisers> = Vec::new();
+    for job in &summary.jobs {
+        if let Some(raisers) = index.job_raisers.get(job)
+            && !jobs.iter().any(|known| std::ptr::eq(*known, raisers))
+        {
+            jobs.push(raisers);
+        }
+    }
+    // Raised one of its jobs and never followed up on one.
+    let words = index.person_ranks.len().div_ceil(64);
+    let mut by_job = vec![0u64; words];
+    if !jobs.is_empty() {
+        let mut followed = vec![0u64; words];
+        for raisers in &jobs {
+            for (word, raised) in by_job.iter_mut().zip(&raisers.raised) {
+                *word |= raised;
+            }
+            for (word, was_followed) in followed.iter_mut().zip(&raisers.followed) {
+                *word |= was_followed;
+            }
+        }
+        for (word, was_followed) in by_job.iter_mut().zip(&followed) {
+            *word &= !was_followed;
+        }
+    }
     // Those who raised the insight itself, merged with their raises of its jobs.
     let mut direct: HashMap<u32, Raised> = HashMap::new();
     for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
@@ -307,14 +322,9 @@ fn follow_ups(
             }
         }
     }
-    let mut also_by_job = 0;
     for (person, raised) in &mut direct {
-        let mut raised_job = false;
-        let mut job_followed_up = false;
-        for job in &summary.jobs {
-            if let Some(raiser) = index.job_raisers.get(job).and_then(|r| r.get(person)) {
-                raised_job = true;
-                job_followed_up |= raiser.followed_up;
+        for raisers in &jobs {
+            if let Some(raiser) = raisers.by_person.get(person) {
                 raised.add(
                     Raised {
                         interview: raiser.interview,
@@ -326,20 +336,23 @@ fn follow_ups(
                 );
             }
         }
-        // In `by_job` too (raised a job, never followed up on one).
-        also_by_job += usize::from(raised_job && !job_followed_up);
     }
-    let mut raised_it: Vec<&Raised> = direct
-        .values()
-        .filter(|raised| !raised.followed_up)
-        .collect();
-    raised_it.sort_by(|a, b| {
-        index
-            .order(model, a.interview, a.participant)
-            .cmp(&index.order(model, b.interview, b.participant))
-    });
-    let only_by_job = by_job.len() - also_by_job;
+    let also_by_job = direct
+        .keys()
+        .filter(|&&person| bit(&by_job, person))
+        .count();
+    let only_by_job = by_job
+        .iter()
+        .map(|word| word.count_ones() as usize)
+        .sum::<usize>()
+        - also_by_job;
     let more = only_by_job.saturating_sub(JOB_FOLLOW_UPS_KEPT);
+    let mut raised_it: Vec<(u32, &Raised)> = direct
+        .iter()
+        .filter(|(_, raised)| !raised.followed_up)
+        .map(|(&person, raised)| (person, raised))
+        .collect();
+    raised_it.sort_unstable_by_key(|(person, _)| index.person_ranks[*person as usize]);
     let suggestion = |interview: usize, participant: usize, raised_insight: bool| FollowUp {
         person: model.interviews[interview].participants[participant]
             .person
@@ -347,17 +360,39 @@ fn follow_ups(
         interview,
         raised_insight,
     };
-    let suggestions = raised_it
+    let mut suggestions: Vec<FollowUp> = raised_it
         .into_iter()
-        .map(|raised| suggestion(raised.interview, raised.participant, true))
-        .chain(
-            by_job
-                .iter()
-                .filter(|raiser| !direct.contains_key(&raiser.person))
-                .take(JOB_FOLLOW_UPS_KEPT)
-                .map(|raiser| suggestion(raiser.interview, raiser.participant, false)),
-        )
+        .map(|(_, raised)| suggestion(raised.interview, raised.participant, true))
         .collect();
+    // The first of those who raised only its jobs: the jobs' ordered lists
+    // merged, each person once, in their latest interview among the jobs.
+    let mut heads = vec![0usize; jobs.len()];
+    let mut kept = 0;
+    while kept < JOB_FOLLOW_UPS_KEPT {
+        let next = jobs
+            .iter()
+            .zip(&heads)
+            .filter_map(|(raisers, &head)| raisers.in_order.get(head))
+            .min_by_key(|&&person| index.person_ranks[person as usize]);
+        let Some(&person) = next else {
+            break;
+        };
+        for (raisers, head) in jobs.iter().zip(heads.iter_mut()) {
+            if raisers.in_order.get(*head) == Some(&person) {
+                *head += 1;
+            }
+        }
+        if !bit(&by_job, person) || direct.contains_key(&person) {
+            continue;
+        }
+        let latest = jobs
+            .iter()
+            .filter_map(|raisers| raisers.by_person.get(&person))
+            .max_by_key(|raiser| index.ranks[raiser.interview])
+            .expect("raised one of the jobs");
+        suggestions.push(suggestion(latest.interview, latest.participant, false));
+        kept += 1;
+    }
     (suggestions, more)
 }
 
@@ -407,7 +442,7 @@ mod tests {
                 .job_raisers
                 .get(job)
                 .into_iter()
-                .flat_map(|r| r.values())
+                .flat_map(|r| r.by_person.values())
             {
                 add(
                     raiser.person,
@@ -420,13 +455,16 @@ mod tests {
                 );
             }
         }
-        let order = |r: &&Raised| index.order(model, r.interview, r.participant);
+        let order = |r: &&Raised| {
+            let person = &model.interviews[r.interview].participants[r.participant].person;
+            (person.name.to_lowercase(), person.key.clone())
+        };
         let (mut direct, mut by_job): (Vec<&Raised>, Vec<&Raised>) = raised
             .values()
             .filter(|r| !r.followed_up)
             .partition(|r| r.direct);
-        direct.sort_by(|a, b| order(a).cmp(&order(b)));
-        by_job.sort_by(|a, b| order(a).cmp(&order(b)));
+        direct.sort_by_key(|r| order(r));
+        by_job.sort_by_key(|r| order(r));
         let more = by_job.len().saturating_sub(JOB_FOLLOW_UPS_KEPT);
         by_job.truncate(JOB_FOLLOW_UPS_KEPT);
         let list = direct
