@@ -22,7 +22,7 @@ use crate::render::{
     PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths, plan_pages, vault_key,
 };
 use crate::resolve::VaultStats;
-use crate::resolve::{FileId, StageTimings, Vault, resolve};
+use crate::resolve::{FileId, LinkMemo, StageTimings, Vault, resolve_reusing};
 use crate::scan::Scan;
 use crate::scan::VaultPath;
 use crate::scan::{FileKind, ScanError, ScanOptions, scan};
@@ -82,6 +82,8 @@ pub struct NoteCache {
     /// Whether `changed` names every note that changed (the caller saw every
     /// file-system event): the others are kept without looking at their files.
     pub events_complete: bool,
+    /// The last resolution, for notes whose links cannot resolve differently.
+    links: Option<LinkMemo>,
 }
 
 /// A file's size and modification time.
@@ -94,6 +96,7 @@ fn stamp_of(metadata: &Metadata) -> Stamp {
 impl NoteCache {
     /// Takes the notes of a vault (which keeps everything else).
     pub fn take_from(vault: &mut Vault) -> NoteCache {
+        let links = vault.take_link_memo();
         let mut notes = std::collections::HashMap::with_capacity(vault.notes.len());
         for (index, note) in std::mem::take(&mut vault.notes).into_iter().enumerate() {
             let file = vault.file_of_note(index);
@@ -104,6 +107,7 @@ impl NoteCache {
             kept_last_good: Vec::new(),
             changed: HashSet::new(),
             events_complete: false,
+            links: Some(links),
         }
     }
 
@@ -242,11 +246,11 @@ pub fn load_scanned_cached(
             file.size = size;
             file.modified = modified;
         }
-        notes.push((id, note));
+        notes.push((id, note, fresh));
     }
     let parsed_in = started.elapsed();
     let started = Instant::now();
-    let mut vault = resolve(scan, notes, settings);
+    let mut vault = resolve_reusing(scan, notes, settings, cache.links.take());
     vault.timings = StageTimings {
         scan: scanned,
         parse: parsed_in,

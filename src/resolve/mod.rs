@@ -21,7 +21,7 @@ use crate::choices;
 use crate::config::ObsidianSettings;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Link, LinkKind, Note};
-use crate::scan::{FileKind, Scan, VaultFile};
+use crate::scan::{Exclusion, FileKind, Scan, VaultFile, VaultPath};
 
 /// Where one link goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,8 @@ pub struct Vault {
     pub resolutions: Vec<Vec<Resolution>>,
     /// Every problem found, sorted by path and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// For each note, the problems its links have (also in `diagnostics`).
+    link_problems: Vec<Vec<Diagnostic>>,
     /// Obsidian's settings in force.
     pub settings: ObsidianSettings,
     /// How long each stage took (filled in by [`crate::pipeline`]).
@@ -133,19 +135,119 @@ impl Vault {
     }
 }
 
+/// What resolving a vault found, kept for the next resolution of the same files
+/// (`watch`): the name index and each note's resolutions and link problems.
+#[derive(Debug)]
+pub struct LinkMemo {
+    /// The files (path, kind, exclusion) the memo is about.
+    files: Vec<(VaultPath, FileKind, Exclusion)>,
+    /// Obsidian's settings then, as text.
+    settings: String,
+    aliases: HashMap<String, FileId>,
+    index: NameIndex,
+    /// By file: the note's resolutions and link problems.
+    outcomes: Vec<Option<Outcome>>,
+}
+
+/// One note's resolutions and link problems.
+type Outcome = (Vec<Resolution>, Vec<Diagnostic>);
+
+fn file_list(files: &[VaultFile]) -> Vec<(VaultPath, FileKind, Exclusion)> {
+    files
+        .iter()
+        .map(|file| (file.path.clone(), file.kind, file.exclusion))
+        .collect()
+}
+
+impl Vault {
+    /// Takes what the next resolution of the same files can reuse (the vault
+    /// keeps its notes and diagnostics, but no longer its index and resolutions).
+    pub fn take_link_memo(&mut self) -> LinkMemo {
+        let mut outcomes: Vec<Option<Outcome>> = Vec::new();
+        outcomes.resize_with(self.files.len(), || None);
+        let resolutions = std::mem::take(&mut self.resolutions);
+        let problems = std::mem::take(&mut self.link_problems);
+        for ((note, links), found) in self.note_file_ids.iter().zip(resolutions).zip(problems) {
+            outcomes[*note as usize] = Some((links, found));
+        }
+        LinkMemo {
+            files: file_list(&self.files),
+            settings: format!("{:?}", self.settings),
+            aliases: alias_index(&self.notes, &self.note_file_ids),
+            index: std::mem::take(&mut self.index),
+            outcomes,
+        }
+    }
+}
+
 /// Resolves every link of every source note. `notes` holds the parsed notes with
 /// the [`FileId`] of each.
 pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSettings) -> Vault {
-    let index = NameIndex::new(&scan.files);
+    let notes = notes
+        .into_iter()
+        .map(|(file, note)| (file, note, true))
+        .collect();
+    resolve_reusing(scan, notes, settings, None)
+}
+
+/// [`resolve`], reusing `memo` (the last resolution) when the files and
+/// settings are the same: `notes` then says which notes were parsed afresh, and
+/// a note keeps its last outcome unless it is one of them or has a link with a
+/// heading or block into one of them. Aliases that changed resolve all again
+/// (broken-link hints name them).
+pub fn resolve_reusing(
+    scan: Scan,
+    notes: Vec<(FileId, Note, bool)>,
+    settings: ObsidianSettings,
+    memo: Option<LinkMemo>,
+) -> Vault {
     let mut note_of_file = vec![None; scan.files.len()];
     let mut note_file_ids = Vec::with_capacity(notes.len());
     let mut parsed = Vec::with_capacity(notes.len());
-    for (position, (file, note)) in notes.into_iter().enumerate() {
+    let mut changed = vec![false; scan.files.len()];
+    for (position, (file, note, fresh)) in notes.into_iter().enumerate() {
         note_of_file[file as usize] = Some(position as u32);
         note_file_ids.push(file);
         parsed.push(note);
+        changed[file as usize] = fresh;
     }
     let aliases = alias_index(&parsed, &note_file_ids);
+    let mut memo = memo.filter(|memo| {
+        memo.aliases == aliases
+            && memo.settings == format!("{settings:?}")
+            && memo.files.len() == scan.files.len()
+            && memo
+                .files
+                .iter()
+                .zip(&scan.files)
+                .all(|((path, kind, exclusion), file)| {
+                    *path == file.path && *kind == file.kind && *exclusion == file.exclusion
+                })
+    });
+    let index = match &mut memo {
+        Some(memo) => std::mem::take(&mut memo.index),
+        None => NameIndex::new(&scan.files),
+    };
+    let mut kept: Vec<Option<Outcome>> = match memo {
+        Some(mut memo) => note_file_ids
+            .iter()
+            .map(|&file| {
+                if changed[file as usize] {
+                    return None;
+                }
+                let outcome = memo.outcomes[file as usize].take()?;
+                let into_changed = outcome.0.iter().any(|resolution| {
+                    resolution.subpath_found.is_some()
+                        && resolution
+                            .target
+                            .is_some_and(|target| changed[target as usize])
+                });
+                (!into_changed).then_some(outcome)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    kept.resize_with(note_file_ids.len(), || None);
     let context = Context {
         files: &scan.files,
         notes: &parsed,
@@ -153,19 +255,19 @@ pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSetting
         index: &index,
         aliases: &aliases,
     };
-    let outcomes: Vec<(Vec<Resolution>, Vec<Diagnostic>)> = parsed
+    let outcomes: Vec<Outcome> = parsed
         .par_iter()
         .zip(note_file_ids.par_iter())
-        .map(|(note, &file)| {
-            if scan.files[file as usize].is_source() {
-                context.resolve_note(note, file)
-            } else {
-                (Vec::new(), Vec::new())
-            }
+        .zip(kept.into_par_iter())
+        .map(|((note, &file), kept)| match kept {
+            Some(outcome) => outcome,
+            None if scan.files[file as usize].is_source() => context.resolve_note(note, file),
+            None => (Vec::new(), Vec::new()),
         })
         .collect();
     let mut diagnostics = scan.diagnostics;
     let mut resolutions = Vec::with_capacity(outcomes.len());
+    let mut link_problems = Vec::with_capacity(outcomes.len());
     for ((links, found), (note, &file)) in
         outcomes.into_iter().zip(parsed.iter().zip(&note_file_ids))
     {
@@ -173,8 +275,9 @@ pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSetting
         if scan.files[file as usize].is_source() {
             diagnostics.extend(note.diagnostics.iter().cloned());
         }
-        diagnostics.extend(found);
+        diagnostics.extend(found.iter().cloned());
         resolutions.push(links);
+        link_problems.push(found);
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Vault {
@@ -186,6 +289,7 @@ pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSetting
         index,
         resolutions,
         diagnostics,
+        link_problems,
         settings,
         timings: StageTimings::default(),
     }
@@ -416,4 +520,101 @@ fn shown_link(note: &Note, link: &Link) -> String {
 /// The file name a link path asks for, for messages.
 fn link_name(linkpath: &str) -> &str {
     linkpath.rsplit('/').next().unwrap_or(linkpath)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Reusing the last resolution gives what resolving afresh gives.
+
+    use super::*;
+    use crate::parse::{NoteBytes, parse_note};
+    use std::path::PathBuf;
+
+    const BEFORE: &[(&str, &str)] = &[
+        ("A.md", "# Top\n\n## Setup\n\nA block ^blk\n"),
+        ("B.md", "[[A#Setup]] [[A#^blk]] [[A]] [[Missing]] [[Dup]]\n"),
+        ("C.md", "[[B]] [[A#Top]]\n"),
+        ("x/Dup.md", "one\n"),
+        ("y/Dup.md", "---\naliases: [Other]\n---\ntwo\n"),
+    ];
+
+    fn scan_and_notes(notes: &[(&str, &str)], fresh: &[&str]) -> (Scan, Vec<(FileId, Note, bool)>) {
+        let mut files: Vec<VaultFile> = notes
+            .iter()
+            .map(|(path, _)| VaultFile {
+                path: VaultPath::new(path).unwrap(),
+                fs_path: PathBuf::from(path),
+                kind: FileKind::Note,
+                exclusion: Exclusion::None,
+                size: 0,
+                modified: None,
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let parsed = files
+            .iter()
+            .enumerate()
+            .map(|(id, file)| {
+                let text = notes
+                    .iter()
+                    .find(|(p, _)| *p == file.path.as_str())
+                    .unwrap()
+                    .1;
+                let note = parse_note(file.path.clone(), NoteBytes::Read(text.as_bytes().to_vec()));
+                (id as u32, note, fresh.contains(&file.path.as_str()))
+            })
+            .collect();
+        let scan = Scan {
+            root: PathBuf::from("."),
+            files,
+            diagnostics: Vec::new(),
+        };
+        (scan, parsed)
+    }
+
+    fn shown(vault: &Vault) -> (Vec<Vec<Resolution>>, Vec<String>) {
+        (
+            vault.resolutions.clone(),
+            vault
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{:?} {} {:?} {} ({:?})",
+                        d.code, d.path, d.location, d.message, d.help
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn reused_resolution_is_a_fresh_one() {
+        let edits: [(&str, &str); 5] = [
+            // A heading renamed and a block id gone: links into A change.
+            ("A.md", "# Top\n\n## Install\n\nA block\n"),
+            // A link fixed in a note of its own.
+            ("B.md", "[[A#Setup]] [[A#^blk]] [[A]] [[x/Dup]]\n"),
+            // Nothing that matters to others.
+            ("C.md", "[[B]] [[A#Top]] more text\n"),
+            // An alias added: broken-link hints may name it.
+            ("x/Dup.md", "---\naliases: [Missing]\n---\none\n"),
+            // The same text, parsed again.
+            ("y/Dup.md", "---\naliases: [Other]\n---\ntwo\n"),
+        ];
+        for (path, text) in edits {
+            let (scan, notes) = scan_and_notes(BEFORE, &[]);
+            let mut first = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            let memo = first.take_link_memo();
+            let after: Vec<(&str, &str)> = BEFORE
+                .iter()
+                .map(|&(p, t)| if p == path { (p, text) } else { (p, t) })
+                .collect();
+            let (scan, notes) = scan_and_notes(&after, &[path]);
+            let reused = resolve_reusing(scan, notes, ObsidianSettings::default(), Some(memo));
+            let (scan, notes) = scan_and_notes(&after, &[]);
+            let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            assert_eq!(shown(&reused), shown(&fresh), "after editing {path}");
+        }
+    }
 }
