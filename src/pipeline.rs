@@ -16,7 +16,9 @@ use rayon::prelude::*;
 use crate::config::{Config, ConfigError, ObsidianSettings};
 use crate::consolidate::consolidate;
 use crate::diagnostics::{Code, Position, Summary};
-use crate::model::{ModelScope, ResearchModel, build_model, build_model_with};
+use crate::model::{
+    ModelMemo, ModelScope, ResearchModel, build_model, build_model_reusing, build_model_with,
+};
 use crate::parse::{Note, NoteBytes, parse_note};
 use crate::render::{
     PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths, plan_pages, vault_key,
@@ -84,6 +86,9 @@ pub struct NoteCache {
     pub events_complete: bool,
     /// The last resolution, for notes whose links cannot resolve differently.
     links: Option<LinkMemo>,
+    /// What the last model read from each note (kept by `watch`; a one-off build
+    /// has none and keeps none).
+    pub model: Option<ModelMemo>,
 }
 
 /// A file's size and modification time.
@@ -108,6 +113,7 @@ impl NoteCache {
             changed: HashSet::new(),
             events_complete: false,
             links: Some(links),
+            model: None,
         }
     }
 
@@ -316,8 +322,20 @@ pub fn analyze(root: &Path, config: &Config) -> Result<Analysis, LoadError> {
 }
 
 /// [`analyze`] on a loaded vault.
-pub fn analyze_loaded(mut vault: Vault, config: &Config) -> Analysis {
-    let model = build_model(&vault, config);
+pub fn analyze_loaded(vault: Vault, config: &Config) -> Analysis {
+    analyze_loaded_reusing(vault, config, None)
+}
+
+/// [`analyze_loaded`], reusing and refreshing `memo` when given.
+pub fn analyze_loaded_reusing(
+    mut vault: Vault,
+    config: &Config,
+    memo: Option<&mut ModelMemo>,
+) -> Analysis {
+    let model = match memo {
+        Some(memo) => build_model_reusing(&vault, config, memo),
+        None => build_model(&vault, config),
+    };
     let plan = plan_pages(&vault, &model, config);
     let pages: Vec<VaultPath> = plan.pages.iter().map(|(path, _)| path.clone()).collect();
     include_planned_pages(&mut vault, pages);
@@ -514,10 +532,8 @@ pub fn build_scanned(
         elapsed
     };
     let config = config.clone();
-    let analysis = analyze_loaded(
-        load_scanned_cached(scanned, settings, &config, scan_time, cache),
-        &config,
-    );
+    let vault = load_scanned_cached(scanned, settings, &config, scan_time, cache);
+    let analysis = analyze_loaded_reusing(vault, &config, cache.model.as_mut());
     let loaded = lap() + scan_time;
     let consolidation = consolidate(&analysis.model, &analysis.vault.diagnostics, &config);
     let consolidated = lap();

@@ -22,10 +22,13 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
+use std::hash::{Hash, Hasher};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::{Config, NoteType};
 use crate::diagnostics::Diagnostic;
-use crate::resolve::{FileId, Vault};
+use crate::parse::Note;
+use crate::resolve::{FileId, Resolution, Vault};
 use crate::scan::VaultPath;
 
 /// A typed note: where it is and what it is called.
@@ -180,8 +183,63 @@ pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
     build_model_with(vault, config, ModelScope::Full)
 }
 
+/// What the last model build read from each interview and plan note, kept by
+/// `watch`: a note whose text and links are the same, read in the same context
+/// (the same files, typed notes, people's roles and companies, settings), reads
+/// the same, so it is not read again.
+#[derive(Debug, Default)]
+pub struct ModelMemo {
+    /// Fingerprint of the context of the reads.
+    context: u64,
+    /// By file: the fingerprint of the note and its links, and what was read.
+    reads: HashMap<FileId, (u64, Read)>,
+}
+
+/// [`build_model`], reusing and refreshing `memo`.
+pub fn build_model_reusing(vault: &Vault, config: &Config, memo: &mut ModelMemo) -> ResearchModel {
+    build_model_inner(vault, config, ModelScope::Full, Some(memo))
+}
+
+/// Everything a note's reading depends on besides the note itself.
+fn context_fingerprint(
+    vault: &Vault,
+    config: &Config,
+    typed: &[(FileId, NoteType, usize)],
+    model: &ResearchModel,
+) -> u64 {
+    let mut state = Xxh3::new();
+    format!("{config:?}").hash(&mut state);
+    for file in &vault.files {
+        file.path.as_str().hash(&mut state);
+    }
+    for (file, kind, _) in typed {
+        (file, kind).hash(&mut state);
+    }
+    for person in &model.people {
+        (&person.role, &person.company).hash(&mut state);
+    }
+    state.finish()
+}
+
+/// The note's text and where its links go.
+fn note_fingerprint(note: &Note, resolutions: &[Resolution]) -> u64 {
+    let mut state = Xxh3::new();
+    state.update(note.text.as_bytes());
+    resolutions.hash(&mut state);
+    state.finish()
+}
+
 /// Builds the model to the given scope.
 pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> ResearchModel {
+    build_model_inner(vault, config, scope, None)
+}
+
+fn build_model_inner(
+    vault: &Vault,
+    config: &Config,
+    scope: ModelScope,
+    mut memo: Option<&mut ModelMemo>,
+) -> ResearchModel {
     let mut model = ResearchModel::default();
     // First pass: every typed note, so links can be checked against types.
     let typed: Vec<(FileId, NoteType, usize)> = vault
@@ -281,15 +339,33 @@ pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> Re
         model.people[index].company = company;
     }
     let person_titles = title_index(&model, NoteType::Person);
+    // A memo is only for full models, and only valid in the same context.
+    if scope != ModelScope::Full {
+        memo = None;
+    }
+    let context = memo
+        .as_ref()
+        .map(|_| context_fingerprint(vault, config, &typed, &model));
+    let last: Option<&HashMap<FileId, (u64, Read)>> = memo
+        .as_deref()
+        .filter(|memo| Some(memo.context) == context)
+        .map(|memo| &memo.reads);
     // Interviews and plans read only what is indexed above: in parallel, then
     // stored in note order (so observations keep a stable order).
-    let read: Vec<Read> = typed
+    let read: Vec<(FileId, Option<u64>, bool, Read)> = typed
         .par_iter()
         .filter_map(|&(file, kind, note_index)| {
             let note = &vault.notes[note_index];
             let resolutions = &vault.resolutions[note_index];
             let index = model.index_of(file, kind)?;
-            match kind {
+            let fingerprint = context.map(|_| note_fingerprint(note, resolutions));
+            if let Some((_, read)) = last
+                .and_then(|last| last.get(&file))
+                .filter(|(known, _)| Some(*known) == fingerprint)
+            {
+                return Some((file, fingerprint, true, read.clone()));
+            }
+            let read = match kind {
                 NoteType::Interview => {
                     let (interview, problems) = interview::read_interview(
                         model.interviews[index].note.clone(),
@@ -307,12 +383,7 @@ pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> Re
                         }
                         ModelScope::Schema => Vec::new(),
                     };
-                    Some(Read::Interview(
-                        index,
-                        Box::new(interview),
-                        observations,
-                        problems,
-                    ))
+                    Read::Interview(index, Box::new(interview), observations, problems)
                 }
                 NoteType::Plan => {
                     let (plan, problems) = plan::read_plan(
@@ -322,13 +393,31 @@ pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> Re
                         config,
                         &model,
                     );
-                    Some(Read::Plan(index, Box::new(plan), problems))
+                    Read::Plan(index, Box::new(plan), problems)
                 }
-                _ => None,
-            }
+                _ => return None,
+            };
+            Some((file, fingerprint, false, read))
         })
         .collect();
-    for read in read {
+    if let (Some(memo), Some(context)) = (memo, context) {
+        let mut last = std::mem::take(&mut memo.reads);
+        if memo.context != context {
+            last.clear();
+        }
+        memo.context = context;
+        memo.reads = read
+            .iter()
+            .filter_map(|(file, fingerprint, reused, read)| {
+                let kept = match reused {
+                    true => last.remove(file)?,
+                    false => ((*fingerprint)?, read.clone()),
+                };
+                Some((*file, kept))
+            })
+            .collect();
+    }
+    for (_, _, _, read) in read {
         match read {
             Read::Interview(index, mut interview, observations, problems) => {
                 model.diagnostics.extend(problems);
@@ -357,6 +446,7 @@ pub fn build_model_with(vault: &Vault, config: &Config, scope: ModelScope) -> Re
 }
 
 /// An interview or plan read from its note, with the problems found.
+#[derive(Debug, Clone)]
 enum Read {
     Interview(usize, Box<Interview>, Vec<Observation>, Vec<Diagnostic>),
     Plan(usize, Box<Plan>, Vec<Diagnostic>),

@@ -415,3 +415,74 @@ fn types_from_folder_rules() {
     assert_eq!(model.insights.len(), 1);
     assert_eq!(model.insights[0].status, "open");
 }
+
+#[test]
+fn a_model_reusing_its_memo_is_a_fresh_one() {
+    use crate::model::{ModelMemo, build_model_reusing};
+    let config = Config::default();
+    let notes = with_people(&[
+        (
+            "Interviews/2026-01-05 Ann.md",
+            &*Box::leak(
+                interview(
+                    "Ann",
+                    "2026-01-05",
+                    "## Learned\n\n- Slow start [[Slow]] #pain\n",
+                )
+                .into_boxed_str(),
+            ),
+        ),
+        (
+            "Interviews/2026-01-06 Bob.md",
+            &*Box::leak(
+                interview("Bob", "2026-01-06", "## Learned\n\n- Also slow [[Slow]]\n")
+                    .into_boxed_str(),
+            ),
+        ),
+    ]);
+    // Everything but the type map's (unordered) Debug form.
+    let shown = |model: &ResearchModel| {
+        let mut types: Vec<_> = model.types.iter().collect();
+        types.sort();
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {types:?}",
+            model.interviews,
+            model.observations,
+            model.plans,
+            model.people,
+            model.diagnostics,
+            model.followed_by
+        )
+    };
+    let mut memo = ModelMemo::default();
+    let first = build_model_reusing(&vault(&notes), &config, &mut memo);
+    assert_eq!(shown(&first), shown(&build_model(&vault(&notes), &config)));
+    // Each change: one note's text, a person's role (the context of every read).
+    let edits: [(&str, &str); 2] = [
+        (
+            "Interviews/2026-01-06 Bob.md",
+            "---\ntype: interview\ndate: 2026-01-07\nparticipant: \"[[Bob]]\"\n---\n## Surprises\n\n- Fast [[Slow]]\n",
+        ),
+        (
+            "People/Ann.md",
+            "---\ntype: person\nrole: planner\ncompany: \"[[Globex]]\"\n---\n",
+        ),
+    ];
+    let mut current = notes.clone();
+    for (path, text) in edits {
+        for note in current.iter_mut().filter(|(p, _)| *p == path) {
+            note.1 = text;
+        }
+        let reused = build_model_reusing(&vault(&current), &config, &mut memo);
+        let fresh = build_model(&vault(&current), &config);
+        assert_eq!(shown(&reused), shown(&fresh), "after {path}");
+    }
+    let first_role = |model: &ResearchModel| {
+        model.interviews[0].participants[0]
+            .role
+            .as_ref()
+            .map(|role| role.name.clone())
+    };
+    let last = build_model_reusing(&vault(&current), &config, &mut memo);
+    assert_eq!(first_role(&last).as_deref(), Some("planner"));
+}

@@ -24,7 +24,7 @@ use crate::parse::{Link, LinkKind, Note};
 use crate::scan::{Exclusion, FileKind, Scan, VaultFile, VaultPath};
 
 /// Where one link goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Resolution {
     /// The file it opens, if any.
     pub target: Option<FileId>,

@@ -85,6 +85,7 @@ impl Incremental {
         let files = (scanned.clone(), settings.clone());
 
         self.notes.events_complete = changed.is_some();
+        self.notes.model.get_or_insert_with(Default::default);
         self.notes.mark_changed(changed.unwrap_or_default());
         // A file just saved makes the inputs' fingerprint untrustworthy anyway
         // (see `write::fingerprint`): only full compares record one.
@@ -114,7 +115,9 @@ impl Incremental {
             });
         self.files = same_files.then_some(files);
         let kept_last_good = std::mem::take(&mut self.notes.kept_last_good);
+        let model = self.notes.model.take();
         self.notes = NoteCache::take_from(&mut analysis.vault);
+        self.notes.model = model;
         crate::pipeline::drop_in_background(analysis);
         // Pages are notes too (links may point into them), and no event tells
         // of our own writes: read the ones just written again next time.
