@@ -20,6 +20,8 @@ pub struct Incremental {
     /// The last build's files and settings, while they are known to be the
     /// vault's: no page was created or removed since.
     files: Option<(Scan, ObsidianSettings)>,
+    /// Whether every build walks (see [`Incremental::always_walk`]).
+    walk_always: bool,
 }
 
 impl Incremental {
@@ -56,6 +58,18 @@ impl Incremental {
     /// next build renders it (and writes it if its bytes differ).
     pub fn forget_page(&mut self, path: &VaultPath) {
         self.pages.forget(path);
+    }
+
+    /// Forgets the last walk: the next build walks the vault.
+    pub fn forget_walk(&mut self) {
+        self.files = None;
+    }
+
+    /// Never reuses a walk (`--poll`: the poller does not look into the output
+    /// folder, where only a walk sees someone else's files).
+    pub fn always_walk(&mut self) {
+        self.walk_always = true;
+        self.files = None;
     }
 
     /// Forgets the page keys (templates or settings changed).
@@ -113,7 +127,7 @@ impl Incremental {
                     .binary_search_by(|file| file.path.cmp(page))
                     .is_ok()
             });
-        self.files = same_files.then_some(files);
+        self.files = (same_files && !self.walk_always).then_some(files);
         let kept_last_good = std::mem::take(&mut self.notes.kept_last_good);
         let model = self.notes.model.take();
         self.notes = NoteCache::take_from(&mut analysis.vault);

@@ -4,9 +4,10 @@
 //! then waits for file-system events (notify + notify-debouncer-full, or a
 //! polling watcher with `--poll`). Each batch of relevant events — coalesced while
 //! more keep arriving, so a `git checkout` of thousands of files is one update —
-//! leads to one update: the vault is walked again (new folders are never missed),
-//! only notes whose size or time changed are read and parsed, and only pages
-//! whose bytes changed are written. A note saved with broken frontmatter keeps its
+//! leads to one update: the vault is walked again (new folders are never missed)
+//! unless the events name only files the last walk knew and that are still
+//! files (a save), only notes whose size or time changed are read and parsed,
+//! and only pages whose bytes changed are written. A note saved with broken frontmatter keeps its
 //! last good parse. Our own writes land in the output folder and `.throughline/`,
 //! which are not sources, so they never trigger an update.
 //!
@@ -183,6 +184,9 @@ impl WatchSession {
             _lock: lock,
             vault_missing: false,
         };
+        if session.options.poll {
+            session.incremental.always_walk();
+        }
         session.watcher = Some(session.watch(sender)?);
         let first = session.update(Changes::default(), Reason::Start, Instant::now())?;
         Ok((session, first))
@@ -354,6 +358,14 @@ impl WatchSession {
                 for page in crate::write::changed_by_others(&self.root, &outputs) {
                     self.incremental.forget_page(&page);
                     changes.paths.insert(page);
+                }
+                // A file gone from the output folder (ours removed as stale, or
+                // someone's own): the next update walks the vault.
+                if outputs
+                    .iter()
+                    .any(|path| !path.to_fs_path(&self.root).exists())
+                {
+                    self.incremental.forget_walk();
                 }
                 changes
             }

@@ -620,3 +620,26 @@ fn a_generated_page_deleted_or_edited_by_hand_is_restored() {
     watch.lines_during(Duration::from_secs(1));
     assert_eq!(watch.updates().len(), settled, "{}", watch.transcript());
 }
+
+#[test]
+fn someone_elses_file_gone_from_the_output_folder_is_noticed() {
+    let vault = VaultTest::sample();
+    vault.file(&format!("{OUTPUT}/Scratch.md"), "my own notes\n");
+    vault.file("Notes/Uses scratch.md", "See [[Scratch]].\n");
+    let mut watch = Watch::start(&vault);
+    // A first save: its update walks (the first build created pages) and
+    // creates none, so the next one may reuse its walk.
+    let original = read(&vault, INTERVIEW);
+    fs::write(vault.path().join(INTERVIEW), edited_interview(&vault)).unwrap();
+    watch.wait_for("an update line", |stream, line| {
+        stream == Stream::Out && is_update_line(line) && !line.starts_with("built ")
+    });
+    // No page changes when the file goes, so no update; the next one must not
+    // trust the last walk.
+    fs::remove_file(vault.path().join(OUTPUT).join("Scratch.md")).unwrap();
+    watch.lines_during(Duration::from_millis(300));
+    fs::write(vault.path().join(INTERVIEW), original).unwrap();
+    let after = converge(&mut watch, &vault);
+    let health = String::from_utf8(after["Vault health.md"].clone()).unwrap();
+    assert!(health.contains("Uses scratch"), "{health}");
+}
