@@ -186,13 +186,62 @@ pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
 /// What the last model build read from each interview and plan note, kept by
 /// `watch`: a note whose text and links are the same, read in the same context
 /// (the same files, typed notes, people's roles and companies, settings), reads
-/// the same, so it is not read again.
+/// the same, so it is not read again — its reading is moved out of the last
+/// model (see [`ModelMemo::keep`]), never copied.
 #[derive(Debug, Default)]
 pub struct ModelMemo {
     /// Fingerprint of the context of the reads.
     context: u64,
-    /// By file: the fingerprint of the note and its links, and what was read.
-    reads: HashMap<FileId, (u64, Read)>,
+    /// The last build's interviews and plans in the order it read them: file,
+    /// fingerprint of the note and its links, problems found.
+    order: Vec<(FileId, u64, usize)>,
+    /// The model those reads went into, once the caller is done with it.
+    previous: Option<ResearchModel>,
+}
+
+impl ModelMemo {
+    /// Keeps `model` (the one the last [`build_model_reusing`] built) for the
+    /// next build to take its readings from.
+    pub fn keep(&mut self, model: ResearchModel) {
+        self.previous = Some(model);
+    }
+
+    /// The last readings by file, moved out of the kept model.
+    fn take_reads(&mut self) -> HashMap<FileId, (u64, Read)> {
+        let order = std::mem::take(&mut self.order);
+        let Some(previous) = self.previous.take() else {
+            return HashMap::new();
+        };
+        let mut interviews = previous.interviews.into_iter().enumerate();
+        let mut plans = previous.plans.into_iter().enumerate();
+        let mut observations = previous.observations.into_iter();
+        let mut problems = previous.diagnostics.into_iter();
+        let mut reads = HashMap::with_capacity(order.len());
+        for (file, fingerprint, found) in order {
+            let found: Vec<Diagnostic> = problems.by_ref().take(found).collect();
+            let read = match previous.types.get(&file) {
+                Some((NoteType::Interview, _)) => {
+                    let Some((index, interview)) = interviews.next() else {
+                        break;
+                    };
+                    let own = observations
+                        .by_ref()
+                        .take(interview.observations.len())
+                        .collect();
+                    Read::Interview(index, Box::new(interview), own, found)
+                }
+                Some((NoteType::Plan, _)) => {
+                    let Some((index, plan)) = plans.next() else {
+                        break;
+                    };
+                    Read::Plan(index, Box::new(plan), found)
+                }
+                _ => break,
+            };
+            reads.insert(file, (fingerprint, read));
+        }
+        reads
+    }
 }
 
 /// [`build_model`], reusing and refreshing `memo`.
@@ -346,24 +395,30 @@ fn build_model_inner(
     let context = memo
         .as_ref()
         .map(|_| context_fingerprint(vault, config, &typed, &model));
-    let last: Option<&HashMap<FileId, (u64, Read)>> = memo
-        .as_deref()
-        .filter(|memo| Some(memo.context) == context)
-        .map(|memo| &memo.reads);
+    // The last readings, in the order of `typed` (moved out of the last model).
+    let mut last: Vec<Option<(u64, Read)>> = Vec::new();
+    if let Some(memo) = memo.as_deref_mut() {
+        let mut reads = memo.take_reads();
+        if Some(memo.context) == context {
+            last = typed
+                .iter()
+                .map(|(file, _, _)| reads.remove(file))
+                .collect();
+        }
+    }
+    last.resize_with(typed.len(), || None);
     // Interviews and plans read only what is indexed above: in parallel, then
     // stored in note order (so observations keep a stable order).
-    let read: Vec<(FileId, Option<u64>, bool, Read)> = typed
+    let read: Vec<(FileId, Option<u64>, Read)> = typed
         .par_iter()
-        .filter_map(|&(file, kind, note_index)| {
+        .zip(last.into_par_iter())
+        .filter_map(|(&(file, kind, note_index), last)| {
             let note = &vault.notes[note_index];
             let resolutions = &vault.resolutions[note_index];
             let index = model.index_of(file, kind)?;
             let fingerprint = context.map(|_| note_fingerprint(note, resolutions));
-            if let Some((_, read)) = last
-                .and_then(|last| last.get(&file))
-                .filter(|(known, _)| Some(*known) == fingerprint)
-            {
-                return Some((file, fingerprint, true, read.clone()));
+            if let Some((_, read)) = last.filter(|(known, _)| Some(*known) == fingerprint) {
+                return Some((file, fingerprint, read));
             }
             let read = match kind {
                 NoteType::Interview => {
@@ -397,27 +452,24 @@ fn build_model_inner(
                 }
                 _ => return None,
             };
-            Some((file, fingerprint, false, read))
+            Some((file, fingerprint, read))
         })
         .collect();
     if let (Some(memo), Some(context)) = (memo, context) {
-        let mut last = std::mem::take(&mut memo.reads);
-        if memo.context != context {
-            last.clear();
-        }
         memo.context = context;
-        memo.reads = read
+        memo.order = read
             .iter()
-            .filter_map(|(file, fingerprint, reused, read)| {
-                let kept = match reused {
-                    true => last.remove(file)?,
-                    false => ((*fingerprint)?, read.clone()),
+            .map(|(file, fingerprint, read)| {
+                let problems = match read {
+                    Read::Interview(_, _, _, problems) | Read::Plan(_, _, problems) => {
+                        problems.len()
+                    }
                 };
-                Some((*file, kept))
+                (*file, fingerprint.unwrap_or_default(), problems)
             })
             .collect();
     }
-    for (_, _, _, read) in read {
+    for (_, _, read) in read {
         match read {
             Read::Interview(index, mut interview, observations, problems) => {
                 model.diagnostics.extend(problems);
@@ -446,7 +498,7 @@ fn build_model_inner(
 }
 
 /// An interview or plan read from its note, with the problems found.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Read {
     Interview(usize, Box<Interview>, Vec<Observation>, Vec<Diagnostic>),
     Plan(usize, Box<Plan>, Vec<Diagnostic>),

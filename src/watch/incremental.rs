@@ -129,7 +129,10 @@ impl Incremental {
             });
         self.files = (same_files && !self.walk_always).then_some(files);
         let kept_last_good = std::mem::take(&mut self.notes.kept_last_good);
-        let model = self.notes.model.take();
+        let mut model = self.notes.model.take();
+        if let Some(memo) = model.as_mut() {
+            memo.keep(std::mem::take(&mut analysis.model));
+        }
         self.notes = NoteCache::take_from(&mut analysis.vault);
         self.notes.model = model;
         crate::pipeline::drop_in_background(analysis);
