@@ -27,7 +27,6 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::{Config, NoteType};
 use crate::diagnostics::Diagnostic;
-use crate::parse::Note;
 use crate::resolve::{FileId, Resolution, Vault};
 use crate::scan::VaultPath;
 
@@ -184,7 +183,7 @@ pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
 }
 
 /// What the last model build read from each interview and plan note, kept by
-/// `watch`: a note whose text and links are the same, read in the same context
+/// `watch`: a note kept unparsed whose links go where they went, read in the same context
 /// (the same files, typed notes, people's roles and companies, settings), reads
 /// the same, so it is not read again — its reading is moved out of the last
 /// model (see [`ModelMemo::keep`]), never copied.
@@ -193,7 +192,7 @@ pub struct ModelMemo {
     /// Fingerprint of the context of the reads.
     context: u64,
     /// The last build's interviews and plans in the order it read them: file,
-    /// fingerprint of the note and its links, problems found.
+    /// fingerprint of its links, problems found.
     order: Vec<(FileId, u64, usize)>,
     /// The model those reads went into, once the caller is done with it.
     previous: Option<ResearchModel>,
@@ -270,10 +269,10 @@ fn context_fingerprint(
     state.finish()
 }
 
-/// The note's text and where its links go.
-fn note_fingerprint(note: &Note, resolutions: &[Resolution]) -> u64 {
+/// Where the note's links go. (Its text is the same when the vault kept the
+/// note unparsed, see [`Vault::reparsed`].)
+fn links_fingerprint(resolutions: &[Resolution]) -> u64 {
     let mut state = Xxh3::new();
-    state.update(note.text.as_bytes());
     resolutions.hash(&mut state);
     state.finish()
 }
@@ -416,8 +415,10 @@ fn build_model_inner(
             let note = &vault.notes[note_index];
             let resolutions = &vault.resolutions[note_index];
             let index = model.index_of(file, kind)?;
-            let fingerprint = context.map(|_| note_fingerprint(note, resolutions));
-            if let Some((_, read)) = last.filter(|(known, _)| Some(*known) == fingerprint) {
+            let fingerprint = context.map(|_| links_fingerprint(resolutions));
+            if let Some((_, read)) =
+                last.filter(|(known, _)| Some(*known) == fingerprint && !vault.reparsed(file))
+            {
                 return Some((file, fingerprint, read));
             }
             let read = match kind {

@@ -7,11 +7,18 @@ use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::{Strength, consolidate, is_followed_up};
 use crate::model::{ObservationKind, ResearchModel, build_model};
 use crate::parse::{NoteBytes, parse_note};
-use crate::resolve::{Vault, resolve};
+use crate::resolve::{Vault, resolve_reusing};
 use crate::scan::{Exclusion, FileKind, Scan, VaultFile, VaultPath};
 
 /// A vault of `(path, text)` notes, parsed and resolved in memory.
 fn vault(notes: &[(&str, &str)]) -> Vault {
+    let all: Vec<&str> = notes.iter().map(|(path, _)| *path).collect();
+    vault_reparsing(notes, &all)
+}
+
+/// [`vault`], as `watch` loads it: only the notes in `reparsed` count as
+/// parsed afresh, the others as kept from the last load.
+fn vault_reparsing(notes: &[(&str, &str)], reparsed: &[&str]) -> Vault {
     let mut files: Vec<VaultFile> = notes
         .iter()
         .map(|(path, _)| VaultFile {
@@ -36,6 +43,7 @@ fn vault(notes: &[(&str, &str)]) -> Vault {
             (
                 id as u32,
                 parse_note(file.path.clone(), NoteBytes::Read(text.as_bytes().to_vec())),
+                reparsed.contains(&file.path.as_str()),
             )
         })
         .collect();
@@ -44,7 +52,7 @@ fn vault(notes: &[(&str, &str)]) -> Vault {
         files,
         diagnostics: Vec::new(),
     };
-    resolve(scan, parsed, ObsidianSettings::default())
+    resolve_reusing(scan, parsed, ObsidianSettings::default(), None)
 }
 
 fn model(notes: &[(&str, &str)]) -> (Vault, ResearchModel) {
@@ -461,11 +469,17 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
     assert_eq!(shown(&first), shown(&build_model(&vault(&notes), &config)));
     memo.keep(first);
     // Nothing changed: everything is taken from the kept model.
-    let again = build_model_reusing(&vault(&notes), &config, &mut memo);
+    let again = build_model_reusing(&vault_reparsing(&notes, &[]), &config, &mut memo);
     assert_eq!(shown(&again), shown(&build_model(&vault(&notes), &config)));
     memo.keep(again);
-    // Each change: one note's text, a person's role (the context of every read).
-    let edits: [(&str, &str); 2] = [
+    // Each change: one note's words, its links, a person's role (the context of
+    // every read).
+    let edits: [(&str, &str); 3] = [
+        // The same links, other words.
+        (
+            "Interviews/2026-01-05 Ann.md",
+            "---\ntype: interview\ndate: 2026-01-05\nparticipant: \"[[Ann]]\"\n---\n## Learned\n\n- A very slow start [[Slow]] #pain\n",
+        ),
         (
             "Interviews/2026-01-06 Bob.md",
             "---\ntype: interview\ndate: 2026-01-07\nparticipant: \"[[Bob]]\"\n---\n## Surprises\n\n- Fast [[Slow]]\n",
@@ -480,7 +494,7 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
         for note in current.iter_mut().filter(|(p, _)| *p == path) {
             note.1 = text;
         }
-        let reused = build_model_reusing(&vault(&current), &config, &mut memo);
+        let reused = build_model_reusing(&vault_reparsing(&current, &[path]), &config, &mut memo);
         let fresh = build_model(&vault(&current), &config);
         assert_eq!(shown(&reused), shown(&fresh), "after {path}");
         memo.keep(reused);
@@ -491,6 +505,6 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
             .as_ref()
             .map(|role| role.name.clone())
     };
-    let last = build_model_reusing(&vault(&current), &config, &mut memo);
+    let last = build_model_reusing(&vault_reparsing(&current, &[]), &config, &mut memo);
     assert_eq!(first_role(&last).as_deref(), Some("planner"));
 }

@@ -71,6 +71,9 @@ pub struct Vault {
     pub diagnostics: Vec<Diagnostic>,
     /// For each note, the problems its links have (also in `diagnostics`).
     link_problems: Vec<Vec<Diagnostic>>,
+    /// For each file, whether its note was parsed for this vault (not kept from
+    /// an earlier load by `watch`).
+    reparsed: Vec<bool>,
     /// Obsidian's settings in force.
     pub settings: ObsidianSettings,
     /// How long each stage took (filled in by [`crate::pipeline`]).
@@ -101,6 +104,12 @@ impl Vault {
     /// The file id of a note.
     pub fn file_id_of_note(&self, note: usize) -> FileId {
         self.note_file_ids[note]
+    }
+
+    /// Whether the note of `file` was parsed for this vault, rather than kept
+    /// unchanged from an earlier load (`watch`): a kept note has the same text.
+    pub fn reparsed(&self, file: FileId) -> bool {
+        self.reparsed.get(file as usize).copied().unwrap_or(true)
     }
 
     /// The file a note belongs to.
@@ -290,6 +299,7 @@ pub fn resolve_reusing(
         resolutions,
         diagnostics,
         link_problems,
+        reparsed: changed,
         settings,
         timings: StageTimings::default(),
     }
