@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::model::{Entity, JobStep, ResearchModel};
 use crate::resolve::FileId;
 
@@ -72,10 +74,11 @@ pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec
             plans_by_job.entry(job).or_default().push(index);
         }
     }
-    (0..model.jobs.len())
-        .map(|job| {
+    evidence
+        .into_par_iter()
+        .enumerate()
+        .map(|(job, mut observations)| {
             let file = model.jobs[job].note.file;
-            let mut observations = std::mem::take(&mut evidence[job]);
             observations.sort_by_key(|&observation| observation_order(model, &ranks, observation));
             let mut participants: BTreeMap<&str, &Entity> = BTreeMap::new();
             let mut roles: BTreeMap<&str, &Entity> = BTreeMap::new();
@@ -142,8 +145,8 @@ pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec
             interviews.extend(interviews_by_job.get(&file).into_iter().flatten().copied());
             interviews.sort_by_key(|&interview| ranks[interview]);
             interviews.dedup();
-            let touching = insights_by_job.remove(&file).unwrap_or_default();
-            let plans = plans_by_job.remove(&file).unwrap_or_default();
+            let touching = insights_by_job.get(&file).cloned().unwrap_or_default();
+            let plans = plans_by_job.get(&file).cloned().unwrap_or_default();
             let mut participants: Vec<Entity> = participants.into_values().cloned().collect();
             participants.sort_by_cached_key(|person| person.name.to_lowercase());
             JobSummary {
