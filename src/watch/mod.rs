@@ -160,6 +160,8 @@ pub struct WatchSession {
     watcher: Option<Watcher>,
     _lock: VaultLock,
     vault_missing: bool,
+    /// Pages the last update wrote, as it left them: their events are ours.
+    own_writes: crate::write::PageStamps,
 }
 
 impl WatchSession {
@@ -183,6 +185,7 @@ impl WatchSession {
             watcher: None,
             _lock: lock,
             vault_missing: false,
+            own_writes: Default::default(),
         };
         if session.options.poll {
             session.incremental.always_walk();
@@ -355,7 +358,8 @@ impl WatchSession {
                 // own writes are not a change.
                 let outputs: Vec<VaultPath> =
                     std::mem::take(&mut changes.outputs).into_iter().collect();
-                for page in crate::write::changed_by_others(&self.root, &outputs) {
+                for page in crate::write::changed_by_others(&self.root, &outputs, &self.own_writes)
+                {
                     self.incremental.forget_page(&page);
                     changes.paths.insert(page);
                 }
@@ -397,6 +401,7 @@ impl WatchSession {
         let named: Vec<VaultPath> = changes.paths.iter().cloned().collect();
         let changed = (reason == Reason::Files).then_some(named.as_slice());
         let (report, kept_last_good) = self.incremental.build(&self.root, &self.config, changed)?;
+        self.own_writes = crate::write::page_stamps(&self.root, &report.write.written);
         Ok(Update {
             // Folders are reported alongside the files in them; name files only.
             changed: changes

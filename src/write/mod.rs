@@ -18,7 +18,7 @@ pub use lock::{LockError, VaultLock};
 pub use manifest::{BuildSummary, Manifest, ManifestEntry, content_hash};
 pub use ownership::{MARKER, has_marker, is_generated};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -129,27 +129,47 @@ pub fn unchanged_since_last_build(
     (present == expected).then_some((summary, manifest.pages.len()))
 }
 
+/// The size and time of pages just written, to tell our own writes from
+/// others' without reading the manifest (a large vault's manifest takes a
+/// while to read).
+pub type PageStamps = HashMap<VaultPath, Option<FileStamp>>;
+
+/// A file's size and modification time in milliseconds (see the manifest).
+pub type FileStamp = (u64, Option<u128>);
+
+/// The stamps of `pages` as they are now (just after we wrote them).
+pub fn page_stamps(root: &Path, pages: &[VaultPath]) -> PageStamps {
+    pages
+        .iter()
+        .map(|page| (page.clone(), manifest::file_stamp(&page.to_fs_path(root))))
+        .collect()
+}
+
 /// Of `paths` in the output folder, those someone else changed since the last
-/// write: a page whose size or time differs from what the manifest recorded when
-/// we wrote it (edited, deleted), or a file the manifest does not list. Our own
-/// writes, and pages removed as stale, are not among them.
-pub fn changed_by_others(root: &Path, paths: &[VaultPath]) -> Vec<VaultPath> {
+/// write: a page whose size or time differs from what we recorded when we wrote
+/// it (in `recent`, else in the manifest: edited, deleted), or a file the
+/// manifest does not list. Our own writes, and pages removed as stale, are not
+/// among them. The manifest is read only for paths `recent` does not settle.
+pub fn changed_by_others(root: &Path, paths: &[VaultPath], recent: &PageStamps) -> Vec<VaultPath> {
+    let unsettled: Vec<(&VaultPath, Option<FileStamp>)> = paths
+        .iter()
+        .map(|path| (path, path.to_fs_path(root)))
+        .filter(|(_, full)| !full.is_dir())
+        .map(|(path, full)| (path, manifest::file_stamp(&full)))
+        .filter(|(path, now)| now.is_none() || recent.get(*path) != Some(now))
+        .collect();
+    if unsettled.is_empty() {
+        return Vec::new();
+    }
     let manifest = Manifest::load(&root.join(STATE_FOLDER).join("manifest.json"));
     let known = manifest.by_path();
-    paths
-        .iter()
-        .filter(|path| {
-            let full = path.to_fs_path(root);
-            if full.is_dir() {
-                return false;
-            }
-            let now = manifest::file_stamp(&full);
-            match (known.get(path.as_str()), now) {
-                (Some(entry), now) => now != Some((entry.size, entry.modified)),
-                (None, now) => now.is_some(),
-            }
+    unsettled
+        .into_iter()
+        .filter(|(path, now)| match (known.get(path.as_str()), now) {
+            (Some(entry), now) => *now != Some((entry.size, entry.modified)),
+            (None, now) => now.is_some(),
         })
-        .cloned()
+        .map(|(path, _)| path.clone())
         .collect()
 }
 
