@@ -157,31 +157,15 @@ impl<'a> FollowUpIndex<'a> {
                 (job, raisers)
             })
             .collect::<Vec<(FileId, HashMap<u32, JobRaiser>)>>();
-        let lower_names: Vec<Vec<String>> = model
-            .interviews
-            .iter()
-            .map(|interview| {
-                interview
-                    .participants
-                    .iter()
-                    .map(|participant| participant.person.name.to_lowercase())
-                    .collect()
-            })
-            .collect();
         // Suggestion order of people: by the (name, key) of their first
         // appearance, which is the same in every interview.
-        let mut firsts: Vec<(&str, &str, u32)> = Vec::with_capacity(people.len());
+        let mut firsts: Vec<(String, &str, u32)> = Vec::with_capacity(people.len());
         let mut seen = vec![false; people.len()];
         for (interview, found) in participants.iter().enumerate() {
             for &(person, participant) in found {
                 if !std::mem::replace(&mut seen[person as usize], true) {
-                    firsts.push((
-                        &lower_names[interview][participant],
-                        &model.interviews[interview].participants[participant]
-                            .person
-                            .key,
-                        person,
-                    ));
+                    let entity = &model.interviews[interview].participants[participant].person;
+                    firsts.push((entity.name.to_lowercase(), &entity.key, person));
                 }
             }
         }
