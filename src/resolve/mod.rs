@@ -74,6 +74,8 @@ pub struct Vault {
     /// For each file, whether its note was parsed for this vault (not kept from
     /// an earlier load by `watch`).
     reparsed: Vec<bool>,
+    /// Lower-cased alias → the note carrying it (for hints, and the memo).
+    aliases: HashMap<String, FileId>,
     /// Obsidian's settings in force.
     pub settings: ObsidianSettings,
     /// How long each stage took (filled in by [`crate::pipeline`]).
@@ -182,7 +184,7 @@ impl Vault {
         LinkMemo {
             files: file_list(&self.files),
             settings: format!("{:?}", self.settings),
-            aliases: alias_index(&self.notes, &self.note_file_ids),
+            aliases: std::mem::take(&mut self.aliases),
             index: std::mem::take(&mut self.index),
             outcomes,
         }
@@ -300,6 +302,7 @@ pub fn resolve_reusing(
         diagnostics,
         link_problems,
         reparsed: changed,
+        aliases,
         settings,
         timings: StageTimings::default(),
     }
