@@ -1,14 +1,10 @@
 //! Model and consolidation on in-memory notes: no files, the real parser and
 //! resolver.
 
-use std::path::PathBuf;
-
 use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::{Strength, consolidate, is_followed_up};
 use crate::model::{ObservationKind, ResearchModel, build_model};
-use crate::parse::{NoteBytes, parse_note};
 use crate::resolve::{Vault, resolve_reusing};
-use crate::scan::{Exclusion, FileKind, Scan, VaultFile, VaultPath};
 
 /// A vault of `(path, text)` notes, parsed and resolved in memory.
 fn vault(notes: &[(&str, &str)]) -> Vault {
@@ -19,39 +15,7 @@ fn vault(notes: &[(&str, &str)]) -> Vault {
 /// [`vault`], as `watch` loads it: only the notes in `reparsed` count as
 /// parsed afresh, the others as kept from the last load.
 fn vault_reparsing(notes: &[(&str, &str)], reparsed: &[&str]) -> Vault {
-    let mut files: Vec<VaultFile> = notes
-        .iter()
-        .map(|(path, _)| VaultFile {
-            path: VaultPath::new(path).unwrap(),
-            fs_path: PathBuf::from(path),
-            kind: FileKind::Note,
-            exclusion: Exclusion::None,
-            size: 0,
-            modified: None,
-        })
-        .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let parsed = files
-        .iter()
-        .enumerate()
-        .map(|(id, file)| {
-            let text = notes
-                .iter()
-                .find(|(path, _)| *path == file.path.as_str())
-                .unwrap()
-                .1;
-            (
-                id as u32,
-                parse_note(file.path.clone(), NoteBytes::Read(text.as_bytes().to_vec())),
-                reparsed.contains(&file.path.as_str()),
-            )
-        })
-        .collect();
-    let scan = Scan {
-        root: PathBuf::from("."),
-        files,
-        diagnostics: Vec::new(),
-    };
+    let (scan, parsed) = crate::resolve::tests::scan_and_notes(notes, reparsed);
     resolve_reusing(scan, parsed, ObsidianSettings::default(), None)
 }
 

@@ -536,7 +536,7 @@ fn link_name(linkpath: &str) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! Reusing the last resolution gives what resolving afresh gives.
 
     use super::*;
@@ -551,7 +551,13 @@ mod tests {
         ("y/Dup.md", "---\naliases: [Other]\n---\ntwo\n"),
     ];
 
-    fn scan_and_notes(notes: &[(&str, &str)], fresh: &[&str]) -> (Scan, Vec<(FileId, Note, bool)>) {
+    /// The scan and parsed notes of a vault of `(path, text)` notes held in
+    /// memory; the notes in `fresh` count as parsed afresh (see
+    /// [`resolve_reusing`]).
+    pub(crate) fn scan_and_notes(
+        notes: &[(&str, &str)],
+        fresh: &[&str],
+    ) -> (Scan, Vec<(FileId, Note, bool)>) {
         let mut files: Vec<VaultFile> = notes
             .iter()
             .map(|(path, _)| VaultFile {
