@@ -124,7 +124,18 @@ pub fn parse_jsonl(text: &str) -> Vec<Value> {
 
 /// Copies a folder tree (files and folders only).
 pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    copy_tree_without(from, to, &[]);
+}
+
+/// Copies a folder tree except the top-level entries named in `left_out`
+/// (never even listed: a running `watch` may be writing there).
+pub fn copy_tree_without(from: &Path, to: &Path, left_out: &[&str]) {
+    let walk = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() != 1 || !left_out.iter().any(|name| entry.file_name() == *name)
+        });
+    for entry in walk {
         let entry = entry.expect("the fixture can be walked");
         let relative = entry.path().strip_prefix(from).expect("inside the fixture");
         let target = to.join(relative);

@@ -14,7 +14,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::{VaultTest, copy_tree};
+use crate::support::{VaultTest, copy_tree_without};
 
 /// The default output folder.
 const OUTPUT: &str = "Throughline";
@@ -230,10 +230,7 @@ fn pages(vault: &Path) -> BTreeMap<String, Vec<u8>> {
 /// without its output and state folders and built from scratch.
 fn fresh_pages(vault: &Path) -> BTreeMap<String, Vec<u8>> {
     let fresh = VaultTest::new();
-    copy_tree(vault, fresh.path());
-    for folder in [OUTPUT, STATE] {
-        let _ = fs::remove_dir_all(fresh.path().join(folder));
-    }
+    copy_tree_without(vault, fresh.path(), &[OUTPUT, STATE]);
     let run = fresh.run(&["build"]);
     assert_eq!(run.code, 0, "the fresh build failed: {}", run.stderr);
     pages(fresh.path())
