@@ -400,8 +400,9 @@ impl WatchSession {
         // this is a start, a return or a settings change: then compare all.
         let named: Vec<VaultPath> = changes.paths.iter().cloned().collect();
         let changed = (reason == Reason::Files).then_some(named.as_slice());
-        let (report, kept_last_good) = self.incremental.build(&self.root, &self.config, changed)?;
-        self.own_writes = crate::write::page_stamps(&self.root, &report.write.written);
+        let (mut report, kept_last_good) =
+            self.incremental.build(&self.root, &self.config, changed)?;
+        self.own_writes = std::mem::take(&mut report.write.stamps);
         Ok(Update {
             // Folders are reported alongside the files in them; name files only.
             changed: changes

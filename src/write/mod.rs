@@ -50,6 +50,9 @@ pub struct WriteReport {
     pub removed: Vec<VaultPath>,
     /// Files in the way that are not ours: left alone.
     pub foreign: Vec<VaultPath>,
+    /// The size and time of each page written, taken just after writing it
+    /// (as the manifest records them).
+    pub stamps: PageStamps,
 }
 
 impl WriteReport {
@@ -136,14 +139,6 @@ pub type PageStamps = HashMap<VaultPath, Option<FileStamp>>;
 
 /// A file's size and modification time in milliseconds (see the manifest).
 pub type FileStamp = (u64, Option<u128>);
-
-/// The stamps of `pages` as they are now (just after we wrote them).
-pub fn page_stamps(root: &Path, pages: &[VaultPath]) -> PageStamps {
-    pages
-        .iter()
-        .map(|page| (page.clone(), manifest::file_stamp(&page.to_fs_path(root))))
-        .collect()
-}
 
 /// Of `paths` in the output folder, those someone else changed since the last
 /// write: a page whose size or time differs from what we recorded when we wrote
@@ -273,6 +268,9 @@ impl<'a> Writer<'a> {
                 Action::Write { .. } => self.report.written.push(page.path.clone()),
                 Action::Written(entry) => {
                     self.report.written.push(page.path.clone());
+                    self.report
+                        .stamps
+                        .insert(page.path.clone(), Some((entry.size, entry.modified)));
                     self.entries.push(entry);
                 }
             }
