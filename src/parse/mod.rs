@@ -467,11 +467,19 @@ fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> No
             }
         }
     }
-    let facts = markdown::scan_body(&text, body_start, &index, &mut interner, links);
+    let mut facts = markdown::scan_body(&text, body_start, &index, &mut interner, links);
+    // A vault keeps every note's lists at once: no room to grow.
+    facts.links.shrink_to_fit();
+    facts.headings.shrink_to_fit();
+    facts.blocks.shrink_to_fit();
+    facts.callouts.shrink_to_fit();
+    facts.list_items.shrink_to_fit();
+    facts.comments.shrink_to_fit();
     note.links = facts.links;
     note.headings = facts.headings;
     note.blocks = facts.blocks;
     note.tags.extend(facts.tags);
+    note.tags.shrink_to_fit();
     note.callouts = facts.callouts;
     note.footnotes = facts.footnotes;
     note.list_items = facts.list_items;

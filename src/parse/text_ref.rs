@@ -6,32 +6,57 @@
 //! a range of the source; the few strings that cleaning changed (decoded `%20`,
 //! NFC, NBSP) go into one string arena per note.
 
-/// A range of a note's source text or of its string arena.
+use std::num::NonZeroU32;
+
+/// A range of a note's source text or of its string arena, in 8 bytes (a link
+/// holds five of them, some optional: `Option<TextRef>` is 8 bytes too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TextRef {
+    /// The start offset, with [`IN_ARENA`] set for a range of the arena.
     start: u32,
-    len: u32,
-    in_arena: bool,
+    /// The length plus one (never zero, which gives `Option` its niche).
+    len_plus_one: NonZeroU32,
 }
 
+/// The bit of [`TextRef::start`] that says the range is in the arena.
+const IN_ARENA: u32 = 1 << 31;
+
 impl TextRef {
+    /// A range of the source (`in_arena` false) or of the arena. Offsets and
+    /// lengths past what fits (2 GiB; notes are far smaller, see
+    /// `max_note_bytes`) give an empty string, never a wrong one.
+    fn new(start: usize, len: usize, in_arena: bool) -> TextRef {
+        match (u32::try_from(start), u32::try_from(len)) {
+            (Ok(start), Ok(len)) if start < IN_ARENA && len < u32::MAX => TextRef {
+                start: if in_arena { start | IN_ARENA } else { start },
+                len_plus_one: NonZeroU32::MIN.saturating_add(len),
+            },
+            _ => TextRef {
+                start: 0,
+                len_plus_one: NonZeroU32::MIN,
+            },
+        }
+    }
+
     /// Resolves against the note's source text and arena.
     pub fn get<'a>(self, text: &'a str, arena: &'a str) -> &'a str {
-        let store = if self.in_arena { arena } else { text };
-        let start = self.start as usize;
-        store
-            .get(start..start + self.len as usize)
-            .unwrap_or_default()
+        let store = if self.start & IN_ARENA != 0 {
+            arena
+        } else {
+            text
+        };
+        let start = (self.start & !IN_ARENA) as usize;
+        store.get(start..start + self.len()).unwrap_or_default()
     }
 
     /// Byte length.
     pub fn len(self) -> usize {
-        self.len as usize
+        (self.len_plus_one.get() - 1) as usize
     }
 
     /// Whether the string is empty.
     pub fn is_empty(self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 }
 
@@ -56,19 +81,11 @@ impl<'a> Interner<'a> {
         let base = self.text.as_ptr() as usize;
         let at = value.as_ptr() as usize;
         if at >= base && at + value.len() <= base + self.text.len() {
-            return TextRef {
-                start: (at - base) as u32,
-                len: value.len() as u32,
-                in_arena: false,
-            };
+            return TextRef::new(at - base, value.len(), false);
         }
         let start = self.arena.len();
         self.arena.push_str(value);
-        TextRef {
-            start: start as u32,
-            len: value.len() as u32,
-            in_arena: true,
-        }
+        TextRef::new(start, value.len(), true)
     }
 
     /// The arena, for the note to keep.
@@ -93,5 +110,25 @@ mod tests {
         assert_eq!(arena, "Caf\u{e9}");
         assert_eq!(slice.get(text, &arena), "Note");
         assert_eq!(copy.get(text, &arena), "Caf\u{e9}");
+    }
+
+    #[test]
+    fn a_reference_is_as_small_as_its_option() {
+        assert_eq!(std::mem::size_of::<TextRef>(), 8);
+        assert_eq!(std::mem::size_of::<Option<TextRef>>(), 8);
+    }
+
+    #[test]
+    fn empty_strings_and_arena_strings_keep_their_place() {
+        let text = "ab";
+        let mut interner = Interner::new(text);
+        let empty = interner.intern(&text[1..1]);
+        let owned = String::from("xyz");
+        let copy = interner.intern(&owned);
+        let arena = interner.into_arena();
+        assert!(empty.is_empty());
+        assert_eq!(empty.get(text, &arena), "");
+        assert_eq!(copy.len(), 3);
+        assert_eq!(copy.get(text, &arena), "xyz");
     }
 }
