@@ -290,7 +290,7 @@ type RoleTally<'a> = (Option<&'a Entity>, usize, BTreeSet<&'a str>);
 
 /// Entities by name (case-insensitive), then key.
 fn sorted(map: BTreeMap<&str, &Entity>) -> Vec<Entity> {
-    let mut entities: Vec<Entity> = map.into_values().cloned().collect();
-    entities.sort_by_cached_key(|entity| (entity.name.to_lowercase(), entity.key.clone()));
-    entities
+    let mut entities: Vec<&Entity> = map.into_values().collect();
+    entities.sort_by(|a, b| a.cmp_by_name(b));
+    entities.into_iter().cloned().collect()
 }

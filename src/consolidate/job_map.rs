@@ -147,8 +147,9 @@ pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec
             interviews.dedup();
             let touching = insights_by_job.get(&file).cloned().unwrap_or_default();
             let plans = plans_by_job.get(&file).cloned().unwrap_or_default();
-            let mut participants: Vec<Entity> = participants.into_values().cloned().collect();
-            participants.sort_by_cached_key(|person| person.name.to_lowercase());
+            let mut participants: Vec<&Entity> = participants.into_values().collect();
+            participants.sort_by(|a, b| a.cmp_by_name(b));
+            let participants: Vec<Entity> = participants.into_iter().cloned().collect();
             JobSummary {
                 job,
                 evidence: observations,

@@ -63,6 +63,21 @@ impl Entity {
             file: None,
         }
     }
+
+    /// The order lists of people, companies and roles are shown in: by name
+    /// lower-cased, then key. Compares without allocating when both names are
+    /// ASCII (lists are sorted on every `watch` update).
+    pub fn cmp_by_name(&self, other: &Entity) -> std::cmp::Ordering {
+        let by_name = if self.name.is_ascii() && other.name.is_ascii() {
+            fn lower(name: &str) -> impl Iterator<Item = u8> + '_ {
+                name.bytes().map(|byte| byte.to_ascii_lowercase())
+            }
+            lower(&self.name).cmp(lower(&other.name))
+        } else {
+            self.name.to_lowercase().cmp(&other.name.to_lowercase())
+        };
+        by_name.then_with(|| self.key.cmp(&other.key))
+    }
 }
 
 /// An insight note (title = the statement).

@@ -472,3 +472,32 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
     let last = build_model_reusing(&vault_reparsing(&current, &[]), &config, &mut memo);
     assert_eq!(first_role(&last).as_deref(), Some("planner"));
 }
+
+#[test]
+fn entities_sort_by_lower_cased_name_then_key_as_allocating_would() {
+    use crate::model::Entity;
+    let names = [
+        "bob",
+        "Bob",
+        "alice",
+        "Émile",
+        "émile",
+        "Zoë",
+        "zed",
+        "ÉMILE",
+        "Ωmega",
+        "ΣΟΦΙΑΣ",
+        "b",
+    ];
+    let mut entities: Vec<Entity> = names.iter().map(|name| Entity::text(name)).collect();
+    entities[1].key = "note:People/Bob.md".to_owned();
+    let mut expected = entities.clone();
+    expected.sort_by_cached_key(|entity| (entity.name.to_lowercase(), entity.key.clone()));
+    entities.sort_by(|a, b| a.cmp_by_name(b));
+    let shown = |list: &[Entity]| {
+        list.iter()
+            .map(|entity| format!("{} {}", entity.name, entity.key))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shown(&entities), shown(&expected));
+}

@@ -223,13 +223,11 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         for role in &summary.by_role {
             (&role.role, role.observations, role.participants).hash(state);
         }
-        (
-            summary.mixed_roles,
-            &summary.participants,
-            &summary.companies,
-            &summary.jobs,
-        )
-            .hash(state);
+        // Who backs it (participants, companies) and the jobs it touches are
+        // read from its evidence: each observation's hash covers its interview's
+        // participants and its own jobs, so they are not hashed again (a large
+        // insight has hundreds of people, on every update).
+        summary.mixed_roles.hash(state);
         self.hash_observations(state, &summary.evidence);
         self.hash_observations(state, &summary.counter_evidence);
     }
@@ -238,13 +236,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         let summary = &self.views.consolidation.jobs[index];
         let job = &self.views.model.jobs[summary.job];
         (&job.note, &job.statement, job.framework).hash(state);
-        (
-            &summary.participants,
-            &summary.roles,
-            summary.has_unknown_role,
-            &summary.plans,
-        )
-            .hash(state);
+        // Participants and roles come from the evidence, hashed below.
+        (summary.has_unknown_role, &summary.plans).hash(state);
         for row in &summary.matrix {
             (row.step, &row.counts).hash(state);
         }
