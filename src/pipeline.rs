@@ -582,10 +582,26 @@ pub fn build_scanned(
         _ => analysis.plan.pages.clone(),
     };
     rendering += started.elapsed();
+    // Each batch is written while the next one renders: writing is mostly the
+    // file system's work (creating and renaming files), rendering is ours.
+    let mut rendered_batch: Option<Vec<crate::render::Page>> = None;
     for batch in to_render.chunks(PAGES_PER_BATCH) {
-        let started = Instant::now();
-        let pages = renderer.render(batch)?;
-        rendering += started.elapsed();
+        let to_write = rendered_batch.take();
+        let (pages, written) = rayon::join(
+            || {
+                let started = Instant::now();
+                renderer
+                    .render(batch)
+                    .map(|pages| (pages, started.elapsed()))
+            },
+            || to_write.map_or(Ok(()), |pages| writer.write(&pages)),
+        );
+        written?;
+        let (pages, took) = pages?;
+        rendering += took;
+        rendered_batch = Some(pages);
+    }
+    if let Some(pages) = rendered_batch {
         writer.write(&pages)?;
     }
     let rendered = rendering;

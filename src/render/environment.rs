@@ -22,8 +22,7 @@ use std::sync::Arc;
 use minijinja::value::Kwargs;
 use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
 
-use super::links::LinkWriter;
-use crate::scan::VaultPath;
+use super::links::{LinkTextError, LinkWriter};
 
 /// The default templates, embedded at build time.
 pub const DEFAULT_TEMPLATES: [(&str, &str); 8] = [
@@ -107,32 +106,36 @@ fn wikilink(
     let display: Option<String> = options.get("display")?;
     let table: Option<bool> = options.get("table")?;
     options.assert_all_used()?;
-    let page = state
-        .lookup("page")
-        .and_then(|value| value.as_str().map(str::to_owned))
+    let page = state.lookup("page");
+    let page = page
+        .as_ref()
+        .and_then(|value| value.as_str())
         .ok_or_else(|| {
             Error::new(
                 ErrorKind::UndefinedError,
                 "`page` (the page's own path) is not set",
             )
         })?;
-    let invalid = |what: &str, value: &str| {
-        Error::new(
-            ErrorKind::InvalidOperation,
-            format!("{what} `{value}` is not a vault path"),
-        )
-    };
-    let from = VaultPath::new(&page).ok_or_else(|| invalid("page", &page))?;
-    let to = VaultPath::new(target).ok_or_else(|| invalid("link target", target))?;
     links
-        .link(
-            &from,
-            &to,
+        .link_of(
+            page,
+            target,
             subpath.as_deref(),
             display.as_deref(),
             table.unwrap_or(false),
         )
-        .map_err(|error| Error::new(ErrorKind::InvalidOperation, error.to_string()))
+        .map_err(|error| {
+            let message = match &error {
+                LinkTextError::NotAPath(path) if path == page => {
+                    format!("page `{page}` is not a vault path")
+                }
+                LinkTextError::NotAPath(path) => {
+                    format!("link target `{path}` is not a vault path")
+                }
+                LinkTextError::Unlinkable(_) => error.to_string(),
+            };
+            Error::new(ErrorKind::InvalidOperation, message)
+        })
 }
 
 /// Escapes the characters that would turn plain text into Markdown syntax.

@@ -21,9 +21,27 @@ pub struct LinkWriter {
     index: NameIndex,
     format: NewLinkFormat,
     markdown: bool,
-    /// Link paths already worked out, by (source folder, target): pages sit in a
-    /// few folders and link the same notes again and again.
-    cache: RwLock<HashMap<(String, VaultPath), String>>,
+    /// Link paths already worked out, by source folder, then target path: pages
+    /// sit in a few folders and link the same notes again and again (looked up
+    /// with borrowed strings: a large build writes millions of links).
+    cache: RwLock<HashMap<String, HashMap<String, String>>>,
+}
+
+/// A link asked for by text could not be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkTextError {
+    /// The page or the target is not a vault path.
+    #[error("`{0}` is not a vault path")]
+    NotAPath(String),
+    /// No link text resolves back to the target.
+    #[error(transparent)]
+    Unlinkable(#[from] UnlinkableError),
+}
+
+fn vault_paths(from: &str, to: &str) -> Result<(VaultPath, VaultPath), LinkTextError> {
+    let path =
+        |text: &str| VaultPath::new(text).ok_or_else(|| LinkTextError::NotAPath(text.to_owned()));
+    Ok((path(from)?, path(to)?))
 }
 
 /// A link could not be written so that it resolves back to its target.
@@ -82,20 +100,39 @@ impl LinkWriter {
 
     /// The link path to write in `from` for `to` (no brackets, no subpath).
     pub fn link_path(&self, from: &VaultPath, to: &VaultPath) -> Result<String, UnlinkableError> {
-        let key = (from.folder().to_owned(), to.clone());
-        if let Some(found) = self
-            .cache
-            .read()
-            .ok()
-            .and_then(|cache| cache.get(&key).cloned())
-        {
+        if let Some(found) = self.cached(from.folder(), to.as_str()) {
             return Ok(found);
         }
         let found = self.compute_link_path(from, to)?;
-        if let Ok(mut cache) = self.cache.write() {
-            cache.insert(key, found.clone());
-        }
+        self.remember(from.folder(), to.as_str(), &found);
         Ok(found)
+    }
+
+    /// [`LinkWriter::link_path`] for paths as text (a template's `page` and
+    /// target), made vault paths only when the answer is not known yet.
+    fn link_path_of(&self, from: &str, to: &str) -> Result<String, LinkTextError> {
+        let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
+        if let Some(found) = self.cached(folder, to) {
+            return Ok(found);
+        }
+        let (from_path, to_path) = vault_paths(from, to)?;
+        let found = self.compute_link_path(&from_path, &to_path)?;
+        self.remember(folder, to, &found);
+        Ok(found)
+    }
+
+    fn cached(&self, folder: &str, to: &str) -> Option<String> {
+        let cache = self.cache.read().ok()?;
+        cache.get(folder)?.get(to).cloned()
+    }
+
+    fn remember(&self, folder: &str, to: &str, found: &str) {
+        if let Ok(mut cache) = self.cache.write() {
+            cache
+                .entry(folder.to_owned())
+                .or_default()
+                .insert(to.to_owned(), found.to_owned());
+        }
     }
 
     fn compute_link_path(
@@ -141,6 +178,36 @@ impl LinkWriter {
         in_table: bool,
     ) -> Result<String, UnlinkableError> {
         let path = self.link_path(from, to)?;
+        Ok(self.complete_link(path, Some(to), subpath, display, in_table))
+    }
+
+    /// [`LinkWriter::link`] for paths as text, as the `wikilink` filter has them.
+    pub fn link_of(
+        &self,
+        from: &str,
+        to: &str,
+        subpath: Option<&str>,
+        display: Option<&str>,
+        in_table: bool,
+    ) -> Result<String, LinkTextError> {
+        let path = self.link_path_of(from, to)?;
+        let to = if self.markdown {
+            Some(VaultPath::new(to).ok_or_else(|| LinkTextError::NotAPath(to.to_owned()))?)
+        } else {
+            None
+        };
+        Ok(self.complete_link(path, to.as_ref(), subpath, display, in_table))
+    }
+
+    /// The link around `path`; `to` (its target) is needed for Markdown links only.
+    fn complete_link(
+        &self,
+        path: String,
+        to: Option<&VaultPath>,
+        subpath: Option<&str>,
+        display: Option<&str>,
+        in_table: bool,
+    ) -> String {
         let subpath = subpath.filter(|s| !s.is_empty()).map(|s| {
             if s.starts_with('#') {
                 s.to_owned()
@@ -149,7 +216,10 @@ impl LinkWriter {
             }
         });
         if self.markdown {
-            let text = display.map_or_else(|| to.stem().to_owned(), str::to_owned);
+            let text = display.map_or_else(
+                || to.map(|to| to.stem().to_owned()).unwrap_or_default(),
+                str::to_owned,
+            );
             let text = text.replace('[', "\\[").replace(']', "\\]");
             let text = if in_table {
                 text.replace('|', "\\|")
@@ -158,7 +228,7 @@ impl LinkWriter {
             };
             let destination = encode_destination(&path);
             let fragment = subpath.map(|s| encode_destination(&s)).unwrap_or_default();
-            return Ok(format!("[{text}]({destination}{fragment})"));
+            return format!("[{text}]({destination}{fragment})");
         }
         let mut link = format!("[[{path}{}", subpath.unwrap_or_default());
         if let Some(display) = display {
@@ -171,7 +241,7 @@ impl LinkWriter {
             });
         }
         link.push_str("]]");
-        Ok(link)
+        link
     }
 }
 
@@ -218,6 +288,62 @@ mod tests {
 
     fn writer(paths: &[&str], format: NewLinkFormat, markdown: bool) -> LinkWriter {
         LinkWriter::new(paths.iter().map(|p| path(p)).collect(), format, markdown)
+    }
+
+    #[test]
+    fn links_asked_for_by_text_are_the_links_of_vault_paths() {
+        for (format, markdown) in [
+            (NewLinkFormat::Shortest, false),
+            (NewLinkFormat::Relative, false),
+            (NewLinkFormat::Shortest, true),
+        ] {
+            let links = writer(
+                &[
+                    "Insights/A.md",
+                    "Concepts/Onboarding.md",
+                    "Jobs/Archive/Onboarding.md",
+                    "Out/Page.md",
+                    "Out/Insights/Other page.md",
+                ],
+                format,
+                markdown,
+            );
+            for from in ["Out/Page.md", "Out/Insights/Other page.md"] {
+                for to in ["Insights/A.md", "Concepts/Onboarding.md", "Out/Page.md"] {
+                    let expected = links
+                        .link(&path(from), &path(to), Some("#^b"), Some("a|b"), true)
+                        .unwrap();
+                    // Twice: the second answer comes from the cache.
+                    for _ in 0..2 {
+                        let by_text = links
+                            .link_of(from, to, Some("#^b"), Some("a|b"), true)
+                            .unwrap();
+                        assert_eq!(by_text, expected, "{from} → {to} ({format:?}, {markdown})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_a_vault_path_is_an_error() {
+        let links = writer(
+            &["Insights/A.md", "Out/Page.md"],
+            NewLinkFormat::Shortest,
+            false,
+        );
+        assert_eq!(
+            links.link_of("Out/Page.md", "../A.md", None, None, false),
+            Err(LinkTextError::NotAPath("../A.md".to_owned()))
+        );
+        assert_eq!(
+            links.link_of("/Out/Page.md", "Insights/A.md", None, None, false),
+            Err(LinkTextError::NotAPath("/Out/Page.md".to_owned()))
+        );
+        assert!(matches!(
+            links.link_of("Out/Page.md", "Missing.md", None, None, false),
+            Err(LinkTextError::Unlinkable(_))
+        ));
     }
 
     #[test]
