@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError, ObsidianSettings};
-use crate::consolidate::consolidate;
+use crate::consolidate::{SummaryMemo, consolidate_reusing};
 use crate::diagnostics::{Code, Position, Summary};
 use crate::model::{
     ModelMemo, ModelScope, ResearchModel, build_model, build_model_reusing, build_model_with,
@@ -89,6 +89,8 @@ pub struct NoteCache {
     /// What the last model read from each note (kept by `watch`; a one-off build
     /// has none and keeps none).
     pub model: Option<ModelMemo>,
+    /// The last insight summaries (kept by `watch`, like `model`).
+    pub summaries: Option<SummaryMemo>,
 }
 
 /// A file's size and modification time.
@@ -114,6 +116,7 @@ impl NoteCache {
             events_complete: false,
             links: Some(links),
             model: None,
+            summaries: None,
         }
     }
 
@@ -535,7 +538,16 @@ pub fn build_scanned(
     let vault = load_scanned_cached(scanned, settings, &config, scan_time, cache);
     let analysis = analyze_loaded_reusing(vault, &config, cache.model.as_mut());
     let loaded = lap() + scan_time;
-    let consolidation = consolidate(&analysis.model, &analysis.vault.diagnostics, &config);
+    // Record hashes decide what `watch` reuses: summaries and rendered pages.
+    let hashes = memo
+        .is_some()
+        .then(|| crate::model::RecordHashes::of(&analysis.model));
+    let mut consolidation = consolidate_reusing(
+        &analysis.model,
+        &analysis.vault.diagnostics,
+        &config,
+        hashes.as_ref().zip(cache.summaries.as_mut()),
+    );
     let consolidated = lap();
     // Render and write a batch at a time: a large vault's pages need not all be in
     // memory at once.
@@ -550,8 +562,8 @@ pub fn build_scanned(
     let mut writer = Writer::new(root, &config.output_folder, mode);
     let mut rendering = Duration::ZERO;
     let started = Instant::now();
-    let keys: Option<HashMap<VaultPath, u64>> = memo.as_ref().map(|_| {
-        let keys = renderer.keys(vault_key(&analysis.vault, &analysis.plan, &config));
+    let keys: Option<HashMap<VaultPath, u64>> = hashes.as_ref().map(|hashes| {
+        let keys = renderer.keys(vault_key(&analysis.vault, &analysis.plan, &config), hashes);
         analysis
             .plan
             .pages
@@ -634,6 +646,11 @@ pub fn build_scanned(
     }
     // Freeing a large vault's summaries takes a while; nobody waits for it.
     drop(renderer);
+    if let Some(summaries) = cache.summaries.as_mut()
+        && hashes.is_some()
+    {
+        summaries.keep(&mut consolidation, &analysis.model);
+    }
     drop_in_background(consolidation);
     let written = lap().saturating_sub(rendering);
     let report = BuildReport {

@@ -5,15 +5,17 @@
 //! participant is their person note, else their name; companies and roles
 //! likewise; in a group interview every participant counts.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
 
 use jiff::civil::Date;
 
 use super::strength::Strength;
 use crate::config::Thresholds;
-use crate::model::{Entity, ObservationKind, ResearchModel};
+use crate::model::{Entity, ObservationKind, RecordHashes, ResearchModel, hash_of};
 use crate::resolve::FileId;
 
 /// The evidence of one insight.
@@ -137,6 +139,66 @@ pub fn summarize_insights(
     thresholds: &Thresholds,
     dated_before: Option<Date>,
 ) -> Vec<InsightSummary> {
+    summarize_insights_reusing(model, thresholds, dated_before, None).0
+}
+
+/// What `watch` keeps of the last consolidation: each insight's summary, by its
+/// note, with the fingerprints of what the summary and its follow-up
+/// suggestions were worked out from. A summary whose inputs hash the same is
+/// moved into the next consolidation instead of being worked out again (a large
+/// insight has thousands of observations, on every update).
+#[derive(Debug, Default)]
+pub struct SummaryMemo {
+    by_note: HashMap<FileId, (Fingerprints, InsightSummary)>,
+}
+
+/// Hashes of what an insight's summary, and its suggestions, are worked out from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fingerprints {
+    /// The insight note, the thresholds, and the hashes of its supporting and
+    /// contradicting observations in order (each covers its interview).
+    pub summary: u64,
+    /// [`Fingerprints::summary`] and who was followed up after each of those
+    /// interviews and who raised its jobs (see `validation`); 0 when it needs no
+    /// suggestions.
+    pub follow_ups: u64,
+}
+
+impl SummaryMemo {
+    /// Keeps the summaries of `consolidation` (built with this memo from `model`)
+    /// for the next update, in place of the ones it had.
+    pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {
+        self.by_note.clear();
+        let fingerprints = std::mem::take(&mut consolidation.fingerprints);
+        if fingerprints.len() != consolidation.insights.len() {
+            return;
+        }
+        for (summary, fingerprints) in std::mem::take(&mut consolidation.insights)
+            .into_iter()
+            .zip(fingerprints)
+        {
+            let file = model.insights[summary.insight].note.file;
+            self.by_note.insert(file, (fingerprints, summary));
+        }
+    }
+}
+
+/// A summary kept from the last update with its fingerprints.
+type Kept = Option<(Fingerprints, InsightSummary)>;
+
+/// Follow-up suggestions kept from the last update: their fingerprint, the
+/// suggestions and how many more there were.
+pub(crate) type KeptFollowUps = Option<(u64, Vec<FollowUp>, usize)>;
+
+/// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
+/// fingerprints (from `reuse`'s record hashes of `model`) are unchanged. Returns
+/// the fingerprints too (empty without `reuse`).
+pub fn summarize_insights_reusing(
+    model: &ResearchModel,
+    thresholds: &Thresholds,
+    dated_before: Option<Date>,
+    reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
+) -> (Vec<InsightSummary>, Vec<Fingerprints>) {
     let index = super::validation::FollowUpIndex::new(model);
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
@@ -158,21 +220,94 @@ pub fn summarize_insights(
             }
         }
     }
-    let mut summaries: Vec<InsightSummary> = supporting
+    // "As of" summaries are never kept.
+    let reuse = reuse.filter(|_| dated_before.is_none());
+    let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
+    let mut kept: Vec<Kept> = match reuse {
+        Some((_, memo)) => model
+            .insights
+            .iter()
+            .map(|insight| memo.by_note.remove(&insight.note.file))
+            .collect(),
+        None => Vec::new(),
+    };
+    kept.resize_with(model.insights.len(), || None);
+    let thresholds_hash = hash_of((
+        thresholds.pattern_min_participants,
+        thresholds.pattern_min_companies,
+    ));
+    let summarized: Vec<(InsightSummary, u64, KeptFollowUps)> = supporting
         .into_par_iter()
         .zip(against)
+        .zip(kept)
         .enumerate()
-        .map(|(insight, (mut evidence, mut counter))| {
+        .map(|(insight, ((mut evidence, mut counter), kept))| {
             evidence
                 .sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
             counter.sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
-            summarize(model, thresholds, insight, evidence, counter)
+            let fingerprint = hashes.map(|hashes| {
+                let mut state = Xxh3::new();
+                (thresholds_hash, &model.insights[insight].note).hash(&mut state);
+                for list in [&evidence, &counter] {
+                    list.len().hash(&mut state);
+                    for &observation in list {
+                        hashes.observations[observation].hash(&mut state);
+                    }
+                }
+                state.finish()
+            });
+            match (fingerprint, kept) {
+                (Some(fingerprint), Some((was, mut summary))) if was.summary == fingerprint => {
+                    // The same inputs: only the indices into this model are new.
+                    summary.insight = insight;
+                    summary.evidence = evidence;
+                    summary.counter_evidence = counter;
+                    let follow_ups = std::mem::take(&mut summary.follow_ups);
+                    let more = std::mem::take(&mut summary.more_follow_ups);
+                    (
+                        summary,
+                        fingerprint,
+                        Some((was.follow_ups, follow_ups, more)),
+                    )
+                }
+                _ => (
+                    summarize(model, thresholds, insight, evidence, counter),
+                    fingerprint.unwrap_or_default(),
+                    None,
+                ),
+            }
         })
         .collect();
-    if dated_before.is_none() {
-        super::validation::fill_follow_ups(model, &mut summaries, &index);
+    let mut summaries = Vec::with_capacity(summarized.len());
+    let mut fingerprints = Vec::with_capacity(summarized.len());
+    let mut last_follow_ups = Vec::with_capacity(summarized.len());
+    for (summary, fingerprint, kept) in summarized {
+        summaries.push(summary);
+        fingerprints.push(fingerprint);
+        last_follow_ups.push(kept);
     }
-    summaries
+    let follow_up_fingerprints = if dated_before.is_none() {
+        super::validation::fill_follow_ups_reusing(
+            model,
+            &mut summaries,
+            &index,
+            hashes.map(|hashes| (hashes, fingerprints.as_slice(), last_follow_ups)),
+        )
+    } else {
+        Vec::new()
+    };
+    let fingerprints = match hashes {
+        Some(_) => fingerprints
+            .into_iter()
+            .zip(follow_up_fingerprints)
+            .map(|(summary, follow_ups)| Fingerprints {
+                summary,
+                follow_ups,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    (summaries, fingerprints)
 }
 
 fn summarize(

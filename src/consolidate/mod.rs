@@ -14,7 +14,10 @@ pub use coverage::{JobCoverage, PlanCoverage, QuestionCoverage, RoleCoverage, pl
 pub use digest::{
     Digest, Period, PeriodSummary, Scope, StrengthChange, digest, digest_of, latest_period,
 };
-pub use evidence::{FollowUp, InsightSummary, RoleEvidence, summarize_insights};
+pub use evidence::{
+    Fingerprints, FollowUp, InsightSummary, RoleEvidence, SummaryMemo, summarize_insights,
+    summarize_insights_reusing,
+};
 pub use health::{Health, health};
 pub use job_map::{JobSummary, StepRow, summarize_jobs};
 pub use strength::Strength;
@@ -22,7 +25,7 @@ pub use validation::is_followed_up;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::ResearchModel;
+use crate::model::{RecordHashes, ResearchModel};
 
 /// Everything the pages show.
 #[derive(Debug, Clone)]
@@ -37,6 +40,9 @@ pub struct Consolidation {
     pub digest: Option<Digest>,
     /// The vault's health.
     pub health: Health,
+    /// What each insight's summary was worked out from (with a [`SummaryMemo`]
+    /// only; see [`SummaryMemo::keep`]).
+    pub fingerprints: Vec<Fingerprints>,
 }
 
 /// Consolidates the model. `vault_diagnostics` are the engine's (for broken links).
@@ -45,7 +51,19 @@ pub fn consolidate(
     vault_diagnostics: &[Diagnostic],
     config: &Config,
 ) -> Consolidation {
-    let insights = summarize_insights(model, &config.thresholds, None);
+    consolidate_reusing(model, vault_diagnostics, config, None)
+}
+
+/// [`consolidate`], reusing the insight summaries of a [`SummaryMemo`] whose
+/// inputs are unchanged (`reuse`: the record hashes of `model` and the memo).
+pub fn consolidate_reusing(
+    model: &ResearchModel,
+    vault_diagnostics: &[Diagnostic],
+    config: &Config,
+    reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
+) -> Consolidation {
+    let (insights, fingerprints) =
+        summarize_insights_reusing(model, &config.thresholds, None, reuse);
     let jobs = summarize_jobs(model, &insights);
     let plans = plan_coverage(model);
     let digest = latest_period(model, config.digest_period).map(|period| {
@@ -64,5 +82,6 @@ pub fn consolidate(
         plans,
         digest,
         health,
+        fingerprints,
     }
 }

@@ -14,8 +14,12 @@ use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
 
-use super::evidence::{FollowUp, InsightSummary};
-use crate::model::ResearchModel;
+use std::hash::{Hash, Hasher};
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::evidence::{FollowUp, InsightSummary, KeptFollowUps};
+use crate::model::{RecordHashes, ResearchModel, hash_of};
 use crate::resolve::FileId;
 
 /// Suggestions kept per insight among those who raised only its jobs (all who
@@ -207,6 +211,43 @@ impl<'a> FollowUpIndex<'a> {
         }
     }
 
+    /// The hashes suggestions are fingerprinted with (see [`InputHashes`]).
+    fn input_hashes(&self, hashes: &RecordHashes) -> InputHashes {
+        let mut keys: Vec<&str> = vec![""; self.people.len()];
+        for (&key, &number) in &self.people {
+            keys[number as usize] = key;
+        }
+        // Sums: a set's hash must not depend on the order of person numbers.
+        let set_hash = |items: &mut dyn Iterator<Item = u64>| {
+            items.fold(0u64, |sum, item| sum.wrapping_add(item))
+        };
+        let followed = self
+            .followed
+            .par_iter()
+            .map(|people| {
+                set_hash(&mut people.iter().map(|&person| hash_of(keys[person as usize])))
+                    ^ people.len() as u64
+            })
+            .collect();
+        let jobs = self
+            .job_raisers
+            .par_iter()
+            .map(|(&job, raisers)| {
+                let hash = set_hash(&mut raisers.by_person.values().map(|raiser| {
+                    hash_of((
+                        keys[raiser.person as usize],
+                        raiser.interview,
+                        hashes.interviews[raiser.interview],
+                        raiser.participant,
+                        raiser.followed_up,
+                    ))
+                }));
+                (job, hash ^ raisers.by_person.len() as u64)
+            })
+            .collect();
+        InputHashes { followed, jobs }
+    }
+
     /// Whether `person` (a person key) took part in an interview that follows up
     /// `interview`, directly or through a chain.
     pub fn is_followed_up(&self, interview: usize, person: &str) -> bool {
@@ -236,18 +277,79 @@ impl Raised {
     }
 }
 
-/// Fills in the follow-up suggestions of every summary that needs validating.
-pub fn fill_follow_ups(
+/// What suggestions may be reused from: the record hashes of the model, each
+/// summary's fingerprint, and each summary's suggestions of the last update.
+pub(crate) type FollowUpReuse<'h> = (&'h RecordHashes, &'h [u64], Vec<KeptFollowUps>);
+
+/// Fills in the follow-up suggestions of every summary that needs validating;
+/// with `reuse`, takes the last suggestions of a summary whose follow-up
+/// fingerprint is unchanged. Returns each summary's follow-up fingerprint
+/// (empty without `reuse`; 0 for summaries that need none).
+pub(crate) fn fill_follow_ups_reusing(
     model: &ResearchModel,
     summaries: &mut [InsightSummary],
     index: &FollowUpIndex<'_>,
-) {
+    reuse: Option<FollowUpReuse<'_>>,
+) -> Vec<u64> {
+    let Some((hashes, fingerprints, mut kept)) = reuse else {
+        summaries
+            .par_iter_mut()
+            .filter(|summary| summary.needs_validation)
+            .for_each(|summary| {
+                (summary.follow_ups, summary.more_follow_ups) = follow_ups(model, summary, index);
+            });
+        return Vec::new();
+    };
+    kept.resize_with(summaries.len(), || None);
+    let inputs = index.input_hashes(hashes);
     summaries
         .par_iter_mut()
-        .filter(|summary| summary.needs_validation)
-        .for_each(|summary| {
-            (summary.follow_ups, summary.more_follow_ups) = follow_ups(model, summary, index);
-        });
+        .zip(fingerprints)
+        .zip(kept)
+        .map(|((summary, &fingerprint), kept)| {
+            if !summary.needs_validation {
+                return 0;
+            }
+            let fingerprint = inputs.fingerprint(model, summary, fingerprint);
+            match kept {
+                Some((was, suggestions, more)) if was == fingerprint => {
+                    (summary.follow_ups, summary.more_follow_ups) = (suggestions, more);
+                }
+                _ => {
+                    (summary.follow_ups, summary.more_follow_ups) =
+                        follow_ups(model, summary, index);
+                }
+            }
+            fingerprint
+        })
+        .collect()
+}
+
+/// Hashes of what suggestions are worked out from besides an insight's own
+/// evidence: who was followed up after each interview, who raised each job.
+/// People are hashed by key, as their numbers change from one update to the next.
+struct InputHashes {
+    /// Per interview: the people followed up after it.
+    followed: Vec<u64>,
+    /// Per job note: everyone who raised it, in which interview, and whether
+    /// that was followed up.
+    jobs: HashMap<FileId, u64>,
+}
+
+impl InputHashes {
+    /// The follow-up fingerprint of `summary` (whose own fingerprint is `own`).
+    fn fingerprint(&self, model: &ResearchModel, summary: &InsightSummary, own: u64) -> u64 {
+        let mut state = Xxh3::new();
+        own.hash(&mut state);
+        for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
+            let interview = model.observations[observation].interview;
+            (interview, self.followed[interview]).hash(&mut state);
+        }
+        for job in &summary.jobs {
+            self.jobs.get(job).hash(&mut state);
+        }
+        state.finish()
+    }
 }
 
 /// The follow-up suggestions of one insight: those who raised it, then those who

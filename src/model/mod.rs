@@ -5,6 +5,7 @@
 //! (an interview without a date, a `plan:` that is not a plan) become diagnostics,
 //! warnings by default; the note still takes part as far as it can.
 
+mod hashes;
 mod interview;
 mod lookup;
 mod observation;
@@ -12,6 +13,7 @@ mod plan;
 mod properties;
 mod schema;
 
+pub use hashes::{RecordHashes, hash_of};
 pub use interview::{Interview, Participant};
 pub use lookup::{LookupError, find_note};
 pub use observation::{Anchor, JobStep, Observation, ObservationKind, Signals};

@@ -501,3 +501,125 @@ fn entities_sort_by_lower_cased_name_then_key_as_allocating_would() {
     };
     assert_eq!(shown(&entities), shown(&expected));
 }
+
+/// The consolidation of `model`, reusing `memo`, then kept in it.
+fn consolidated_with(
+    vault: &Vault,
+    model: &ResearchModel,
+    memo: &mut crate::consolidate::SummaryMemo,
+) -> String {
+    let hashes = crate::model::RecordHashes::of(model);
+    let mut reused = crate::consolidate::consolidate_reusing(
+        model,
+        &vault.diagnostics,
+        &Config::default(),
+        Some((&hashes, memo)),
+    );
+    let shown = format!("{:?}", reused.insights);
+    memo.keep(&mut reused, model);
+    shown
+}
+
+#[test]
+fn summaries_kept_between_updates_are_the_summaries_worked_out_afresh() {
+    let first = interview(
+        "Ann",
+        "2026-01-01",
+        "## Learned\n- slow [[Slow]] [[Plan work]]\n- again [[Slow]]\n",
+    );
+    let other = interview(
+        "Bob",
+        "2026-01-03",
+        "## Learned\n- planning [[Plan work]]\n",
+    );
+    let follow = "---\ntype: interview\ndate: 2026-01-10\nparticipant: \"[[Ann]]\"\nfollow-up-of: \"[[I/1]]\"\n---\n";
+    let more = interview("Cid", "2026-01-05", "## Learned\n- also slow [[Slow]]\n");
+    let bob_as_dee = interview(
+        "Dee",
+        "2026-01-03",
+        "## Learned\n- planning [[Plan work]]\n",
+    );
+    let against = interview(
+        "Cid",
+        "2026-01-06",
+        "## Learned\n- fast #contradicts [[Slow]]\n",
+    );
+    let longer = interview(
+        "Ann",
+        "2026-01-01",
+        "## Learned\n- new first line\n- slow [[Slow]] [[Plan work]]\n- again [[Slow]]\n",
+    );
+    let fast = "---\ntype: insight\n---\n";
+    let later = interview(
+        "Bob",
+        "2026-01-08",
+        "## Learned\n- quick [[Fast]] [[Plan work]]\n",
+    );
+    let plain = interview("Ann", "2026-01-01", "## Learned\n- slow [[Slow]]\n");
+    let other_without_job = interview("Bob", "2026-01-03", "## Learned\n- planning\n");
+    let again = interview("Ann", "2026-01-12", "## Learned\n- nothing new\n");
+    let again_following_up = "---\ntype: interview\ndate: 2026-01-12\nparticipant: \"[[Ann]]\"\nfollow-up-of: \"[[I/1]]\"\n---\n## Learned\n- nothing new\n";
+    // Each step is one update of `watch`: an edit, a new note, a follow-up, a
+    // change of who was interviewed, counter-evidence, a deletion.
+    let steps: Vec<Vec<(&str, &str)>> = vec![
+        vec![("I/1.md", &first), ("I/4.md", &other)],
+        vec![("I/1.md", &first), ("I/4.md", &other)],
+        vec![("I/1.md", &first), ("I/4.md", &other), ("I/5.md", &more)],
+        vec![
+            ("I/1.md", &first),
+            ("I/2.md", follow),
+            ("I/4.md", &other),
+            ("I/5.md", &more),
+        ],
+        vec![
+            ("I/1.md", &first),
+            ("I/2.md", follow),
+            ("I/4.md", &bob_as_dee),
+            ("I/5.md", &more),
+            ("I/6.md", &against),
+        ],
+        vec![("I/1.md", &first), ("I/4.md", &bob_as_dee)],
+        vec![
+            ("I/1.md", &first),
+            ("I/4.md", &bob_as_dee),
+            ("I/7.md", &later),
+            ("Insights/Fast.md", fast),
+        ],
+        // One more observation before those of I/7: their indices move, while
+        // what `Fast` is worked out from stays the same.
+        vec![
+            ("I/1.md", &longer),
+            ("I/4.md", &bob_as_dee),
+            ("I/7.md", &later),
+            ("Insights/Fast.md", fast),
+        ],
+        // Ann is followed up in an interview that is not evidence: only the
+        // suggestions change.
+        vec![("I/1.md", &plain), ("I/4.md", &other), ("I/9.md", &again)],
+        vec![
+            ("I/1.md", &plain),
+            ("I/4.md", &other),
+            ("I/9.md", again_following_up),
+        ],
+        // Bob no longer raises the insight's job, in an interview that is not
+        // its evidence.
+        vec![("I/1.md", &first), ("I/4.md", &other)],
+        vec![("I/1.md", &first), ("I/4.md", &other_without_job)],
+        // Earlier in path order: every interview and observation index moves.
+        vec![
+            ("I/0.md", &more),
+            ("I/1.md", &first),
+            ("I/4.md", &bob_as_dee),
+        ],
+    ];
+    let mut memo = crate::consolidate::SummaryMemo::default();
+    for (step, notes) in steps.iter().enumerate() {
+        let (vault, model) = model(&with_people(notes));
+        let fresh = consolidate(&model, &vault.diagnostics, &Config::default());
+        assert_eq!(
+            consolidated_with(&vault, &model, &mut memo),
+            format!("{:?}", fresh.insights),
+            "step {step}"
+        );
+    }
+}

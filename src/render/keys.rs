@@ -28,6 +28,7 @@ use super::{
 use crate::config::Config;
 use crate::consolidate::InsightSummary;
 use crate::diagnostics::Diagnostic;
+use crate::model::{RecordHashes, hash_of};
 use crate::resolve::Vault;
 use crate::scan::{Exclusion, VaultPath};
 
@@ -61,12 +62,6 @@ impl PageMemo {
 
 fn hasher() -> Xxh3 {
     Xxh3::new()
-}
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut state = hasher();
-    value.hash(&mut state);
-    state.finish()
 }
 
 /// What every page depends on (see the module documentation).
@@ -114,47 +109,14 @@ pub fn vault_key(vault: &Vault, plan: &PagePlan, config: &Config) -> u64 {
 pub struct PageKeys<'v, 'a> {
     views: &'v Views<'a>,
     vault: u64,
-    interviews: Vec<u64>,
-    observations: Vec<u64>,
+    interviews: &'v [u64],
+    observations: &'v [u64],
     rows: Vec<u64>,
 }
 
 impl<'v, 'a> PageKeys<'v, 'a> {
-    /// Hashes the model records pages are built from, once.
-    pub fn new(views: &'v Views<'a>, vault: u64) -> PageKeys<'v, 'a> {
-        let model = views.model;
-        let interviews: Vec<u64> = model
-            .interviews
-            .par_iter()
-            .map(|interview| {
-                hash_of((
-                    &interview.note,
-                    interview.date,
-                    &interview.participants,
-                    interview.plan,
-                    interview.follow_up_of,
-                    &interview.jobs,
-                    &interview.answered_headings,
-                ))
-            })
-            .collect();
-        let observations: Vec<u64> = model
-            .observations
-            .par_iter()
-            .map(|observation| {
-                hash_of((
-                    interviews[observation.interview],
-                    observation.kind,
-                    &observation.text,
-                    observation.line,
-                    &observation.anchor,
-                    &observation.insights,
-                    &observation.jobs,
-                    observation.signals,
-                    &observation.steps,
-                ))
-            })
-            .collect();
+    /// Keys over the record hashes of the model the views show.
+    pub fn new(views: &'v Views<'a>, vault: u64, hashes: &'v RecordHashes) -> PageKeys<'v, 'a> {
         let rows: Vec<u64> = (0..views.consolidation.insights.len())
             .into_par_iter()
             .map(|index| hash_of(views.insight_row(index)))
@@ -162,8 +124,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         PageKeys {
             views,
             vault,
-            interviews,
-            observations,
+            interviews: &hashes.interviews,
+            observations: &hashes.observations,
             rows,
         }
     }

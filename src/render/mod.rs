@@ -253,8 +253,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// The keys of the pages, to render only those that changed (see [`PageKeys`]).
-    pub fn keys(&self, vault_key: u64) -> PageKeys<'_, 'a> {
-        PageKeys::new(&self.views, vault_key)
+    pub fn keys<'v>(
+        &'v self,
+        vault_key: u64,
+        hashes: &'v crate::model::RecordHashes,
+    ) -> PageKeys<'v, 'a> {
+        PageKeys::new(&self.views, vault_key, hashes)
     }
 
     /// Renders `pages` (in parallel), sorted by path.

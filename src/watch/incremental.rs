@@ -100,6 +100,7 @@ impl Incremental {
 
         self.notes.events_complete = changed.is_some();
         self.notes.model.get_or_insert_with(Default::default);
+        self.notes.summaries.get_or_insert_with(Default::default);
         self.notes.mark_changed(changed.unwrap_or_default());
         // A file just saved makes the inputs' fingerprint untrustworthy anyway
         // (see `write::fingerprint`): only full compares record one.
@@ -133,8 +134,10 @@ impl Incremental {
         if let Some(memo) = model.as_mut() {
             memo.keep(std::mem::take(&mut analysis.model));
         }
+        let summaries = self.notes.summaries.take();
         self.notes = NoteCache::take_from(&mut analysis.vault);
         self.notes.model = model;
+        self.notes.summaries = summaries;
         crate::pipeline::drop_in_background(analysis);
         // Pages are notes too (links may point into them), and no event tells
         // of our own writes: read the ones just written again next time.
