@@ -142,14 +142,16 @@ pub fn summarize_insights(
     summarize_insights_reusing(model, thresholds, dated_before, None).0
 }
 
-/// What `watch` keeps of the last consolidation: each insight's summary, by its
-/// note, with the fingerprints of what the summary and its follow-up
-/// suggestions were worked out from. A summary whose inputs hash the same is
-/// moved into the next consolidation instead of being worked out again (a large
-/// insight has thousands of observations, on every update).
+/// What `watch` keeps of the last consolidation: each insight's and each job's
+/// summary, by its note, with the fingerprints of what they were worked out
+/// from. A summary whose inputs hash the same is moved into the next
+/// consolidation instead of being worked out again (a large insight has
+/// thousands of observations, on every update).
 #[derive(Debug, Default)]
 pub struct SummaryMemo {
     by_note: HashMap<FileId, (Fingerprints, InsightSummary)>,
+    /// Jobs by note, with the fingerprint of their evidence.
+    pub(crate) jobs: super::job_map::KeptJobs,
 }
 
 /// Hashes of what an insight's summary, and its suggestions, are worked out from.
@@ -169,16 +171,26 @@ impl SummaryMemo {
     /// for the next update, in place of the ones it had.
     pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {
         self.by_note.clear();
+        self.jobs.clear();
         let fingerprints = std::mem::take(&mut consolidation.fingerprints);
-        if fingerprints.len() != consolidation.insights.len() {
-            return;
+        if fingerprints.len() == consolidation.insights.len() {
+            for (summary, fingerprints) in std::mem::take(&mut consolidation.insights)
+                .into_iter()
+                .zip(fingerprints)
+            {
+                let file = model.insights[summary.insight].note.file;
+                self.by_note.insert(file, (fingerprints, summary));
+            }
         }
-        for (summary, fingerprints) in std::mem::take(&mut consolidation.insights)
-            .into_iter()
-            .zip(fingerprints)
-        {
-            let file = model.insights[summary.insight].note.file;
-            self.by_note.insert(file, (fingerprints, summary));
+        let fingerprints = std::mem::take(&mut consolidation.job_fingerprints);
+        if fingerprints.len() == consolidation.jobs.len() {
+            for (summary, fingerprint) in std::mem::take(&mut consolidation.jobs)
+                .into_iter()
+                .zip(fingerprints)
+            {
+                let file = model.jobs[summary.job].note.file;
+                self.jobs.insert(file, (fingerprint, summary));
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use crate::model::{Entity, JobStep, ResearchModel};
+use crate::model::{Entity, JobStep, RecordHashes, ResearchModel, hash_of};
 use crate::resolve::FileId;
 
 use super::evidence::{InsightSummary, interview_ranks, observation_order};
@@ -46,6 +46,23 @@ pub struct StepRow {
 
 /// Summarises every job.
 pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec<JobSummary> {
+    summarize_jobs_reusing(model, insights, None).0
+}
+
+/// A job's tables kept from the last update, with the fingerprint of its evidence.
+pub(crate) type KeptJob = Option<(u64, JobSummary)>;
+
+/// Jobs kept from the last update, by job note.
+pub(crate) type KeptJobs = HashMap<FileId, (u64, JobSummary)>;
+
+/// [`summarize_jobs`], taking from `reuse`'s kept summaries (by job note) the
+/// tables of a job whose evidence hashes the same (`reuse`'s record hashes are of
+/// `model`). Returns each job's evidence fingerprint too (empty without `reuse`).
+pub(crate) fn summarize_jobs_reusing(
+    model: &ResearchModel,
+    insights: &[InsightSummary],
+    reuse: Option<(&RecordHashes, &mut KeptJobs)>,
+) -> (Vec<JobSummary>, Vec<u64>) {
     let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
     for (index, observation) in model.observations.iter().enumerate() {
         for &job in &observation.jobs {
@@ -74,70 +91,41 @@ pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec
             plans_by_job.entry(job).or_default().push(index);
         }
     }
-    evidence
+    let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
+    let mut kept: Vec<KeptJob> = match reuse {
+        Some((_, memo)) => model
+            .jobs
+            .iter()
+            .map(|job| memo.remove(&job.note.file))
+            .collect(),
+        None => Vec::new(),
+    };
+    kept.resize_with(model.jobs.len(), || None);
+    let summarized: Vec<(JobSummary, u64)> = evidence
         .into_par_iter()
+        .zip(kept)
         .enumerate()
-        .map(|(job, mut observations)| {
+        .map(|(job, (mut observations, kept))| {
             let file = model.jobs[job].note.file;
             observations.sort_by_key(|&observation| observation_order(model, &ranks, observation));
-            let mut participants: BTreeMap<&str, &Entity> = BTreeMap::new();
-            let mut roles: BTreeMap<&str, &Entity> = BTreeMap::new();
-            for &index in &observations {
-                for participant in
-                    &model.interviews[model.observations[index].interview].participants
-                {
-                    participants.insert(&participant.person.key, &participant.person);
-                    if let Some(role) = &participant.role {
-                        roles.insert(&role.key, role);
-                    }
-                }
-            }
-            let roles: Vec<Entity> = roles.into_values().cloned().collect();
-            let mut has_unknown_role = false;
-            let mut rows: Vec<StepRow> = JobStep::ALL
-                .into_iter()
-                .map(Some)
-                .chain(std::iter::once(None))
-                .map(|step| StepRow {
-                    step,
-                    counts: vec![0; roles.len() + 1],
-                })
-                .collect();
-            for &index in &observations {
-                let observation = &model.observations[index];
-                let interview = &model.interviews[observation.interview];
-                let mut columns: Vec<usize> = interview
-                    .participants
-                    .iter()
-                    .map(|participant| match &participant.role {
-                        Some(role) => roles
-                            .iter()
-                            .position(|known| known.key == role.key)
-                            .unwrap_or(roles.len()),
-                        None => roles.len(),
-                    })
-                    .collect();
-                columns.sort_unstable();
-                columns.dedup();
-                if columns.is_empty() {
-                    columns.push(roles.len());
-                }
-                has_unknown_role |= columns.contains(&roles.len());
-                let steps: Vec<Option<JobStep>> = if observation.steps.is_empty() {
-                    vec![None]
-                } else {
-                    observation.steps.iter().copied().map(Some).collect()
-                };
-                for step in steps {
-                    let row = rows
-                        .iter_mut()
-                        .find(|row| row.step == step)
-                        .expect("every step has a row");
-                    for &column in &columns {
-                        row.counts[column] += 1;
-                    }
-                }
-            }
+            // The tables are worked out from the evidence alone.
+            let fingerprint = hashes.map(|hashes| {
+                hash_of(
+                    observations
+                        .iter()
+                        .map(|&observation| hashes.observations[observation])
+                        .collect::<Vec<u64>>(),
+                )
+            });
+            let tables = match (fingerprint, kept) {
+                (Some(fingerprint), Some((was, summary))) if was == fingerprint => Tables {
+                    participants: summary.participants,
+                    roles: summary.roles,
+                    matrix: summary.matrix,
+                    has_unknown_role: summary.has_unknown_role,
+                },
+                _ => tables(model, &observations),
+            };
             let mut interviews: Vec<usize> = observations
                 .iter()
                 .map(|&i| model.observations[i].interview)
@@ -147,20 +135,106 @@ pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec
             interviews.dedup();
             let touching = insights_by_job.get(&file).cloned().unwrap_or_default();
             let plans = plans_by_job.get(&file).cloned().unwrap_or_default();
-            let mut participants: Vec<&Entity> = participants.into_values().collect();
-            participants.sort_by(|a, b| a.cmp_by_name(b));
-            let participants: Vec<Entity> = participants.into_iter().cloned().collect();
-            JobSummary {
+            let summary = JobSummary {
                 job,
                 evidence: observations,
-                participants,
-                roles,
-                matrix: rows,
-                has_unknown_role,
+                participants: tables.participants,
+                roles: tables.roles,
+                matrix: tables.matrix,
+                has_unknown_role: tables.has_unknown_role,
                 insights: touching,
                 interviews,
                 plans,
-            }
+            };
+            (summary, fingerprint.unwrap_or_default())
         })
-        .collect()
+        .collect();
+    let fingerprints = match hashes {
+        Some(_) => summarized
+            .iter()
+            .map(|(_, fingerprint)| *fingerprint)
+            .collect(),
+        None => Vec::new(),
+    };
+    (
+        summarized.into_iter().map(|(summary, _)| summary).collect(),
+        fingerprints,
+    )
+}
+
+/// What a job's evidence gives: who, in which roles, at which steps.
+struct Tables {
+    participants: Vec<Entity>,
+    roles: Vec<Entity>,
+    matrix: Vec<StepRow>,
+    has_unknown_role: bool,
+}
+
+/// The tables of a job's evidence (`observations`, oldest first).
+fn tables(model: &ResearchModel, observations: &[usize]) -> Tables {
+    let mut participants: BTreeMap<&str, &Entity> = BTreeMap::new();
+    let mut roles: BTreeMap<&str, &Entity> = BTreeMap::new();
+    for &index in observations {
+        for participant in &model.interviews[model.observations[index].interview].participants {
+            participants.insert(&participant.person.key, &participant.person);
+            if let Some(role) = &participant.role {
+                roles.insert(&role.key, role);
+            }
+        }
+    }
+    let roles: Vec<Entity> = roles.into_values().cloned().collect();
+    let mut has_unknown_role = false;
+    let mut rows: Vec<StepRow> = JobStep::ALL
+        .into_iter()
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(|step| StepRow {
+            step,
+            counts: vec![0; roles.len() + 1],
+        })
+        .collect();
+    for &index in observations {
+        let observation = &model.observations[index];
+        let interview = &model.interviews[observation.interview];
+        let mut columns: Vec<usize> = interview
+            .participants
+            .iter()
+            .map(|participant| match &participant.role {
+                Some(role) => roles
+                    .iter()
+                    .position(|known| known.key == role.key)
+                    .unwrap_or(roles.len()),
+                None => roles.len(),
+            })
+            .collect();
+        columns.sort_unstable();
+        columns.dedup();
+        if columns.is_empty() {
+            columns.push(roles.len());
+        }
+        has_unknown_role |= columns.contains(&roles.len());
+        let steps: Vec<Option<JobStep>> = if observation.steps.is_empty() {
+            vec![None]
+        } else {
+            observation.steps.iter().copied().map(Some).collect()
+        };
+        for step in steps {
+            let row = rows
+                .iter_mut()
+                .find(|row| row.step == step)
+                .expect("every step has a row");
+            for &column in &columns {
+                row.counts[column] += 1;
+            }
+        }
+    }
+    let mut participants: Vec<&Entity> = participants.into_values().collect();
+    participants.sort_by(|a, b| a.cmp_by_name(b));
+    let participants: Vec<Entity> = participants.into_iter().cloned().collect();
+    Tables {
+        participants,
+        roles,
+        matrix: rows,
+        has_unknown_role,
+    }
 }

@@ -43,6 +43,8 @@ pub struct Consolidation {
     /// What each insight's summary was worked out from (with a [`SummaryMemo`]
     /// only; see [`SummaryMemo::keep`]).
     pub fingerprints: Vec<Fingerprints>,
+    /// What each job's tables were worked out from (likewise).
+    pub job_fingerprints: Vec<u64>,
 }
 
 /// Consolidates the model. `vault_diagnostics` are the engine's (for broken links).
@@ -62,9 +64,21 @@ pub fn consolidate_reusing(
     config: &Config,
     reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
 ) -> Consolidation {
-    let (insights, fingerprints) =
-        summarize_insights_reusing(model, &config.thresholds, None, reuse);
-    let jobs = summarize_jobs(model, &insights);
+    let (hashes, mut memo) = match reuse {
+        Some((hashes, memo)) => (Some(hashes), Some(memo)),
+        None => (None, None),
+    };
+    let (insights, fingerprints) = summarize_insights_reusing(
+        model,
+        &config.thresholds,
+        None,
+        hashes.zip(memo.as_deref_mut()),
+    );
+    let (jobs, job_fingerprints) = job_map::summarize_jobs_reusing(
+        model,
+        &insights,
+        hashes.zip(memo.map(|memo| &mut memo.jobs)),
+    );
     let plans = plan_coverage(model);
     let digest = latest_period(model, config.digest_period).map(|period| {
         digest(
@@ -83,5 +97,6 @@ pub fn consolidate_reusing(
         digest,
         health,
         fingerprints,
+        job_fingerprints,
     }
 }

@@ -515,7 +515,7 @@ fn consolidated_with(
         &Config::default(),
         Some((&hashes, memo)),
     );
-    let shown = format!("{:?}", reused.insights);
+    let shown = format!("{:?} {:?}", reused.insights, reused.jobs);
     memo.keep(&mut reused, model);
     shown
 }
@@ -618,7 +618,7 @@ fn summaries_kept_between_updates_are_the_summaries_worked_out_afresh() {
         let fresh = consolidate(&model, &vault.diagnostics, &Config::default());
         assert_eq!(
             consolidated_with(&vault, &model, &mut memo),
-            format!("{:?}", fresh.insights),
+            format!("{:?} {:?}", fresh.insights, fresh.jobs),
             "step {step}"
         );
     }
