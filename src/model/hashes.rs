@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::ResearchModel;
+use super::{Interview, Observation, ResearchModel};
 
 /// One hash per interview and per observation, in model order.
 #[derive(Debug, Clone, Default)]
@@ -28,39 +28,54 @@ pub fn hash_of(value: impl Hash) -> u64 {
     state.finish()
 }
 
+/// The hash of an interview record (every field but its observations' range).
+pub(crate) fn interview_hash(interview: &Interview) -> u64 {
+    hash_of((
+        &interview.note,
+        interview.date,
+        &interview.participants,
+        interview.plan,
+        interview.follow_up_of,
+        &interview.jobs,
+        &interview.answered_headings,
+    ))
+}
+
+/// The hash of an observation's own fields (every field but its interview).
+pub(crate) fn observation_hash(observation: &Observation) -> u64 {
+    hash_of((
+        observation.kind,
+        &observation.text,
+        observation.line,
+        &observation.anchor,
+        &observation.insights,
+        &observation.jobs,
+        observation.signals,
+        &observation.steps,
+    ))
+}
+
 impl RecordHashes {
-    /// Hashes every interview and observation of `model`.
+    /// Hashes every interview and observation of `model` (taking the hashes
+    /// worked out when they were read, when they were).
     pub fn of(model: &ResearchModel) -> RecordHashes {
         let interviews: Vec<u64> = model
             .interviews
             .par_iter()
             .map(|interview| {
-                hash_of((
-                    &interview.note,
-                    interview.date,
-                    &interview.participants,
-                    interview.plan,
-                    interview.follow_up_of,
-                    &interview.jobs,
-                    &interview.answered_headings,
-                ))
+                interview
+                    .record_hash
+                    .unwrap_or_else(|| interview_hash(interview))
             })
             .collect();
         let observations: Vec<u64> = model
             .observations
             .par_iter()
             .map(|observation| {
-                hash_of((
-                    interviews[observation.interview],
-                    observation.kind,
-                    &observation.text,
-                    observation.line,
-                    &observation.anchor,
-                    &observation.insights,
-                    &observation.jobs,
-                    observation.signals,
-                    &observation.steps,
-                ))
+                let own = observation
+                    .own_hash
+                    .unwrap_or_else(|| observation_hash(observation));
+                hash_of((interviews[observation.interview], own))
             })
             .collect();
         RecordHashes {

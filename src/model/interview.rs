@@ -37,6 +37,9 @@ pub struct Interview {
     /// Keys of its headings that have content under them (a plan question is
     /// answered by a heading with the same key).
     pub answered_headings: Vec<String>,
+    /// Its [`super::RecordHashes`] hash, worked out when it was read for `watch`
+    /// (a reading kept for the next update keeps its hash too).
+    pub(crate) record_hash: Option<u64>,
 }
 
 /// A participant of an interview.
@@ -62,6 +65,7 @@ impl Interview {
             jobs: Vec::new(),
             observations: 0..0,
             answered_headings: Vec::new(),
+            record_hash: None,
         }
     }
 

@@ -450,13 +450,21 @@ fn build_model_inner(
                         &person_titles,
                         &company_titles,
                     );
-                    let observations = match scope {
+                    let mut interview = Box::new(interview);
+                    let mut observations = match scope {
                         ModelScope::Full => {
                             observation::observations(index, note, resolutions, config, &model)
                         }
                         ModelScope::Schema => Vec::new(),
                     };
-                    Read::Interview(index, Box::new(interview), observations, problems)
+                    // Kept readings keep their hashes: worked out once per reading.
+                    if context.is_some() {
+                        interview.record_hash = Some(hashes::interview_hash(&interview));
+                        for observation in &mut observations {
+                            observation.own_hash = Some(hashes::observation_hash(observation));
+                        }
+                    }
+                    Read::Interview(index, interview, observations, problems)
                 }
                 NoteType::Plan => {
                     let (plan, problems) = plan::read_plan(

@@ -169,6 +169,9 @@ pub struct Observation {
     pub signals: Signals,
     /// Job-map steps it is tagged with.
     pub steps: Vec<JobStep>,
+    /// The hash of its own fields (not its interview's), worked out when it was
+    /// read for `watch`, like [`super::Interview`]'s.
+    pub(crate) own_hash: Option<u64>,
 }
 
 /// The section kinds headings open, by heading key.
@@ -368,6 +371,7 @@ fn observation(
         jobs,
         signals,
         steps,
+        own_hash: None,
     }
 }
 

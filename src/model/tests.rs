@@ -413,14 +413,31 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
             "---\ntype: interview\ndate: 2026-01-06\nparticipant: \"[[Bob]]\"\nplan: \"[[Slow]]\"\n---\n## Learned\n\n- Also slow [[Slow]]\n",
         ),
     ]);
-    // Everything but the type map's (unordered) Debug form.
+    // Everything but the type map's (unordered) Debug form and the hashes kept
+    // with readings (which must be the hashes worked out afresh).
     let shown = |model: &ResearchModel| {
         let mut types: Vec<_> = model.types.iter().collect();
         types.sort();
+        let mut interviews = model.interviews.clone();
+        for interview in &mut interviews {
+            interview.record_hash = None;
+        }
+        let mut observations = model.observations.clone();
+        for observation in &mut observations {
+            observation.own_hash = None;
+        }
+        let kept = crate::model::RecordHashes::of(model);
+        let afresh = crate::model::RecordHashes::of(&ResearchModel {
+            interviews: interviews.clone(),
+            observations: observations.clone(),
+            ..ResearchModel::default()
+        });
+        assert_eq!(kept.interviews, afresh.interviews);
+        assert_eq!(kept.observations, afresh.observations);
         format!(
             "{:?} {:?} {:?} {:?} {:?} {:?} {types:?}",
-            model.interviews,
-            model.observations,
+            interviews,
+            observations,
             model.plans,
             model.people,
             model.diagnostics,
