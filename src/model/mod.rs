@@ -495,6 +495,16 @@ fn build_model_inner(
             })
             .collect();
     }
+    // One allocation for every observation: a large vault has hundreds of
+    // thousands, gathered again on every update.
+    model.observations.reserve_exact(
+        read.iter()
+            .map(|(_, _, read)| match read {
+                Read::Interview(_, _, observations, _) => observations.len(),
+                Read::Plan(..) => 0,
+            })
+            .sum(),
+    );
     for (_, _, read) in read {
         match read {
             Read::Interview(index, mut interview, observations, problems) => {
