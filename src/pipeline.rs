@@ -91,6 +91,9 @@ pub struct NoteCache {
     pub model: Option<ModelMemo>,
     /// The last insight summaries (kept by `watch`, like `model`).
     pub summaries: Option<SummaryMemo>,
+    /// Notes parsed after the last load ([`NoteCache::insert_parsed`]): the next
+    /// load counts them as read afresh.
+    parsed_since: HashSet<VaultPath>,
 }
 
 /// A file's size and modification time.
@@ -117,7 +120,18 @@ impl NoteCache {
             links: Some(links),
             model: None,
             summaries: None,
+            parsed_since: HashSet::new(),
         }
+    }
+
+    /// Puts a note read and parsed after the last load (a page just written:
+    /// pages are link targets) in the cache. The next load takes it as read
+    /// afresh while its file keeps the size and time it was read with.
+    pub fn insert_parsed(&mut self, parsed: ParsedNote) {
+        self.changed.remove(&parsed.path);
+        self.parsed_since.insert(parsed.path.clone());
+        self.notes
+            .insert(parsed.path, (parsed.size, parsed.modified, parsed.note));
     }
 
     /// Marks notes as changed: the next load reads them again even when their
@@ -218,11 +232,15 @@ pub fn load_scanned_cached(
             .collect();
     }
     kept.resize_with(note_files.len(), || None);
+    let parsed_since = std::mem::take(&mut cache.parsed_since);
     let parsed: Vec<(FileId, Note, Option<Stamp>, bool)> = note_files
         .par_iter()
         .zip(kept.into_par_iter())
         .map(|(&id, kept)| match kept {
-            Some((note, stamp)) => (id, note, Some(stamp), false),
+            Some((note, stamp)) => {
+                let fresh = parsed_since.contains(&scan.files[id as usize].path);
+                (id, note, Some(stamp), fresh)
+            }
             None => {
                 let file = &scan.files[id as usize];
                 let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
@@ -266,6 +284,31 @@ pub fn load_scanned_cached(
         resolve: started.elapsed(),
     };
     vault
+}
+
+/// A note read and parsed, with the size and time its file had then.
+#[derive(Debug)]
+pub struct ParsedNote {
+    path: VaultPath,
+    size: u64,
+    modified: Option<std::time::SystemTime>,
+    note: Note,
+}
+
+/// Reads and parses the note at `fs_path` (vault path `path`); `None` when it
+/// cannot be read as a note.
+pub fn read_and_parse(path: &VaultPath, fs_path: &Path, max_bytes: u64) -> Option<ParsedNote> {
+    let (bytes, metadata) = read_note(fs_path, max_bytes);
+    let metadata = metadata?;
+    if !matches!(bytes, NoteBytes::Read(_)) {
+        return None;
+    }
+    Some(ParsedNote {
+        path: path.clone(),
+        size: metadata.len(),
+        modified: metadata.modified().ok(),
+        note: parse_note(path.clone(), bytes),
+    })
 }
 
 /// Reads a note (one open, one `fstat`, one read), refusing ones over the size

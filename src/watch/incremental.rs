@@ -3,11 +3,16 @@
 //! renders only the pages whose inputs changed. Its pages are always the ones a
 //! fresh `build` of the same files writes (see the tests below).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 use std::time::{Instant, SystemTime};
 
+use rayon::prelude::*;
+
 use crate::config::{Config, ObsidianSettings};
-use crate::pipeline::{BuildError, BuildReport, NoteCache, build_scanned, scan_vault};
+use crate::pipeline::{
+    BuildError, BuildReport, NoteCache, ParsedNote, build_scanned, read_and_parse, scan_vault,
+};
 use crate::render::PageMemo;
 use crate::scan::{Scan, VaultPath};
 use crate::write::WriteMode;
@@ -22,11 +27,16 @@ pub struct Incremental {
     files: Option<(Scan, ObsidianSettings)>,
     /// Whether every build walks (see [`Incremental::always_walk`]).
     walk_always: bool,
+    /// The pages the last build wrote, being read and parsed on another thread
+    /// (pages are link targets, and no event tells of our own writes): the next
+    /// build takes them instead of reading them while the user waits.
+    pending_pages: Option<JoinHandle<Vec<ParsedNote>>>,
 }
 
 impl Incremental {
     /// Forgets everything: the next build reads every note and renders every page.
     pub fn forget(&mut self) {
+        self.pending_pages = None;
         self.notes = NoteCache::default();
         self.pages.clear();
         self.files = None;
@@ -91,6 +101,15 @@ impl Incremental {
     ) -> Result<(BuildReport, Vec<VaultPath>), BuildError> {
         let started = SystemTime::now();
         let scan_started = Instant::now();
+        // Before this build's own marks: a page changed since it was parsed is
+        // marked again below.
+        if let Some(pending) = self.pending_pages.take()
+            && let Ok(pages) = pending.join()
+        {
+            for page in pages {
+                self.notes.insert_parsed(page);
+            }
+        }
         let reused = changed.and_then(|changed| self.same_files(changed));
         let (scanned, settings) = match reused {
             Some(files) => files,
@@ -140,9 +159,25 @@ impl Incremental {
         self.notes.summaries = summaries;
         crate::pipeline::drop_in_background(analysis);
         // Pages are notes too (links may point into them), and no event tells
-        // of our own writes: read the ones just written again next time.
+        // of our own writes: the ones just written are read again, now, on
+        // another thread (until they are, they count as changed).
         self.notes
             .mark_changed(report.write.written.iter().chain(&report.write.removed));
+        let written: Vec<(VaultPath, PathBuf)> = report
+            .write
+            .written
+            .iter()
+            .map(|page| (page.clone(), page.to_fs_path(root)))
+            .collect();
+        let max_bytes = config.max_note_bytes;
+        self.pending_pages = (!written.is_empty()).then(|| {
+            std::thread::spawn(move || {
+                written
+                    .par_iter()
+                    .filter_map(|(page, fs_path)| read_and_parse(page, fs_path, max_bytes))
+                    .collect()
+            })
+        });
         Ok((report, kept_last_good))
     }
 }
@@ -427,6 +462,46 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn links_into_pages_are_checked_against_the_pages_last_written() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        copy_sources(&sample, root);
+        let insight = "Managers judge technicians by callbacks, not completed visits";
+        fs::write(
+            root.join("Pointer.md"),
+            format!("See [[{insight} (evidence)#Counter-evidence]].\n"),
+        )
+        .unwrap();
+        let config = crate::config::load(root).unwrap();
+        Incremental::default().build(root, &config, None).unwrap();
+        // A watch started on the built vault: the page has no such section yet.
+        let mut incremental = Incremental::default();
+        let (before, _) = incremental.build(root, &config, None).unwrap();
+        let interview = "Interviews/2026-10-05 Dana Whitfield.md";
+        let mut text = fs::read_to_string(root.join(interview)).unwrap();
+        text.push_str(&format!(
+            "- Callbacks do not matter to her #contradicts [[{insight}]]\n"
+        ));
+        fs::write(root.join(interview), text).unwrap();
+        let changed = [VaultPath::new(interview).unwrap()];
+        let (edited, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(
+            edited
+                .write
+                .written
+                .iter()
+                .any(|page| page.as_str().contains(insight)),
+            "the insight's page gains its counter-evidence"
+        );
+        // The next update reads the page as written (parsed in the background).
+        let (after, _) = incremental.build(root, &config, Some(&[])).unwrap();
+        let (fresh, _) = Incremental::default().build(root, &config, None).unwrap();
+        assert_eq!(after.problems.warnings + 1, before.problems.warnings);
+        assert_eq!(after.problems, fresh.problems);
     }
 
     #[test]
