@@ -125,9 +125,16 @@ impl NoteCache {
     }
 
     /// Puts a note read and parsed after the last load (a page just written:
-    /// pages are link targets) in the cache. The next load takes it as read
-    /// afresh while its file keeps the size and time it was read with.
+    /// pages are link targets) in the cache, if its file still has the size and
+    /// time it was read with (else it stays to be read again). The next load
+    /// takes it as read afresh.
     pub fn insert_parsed(&mut self, parsed: ParsedNote) {
+        let now = std::fs::metadata(&parsed.fs_path)
+            .ok()
+            .map(|m| stamp_of(&m));
+        if now != Some((parsed.size, parsed.modified)) || parsed.modified.is_none() {
+            return;
+        }
         self.changed.remove(&parsed.path);
         self.parsed_since.insert(parsed.path.clone());
         self.notes
@@ -290,6 +297,7 @@ pub fn load_scanned_cached(
 #[derive(Debug)]
 pub struct ParsedNote {
     path: VaultPath,
+    fs_path: std::path::PathBuf,
     size: u64,
     modified: Option<std::time::SystemTime>,
     note: Note,
@@ -299,14 +307,15 @@ pub struct ParsedNote {
 /// cannot be read as a note.
 pub fn read_and_parse(path: &VaultPath, fs_path: &Path, max_bytes: u64) -> Option<ParsedNote> {
     let (bytes, metadata) = read_note(fs_path, max_bytes);
-    let metadata = metadata?;
+    let (size, modified) = stamp_of(&metadata?);
     if !matches!(bytes, NoteBytes::Read(_)) {
         return None;
     }
     Some(ParsedNote {
         path: path.clone(),
-        size: metadata.len(),
-        modified: metadata.modified().ok(),
+        fs_path: fs_path.to_path_buf(),
+        size,
+        modified,
         note: parse_note(path.clone(), bytes),
     })
 }
@@ -443,7 +452,7 @@ fn include_planned_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
     });
 }
 
-/// Pages rendered and written together.
+/// Pages rendered and written together (two batches are in memory at once).
 const PAGES_PER_BATCH: usize = 512;
 
 /// What a build did.
@@ -459,7 +468,9 @@ pub struct BuildReport {
     pub problems: Summary,
     /// Pages rendered (all of them, unless a [`PageMemo`] showed some unchanged).
     pub rendered: usize,
-    /// Time per stage: load (scan, parse, resolve, model), consolidate, render, write.
+    /// Time per stage: load (scan, parse, resolve, model), consolidate, render,
+    /// write. Pages are written while the next batch renders, so "write" is the
+    /// time writing added beyond rendering: the stages add up to the whole build.
     pub timings: [(&'static str, std::time::Duration); 4],
 }
 
@@ -593,7 +604,7 @@ pub fn build_scanned(
     );
     let consolidated = lap();
     // Render and write a batch at a time: a large vault's pages need not all be in
-    // memory at once.
+    // memory at once (two batches are: one written while the next renders).
     let renderer = Renderer::new(
         root,
         &analysis.vault,

@@ -5,7 +5,7 @@
 //! participant is their person note, else their name; companies and roles
 //! likewise; in a group interview every participant counts.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -13,6 +13,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use jiff::civil::Date;
 
+use super::memo::{Fingerprints, KeptFollowUps, KeptInsight, SummaryMemo};
 use super::strength::Strength;
 use crate::config::Thresholds;
 use crate::model::{Entity, ObservationKind, RecordHashes, ResearchModel, hash_of};
@@ -142,70 +143,10 @@ pub fn summarize_insights(
     summarize_insights_reusing(model, thresholds, dated_before, None).0
 }
 
-/// What `watch` keeps of the last consolidation: each insight's and each job's
-/// summary, by its note, with the fingerprints of what they were worked out
-/// from. A summary whose inputs hash the same is moved into the next
-/// consolidation instead of being worked out again (a large insight has
-/// thousands of observations, on every update).
-#[derive(Debug, Default)]
-pub struct SummaryMemo {
-    by_note: HashMap<FileId, (Fingerprints, InsightSummary)>,
-    /// Jobs by note, with the fingerprint of their evidence.
-    pub(crate) jobs: super::job_map::KeptJobs,
-}
-
-/// Hashes of what an insight's summary, and its suggestions, are worked out from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Fingerprints {
-    /// The insight note, the thresholds, and the hashes of its supporting and
-    /// contradicting observations in order (each covers its interview).
-    pub summary: u64,
-    /// [`Fingerprints::summary`] and who was followed up after each of those
-    /// interviews and who raised its jobs (see `validation`); 0 when it needs no
-    /// suggestions.
-    pub follow_ups: u64,
-}
-
-impl SummaryMemo {
-    /// Keeps the summaries of `consolidation` (built with this memo from `model`)
-    /// for the next update, in place of the ones it had.
-    pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {
-        self.by_note.clear();
-        self.jobs.clear();
-        let fingerprints = std::mem::take(&mut consolidation.fingerprints);
-        if fingerprints.len() == consolidation.insights.len() {
-            for (summary, fingerprints) in std::mem::take(&mut consolidation.insights)
-                .into_iter()
-                .zip(fingerprints)
-            {
-                let file = model.insights[summary.insight].note.file;
-                self.by_note.insert(file, (fingerprints, summary));
-            }
-        }
-        let fingerprints = std::mem::take(&mut consolidation.job_fingerprints);
-        if fingerprints.len() == consolidation.jobs.len() {
-            for (summary, fingerprint) in std::mem::take(&mut consolidation.jobs)
-                .into_iter()
-                .zip(fingerprints)
-            {
-                let file = model.jobs[summary.job].note.file;
-                self.jobs.insert(file, (fingerprint, summary));
-            }
-        }
-    }
-}
-
-/// A summary kept from the last update with its fingerprints.
-type Kept = Option<(Fingerprints, InsightSummary)>;
-
-/// Follow-up suggestions kept from the last update: their fingerprint, the
-/// suggestions and how many more there were.
-pub(crate) type KeptFollowUps = Option<(u64, Vec<FollowUp>, usize)>;
-
 /// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
 /// fingerprints (from `reuse`'s record hashes of `model`) are unchanged. Returns
 /// the fingerprints too (empty without `reuse`).
-pub fn summarize_insights_reusing(
+pub(crate) fn summarize_insights_reusing(
     model: &ResearchModel,
     thresholds: &Thresholds,
     dated_before: Option<Date>,
@@ -235,11 +176,11 @@ pub fn summarize_insights_reusing(
     // "As of" summaries are never kept.
     let reuse = reuse.filter(|_| dated_before.is_none());
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
-    let mut kept: Vec<Kept> = match reuse {
+    let mut kept: Vec<Option<KeptInsight>> = match reuse {
         Some((_, memo)) => model
             .insights
             .iter()
-            .map(|insight| memo.by_note.remove(&insight.note.file))
+            .map(|insight| memo.insights.remove(&insight.note.file))
             .collect(),
         None => Vec::new(),
     };
@@ -248,7 +189,7 @@ pub fn summarize_insights_reusing(
         thresholds.pattern_min_participants,
         thresholds.pattern_min_companies,
     ));
-    let summarized: Vec<(InsightSummary, u64, KeptFollowUps)> = supporting
+    let summarized: Vec<(InsightSummary, u64, Option<KeptFollowUps>)> = supporting
         .into_par_iter()
         .zip(against)
         .zip(kept)
@@ -269,18 +210,18 @@ pub fn summarize_insights_reusing(
                 state.finish()
             });
             match (fingerprint, kept) {
-                (Some(fingerprint), Some((was, mut summary))) if was.summary == fingerprint => {
+                (Some(fingerprint), Some(kept)) if kept.fingerprints.summary == fingerprint => {
                     // The same inputs: only the indices into this model are new.
+                    let mut summary = kept.summary;
                     summary.insight = insight;
                     summary.evidence = evidence;
                     summary.counter_evidence = counter;
-                    let follow_ups = std::mem::take(&mut summary.follow_ups);
-                    let more = std::mem::take(&mut summary.more_follow_ups);
-                    (
-                        summary,
-                        fingerprint,
-                        Some((was.follow_ups, follow_ups, more)),
-                    )
+                    let follow_ups = KeptFollowUps {
+                        fingerprint: kept.fingerprints.follow_ups,
+                        follow_ups: std::mem::take(&mut summary.follow_ups),
+                        more: std::mem::take(&mut summary.more_follow_ups),
+                    };
+                    (summary, fingerprint, Some(follow_ups))
                 }
                 _ => (
                     summarize(model, thresholds, insight, evidence, counter),

@@ -2,13 +2,15 @@
 //! and the interviews and plans that covered it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
-
-use crate::model::{Entity, JobStep, RecordHashes, ResearchModel, hash_of};
-use crate::resolve::FileId;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::evidence::{InsightSummary, interview_ranks, observation_order};
+use super::memo::KeptJob;
+use crate::model::{Entity, JobStep, RecordHashes, ResearchModel};
+use crate::resolve::FileId;
 
 /// The evidence of one job.
 #[derive(Debug, Clone)]
@@ -44,24 +46,13 @@ pub struct StepRow {
     pub counts: Vec<usize>,
 }
 
-/// Summarises every job.
-pub fn summarize_jobs(model: &ResearchModel, insights: &[InsightSummary]) -> Vec<JobSummary> {
-    summarize_jobs_reusing(model, insights, None).0
-}
-
-/// A job's tables kept from the last update, with the fingerprint of its evidence.
-pub(crate) type KeptJob = Option<(u64, JobSummary)>;
-
-/// Jobs kept from the last update, by job note.
-pub(crate) type KeptJobs = HashMap<FileId, (u64, JobSummary)>;
-
-/// [`summarize_jobs`], taking from `reuse`'s kept summaries (by job note) the
+/// Summarises every job, taking from `reuse`'s kept summaries (by job note) the
 /// tables of a job whose evidence hashes the same (`reuse`'s record hashes are of
 /// `model`). Returns each job's evidence fingerprint too (empty without `reuse`).
-pub(crate) fn summarize_jobs_reusing(
+pub(crate) fn summarize_jobs(
     model: &ResearchModel,
     insights: &[InsightSummary],
-    reuse: Option<(&RecordHashes, &mut KeptJobs)>,
+    reuse: Option<(&RecordHashes, &mut HashMap<FileId, KeptJob>)>,
 ) -> (Vec<JobSummary>, Vec<u64>) {
     let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
     for (index, observation) in model.observations.iter().enumerate() {
@@ -92,7 +83,7 @@ pub(crate) fn summarize_jobs_reusing(
         }
     }
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
-    let mut kept: Vec<KeptJob> = match reuse {
+    let mut kept: Vec<Option<KeptJob>> = match reuse {
         Some((_, memo)) => model
             .jobs
             .iter()
@@ -110,19 +101,19 @@ pub(crate) fn summarize_jobs_reusing(
             observations.sort_by_key(|&observation| observation_order(model, &ranks, observation));
             // The tables are worked out from the evidence alone.
             let fingerprint = hashes.map(|hashes| {
-                hash_of(
-                    observations
-                        .iter()
-                        .map(|&observation| hashes.observations[observation])
-                        .collect::<Vec<u64>>(),
-                )
+                let mut state = Xxh3::new();
+                observations.len().hash(&mut state);
+                for &observation in &observations {
+                    hashes.observations[observation].hash(&mut state);
+                }
+                state.finish()
             });
             let tables = match (fingerprint, kept) {
-                (Some(fingerprint), Some((was, summary))) if was == fingerprint => Tables {
-                    participants: summary.participants,
-                    roles: summary.roles,
-                    matrix: summary.matrix,
-                    has_unknown_role: summary.has_unknown_role,
+                (Some(fingerprint), Some(kept)) if kept.fingerprint == fingerprint => Tables {
+                    participants: kept.summary.participants,
+                    roles: kept.summary.roles,
+                    matrix: kept.summary.matrix,
+                    has_unknown_role: kept.summary.has_unknown_role,
                 },
                 _ => tables(model, &observations),
             };

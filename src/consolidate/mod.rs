@@ -7,6 +7,7 @@ mod digest;
 mod evidence;
 mod health;
 mod job_map;
+mod memo;
 mod strength;
 mod validation;
 
@@ -14,12 +15,10 @@ pub use coverage::{JobCoverage, PlanCoverage, QuestionCoverage, RoleCoverage, pl
 pub use digest::{
     Digest, Period, PeriodSummary, Scope, StrengthChange, digest, digest_of, latest_period,
 };
-pub use evidence::{
-    Fingerprints, FollowUp, InsightSummary, RoleEvidence, SummaryMemo, summarize_insights,
-    summarize_insights_reusing,
-};
+pub use evidence::{FollowUp, InsightSummary, RoleEvidence, summarize_insights};
 pub use health::{Health, health};
-pub use job_map::{JobSummary, StepRow, summarize_jobs};
+pub use job_map::{JobSummary, StepRow};
+pub use memo::SummaryMemo;
 pub use strength::Strength;
 pub use validation::is_followed_up;
 
@@ -40,11 +39,6 @@ pub struct Consolidation {
     pub digest: Option<Digest>,
     /// The vault's health.
     pub health: Health,
-    /// What each insight's summary was worked out from (with a [`SummaryMemo`]
-    /// only; see [`SummaryMemo::keep`]).
-    pub fingerprints: Vec<Fingerprints>,
-    /// What each job's tables were worked out from (likewise).
-    pub job_fingerprints: Vec<u64>,
 }
 
 /// Consolidates the model. `vault_diagnostics` are the engine's (for broken links).
@@ -56,8 +50,9 @@ pub fn consolidate(
     consolidate_reusing(model, vault_diagnostics, config, None)
 }
 
-/// [`consolidate`], reusing the insight summaries of a [`SummaryMemo`] whose
-/// inputs are unchanged (`reuse`: the record hashes of `model` and the memo).
+/// [`consolidate`], reusing the summaries of a [`SummaryMemo`] whose inputs are
+/// unchanged (`reuse`: the record hashes of `model` and the memo, which then
+/// waits for [`SummaryMemo::keep`] to take this consolidation's summaries).
 pub fn consolidate_reusing(
     model: &ResearchModel,
     vault_diagnostics: &[Diagnostic],
@@ -68,17 +63,20 @@ pub fn consolidate_reusing(
         Some((hashes, memo)) => (Some(hashes), Some(memo)),
         None => (None, None),
     };
-    let (insights, fingerprints) = summarize_insights_reusing(
+    let (insights, fingerprints) = evidence::summarize_insights_reusing(
         model,
         &config.thresholds,
         None,
         hashes.zip(memo.as_deref_mut()),
     );
-    let (jobs, job_fingerprints) = job_map::summarize_jobs_reusing(
+    let (jobs, job_fingerprints) = job_map::summarize_jobs(
         model,
         &insights,
-        hashes.zip(memo.map(|memo| &mut memo.jobs)),
+        hashes.zip(memo.as_deref_mut().map(|memo| &mut memo.jobs)),
     );
+    if let Some(memo) = memo {
+        memo.pending = Some((fingerprints, job_fingerprints));
+    }
     let plans = plan_coverage(model);
     let digest = latest_period(model, config.digest_period).map(|period| {
         digest(
@@ -96,7 +94,5 @@ pub fn consolidate_reusing(
         plans,
         digest,
         health,
-        fingerprints,
-        job_fingerprints,
     }
 }

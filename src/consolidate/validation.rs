@@ -11,14 +11,13 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-
-use rayon::prelude::*;
-
 use std::hash::{Hash, Hasher};
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::evidence::{FollowUp, InsightSummary, KeptFollowUps};
+use super::evidence::{FollowUp, InsightSummary};
+use super::memo::KeptFollowUps;
 use crate::model::{RecordHashes, ResearchModel, hash_of};
 use crate::resolve::FileId;
 
@@ -279,7 +278,7 @@ impl Raised {
 
 /// What suggestions may be reused from: the record hashes of the model, each
 /// summary's fingerprint, and each summary's suggestions of the last update.
-pub(crate) type FollowUpReuse<'h> = (&'h RecordHashes, &'h [u64], Vec<KeptFollowUps>);
+pub(crate) type FollowUpReuse<'h> = (&'h RecordHashes, &'h [u64], Vec<Option<KeptFollowUps>>);
 
 /// Fills in the follow-up suggestions of every summary that needs validating;
 /// with `reuse`, takes the last suggestions of a summary whose follow-up
@@ -312,8 +311,8 @@ pub(crate) fn fill_follow_ups_reusing(
             }
             let fingerprint = inputs.fingerprint(model, summary, fingerprint);
             match kept {
-                Some((was, suggestions, more)) if was == fingerprint => {
-                    (summary.follow_ups, summary.more_follow_ups) = (suggestions, more);
+                Some(kept) if kept.fingerprint == fingerprint => {
+                    (summary.follow_ups, summary.more_follow_ups) = (kept.follow_ups, kept.more);
                 }
                 _ => {
                     (summary.follow_ups, summary.more_follow_ups) =

@@ -111,6 +111,12 @@ impl LinkWriter {
     /// [`LinkWriter::link_path`] for paths as text (a template's `page` and
     /// target), made vault paths only when the answer is not known yet.
     fn link_path_of(&self, from: &str, to: &str) -> Result<String, LinkTextError> {
+        // Checked before the cache: its keys are the folder part only.
+        for path in [from, to] {
+            if !VaultPath::is_valid(path) {
+                return Err(LinkTextError::NotAPath(path.to_owned()));
+            }
+        }
         let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
         if let Some(found) = self.cached(folder, to) {
             return Ok(found);
@@ -344,6 +350,16 @@ mod tests {
             links.link_of("Out/Page.md", "Missing.md", None, None, false),
             Err(LinkTextError::Unlinkable(_))
         ));
+        // Also once the page's folder is in the cache.
+        links
+            .link_of("Out/Page.md", "Insights/A.md", None, None, false)
+            .unwrap();
+        for page in ["Out/..", "Out/./Page.md", "Out//Page.md"] {
+            assert_eq!(
+                links.link_of(page, "Insights/A.md", None, None, false),
+                Err(LinkTextError::NotAPath(page.to_owned()))
+            );
+        }
     }
 
     #[test]

@@ -18,16 +18,17 @@ impl VaultPath {
     /// Checks and normalises a `/`-separated relative path; `None` when it is empty,
     /// absolute, or has empty, `.` or `..` segments.
     pub fn new(path: &str) -> Option<VaultPath> {
-        if path.is_empty() || path.starts_with('/') || path.contains('\\') {
-            return None;
-        }
-        if path
-            .split('/')
-            .any(|segment| segment.is_empty() || segment == "." || segment == "..")
-        {
-            return None;
-        }
-        Some(VaultPath(nfc(path).into_owned().into_boxed_str()))
+        VaultPath::is_valid(path).then(|| VaultPath(nfc(path).into_owned().into_boxed_str()))
+    }
+
+    /// Whether [`VaultPath::new`] accepts `path` (without normalising it).
+    pub fn is_valid(path: &str) -> bool {
+        !path.is_empty()
+            && !path.starts_with('/')
+            && !path.contains('\\')
+            && !path
+                .split('/')
+                .any(|segment| segment.is_empty() || segment == "." || segment == "..")
     }
 
     /// The vault path of a file system path relative to the vault root (as walkdir

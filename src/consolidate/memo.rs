@@ -1,0 +1,103 @@
+//! What `watch` keeps of one consolidation for the next: each insight's and each
+//! job's summary, by its note, with the fingerprints of what it was worked out
+//! from. A summary whose inputs hash the same is moved into the next
+//! consolidation instead of being worked out again (a large insight has
+//! thousands of observations, and every update consolidates).
+
+use std::collections::HashMap;
+
+use super::evidence::{FollowUp, InsightSummary};
+use super::job_map::JobSummary;
+use crate::model::ResearchModel;
+use crate::resolve::FileId;
+
+/// The summaries kept from the last update (see the module documentation).
+#[derive(Debug, Default)]
+pub struct SummaryMemo {
+    /// Insights by note.
+    pub(crate) insights: HashMap<FileId, KeptInsight>,
+    /// Jobs by note.
+    pub(crate) jobs: HashMap<FileId, KeptJob>,
+    /// The fingerprints of the consolidation being built, in its order, until
+    /// [`SummaryMemo::keep`] files its summaries under them.
+    pub(crate) pending: Option<(Vec<Fingerprints>, Vec<u64>)>,
+}
+
+/// Hashes of what an insight's summary, and its suggestions, are worked out from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Fingerprints {
+    /// The insight note, the thresholds, and the hashes of its supporting and
+    /// contradicting observations in order (each covers its interview).
+    pub summary: u64,
+    /// [`Fingerprints::summary`], who was followed up after each of those
+    /// interviews and who raised its jobs (see `validation`); 0 when it needs no
+    /// suggestions.
+    pub follow_ups: u64,
+}
+
+/// An insight's summary with its fingerprints.
+#[derive(Debug)]
+pub(crate) struct KeptInsight {
+    pub fingerprints: Fingerprints,
+    pub summary: InsightSummary,
+}
+
+/// An insight's follow-up suggestions taken from its kept summary.
+#[derive(Debug)]
+pub(crate) struct KeptFollowUps {
+    /// Their fingerprint.
+    pub fingerprint: u64,
+    /// The suggestions.
+    pub follow_ups: Vec<FollowUp>,
+    /// How many more there were.
+    pub more: usize,
+}
+
+/// A job's summary with the fingerprint of its evidence.
+#[derive(Debug)]
+pub(crate) struct KeptJob {
+    pub fingerprint: u64,
+    pub summary: JobSummary,
+}
+
+impl SummaryMemo {
+    /// Keeps the summaries of `consolidation` (just built with this memo from
+    /// `model`) for the next update, in place of the ones it had.
+    pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {
+        self.insights.clear();
+        self.jobs.clear();
+        let Some((insights, jobs)) = self.pending.take() else {
+            return;
+        };
+        if insights.len() == consolidation.insights.len() {
+            for (summary, fingerprints) in std::mem::take(&mut consolidation.insights)
+                .into_iter()
+                .zip(insights)
+            {
+                let file = model.insights[summary.insight].note.file;
+                self.insights.insert(
+                    file,
+                    KeptInsight {
+                        fingerprints,
+                        summary,
+                    },
+                );
+            }
+        }
+        if jobs.len() == consolidation.jobs.len() {
+            for (summary, fingerprint) in std::mem::take(&mut consolidation.jobs)
+                .into_iter()
+                .zip(jobs)
+            {
+                let file = model.jobs[summary.job].note.file;
+                self.jobs.insert(
+                    file,
+                    KeptJob {
+                        fingerprint,
+                        summary,
+                    },
+                );
+            }
+        }
+    }
+}
