@@ -284,7 +284,12 @@ pub fn load_scanned_cached(
     }
     let parsed_in = started.elapsed();
     let started = Instant::now();
-    let mut vault = resolve_reusing(scan, notes, settings, cache.links.take());
+    // `watch` keeps memos (it gives the cache a model memo): only then is the
+    // resolution kept for the next load.
+    let mut vault = match cache.model {
+        Some(_) => resolve_reusing(scan, notes, settings, cache.links.take()),
+        None => crate::resolve::resolve_once(scan, notes, settings),
+    };
     vault.timings = StageTimings {
         scan: scanned,
         parse: parsed_in,
@@ -425,13 +430,14 @@ fn include_planned_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
     let index = crate::resolve::NameIndex::from_paths(&pages);
     let mut now_resolved: Vec<(VaultPath, Position)> = Vec::new();
     for (note_index, note) in vault.notes.iter().enumerate() {
-        let folder = note.path.folder().to_lowercase();
+        let mut folder: Option<String> = None;
         for (link, resolution) in note.links.iter().zip(vault.resolutions[note_index].iter()) {
             if resolution.target.is_some() {
                 continue;
             }
+            let folder = folder.get_or_insert_with(|| note.path.folder().to_lowercase());
             if index
-                .lookup(note.linkpath(link), u32::MAX, &folder)
+                .lookup(note.linkpath(link), u32::MAX, folder)
                 .target
                 .is_some()
             {

@@ -69,8 +69,10 @@ pub struct Vault {
     pub resolutions: Vec<Vec<Resolution>>,
     /// Every problem found, sorted by path and position.
     pub diagnostics: Vec<Diagnostic>,
-    /// For each note, the problems its links have (also in `diagnostics`).
-    link_problems: Vec<Vec<Diagnostic>>,
+    /// For each note, the problems its links have (also in `diagnostics`), kept
+    /// for [`Vault::take_link_memo`]; `None` for a vault resolved once
+    /// ([`resolve_once`]).
+    link_problems: Option<Vec<Vec<Diagnostic>>>,
     /// For each file, whether its note was parsed for this vault (not kept from
     /// an earlier load by `watch`).
     reparsed: Vec<bool>,
@@ -177,9 +179,11 @@ impl Vault {
         let mut outcomes: Vec<Option<Outcome>> = Vec::new();
         outcomes.resize_with(self.files.len(), || None);
         let resolutions = std::mem::take(&mut self.resolutions);
-        let problems = std::mem::take(&mut self.link_problems);
-        for ((note, links), found) in self.note_file_ids.iter().zip(resolutions).zip(problems) {
-            outcomes[*note as usize] = Some((links, found));
+        // Without the problems found, nothing can be reused.
+        if let Some(problems) = self.link_problems.take() {
+            for ((note, links), found) in self.note_file_ids.iter().zip(resolutions).zip(problems) {
+                outcomes[*note as usize] = Some((links, found));
+            }
         }
         LinkMemo {
             files: file_list(&self.files),
@@ -211,6 +215,27 @@ pub fn resolve_reusing(
     notes: Vec<(FileId, Note, bool)>,
     settings: ObsidianSettings,
     memo: Option<LinkMemo>,
+) -> Vault {
+    resolve_inner(scan, notes, settings, memo, true)
+}
+
+/// [`resolve`] for a vault that will not be resolved again (`check`, `build`):
+/// the problems found are moved into its diagnostics, not also kept per note for
+/// a [`LinkMemo`].
+pub fn resolve_once(
+    scan: Scan,
+    notes: Vec<(FileId, Note, bool)>,
+    settings: ObsidianSettings,
+) -> Vault {
+    resolve_inner(scan, notes, settings, None, false)
+}
+
+fn resolve_inner(
+    scan: Scan,
+    notes: Vec<(FileId, Note, bool)>,
+    settings: ObsidianSettings,
+    memo: Option<LinkMemo>,
+    keep_problems: bool,
 ) -> Vault {
     let mut note_of_file = vec![None; scan.files.len()];
     let mut note_file_ids = Vec::with_capacity(notes.len());
@@ -278,7 +303,7 @@ pub fn resolve_reusing(
         .collect();
     let mut diagnostics = scan.diagnostics;
     let mut resolutions = Vec::with_capacity(outcomes.len());
-    let mut link_problems = Vec::with_capacity(outcomes.len());
+    let mut link_problems = Vec::with_capacity(if keep_problems { outcomes.len() } else { 0 });
     for ((links, found), (note, &file)) in
         outcomes.into_iter().zip(parsed.iter().zip(&note_file_ids))
     {
@@ -286,9 +311,13 @@ pub fn resolve_reusing(
         if scan.files[file as usize].is_source() {
             diagnostics.extend(note.diagnostics.iter().cloned());
         }
-        diagnostics.extend(found.iter().cloned());
         resolutions.push(links);
-        link_problems.push(found);
+        if keep_problems {
+            diagnostics.extend(found.iter().cloned());
+            link_problems.push(found);
+        } else {
+            diagnostics.extend(found);
+        }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Vault {
@@ -300,7 +329,7 @@ pub fn resolve_reusing(
         index,
         resolutions,
         diagnostics,
-        link_problems,
+        link_problems: keep_problems.then_some(link_problems),
         reparsed: changed,
         aliases,
         settings,
@@ -634,6 +663,12 @@ pub(crate) mod tests {
             let (scan, notes) = scan_and_notes(&after, &[]);
             let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
             assert_eq!(shown(&reused), shown(&fresh), "after editing {path}");
+            let (scan, notes) = scan_and_notes(&after, &[]);
+            let mut once = resolve_once(scan, notes, ObsidianSettings::default());
+            assert_eq!(shown(&once), shown(&fresh), "resolved once, after {path}");
+            // Its memo reuses nothing: it kept no problems to reuse.
+            let memo = once.take_link_memo();
+            assert!(memo.outcomes.iter().all(Option::is_none));
         }
     }
 }
