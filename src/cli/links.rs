@@ -117,7 +117,7 @@ pub fn run(args: &LinksArgs, global: Global) -> anyhow::Result<Outcome> {
     if global.verbose {
         eprintln!("{count} links");
     }
-    // See `check`: the OS frees the memory faster at exit.
+    // As in `check`: the OS frees the memory faster at exit.
     std::mem::forget(vault);
     Ok(Outcome::Clean)
 }

@@ -83,6 +83,7 @@ pub fn check_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
     let pages = page_paths(&vault, &model, config);
     include_planned_pages(&mut vault, pages);
     add_schema_problems(&mut vault, &model);
+    drop_in_background(model);
     Ok(vault)
 }
 
@@ -222,7 +223,7 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         });
     }
     let scan_time = lap();
-    let (report, _) = build_scanned(
+    let (report, analysis) = build_scanned(
         root,
         &config,
         scanned,
@@ -233,6 +234,7 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         None,
         scan_time,
     )?;
+    drop_in_background(analysis);
     Ok(report)
 }
 
