@@ -222,17 +222,18 @@ impl ModelMemo {
         self.previous = Some(model);
     }
 
-    /// The last readings by file, moved out of the kept model.
-    fn take_reads(&mut self) -> HashMap<FileId, (u64, Read)> {
+    /// The last readings in the order they were read (file order), moved out
+    /// of the kept model, and that model's observations (which the readings of
+    /// interviews point into).
+    fn take_reads(&mut self) -> (Vec<(FileId, u64, Read)>, Vec<Observation>) {
         let order = std::mem::take(&mut self.order);
         let Some(previous) = self.previous.take() else {
-            return HashMap::new();
+            return (Vec::new(), Vec::new());
         };
         let mut interviews = previous.interviews.into_iter().enumerate();
         let mut plans = previous.plans.into_iter().enumerate();
-        let mut observations = previous.observations.into_iter();
         let mut problems = previous.diagnostics.into_iter();
-        let mut reads = HashMap::with_capacity(order.len());
+        let mut reads = Vec::with_capacity(order.len());
         for (file, fingerprint, found) in order {
             let found: Vec<Diagnostic> = problems.by_ref().take(found).collect();
             let read = match previous.types.get(&file) {
@@ -240,10 +241,7 @@ impl ModelMemo {
                     let Some((index, interview)) = interviews.next() else {
                         break;
                     };
-                    let own = observations
-                        .by_ref()
-                        .take(interview.observations.len())
-                        .collect();
+                    let own = Own::Kept(interview.observations.clone());
                     Read::Interview(index, Box::new(interview), own, found)
                 }
                 Some((NoteType::Plan, _)) => {
@@ -254,9 +252,9 @@ impl ModelMemo {
                 }
                 _ => break,
             };
-            reads.insert(file, (fingerprint, read));
+            reads.push((file, fingerprint, read));
         }
-        reads
+        (reads, previous.observations)
     }
 }
 
@@ -411,15 +409,24 @@ fn build_model_inner(
     let context = memo
         .as_ref()
         .map(|_| context_fingerprint(vault, config, &typed, &model));
-    // The last readings, in the order of `typed` (moved out of the last model).
+    // The last readings, in the order of `typed` (moved out of the last model):
+    // both lists are in file order.
     let mut last: Vec<Option<(u64, Read)>> = Vec::new();
+    let mut last_observations: Vec<Observation> = Vec::new();
     if let Some(memo) = memo.as_deref_mut() {
-        let mut reads = memo.take_reads();
+        let (reads, observations) = memo.take_reads();
         if Some(memo.context) == context {
+            let mut reads = reads.into_iter().peekable();
             last = typed
                 .iter()
-                .map(|(file, _, _)| reads.remove(file))
+                .map(|&(file, _, _)| {
+                    while reads.next_if(|(read, _, _)| *read < file).is_some() {}
+                    reads
+                        .next_if(|(read, _, _)| *read == file)
+                        .map(|(_, fingerprint, read)| (fingerprint, read))
+                })
                 .collect();
+            last_observations = observations;
         }
     }
     last.resize_with(typed.len(), || None);
@@ -464,7 +471,7 @@ fn build_model_inner(
                             observation.own_hash = Some(hashes::observation_hash(observation));
                         }
                     }
-                    Read::Interview(index, interview, observations, problems)
+                    Read::Interview(index, interview, Own::Read(observations), problems)
                 }
                 NoteType::Plan => {
                     let (plan, problems) = plan::read_plan(
@@ -500,17 +507,35 @@ fn build_model_inner(
     model.observations.reserve_exact(
         read.iter()
             .map(|(_, _, read)| match read {
-                Read::Interview(_, _, observations, _) => observations.len(),
+                Read::Interview(_, _, Own::Read(observations), _) => observations.len(),
+                Read::Interview(_, _, Own::Kept(range), _) => range.len(),
                 Read::Plan(..) => 0,
             })
             .sum(),
     );
+    // Kept readings come in the order they were read before, so their ranges
+    // of the last observations only grow: one pass moves them, dropping the
+    // observations of readings not kept.
+    let mut last_observations = last_observations.into_iter();
+    let mut last_at = 0;
     for (_, _, read) in read {
         match read {
-            Read::Interview(index, mut interview, observations, problems) => {
+            Read::Interview(index, mut interview, own, problems) => {
                 model.diagnostics.extend(problems);
                 let first = model.observations.len();
-                model.observations.extend(observations);
+                match own {
+                    Own::Read(observations) => model.observations.extend(observations),
+                    Own::Kept(range) => {
+                        debug_assert!(range.start >= last_at, "kept readings in file order");
+                        if range.start > last_at {
+                            last_observations.nth(range.start - last_at - 1);
+                        }
+                        model
+                            .observations
+                            .extend(last_observations.by_ref().take(range.len()));
+                        last_at = range.end;
+                    }
+                }
                 interview.observations = first..model.observations.len();
                 model.interviews[index] = *interview;
             }
@@ -536,8 +561,16 @@ fn build_model_inner(
 /// An interview or plan read from its note, with the problems found.
 #[derive(Debug)]
 enum Read {
-    Interview(usize, Box<Interview>, Vec<Observation>, Vec<Diagnostic>),
+    Interview(usize, Box<Interview>, Own, Vec<Diagnostic>),
     Plan(usize, Box<Plan>, Vec<Diagnostic>),
+}
+
+/// An interview's observations: read now, or kept from the last model (their
+/// range in its observations).
+#[derive(Debug)]
+enum Own {
+    Read(Vec<Observation>),
+    Kept(std::ops::Range<usize>),
 }
 
 /// Lower-cased title → file, for one type (to match names written as text).
