@@ -75,6 +75,8 @@ pub struct NoteCache {
     pub model: Option<ModelMemo>,
     /// The last insight summaries (kept by `watch`, like `model`).
     pub summaries: Option<SummaryMemo>,
+    /// The last plan's link writer (kept by `watch`, like `model`).
+    pub link_writer: Option<std::sync::Arc<crate::render::LinkWriter>>,
     /// Notes parsed after the last load ([`NoteCache::insert_parsed`]): the next
     /// load counts them as read afresh.
     parsed_since: HashSet<VaultPath>,
@@ -104,6 +106,7 @@ impl NoteCache {
             links: Some(links),
             model: None,
             summaries: None,
+            link_writer: None,
             parsed_since: HashSet::new(),
         }
     }

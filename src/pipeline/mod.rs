@@ -14,6 +14,7 @@ pub use load::{
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -25,7 +26,8 @@ use crate::model::{
     ModelMemo, ModelScope, ResearchModel, build_model, build_model_reusing, build_model_with,
 };
 use crate::render::{
-    PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths, plan_pages, vault_key,
+    LinkWriter, PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths,
+    plan_pages_reusing, vault_key,
 };
 use crate::resolve::{Vault, VaultStats};
 use crate::scan::{Scan, VaultPath};
@@ -54,7 +56,7 @@ pub fn analyze(root: &Path, config: &Config) -> Result<Analysis, LoadError> {
 
 /// [`analyze`] on a loaded vault.
 pub fn analyze_loaded(vault: Vault, config: &Config) -> Analysis {
-    analyze_loaded_reusing(vault, config, None)
+    analyze_loaded_reusing(vault, config, None, None)
 }
 
 /// [`analyze_loaded`], reusing and refreshing `memo` when given.
@@ -62,12 +64,13 @@ pub fn analyze_loaded_reusing(
     mut vault: Vault,
     config: &Config,
     memo: Option<&mut ModelMemo>,
+    last_links: Option<Arc<LinkWriter>>,
 ) -> Analysis {
     let model = match memo {
         Some(memo) => build_model_reusing(&vault, config, memo),
         None => build_model(&vault, config),
     };
-    let plan = plan_pages(&vault, &model, config);
+    let plan = plan_pages_reusing(&vault, &model, config, last_links);
     let pages: Vec<VaultPath> = plan.pages.iter().map(|(path, _)| path.clone()).collect();
     include_planned_pages(&mut vault, pages);
     add_schema_problems(&mut vault, &model);
@@ -269,7 +272,12 @@ pub fn build_scanned(
     };
     let config = config.clone();
     let vault = load_scanned_cached(scanned, settings, &config, scan_time, cache);
-    let analysis = analyze_loaded_reusing(vault, &config, cache.model.as_mut());
+    let analysis = analyze_loaded_reusing(
+        vault,
+        &config,
+        cache.model.as_mut(),
+        cache.link_writer.take(),
+    );
     let loaded = lap() + scan_time;
     // Record hashes decide what `watch` reuses: summaries and rendered pages.
     let hashes = memo

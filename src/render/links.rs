@@ -69,6 +69,19 @@ impl LinkWriter {
         }
     }
 
+    /// Whether this writer is the one [`LinkWriter::new`] would make from
+    /// `paths` (sorted in place) and these settings.
+    pub fn writes_for(
+        &self,
+        paths: &mut Vec<VaultPath>,
+        format: NewLinkFormat,
+        markdown: bool,
+    ) -> bool {
+        paths.sort();
+        paths.dedup();
+        self.format == format && self.markdown == markdown && self.paths == *paths
+    }
+
     fn id(&self, path: &VaultPath) -> Option<FileId> {
         self.paths
             .binary_search(path)
@@ -329,6 +342,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_writer_is_kept_only_for_the_same_files_and_settings() {
+        let links = writer(&["b/B.md", "A.md"], NewLinkFormat::Shortest, false);
+        let mut same = vec![path("A.md"), path("b/B.md"), path("A.md")];
+        assert!(links.writes_for(&mut same, NewLinkFormat::Shortest, false));
+        let mut more = vec![path("A.md"), path("b/B.md"), path("c/B.md")];
+        assert!(!links.writes_for(&mut more, NewLinkFormat::Shortest, false));
+        let mut same = vec![path("b/B.md"), path("A.md")];
+        assert!(!links.writes_for(&mut same, NewLinkFormat::Absolute, false));
+        assert!(!links.writes_for(&mut same, NewLinkFormat::Shortest, true));
     }
 
     #[test]

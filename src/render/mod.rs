@@ -100,14 +100,29 @@ pub struct PagePlan {
 
 /// Names every page (see [`PageNamer`]).
 pub fn plan_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> PagePlan {
+    plan_pages_reusing(vault, model, config, None)
+}
+
+/// [`plan_pages`], keeping `last` (the link writer of the last plan, `watch`)
+/// when it writes links between the same files and pages with the same settings:
+/// its name index and the link texts it worked out still hold.
+pub fn plan_pages_reusing(
+    vault: &Vault,
+    model: &ResearchModel,
+    config: &Config,
+    last: Option<Arc<LinkWriter>>,
+) -> PagePlan {
     let mut plan = name_pages(vault, model, config);
     let mut all_paths: Vec<VaultPath> = vault.files.iter().map(|file| file.path.clone()).collect();
     all_paths.extend(plan.pages.iter().map(|(path, _)| path.clone()));
-    plan.links = Arc::new(LinkWriter::new(
-        all_paths,
+    let (format, markdown) = (
         vault.settings.new_link_format,
         vault.settings.use_markdown_links,
-    ));
+    );
+    plan.links = match last {
+        Some(last) if last.writes_for(&mut all_paths, format, markdown) => last,
+        _ => Arc::new(LinkWriter::new(all_paths, format, markdown)),
+    };
     plan
 }
 

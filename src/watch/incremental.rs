@@ -4,6 +4,7 @@
 //! fresh `build` of the same files writes (see the tests below).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Instant, SystemTime};
 
@@ -157,6 +158,7 @@ impl Incremental {
         self.notes = NoteCache::take_from(&mut analysis.vault);
         self.notes.model = model;
         self.notes.summaries = summaries;
+        self.notes.link_writer = Some(Arc::clone(&analysis.plan.links));
         crate::pipeline::drop_in_background(analysis);
         // Pages are notes too (links may point into them), and no event tells
         // of our own writes: the ones just written are read again, now, on
