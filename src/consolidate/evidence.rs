@@ -133,14 +133,10 @@ pub fn strength_dated_before(
     Strength::of(people.len(), companies.len(), thresholds)
 }
 
-/// Summarises every insight. `dated_before`, when given, counts only evidence
-/// from interviews dated before it (for "strength as of").
-pub fn summarize_insights(
-    model: &ResearchModel,
-    thresholds: &Thresholds,
-    dated_before: Option<Date>,
-) -> Vec<InsightSummary> {
-    summarize_insights_reusing(model, thresholds, dated_before, None).0
+/// Summarises every insight, with the follow-up suggestions of those that
+/// need validating.
+pub fn summarize_insights(model: &ResearchModel, thresholds: &Thresholds) -> Vec<InsightSummary> {
+    summarize_insights_reusing(model, thresholds, None).0
 }
 
 /// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
@@ -149,19 +145,12 @@ pub fn summarize_insights(
 pub(crate) fn summarize_insights_reusing(
     model: &ResearchModel,
     thresholds: &Thresholds,
-    dated_before: Option<Date>,
     reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
 ) -> (Vec<InsightSummary>, Vec<Fingerprints>) {
     let index = super::validation::FollowUpIndex::new(model);
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     for (index, observation) in model.observations.iter().enumerate() {
-        if let Some(before) = dated_before {
-            match model.interviews[observation.interview].date {
-                Some(date) if date < before => {}
-                _ => continue,
-            }
-        }
         for &insight in &observation.insights {
             let Some(insight) = model.index_of(insight, crate::config::NoteType::Insight) else {
                 continue;
@@ -173,8 +162,6 @@ pub(crate) fn summarize_insights_reusing(
             }
         }
     }
-    // "As of" summaries are never kept.
-    let reuse = reuse.filter(|_| dated_before.is_none());
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
     let mut kept: Vec<Option<KeptInsight>> = match reuse {
         Some((_, memo)) => model
@@ -239,16 +226,12 @@ pub(crate) fn summarize_insights_reusing(
         fingerprints.push(fingerprint);
         last_follow_ups.push(kept);
     }
-    let follow_up_fingerprints = if dated_before.is_none() {
-        super::validation::fill_follow_ups_reusing(
-            model,
-            &mut summaries,
-            &index,
-            hashes.map(|hashes| (hashes, fingerprints.as_slice(), last_follow_ups)),
-        )
-    } else {
-        Vec::new()
-    };
+    let follow_up_fingerprints = super::validation::fill_follow_ups_reusing(
+        model,
+        &mut summaries,
+        &index,
+        hashes.map(|hashes| (hashes, fingerprints.as_slice(), last_follow_ups)),
+    );
     let fingerprints = match hashes {
         Some(_) => fingerprints
             .into_iter()

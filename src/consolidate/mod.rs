@@ -66,7 +66,6 @@ pub fn consolidate_reusing(
     let (insights, fingerprints) = evidence::summarize_insights_reusing(
         model,
         &config.thresholds,
-        None,
         hashes.zip(memo.as_deref_mut()),
     );
     let (jobs, job_fingerprints) = job_map::summarize_jobs(

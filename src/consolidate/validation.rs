@@ -574,7 +574,7 @@ mod tests {
         let config = crate::config::load(root).unwrap();
         let analysis = crate::pipeline::analyze(root, &config).unwrap();
         let model = &analysis.model;
-        let summaries = super::super::summarize_insights(model, &config.thresholds, None);
+        let summaries = super::super::summarize_insights(model, &config.thresholds);
         let index = FollowUpIndex::new(model);
         let (mut checked, mut cut) = (0, 0);
         for summary in summaries.iter().filter(|s| s.needs_validation) {

@@ -287,9 +287,7 @@ fn context_fingerprint(
 /// Where the note's links go. (Its text is the same when the vault kept the
 /// note unparsed, see [`Vault::reparsed`].)
 fn links_fingerprint(resolutions: &[Resolution]) -> u64 {
-    let mut state = Xxh3::new();
-    resolutions.hash(&mut state);
-    state.finish()
+    hash_of(resolutions)
 }
 
 /// Builds the model to the given scope.

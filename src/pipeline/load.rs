@@ -90,25 +90,22 @@ fn stamp_of(metadata: &Metadata) -> Stamp {
 }
 
 impl NoteCache {
-    /// Takes the notes of a vault (which keeps everything else).
-    pub fn take_from(vault: &mut Vault) -> NoteCache {
-        let links = vault.take_link_memo();
-        let mut notes = std::collections::HashMap::with_capacity(vault.notes.len());
+    /// Refills the cache for the next load with the notes and resolution of a
+    /// vault just loaded through it (the vault keeps everything else); the
+    /// memos stay for their owner to refresh.
+    pub fn refill_from(&mut self, vault: &mut Vault) {
+        self.links = Some(vault.take_link_memo());
+        self.notes.clear();
+        self.notes.reserve(vault.notes.len());
         for (index, note) in std::mem::take(&mut vault.notes).into_iter().enumerate() {
             let file = vault.file_of_note(index);
-            notes.insert(note.path.clone(), (file.size, file.modified, note));
+            self.notes
+                .insert(note.path.clone(), (file.size, file.modified, note));
         }
-        NoteCache {
-            notes,
-            kept_last_good: Vec::new(),
-            changed: HashSet::new(),
-            events_complete: false,
-            links: Some(links),
-            model: None,
-            summaries: None,
-            link_writer: None,
-            parsed_since: HashSet::new(),
-        }
+        self.kept_last_good.clear();
+        self.changed.clear();
+        self.events_complete = false;
+        self.parsed_since.clear();
     }
 
     /// Puts a note read and parsed after the last load (a page just written:

@@ -150,14 +150,10 @@ impl Incremental {
             });
         self.files = (same_files && !self.walk_always).then_some(files);
         let kept_last_good = std::mem::take(&mut self.notes.kept_last_good);
-        let mut model = self.notes.model.take();
-        if let Some(memo) = model.as_mut() {
+        if let Some(memo) = self.notes.model.as_mut() {
             memo.keep(std::mem::take(&mut analysis.model));
         }
-        let summaries = self.notes.summaries.take();
-        self.notes = NoteCache::take_from(&mut analysis.vault);
-        self.notes.model = model;
-        self.notes.summaries = summaries;
+        self.notes.refill_from(&mut analysis.vault);
         self.notes.link_writer = Some(Arc::clone(&analysis.plan.links));
         crate::pipeline::drop_in_background(analysis);
         // Pages are notes too (links may point into them), and no event tells
