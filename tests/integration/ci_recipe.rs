@@ -95,3 +95,24 @@ fn every_workflow_command_runs_on_the_sample_vault() {
         "links name the vault"
     );
 }
+
+/// The README's first command is `cargo run --release -- build sample-vault`:
+/// `cargo run` in the repository must pick the `throughline` binary, not ask
+/// which of the workspace's binaries to run (the debug profile stands in for
+/// `--release`, which would build everything again).
+#[test]
+fn cargo_run_in_the_repository_runs_throughline() {
+    let readme = repository("README.md");
+    assert!(readme.contains("cargo run --release -- build sample-vault"));
+    let output = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--", "--version"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.starts_with("throughline "),
+        "`cargo run` did not run throughline: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
