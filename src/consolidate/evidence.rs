@@ -5,7 +5,9 @@
 //! participant is their person note, else their name; companies and roles
 //! likewise; in a group interview every participant counts.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashSet, HashSetExt};
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;

@@ -1,7 +1,9 @@
 //! Per job: its evidence by role and by job-map step, the insights it touches,
 //! and the interviews and plans that covered it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;

@@ -4,7 +4,7 @@
 //! consolidation instead of being worked out again (a large insight has
 //! thousands of observations, and every update consolidates).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::evidence::{FollowUp, InsightSummary};
 use super::job_map::JobSummary;

@@ -9,7 +9,7 @@
 //! Everything per interview is worked out once ([`FollowUpIndex`]), so a vault
 //! with thousands of insights and interviews stays linear.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 

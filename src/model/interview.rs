@@ -5,7 +5,7 @@
 //! interview each participant counts with the role and company of their own
 //! person note, else the interview's (product.md §2).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use jiff::civil::Date;

@@ -20,7 +20,7 @@ pub use observation::{Anchor, JobStep, Observation, ObservationKind, Signals};
 pub use plan::{Plan, Question};
 pub use properties::{PropertyItem, PropertyReader};
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use jiff::civil::Date;
 use rayon::prelude::*;

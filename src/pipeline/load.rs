@@ -2,7 +2,7 @@
 //! file order), resolve every link. `watch` loads through a [`NoteCache`]: only
 //! the notes that changed are read and parsed again.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
@@ -59,7 +59,7 @@ pub fn load_scanned(
 /// Notes parsed before, with the size and time of the file they came from.
 #[derive(Debug, Default)]
 pub struct NoteCache {
-    notes: std::collections::HashMap<VaultPath, (u64, Option<std::time::SystemTime>, Note)>,
+    notes: foldhash::HashMap<VaultPath, (u64, Option<std::time::SystemTime>, Note)>,
     /// Notes whose new frontmatter is invalid and whose last good parse was kept
     /// (filled by the last load).
     pub kept_last_good: Vec<VaultPath>,

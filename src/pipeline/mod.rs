@@ -12,7 +12,7 @@ pub use load::{
     read_and_parse, scan_vault,
 };
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

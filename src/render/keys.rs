@@ -15,7 +15,7 @@
 //!   learns to show more, its key must hash more; the `incremental` tests compare
 //!   keyed updates with full builds to catch a key that hashes too little.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -71,8 +71,7 @@ pub fn vault_key(vault: &Vault, plan: &PagePlan, config: &Config) -> u64 {
     format!("{:?}", vault.settings).hash(&mut state);
     // Generated pages in the output folder come and go with the plan, hashed
     // below; anything else there (a user's file) can change link texts.
-    let planned: std::collections::HashSet<&VaultPath> =
-        plan.pages.iter().map(|(path, _)| path).collect();
+    let planned: foldhash::HashSet<&VaultPath> = plan.pages.iter().map(|(path, _)| path).collect();
     for file in &vault.files {
         if file.exclusion == Exclusion::OutputFolder && planned.contains(&file.path) {
             continue;

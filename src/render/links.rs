@@ -6,7 +6,7 @@
 //! full vault path. Obsidian's other settings (relative and absolute paths,
 //! Markdown links) are honoured when `.obsidian/app.json` asks for them.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::RwLock;
 
 use crate::config::NewLinkFormat;

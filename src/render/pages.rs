@@ -7,7 +7,7 @@
 //! Obsidian resolves `[[Name]]` by file name across the vault, so a clash would
 //! make the user's own links ambiguous — nor another generated page's name.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use crate::scan::VaultPath;
 

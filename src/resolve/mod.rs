@@ -12,7 +12,7 @@ mod subpath;
 pub use name_index::{FileId, Lookup, NameIndex, Rule};
 pub use subpath::{find_heading_chain, subpath_exists};
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 
 use rayon::prelude::*;

@@ -5,7 +5,7 @@
 //! (rule A2) and resolves every link through it, so lookup is one hash probe plus
 //! a scan of the few files sharing a name — never a walk over the vault.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
 use crate::choices;
