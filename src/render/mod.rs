@@ -77,6 +77,14 @@ fn v<T: Serialize>(value: T) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(value))
 }
 
+/// A long list for a template context, each item built and converted on the
+/// pool: the digest, the insight list and a large insight's evidence are
+/// megabytes of context in a large vault, and one such page would otherwise
+/// hold up a whole update on one core.
+fn v_list<T: Serialize>(items: impl IndexedParallelIterator<Item = T>) -> minijinja::Value {
+    minijinja::Value::from(items.map(v).collect::<Vec<minijinja::Value>>())
+}
+
 /// The fixed pages' names.
 const INSIGHTS_PAGE: &str = "Insights";
 const DIGEST_PAGE: &str = "Digest";
@@ -351,7 +359,7 @@ fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
 
 fn insights_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::Value {
     let order = ranked_insights(views);
-    let rows: Vec<InsightRow> = order.iter().map(|&i| views.insight_row(i)).collect();
+    let rows: Vec<InsightRow> = order.par_iter().map(|&i| views.insight_row(i)).collect();
     let chart: Vec<&InsightRow> = rows
         .iter()
         .filter(|row| row.participants > 0)
@@ -368,7 +376,7 @@ fn insights_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja
     context! {
         page,
         shared => v(shared),
-        insights => v(&rows),
+        insights => v_list(rows.par_iter()),
         chart => v(chart),
         pattern => v(count(Strength::Pattern)),
         recurring => v(count(Strength::Recurring)),
@@ -388,16 +396,18 @@ fn insight_context(
 ) -> minijinja::Value {
     let summary = &views.consolidation.insights[index];
     let row = views.insight_row(index);
-    let evidence: Vec<ObservationView> = summary
-        .evidence
-        .iter()
-        .map(|&i| views.observation(i, page))
-        .collect();
-    let counter: Vec<ObservationView> = summary
-        .counter_evidence
-        .iter()
-        .map(|&i| views.observation(i, page))
-        .collect();
+    let evidence = v_list(
+        summary
+            .evidence
+            .par_iter()
+            .map(|&i| views.observation(i, page)),
+    );
+    let counter = v_list(
+        summary
+            .counter_evidence
+            .par_iter()
+            .map(|&i| views.observation(i, page)),
+    );
     let jobs: Vec<JobLink> = summary
         .jobs
         .iter()
@@ -418,8 +428,8 @@ fn insight_context(
         mixed_roles => v(summary.mixed_roles),
         participants => v(summary.participants.iter().map(|p| views.entity(p)).collect::<Vec<_>>()),
         companies => v(summary.companies.iter().map(|c| views.entity(c)).collect::<Vec<_>>()),
-        evidence => v(evidence),
-        counter_evidence => v(counter),
+        evidence,
+        counter_evidence => counter,
         jobs => v(jobs),
     }
 }
@@ -486,7 +496,7 @@ fn job_context(views: &Views<'_>, shared: &Shared, page: &str, index: usize) -> 
         columns => v(columns),
         matrix => v(rows),
         gaps => v(summary.matrix.iter().filter(|row| row.step.is_some()).map(|row| row.counts.iter().take(summary.roles.len()).filter(|&&c| c == 0).count()).sum::<usize>()),
-        evidence => v(summary.evidence.iter().map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
+        evidence => v_list(summary.evidence.par_iter().map(|&i| views.observation(i, page))),
         insights => v(insights),
         interviews => v(summary.interviews.iter().map(|&i| views.interview(i)).collect::<Vec<_>>()),
         plans => v(plans),
@@ -696,18 +706,14 @@ fn digest_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
             after: change.after.as_str(),
         })
         .collect();
-    let queue: Vec<QueueRow> = digest
-        .validation_queue
-        .iter()
-        .map(|&i| {
-            let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
-            QueueRow {
-                insight: views.insight_row(i),
-                follow_ups,
-                more,
-            }
-        })
-        .collect();
+    let queue = v_list(digest.validation_queue.par_iter().map(|&i| {
+        let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
+        QueueRow {
+            insight: views.insight_row(i),
+            follow_ups,
+            more,
+        }
+    }));
     let earlier: Vec<EarlierView> = digest
         .earlier
         .iter()
@@ -736,7 +742,7 @@ fn digest_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
         surprised_count => digest.surprised.len(),
         new_insights => v(new_insights),
         changes => v(changes),
-        queue => v(queue),
+        queue,
         earlier => v(earlier),
     }
 }
@@ -766,8 +772,8 @@ fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
     context! {
         page,
         shared => v(shared),
-        broken_links => v(health.broken_links.iter().map(|&i| problem(&views.vault.diagnostics[i])).collect::<Vec<_>>()),
-        schema_problems => v(health.schema_problems.iter().map(|&i| problem(&views.model.diagnostics[i])).collect::<Vec<_>>()),
+        broken_links => v_list(health.broken_links.par_iter().map(|&i| problem(&views.vault.diagnostics[i]))),
+        schema_problems => v_list(health.schema_problems.par_iter().map(|&i| problem(&views.model.diagnostics[i]))),
         without_evidence => v(health.insights_without_evidence.iter().map(|&i| views.insight_row(i)).collect::<Vec<_>>()),
         unlinked => v(health.unlinked_observations.iter().take(UNLINKED_LISTED).map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
         unlinked_count => health.unlinked_observations.len(),
