@@ -5,6 +5,7 @@
 //! (an interview without a date, a `plan:` that is not a plan) become diagnostics,
 //! warnings by default; the note still takes part as far as it can.
 
+mod gather;
 mod hashes;
 mod interview;
 mod lookup;
@@ -430,7 +431,7 @@ fn build_model_inner(
     last.resize_with(typed.len(), || None);
     // Interviews and plans read only what is indexed above: in parallel, then
     // stored in note order (so observations keep a stable order).
-    let read: Vec<(FileId, Option<u64>, Read)> = typed
+    let mut read: Vec<(FileId, Option<u64>, Read)> = typed
         .par_iter()
         .zip(last.into_par_iter())
         .filter_map(|(&(file, kind, note_index), last)| {
@@ -500,41 +501,22 @@ fn build_model_inner(
             })
             .collect();
     }
-    // One allocation for every observation: a large vault has hundreds of
-    // thousands, gathered again on every update.
-    model.observations.reserve_exact(
-        read.iter()
-            .map(|(_, _, read)| match read {
-                Read::Interview(_, _, Own::Read(observations), _) => observations.len(),
-                Read::Interview(_, _, Own::Kept(range), _) => range.len(),
-                Read::Plan(..) => 0,
-            })
-            .sum(),
-    );
-    // Kept readings come in the order they were read before, so their ranges
-    // of the last observations only grow: one pass moves them, dropping the
-    // observations of readings not kept.
-    let mut last_observations = last_observations.into_iter();
-    let mut last_at = 0;
+    // Every interview's observations in one list, in file order.
+    let owns: Vec<Own> = read
+        .iter_mut()
+        .filter_map(|(_, _, read)| match read {
+            Read::Interview(_, _, own, _) => Some(std::mem::replace(own, Own::Kept(0..0))),
+            Read::Plan(..) => None,
+        })
+        .collect();
+    let (observations, ranges) = gather::lay_out(last_observations, owns);
+    model.observations = observations;
+    let mut ranges = ranges.into_iter();
     for (_, _, read) in read {
         match read {
-            Read::Interview(index, mut interview, own, problems) => {
+            Read::Interview(index, mut interview, _, problems) => {
                 model.diagnostics.extend(problems);
-                let first = model.observations.len();
-                match own {
-                    Own::Read(observations) => model.observations.extend(observations),
-                    Own::Kept(range) => {
-                        debug_assert!(range.start >= last_at, "kept readings in file order");
-                        if range.start > last_at {
-                            last_observations.nth(range.start - last_at - 1);
-                        }
-                        model
-                            .observations
-                            .extend(last_observations.by_ref().take(range.len()));
-                        last_at = range.end;
-                    }
-                }
-                interview.observations = first..model.observations.len();
+                interview.observations = ranges.next().unwrap_or_default();
                 model.interviews[index] = *interview;
             }
             Read::Plan(index, plan, problems) => {
