@@ -103,32 +103,36 @@ fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
 fn include_planned_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
     pages.sort();
     let index = crate::resolve::NameIndex::from_paths(&pages);
-    let mut now_resolved: Vec<(VaultPath, Position)> = Vec::new();
-    for (note_index, note) in vault.notes.iter().enumerate() {
-        let mut folder: Option<String> = None;
-        for (link, resolution) in note.links.iter().zip(vault.resolutions[note_index].iter()) {
-            if resolution.target.is_some() {
-                continue;
+    let now_resolved: HashSet<(VaultPath, Position)> = vault
+        .notes
+        .par_iter()
+        .zip(&vault.resolutions)
+        .flat_map_iter(|(note, resolutions)| {
+            let mut folder: Option<String> = None;
+            let mut found = Vec::new();
+            for (link, resolution) in note.links.iter().zip(resolutions) {
+                if resolution.target.is_some() {
+                    continue;
+                }
+                let folder = folder.get_or_insert_with(|| note.path.folder().to_lowercase());
+                if index
+                    .lookup(note.linkpath(link), u32::MAX, folder)
+                    .target
+                    .is_some()
+                {
+                    found.push((note.path.clone(), link.span.position));
+                }
             }
-            let folder = folder.get_or_insert_with(|| note.path.folder().to_lowercase());
-            if index
-                .lookup(note.linkpath(link), u32::MAX, folder)
-                .target
-                .is_some()
-            {
-                now_resolved.push((note.path.clone(), link.span.position));
-            }
-        }
-    }
+            found
+        })
+        .collect();
     if now_resolved.is_empty() {
         return;
     }
     vault.diagnostics.retain(|diagnostic| {
         diagnostic.code != Code::BrokenLink
             || !diagnostic.location.as_ref().is_some_and(|location| {
-                now_resolved
-                    .iter()
-                    .any(|(path, position)| *path == diagnostic.path && *position == location.start)
+                now_resolved.contains(&(diagnostic.path.clone(), location.start))
             })
     });
 }

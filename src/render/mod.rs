@@ -286,7 +286,27 @@ impl<'a> Renderer<'a> {
 
     /// Renders `pages` (in parallel), sorted by path.
     pub fn render(&self, pages: &[(VaultPath, PageKind)]) -> Result<Vec<Page>, RenderError> {
-        let mut rendered: Vec<Page> = pages
+        // The overviews (Insights, Digest, Vault health) are the largest pages
+        // by far: they start at once while the other pages share the pool, not
+        // after them on the same thread.
+        let (overviews, others): (Vec<_>, Vec<_>) = pages.iter().partition(|(_, kind)| {
+            matches!(
+                kind,
+                PageKind::Insights | PageKind::Digest | PageKind::Health
+            )
+        });
+        let (overviews, others) = rayon::join(
+            || self.render_each(&overviews),
+            || self.render_each(&others),
+        );
+        let mut rendered = overviews?;
+        rendered.extend(others?);
+        rendered.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(rendered)
+    }
+
+    fn render_each(&self, pages: &[&(VaultPath, PageKind)]) -> Result<Vec<Page>, RenderError> {
+        pages
             .par_iter()
             .map(|(path, kind)| {
                 let template = kind.template();
@@ -302,9 +322,7 @@ impl<'a> Renderer<'a> {
                     content,
                 })
             })
-            .collect::<Result<_, RenderError>>()?;
-        rendered.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(rendered)
+            .collect()
     }
 }
 

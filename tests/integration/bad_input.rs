@@ -247,6 +247,22 @@ fn excluded_files_resolve_but_are_not_checked() {
 }
 
 #[test]
+fn links_to_pages_a_build_will_write_are_not_broken_before_the_first_build() {
+    let vault = vault_with_a_healthy_note();
+    vault.file(
+        "Home.md",
+        "[[Insights]] and [[Vault health]] and [[Nowhere]]\n[[Digest]]\n",
+    );
+    let report = check(&vault);
+    let broken: Vec<(String, String)> = diagnostics(&report)
+        .into_iter()
+        .filter(|(code, _)| code == "broken-link")
+        .collect();
+    assert_eq!(broken, [("broken-link".to_owned(), "Home.md".to_owned())]);
+    assert!(!vault.path().join("Throughline").exists());
+}
+
+#[test]
 fn output_folder_pages_resolve_but_are_not_checked() {
     let vault = vault_with_a_healthy_note();
     vault
