@@ -84,7 +84,7 @@ pub struct FollowUp {
 /// Each interview's place in (date, path) order, which observations sort by.
 pub(crate) fn interview_ranks(model: &ResearchModel) -> Vec<u32> {
     let mut order: Vec<usize> = (0..model.interviews.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.par_sort_by(|&a, &b| {
         let (x, y) = (&model.interviews[a], &model.interviews[b]);
         (x.date, x.note.path.as_str()).cmp(&(y.date, y.note.path.as_str()))
     });
@@ -138,7 +138,7 @@ pub fn strength_dated_before(
 /// Summarises every insight, with the follow-up suggestions of those that
 /// need validating.
 pub fn summarize_insights(model: &ResearchModel, thresholds: &Thresholds) -> Vec<InsightSummary> {
-    summarize_insights_reusing(model, thresholds, None).0
+    summarize_insights_reusing(model, thresholds, interview_ranks(model), None).0
 }
 
 /// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
@@ -147,9 +147,10 @@ pub fn summarize_insights(model: &ResearchModel, thresholds: &Thresholds) -> Vec
 pub(crate) fn summarize_insights_reusing(
     model: &ResearchModel,
     thresholds: &Thresholds,
+    ranks: Vec<u32>,
     reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
 ) -> (Vec<InsightSummary>, Vec<Fingerprints>) {
-    let index = super::validation::FollowUpIndex::new(model);
+    let index = super::validation::FollowUpIndex::with_ranks(model, ranks);
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     for (index, observation) in model.observations.iter().enumerate() {

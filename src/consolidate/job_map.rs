@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::evidence::{InsightSummary, interview_ranks, observation_order};
+use super::evidence::{InsightSummary, observation_order};
 use super::memo::KeptJob;
 use crate::model::{Entity, JobStep, RecordHashes, ResearchModel};
 use crate::resolve::FileId;
@@ -54,6 +54,7 @@ pub struct StepRow {
 pub(crate) fn summarize_jobs(
     model: &ResearchModel,
     insights: &[InsightSummary],
+    ranks: &[u32],
     reuse: Option<(&RecordHashes, &mut HashMap<FileId, KeptJob>)>,
 ) -> (Vec<JobSummary>, Vec<u64>) {
     let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
@@ -77,7 +78,6 @@ pub(crate) fn summarize_jobs(
             insights_by_job.entry(job).or_default().push(index);
         }
     }
-    let ranks = interview_ranks(model);
     let mut plans_by_job: HashMap<FileId, Vec<usize>> = HashMap::new();
     for (index, plan) in model.plans.iter().enumerate() {
         for &job in &plan.jobs {
@@ -100,7 +100,7 @@ pub(crate) fn summarize_jobs(
         .enumerate()
         .map(|(job, (mut observations, kept))| {
             let file = model.jobs[job].note.file;
-            observations.sort_by_key(|&observation| observation_order(model, &ranks, observation));
+            observations.sort_by_key(|&observation| observation_order(model, ranks, observation));
             // The tables are worked out from the evidence alone.
             let fingerprint = hashes.map(|hashes| {
                 let mut state = Xxh3::new();

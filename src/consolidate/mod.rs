@@ -63,14 +63,18 @@ pub fn consolidate_reusing(
         Some((hashes, memo)) => (Some(hashes), Some(memo)),
         None => (None, None),
     };
+    // Each interview's place in (date, path) order, which evidence sorts by.
+    let ranks = evidence::interview_ranks(model);
     let (insights, fingerprints) = evidence::summarize_insights_reusing(
         model,
         &config.thresholds,
+        ranks.clone(),
         hashes.zip(memo.as_deref_mut()),
     );
     let (jobs, job_fingerprints) = job_map::summarize_jobs(
         model,
         &insights,
+        &ranks,
         hashes.zip(memo.as_deref_mut().map(|memo| &mut memo.jobs)),
     );
     if let Some(memo) = memo {

@@ -96,6 +96,12 @@ struct JobRaiser {
 impl<'a> FollowUpIndex<'a> {
     /// Works the index out for `model`.
     pub fn new(model: &'a ResearchModel) -> FollowUpIndex<'a> {
+        Self::with_ranks(model, super::evidence::interview_ranks(model))
+    }
+
+    /// [`FollowUpIndex::new`], given the interviews' ranks (from
+    /// [`super::evidence::interview_ranks`]).
+    pub(crate) fn with_ranks(model: &'a ResearchModel, ranks: Vec<u32>) -> FollowUpIndex<'a> {
         let mut people: HashMap<&str, u32> = HashMap::new();
         let participants: Vec<Vec<(u32, usize)>> = model
             .interviews
@@ -136,7 +142,6 @@ impl<'a> FollowUpIndex<'a> {
                 found
             })
             .collect();
-        let ranks = super::evidence::interview_ranks(model);
         let job_raisers = job_interviews(model)
             .into_iter()
             .map(|(job, interviews)| {

@@ -71,6 +71,10 @@ pub struct Note {
     pub diagnostics: Vec<Diagnostic>,
     /// Strings that are not slices of `text` (see [`TextRef`]).
     pub strings: String,
+    /// A hash of the path and of what a link's subpath can name here:
+    /// headings, block ids, footnotes ([`Note::hash_anchors`]). Worked out
+    /// once, as pages are keyed on every note's anchors on every update.
+    pub anchors_hash: u64,
 }
 
 /// A byte range in a note's text and the position where it starts.
@@ -265,7 +269,31 @@ impl Note {
             comments: Vec::new(),
             diagnostics: Vec::new(),
             strings: String::new(),
+            anchors_hash: 0,
         }
+        .with_anchors_hashed()
+    }
+
+    /// Fills in [`Note::anchors_hash`] from the path, headings, blocks and
+    /// footnotes.
+    pub fn with_anchors_hashed(mut self) -> Note {
+        self.anchors_hash = self.hash_anchors();
+        self
+    }
+
+    /// What [`Note::anchors_hash`] holds.
+    pub fn hash_anchors(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut state = xxhash_rust::xxh3::Xxh3::new();
+        self.path.as_str().hash(&mut state);
+        for heading in &self.headings {
+            (heading.level, &heading.text).hash(&mut state);
+        }
+        for block in &self.blocks {
+            block.id.hash(&mut state);
+        }
+        self.footnotes.hash(&mut state);
+        state.finish()
     }
 
     /// A string of this note.
@@ -487,7 +515,7 @@ fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> No
     note.frontmatter = frontmatter;
     note.strings = interner.into_arena();
     note.text = text;
-    note
+    note.with_anchors_hashed()
 }
 
 /// Frontmatter links with the place their value is written (found by searching

@@ -106,3 +106,19 @@ fn unreadable_and_oversized_notes_are_diagnostics() {
         note.diagnostics[0].message
     );
 }
+
+#[test]
+fn anchors_hash_follows_headings_blocks_and_footnotes_only() {
+    let base = parse("# One\n\nText ^block\n\n[^note]: a note\n");
+    assert_eq!(base.anchors_hash, base.hash_anchors());
+    let same_anchors = parse("# One\n\nOther text ^block\n\n[^note]: changed\n");
+    assert_eq!(base.anchors_hash, same_anchors.anchors_hash);
+    for changed in [
+        "# Two\n\nText ^block\n\n[^note]: a note\n",
+        "## One\n\nText ^block\n\n[^note]: a note\n",
+        "# One\n\nText ^other\n\n[^note]: a note\n",
+        "# One\n\nText ^block\n\n[^else]: a note\n",
+    ] {
+        assert_ne!(base.anchors_hash, parse(changed).anchors_hash, "{changed}");
+    }
+}

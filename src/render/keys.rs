@@ -79,26 +79,15 @@ pub fn vault_key(vault: &Vault, plan: &PagePlan, config: &Config) -> u64 {
         (file.path.as_str(), file.kind as u8, file.exclusion as u8).hash(&mut state);
     }
     for (path, kind) in &plan.pages {
-        (path.as_str(), format!("{kind:?}")).hash(&mut state);
+        (path.as_str(), kind).hash(&mut state);
     }
     // Quotes check subpaths in notes outside the output folder only.
     let anchors: Vec<u64> = vault
         .notes
-        .par_iter()
+        .iter()
         .enumerate()
         .filter(|(index, _)| vault.file_of_note(*index).exclusion != Exclusion::OutputFolder)
-        .map(|(_, note)| {
-            let mut state = hasher();
-            note.path.as_str().hash(&mut state);
-            for heading in &note.headings {
-                (heading.level, &heading.text).hash(&mut state);
-            }
-            for block in &note.blocks {
-                block.id.hash(&mut state);
-            }
-            note.footnotes.hash(&mut state);
-            state.finish()
-        })
+        .map(|(_, note)| note.anchors_hash)
         .collect();
     anchors.hash(&mut state);
     state.finish()
@@ -132,7 +121,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     /// The key of one page.
     pub fn key(&self, path: &VaultPath, kind: PageKind) -> u64 {
         let mut state = hasher();
-        (self.vault, path.as_str(), format!("{kind:?}")).hash(&mut state);
+        (self.vault, path.as_str(), kind).hash(&mut state);
         match kind {
             PageKind::Insights => self.insights(&mut state),
             PageKind::Insight(index) => self.insight(&mut state, index),
