@@ -265,7 +265,7 @@ pub fn build_scanned(
     mode: WriteMode,
     inputs: Option<String>,
     cache: &mut NoteCache,
-    memo: Option<&mut PageMemo>,
+    mut memo: Option<&mut PageMemo>,
     scan_time: Duration,
 ) -> Result<(BuildReport, Analysis), BuildError> {
     let mut clock = Instant::now();
@@ -296,7 +296,7 @@ pub fn build_scanned(
     let consolidated = lap();
     // Render and write a batch at a time: a large vault's pages need not all be in
     // memory at once (two batches are: one written while the next renders).
-    let renderer = Renderer::new(
+    let mut renderer = Renderer::new(
         root,
         &analysis.vault,
         &analysis.model,
@@ -307,15 +307,30 @@ pub fn build_scanned(
     let mut writer = Writer::new(root, &config.output_folder, mode);
     let mut rendering = Duration::ZERO;
     let started = Instant::now();
-    let keys: Option<HashMap<VaultPath, u64>> = hashes.as_ref().map(|hashes| {
+    let digest_page = analysis
+        .plan
+        .pages
+        .iter()
+        .find(|(_, kind)| *kind == PageKind::Digest)
+        .map(|(path, _)| path);
+    let keyed: Option<(HashMap<VaultPath, u64>, Vec<u64>)> = hashes.as_ref().map(|hashes| {
         let keys = renderer.keys(vault_key(&analysis.vault, &analysis.plan, &config), hashes);
-        analysis
+        let pages = analysis
             .plan
             .pages
             .par_iter()
             .map(|(path, kind)| (path.clone(), keys.key(path, *kind)))
-            .collect()
+            .collect();
+        let entries = digest_page.map_or_else(Vec::new, |page| keys.digest_entries(page));
+        (pages, entries)
     });
+    let keys = match (keyed, memo.as_deref_mut()) {
+        (Some((keys, entries)), Some(memo)) => {
+            renderer.reuse_entries(entries, memo.take_entries());
+            Some(keys)
+        }
+        (keyed, _) => keyed.map(|(keys, _)| keys),
+    };
     let to_render: Vec<(VaultPath, PageKind)> = match (&memo, &keys) {
         (Some(memo), Some(keys)) => {
             let (same, changed): (Vec<_>, Vec<_>) = analysis
@@ -386,11 +401,14 @@ pub fn build_scanned(
     };
     let current: Vec<&VaultPath> = analysis.plan.pages.iter().map(|(path, _)| path).collect();
     let write = writer.finish(&current, &record)?;
-    if let (Some(memo), Some(keys)) = (memo, keys) {
+    if let (Some(memo), Some(keys)) = (memo.as_deref_mut(), keys) {
         memo.replace(keys);
     }
-    // Freeing a large vault's summaries takes a while; nobody waits for it.
-    drop(renderer);
+    if let Some(memo) = memo {
+        memo.keep_entries(renderer.into_kept_entries());
+    } else {
+        drop(renderer);
+    }
     if let Some(summaries) = cache.summaries.as_mut()
         && hashes.is_some()
     {

@@ -25,7 +25,7 @@ use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
 use super::links::{LinkTextError, LinkWriter};
 
 /// The default templates, embedded at build time.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 8] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 9] = [
     (
         "insights.md.j2",
         include_str!("../../templates/insights.md.j2"),
@@ -37,6 +37,10 @@ pub const DEFAULT_TEMPLATES: [(&str, &str); 8] = [
     ("job.md.j2", include_str!("../../templates/job.md.j2")),
     ("plan.md.j2", include_str!("../../templates/plan.md.j2")),
     ("digest.md.j2", include_str!("../../templates/digest.md.j2")),
+    (
+        "validation-entry.md.j2",
+        include_str!("../../templates/validation-entry.md.j2"),
+    ),
     ("health.md.j2", include_str!("../../templates/health.md.j2")),
     ("report.md.j2", include_str!("../../templates/report.md.j2")),
     (

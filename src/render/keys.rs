@@ -32,10 +32,12 @@ use crate::model::{RecordHashes, hash_of};
 use crate::resolve::Vault;
 use crate::scan::{Exclusion, VaultPath};
 
-/// The keys of the pages last written, by page.
+/// The keys of the pages last written, by page, and the digest's rendered
+/// validation-queue entries by key.
 #[derive(Debug, Default)]
 pub struct PageMemo {
     keys: HashMap<VaultPath, u64>,
+    entries: super::RenderedEntries,
 }
 
 impl PageMemo {
@@ -54,9 +56,20 @@ impl PageMemo {
         self.keys.remove(path);
     }
 
-    /// Forgets every key: the next update renders every page.
+    /// Forgets every key and entry: the next update renders every page.
     pub fn clear(&mut self) {
         self.keys.clear();
+        self.entries.clear();
+    }
+
+    /// Takes the digest's entries rendered by the last update.
+    pub fn take_entries(&mut self) -> super::RenderedEntries {
+        std::mem::take(&mut self.entries)
+    }
+
+    /// Keeps the digest's entries for the next update.
+    pub fn keep_entries(&mut self, entries: super::RenderedEntries) {
+        self.entries = entries;
     }
 }
 
@@ -236,10 +249,31 @@ impl<'v, 'a> PageKeys<'v, 'a> {
             (self.rows[change.insight], change.before, change.after).hash(state);
         }
         for &insight in &digest.validation_queue {
-            self.rows[insight].hash(state);
-            let summary = &self.views.consolidation.insights[insight];
-            self.follow_ups(state, summary, FOLLOW_UPS_IN_DIGEST);
+            self.entry(state, insight);
         }
+    }
+
+    /// What the digest's validation-queue entry of `insight` shows.
+    fn entry(&self, state: &mut Xxh3, insight: usize) {
+        self.rows[insight].hash(state);
+        let summary = &self.views.consolidation.insights[insight];
+        self.follow_ups(state, summary, FOLLOW_UPS_IN_DIGEST);
+    }
+
+    /// The keys of the digest's validation-queue entries, per insight summary
+    /// (0 for insights not in the queue), when the digest is at `page`: an
+    /// entry whose key is unchanged renders to the same text.
+    pub fn digest_entries(&self, page: &VaultPath) -> Vec<u64> {
+        let mut keys = vec![0; self.rows.len()];
+        if let Some(digest) = &self.views.consolidation.digest {
+            for &insight in &digest.validation_queue {
+                let mut state = hasher();
+                (self.vault, page.as_str()).hash(&mut state);
+                self.entry(&mut state, insight);
+                keys[insight] = state.finish();
+            }
+        }
+        keys
     }
 
     fn health(&self, state: &mut Xxh3) {

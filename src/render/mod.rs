@@ -3,6 +3,7 @@
 
 mod chart;
 mod environment;
+mod fragments;
 mod keys;
 mod links;
 mod pages;
@@ -11,6 +12,7 @@ mod report;
 mod view;
 
 pub use environment::{DEFAULT_TEMPLATES, blockquote, chart_label, escape_cell, escape_markdown};
+pub use fragments::Rendered as RenderedEntries;
 pub use keys::{PageKeys, PageMemo, vault_key};
 pub use links::{LinkWriter, UnlinkableError};
 pub use pages::{PageKind, PageNamer};
@@ -244,6 +246,7 @@ pub struct Renderer<'a> {
     env: minijinja::Environment<'static>,
     views: Views<'a>,
     shared: &'a Shared,
+    entries: fragments::Fragments,
 }
 
 impl<'a> Renderer<'a> {
@@ -272,7 +275,21 @@ impl<'a> Renderer<'a> {
                 links: &plan.links,
             },
             shared: &plan.shared,
+            entries: fragments::Fragments::default(),
         }
+    }
+
+    /// Takes the digest's validation-queue entries rendered by the last update
+    /// whose key (per insight summary, from [`PageKeys::digest_entry`]) is
+    /// unchanged, instead of rendering them again.
+    pub fn reuse_entries(&mut self, keys: Vec<u64>, last: RenderedEntries) {
+        self.entries = fragments::Fragments::reusing(keys, last);
+    }
+
+    /// The validation-queue entries to keep for the next update (see
+    /// [`Renderer::reuse_entries`]).
+    pub fn into_kept_entries(self) -> RenderedEntries {
+        self.entries.into_kept()
     }
 
     /// The keys of the pages, to render only those that changed (see [`PageKeys`]).
@@ -310,7 +327,7 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|(path, kind)| {
                 let template = kind.template();
-                let context = page_context(&self.views, self.shared, path, *kind);
+                let context = self.page_context(path, *kind)?;
                 let content = self
                     .env
                     .get_template(template)
@@ -335,20 +352,21 @@ struct Shared {
     output: String,
 }
 
-fn page_context(
-    views: &Views<'_>,
-    shared: &Shared,
-    path: &VaultPath,
-    kind: PageKind,
-) -> minijinja::Value {
-    let page = path.as_str();
-    match kind {
-        PageKind::Insights => insights_context(views, shared, page),
-        PageKind::Insight(index) => insight_context(views, shared, page, index),
-        PageKind::Job(index) => job_context(views, shared, page, index),
-        PageKind::Plan(index) => plan_context(views, shared, page, index),
-        PageKind::Digest => digest_context(views, shared, page),
-        PageKind::Health => health_context(views, shared, page),
+impl Renderer<'_> {
+    fn page_context(
+        &self,
+        path: &VaultPath,
+        kind: PageKind,
+    ) -> Result<minijinja::Value, RenderError> {
+        let (views, shared, page) = (&self.views, self.shared, path.as_str());
+        Ok(match kind {
+            PageKind::Insights => insights_context(views, shared, page),
+            PageKind::Insight(index) => insight_context(views, shared, page, index),
+            PageKind::Job(index) => job_context(views, shared, page, index),
+            PageKind::Plan(index) => plan_context(views, shared, page, index),
+            PageKind::Digest => self.digest_context(page)?,
+            PageKind::Health => health_context(views, shared, page),
+        })
     }
 }
 
@@ -701,67 +719,92 @@ struct EarlierView {
     surprised: usize,
 }
 
-fn digest_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::Value {
-    let Some(digest) = &views.consolidation.digest else {
-        return context! { page, shared => v(shared), digest => false };
-    };
-    let interviews: Vec<InterviewView> = digest
-        .interviews
-        .iter()
-        .map(|&i| views.interview(i))
-        .collect();
-    let new_insights: Vec<InsightRow> = digest
-        .new_insights
-        .iter()
-        .map(|&i| views.insight_row(i))
-        .collect();
-    let changes: Vec<ChangeView> = digest
-        .strength_changes
-        .iter()
-        .map(|change| ChangeView {
-            insight: views.insight_row(change.insight),
-            before: change.before.as_str(),
-            after: change.after.as_str(),
+impl Renderer<'_> {
+    fn digest_context(&self, page: &str) -> Result<minijinja::Value, RenderError> {
+        let (views, shared) = (&self.views, self.shared);
+        let Some(digest) = &views.consolidation.digest else {
+            return Ok(context! { page, shared => v(shared), digest => false });
+        };
+        let interviews: Vec<InterviewView> = digest
+            .interviews
+            .iter()
+            .map(|&i| views.interview(i))
+            .collect();
+        let new_insights: Vec<InsightRow> = digest
+            .new_insights
+            .iter()
+            .map(|&i| views.insight_row(i))
+            .collect();
+        let changes: Vec<ChangeView> = digest
+            .strength_changes
+            .iter()
+            .map(|change| ChangeView {
+                insight: views.insight_row(change.insight),
+                before: change.before.as_str(),
+                after: change.after.as_str(),
+            })
+            .collect();
+        let entries =
+            self.entries
+                .render_queue(&self.env, views, shared, page, &digest.validation_queue)?;
+        // The default template shows the rendered entries; a vault's own
+        // digest template (perhaps written for an earlier version) may loop
+        // over the queue itself.
+        let queue = match self.is_default_template(PageKind::Digest.template())? {
+            true => minijinja::Value::UNDEFINED,
+            false => v_list(digest.validation_queue.par_iter().map(|&i| {
+                let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
+                QueueRow {
+                    insight: views.insight_row(i),
+                    follow_ups,
+                    more,
+                }
+            })),
+        };
+        let earlier: Vec<EarlierView> = digest
+            .earlier
+            .iter()
+            .map(|summary| EarlierView {
+                label: summary.period.label.clone(),
+                start: summary.period.start.to_string(),
+                end: summary.period.end.to_string(),
+                interviews: summary.interviews,
+                learned: summary.learned,
+                surprised: summary.surprised,
+            })
+            .collect();
+        Ok(context! {
+            page,
+            shared => v(shared),
+            digest => true,
+            period => context! {
+                label => digest.period.label.clone(),
+                start => digest.period.start.to_string(),
+                end => digest.period.end.to_string(),
+            },
+            interviews => v(interviews),
+            learned => v(grouped(views, &digest.learned, page)),
+            learned_count => digest.learned.len(),
+            surprised => v(grouped(views, &digest.surprised, page)),
+            surprised_count => digest.surprised.len(),
+            new_insights => v(new_insights),
+            changes => v(changes),
+            validation_entries => entries,
+            queue,
+            earlier => v(earlier),
         })
-        .collect();
-    let queue = v_list(digest.validation_queue.par_iter().map(|&i| {
-        let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
-        QueueRow {
-            insight: views.insight_row(i),
-            follow_ups,
-            more,
-        }
-    }));
-    let earlier: Vec<EarlierView> = digest
-        .earlier
-        .iter()
-        .map(|summary| EarlierView {
-            label: summary.period.label.clone(),
-            start: summary.period.start.to_string(),
-            end: summary.period.end.to_string(),
-            interviews: summary.interviews,
-            learned: summary.learned,
-            surprised: summary.surprised,
-        })
-        .collect();
-    context! {
-        page,
-        shared => v(shared),
-        digest => true,
-        period => context! {
-            label => digest.period.label.clone(),
-            start => digest.period.start.to_string(),
-            end => digest.period.end.to_string(),
-        },
-        interviews => v(interviews),
-        learned => v(grouped(views, &digest.learned, page)),
-        learned_count => digest.learned.len(),
-        surprised => v(grouped(views, &digest.surprised, page)),
-        surprised_count => digest.surprised.len(),
-        new_insights => v(new_insights),
-        changes => v(changes),
-        queue,
-        earlier => v(earlier),
+    }
+
+    /// Whether `name` is the embedded default (no vault template overrides
+    /// it, or the override is the same text, as `throughline init` writes it).
+    fn is_default_template(&self, name: &str) -> Result<bool, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|error| RenderError::from_minijinja(name, &error))?;
+        Ok(DEFAULT_TEMPLATES
+            .iter()
+            .any(|(default, text)| *default == name && *text == template.source()))
     }
 }
 

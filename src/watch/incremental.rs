@@ -503,6 +503,53 @@ mod tests {
     }
 
     #[test]
+    fn digest_entries_render_again_only_when_their_key_changes() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        copy_sources(&sample, root);
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        incremental.build(root, &config, None).unwrap();
+        // Every kept entry is replaced by a marker: an entry taken from the
+        // memo shows it in the digest.
+        let entries = incremental.pages.take_entries();
+        assert!(entries.len() >= 3, "{} entries", entries.len());
+        incremental.pages.keep_entries(
+            entries
+                .keys()
+                .map(|&key| (key, Arc::from(format!("STALE {key}\n"))))
+                .collect(),
+        );
+        let touched = apply(
+            root,
+            &Edit::AddObservation {
+                note: 3,
+                insight: 2,
+                block: false,
+            },
+        );
+        let touched = [VaultPath::new(&touched[0]).unwrap()];
+        incremental.build(root, &config, Some(&touched)).unwrap();
+        let digest = fs::read_to_string(root.join("Throughline/Digest.md")).unwrap();
+        let kept = incremental.pages.take_entries();
+        let rendered: Vec<&Arc<str>> = kept
+            .values()
+            .filter(|text| !text.starts_with("STALE"))
+            .collect();
+        assert!(digest.contains("STALE"), "unchanged entries are reused");
+        assert!(
+            !rendered.is_empty() && rendered.len() < kept.len(),
+            "{} of {} entries rendered again",
+            rendered.len(),
+            kept.len()
+        );
+        for text in rendered {
+            assert!(digest.contains(&**text), "{text}");
+        }
+    }
+
+    #[test]
     fn an_edit_renders_only_the_pages_it_touches() {
         let vault = tempfile::tempdir().unwrap();
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");

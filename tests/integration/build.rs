@@ -2,6 +2,7 @@
 //! re-builds that write nothing, configuration and templates.
 
 use std::collections::BTreeSet;
+use std::fs;
 use std::path::Path;
 
 use throughline::config::Config;
@@ -386,4 +387,42 @@ fn any_change_to_the_inputs_or_pages_means_a_full_build() {
     );
     backdate(vault.path());
     assert!(written(&vault).contains("1 written"));
+}
+
+#[test]
+fn digest_templates_may_list_the_queue_or_override_its_entries() {
+    let vault = sample_vault();
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let default_digest = fs::read_to_string(vault.path().join("Throughline/Digest.md")).unwrap();
+    let queued = default_digest.matches("\n  - ask ").count();
+    assert!(queued > 0, "{default_digest}");
+    // A digest template written against the queue itself (as before
+    // `validation-entry.md.j2` existed) still gets it.
+    vault.file(
+        ".throughline/templates/digest.md.j2",
+        "---\ngenerated-by: throughline\n---\n{% for entry in queue %}\n- {{ entry.insight.note.title }}: {{ entry.follow_ups | length }} to ask\n{% endfor %}\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let listed = fs::read_to_string(vault.path().join("Throughline/Digest.md")).unwrap();
+    let asked: usize = listed
+        .lines()
+        .filter_map(|line| {
+            line.strip_suffix(" to ask")?
+                .rsplit(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(asked, queued, "{listed}");
+    // An entry template of the vault's own renders each entry of the default digest.
+    fs::remove_file(vault.path().join(".throughline/templates/digest.md.j2")).unwrap();
+    vault.file(
+        ".throughline/templates/validation-entry.md.j2",
+        "* {{ entry.insight.note.title | md }} ({{ entry.insight.evidence }} observations)\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let own = fs::read_to_string(vault.path().join("Throughline/Digest.md")).unwrap();
+    assert!(!own.contains("\n  - ask "), "{own}");
+    assert!(own.contains(" observations)\n"), "{own}");
 }

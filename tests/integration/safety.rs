@@ -506,13 +506,11 @@ fn variant_templates() -> Vec<(String, String)> {
     let mut templates: Vec<(String, String)> = fs::read_dir(defaults)
         .expect("the default templates are there")
         .map(|entry| entry.expect("the templates can be listed").path())
-        // The pages' templates; `report.*` are the `digest` command's.
+        // The pages' templates; `report.*` are the `digest` command's, and
+        // `validation-entry` renders a part of the digest page.
         .filter(|path| {
-            !path
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("report.")
+            let name = path.file_name().unwrap().to_string_lossy();
+            !name.starts_with("report.") && name != "validation-entry.md.j2"
         })
         .map(|path| {
             let text = fs::read_to_string(&path).expect("a template can be read");
