@@ -438,7 +438,11 @@ fn build_model_inner(
             let note = &vault.notes[note_index];
             let resolutions = &vault.resolutions[note_index];
             let index = model.index_of(file, kind)?;
-            let fingerprint = context.map(|_| links_fingerprint(resolutions));
+            // Links kept from the last resolution go where they went.
+            let fingerprint = context.map(|_| match &last {
+                Some((known, _)) if !vault.resolved_afresh(file) => *known,
+                _ => links_fingerprint(resolutions),
+            });
             if let Some((_, read)) =
                 last.filter(|(known, _)| Some(*known) == fingerprint && !vault.reparsed(file))
             {

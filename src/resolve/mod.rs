@@ -76,6 +76,9 @@ pub struct Vault {
     /// For each file, whether its note was parsed for this vault (not kept from
     /// an earlier load by `watch`).
     reparsed: Vec<bool>,
+    /// For each file, whether its note's links were resolved for this vault
+    /// (not kept from the last resolution by `watch`).
+    resolved_afresh: Vec<bool>,
     /// Lower-cased alias → the note carrying it (for hints, and the memo).
     aliases: HashMap<String, FileId>,
     /// Obsidian's settings in force.
@@ -114,6 +117,16 @@ impl Vault {
     /// unchanged from an earlier load (`watch`): a kept note has the same text.
     pub fn reparsed(&self, file: FileId) -> bool {
         self.reparsed.get(file as usize).copied().unwrap_or(true)
+    }
+
+    /// Whether the links of `file`'s note were resolved for this vault, rather
+    /// than kept from the last resolution (`watch`): kept links resolve as
+    /// they did then.
+    pub fn resolved_afresh(&self, file: FileId) -> bool {
+        self.resolved_afresh
+            .get(file as usize)
+            .copied()
+            .unwrap_or(true)
     }
 
     /// The file a note belongs to.
@@ -284,6 +297,10 @@ fn resolve_inner(
         None => Vec::new(),
     };
     kept.resize_with(note_file_ids.len(), || None);
+    let mut resolved_afresh = vec![true; scan.files.len()];
+    for (&file, kept) in note_file_ids.iter().zip(&kept) {
+        resolved_afresh[file as usize] = kept.is_none();
+    }
     let context = Context {
         files: &scan.files,
         notes: &parsed,
@@ -331,6 +348,7 @@ fn resolve_inner(
         diagnostics,
         link_problems: keep_problems.then_some(link_problems),
         reparsed: changed,
+        resolved_afresh,
         aliases,
         settings,
         timings: StageTimings::default(),
