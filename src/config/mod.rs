@@ -114,7 +114,14 @@ impl NoteType {
 
     /// The type named `name` (case-insensitive).
     pub fn from_name(name: &str) -> Option<NoteType> {
-        let name = name.trim().to_lowercase();
+        let name = name.trim();
+        if name.is_ascii() {
+            // Without allocating: every note's type is looked up on every update.
+            return NoteType::ALL
+                .into_iter()
+                .find(|kind| kind.as_str().eq_ignore_ascii_case(name));
+        }
+        let name = name.to_lowercase();
         NoteType::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 

@@ -5,7 +5,7 @@
 
 use crate::config::{Config, NoteType, normalize_key};
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::parse::Note;
+use crate::parse::{Note, PropertyValue};
 use crate::resolve::Resolution;
 use crate::scan::VaultPath;
 
@@ -19,8 +19,19 @@ pub fn note_type(
     path: &VaultPath,
 ) -> Option<NoteType> {
     let reader = PropertyReader::new(note, resolutions, config);
-    if let Some(item) = reader.items("type").first() {
-        return NoteType::from_name(&item.text);
+    match reader.raw("type") {
+        // Plain text (no link can be in it): read without copying it.
+        Some((_, PropertyValue::String(text))) if !text.contains('[') => {
+            if !text.trim().is_empty() {
+                return NoteType::from_name(text);
+            }
+        }
+        Some(_) => {
+            if let Some(item) = reader.items("type").first() {
+                return NoteType::from_name(&item.text);
+            }
+        }
+        None => {}
     }
     config
         .type_folders

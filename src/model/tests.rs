@@ -389,6 +389,38 @@ fn types_from_folder_rules() {
 }
 
 #[test]
+fn types_are_read_from_text_lists_and_links_then_folders() {
+    let mut config = Config::default();
+    config
+        .type_folders
+        .push((crate::config::NoteType::Insight, vec!["Ideas".to_owned()]));
+    let vault = vault(&[
+        ("A.md", "---\ntype: Insight\n---\n"),
+        ("B.md", "---\nType: \" insight \"\n---\n"),
+        ("C.md", "---\ntype: [insight, job]\n---\n"),
+        ("D.md", "---\ntype: \"[[Insight]]\"\n---\n"),
+        ("E.md", "---\ntype: INSİGHT\n---\n"),
+        ("Ideas/F.md", "---\ntype: \"  \"\n---\n"),
+        ("Ideas/G.md", "---\ntype: job\n---\n"),
+        ("H.md", "---\ntype: [\"[[Job]]\"]\n---\n"),
+        ("Insight.md", "# the link target\n"),
+        ("Job.md", "# the link target\n"),
+    ]);
+    let model = build_model(&vault, &config);
+    let titles = |notes: Vec<&crate::model::NoteRef>| -> Vec<String> {
+        notes.iter().map(|note| note.title.clone()).collect()
+    };
+    assert_eq!(
+        titles(model.insights.iter().map(|i| &i.note).collect()),
+        ["A", "B", "C", "D", "F"]
+    );
+    assert_eq!(
+        titles(model.jobs.iter().map(|j| &j.note).collect()),
+        ["H", "G"]
+    );
+}
+
+#[test]
 fn a_model_reusing_its_memo_is_a_fresh_one() {
     use crate::model::{ModelMemo, build_model_reusing};
     let config = Config::default();
