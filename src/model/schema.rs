@@ -21,11 +21,12 @@ pub fn note_type(
     let reader = PropertyReader::new(note, resolutions, config);
     match reader.raw("type") {
         // Plain text (no link can be in it): read without copying it.
-        Some((_, PropertyValue::String(text))) if !text.contains('[') => {
-            if !text.trim().is_empty() {
-                return NoteType::from_name(text);
-            }
+        Some((_, PropertyValue::String(text)))
+            if !text.contains('[') && !text.trim().is_empty() =>
+        {
+            return NoteType::from_name(text);
         }
+        Some((_, PropertyValue::String(text))) if !text.contains('[') => {}
         Some(_) => {
             if let Some(item) = reader.items("type").first() {
                 return NoteType::from_name(&item.text);
