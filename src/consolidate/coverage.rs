@@ -3,6 +3,8 @@
 //! Interviews whose roles are not among the plan's are kept apart: mixing what a
 //! dispatcher and a technician say misleads.
 
+use rayon::prelude::*;
+
 use crate::model::{Entity, ResearchModel};
 use crate::resolve::FileId;
 
@@ -79,10 +81,10 @@ pub fn plan_coverage(model: &ResearchModel) -> Vec<PlanCoverage> {
     }
     model
         .plans
-        .iter()
+        .par_iter()
+        .zip(by_plan)
         .enumerate()
-        .map(|(index, plan)| {
-            let mut interviews = std::mem::take(&mut by_plan[index]);
+        .map(|(index, (plan, mut interviews))| {
             interviews.sort_by(|a, b| {
                 let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
                 x.date
@@ -135,24 +137,30 @@ pub fn plan_coverage(model: &ResearchModel) -> Vec<PlanCoverage> {
             off_plan.sort_by(|a, b| a.role.key.cmp(&b.role.key));
             let mut on_plan_sorted = on_plan.clone();
             on_plan_sorted.sort_unstable();
-            let jobs = plan
+            // Each interview's jobs (listed or linked) gathered once, then
+            // looked up per planned job.
+            let mut jobs: Vec<JobCoverage> = plan
                 .jobs
                 .iter()
                 .map(|&job| JobCoverage {
                     job,
-                    interviews: interviews
-                        .iter()
-                        .copied()
-                        .filter(|&interview| {
-                            let found = &model.interviews[interview];
-                            found.jobs.contains(&job)
-                                || model.observations[found.observations.clone()]
-                                    .iter()
-                                    .any(|observation| observation.jobs.contains(&job))
-                        })
-                        .collect(),
+                    interviews: Vec::new(),
                 })
                 .collect();
+            let mut covered: Vec<FileId> = Vec::new();
+            for &interview in &interviews {
+                let found = &model.interviews[interview];
+                covered.clear();
+                covered.extend(&found.jobs);
+                for observation in &model.observations[found.observations.clone()] {
+                    covered.extend(&observation.jobs);
+                }
+                for job in &mut jobs {
+                    if covered.contains(&job.job) {
+                        job.interviews.push(interview);
+                    }
+                }
+            }
             let questions = plan
                 .questions
                 .iter()

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use super::evidence::{InsightSummary, strength_dated_before};
 use super::strength::Strength;
@@ -277,7 +278,7 @@ pub fn digest_of(
     }
     let after_end = period.end.checked_add(1.day()).ok();
     let strength_changes = insights
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(index, _)| dated_in_period[*index] && in_period[*index])
         .filter_map(|(insight, summary)| {
