@@ -59,7 +59,13 @@ pub fn load_scanned(
 /// Notes parsed before, with the size and time of the file they came from.
 #[derive(Debug, Default)]
 pub struct NoteCache {
+    /// Notes by path: those parsed after the last load, and all of them when a
+    /// load's files are not the last load's.
     notes: foldhash::HashMap<VaultPath, (u64, Option<std::time::SystemTime>, Note)>,
+    /// The last load's notes in its order, with their files' stamps: a load of
+    /// the same files (a save under `watch`) takes them by position, without
+    /// hashing every path twice per update.
+    ordered: Vec<(Stamp, Note)>,
     /// Notes whose new frontmatter is invalid and whose last good parse was kept
     /// (filled by the last load).
     pub kept_last_good: Vec<VaultPath>,
@@ -96,12 +102,14 @@ impl NoteCache {
     pub fn refill_from(&mut self, vault: &mut Vault) {
         self.links = Some(vault.take_link_memo());
         self.notes.clear();
-        self.notes.reserve(vault.notes.len());
-        for (index, note) in std::mem::take(&mut vault.notes).into_iter().enumerate() {
-            let file = vault.file_of_note(index);
-            self.notes
-                .insert(note.path.clone(), (file.size, file.modified, note));
-        }
+        self.ordered = std::mem::take(&mut vault.notes)
+            .into_iter()
+            .enumerate()
+            .map(|(index, note)| {
+                let file = vault.file_of_note(index);
+                ((file.size, file.modified), note)
+            })
+            .collect();
         self.kept_last_good.clear();
         self.changed.clear();
         self.events_complete = false;
@@ -166,9 +174,48 @@ impl NoteCache {
             .map(|(size, modified, note)| (note, (size, modified)))
     }
 
-    /// The last parse of `path`, whatever its file is now.
-    pub fn last(&self, path: &VaultPath) -> Option<&Note> {
-        self.notes.get(path).map(|(_, _, note)| note)
+    /// Puts the notes kept in order in the map by path (the files changed).
+    fn index_by_path(&mut self) {
+        for ((size, modified), note) in std::mem::take(&mut self.ordered) {
+            self.notes
+                .entry(note.path.clone())
+                .or_insert((size, modified, note));
+        }
+    }
+
+    /// The cached notes in the order of `paths` when they are the notes kept in
+    /// order, each with its stamp unless marked changed or parsed since (those
+    /// come from the map); the notes not taken are returned as last parses.
+    #[allow(clippy::type_complexity)]
+    fn take_in_order(
+        &mut self,
+        paths: &[&VaultPath],
+    ) -> Option<(Vec<Option<(Note, Stamp)>>, Vec<Option<Note>>)> {
+        let same = self.ordered.len() == paths.len()
+            && self
+                .ordered
+                .par_iter()
+                .zip(paths)
+                .all(|((_, note), path)| note.path == **path);
+        if !same {
+            return None;
+        }
+        let mut kept = Vec::with_capacity(paths.len());
+        let mut last = Vec::with_capacity(paths.len());
+        for (stamp, note) in std::mem::take(&mut self.ordered) {
+            let newer = self.notes.remove(&note.path);
+            if self.changed.contains(&note.path) {
+                kept.push(None);
+                last.push(Some(newer.map_or(note, |(_, _, newer)| newer)));
+                continue;
+            }
+            kept.push(Some(match newer {
+                Some((size, modified, newer)) => (newer, (size, modified)),
+                None => (note, stamp),
+            }));
+            last.push(None);
+        }
+        Some((kept, last))
     }
 
     /// Removes and returns the last parse of `path`.
@@ -197,7 +244,21 @@ pub fn load_scanned_cached(
     // With a cache: keep the notes whose files did not change (known from the
     // caller's events, or by their size and time), read the rest.
     let mut kept: Vec<Option<(Note, Stamp)>> = Vec::new();
-    if !cache.notes.is_empty() {
+    // The last parses of notes read again (a note saved with broken frontmatter
+    // keeps its last good parse).
+    let mut last: Vec<Option<Note>> = Vec::new();
+    let paths: Vec<&VaultPath> = note_files
+        .iter()
+        .map(|&id| &scan.files[id as usize].path)
+        .collect();
+    let in_order = match cache.events_complete {
+        true => cache.take_in_order(&paths),
+        false => None,
+    };
+    if let Some((in_order, last_parses)) = in_order {
+        (kept, last) = (in_order, last_parses);
+    } else if !cache.notes.is_empty() || !cache.ordered.is_empty() {
+        cache.index_by_path();
         let events_complete = cache.events_complete;
         let stamps: Vec<Option<Stamp>> = note_files
             .par_iter()
@@ -221,8 +282,18 @@ pub fn load_scanned_cached(
                 }
             })
             .collect();
+        last = paths
+            .iter()
+            .zip(&kept)
+            .map(|(path, kept)| match kept {
+                Some(_) => None,
+                None => cache.remove(path),
+            })
+            .collect();
     }
+    drop(paths);
     kept.resize_with(note_files.len(), || None);
+    last.resize_with(note_files.len(), || None);
     let parsed_since = std::mem::take(&mut cache.parsed_since);
     let parsed: Vec<(FileId, Note, Option<Stamp>, bool)> = note_files
         .par_iter()
@@ -242,22 +313,21 @@ pub fn load_scanned_cached(
         .collect();
     let mut notes = Vec::with_capacity(parsed.len());
     cache.kept_last_good.clear();
-    for (id, mut note, stamp, fresh) in parsed {
+    for ((id, mut note, stamp, fresh), last) in parsed.into_iter().zip(last) {
         // A note saved with broken frontmatter mid-edit keeps its last good parse
         // (the problem is still reported).
-        if fresh && !note.has_valid_frontmatter {
-            let last = cache.remove(&note.path);
-            if let Some(mut last) =
+        if fresh
+            && !note.has_valid_frontmatter
+            && let Some(mut last) =
                 last.filter(|last| last.has_valid_frontmatter && !last.text.is_empty())
-            {
-                last.diagnostics.extend(
-                    note.diagnostics
-                        .drain(..)
-                        .filter(|d| d.code == crate::diagnostics::Code::InvalidFrontmatter),
-                );
-                cache.kept_last_good.push(note.path.clone());
-                note = last;
-            }
+        {
+            last.diagnostics.extend(
+                note.diagnostics
+                    .drain(..)
+                    .filter(|d| d.code == crate::diagnostics::Code::InvalidFrontmatter),
+            );
+            cache.kept_last_good.push(note.path.clone());
+            note = last;
         }
         if let Some((size, modified)) = stamp {
             let file = &mut scan.files[id as usize];
