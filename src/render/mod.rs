@@ -744,15 +744,23 @@ impl Renderer<'_> {
                 after: change.after.as_str(),
             })
             .collect();
-        let entries =
-            self.entries
-                .render_queue(&self.env, views, shared, page, &digest.validation_queue)?;
         // The default template shows the rendered entries; a vault's own
         // digest template (perhaps written for an earlier version) may loop
-        // over the queue itself.
-        let queue = match self.is_default_template(PageKind::Digest.template())? {
-            true => minijinja::Value::UNDEFINED,
-            false => v_list(digest.validation_queue.par_iter().map(|&i| {
+        // over the queue itself instead, or both.
+        let template = PageKind::Digest.template();
+        let default = self.is_default_template(template)?;
+        let entries = match default || self.may_read(template, "validation_entries")? {
+            true => minijinja::Value::from(self.entries.render_queue(
+                &self.env,
+                views,
+                shared,
+                page,
+                &digest.validation_queue,
+            )?),
+            false => minijinja::Value::UNDEFINED,
+        };
+        let queue = match !default && self.may_read(template, "queue")? {
+            true => v_list(digest.validation_queue.par_iter().map(|&i| {
                 let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
                 QueueRow {
                     insight: views.insight_row(i),
@@ -760,6 +768,7 @@ impl Renderer<'_> {
                     more,
                 }
             })),
+            false => minijinja::Value::UNDEFINED,
         };
         let earlier: Vec<EarlierView> = digest
             .earlier
@@ -793,6 +802,20 @@ impl Renderer<'_> {
             queue,
             earlier => v(earlier),
         })
+    }
+
+    /// Whether the template `name` may read `variable`: it names it, or it
+    /// takes in other templates, which may.
+    fn may_read(&self, name: &str, variable: &str) -> Result<bool, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|error| RenderError::from_minijinja(name, &error))?;
+        let source = template.source();
+        Ok(template.undeclared_variables(false).contains(variable)
+            || ["include", "import", "extends"]
+                .iter()
+                .any(|word| source.contains(word)))
     }
 
     /// Whether `name` is the embedded default (no vault template overrides

@@ -415,6 +415,12 @@ fn digest_templates_may_list_the_queue_or_override_its_entries() {
         })
         .sum();
     assert_eq!(asked, queued, "{listed}");
+    // Such a template never shows the entries: one the vault breaks is not used.
+    vault.file(
+        ".throughline/templates/validation-entry.md.j2",
+        "{{ entry.insight.no_such_field }}\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
     // An entry template of the vault's own renders each entry of the default digest.
     fs::remove_file(vault.path().join(".throughline/templates/digest.md.j2")).unwrap();
     vault.file(
