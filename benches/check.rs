@@ -28,7 +28,12 @@
 //! 5. measures `throughline build <vault>`: cold (the output folder and `.throughline/`
 //!    removed before each run, so every page is written) and with nothing changed (every
 //!    page compared, none written), median of the same number of runs, and removes the
-//!    output afterwards.
+//!    output afterwards;
+//! 6. when `obsidian-export` (a peer: Rust and pulldown-cmark, it reads a vault, resolves
+//!    its links and embeds, and writes every note out) is on `PATH`, runs it
+//!    (`--no-recursive-embeds`) on vaults of
+//!    at most `THROUGHLINE_BENCH_PEER_NOTES` notes (default 1,000: it took 508 s on the
+//!    10,000-note vault), median of up to 3 runs, beside check and the cold build.
 //!
 //! The table ends with the product's speed targets (product spec §6, issues 2 and 3):
 //! check ≤ 2× floor at 10,000 notes, check ≤ 3 s at 100,000 notes, peak RSS ≤ 3× the
@@ -41,10 +46,12 @@
 //! Environment:
 //! - `THROUGHLINE_BENCH_SIZES`: comma-separated note counts (default `10000,100000`).
 //! - `THROUGHLINE_BENCH_RUNS`: measured runs per size (default 5, at least 1).
+//! - `THROUGHLINE_BENCH_PEER_NOTES`: the largest vault the peer runs on (default 1000).
 //! - `CARGO_TARGET_DIR`: where `bench-vaults/` lives (default `<package>/target`).
 
 mod common;
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -87,6 +94,53 @@ struct SizeReport {
     cold_build: Stats,
     cold_rss_bytes: u64,
     no_change_build: Stats,
+    /// The peer's median time and peak RSS, when it ran.
+    peer: Option<(Stats, u64)>,
+}
+
+/// The peer tool's binary, if it is on `PATH`.
+fn peer_binary() -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|folder| folder.join(PEER))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The peer measured beside `check` and `build`.
+const PEER: &str = "obsidian-export";
+
+/// Runs the peer on `vault` (exporting into a fresh folder) up to 3 times.
+fn measure_peer(
+    peer: &Path,
+    vault: &Path,
+    stderr_path: &Path,
+    runs: usize,
+) -> Result<(Stats, u64), String> {
+    let out = vault.with_extension("peer-export");
+    let out_arg = out.to_string_lossy().into_owned();
+    let mut times = Vec::new();
+    let mut rss = 0;
+    for _ in 0..runs.clamp(1, 3) {
+        if out.exists() {
+            fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+        }
+        fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+        // The generated vault has notes that embed themselves (an edge case
+        // Obsidian shows once); the peer stops at them unless told to skip.
+        let run = run_tool(
+            peer,
+            &[],
+            vault,
+            &[&out_arg, "--no-recursive-embeds"],
+            stderr_path,
+        )?;
+        if run.exit_code != 0 {
+            return Err(format!("{PEER} exited with {}", run.exit_code));
+        }
+        times.push(run.elapsed);
+        rss = rss.max(run.peak_rss_bytes);
+    }
+    fs::remove_dir_all(&out).map_err(|e| format!("cannot remove {}: {e}", out.display()))?;
+    Ok((Stats::of(&times), rss))
 }
 
 /// Runs `throughline check <vault> --format json` once.
@@ -156,6 +210,20 @@ fn measure(
         no_change_times.push(run.elapsed);
     }
     remove_build_output(vault)?;
+    let peer_limit: usize = std::env::var("THROUGHLINE_BENCH_PEER_NOTES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(1000);
+    let peer = match peer_binary() {
+        Some(peer) if notes <= peer_limit => match measure_peer(&peer, vault, stderr_path, runs) {
+            Ok(measured) => Some(measured),
+            Err(message) => {
+                eprintln!("{PEER} on {notes} notes: {message} (not reported)");
+                None
+            }
+        },
+        _ => None,
+    };
     Ok(SizeReport {
         notes,
         work,
@@ -166,6 +234,7 @@ fn measure(
         cold_build: Stats::of(&cold_times),
         cold_rss_bytes,
         no_change_build: Stats::of(&no_change_times),
+        peer,
     })
 }
 
@@ -243,6 +312,30 @@ fn print_report(reports: &[SizeReport], runs: usize) {
             r.no_change_build.median.as_secs_f64() / r.cold_build.median.as_secs_f64(),
             mb(r.cold_rss_bytes),
         );
+    }
+    let peers: Vec<&SizeReport> = reports.iter().filter(|r| r.peer.is_some()).collect();
+    if !peers.is_empty() {
+        println!();
+        println!(
+            "peer: {PEER} <vault> <folder> (median of up to 3 runs; a different job: it writes every note out)"
+        );
+        println!();
+        println!(
+            "{:>8} {:>9} {:>13} {:>8} {:>9} {:>9}",
+            "notes", "peer ms", "peer min-max", "RSS MB", "/check", "/cold"
+        );
+        for r in peers {
+            let Some((peer, rss)) = &r.peer else { continue };
+            println!(
+                "{:>8} {:>9.0} {:>13} {:>8.1} {:>8.2}x {:>8.2}x",
+                r.notes,
+                ms(peer.median),
+                format!("{:.0}-{:.0}", ms(peer.min), ms(peer.max)),
+                mb(*rss),
+                peer.median.as_secs_f64() / r.check.median.as_secs_f64(),
+                peer.median.as_secs_f64() / r.cold_build.median.as_secs_f64(),
+            );
+        }
     }
     println!();
     println!("targets (product spec §6):");
