@@ -14,8 +14,9 @@ use foldhash::HashMap;
 use minijinja::{Environment, context};
 use rayon::prelude::*;
 
+use super::digest::QueueRow;
 use super::view::Views;
-use super::{FOLLOW_UPS_IN_DIGEST, QueueRow, RenderError, Shared, v};
+use super::{FOLLOW_UPS_IN_DIGEST, RenderError, Shared, v};
 
 /// The template one entry is rendered with.
 pub const ENTRY_TEMPLATE: &str = "validation-entry.md.j2";

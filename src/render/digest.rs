@@ -1,0 +1,149 @@
+//! The digest page's context: the latest period's interviews, what was learned
+//! and what surprised, new insights, strength changes, and the validation queue
+//! (its entries rendered by [`super::fragments`]).
+
+use minijinja::context;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::view::{FollowUpView, InsightRow, InterviewView};
+use super::{
+    DEFAULT_TEMPLATES, FOLLOW_UPS_IN_DIGEST, PageKind, RenderError, Renderer, grouped, v, v_list,
+};
+
+/// One entry of the validation queue.
+#[derive(Serialize)]
+pub(super) struct QueueRow {
+    pub(super) insight: InsightRow,
+    pub(super) follow_ups: Vec<FollowUpView>,
+    pub(super) more: usize,
+}
+
+#[derive(Serialize)]
+struct ChangeView {
+    insight: InsightRow,
+    before: &'static str,
+    after: &'static str,
+}
+
+#[derive(Serialize)]
+struct EarlierView {
+    label: String,
+    start: String,
+    end: String,
+    interviews: usize,
+    learned: usize,
+    surprised: usize,
+}
+
+impl Renderer<'_> {
+    pub(super) fn digest_context(&self, page: &str) -> Result<minijinja::Value, RenderError> {
+        let (views, shared) = (&self.views, self.shared);
+        let Some(digest) = &views.consolidation.digest else {
+            return Ok(context! { page, shared => v(shared), digest => false });
+        };
+        let interviews: Vec<InterviewView> = digest
+            .interviews
+            .iter()
+            .map(|&i| views.interview(i))
+            .collect();
+        let new_insights: Vec<InsightRow> = digest
+            .new_insights
+            .iter()
+            .map(|&i| views.insight_row(i))
+            .collect();
+        let changes: Vec<ChangeView> = digest
+            .strength_changes
+            .iter()
+            .map(|change| ChangeView {
+                insight: views.insight_row(change.insight),
+                before: change.before.as_str(),
+                after: change.after.as_str(),
+            })
+            .collect();
+        // The default template shows the rendered entries; a vault's own
+        // digest template (perhaps written for an earlier version) may loop
+        // over the queue itself instead, or both.
+        let template = PageKind::Digest.template();
+        let default = self.is_default_template(template)?;
+        let entries = match default || self.may_read(template, "validation_entries")? {
+            true => minijinja::Value::from(self.entries.render_queue(
+                &self.env,
+                views,
+                shared,
+                page,
+                &digest.validation_queue,
+            )?),
+            false => minijinja::Value::UNDEFINED,
+        };
+        let queue = match !default && self.may_read(template, "queue")? {
+            true => v_list(digest.validation_queue.par_iter().map(|&i| {
+                let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
+                QueueRow {
+                    insight: views.insight_row(i),
+                    follow_ups,
+                    more,
+                }
+            })),
+            false => minijinja::Value::UNDEFINED,
+        };
+        let earlier: Vec<EarlierView> = digest
+            .earlier
+            .iter()
+            .map(|summary| EarlierView {
+                label: summary.period.label.clone(),
+                start: summary.period.start.to_string(),
+                end: summary.period.end.to_string(),
+                interviews: summary.interviews,
+                learned: summary.learned,
+                surprised: summary.surprised,
+            })
+            .collect();
+        Ok(context! {
+            page,
+            shared => v(shared),
+            digest => true,
+            period => context! {
+                label => digest.period.label.clone(),
+                start => digest.period.start.to_string(),
+                end => digest.period.end.to_string(),
+            },
+            interviews => v(interviews),
+            learned => v(grouped(views, &digest.learned, page)),
+            learned_count => digest.learned.len(),
+            surprised => v(grouped(views, &digest.surprised, page)),
+            surprised_count => digest.surprised.len(),
+            new_insights => v(new_insights),
+            changes => v(changes),
+            validation_entries => entries,
+            queue,
+            earlier => v(earlier),
+        })
+    }
+
+    /// Whether the template `name` may read `variable`: it names it, or it
+    /// takes in other templates, which may.
+    fn may_read(&self, name: &str, variable: &str) -> Result<bool, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|error| RenderError::from_minijinja(name, &error))?;
+        let source = template.source();
+        Ok(template.undeclared_variables(false).contains(variable)
+            || ["include", "import", "extends"]
+                .iter()
+                .any(|word| source.contains(word)))
+    }
+
+    /// Whether `name` is the embedded default (no vault template overrides
+    /// it, or the override is the same text, as `throughline init` writes it).
+    fn is_default_template(&self, name: &str) -> Result<bool, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|error| RenderError::from_minijinja(name, &error))?;
+        Ok(DEFAULT_TEMPLATES
+            .iter()
+            .any(|(default, text)| *default == name && *text == template.source()))
+    }
+}
