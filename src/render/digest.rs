@@ -64,9 +64,8 @@ impl Renderer<'_> {
         // The default template shows the rendered entries; a vault's own
         // digest template (perhaps written for an earlier version) may loop
         // over the queue itself instead, or both.
-        let template = PageKind::Digest.template();
-        let default = self.is_default_template(template)?;
-        let entries = match default || self.may_read(template, "validation_entries")? {
+        let reads = self.digest_template_reads()?;
+        let entries = match reads.entries {
             true => minijinja::Value::from(self.entries.render_queue(
                 &self.env,
                 views,
@@ -76,7 +75,7 @@ impl Renderer<'_> {
             )?),
             false => minijinja::Value::UNDEFINED,
         };
-        let queue = match !default && self.may_read(template, "queue")? {
+        let queue = match reads.queue {
             true => v_list(digest.validation_queue.par_iter().map(|&i| {
                 let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
                 QueueRow {
@@ -121,29 +120,41 @@ impl Renderer<'_> {
         })
     }
 
-    /// Whether the template `name` may read `variable`: it names it, or it
-    /// takes in other templates, which may.
-    fn may_read(&self, name: &str, variable: &str) -> Result<bool, RenderError> {
+    /// Which of the queue's two forms the digest template may read. The
+    /// embedded default (or the same text, as `throughline init` writes it)
+    /// reads the rendered entries only; a vault's own template reads a form
+    /// it names, or both when it takes in other templates, which may.
+    fn digest_template_reads(&self) -> Result<QueueReads, RenderError> {
+        let name = PageKind::Digest.template();
         let template = self
             .env
             .get_template(name)
             .map_err(|error| RenderError::from_minijinja(name, &error))?;
         let source = template.source();
-        Ok(template.undeclared_variables(false).contains(variable)
-            || ["include", "import", "extends"]
-                .iter()
-                .any(|word| source.contains(word)))
-    }
-
-    /// Whether `name` is the embedded default (no vault template overrides
-    /// it, or the override is the same text, as `throughline init` writes it).
-    fn is_default_template(&self, name: &str) -> Result<bool, RenderError> {
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|error| RenderError::from_minijinja(name, &error))?;
-        Ok(DEFAULT_TEMPLATES
+        let default = DEFAULT_TEMPLATES
             .iter()
-            .any(|(default, text)| *default == name && *text == template.source()))
+            .any(|(default, text)| *default == name && *text == source);
+        if default {
+            return Ok(QueueReads {
+                entries: true,
+                queue: false,
+            });
+        }
+        let composed = ["include", "import", "extends"]
+            .iter()
+            .any(|word| source.contains(word));
+        let named = template.undeclared_variables(false);
+        Ok(QueueReads {
+            entries: composed || named.contains("validation_entries"),
+            queue: composed || named.contains("queue"),
+        })
     }
+}
+
+/// Which forms of the validation queue a digest template may read.
+struct QueueReads {
+    /// `validation_entries`: each entry rendered with `validation-entry.md.j2`.
+    entries: bool,
+    /// `queue`: the entries' data.
+    queue: bool,
 }
