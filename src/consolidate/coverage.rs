@@ -68,8 +68,9 @@ impl PlanCoverage {
     }
 }
 
-/// Computes every plan's coverage.
-pub fn plan_coverage(model: &ResearchModel) -> Vec<PlanCoverage> {
+/// Computes every plan's coverage; `ranks` are the interviews' places in
+/// (date, path) order ([`super::evidence::interview_ranks`]).
+pub fn plan_coverage(model: &ResearchModel, ranks: &[u32]) -> Vec<PlanCoverage> {
     let mut by_plan: Vec<Vec<usize>> = vec![Vec::new(); model.plans.len()];
     for (index, interview) in model.interviews.iter().enumerate() {
         if let Some(plan) = interview
@@ -85,12 +86,7 @@ pub fn plan_coverage(model: &ResearchModel) -> Vec<PlanCoverage> {
         .zip(by_plan)
         .enumerate()
         .map(|(index, (plan, mut interviews))| {
-            interviews.sort_by(|a, b| {
-                let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
-                x.date
-                    .cmp(&y.date)
-                    .then_with(|| x.note.path.cmp(&y.note.path))
-            });
+            interviews.sort_unstable_by_key(|&interview| ranks[interview]);
             let mut roles: Vec<RoleCoverage> = plan
                 .roles
                 .iter()

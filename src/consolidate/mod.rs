@@ -80,7 +80,7 @@ pub fn consolidate_reusing(
     if let Some(memo) = memo {
         memo.pending = Some((fingerprints, job_fingerprints));
     }
-    let plans = plan_coverage(model);
+    let plans = plan_coverage(model, &ranks);
     let digest = latest_period(model, config.digest_period).map(|period| {
         digest(
             model,
