@@ -270,6 +270,14 @@ mod tests {
         }
     }
 
+    /// A temporary copy of the sample vault's sources.
+    fn sample_copy() -> tempfile::TempDir {
+        let vault = tempfile::tempdir().unwrap();
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        copy_sources(&sample, vault.path());
+        vault
+    }
+
     fn pages(root: &Path) -> BTreeMap<String, String> {
         walkdir::WalkDir::new(root.join("Throughline"))
             .into_iter()
@@ -437,9 +445,7 @@ mod tests {
 
         #[test]
         fn incremental_builds_match_fresh_builds(edits in prop::collection::vec(edit(), 1..6)) {
-            let vault = tempfile::tempdir().unwrap();
-            let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
-            copy_sources(&sample, vault.path());
+            let vault = sample_copy();
             let config = crate::config::load(vault.path()).unwrap();
             let mut incremental = Incremental::default();
             incremental.build(vault.path(), &config, None).unwrap();
@@ -464,10 +470,8 @@ mod tests {
 
     #[test]
     fn links_into_pages_are_checked_against_the_pages_last_written() {
-        let vault = tempfile::tempdir().unwrap();
+        let vault = sample_copy();
         let root = vault.path();
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
-        copy_sources(&sample, root);
         let insight = "Managers judge technicians by callbacks, not completed visits";
         fs::write(
             root.join("Pointer.md"),
@@ -504,10 +508,8 @@ mod tests {
 
     #[test]
     fn digest_entries_render_again_only_when_their_key_changes() {
-        let vault = tempfile::tempdir().unwrap();
+        let vault = sample_copy();
         let root = vault.path();
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
-        copy_sources(&sample, root);
         let config = crate::config::load(root).unwrap();
         let mut incremental = Incremental::default();
         incremental.build(root, &config, None).unwrap();
@@ -551,9 +553,7 @@ mod tests {
 
     #[test]
     fn an_edit_renders_only_the_pages_it_touches() {
-        let vault = tempfile::tempdir().unwrap();
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
-        copy_sources(&sample, vault.path());
+        let vault = sample_copy();
         let config = crate::config::load(vault.path()).unwrap();
         let mut incremental = Incremental::default();
         let (first, _) = incremental.build(vault.path(), &config, None).unwrap();
