@@ -71,6 +71,16 @@ impl Incremental {
         self.pages.forget(path);
     }
 
+    /// Whether the last walk, still known to be the vault's, found a file at
+    /// `path`.
+    pub fn knows_file(&self, path: &VaultPath) -> bool {
+        self.files.as_ref().is_some_and(|(scan, _)| {
+            scan.files
+                .binary_search_by(|file| file.path.cmp(path))
+                .is_ok()
+        })
+    }
+
     /// Forgets the last walk: the next build walks the vault.
     pub fn forget_walk(&mut self) {
         self.files = None;
@@ -582,5 +592,33 @@ mod tests {
             edited.pages
         );
         assert!(!edited.write.written.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    #[test]
+    fn the_last_walk_is_known_until_it_is_forgotten() {
+        let vault = tempfile::tempdir().unwrap();
+        std::fs::write(vault.path().join("Note.md"), "# Note\n").unwrap();
+        let config = crate::config::load(vault.path()).unwrap();
+        let note = VaultPath::new("Note.md").unwrap();
+        let mut incremental = Incremental::default();
+        assert!(!incremental.knows_file(&note), "nothing walked yet");
+        incremental.build(vault.path(), &config, None).unwrap();
+        assert!(
+            !incremental.knows_file(&note),
+            "the first build created pages: its walk is out of date"
+        );
+        incremental.build(vault.path(), &config, Some(&[])).unwrap();
+        assert!(incremental.knows_file(&note));
+        assert!(!incremental.knows_file(&VaultPath::new("Other.md").unwrap()));
+        incremental.forget_walk();
+        assert!(
+            !incremental.knows_file(&note),
+            "a forgotten walk knows nothing"
+        );
     }
 }

@@ -3,7 +3,8 @@
 //! A [`WatchSession`] holds the vault's lock for its whole life, builds once,
 //! then waits for file-system events (notify + notify-debouncer-full, or a
 //! polling watcher with `--poll`). Each batch of relevant events — coalesced while
-//! more keep arriving, so a `git checkout` of thousands of files is one update —
+//! more keep arriving, so a `git checkout` of thousands of files is one update,
+//! except that a save of one known note starts at once —
 //! leads to one update: the vault is walked again (new folders are never missed)
 //! unless the events name only files the last walk knew and that are still
 //! files (a save), only notes whose size or time changed are read and parsed,
@@ -253,9 +254,19 @@ impl WatchSession {
                     // Coalesce: keep collecting while events keep coming. The
                     // debouncer releases a long stream of events in batches a
                     // quarter of the debounce apart, so half of it is enough.
+                    // A save of one note the last walk knew (what an editor
+                    // does) starts at once, unless more has already arrived: a
+                    // stream that begins so costs at most one more update.
                     let gap = (self.options.debounce / 2).max(Duration::from_millis(10));
-                    while let Ok(more) = self.events.recv_timeout(gap) {
+                    let mut stream = !self.is_one_save(&changes);
+                    loop {
+                        let more = match stream {
+                            true => self.events.recv_timeout(gap).ok(),
+                            false => self.events.try_recv().ok(),
+                        };
+                        let Some(more) = more else { break };
                         changes.merge(self.changes_of(more, notice));
+                        stream = true;
                     }
                     let reason = if changes.rescan {
                         Reason::Rescan
@@ -344,6 +355,18 @@ impl WatchSession {
         self.watcher = None;
         self.watcher = Some(self.watch(sender)?);
         Ok(())
+    }
+
+    /// Whether `changes` is one note the last walk knew, saved again.
+    fn is_one_save(&self, changes: &Changes) -> bool {
+        !changes.rescan
+            && !changes.settings
+            && !changes.templates
+            && changes.paths.len() == 1
+            && changes
+                .paths
+                .first()
+                .is_some_and(|path| self.incremental.knows_file(path))
     }
 
     fn changes_of(
