@@ -140,8 +140,9 @@ pub fn main() -> ExitCode {
         color: io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    if !matches!(cli.command, Command::Watch(_)) {
-        crate::keep_freed_memory();
+    match cli.command {
+        Command::Watch(_) => crate::keep_freed_memory_between_updates(),
+        _ => crate::keep_freed_memory(),
     }
     let result = match cli.command {
         Command::Build(args) => build::run(&args, global),

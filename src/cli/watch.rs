@@ -47,6 +47,10 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         },
         if args.poll { ", polling" } else { "" }
     );
+    // The first build needed far more memory than an update will: once what
+    // it freed is dropped, give it back (updates keep theirs for a while).
+    throughline::pipeline::wait_for_background_drops();
+    crate::return_freed_memory();
     let mut notice = |notice: Notice| match notice {
         Notice::VaultMissing => {
             eprintln!("warning: the vault folder `{prefix}` is gone; waiting for it to come back")

@@ -14,7 +14,7 @@ pub use load::{
 
 use foldhash::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -245,10 +245,36 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
     Ok(report)
 }
 
+/// How many values [`drop_in_background`] is still dropping, and a signal for
+/// when none is left.
+static DROPPING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
 /// Drops `value` on another thread (a large model or consolidation is
 /// hundreds of thousands of allocations; an update should not wait for them).
 pub fn drop_in_background<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    let (pending, _) = &DROPPING;
+    *pending.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+    std::thread::spawn(move || {
+        drop(value);
+        let (pending, none_left) = &DROPPING;
+        let mut pending = pending.lock().unwrap_or_else(PoisonError::into_inner);
+        *pending -= 1;
+        if *pending == 0 {
+            none_left.notify_all();
+        }
+    });
+}
+
+/// Waits until every value given to [`drop_in_background`] so far is dropped
+/// (`watch` then hands the memory its first build freed back to the system).
+pub fn wait_for_background_drops() {
+    let (pending, none_left) = &DROPPING;
+    let mut pending = pending.lock().unwrap_or_else(PoisonError::into_inner);
+    while *pending > 0 {
+        pending = none_left
+            .wait(pending)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
 }
 
 /// Builds a scanned vault: parse (reusing `cache`), resolve, model,
@@ -430,4 +456,30 @@ pub fn build_scanned(
         ],
     };
     Ok((report, analysis))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Sets its flag when dropped, slowly.
+    struct Slow(Arc<AtomicBool>);
+
+    impl Drop for Slow {
+        fn drop(&mut self) {
+            std::thread::sleep(Duration::from_millis(50));
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn waiting_for_background_drops_waits_for_every_one() {
+        let flags: Vec<Arc<AtomicBool>> = (0..3).map(|_| Arc::default()).collect();
+        for flag in &flags {
+            drop_in_background(Slow(Arc::clone(flag)));
+        }
+        wait_for_background_drops();
+        assert!(flags.iter().all(|flag| flag.load(Ordering::SeqCst)));
+    }
 }

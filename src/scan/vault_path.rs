@@ -7,18 +7,21 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-/// A vault-relative path (see the module docs for its guarantees).
+/// A vault-relative path (see the module docs for its guarantees). Shared, not
+/// copied, when cloned: every diagnostic, page key and model record names its
+/// file, and `watch` clones them on every update.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct VaultPath(Box<str>);
+pub struct VaultPath(Arc<str>);
 
 impl VaultPath {
     /// Checks and normalises a `/`-separated relative path; `None` when it is empty,
     /// absolute, or has empty, `.` or `..` segments.
     pub fn new(path: &str) -> Option<VaultPath> {
-        VaultPath::is_valid(path).then(|| VaultPath(nfc(path).into_owned().into_boxed_str()))
+        VaultPath::is_valid(path).then(|| VaultPath(Arc::from(nfc(path).as_ref())))
     }
 
     /// Whether [`VaultPath::new`] accepts `path` (without normalising it).
