@@ -106,28 +106,59 @@ pub fn vault_key(vault: &Vault, plan: &PagePlan, config: &Config) -> u64 {
     state.finish()
 }
 
+/// What a job page's template shows of the insights the job touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobRows {
+    /// The embedded `job.md.j2`: each insight's page, title, strength and
+    /// participant count — not its evidence count or dates, which change with
+    /// nearly every saved observation while the job page does not.
+    Brief,
+    /// A vault's own template, which may show any part of a row.
+    Whole,
+}
+
 /// Keys of the pages of one update.
 pub struct PageKeys<'v, 'a> {
     views: &'v Views<'a>,
     vault: u64,
     interviews: &'v [u64],
     observations: &'v [u64],
+    /// Per insight summary, the hash of its whole row.
     rows: Vec<u64>,
+    /// Per insight summary, the hash of what job pages show of it.
+    job_rows: Vec<u64>,
 }
 
 impl<'v, 'a> PageKeys<'v, 'a> {
-    /// Keys over the record hashes of the model the views show.
-    pub fn new(views: &'v Views<'a>, vault: u64, hashes: &'v RecordHashes) -> PageKeys<'v, 'a> {
-        let rows: Vec<u64> = (0..views.consolidation.insights.len())
+    /// Keys over the record hashes of the model the views show; job pages show
+    /// `job_rows` of each insight.
+    pub fn new(
+        views: &'v Views<'a>,
+        vault: u64,
+        hashes: &'v RecordHashes,
+        job_rows: JobRows,
+    ) -> PageKeys<'v, 'a> {
+        let (rows, job_rows): (Vec<u64>, Vec<u64>) = (0..views.consolidation.insights.len())
             .into_par_iter()
-            .map(|index| hash_of(views.insight_row(index)))
-            .collect();
+            .map(|index| {
+                let row = views.insight_row(index);
+                let whole = hash_of(&row);
+                let shown = match job_rows {
+                    JobRows::Brief => {
+                        hash_of((&row.note, &row.page, row.strength, row.participants))
+                    }
+                    JobRows::Whole => whole,
+                };
+                (whole, shown)
+            })
+            .unzip();
         PageKeys {
             views,
             vault,
             interviews: &hashes.interviews,
             observations: &hashes.observations,
             rows,
+            job_rows,
         }
     }
 
@@ -205,7 +236,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
             (row.step, &row.counts).hash(state);
         }
         for &insight in &summary.insights {
-            self.rows[insight].hash(state);
+            self.job_rows[insight].hash(state);
         }
         self.hash_observations(state, &summary.evidence);
         self.hash_interviews(state, &summary.interviews);

@@ -14,7 +14,7 @@ mod view;
 
 pub use environment::{DEFAULT_TEMPLATES, blockquote, chart_label, escape_cell, escape_markdown};
 pub use fragments::Rendered as RenderedEntries;
-pub use keys::{PageKeys, PageMemo, vault_key};
+pub use keys::{JobRows, PageKeys, PageMemo, vault_key};
 pub use links::{LinkWriter, UnlinkableError};
 pub use pages::{PageKind, PageNamer};
 pub use quoted::quote_for_page;
@@ -299,7 +299,21 @@ impl<'a> Renderer<'a> {
         vault_key: u64,
         hashes: &'v crate::model::RecordHashes,
     ) -> PageKeys<'v, 'a> {
-        PageKeys::new(&self.views, vault_key, hashes)
+        let job_rows = match self.is_default_template(PageKind::Job(0).template()) {
+            true => keys::JobRows::Brief,
+            false => keys::JobRows::Whole,
+        };
+        PageKeys::new(&self.views, vault_key, hashes, job_rows)
+    }
+
+    /// Whether the template `name` is the embedded one (or the same text, as
+    /// `throughline init` writes it): what it reads is known.
+    fn is_default_template(&self, name: &str) -> bool {
+        self.env.get_template(name).is_ok_and(|template| {
+            DEFAULT_TEMPLATES
+                .iter()
+                .any(|(default, text)| *default == name && *text == template.source())
+        })
     }
 
     /// Renders `pages` (in parallel), sorted by path.

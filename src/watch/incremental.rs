@@ -261,7 +261,7 @@ mod tests {
         ]
     }
 
-    fn copy_sources(from: &Path, to: &Path) {
+    pub(super) fn copy_sources(from: &Path, to: &Path) {
         for entry in walkdir::WalkDir::new(from)
             .into_iter()
             .filter_map(Result::ok)
@@ -619,6 +619,66 @@ mod walk_tests {
         assert!(
             !incremental.knows_file(&note),
             "a forgotten walk knows nothing"
+        );
+    }
+}
+
+#[cfg(test)]
+mod job_page_tests {
+    use super::*;
+    use std::fs;
+
+    /// Pages rendered by an update that adds one more observation of an
+    /// insight from an interview already backing it, with the embedded job
+    /// template or a vault's own copy of it that also shows evidence counts.
+    fn rendered_after_one_more_observation(own_job_template: bool) -> usize {
+        let vault = tempfile::tempdir().unwrap();
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        tests::copy_sources(&sample, vault.path());
+        if own_job_template {
+            let (_, text) = crate::render::DEFAULT_TEMPLATES
+                .iter()
+                .find(|(name, _)| *name == "job.md.j2")
+                .unwrap();
+            let own = text.replace(
+                "{{ row.participants }} |",
+                "{{ row.participants }} ({{ row.evidence }}) |",
+            );
+            assert_ne!(&own, text);
+            let folder = vault.path().join(".throughline/templates");
+            fs::create_dir_all(&folder).unwrap();
+            fs::write(folder.join("job.md.j2"), own).unwrap();
+        }
+        let config = crate::config::load(vault.path()).unwrap();
+        let mut incremental = Incremental::default();
+        incremental.build(vault.path(), &config, None).unwrap();
+        incremental.build(vault.path(), &config, Some(&[])).unwrap();
+        // At the end (the open questions): no other observation moves.
+        let interview = "Interviews/2026-10-05 Dana Whitfield.md";
+        let full = vault.path().join(interview);
+        let text = fs::read_to_string(&full).unwrap();
+        let added = format!(
+            "{}\n- Would photos of the paper sheet spare her the second entry? [[Technicians re-enter the same visit data twice]]\n",
+            text.trim_end()
+        );
+        fs::write(&full, added).unwrap();
+        let changed = [VaultPath::new(interview).unwrap()];
+        let (report, _) = incremental
+            .build(vault.path(), &config, Some(&changed))
+            .unwrap();
+        assert!(!report.write.written.is_empty());
+        report.rendered
+    }
+
+    #[test]
+    fn job_pages_render_again_only_when_what_they_show_of_an_insight_changes() {
+        // The insight touches `Record work done on site`: its evidence count
+        // changes, its participants and strength do not.
+        let brief = rendered_after_one_more_observation(false);
+        let whole = rendered_after_one_more_observation(true);
+        assert!(
+            brief < whole,
+            "{brief} pages rendered, {whole} with a template showing evidence"
         );
     }
 }
