@@ -26,7 +26,7 @@ use crate::model::{
     ModelMemo, ModelScope, ResearchModel, build_model, build_model_reusing, build_model_with,
 };
 use crate::render::{
-    LinkWriter, PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths,
+    FragmentKeys, LinkWriter, PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths,
     plan_pages_reusing, vault_key,
 };
 use crate::resolve::{Vault, VaultStats};
@@ -333,13 +333,15 @@ pub fn build_scanned(
     let mut writer = Writer::new(root, &config.output_folder, mode);
     let mut rendering = Duration::ZERO;
     let started = Instant::now();
-    let digest_page = analysis
-        .plan
-        .pages
-        .iter()
-        .find(|(_, kind)| *kind == PageKind::Digest)
-        .map(|(path, _)| path);
-    let keyed: Option<(HashMap<VaultPath, u64>, Vec<u64>)> = hashes.as_ref().map(|hashes| {
+    let page_of = |wanted: PageKind| {
+        analysis
+            .plan
+            .pages
+            .iter()
+            .find(|(_, kind)| *kind == wanted)
+            .map(|(path, _)| path)
+    };
+    let keyed: Option<(HashMap<VaultPath, u64>, FragmentKeys)> = hashes.as_ref().map(|hashes| {
         let keys = renderer.keys(vault_key(&analysis.vault, &analysis.plan, &config), hashes);
         let pages = analysis
             .plan
@@ -347,12 +349,12 @@ pub fn build_scanned(
             .par_iter()
             .map(|(path, kind)| (path.clone(), keys.key(path, *kind)))
             .collect();
-        let entries = digest_page.map_or_else(Vec::new, |page| keys.digest_entries(page));
-        (pages, entries)
+        let fragments = keys.fragment_keys(page_of(PageKind::Digest), page_of(PageKind::Insights));
+        (pages, fragments)
     });
     let keys = match (keyed, memo.as_deref_mut()) {
-        (Some((keys, entries)), Some(memo)) => {
-            renderer.reuse_entries(entries, memo.take_entries());
+        (Some((keys, fragments)), Some(memo)) => {
+            renderer.reuse_fragments(fragments, memo.take_fragments());
             Some(keys)
         }
         (keyed, _) => keyed.map(|(keys, _)| keys),
@@ -431,7 +433,7 @@ pub fn build_scanned(
         memo.replace(keys);
     }
     if let Some(memo) = memo {
-        memo.keep_entries(renderer.into_kept_entries());
+        memo.keep_fragments(renderer.into_kept_fragments());
     } else {
         drop(renderer);
     }

@@ -7,16 +7,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::view::{FollowUpView, InsightRow, InterviewView};
-use super::{
-    DEFAULT_TEMPLATES, FOLLOW_UPS_IN_DIGEST, PageKind, RenderError, Renderer, grouped, v, v_list,
-};
+use super::{FOLLOW_UPS_IN_DIGEST, PageKind, RenderError, Renderer, grouped, v, v_list};
 
 /// One entry of the validation queue.
 #[derive(Serialize)]
-pub(super) struct QueueRow {
-    pub(super) insight: InsightRow,
-    pub(super) follow_ups: Vec<FollowUpView>,
-    pub(super) more: usize,
+struct QueueRow {
+    insight: InsightRow,
+    follow_ups: Vec<FollowUpView>,
+    more: usize,
 }
 
 #[derive(Serialize)]
@@ -64,18 +62,28 @@ impl Renderer<'_> {
         // The default template shows the rendered entries; a vault's own
         // digest template (perhaps written for an earlier version) may loop
         // over the queue itself instead, or both.
-        let reads = self.digest_template_reads()?;
-        let entries = match reads.entries {
-            true => minijinja::Value::from(self.entries.render_queue(
-                &self.env,
-                views,
-                shared,
-                page,
-                &digest.validation_queue,
-            )?),
+        let reads =
+            self.template_reads(PageKind::Digest.template(), "validation_entries", "queue")?;
+        let entries = match reads.parts {
+            true => {
+                let shared = v(shared);
+                minijinja::Value::from(self.entries.render_each(
+                    &self.env,
+                    &digest.validation_queue,
+                    |insight| {
+                        let (follow_ups, more) = views.follow_ups(insight, FOLLOW_UPS_IN_DIGEST);
+                        let entry = QueueRow {
+                            insight: views.insight_row(insight),
+                            follow_ups,
+                            more,
+                        };
+                        context! { page, shared => shared.clone(), entry => v(entry) }
+                    },
+                )?)
+            }
             false => minijinja::Value::UNDEFINED,
         };
-        let queue = match reads.queue {
+        let queue = match reads.data {
             true => v_list(digest.validation_queue.par_iter().map(|&i| {
                 let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
                 QueueRow {
@@ -119,42 +127,4 @@ impl Renderer<'_> {
             earlier => v(earlier),
         })
     }
-
-    /// Which of the queue's two forms the digest template may read. The
-    /// embedded default (or the same text, as `throughline init` writes it)
-    /// reads the rendered entries only; a vault's own template reads a form
-    /// it names, or both when it takes in other templates, which may.
-    fn digest_template_reads(&self) -> Result<QueueReads, RenderError> {
-        let name = PageKind::Digest.template();
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|error| RenderError::from_minijinja(name, &error))?;
-        let source = template.source();
-        let default = DEFAULT_TEMPLATES
-            .iter()
-            .any(|(default, text)| *default == name && *text == source);
-        if default {
-            return Ok(QueueReads {
-                entries: true,
-                queue: false,
-            });
-        }
-        let composed = ["include", "import", "extends"]
-            .iter()
-            .any(|word| source.contains(word));
-        let named = template.undeclared_variables(false);
-        Ok(QueueReads {
-            entries: composed || named.contains("validation_entries"),
-            queue: composed || named.contains("queue"),
-        })
-    }
-}
-
-/// Which forms of the validation queue a digest template may read.
-struct QueueReads {
-    /// `validation_entries`: each entry rendered with `validation-entry.md.j2`.
-    entries: bool,
-    /// `queue`: the entries' data.
-    queue: bool,
 }

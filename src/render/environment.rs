@@ -25,10 +25,14 @@ use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
 use super::links::{LinkTextError, LinkWriter};
 
 /// The default templates, embedded at build time.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 9] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 10] = [
     (
         "insights.md.j2",
         include_str!("../../templates/insights.md.j2"),
+    ),
+    (
+        "insight-row.md.j2",
+        include_str!("../../templates/insight-row.md.j2"),
     ),
     (
         "insight.md.j2",

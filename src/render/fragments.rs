@@ -1,54 +1,90 @@
-//! The digest's validation-queue entries, each rendered on its own with
-//! `validation-entry.md.j2`.
+//! Parts of the two largest pages rendered one by one with templates of their
+//! own: the digest's validation-queue entries (`validation-entry.md.j2`) and
+//! the rows of `Insights.md` (`insight-row.md.j2`).
 //!
-//! The queue lists every insight that needs validating — thousands in a large
-//! vault — and almost any saved interview changes some insight in it, so the
-//! digest renders on nearly every `watch` update. Rendered one by one, the
-//! entries render in parallel, and under `watch` an entry whose key (what it
-//! shows, see [`super::PageKeys::digest_entry`]) is unchanged is taken from the
-//! last update instead of being rendered again.
+//! Both list thousands of insights in a large vault, and almost any saved
+//! interview changes some of them, so both pages render on nearly every
+//! `watch` update. Rendered one by one, the parts render in parallel, and under
+//! `watch` a part whose key (what it shows, see [`super::PageKeys::fragment_keys`])
+//! is unchanged is taken from the last update instead of being rendered again.
 
 use std::sync::{Arc, Mutex};
 
 use foldhash::HashMap;
-use minijinja::{Environment, context};
+use minijinja::Environment;
 use rayon::prelude::*;
 
-use super::digest::QueueRow;
-use super::view::Views;
-use super::{FOLLOW_UPS_IN_DIGEST, RenderError, Shared, v};
+use super::RenderError;
 
-/// The template one entry is rendered with.
+/// The template a validation-queue entry is rendered with.
 pub const ENTRY_TEMPLATE: &str = "validation-entry.md.j2";
 
-/// Rendered entries by key.
+/// The template a row of `Insights.md` is rendered with.
+pub const ROW_TEMPLATE: &str = "insight-row.md.j2";
+
+/// Rendered parts by key.
 pub type Rendered = HashMap<u64, Arc<str>>;
 
-/// The entries of one build: their keys, the ones the last update rendered,
-/// and the ones this build renders.
+/// The parts one update rendered, kept for the next.
 #[derive(Debug, Default)]
+pub struct KeptFragments {
+    /// The digest's validation-queue entries.
+    pub entries: Rendered,
+    /// The rows of `Insights.md`.
+    pub rows: Rendered,
+}
+
+impl KeptFragments {
+    /// Forgets every part.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.rows.clear();
+    }
+}
+
+/// The keys of one build's parts, per insight summary (0: not shown; empty:
+/// nothing is reused or kept — a one-off build).
+#[derive(Debug, Default)]
+pub struct FragmentKeys {
+    /// Of the digest's validation-queue entries.
+    pub entries: Vec<u64>,
+    /// Of the rows of `Insights.md`.
+    pub rows: Vec<u64>,
+}
+
+/// The parts of one kind in one build: their keys, the ones the last update
+/// rendered, and the ones this build renders.
+#[derive(Debug)]
 pub struct Fragments {
-    /// Per insight summary, the key of its entry (empty: nothing is reused or
-    /// kept — a one-off build).
+    /// The template each part is rendered with.
+    template: &'static str,
+    /// Per insight summary, the key of its part.
     keys: Vec<u64>,
-    /// The entries the last update rendered, by key.
+    /// The parts the last update rendered, by key.
     last: Rendered,
-    /// The entries this build rendered, once the digest has rendered.
+    /// The parts this build rendered, once their page has rendered.
     rendered: Mutex<Option<Rendered>>,
 }
 
 impl Fragments {
-    /// Entries keyed by `keys` (per insight summary), reusing `last`.
-    pub fn reusing(keys: Vec<u64>, last: Rendered) -> Fragments {
+    /// Parts rendered with `template`, keyed by `keys` (per insight summary),
+    /// reusing `last`.
+    pub fn reusing(template: &'static str, keys: Vec<u64>, last: Rendered) -> Fragments {
         Fragments {
+            template,
             keys,
             last,
             rendered: Mutex::new(None),
         }
     }
 
-    /// The entries to keep for the next update: those this build rendered the
-    /// digest with, or the last ones when the digest did not render.
+    /// Parts rendered with `template`, none reused or kept.
+    pub fn fresh(template: &'static str) -> Fragments {
+        Fragments::reusing(template, Vec::new(), Rendered::default())
+    }
+
+    /// The parts to keep for the next update: those this build rendered its
+    /// page with, or the last ones when the page did not render.
     pub fn into_kept(self) -> Rendered {
         let rendered = self
             .rendered
@@ -57,41 +93,32 @@ impl Fragments {
         rendered.unwrap_or(self.last)
     }
 
-    /// The entries of `queue` (insight summary indices) for the digest at
-    /// `page`, in order.
-    pub(super) fn render_queue(
+    /// The parts of `insights` (insight summary indices), in order: each one
+    /// kept from the last update, or rendered with the context `context` gives.
+    pub(super) fn render_each(
         &self,
         env: &Environment<'static>,
-        views: &Views<'_>,
-        shared: &Shared,
-        page: &str,
-        queue: &[usize],
+        insights: &[usize],
+        context: impl Fn(usize) -> minijinja::Value + Sync,
     ) -> Result<Vec<minijinja::Value>, RenderError> {
         let template = env
-            .get_template(ENTRY_TEMPLATE)
-            .map_err(|error| RenderError::from_minijinja(ENTRY_TEMPLATE, &error))?;
-        let shared = v(shared);
-        let entries: Vec<(Option<u64>, Arc<str>)> = queue
+            .get_template(self.template)
+            .map_err(|error| RenderError::from_minijinja(self.template, &error))?;
+        let parts: Vec<(Option<u64>, Arc<str>)> = insights
             .par_iter()
             .map(|&insight| {
                 let key = self.keys.get(insight).copied();
                 if let Some(text) = key.and_then(|key| self.last.get(&key)) {
                     return Ok((key, Arc::clone(text)));
                 }
-                let (follow_ups, more) = views.follow_ups(insight, FOLLOW_UPS_IN_DIGEST);
-                let entry = QueueRow {
-                    insight: views.insight_row(insight),
-                    follow_ups,
-                    more,
-                };
                 let text = template
-                    .render(context! { page, shared => shared.clone(), entry => v(entry) })
-                    .map_err(|error| RenderError::from_minijinja(ENTRY_TEMPLATE, &error))?;
+                    .render(context(insight))
+                    .map_err(|error| RenderError::from_minijinja(self.template, &error))?;
                 Ok((key, Arc::from(text)))
             })
             .collect::<Result<_, RenderError>>()?;
         if !self.keys.is_empty() {
-            let kept: Rendered = entries
+            let kept: Rendered = parts
                 .iter()
                 .filter_map(|(key, text)| Some(((*key)?, Arc::clone(text))))
                 .collect();
@@ -100,7 +127,7 @@ impl Fragments {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(kept);
         }
-        Ok(entries
+        Ok(parts
             .into_iter()
             .map(|(_, text)| minijinja::Value::from(text))
             .collect())

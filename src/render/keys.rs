@@ -25,6 +25,7 @@ use super::view::Views;
 use super::{
     FOLLOW_UPS_IN_DIGEST, FOLLOW_UPS_ON_INSIGHT_PAGE, PageKind, PagePlan, UNLINKED_LISTED,
 };
+use super::{FragmentKeys, KeptFragments};
 use crate::config::Config;
 use crate::consolidate::InsightSummary;
 use crate::diagnostics::Diagnostic;
@@ -32,12 +33,13 @@ use crate::model::{RecordHashes, hash_of};
 use crate::resolve::Vault;
 use crate::scan::{Exclusion, VaultPath};
 
-/// The keys of the pages last written, by page, and the digest's rendered
-/// validation-queue entries by key.
+/// The keys of the pages last written, by page, and the parts of pages
+/// rendered on their own (validation-queue entries, rows of `Insights.md`)
+/// by key.
 #[derive(Debug, Default)]
 pub struct PageMemo {
     keys: HashMap<VaultPath, u64>,
-    entries: super::RenderedEntries,
+    fragments: KeptFragments,
 }
 
 impl PageMemo {
@@ -59,17 +61,17 @@ impl PageMemo {
     /// Forgets every key and entry: the next update renders every page.
     pub fn clear(&mut self) {
         self.keys.clear();
-        self.entries.clear();
+        self.fragments.clear();
     }
 
-    /// Takes the digest's entries rendered by the last update.
-    pub fn take_entries(&mut self) -> super::RenderedEntries {
-        std::mem::take(&mut self.entries)
+    /// Takes the parts rendered by the last update.
+    pub fn take_fragments(&mut self) -> KeptFragments {
+        std::mem::take(&mut self.fragments)
     }
 
-    /// Keeps the digest's entries for the next update.
-    pub fn keep_entries(&mut self, entries: super::RenderedEntries) {
-        self.entries = entries;
+    /// Keeps the parts rendered by this update for the next.
+    pub fn keep_fragments(&mut self, fragments: KeptFragments) {
+        self.fragments = fragments;
     }
 }
 
@@ -291,20 +293,34 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         self.follow_ups(state, summary, FOLLOW_UPS_IN_DIGEST);
     }
 
-    /// The keys of the digest's validation-queue entries, per insight summary
-    /// (0 for insights not in the queue), when the digest is at `page`: an
-    /// entry whose key is unchanged renders to the same text.
-    pub fn digest_entries(&self, page: &VaultPath) -> Vec<u64> {
-        let mut keys = vec![0; self.rows.len()];
-        if let Some(digest) = &self.views.consolidation.digest {
+    /// The keys of the parts of pages rendered on their own, per insight
+    /// summary: the validation-queue entries of the digest at `digest` (0 for
+    /// insights not in the queue) and the rows of the overview at `insights`.
+    /// A part whose key is unchanged renders to the same text.
+    pub fn fragment_keys(
+        &self,
+        digest: Option<&VaultPath>,
+        insights: Option<&VaultPath>,
+    ) -> FragmentKeys {
+        let mut entries = Vec::new();
+        if let (Some(page), Some(digest)) = (digest, &self.views.consolidation.digest) {
+            entries = vec![0; self.rows.len()];
             for &insight in &digest.validation_queue {
                 let mut state = hasher();
                 (self.vault, page.as_str()).hash(&mut state);
                 self.entry(&mut state, insight);
-                keys[insight] = state.finish();
+                entries[insight] = state.finish();
             }
         }
-        keys
+        let rows = match insights {
+            Some(page) => self
+                .rows
+                .iter()
+                .map(|row| hash_of((self.vault, page.as_str(), row)))
+                .collect(),
+            None => Vec::new(),
+        };
+        FragmentKeys { entries, rows }
     }
 
     fn health(&self, state: &mut Xxh3) {

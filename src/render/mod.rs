@@ -13,7 +13,7 @@ mod report;
 mod view;
 
 pub use environment::{DEFAULT_TEMPLATES, blockquote, chart_label, escape_cell, escape_markdown};
-pub use fragments::Rendered as RenderedEntries;
+pub use fragments::{FragmentKeys, KeptFragments, Rendered as RenderedParts};
 pub use keys::{JobRows, PageKeys, PageMemo, vault_key};
 pub use links::{LinkWriter, UnlinkableError};
 pub use pages::{PageKind, PageNamer};
@@ -247,7 +247,10 @@ pub struct Renderer<'a> {
     env: minijinja::Environment<'static>,
     views: Views<'a>,
     shared: &'a Shared,
+    /// The digest's validation-queue entries.
     entries: fragments::Fragments,
+    /// The rows of `Insights.md`.
+    rows: fragments::Fragments,
 }
 
 impl<'a> Renderer<'a> {
@@ -276,21 +279,28 @@ impl<'a> Renderer<'a> {
                 links: &plan.links,
             },
             shared: &plan.shared,
-            entries: fragments::Fragments::default(),
+            entries: fragments::Fragments::fresh(fragments::ENTRY_TEMPLATE),
+            rows: fragments::Fragments::fresh(fragments::ROW_TEMPLATE),
         }
     }
 
-    /// Takes the digest's validation-queue entries rendered by the last update
-    /// whose key (per insight summary, from [`PageKeys::digest_entry`]) is
-    /// unchanged, instead of rendering them again.
-    pub fn reuse_entries(&mut self, keys: Vec<u64>, last: RenderedEntries) {
-        self.entries = fragments::Fragments::reusing(keys, last);
+    /// Takes the digest's validation-queue entries and the rows of
+    /// `Insights.md` rendered by the last update whose key (per insight
+    /// summary, from [`PageKeys::fragment_keys`]) is unchanged, instead of
+    /// rendering them again.
+    pub fn reuse_fragments(&mut self, keys: FragmentKeys, last: KeptFragments) {
+        self.entries =
+            fragments::Fragments::reusing(fragments::ENTRY_TEMPLATE, keys.entries, last.entries);
+        self.rows = fragments::Fragments::reusing(fragments::ROW_TEMPLATE, keys.rows, last.rows);
     }
 
-    /// The validation-queue entries to keep for the next update (see
-    /// [`Renderer::reuse_entries`]).
-    pub fn into_kept_entries(self) -> RenderedEntries {
-        self.entries.into_kept()
+    /// The entries and rows to keep for the next update (see
+    /// [`Renderer::reuse_fragments`]).
+    pub fn into_kept_fragments(self) -> KeptFragments {
+        KeptFragments {
+            entries: self.entries.into_kept(),
+            rows: self.rows.into_kept(),
+        }
     }
 
     /// The keys of the pages, to render only those that changed (see [`PageKeys`]).
@@ -313,6 +323,33 @@ impl<'a> Renderer<'a> {
             DEFAULT_TEMPLATES
                 .iter()
                 .any(|(default, text)| *default == name && *text == template.source())
+        })
+    }
+
+    /// Which of a list's two forms the page template `name` may read: `parts`
+    /// (each item rendered with a template of its own, see [`fragments`]) or
+    /// `data` (the items themselves). The embedded template (or the same text)
+    /// reads the parts only; a vault's own template reads a form it names, or
+    /// both when it takes in other templates, which may.
+    fn template_reads(&self, name: &str, parts: &str, data: &str) -> Result<Reads, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|error| RenderError::from_minijinja(name, &error))?;
+        if self.is_default_template(name) {
+            return Ok(Reads {
+                parts: true,
+                data: false,
+            });
+        }
+        let source = template.source();
+        let composed = ["include", "import", "extends"]
+            .iter()
+            .any(|word| source.contains(word));
+        let named = template.undeclared_variables(false);
+        Ok(Reads {
+            parts: composed || named.contains(parts),
+            data: composed || named.contains(data),
         })
     }
 
@@ -375,7 +412,7 @@ impl Renderer<'_> {
     ) -> Result<minijinja::Value, RenderError> {
         let (views, shared, page) = (&self.views, self.shared, path.as_str());
         Ok(match kind {
-            PageKind::Insights => insights_context(views, shared, page),
+            PageKind::Insights => self.insights_context(page)?,
             PageKind::Insight(index) => insight_context(views, shared, page, index),
             PageKind::Job(index) => job_context(views, shared, page, index),
             PageKind::Plan(index) => plan_context(views, shared, page, index),
@@ -408,34 +445,62 @@ fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
     order
 }
 
-fn insights_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::Value {
-    let order = ranked_insights(views);
-    let rows: Vec<InsightRow> = order.par_iter().map(|&i| views.insight_row(i)).collect();
-    let chart: Vec<&InsightRow> = rows
-        .iter()
-        .filter(|row| row.participants > 0)
-        .take(10)
-        .collect();
-    let count = |strength: Strength| {
-        views
-            .consolidation
-            .insights
+/// Which forms of a list a page template may read (see
+/// [`Renderer::template_reads`]).
+struct Reads {
+    /// Each item rendered with its own template.
+    parts: bool,
+    /// The items themselves.
+    data: bool,
+}
+
+impl Renderer<'_> {
+    fn insights_context(&self, page: &str) -> Result<minijinja::Value, RenderError> {
+        let (views, shared) = (&self.views, self.shared);
+        let order = ranked_insights(views);
+        let reads =
+            self.template_reads(PageKind::Insights.template(), "insight_rows", "insights")?;
+        let rows = match reads.parts {
+            true => {
+                let shared = v(shared);
+                minijinja::Value::from(self.rows.render_each(&self.env, &order, |insight| {
+                    context! { page, shared => shared.clone(), row => v(views.insight_row(insight)) }
+                })?)
+            }
+            false => minijinja::Value::UNDEFINED,
+        };
+        let insights = match reads.data {
+            true => v_list(order.par_iter().map(|&i| views.insight_row(i))),
+            false => minijinja::Value::UNDEFINED,
+        };
+        let chart: Vec<InsightRow> = order
             .iter()
-            .filter(|s| s.strength == strength)
-            .count()
-    };
-    context! {
-        page,
-        shared => v(shared),
-        insights => v_list(rows.par_iter()),
-        chart => v(chart),
-        pattern => v(count(Strength::Pattern)),
-        recurring => v(count(Strength::Recurring)),
-        individual => v(count(Strength::Individual)),
-        unsupported => v(count(Strength::None)),
-        needs_validation => v(views.consolidation.insights.iter().filter(|s| s.needs_validation && s.strength != Strength::None).count()),
-        interviews => v(views.model.interviews.len()),
-        observations => v(views.model.observations.len()),
+            .filter(|&&i| !views.consolidation.insights[i].participants.is_empty())
+            .take(10)
+            .map(|&i| views.insight_row(i))
+            .collect();
+        let count = |strength: Strength| {
+            views
+                .consolidation
+                .insights
+                .iter()
+                .filter(|s| s.strength == strength)
+                .count()
+        };
+        Ok(context! {
+            page,
+            shared => v(shared),
+            insight_rows => rows,
+            insights,
+            chart => v(chart),
+            pattern => v(count(Strength::Pattern)),
+            recurring => v(count(Strength::Recurring)),
+            individual => v(count(Strength::Individual)),
+            unsupported => v(count(Strength::None)),
+            needs_validation => v(views.consolidation.insights.iter().filter(|s| s.needs_validation && s.strength != Strength::None).count()),
+            interviews => v(views.model.interviews.len()),
+            observations => v(views.model.observations.len()),
+        })
     }
 }
 

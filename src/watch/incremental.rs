@@ -516,23 +516,27 @@ mod tests {
         assert_eq!(after.problems, fresh.problems);
     }
 
-    #[test]
-    fn digest_entries_render_again_only_when_their_key_changes() {
+    /// Replaces every part kept by a first build (the one `part` picks) with
+    /// a marker, makes an edit, and checks the page at `page`: parts whose key
+    /// is unchanged are taken from the memo (the marker shows), the others are
+    /// rendered again, and some of each.
+    fn parts_render_again_only_when_their_key_changes(
+        part: fn(&mut crate::render::KeptFragments) -> &mut crate::render::RenderedParts,
+        page: &str,
+    ) {
         let vault = sample_copy();
         let root = vault.path();
         let config = crate::config::load(root).unwrap();
         let mut incremental = Incremental::default();
         incremental.build(root, &config, None).unwrap();
-        // Every kept entry is replaced by a marker: an entry taken from the
-        // memo shows it in the digest.
-        let entries = incremental.pages.take_entries();
-        assert!(entries.len() >= 3, "{} entries", entries.len());
-        incremental.pages.keep_entries(
-            entries
-                .keys()
-                .map(|&key| (key, Arc::from(format!("STALE {key}\n"))))
-                .collect(),
-        );
+        let mut fragments = incremental.pages.take_fragments();
+        let parts = part(&mut fragments);
+        assert!(parts.len() >= 3, "{} parts", parts.len());
+        *parts = parts
+            .keys()
+            .map(|&key| (key, Arc::from(format!("STALE {key}\n"))))
+            .collect();
+        incremental.pages.keep_fragments(fragments);
         let touched = apply(
             root,
             &Edit::AddObservation {
@@ -543,22 +547,39 @@ mod tests {
         );
         let touched = [VaultPath::new(&touched[0]).unwrap()];
         incremental.build(root, &config, Some(&touched)).unwrap();
-        let digest = fs::read_to_string(root.join("Throughline/Digest.md")).unwrap();
-        let kept = incremental.pages.take_entries();
+        let text = fs::read_to_string(root.join(page)).unwrap();
+        let mut kept = incremental.pages.take_fragments();
+        let kept = part(&mut kept);
         let rendered: Vec<&Arc<str>> = kept
             .values()
             .filter(|text| !text.starts_with("STALE"))
             .collect();
-        assert!(digest.contains("STALE"), "unchanged entries are reused");
+        assert!(text.contains("STALE"), "unchanged parts are reused");
         assert!(
             !rendered.is_empty() && rendered.len() < kept.len(),
-            "{} of {} entries rendered again",
+            "{} of {} parts rendered again",
             rendered.len(),
             kept.len()
         );
-        for text in rendered {
-            assert!(digest.contains(&**text), "{text}");
+        for part in rendered {
+            assert!(text.contains(&**part), "{part}");
         }
+    }
+
+    #[test]
+    fn digest_entries_render_again_only_when_their_key_changes() {
+        parts_render_again_only_when_their_key_changes(
+            |kept| &mut kept.entries,
+            "Throughline/Digest.md",
+        );
+    }
+
+    #[test]
+    fn insight_rows_render_again_only_when_their_key_changes() {
+        parts_render_again_only_when_their_key_changes(
+            |kept| &mut kept.rows,
+            "Throughline/Insights.md",
+        );
     }
 
     #[test]

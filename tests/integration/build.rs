@@ -432,3 +432,37 @@ fn digest_templates_may_list_the_queue_or_override_its_entries() {
     assert!(!own.contains("\n  - ask "), "{own}");
     assert!(own.contains(" observations)\n"), "{own}");
 }
+
+#[test]
+fn insights_templates_may_list_the_rows_or_override_each_row() {
+    let vault = sample_vault();
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let page = || fs::read_to_string(vault.path().join("Throughline/Insights.md")).unwrap();
+    let default_page = page();
+    let rows = default_page.matches("(evidence)\\|").count();
+    assert!(rows > 0, "{default_page}");
+    // An overview template written against the rows themselves (as before
+    // `insight-row.md.j2` existed) still gets them.
+    vault.file(
+        ".throughline/templates/insights.md.j2",
+        "---\ngenerated-by: throughline\n---\n{% for row in insights %}\n- {{ row.note.title }}: {{ row.participants }} people\n{% endfor %}\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    assert_eq!(page().matches(" people\n").count(), rows, "{}", page());
+    // Such a template never shows the rendered rows: one the vault breaks is not used.
+    vault.file(
+        ".throughline/templates/insight-row.md.j2",
+        "{{ row.no_such_field }}\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    // A row template of the vault's own renders each row of the default overview.
+    fs::remove_file(vault.path().join(".throughline/templates/insights.md.j2")).unwrap();
+    vault.file(
+        ".throughline/templates/insight-row.md.j2",
+        "| {{ row.note.title | cell }} | {{ row.evidence }} observations |\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let own = page();
+    assert_eq!(own.matches(" observations |\n").count(), rows, "{own}");
+    assert!(!own.contains("(evidence)\\|"), "{own}");
+}

@@ -507,10 +507,12 @@ fn variant_templates() -> Vec<(String, String)> {
         .expect("the default templates are there")
         .map(|entry| entry.expect("the templates can be listed").path())
         // The pages' templates; `report.*` are the `digest` command's, and
-        // `validation-entry` renders a part of the digest page.
+        // `validation-entry` and `insight-row` render parts of pages.
         .filter(|path| {
             let name = path.file_name().unwrap().to_string_lossy();
-            !name.starts_with("report.") && name != "validation-entry.md.j2"
+            !name.starts_with("report.")
+                && name != "validation-entry.md.j2"
+                && name != "insight-row.md.j2"
         })
         .map(|path| {
             let text = fs::read_to_string(&path).expect("a template can be read");
