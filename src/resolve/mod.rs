@@ -609,7 +609,7 @@ pub(crate) mod tests {
             .iter()
             .map(|(path, _)| VaultFile {
                 path: VaultPath::new(path).unwrap(),
-                fs_path: PathBuf::from(path),
+                fs_path: std::sync::Arc::from(PathBuf::from(path)),
                 kind: FileKind::Note,
                 exclusion: Exclusion::None,
                 size: 0,

@@ -14,6 +14,7 @@ mod vault_path;
 pub use vault_path::{VaultPath, nfc};
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use walkdir::WalkDir;
@@ -26,8 +27,10 @@ use crate::diagnostics::{Code, Diagnostic};
 pub struct VaultFile {
     /// Its vault path (NFC, `/`-separated).
     pub path: VaultPath,
-    /// Where it is on disk (the real name, which may be NFD).
-    pub fs_path: PathBuf,
+    /// Where it is on disk (the real name, which may be NFD). Shared, not
+    /// copied, when cloned: `watch` keeps the last walk's files for the next
+    /// update.
+    pub fs_path: Arc<Path>,
     /// Note or attachment.
     pub kind: FileKind,
     /// Why it is not a source, if it is not.
@@ -162,7 +165,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
             };
         files.push(VaultFile {
             path,
-            fs_path: entry.into_path(),
+            fs_path: Arc::from(entry.into_path()),
             kind,
             exclusion,
             size: 0,

@@ -122,7 +122,7 @@ fn check_note(note: &Note) {
 fn vault_file(path: &str) -> VaultFile {
     VaultFile {
         path: VaultPath::new(path).expect("valid test path"),
-        fs_path: PathBuf::from(path),
+        fs_path: PathBuf::from(path).into(),
         kind: if path.ends_with(".md") {
             FileKind::Note
         } else {
