@@ -173,6 +173,10 @@ pub struct LinkMemo {
     index: NameIndex,
     /// By file: the note's resolutions and link problems.
     outcomes: Vec<Option<Outcome>>,
+    /// By file: the note's [`Note::anchors_hash`] (0 for other files). A note
+    /// read again with the same anchors cannot change whether a subpath into
+    /// it is found.
+    anchors: Vec<u64>,
 }
 
 /// One note's resolutions and link problems.
@@ -198,12 +202,17 @@ impl Vault {
                 outcomes[*note as usize] = Some((links, found));
             }
         }
+        let mut anchors = vec![0; self.files.len()];
+        for (note, &file) in self.notes.iter().zip(&self.note_file_ids) {
+            anchors[file as usize] = note.anchors_hash;
+        }
         LinkMemo {
             files: file_list(&self.files),
             settings: format!("{:?}", self.settings),
             aliases: std::mem::take(&mut self.aliases),
             index: std::mem::take(&mut self.index),
             outcomes,
+            anchors,
         }
     }
 }
@@ -285,11 +294,16 @@ fn resolve_inner(
                     return None;
                 }
                 let outcome = memo.outcomes[file as usize].take()?;
+                // A subpath into a note read again is looked up again, unless
+                // the note's headings, blocks and footnotes are the same.
+                let anchors_changed = |target: FileId| {
+                    let now = note_of_file[target as usize]
+                        .map_or(0, |index| parsed[index as usize].anchors_hash);
+                    changed[target as usize] && memo.anchors[target as usize] != now
+                };
                 let into_changed = outcome.0.iter().any(|resolution| {
                     resolution.subpath_found.is_some()
-                        && resolution
-                            .target
-                            .is_some_and(|target| changed[target as usize])
+                        && resolution.target.is_some_and(anchors_changed)
                 });
                 (!into_changed).then_some(outcome)
             })
@@ -688,5 +702,42 @@ pub(crate) mod tests {
             let memo = once.take_link_memo();
             assert!(memo.outcomes.iter().all(Option::is_none));
         }
+    }
+
+    #[test]
+    fn links_into_a_note_read_again_are_looked_up_again_only_when_its_anchors_changed() {
+        let resolved_afresh = |text: &str| {
+            let (scan, notes) = scan_and_notes(BEFORE, &[]);
+            let mut first = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            let memo = first.take_link_memo();
+            let after: Vec<(&str, &str)> = BEFORE
+                .iter()
+                .map(|&(p, t)| if p == "A.md" { (p, text) } else { (p, t) })
+                .collect();
+            let (scan, notes) = scan_and_notes(&after, &["A.md"]);
+            let reused = resolve_reusing(scan, notes, ObsidianSettings::default(), Some(memo));
+            let (scan, notes) = scan_and_notes(&after, &[]);
+            let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            assert_eq!(shown(&reused), shown(&fresh), "after `{text}`");
+            // B links `A#Setup` and `A#^blk`; C links `A#Top`.
+            ["B.md", "C.md"].map(|path| {
+                let file = reused
+                    .files
+                    .iter()
+                    .position(|file| file.path.as_str() == path)
+                    .unwrap();
+                reused.resolved_afresh(file as FileId)
+            })
+        };
+        // Other words, the same headings, block and footnotes.
+        assert_eq!(
+            resolved_afresh("# Top\n\n## Setup\n\nAnother block ^blk\n"),
+            [false, false]
+        );
+        // A heading renamed: every link with a subpath into A is looked up again.
+        assert_eq!(
+            resolved_afresh("# Top\n\n## Install\n\nA block ^blk\n"),
+            [true, true]
+        );
     }
 }
