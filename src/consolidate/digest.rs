@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::evidence::{InsightSummary, strength_dated_before};
+use super::memo::StrengthMemo;
 use super::strength::Strength;
 use crate::config::{DigestPeriod, Thresholds};
 use crate::model::{ObservationKind, ResearchModel};
@@ -204,7 +205,21 @@ pub fn digest(
     period: Period,
     kind: DigestPeriod,
 ) -> Digest {
-    digest_of(model, insights, thresholds, period, kind, Scope::All)
+    digest_of(model, insights, thresholds, period, kind, Scope::All, None)
+}
+
+/// [`digest`], taking each insight's strength before and after the period
+/// from `reuse`'s memo when its summary fingerprint (from `reuse`, per
+/// insight summary) and the period are unchanged, and refilling the memo.
+pub(crate) fn digest_reusing(
+    model: &ResearchModel,
+    insights: &[InsightSummary],
+    thresholds: &Thresholds,
+    period: Period,
+    kind: DigestPeriod,
+    reuse: Option<(&[u64], &mut StrengthMemo)>,
+) -> Digest {
+    digest_of(model, insights, thresholds, period, kind, Scope::All, reuse)
 }
 
 /// The digest of `period` for the interviews in `scope`: with a plan, new
@@ -217,6 +232,7 @@ pub fn digest_of(
     period: Period,
     kind: DigestPeriod,
     scope: Scope,
+    reuse: Option<(&[u64], &mut StrengthMemo)>,
 ) -> Digest {
     // Insights backed by the scope's interviews (of the period, and ever).
     let backed_by = |interviews: &dyn Fn(usize) -> bool| -> Vec<bool> {
@@ -277,19 +293,44 @@ pub fn digest_of(
         }
     }
     let after_end = period.end.checked_add(1.day()).ok();
-    let strength_changes = insights
+    let dates = (period.start, after_end);
+    let (fingerprints, memo) = match reuse {
+        Some((fingerprints, memo)) if fingerprints.len() == insights.len() => {
+            (Some(fingerprints), Some(memo))
+        }
+        _ => (None, None),
+    };
+    let strengths: Vec<(usize, Strength, Strength)> = insights
         .par_iter()
         .enumerate()
         .filter(|(index, _)| dated_in_period[*index] && in_period[*index])
-        .filter_map(|(insight, summary)| {
-            let before =
-                strength_dated_before(model, thresholds, &summary.evidence, Some(period.start));
-            let after = strength_dated_before(model, thresholds, &summary.evidence, after_end);
-            (before != after).then_some(StrengthChange {
-                insight,
-                before,
-                after,
-            })
+        .map(|(insight, summary)| {
+            let file = model.insights[summary.insight].note.file;
+            let kept = fingerprints
+                .zip(memo.as_deref())
+                .and_then(|(fingerprints, memo)| memo.get(file, fingerprints[insight], dates));
+            let (before, after) = kept.unwrap_or_else(|| {
+                (
+                    strength_dated_before(model, thresholds, &summary.evidence, Some(period.start)),
+                    strength_dated_before(model, thresholds, &summary.evidence, after_end),
+                )
+            });
+            (insight, before, after)
+        })
+        .collect();
+    if let (Some(fingerprints), Some(memo)) = (fingerprints, memo) {
+        memo.refill(strengths.iter().map(|&(insight, before, after)| {
+            let file = model.insights[insights[insight].insight].note.file;
+            (file, fingerprints[insight], dates, before, after)
+        }));
+    }
+    let strength_changes = strengths
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(insight, before, after)| StrengthChange {
+            insight,
+            before,
+            after,
         })
         .collect();
     let mut validation_queue: Vec<usize> = insights

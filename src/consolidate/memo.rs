@@ -8,6 +8,7 @@ use foldhash::HashMap;
 
 use super::evidence::{FollowUp, InsightSummary};
 use super::job_map::JobSummary;
+use super::strength::Strength;
 use crate::model::ResearchModel;
 use crate::resolve::FileId;
 
@@ -21,6 +22,56 @@ pub struct SummaryMemo {
     /// The fingerprints of the consolidation being built, in its order, until
     /// [`SummaryMemo::keep`] files its summaries under them.
     pub(crate) pending: Option<(Vec<Fingerprints>, Vec<u64>)>,
+    /// The digest's strengths before and after its period.
+    pub(crate) strengths: StrengthMemo,
+}
+
+/// By insight note: its strength counting evidence dated before the digest
+/// period's start and before the day after its end, with the summary
+/// fingerprint and the two dates it was worked out for.
+#[derive(Debug, Default)]
+pub struct StrengthMemo {
+    by_insight: HashMap<FileId, (u64, StrengthDates, Strength, Strength)>,
+}
+
+/// The period's start and the day after its end.
+pub(crate) type StrengthDates = (jiff::civil::Date, Option<jiff::civil::Date>);
+
+impl StrengthMemo {
+    /// The strengths before and after kept for `insight`, when its summary
+    /// fingerprint and the dates are the same.
+    pub(crate) fn get(
+        &self,
+        insight: FileId,
+        fingerprint: u64,
+        dates: StrengthDates,
+    ) -> Option<(Strength, Strength)> {
+        self.by_insight
+            .get(&insight)
+            .filter(|kept| kept.0 == fingerprint && kept.1 == dates)
+            .map(|kept| (kept.2, kept.3))
+    }
+
+    /// Makes every kept strength `before` and `after` (tests: a stand-in
+    /// that shows where a digest took its strengths from).
+    #[cfg(test)]
+    pub(crate) fn set_all(&mut self, before: Strength, after: Strength) {
+        for kept in self.by_insight.values_mut() {
+            (kept.2, kept.3) = (before, after);
+        }
+    }
+
+    /// Replaces what is kept.
+    pub(crate) fn refill(
+        &mut self,
+        strengths: impl Iterator<Item = (FileId, u64, StrengthDates, Strength, Strength)>,
+    ) {
+        self.by_insight.clear();
+        for (insight, fingerprint, dates, before, after) in strengths {
+            self.by_insight
+                .insert(insight, (fingerprint, dates, before, after));
+        }
+    }
 }
 
 /// Hashes of what an insight's summary, and its suggestions, are worked out from.

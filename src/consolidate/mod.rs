@@ -25,6 +25,7 @@ pub use validation::is_followed_up;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{RecordHashes, ResearchModel};
+use digest::digest_reusing;
 
 /// Everything the pages show.
 #[derive(Debug, Clone)]
@@ -77,19 +78,22 @@ pub fn consolidate_reusing(
         &ranks,
         hashes.zip(memo.as_deref_mut().map(|memo| &mut memo.jobs)),
     );
-    if let Some(memo) = memo {
-        memo.pending = Some((fingerprints, job_fingerprints));
-    }
+    let summary_fingerprints: Vec<u64> = fingerprints.iter().map(|f| f.summary).collect();
     let plans = plan_coverage(model, &ranks);
     let digest = latest_period(model, config.digest_period).map(|period| {
-        digest(
+        digest_reusing(
             model,
             &insights,
             &config.thresholds,
             period,
             config.digest_period,
+            memo.as_deref_mut()
+                .map(|memo| (summary_fingerprints.as_slice(), &mut memo.strengths)),
         )
     });
+    if let Some(memo) = memo {
+        memo.pending = Some((fingerprints, job_fingerprints));
+    }
     let health = health(model, vault_diagnostics, &insights);
     Consolidation {
         insights,

@@ -124,7 +124,12 @@ impl<'a> FollowUpIndex<'a> {
             })
             .collect();
         let followed: Vec<Vec<u32>> = (0..model.interviews.len())
+            .into_par_iter()
             .map(|interview| {
+                // Most interviews are followed up by none: no allocation.
+                if model.follow_ups_of(interview).next().is_none() {
+                    return Vec::new();
+                }
                 let mut found: Vec<u32> = Vec::new();
                 let mut frontier = vec![interview];
                 let mut seen = vec![interview];

@@ -564,7 +564,10 @@ fn consolidated_with(
         &Config::default(),
         Some((&hashes, memo)),
     );
-    let shown = format!("{:?} {:?}", reused.insights, reused.jobs);
+    let shown = format!(
+        "{:?} {:?} {:?}",
+        reused.insights, reused.jobs, reused.digest
+    );
     memo.keep(&mut reused, model);
     shown
 }
@@ -667,8 +670,53 @@ fn summaries_kept_between_updates_are_the_summaries_worked_out_afresh() {
         let fresh = consolidate(&model, &vault.diagnostics, &Config::default());
         assert_eq!(
             consolidated_with(&vault, &model, &mut memo),
-            format!("{:?} {:?}", fresh.insights, fresh.jobs),
+            format!("{:?} {:?} {:?}", fresh.insights, fresh.jobs, fresh.digest),
             "step {step}"
         );
     }
+}
+
+#[test]
+fn the_digest_takes_strengths_kept_for_the_same_summary_and_period() {
+    // `Slow`: Ann before the week of 2026-01-05, Cid in it — individual, then
+    // recurring.
+    let ann = interview("Ann", "2026-01-01", "## Learned\n- slow [[Slow]]\n");
+    let cid = interview("Cid", "2026-01-05", "## Learned\n- also slow [[Slow]]\n");
+    let notes = with_people(&[("I/1.md", &ann), ("I/2.md", &cid)]);
+    let (vault, first_model) = model(&notes);
+    let changes = |memo: &mut crate::consolidate::SummaryMemo| {
+        let shown = consolidated_with(&vault, &first_model, memo);
+        let start = shown.find("strength_changes").unwrap();
+        shown[start..shown[start..].find(']').unwrap() + start].to_owned()
+    };
+    let mut memo = crate::consolidate::SummaryMemo::default();
+    let first = changes(&mut memo);
+    assert!(
+        first.contains("before: Individual, after: Recurring"),
+        "{first}"
+    );
+    // What is kept is what is shown again (a stand-in proves it is reused).
+    memo.strengths.set_all(
+        crate::consolidate::Strength::None,
+        crate::consolidate::Strength::Pattern,
+    );
+    let reused = changes(&mut memo);
+    assert!(reused.contains("before: None, after: Pattern"), "{reused}");
+    // Another summary (one more observation): worked out again.
+    let more = interview(
+        "Cid",
+        "2026-01-05",
+        "## Learned\n- also slow [[Slow]]\n- and again [[Slow]]\n",
+    );
+    let notes = with_people(&[("I/1.md", &ann), ("I/2.md", &more)]);
+    let (vault, model) = model(&notes);
+    memo.strengths.set_all(
+        crate::consolidate::Strength::None,
+        crate::consolidate::Strength::Pattern,
+    );
+    let shown = consolidated_with(&vault, &model, &mut memo);
+    assert!(
+        shown.contains("before: Individual, after: Recurring"),
+        "{shown}"
+    );
 }

@@ -299,6 +299,7 @@ pub fn digest_report(
             period,
             config.digest_period,
             scope,
+            None,
         )
     });
     let page = VaultPath::new(REPORT_NOTE).expect("a valid vault path");
