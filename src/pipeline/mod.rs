@@ -330,7 +330,7 @@ pub fn build_scanned(
         &config,
         &analysis.plan,
     );
-    let mut writer = Writer::new(root, &config.output_folder, mode);
+    let mut writer = Writer::after(root, &config.output_folder, mode, cache.manifest.take());
     let mut rendering = Duration::ZERO;
     let started = Instant::now();
     let page_of = |wanted: PageKind| {
@@ -428,7 +428,10 @@ pub fn build_scanned(
         },
     };
     let current: Vec<&VaultPath> = analysis.plan.pages.iter().map(|(path, _)| path).collect();
-    let write = writer.finish(&current, &record)?;
+    let (write, manifest) = writer.finish_keeping(&current, &record)?;
+    if memo.is_some() {
+        cache.manifest = Some(manifest);
+    }
     if let (Some(memo), Some(keys)) = (memo.as_deref_mut(), keys) {
         memo.replace(keys);
     }

@@ -203,13 +203,31 @@ impl<'a> Writer<'a> {
     /// Starts writing into the output folder of the vault at `root` (and, in
     /// write mode, cleans up temporary files a killed run left).
     pub fn new(root: &'a Path, output: &str, mode: WriteMode) -> Writer<'a> {
+        Writer::after(root, output, mode, None)
+    }
+
+    /// [`Writer::new`], or, given the manifest the last build of this process
+    /// saved (`watch`, which holds the vault's lock, so no one else writes
+    /// there), that manifest, without reading it again or looking for files a
+    /// killed run left (the first build did).
+    pub fn after(
+        root: &'a Path,
+        output: &str,
+        mode: WriteMode,
+        last: Option<Manifest>,
+    ) -> Writer<'a> {
         let output = output.trim_matches('/').to_owned();
         let state = root.join(STATE_FOLDER);
-        let previous = Manifest::load(&state.join("manifest.json"));
-        if mode == WriteMode::Write {
-            remove_leftover_temp_files(&root.join(&output));
-            remove_leftover_temp_files(&state);
-        }
+        let previous = match last {
+            Some(manifest) if manifest.output == output => manifest,
+            _ => {
+                if mode == WriteMode::Write {
+                    remove_leftover_temp_files(&root.join(&output));
+                    remove_leftover_temp_files(&state);
+                }
+                Manifest::load(&state.join("manifest.json"))
+            }
+        };
         Writer {
             root,
             output,
@@ -302,10 +320,21 @@ impl<'a> Writer<'a> {
     /// Removes stale pages (not in `current`), saves the manifest with `record`,
     /// and reports.
     pub fn finish(
-        mut self,
+        self,
         current: &[&VaultPath],
         record: &BuildRecord,
     ) -> Result<WriteReport, WriteError> {
+        self.finish_keeping(current, record)
+            .map(|(report, _)| report)
+    }
+
+    /// [`Writer::finish`], returning the manifest now on disk too (in check
+    /// mode, the one read).
+    pub fn finish_keeping(
+        mut self,
+        current: &[&VaultPath],
+        record: &BuildRecord,
+    ) -> Result<(WriteReport, Manifest), WriteError> {
         let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
         let current: BTreeSet<&str> = current.iter().map(|path| path.as_str()).collect();
         let mut stale: Vec<String> = self
@@ -359,8 +388,9 @@ impl<'a> Writer<'a> {
                     .save(&manifest_path)
                     .map_err(io_error(&manifest_path))?;
             }
+            return Ok((self.report, manifest));
         }
-        Ok(self.report)
+        Ok((self.report, self.previous))
     }
 }
 
@@ -456,5 +486,52 @@ fn remove_empty_folders(removed: &Path, output: &Path) {
             break;
         }
         folder = current.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::PageKind;
+
+    fn page(path: &str) -> Page {
+        Page {
+            path: VaultPath::new(path).unwrap(),
+            kind: PageKind::Insights,
+            content: format!("---\ngenerated-by: throughline\n---\n{path}\n"),
+        }
+    }
+
+    fn record() -> BuildRecord {
+        BuildRecord {
+            inputs: None,
+            summary: BuildSummary::default(),
+        }
+    }
+
+    #[test]
+    fn a_writer_after_a_kept_manifest_goes_by_it_not_by_the_file() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let pages = [page("Throughline/A.md"), page("Throughline/B.md")];
+        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.write(&pages).unwrap();
+        let (_, kept) = writer.finish_keeping(&all, &record()).unwrap();
+        assert_eq!(kept.pages.len(), 2);
+        // B is no longer generated. The kept manifest and the one on disk
+        // are the same: either way, B goes.
+        let on_disk = Manifest::load(&root.join(STATE_FOLDER).join("manifest.json"));
+        assert_eq!(on_disk, kept);
+        let mut writer = Writer::after(root, "Throughline", WriteMode::Write, Some(kept));
+        writer.write(&pages[..1]).unwrap();
+        let (report, kept) = writer.finish_keeping(&all[..1], &record()).unwrap();
+        assert_eq!(report.removed, vec![pages[1].path.clone()]);
+        assert_eq!(report.unchanged, 1);
+        assert!(!root.join("Throughline/B.md").exists());
+        // The kept manifest is what is on disk after each build.
+        let on_disk = Manifest::load(&root.join(STATE_FOLDER).join("manifest.json"));
+        assert_eq!(on_disk, kept);
+        assert_eq!(kept.pages.len(), 1);
     }
 }
