@@ -30,15 +30,27 @@ pub type JobInterviews = HashMap<FileId, Vec<usize>>;
 
 /// Builds [`JobInterviews`] once for all insights.
 pub fn job_interviews(model: &ResearchModel) -> JobInterviews {
-    let mut index = JobInterviews::new();
-    for observation in &model.observations {
-        for &job in &observation.jobs {
-            let interviews = index.entry(job).or_default();
-            // An interview's observations are consecutive, so a repeat is always
-            // the last one pushed.
-            if interviews.last() != Some(&observation.interview) {
-                interviews.push(observation.interview);
+    // Each interview's jobs (its observations are consecutive), worked out in
+    // parallel; then each job's interviews, in interview order.
+    let jobs_of: Vec<Vec<FileId>> = model
+        .interviews
+        .par_iter()
+        .map(|interview| {
+            let mut jobs: Vec<FileId> = Vec::new();
+            for observation in &model.observations[interview.observations.clone()] {
+                for &job in &observation.jobs {
+                    if !jobs.contains(&job) {
+                        jobs.push(job);
+                    }
+                }
             }
+            jobs
+        })
+        .collect();
+    let mut index = JobInterviews::new();
+    for (interview, jobs) in jobs_of.into_iter().enumerate() {
+        for job in jobs {
+            index.entry(job).or_default().push(interview);
         }
     }
     index
@@ -148,7 +160,7 @@ impl<'a> FollowUpIndex<'a> {
             })
             .collect();
         let job_raisers = job_interviews(model)
-            .into_iter()
+            .into_par_iter()
             .map(|(job, interviews)| {
                 let mut raisers: HashMap<u32, JobRaiser> = HashMap::new();
                 for interview in interviews {
