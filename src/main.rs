@@ -32,7 +32,9 @@ fn keep_freed_memory() {
 /// system, in milliseconds. Obsidian saves a note every few seconds while the
 /// user types; with mimalloc's default (10 ms), each update returned what the
 /// last one freed, and faulted the same amount back in: ~2,700 page faults
-/// per update at 10,000 notes. After a pause, the memory goes back.
+/// per update at 10,000 notes. mimalloc purges lazily, on later allocator
+/// calls: memory freed more than 5 s before the next update goes back to the
+/// system then (arenas wait longer, `arena_purge_mult` times as long).
 const WATCH_PURGE_DELAY_MS: std::ffi::c_long = 5_000;
 
 /// `watch`: keeps freed memory between updates (see [`WATCH_PURGE_DELAY_MS`]).

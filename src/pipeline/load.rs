@@ -84,7 +84,7 @@ pub struct NoteCache {
     /// The last plan's link writer (kept by `watch`, like `model`).
     pub link_writer: Option<std::sync::Arc<crate::render::LinkWriter>>,
     /// The manifest the last build saved (kept by `watch`, like `model`).
-    pub manifest: Option<crate::write::Manifest>,
+    pub manifest: Option<crate::write::KeptManifest>,
     /// Notes parsed after the last load ([`NoteCache::insert_parsed`]): the next
     /// load counts them as read afresh.
     parsed_since: HashSet<VaultPath>,

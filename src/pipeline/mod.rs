@@ -254,15 +254,28 @@ static DROPPING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
 pub fn drop_in_background<T: Send + 'static>(value: T) {
     let (pending, _) = &DROPPING;
     *pending.lock().unwrap_or_else(PoisonError::into_inner) += 1;
-    std::thread::spawn(move || {
+    // Counted down however the drop ends (even by a panic), on the other
+    // thread or, when no thread can be started, here.
+    let dropping = Dropping;
+    let started = std::thread::Builder::new().spawn(move || {
+        let _dropping = dropping;
         drop(value);
+    });
+    drop(started);
+}
+
+/// One value being dropped: counts itself down when it is dropped.
+struct Dropping;
+
+impl Drop for Dropping {
+    fn drop(&mut self) {
         let (pending, none_left) = &DROPPING;
         let mut pending = pending.lock().unwrap_or_else(PoisonError::into_inner);
         *pending -= 1;
         if *pending == 0 {
             none_left.notify_all();
         }
-    });
+    }
 }
 
 /// Waits until every value given to [`drop_in_background`] so far is dropped
@@ -486,5 +499,20 @@ mod tests {
         }
         wait_for_background_drops();
         assert!(flags.iter().all(|flag| flag.load(Ordering::SeqCst)));
+    }
+
+    /// Panics when dropped.
+    struct Failing;
+
+    impl Drop for Failing {
+        fn drop(&mut self) {
+            panic!("a drop that fails (expected by this test)");
+        }
+    }
+
+    #[test]
+    fn a_drop_that_panics_is_still_counted_down() {
+        drop_in_background(Failing);
+        wait_for_background_drops();
     }
 }

@@ -183,6 +183,20 @@ pub fn write_pages(
     writer.finish(&current, record)
 }
 
+/// The manifest a build saved, with the size and modification time its file
+/// had then.
+#[derive(Debug)]
+pub struct KeptManifest {
+    manifest: Manifest,
+    stamp: Option<(u64, std::time::SystemTime)>,
+}
+
+/// A file's size and exact modification time.
+fn exact_stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
+}
+
 /// Writes pages a batch at a time, then removes stale ones and saves the
 /// manifest.
 pub struct Writer<'a> {
@@ -207,25 +221,33 @@ impl<'a> Writer<'a> {
     }
 
     /// [`Writer::new`], or, given the manifest the last build of this process
-    /// saved (`watch`, which holds the vault's lock, so no one else writes
-    /// there), that manifest, without reading it again or looking for files a
-    /// killed run left (the first build did).
+    /// saved (`watch`, which holds the vault's lock) and the file still as it
+    /// was saved (a `git checkout` may replace it), that manifest, without
+    /// reading it again or looking for files a killed run left (the first
+    /// build did).
     pub fn after(
         root: &'a Path,
         output: &str,
         mode: WriteMode,
-        last: Option<Manifest>,
+        last: Option<KeptManifest>,
     ) -> Writer<'a> {
         let output = output.trim_matches('/').to_owned();
         let state = root.join(STATE_FOLDER);
+        let manifest_path = state.join("manifest.json");
         let previous = match last {
-            Some(manifest) if manifest.output == output => manifest,
+            Some(kept)
+                if kept.manifest.output == output
+                    && kept.stamp.is_some()
+                    && kept.stamp == exact_stamp(&manifest_path) =>
+            {
+                kept.manifest
+            }
             _ => {
                 if mode == WriteMode::Write {
                     remove_leftover_temp_files(&root.join(&output));
                     remove_leftover_temp_files(&state);
                 }
-                Manifest::load(&state.join("manifest.json"))
+                Manifest::load(&manifest_path)
             }
         };
         Writer {
@@ -328,13 +350,13 @@ impl<'a> Writer<'a> {
             .map(|(report, _)| report)
     }
 
-    /// [`Writer::finish`], returning the manifest now on disk too (in check
-    /// mode, the one read).
+    /// [`Writer::finish`], returning the manifest now on disk too, for
+    /// [`Writer::after`] (in check mode, the one read, never reused).
     pub fn finish_keeping(
         mut self,
         current: &[&VaultPath],
         record: &BuildRecord,
-    ) -> Result<(WriteReport, Manifest), WriteError> {
+    ) -> Result<(WriteReport, KeptManifest), WriteError> {
         let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
         let current: BTreeSet<&str> = current.iter().map(|path| path.as_str()).collect();
         let mut stale: Vec<String> = self
@@ -388,9 +410,14 @@ impl<'a> Writer<'a> {
                     .save(&manifest_path)
                     .map_err(io_error(&manifest_path))?;
             }
-            return Ok((self.report, manifest));
+            let stamp = exact_stamp(&manifest_path);
+            return Ok((self.report, KeptManifest { manifest, stamp }));
         }
-        Ok((self.report, self.previous))
+        let kept = KeptManifest {
+            manifest: self.previous,
+            stamp: None,
+        };
+        Ok((self.report, kept))
     }
 }
 
@@ -518,11 +545,11 @@ mod tests {
         let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
         writer.write(&pages).unwrap();
         let (_, kept) = writer.finish_keeping(&all, &record()).unwrap();
-        assert_eq!(kept.pages.len(), 2);
+        assert_eq!(kept.manifest.pages.len(), 2);
         // B is no longer generated. The kept manifest and the one on disk
         // are the same: either way, B goes.
-        let on_disk = Manifest::load(&root.join(STATE_FOLDER).join("manifest.json"));
-        assert_eq!(on_disk, kept);
+        let manifest_path = root.join(STATE_FOLDER).join("manifest.json");
+        assert_eq!(Manifest::load(&manifest_path), kept.manifest);
         let mut writer = Writer::after(root, "Throughline", WriteMode::Write, Some(kept));
         writer.write(&pages[..1]).unwrap();
         let (report, kept) = writer.finish_keeping(&all[..1], &record()).unwrap();
@@ -530,8 +557,35 @@ mod tests {
         assert_eq!(report.unchanged, 1);
         assert!(!root.join("Throughline/B.md").exists());
         // The kept manifest is what is on disk after each build.
-        let on_disk = Manifest::load(&root.join(STATE_FOLDER).join("manifest.json"));
-        assert_eq!(on_disk, kept);
-        assert_eq!(kept.pages.len(), 1);
+        assert_eq!(Manifest::load(&manifest_path), kept.manifest);
+        assert_eq!(kept.manifest.pages.len(), 1);
+    }
+
+    #[test]
+    fn a_manifest_replaced_on_disk_is_read_again() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let manifest_path = root.join(STATE_FOLDER).join("manifest.json");
+        let pages = [page("Throughline/A.md"), page("Throughline/B.md")];
+        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        // A build that wrote A and B; its manifest is set aside.
+        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.write(&pages).unwrap();
+        writer.finish_keeping(&all, &record()).unwrap();
+        let both = fs::read(&manifest_path).unwrap();
+        // A build of A alone, kept in memory.
+        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.write(&pages[..1]).unwrap();
+        let (_, kept) = writer.finish_keeping(&all[..1], &record()).unwrap();
+        // Then a checkout brings back B and the manifest listing it: the kept
+        // manifest is out of date, and B is stale now.
+        writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.write(&pages[1..]).unwrap();
+        drop(writer);
+        fs::write(&manifest_path, &both).unwrap();
+        let mut writer = Writer::after(root, "Throughline", WriteMode::Write, Some(kept));
+        writer.write(&pages[..1]).unwrap();
+        let (report, _) = writer.finish_keeping(&all[..1], &record()).unwrap();
+        assert_eq!(report.removed, vec![pages[1].path.clone()]);
     }
 }
