@@ -12,6 +12,7 @@ pub use code::{Code, Severity};
 pub use line_index::{LineIndex, Position, PositionCursor, floor_char, line_text};
 
 use crate::scan::VaultPath;
+use std::sync::Arc;
 
 /// One problem at one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +26,9 @@ pub struct Diagnostic {
     /// Where in the file, when the problem has a place.
     pub location: Option<Location>,
     /// What is wrong: lower-case start, user values in backticks.
-    pub message: String,
+    pub message: Arc<str>,
     /// What to do about it.
-    pub help: Option<String>,
+    pub help: Option<Arc<str>>,
 }
 
 /// A place in a file, with the source line for display.
@@ -38,7 +39,7 @@ pub struct Location {
     /// Length of the marked text in characters (at least 1), within the line.
     pub length: u32,
     /// The source line, without its line ending.
-    pub line_text: String,
+    pub line_text: Arc<str>,
 }
 
 impl Location {
@@ -57,14 +58,14 @@ impl Location {
         Location {
             start: position,
             length,
-            line_text: line.to_owned(),
+            line_text: Arc::from(line),
         }
     }
 }
 
 impl Diagnostic {
     /// A diagnostic with the code's own severity and no location.
-    pub fn new(code: Code, path: VaultPath, message: impl Into<String>) -> Diagnostic {
+    pub fn new(code: Code, path: VaultPath, message: impl Into<Arc<str>>) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.severity(),
@@ -82,7 +83,7 @@ impl Diagnostic {
     }
 
     /// Adds what to do about it.
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }

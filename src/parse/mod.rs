@@ -360,7 +360,7 @@ impl Note {
         Location {
             start: span.position,
             length,
-            line_text: line.to_owned(),
+            line_text: std::sync::Arc::from(line),
         }
     }
 }

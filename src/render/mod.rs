@@ -794,7 +794,7 @@ fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
             .as_ref()
             .map(|location| location.start.line),
         code: diagnostic.code.as_str(),
-        message: diagnostic.message.clone(),
+        message: diagnostic.message.to_string(),
     };
     let health = &views.consolidation.health;
     context! {

@@ -50,7 +50,7 @@ pub fn annotation(diagnostic: &Diagnostic, path_prefix: &str) -> String {
         ));
     }
     properties.push(format!("title={}", diagnostic.code));
-    let mut message = diagnostic.message.clone();
+    let mut message = diagnostic.message.to_string();
     if let Some(help) = &diagnostic.help {
         message.push_str(" (help: ");
         message.push_str(help);
@@ -89,7 +89,7 @@ mod tests {
         .at(Location {
             start: Position { line: 2, column: 3 },
             length: 4,
-            line_text: String::new(),
+            line_text: "".into(),
         });
         assert_eq!(
             annotation(&diagnostic, "v"),

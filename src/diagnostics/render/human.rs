@@ -147,7 +147,7 @@ mod tests {
         .at(Location {
             start: Position { line: 3, column: 5 },
             length: 8,
-            line_text: "see [[Nope]] here".to_owned(),
+            line_text: "see [[Nope]] here".into(),
         })
         .with_help("create the note");
         let mut out = Vec::new();

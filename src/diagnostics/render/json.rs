@@ -112,7 +112,7 @@ mod tests {
             .at(Location {
                 start: Position { line: 2, column: 3 },
                 length: 5,
-                line_text: String::new(),
+                line_text: "".into(),
             }),
             Diagnostic::new(
                 Code::EmptyNote,
