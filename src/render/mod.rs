@@ -319,11 +319,9 @@ impl<'a> Renderer<'a> {
     /// Whether the template `name` is the embedded one (or the same text, as
     /// `throughline init` writes it): what it reads is known.
     fn is_default_template(&self, name: &str) -> bool {
-        self.env.get_template(name).is_ok_and(|template| {
-            DEFAULT_TEMPLATES
-                .iter()
-                .any(|(default, text)| *default == name && *text == template.source())
-        })
+        self.env
+            .get_template(name)
+            .is_ok_and(|template| is_default_source(name, template.source()))
     }
 
     /// Which of a list's two forms the page template `name` may read: `parts`
@@ -336,13 +334,13 @@ impl<'a> Renderer<'a> {
             .env
             .get_template(name)
             .map_err(|error| RenderError::from_minijinja(name, &error))?;
-        if self.is_default_template(name) {
+        let source = template.source();
+        if is_default_source(name, source) {
             return Ok(Reads {
                 parts: true,
                 data: false,
             });
         }
-        let source = template.source();
         let composed = ["include", "import", "extends"]
             .iter()
             .any(|word| source.contains(word));
@@ -443,6 +441,13 @@ fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
             })
     });
     order
+}
+
+/// Whether `source` is the embedded text of the template `name`.
+fn is_default_source(name: &str, source: &str) -> bool {
+    DEFAULT_TEMPLATES
+        .iter()
+        .any(|(default, text)| *default == name && *text == source)
 }
 
 /// Which forms of a list a page template may read (see

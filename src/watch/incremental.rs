@@ -261,7 +261,7 @@ mod tests {
         ]
     }
 
-    pub(super) fn copy_sources(from: &Path, to: &Path) {
+    fn copy_sources(from: &Path, to: &Path) {
         for entry in walkdir::WalkDir::new(from)
             .into_iter()
             .filter_map(Result::ok)
@@ -281,7 +281,7 @@ mod tests {
     }
 
     /// A temporary copy of the sample vault's sources.
-    fn sample_copy() -> tempfile::TempDir {
+    pub(super) fn sample_copy() -> tempfile::TempDir {
         let vault = tempfile::tempdir().unwrap();
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
         copy_sources(&sample, vault.path());
@@ -653,9 +653,7 @@ mod job_page_tests {
     /// insight from an interview already backing it, with the embedded job
     /// template or a vault's own copy of it that also shows evidence counts.
     fn rendered_after_one_more_observation(own_job_template: bool) -> usize {
-        let vault = tempfile::tempdir().unwrap();
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
-        tests::copy_sources(&sample, vault.path());
+        let vault = tests::sample_copy();
         if own_job_template {
             let (_, text) = crate::render::DEFAULT_TEMPLATES
                 .iter()
