@@ -25,7 +25,7 @@ use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
 use super::links::{LinkTextError, LinkWriter};
 
 /// The default templates, embedded at build time.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 10] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
     (
         "insights.md.j2",
         include_str!("../../templates/insights.md.j2"),
@@ -39,6 +39,10 @@ pub const DEFAULT_TEMPLATES: [(&str, &str); 10] = [
         include_str!("../../templates/insight.md.j2"),
     ),
     ("job.md.j2", include_str!("../../templates/job.md.j2")),
+    (
+        "job-evidence.md.j2",
+        include_str!("../../templates/job-evidence.md.j2"),
+    ),
     ("plan.md.j2", include_str!("../../templates/plan.md.j2")),
     ("digest.md.j2", include_str!("../../templates/digest.md.j2")),
     (

@@ -1,12 +1,15 @@
-//! Parts of the two largest pages rendered one by one with templates of their
-//! own: the digest's validation-queue entries (`validation-entry.md.j2`) and
-//! the rows of `Insights.md` (`insight-row.md.j2`).
-//!
-//! Both list thousands of insights in a large vault, and almost any saved
-//! interview changes some of them, so both pages render on nearly every
-//! `watch` update. Rendered one by one, the parts render in parallel, and under
-//! `watch` a part whose key (what it shows, see [`super::PageKeys::fragment_keys`])
-//! is unchanged is taken from the last update instead of being rendered again.
+//! Parts of pages rendered with templates of their own, so that under `watch`
+//! a part whose key (what it shows, see [`super::PageKeys::fragment_keys`]) is
+//! unchanged is taken from the last update instead of being rendered again:
+//! - the digest's validation-queue entries (`validation-entry.md.j2`) and the
+//!   rows of `Insights.md` (`insight-row.md.j2`), one per insight: both pages
+//!   list thousands of insights in a large vault, and almost any saved
+//!   interview changes some of them. Rendered one by one, they also render in
+//!   parallel;
+//! - each job page's evidence and interviews (`job-evidence.md.j2`): a job
+//!   page lists every observation of the job (megabytes in a large vault), and
+//!   renders again whenever an insight it touches gains a participant, while
+//!   its evidence rarely changes.
 
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +25,9 @@ pub const ENTRY_TEMPLATE: &str = "validation-entry.md.j2";
 /// The template a row of `Insights.md` is rendered with.
 pub const ROW_TEMPLATE: &str = "insight-row.md.j2";
 
+/// The template a job page's evidence and interviews are rendered with.
+pub const JOB_EVIDENCE_TEMPLATE: &str = "job-evidence.md.j2";
+
 /// Rendered parts by key.
 pub type Rendered = HashMap<u64, Arc<str>>;
 
@@ -32,6 +38,8 @@ pub struct KeptFragments {
     pub entries: Rendered,
     /// The rows of `Insights.md`.
     pub rows: Rendered,
+    /// The job pages' evidence sections.
+    pub job_evidence: Rendered,
 }
 
 impl KeptFragments {
@@ -39,17 +47,20 @@ impl KeptFragments {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.rows.clear();
+        self.job_evidence.clear();
     }
 }
 
-/// The keys of one build's parts, per insight summary (0: not shown; empty:
-/// nothing is reused or kept — a one-off build).
+/// The keys of one build's parts, per insight or job summary (0: not shown;
+/// empty: nothing is reused or kept — a one-off build).
 #[derive(Debug, Default)]
 pub struct FragmentKeys {
-    /// Of the digest's validation-queue entries.
+    /// Of the digest's validation-queue entries, per insight.
     pub entries: Vec<u64>,
-    /// Of the rows of `Insights.md`.
+    /// Of the rows of `Insights.md`, per insight.
     pub rows: Vec<u64>,
+    /// Of the job pages' evidence sections, per job.
+    pub job_evidence: Vec<u64>,
 }
 
 /// The parts of one kind in one build: their keys, the ones the last update
@@ -131,5 +142,82 @@ impl Fragments {
             .into_iter()
             .map(|(_, text)| minijinja::Value::from(text))
             .collect())
+    }
+}
+
+/// One part of each page of a kind (a job page's evidence), rendered with
+/// the page: its keys, the parts the last update rendered, and the ones this
+/// build rendered.
+#[derive(Debug)]
+pub struct Sections {
+    /// The template each part is rendered with.
+    template: &'static str,
+    /// Per page (by summary index), the key of its part.
+    keys: Vec<u64>,
+    /// The parts the last update kept, by key.
+    last: Rendered,
+    /// The parts this build rendered, by key.
+    rendered: Mutex<Rendered>,
+}
+
+impl Sections {
+    /// Parts rendered with `template`, keyed by `keys` (per summary), reusing
+    /// `last`.
+    pub fn reusing(template: &'static str, keys: Vec<u64>, last: Rendered) -> Sections {
+        Sections {
+            template,
+            keys,
+            last,
+            rendered: Mutex::default(),
+        }
+    }
+
+    /// Parts rendered with `template`, none reused or kept.
+    pub fn fresh(template: &'static str) -> Sections {
+        Sections::reusing(template, Vec::new(), Rendered::default())
+    }
+
+    /// The part of the page of summary `index`: kept from the last update, or
+    /// rendered with the context `context` gives.
+    pub(super) fn render(
+        &self,
+        env: &Environment<'static>,
+        index: usize,
+        context: impl FnOnce() -> minijinja::Value,
+    ) -> Result<Arc<str>, RenderError> {
+        let key = self.keys.get(index).copied();
+        if let Some(text) = key.and_then(|key| self.last.get(&key)) {
+            return Ok(Arc::clone(text));
+        }
+        let text: Arc<str> = env
+            .get_template(self.template)
+            .and_then(|template| template.render(context()))
+            .map_err(|error| RenderError::from_minijinja(self.template, &error))?
+            .into();
+        if let Some(key) = key {
+            self.rendered
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .insert(key, Arc::clone(&text));
+        }
+        Ok(text)
+    }
+
+    /// The parts to keep for the next update: one per page, the one this
+    /// build rendered or else the one kept from the last update.
+    pub fn into_kept(self) -> Rendered {
+        let mut kept = self
+            .rendered
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut last = self.last;
+        for key in self.keys {
+            if !kept.contains_key(&key)
+                && let Some(text) = last.remove(&key)
+            {
+                kept.insert(key, text);
+            }
+        }
+        kept
     }
 }

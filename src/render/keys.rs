@@ -27,7 +27,7 @@ use super::{
 };
 use super::{FragmentKeys, KeptFragments};
 use crate::config::Config;
-use crate::consolidate::InsightSummary;
+use crate::consolidate::{InsightSummary, JobSummary};
 use crate::diagnostics::Diagnostic;
 use crate::model::{RecordHashes, hash_of};
 use crate::resolve::Vault;
@@ -320,7 +320,29 @@ impl<'v, 'a> PageKeys<'v, 'a> {
                 .collect(),
             None => Vec::new(),
         };
-        FragmentKeys { entries, rows }
+        let job_evidence = self
+            .views
+            .consolidation
+            .jobs
+            .par_iter()
+            .map(|summary| self.job_evidence(summary))
+            .collect();
+        FragmentKeys {
+            entries,
+            rows,
+            job_evidence,
+        }
+    }
+
+    /// What a job page's evidence section shows: its page (links are written
+    /// from there), the job, its evidence and the interviews that covered it.
+    fn job_evidence(&self, summary: &JobSummary) -> u64 {
+        let mut state = hasher();
+        let job = &self.views.model.jobs[summary.job];
+        (self.vault, &self.views.job_pages[summary.job], &job.note).hash(&mut state);
+        self.hash_observations(&mut state, &summary.evidence);
+        self.hash_interviews(&mut state, &summary.interviews);
+        state.finish()
     }
 
     fn health(&self, state: &mut Xxh3) {

@@ -251,6 +251,8 @@ pub struct Renderer<'a> {
     entries: fragments::Fragments,
     /// The rows of `Insights.md`.
     rows: fragments::Fragments,
+    /// The job pages' evidence sections.
+    job_evidence: fragments::Sections,
 }
 
 impl<'a> Renderer<'a> {
@@ -281,6 +283,7 @@ impl<'a> Renderer<'a> {
             shared: &plan.shared,
             entries: fragments::Fragments::fresh(fragments::ENTRY_TEMPLATE),
             rows: fragments::Fragments::fresh(fragments::ROW_TEMPLATE),
+            job_evidence: fragments::Sections::fresh(fragments::JOB_EVIDENCE_TEMPLATE),
         }
     }
 
@@ -292,6 +295,11 @@ impl<'a> Renderer<'a> {
         self.entries =
             fragments::Fragments::reusing(fragments::ENTRY_TEMPLATE, keys.entries, last.entries);
         self.rows = fragments::Fragments::reusing(fragments::ROW_TEMPLATE, keys.rows, last.rows);
+        self.job_evidence = fragments::Sections::reusing(
+            fragments::JOB_EVIDENCE_TEMPLATE,
+            keys.job_evidence,
+            last.job_evidence,
+        );
     }
 
     /// The entries and rows to keep for the next update (see
@@ -300,6 +308,7 @@ impl<'a> Renderer<'a> {
         KeptFragments {
             entries: self.entries.into_kept(),
             rows: self.rows.into_kept(),
+            job_evidence: self.job_evidence.into_kept(),
         }
     }
 
@@ -412,7 +421,7 @@ impl Renderer<'_> {
         Ok(match kind {
             PageKind::Insights => self.insights_context(page)?,
             PageKind::Insight(index) => insight_context(views, shared, page, index),
-            PageKind::Job(index) => job_context(views, shared, page, index),
+            PageKind::Job(index) => self.job_context(page, index)?,
             PageKind::Plan(index) => plan_context(views, shared, page, index),
             PageKind::Digest => self.digest_context(page)?,
             PageKind::Health => health_context(views, shared, page),
@@ -452,11 +461,22 @@ fn is_default_source(name: &str, source: &str) -> bool {
 
 /// Which forms of a list a page template may read (see
 /// [`Renderer::template_reads`]).
+#[derive(Debug, Clone, Copy)]
 struct Reads {
     /// Each item rendered with its own template.
     parts: bool,
     /// The items themselves.
     data: bool,
+}
+
+impl Reads {
+    /// Either form that either reads.
+    fn or(self, other: Reads) -> Reads {
+        Reads {
+            parts: self.parts || other.parts,
+            data: self.data || other.data,
+        }
+    }
 }
 
 impl Renderer<'_> {
@@ -568,59 +588,100 @@ struct MatrixRow {
     total: usize,
 }
 
-fn job_context(views: &Views<'_>, shared: &Shared, page: &str, index: usize) -> minijinja::Value {
-    let summary = &views.consolidation.jobs[index];
-    let job = &views.model.jobs[summary.job];
-    let mut columns: Vec<String> = summary.roles.iter().map(|role| role.key.clone()).collect();
-    let show_unknown = summary.has_unknown_role;
-    if show_unknown {
-        columns.push("no role".to_owned());
-    }
-    let rows: Vec<MatrixRow> = summary
-        .matrix
-        .iter()
-        .filter(|row| row.step.is_some() || row.counts.iter().any(|&count| count > 0))
-        .map(|row| {
-            let mut cells = row.counts.clone();
-            if !show_unknown {
-                cells.pop();
-            }
-            MatrixRow {
-                step: row.step.map_or("untagged", JobStep::as_str),
-                total: cells.iter().sum(),
-                cells,
-            }
+impl Renderer<'_> {
+    fn job_context(&self, page: &str, index: usize) -> Result<minijinja::Value, RenderError> {
+        let (views, shared) = (&self.views, self.shared);
+        let summary = &views.consolidation.jobs[index];
+        let job = &views.model.jobs[summary.job];
+        let mut columns: Vec<String> = summary.roles.iter().map(|role| role.key.clone()).collect();
+        let show_unknown = summary.has_unknown_role;
+        if show_unknown {
+            columns.push("no role".to_owned());
+        }
+        let rows: Vec<MatrixRow> = summary
+            .matrix
+            .iter()
+            .filter(|row| row.step.is_some() || row.counts.iter().any(|&count| count > 0))
+            .map(|row| {
+                let mut cells = row.counts.clone();
+                if !show_unknown {
+                    cells.pop();
+                }
+                MatrixRow {
+                    step: row.step.map_or("untagged", JobStep::as_str),
+                    total: cells.iter().sum(),
+                    cells,
+                }
+            })
+            .collect();
+        let insights: Vec<InsightRow> = summary
+            .insights
+            .iter()
+            .map(|&i| views.insight_row(i))
+            .collect();
+        let plans: Vec<JobLink> = summary
+            .plans
+            .iter()
+            .map(|&plan| JobLink {
+                note: views.note(views.model.plans[plan].note.file),
+                page: views.plan_pages[plan].clone(),
+            })
+            .collect();
+        let job_note = v(views.note(job.note.file));
+        let evidence = || {
+            v_list(
+                summary
+                    .evidence
+                    .par_iter()
+                    .map(|&i| views.observation(i, page)),
+            )
+        };
+        let interviews = || {
+            v(summary
+                .interviews
+                .iter()
+                .map(|&i| views.interview(i))
+                .collect::<Vec<_>>())
+        };
+        // The default template shows the evidence section rendered on its own
+        // (and kept by `watch`); a vault's own job template may show the
+        // evidence and interviews itself.
+        let reads = self
+            .template_reads(
+                PageKind::Job(index).template(),
+                "evidence_section",
+                "evidence",
+            )?
+            .or(self.template_reads(
+                PageKind::Job(index).template(),
+                "evidence_section",
+                "interviews",
+            )?);
+        let section = match reads.parts {
+        true => minijinja::Value::from(self.job_evidence.render(&self.env, index, || {
+            context! { page, shared => v(shared), job => job_note.clone(), evidence => evidence(), interviews => interviews() }
+        })?),
+        false => minijinja::Value::UNDEFINED,
+    };
+        Ok(context! {
+            page,
+            shared => v(shared),
+            job => job_note,
+            statement => v(job.statement.clone()),
+            framework => v(job.framework.map(|file| views.note(file))),
+            evidence_count => v(summary.evidence.len()),
+            interview_count => v(summary.interviews.len()),
+            participants => v(summary.participants.iter().map(|p| views.entity(p)).collect::<Vec<_>>()),
+            roles => v(summary.roles.iter().map(|role| role.key.clone()).collect::<Vec<_>>()),
+            columns => v(columns),
+            matrix => v(rows),
+            gaps => v(summary.matrix.iter().filter(|row| row.step.is_some()).map(|row| row.counts.iter().take(summary.roles.len()).filter(|&&c| c == 0).count()).sum::<usize>()),
+            evidence_section => section,
+            evidence => if reads.data { evidence() } else { minijinja::Value::UNDEFINED },
+            insights => v(insights),
+            interviews => if reads.data { interviews() } else { minijinja::Value::UNDEFINED },
+            plans => v(plans),
         })
-        .collect();
-    let insights: Vec<InsightRow> = summary
-        .insights
-        .iter()
-        .map(|&i| views.insight_row(i))
-        .collect();
-    let plans: Vec<JobLink> = summary
-        .plans
-        .iter()
-        .map(|&plan| JobLink {
-            note: views.note(views.model.plans[plan].note.file),
-            page: views.plan_pages[plan].clone(),
-        })
-        .collect();
-    context! {
-        page,
-        shared => v(shared),
-        job => v(views.note(job.note.file)),
-        statement => v(job.statement.clone()),
-        framework => v(job.framework.map(|file| views.note(file))),
-        evidence_count => v(summary.evidence.len()),
-        participants => v(summary.participants.iter().map(|p| views.entity(p)).collect::<Vec<_>>()),
-        roles => v(summary.roles.iter().map(|role| role.key.clone()).collect::<Vec<_>>()),
-        columns => v(columns),
-        matrix => v(rows),
-        gaps => v(summary.matrix.iter().filter(|row| row.step.is_some()).map(|row| row.counts.iter().take(summary.roles.len()).filter(|&&c| c == 0).count()).sum::<usize>()),
-        evidence => v_list(summary.evidence.par_iter().map(|&i| views.observation(i, page))),
-        insights => v(insights),
-        interviews => v(summary.interviews.iter().map(|&i| views.interview(i)).collect::<Vec<_>>()),
-        plans => v(plans),
     }
 }
 

@@ -701,3 +701,81 @@ mod job_page_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod job_evidence_tests {
+    use super::*;
+    use std::fs;
+
+    fn page(root: &Path) -> String {
+        fs::read_to_string(root.join("Throughline/Jobs/Record work done on site (job).md")).unwrap()
+    }
+
+    fn edit(root: &Path, path: &str, from: &str, to: &str) -> [VaultPath; 1] {
+        let full = root.join(path);
+        let text = fs::read_to_string(&full).unwrap();
+        assert!(text.contains(from), "{path}");
+        fs::write(&full, text.replacen(from, to, 1)).unwrap();
+        [VaultPath::new(path).unwrap()]
+    }
+
+    #[test]
+    fn a_job_page_renders_its_evidence_again_only_when_the_evidence_changes() {
+        let vault = tests::sample_copy();
+        let root = vault.path();
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        incremental.build(root, &config, None).unwrap();
+        assert!(page(root).contains("\n## Evidence\n"), "{}", page(root));
+        // Every kept section becomes a marker: a reused one shows on its page.
+        let mut fragments = incremental.pages.take_fragments();
+        assert!(fragments.job_evidence.len() >= 4);
+        for (key, text) in fragments.job_evidence.iter_mut() {
+            *text = Arc::from(format!("STALE {key}\n"));
+        }
+        incremental.pages.keep_fragments(fragments);
+        // The statement is shown above the evidence, which stays as it was.
+        let job = "Jobs/Record work done on site.md";
+        let changed = edit(root, job, "statement: \"When", "statement: \"Whenever");
+        let (report, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(
+            report
+                .write
+                .written
+                .iter()
+                .any(|p| p.as_str().contains("Record work"))
+        );
+        let shown = page(root);
+        assert!(shown.contains("> Whenever I have finished"), "{shown}");
+        assert!(shown.contains("STALE"), "{shown}");
+        assert!(!shown.contains("\n## Evidence\n"), "{shown}");
+        // One more observation of the job: its evidence is rendered again,
+        // and no other job's.
+        let interview = "Interviews/2026-10-05 Dana Whitfield.md";
+        let full = root.join(interview);
+        let text = fs::read_to_string(&full).unwrap();
+        fs::write(
+            &full,
+            format!(
+                "{}\n- She signs the sheet in the van before the next call. [[Record work done on site]]\n",
+                text.trim_end()
+            ),
+        )
+        .unwrap();
+        let changed = [VaultPath::new(interview).unwrap()];
+        incremental.build(root, &config, Some(&changed)).unwrap();
+        let shown = page(root);
+        assert!(!shown.contains("STALE"), "{shown}");
+        assert!(shown.contains("She signs the sheet in the van"), "{shown}");
+        let kept = incremental.pages.take_fragments().job_evidence;
+        let fresh = kept.values().filter(|t| !t.starts_with("STALE")).count();
+        assert_eq!(fresh, 1, "only the job with new evidence renders it again");
+        assert_eq!(kept.len(), fragments_count(root, &config));
+    }
+
+    /// How many job pages a fresh build of the vault has.
+    fn fragments_count(root: &Path, config: &Config) -> usize {
+        let analysis = crate::pipeline::analyze(root, config).unwrap();
+        analysis.model.jobs.len()
+    }
+}

@@ -466,3 +466,47 @@ fn insights_templates_may_list_the_rows_or_override_each_row() {
     assert_eq!(own.matches(" observations |\n").count(), rows, "{own}");
     assert!(!own.contains("(evidence)\\|"), "{own}");
 }
+
+#[test]
+fn job_templates_may_show_the_evidence_or_override_its_section() {
+    let vault = sample_vault();
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let path = vault
+        .path()
+        .join("Throughline/Jobs/Record work done on site (job).md");
+    let page = || fs::read_to_string(&path).unwrap();
+    let default_page = page();
+    let sources = default_page.matches("|source]]").count();
+    assert!(sources > 0, "{default_page}");
+    // A job template written against the evidence and interviews themselves
+    // (as before `job-evidence.md.j2` existed) still gets them, and a
+    // section template the vault breaks is not used.
+    vault.file(
+        ".throughline/templates/job.md.j2",
+        "---\ngenerated-by: throughline\n---\n{{ interviews | length }} interviews\n{% for item in evidence %}\n- {{ item.text | first_line }} ({{ item.interview.note.title }})\n{% endfor %}\n",
+    );
+    vault.file(
+        ".throughline/templates/job-evidence.md.j2",
+        "{{ no_such_variable.field }}\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let own = page();
+    let interviews = default_page.split("\ninterviews: ").nth(1).unwrap();
+    let interviews = interviews.lines().next().unwrap();
+    assert!(
+        own.contains(&format!("\n{interviews} interviews\n")),
+        "{own}"
+    );
+    assert_eq!(own.matches(")\n").count(), sources, "{own}");
+    // A section template of the vault's own renders the evidence of the
+    // default job page.
+    fs::remove_file(vault.path().join(".throughline/templates/job.md.j2")).unwrap();
+    vault.file(
+        ".throughline/templates/job-evidence.md.j2",
+        "{% for item in evidence %}* seen {{ item.interview.date }}\n{% endfor %}",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let own = page();
+    assert_eq!(own.matches("\n* seen ").count(), sources, "{own}");
+    assert!(!own.contains("|source]]"), "{own}");
+}

@@ -507,12 +507,15 @@ fn variant_templates() -> Vec<(String, String)> {
         .expect("the default templates are there")
         .map(|entry| entry.expect("the templates can be listed").path())
         // The pages' templates; `report.*` are the `digest` command's, and
-        // `validation-entry` and `insight-row` render parts of pages.
+        // `validation-entry`, `insight-row` and `job-evidence` render parts
+        // of pages.
         .filter(|path| {
             let name = path.file_name().unwrap().to_string_lossy();
             !name.starts_with("report.")
-                && name != "validation-entry.md.j2"
-                && name != "insight-row.md.j2"
+                && !matches!(
+                    name.as_ref(),
+                    "validation-entry.md.j2" | "insight-row.md.j2" | "job-evidence.md.j2"
+                )
         })
         .map(|path| {
             let text = fs::read_to_string(&path).expect("a template can be read");
