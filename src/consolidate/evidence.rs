@@ -11,14 +11,13 @@ use foldhash::{HashSet, HashSetExt};
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::Xxh3;
 
 use jiff::civil::Date;
 
 use super::memo::{Fingerprints, KeptFollowUps, KeptInsight, SummaryMemo};
 use super::strength::Strength;
 use crate::config::Thresholds;
-use crate::model::{Entity, ObservationKind, RecordHashes, ResearchModel, hash_of};
+use crate::model::{Entity, ObservationKind, RecordHasher, RecordHashes, ResearchModel, hash_of};
 use crate::resolve::FileId;
 
 /// The evidence of one insight.
@@ -189,7 +188,7 @@ pub(crate) fn summarize_insights_reusing(
                 .sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
             counter.sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
             let fingerprint = hashes.map(|hashes| {
-                let mut state = Xxh3::new();
+                let mut state = RecordHasher::new();
                 (thresholds_hash, &model.insights[insight].note).hash(&mut state);
                 for list in [&evidence, &counter] {
                     list.len().hash(&mut state);

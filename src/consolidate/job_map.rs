@@ -7,11 +7,10 @@ use foldhash::{HashMap, HashMapExt};
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::Xxh3;
 
 use super::evidence::{InsightSummary, observation_order};
 use super::memo::KeptJob;
-use crate::model::{Entity, JobStep, RecordHashes, ResearchModel};
+use crate::model::{Entity, JobStep, RecordHasher, RecordHashes, ResearchModel};
 use crate::resolve::FileId;
 
 /// The evidence of one job.
@@ -103,7 +102,7 @@ pub(crate) fn summarize_jobs(
             observations.sort_by_key(|&observation| observation_order(model, ranks, observation));
             // The tables are worked out from the evidence alone.
             let fingerprint = hashes.map(|hashes| {
-                let mut state = Xxh3::new();
+                let mut state = RecordHasher::new();
                 observations.len().hash(&mut state);
                 for &observation in &observations {
                     hashes.observations[observation].hash(&mut state);

@@ -14,11 +14,10 @@ use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::Xxh3;
 
 use super::evidence::{FollowUp, InsightSummary};
 use super::memo::KeptFollowUps;
-use crate::model::{RecordHashes, ResearchModel, hash_of};
+use crate::model::{RecordHasher, RecordHashes, ResearchModel, hash_of};
 use crate::resolve::FileId;
 
 /// Suggestions kept per insight among those who raised only its jobs (all who
@@ -360,7 +359,7 @@ struct InputHashes {
 impl InputHashes {
     /// The follow-up fingerprint of `summary` (whose own fingerprint is `own`).
     fn fingerprint(&self, model: &ResearchModel, summary: &InsightSummary, own: u64) -> u64 {
-        let mut state = Xxh3::new();
+        let mut state = RecordHasher::new();
         own.hash(&mut state);
         for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
             let interview = model.observations[observation].interview;

@@ -14,7 +14,7 @@ mod plan;
 mod properties;
 mod schema;
 
-pub use hashes::{RecordHashes, hash_of};
+pub use hashes::{RecordHasher, RecordHashes, hash_of};
 pub use interview::{Interview, Participant};
 pub use lookup::{LookupError, find_note};
 pub use observation::{Anchor, JobStep, Observation, ObservationKind, Signals};
@@ -26,7 +26,6 @@ use foldhash::HashMap;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
-use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::{Config, NoteType};
 use crate::diagnostics::Diagnostic;
@@ -271,7 +270,7 @@ fn context_fingerprint(
     typed: &[(FileId, NoteType, usize)],
     model: &ResearchModel,
 ) -> u64 {
-    let mut state = Xxh3::new();
+    let mut state = RecordHasher::new();
     format!("{config:?}").hash(&mut state);
     for file in &vault.files {
         file.path.as_str().hash(&mut state);

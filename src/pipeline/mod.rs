@@ -99,8 +99,18 @@ fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
 
 /// Unresolved links that name a page about to be generated resolve to it. (A
 /// link that did not resolve had no candidate in the vault, so resolving it
-/// among the pages alone follows the same rules.)
+/// among the pages not in the vault yet follows the same rules.)
 fn include_planned_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
+    // Pages already written were candidates (under `watch`, usually all).
+    pages.retain(|page| {
+        vault
+            .files
+            .binary_search_by(|file| file.path.cmp(page))
+            .is_err()
+    });
+    if pages.is_empty() {
+        return;
+    }
     pages.sort();
     let index = crate::resolve::NameIndex::from_paths(&pages);
     let now_resolved: HashSet<(VaultPath, Position)> = vault
@@ -508,6 +518,40 @@ mod tests {
         fn drop(&mut self) {
             panic!("a drop that fails (expected by this test)");
         }
+    }
+
+    #[test]
+    fn links_to_pages_not_written_yet_resolve_beside_pages_written() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let file = |path: &str, text: &str| {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        };
+        file("Insights/Alpha.md", "---\ntype: insight\n---\n");
+        file(
+            "Notes/Links.md",
+            "[[Alpha (evidence)]] [[Beta (evidence)]] [[Gamma (evidence)]]\n",
+        );
+        build(root, WriteMode::Write).unwrap();
+        assert!(
+            root.join("Throughline/Insights/Alpha (evidence).md")
+                .is_file()
+        );
+        // Beta's page is planned, not written: its link resolves; Gamma has none.
+        file("Insights/Beta.md", "---\ntype: insight\n---\n");
+        let config = crate::config::load(root).unwrap();
+        let analysis = analyze(root, &config).unwrap();
+        let broken: Vec<&str> = analysis
+            .vault
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::BrokenLink)
+            .map(|d| d.message.as_ref())
+            .collect();
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].contains("Gamma"), "{broken:?}");
     }
 
     #[test]

@@ -19,7 +19,6 @@ use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::Xxh3;
 
 use super::view::Views;
 use super::{
@@ -29,7 +28,7 @@ use super::{FragmentKeys, KeptFragments};
 use crate::config::Config;
 use crate::consolidate::{InsightSummary, JobSummary};
 use crate::diagnostics::Diagnostic;
-use crate::model::{RecordHashes, hash_of};
+use crate::model::{RecordHasher, RecordHashes, hash_of};
 use crate::resolve::Vault;
 use crate::scan::{Exclusion, VaultPath};
 
@@ -75,8 +74,8 @@ impl PageMemo {
     }
 }
 
-fn hasher() -> Xxh3 {
-    Xxh3::new()
+fn hasher() -> RecordHasher {
+    RecordHasher::new()
 }
 
 /// What every page depends on (see the module documentation).
@@ -179,21 +178,21 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         state.finish()
     }
 
-    fn hash_observations(&self, state: &mut Xxh3, indices: &[usize]) {
+    fn hash_observations(&self, state: &mut RecordHasher, indices: &[usize]) {
         indices.len().hash(state);
         for &index in indices {
             self.observations[index].hash(state);
         }
     }
 
-    fn hash_interviews(&self, state: &mut Xxh3, indices: &[usize]) {
+    fn hash_interviews(&self, state: &mut RecordHasher, indices: &[usize]) {
         indices.len().hash(state);
         for &index in indices {
             self.interviews[index].hash(state);
         }
     }
 
-    fn follow_ups(&self, state: &mut Xxh3, summary: &InsightSummary, limit: usize) {
+    fn follow_ups(&self, state: &mut RecordHasher, summary: &InsightSummary, limit: usize) {
         let shown = &summary.follow_ups[..summary.follow_ups.len().min(limit)];
         for follow_up in shown {
             (
@@ -206,13 +205,13 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         (summary.follow_ups.len().saturating_sub(limit) + summary.more_follow_ups).hash(state);
     }
 
-    fn insights(&self, state: &mut Xxh3) {
+    fn insights(&self, state: &mut RecordHasher) {
         self.rows.hash(state);
         let model = self.views.model;
         (model.interviews.len(), model.observations.len()).hash(state);
     }
 
-    fn insight(&self, state: &mut Xxh3, index: usize) {
+    fn insight(&self, state: &mut RecordHasher, index: usize) {
         let summary = &self.views.consolidation.insights[index];
         self.rows[index].hash(state);
         self.follow_ups(state, summary, FOLLOW_UPS_ON_INSIGHT_PAGE);
@@ -228,7 +227,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         self.hash_observations(state, &summary.counter_evidence);
     }
 
-    fn job(&self, state: &mut Xxh3, index: usize) {
+    fn job(&self, state: &mut RecordHasher, index: usize) {
         let summary = &self.views.consolidation.jobs[index];
         let job = &self.views.model.jobs[summary.job];
         (&job.note, &job.statement, job.framework).hash(state);
@@ -244,7 +243,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         self.hash_interviews(state, &summary.interviews);
     }
 
-    fn plan(&self, state: &mut Xxh3, index: usize) {
+    fn plan(&self, state: &mut RecordHasher, index: usize) {
         let coverage = &self.views.consolidation.plans[index];
         let plan = &self.views.model.plans[coverage.plan];
         (&plan.note, plan.target, &plan.questions).hash(state);
@@ -266,7 +265,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         }
     }
 
-    fn digest(&self, state: &mut Xxh3) {
+    fn digest(&self, state: &mut RecordHasher) {
         let Some(digest) = &self.views.consolidation.digest else {
             0u8.hash(state);
             return;
@@ -287,7 +286,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     }
 
     /// What the digest's validation-queue entry of `insight` shows.
-    fn entry(&self, state: &mut Xxh3, insight: usize) {
+    fn entry(&self, state: &mut RecordHasher, insight: usize) {
         self.rows[insight].hash(state);
         let summary = &self.views.consolidation.insights[insight];
         self.follow_ups(state, summary, FOLLOW_UPS_IN_DIGEST);
@@ -345,8 +344,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         state.finish()
     }
 
-    fn health(&self, state: &mut Xxh3) {
-        let problem = |state: &mut Xxh3, diagnostic: &Diagnostic| {
+    fn health(&self, state: &mut RecordHasher) {
+        let problem = |state: &mut RecordHasher, diagnostic: &Diagnostic| {
             (
                 diagnostic.path.as_str(),
                 diagnostic.location.as_ref().map(|l| l.start.line),
