@@ -81,8 +81,8 @@ pub struct NoteCache {
     pub model: Option<ModelMemo>,
     /// The last insight summaries (kept by `watch`, like `model`).
     pub summaries: Option<SummaryMemo>,
-    /// The last plan's link writer (kept by `watch`, like `model`).
-    pub link_writer: Option<std::sync::Arc<crate::render::LinkWriter>>,
+    /// The last plan (kept by `watch`, like `model`).
+    pub plan: Option<crate::render::PagePlan>,
     /// The manifest the last build saved (kept by `watch`, like `model`).
     pub manifest: Option<crate::write::KeptManifest>,
     /// Notes parsed after the last load ([`NoteCache::insert_parsed`]): the next

@@ -14,7 +14,7 @@ pub use load::{
 
 use foldhash::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -26,7 +26,7 @@ use crate::model::{
     ModelMemo, ModelScope, ResearchModel, build_model, build_model_reusing, build_model_with,
 };
 use crate::render::{
-    FragmentKeys, LinkWriter, PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths,
+    FragmentKeys, PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths,
     plan_pages_reusing, vault_key,
 };
 use crate::resolve::{Vault, VaultStats};
@@ -64,13 +64,13 @@ pub fn analyze_loaded_reusing(
     mut vault: Vault,
     config: &Config,
     memo: Option<&mut ModelMemo>,
-    last_links: Option<Arc<LinkWriter>>,
+    last_plan: Option<PagePlan>,
 ) -> Analysis {
     let model = match memo {
         Some(memo) => build_model_reusing(&vault, config, memo),
         None => build_model(&vault, config),
     };
-    let plan = plan_pages_reusing(&vault, &model, config, last_links);
+    let plan = plan_pages_reusing(&vault, &model, config, last_plan);
     let pages: Vec<VaultPath> = plan.pages.iter().map(|(path, _)| path.clone()).collect();
     include_planned_pages(&mut vault, pages);
     add_schema_problems(&mut vault, &model);
@@ -325,12 +325,7 @@ pub fn build_scanned(
     };
     let config = config.clone();
     let vault = load_scanned_cached(scanned, settings, &config, scan_time, cache);
-    let analysis = analyze_loaded_reusing(
-        vault,
-        &config,
-        cache.model.as_mut(),
-        cache.link_writer.take(),
-    );
+    let analysis = analyze_loaded_reusing(vault, &config, cache.model.as_mut(), cache.plan.take());
     let loaded = lap() + scan_time;
     // Record hashes decide what `watch` reuses: summaries and rendered pages.
     let hashes = memo
@@ -489,6 +484,7 @@ pub fn build_scanned(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     /// Sets its flag when dropped, slowly.

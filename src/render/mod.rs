@@ -94,7 +94,7 @@ const DIGEST_PAGE: &str = "Digest";
 const HEALTH_PAGE: &str = "Vault health";
 
 /// The pages to generate, named, and a link writer that knows them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PagePlan {
     /// Every page and what it shows.
     pub pages: Vec<(VaultPath, PageKind)>,
@@ -107,6 +107,36 @@ pub struct PagePlan {
     /// Writes links between the vault's files and these pages.
     pub links: Arc<LinkWriter>,
     shared: Shared,
+    /// What the pages were named from.
+    inputs: PlanInputs,
+}
+
+/// What page names and link texts are worked out from: the output folder,
+/// the link settings, every file, and the insight, job and plan notes in
+/// model order. (Paths compare quickly when unchanged: they share their text.)
+#[derive(Debug, Clone, PartialEq)]
+struct PlanInputs {
+    output: String,
+    format: crate::config::NewLinkFormat,
+    markdown: bool,
+    files: Vec<VaultPath>,
+    notes: [Vec<VaultPath>; 3],
+}
+
+impl PlanInputs {
+    fn of(vault: &Vault, model: &ResearchModel, config: &Config) -> PlanInputs {
+        PlanInputs {
+            output: config.output_folder.clone(),
+            format: vault.settings.new_link_format,
+            markdown: vault.settings.use_markdown_links,
+            files: vault.files.iter().map(|file| file.path.clone()).collect(),
+            notes: [
+                model.insights.iter().map(|n| n.note.path.clone()).collect(),
+                model.jobs.iter().map(|n| n.note.path.clone()).collect(),
+                model.plans.iter().map(|n| n.note.path.clone()).collect(),
+            ],
+        }
+    }
 }
 
 /// Names every page (see [`PageNamer`]).
@@ -114,16 +144,22 @@ pub fn plan_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> Page
     plan_pages_reusing(vault, model, config, None)
 }
 
-/// [`plan_pages`], keeping `last` (the link writer of the last plan, `watch`)
-/// when it writes links between the same files and pages with the same settings:
-/// its name index and the link texts it worked out still hold.
+/// [`plan_pages`], reusing `last` (the last plan, `watch`): the whole plan
+/// when it was named from the same inputs, else its link writer when that
+/// writes links between the same files and pages with the same settings (its
+/// name index and the link texts it worked out still hold).
 pub fn plan_pages_reusing(
     vault: &Vault,
     model: &ResearchModel,
     config: &Config,
-    last: Option<Arc<LinkWriter>>,
+    last: Option<PagePlan>,
 ) -> PagePlan {
-    let mut plan = name_pages(vault, model, config);
+    let inputs = PlanInputs::of(vault, model, config);
+    let last = match last {
+        Some(last) if last.inputs == inputs => return last,
+        last => last.map(|plan| plan.links),
+    };
+    let mut plan = name_pages(vault, model, config, inputs);
     let mut all_paths: Vec<VaultPath> = vault.files.iter().map(|file| file.path.clone()).collect();
     all_paths.extend(plan.pages.iter().map(|(path, _)| path.clone()));
     let (format, markdown) = (
@@ -140,14 +176,20 @@ pub fn plan_pages_reusing(
 /// The paths of the pages a build would write (cheaper than [`plan_pages`]: no
 /// link writer).
 pub fn page_paths(vault: &Vault, model: &ResearchModel, config: &Config) -> Vec<VaultPath> {
-    name_pages(vault, model, config)
+    let inputs = PlanInputs::of(vault, model, config);
+    name_pages(vault, model, config, inputs)
         .pages
         .into_iter()
         .map(|(path, _)| path)
         .collect()
 }
 
-fn name_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> PagePlan {
+fn name_pages(
+    vault: &Vault,
+    model: &ResearchModel,
+    config: &Config,
+    inputs: PlanInputs,
+) -> PagePlan {
     let output = config.output_folder.as_str();
     let user_files = vault
         .files
@@ -225,6 +267,7 @@ fn name_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> PagePlan
             health: health_page.to_string(),
             output: output.to_owned(),
         },
+        inputs,
     }
 }
 
@@ -403,7 +446,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// What every page may link to.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct Shared {
     insights: String,
     digest: String,

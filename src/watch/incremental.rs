@@ -4,7 +4,6 @@
 //! fresh `build` of the same files writes (see the tests below).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Instant, SystemTime};
 
@@ -164,7 +163,7 @@ impl Incremental {
             memo.keep(std::mem::take(&mut analysis.model));
         }
         self.notes.refill_from(&mut analysis.vault);
-        self.notes.link_writer = Some(Arc::clone(&analysis.plan.links));
+        self.notes.plan = Some(analysis.plan.clone());
         crate::pipeline::drop_in_background(analysis);
         // Pages are notes too (links may point into them), and no event tells
         // of our own writes: the ones just written are read again, now, on
@@ -200,6 +199,7 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
     use std::fs;
+    use std::sync::Arc;
 
     use proptest::prelude::*;
 
@@ -221,6 +221,9 @@ mod tests {
         ("[[Parts shortages", "[[Parts shortage"),
         ("# ", "# Renamed heading "),
         ("#step/", "#step/locate #was/"),
+        // A note changes kind, the files staying the same: pages are named again.
+        ("type: job", "type: insight"),
+        ("type: insight", "type: job"),
     ];
 
     /// One change to the vault; indices pick files by position (modulo).
@@ -706,6 +709,7 @@ mod job_page_tests {
 mod job_evidence_tests {
     use super::*;
     use std::fs;
+    use std::sync::Arc;
 
     fn page(root: &Path) -> String {
         fs::read_to_string(root.join("Throughline/Jobs/Record work done on site (job).md")).unwrap()
