@@ -16,6 +16,7 @@ use jiff::civil::Date;
 
 use super::memo::{Fingerprints, KeptFollowUps, KeptInsight, SummaryMemo};
 use super::strength::Strength;
+use super::validation::FollowUpIndex;
 use crate::config::Thresholds;
 use crate::model::{Entity, ObservationKind, RecordHasher, RecordHashes, ResearchModel, hash_of};
 use crate::resolve::FileId;
@@ -149,7 +150,18 @@ pub(crate) fn summarize_insights_reusing(
     ranks: Vec<u32>,
     reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
 ) -> (Vec<InsightSummary>, Vec<Fingerprints>) {
-    let index = super::validation::FollowUpIndex::with_ranks(model, ranks);
+    let (hashes, mut memo) = match reuse {
+        Some((hashes, memo)) => (Some(hashes), Some(memo)),
+        None => (None, None),
+    };
+    let (inputs, index) = match (hashes, memo.as_deref_mut()) {
+        (Some(hashes), Some(memo)) => {
+            let (inputs, index) =
+                FollowUpIndex::reusing(model, hashes, ranks, memo.follow_up_index.take());
+            (Some(inputs), index)
+        }
+        _ => (None, FollowUpIndex::new_with_ranks(model, ranks)),
+    };
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     for (index, observation) in model.observations.iter().enumerate() {
@@ -164,9 +176,8 @@ pub(crate) fn summarize_insights_reusing(
             }
         }
     }
-    let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
-    let mut kept: Vec<Option<KeptInsight>> = match reuse {
-        Some((_, memo)) => model
+    let mut kept: Vec<Option<KeptInsight>> = match memo.as_deref_mut() {
+        Some(memo) => model
             .insights
             .iter()
             .map(|insight| memo.insights.remove(&insight.note.file))
@@ -234,6 +245,9 @@ pub(crate) fn summarize_insights_reusing(
         &index,
         hashes.map(|hashes| (hashes, fingerprints.as_slice(), last_follow_ups)),
     );
+    if let (Some(memo), Some(inputs)) = (memo, inputs) {
+        memo.follow_up_index = Some((inputs, index));
+    }
     let fingerprints = match hashes {
         Some(_) => fingerprints
             .into_iter()

@@ -9,6 +9,7 @@ use foldhash::HashMap;
 use super::evidence::{FollowUp, InsightSummary};
 use super::job_map::JobSummary;
 use super::strength::Strength;
+use super::validation::{FollowUpIndex, IndexInputs};
 use crate::model::ResearchModel;
 use crate::resolve::FileId;
 
@@ -24,6 +25,8 @@ pub struct SummaryMemo {
     pub(crate) pending: Option<(Vec<Fingerprints>, Vec<u64>)>,
     /// The digest's strengths before and after its period.
     pub(crate) strengths: StrengthMemo,
+    /// The follow-up index, with what it was worked out from.
+    pub(crate) follow_up_index: Option<(IndexInputs, FollowUpIndex)>,
 }
 
 /// By insight note: its strength counting evidence dated before the digest

@@ -27,11 +27,10 @@ pub const JOB_FOLLOW_UPS_KEPT: usize = 50;
 /// For each job note, the interviews whose observations link it.
 pub type JobInterviews = HashMap<FileId, Vec<usize>>;
 
-/// Builds [`JobInterviews`] once for all insights.
-pub fn job_interviews(model: &ResearchModel) -> JobInterviews {
-    // Each interview's jobs (its observations are consecutive), worked out in
-    // parallel; then each job's interviews, in interview order.
-    let jobs_of: Vec<Vec<FileId>> = model
+/// Each interview's jobs: those its observations link, in order (worked out
+/// in parallel; an interview's observations are consecutive).
+fn jobs_of_interviews(model: &ResearchModel) -> Vec<Vec<FileId>> {
+    model
         .interviews
         .par_iter()
         .map(|interview| {
@@ -45,19 +44,52 @@ pub fn job_interviews(model: &ResearchModel) -> JobInterviews {
             }
             jobs
         })
-        .collect();
+        .collect()
+}
+
+/// [`JobInterviews`] from each interview's jobs: each job's interviews, in
+/// interview order.
+fn job_interviews(jobs_of: &[Vec<FileId>]) -> JobInterviews {
     let mut index = JobInterviews::new();
-    for (interview, jobs) in jobs_of.into_iter().enumerate() {
-        for job in jobs {
+    for (interview, jobs) in jobs_of.iter().enumerate() {
+        for &job in jobs {
             index.entry(job).or_default().push(interview);
         }
     }
     index
 }
 
+/// What a [`FollowUpIndex`] is worked out from: per interview, its record
+/// hash (participants, follow-up links, date, path) and the jobs its
+/// observations link; and the interviews' ranks.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct IndexInputs {
+    interviews: Vec<u64>,
+    ranks: Vec<u32>,
+}
+
+impl IndexInputs {
+    /// The inputs of an index, from a model's record hashes, each interview's
+    /// jobs and the interviews' ranks.
+    fn of(hashes: &RecordHashes, jobs_of: &[Vec<FileId>], ranks: &[u32]) -> IndexInputs {
+        IndexInputs {
+            interviews: hashes
+                .interviews
+                .par_iter()
+                .zip(jobs_of)
+                .map(|(hash, jobs)| hash_of((hash, jobs)))
+                .collect(),
+            ranks: ranks.to_vec(),
+        }
+    }
+}
+
 /// People by number, and for each interview the people followed up after it.
-pub struct FollowUpIndex<'a> {
-    people: HashMap<&'a str, u32>,
+/// It holds no reference into the model it was worked out from: `watch` keeps
+/// it for the next update while its [`IndexInputs`] stay the same.
+#[derive(Debug)]
+pub struct FollowUpIndex {
+    people: HashMap<Box<str>, u32>,
     /// Per interview: (person number, participant index) of its participants.
     participants: Vec<Vec<(u32, usize)>>,
     /// Per interview: sorted person numbers of everyone in a later interview that
@@ -70,9 +102,12 @@ pub struct FollowUpIndex<'a> {
     person_ranks: Vec<u32>,
     /// Each interview's place in (date, path) order.
     pub ranks: Vec<u32>,
+    /// See [`FollowUpIndex::input_hashes`].
+    input_hashes: std::sync::OnceLock<InputHashes>,
 }
 
 /// Everyone who raised one job.
+#[derive(Debug)]
 struct JobRaisers {
     /// By person number.
     by_person: HashMap<u32, JobRaiser>,
@@ -104,16 +139,46 @@ struct JobRaiser {
     followed_up: bool,
 }
 
-impl<'a> FollowUpIndex<'a> {
+impl FollowUpIndex {
     /// Works the index out for `model`.
-    pub fn new(model: &'a ResearchModel) -> FollowUpIndex<'a> {
-        Self::with_ranks(model, super::evidence::interview_ranks(model))
+    pub fn new(model: &ResearchModel) -> FollowUpIndex {
+        let ranks = super::evidence::interview_ranks(model);
+        Self::with_ranks(model, &jobs_of_interviews(model), ranks)
     }
 
-    /// [`FollowUpIndex::new`], given the interviews' ranks (from
-    /// [`super::evidence::interview_ranks`]).
-    pub(crate) fn with_ranks(model: &'a ResearchModel, ranks: Vec<u32>) -> FollowUpIndex<'a> {
-        let mut people: HashMap<&str, u32> = HashMap::new();
+    /// The index of `model`: the one kept from the last update when it was
+    /// worked out from the same inputs, else worked out again; with its
+    /// inputs, for the next update to keep.
+    pub(crate) fn reusing(
+        model: &ResearchModel,
+        hashes: &RecordHashes,
+        ranks: Vec<u32>,
+        kept: Option<(IndexInputs, FollowUpIndex)>,
+    ) -> (IndexInputs, FollowUpIndex) {
+        let jobs_of = jobs_of_interviews(model);
+        let inputs = IndexInputs::of(hashes, &jobs_of, &ranks);
+        match kept {
+            Some((last, index)) if last == inputs => (inputs, index),
+            _ => {
+                let index = Self::with_ranks(model, &jobs_of, ranks);
+                (inputs, index)
+            }
+        }
+    }
+
+    /// [`FollowUpIndex::new`], given the interviews' ranks.
+    pub(crate) fn new_with_ranks(model: &ResearchModel, ranks: Vec<u32>) -> FollowUpIndex {
+        Self::with_ranks(model, &jobs_of_interviews(model), ranks)
+    }
+
+    /// [`FollowUpIndex::new`], given each interview's jobs and the
+    /// interviews' ranks (from [`super::evidence::interview_ranks`]).
+    fn with_ranks(
+        model: &ResearchModel,
+        jobs_of: &[Vec<FileId>],
+        ranks: Vec<u32>,
+    ) -> FollowUpIndex {
+        let mut people: HashMap<Box<str>, u32> = HashMap::new();
         let participants: Vec<Vec<(u32, usize)>> = model
             .interviews
             .iter()
@@ -123,13 +188,16 @@ impl<'a> FollowUpIndex<'a> {
                     .iter()
                     .enumerate()
                     .map(|(index, participant)| {
-                        let next = people.len() as u32;
-                        (
-                            *people
-                                .entry(participant.person.key.as_str())
-                                .or_insert(next),
-                            index,
-                        )
+                        let key = participant.person.key.as_str();
+                        let number = match people.get(key) {
+                            Some(&number) => number,
+                            None => {
+                                let number = people.len() as u32;
+                                people.insert(key.into(), number);
+                                number
+                            }
+                        };
+                        (number, index)
                     })
                     .collect()
             })
@@ -158,7 +226,7 @@ impl<'a> FollowUpIndex<'a> {
                 found
             })
             .collect();
-        let job_raisers = job_interviews(model)
+        let job_raisers = job_interviews(jobs_of)
             .into_par_iter()
             .map(|(job, interviews)| {
                 let mut raisers: HashMap<u32, JobRaiser> = HashMap::new();
@@ -228,13 +296,21 @@ impl<'a> FollowUpIndex<'a> {
             job_raisers,
             person_ranks,
             ranks,
+            input_hashes: std::sync::OnceLock::new(),
         }
     }
 
-    /// The hashes suggestions are fingerprinted with (see [`InputHashes`]).
-    fn input_hashes(&self, hashes: &RecordHashes) -> InputHashes {
+    /// The hashes suggestions are fingerprinted with (see [`InputHashes`]),
+    /// worked out once per index: an index is reused only while the
+    /// interviews' record hashes, which they read, are the same.
+    fn input_hashes(&self, hashes: &RecordHashes) -> &InputHashes {
+        self.input_hashes
+            .get_or_init(|| self.work_out_input_hashes(hashes))
+    }
+
+    fn work_out_input_hashes(&self, hashes: &RecordHashes) -> InputHashes {
         let mut keys: Vec<&str> = vec![""; self.people.len()];
-        for (&key, &number) in &self.people {
+        for (key, &number) in &self.people {
             keys[number as usize] = key;
         }
         // Sums: a set's hash must not depend on the order of person numbers.
@@ -308,7 +384,7 @@ pub(crate) type FollowUpReuse<'h> = (&'h RecordHashes, &'h [u64], Vec<Option<Kep
 pub(crate) fn fill_follow_ups_reusing(
     model: &ResearchModel,
     summaries: &mut [InsightSummary],
-    index: &FollowUpIndex<'_>,
+    index: &FollowUpIndex,
     reuse: Option<FollowUpReuse<'_>>,
 ) -> Vec<u64> {
     let Some((hashes, fingerprints, mut kept)) = reuse else {
@@ -348,6 +424,7 @@ pub(crate) fn fill_follow_ups_reusing(
 /// Hashes of what suggestions are worked out from besides an insight's own
 /// evidence: who was followed up after each interview, who raised each job.
 /// People are hashed by key, as their numbers change from one update to the next.
+#[derive(Debug)]
 struct InputHashes {
     /// Per interview: the people followed up after it.
     followed: Vec<u64>,
@@ -382,7 +459,7 @@ impl InputHashes {
 fn follow_ups(
     model: &ResearchModel,
     summary: &InsightSummary,
-    index: &FollowUpIndex<'_>,
+    index: &FollowUpIndex,
 ) -> (Vec<FollowUp>, usize) {
     let mut jobs: Vec<&JobRaisers> = Vec::new();
     for job in &summary.jobs {
@@ -519,7 +596,7 @@ mod tests {
     fn reference(
         model: &ResearchModel,
         summary: &InsightSummary,
-        index: &FollowUpIndex<'_>,
+        index: &FollowUpIndex,
     ) -> (Vec<(String, usize, bool)>, usize) {
         let mut raised: HashMap<u32, Raised> = HashMap::new();
         let mut add = |person: u32, found: Raised| match raised.entry(person) {

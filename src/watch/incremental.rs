@@ -224,6 +224,16 @@ mod tests {
         // A note changes kind, the files staying the same: pages are named again.
         ("type: job", "type: insight"),
         ("type: insight", "type: job"),
+        // Who was followed up, who took part, which jobs were raised.
+        ("follow-up-of: ", "follow-up-of-was: "),
+        (
+            "participant: \"[[Dana Whitfield]]\"",
+            "participant: \"[[Kai Lindqvist]]\"",
+        ),
+        (
+            "[[Record work done on site]]",
+            "[[Get the right parts to the job]]",
+        ),
     ];
 
     /// One change to the vault; indices pick files by position (modulo).

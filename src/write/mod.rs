@@ -455,6 +455,14 @@ fn decide(
     {
         return Ok(Action::Unchanged(Some(entry.clone())));
     }
+    // Ours, untouched since we wrote it, and different: no need to read it.
+    if let (Some(entry), Some((size, modified))) = (recorded, stamp)
+        && entry.size == size
+        && entry.modified == modified
+        && modified.is_some()
+    {
+        return Ok(Action::Write { hash });
+    }
     match fs::read(&full) {
         Ok(existing) if existing == bytes => {
             Ok(Action::Unchanged(stamp.map(|(size, modified)| {
