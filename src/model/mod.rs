@@ -321,7 +321,51 @@ fn build_model_inner(
             .map(|kind| (file, kind, index))
         })
         .collect();
-    for &(file, kind, note_index) in &typed {
+    // Each typed note's record (its reference, and what insights and jobs
+    // read from their own properties), worked out in parallel; then numbered
+    // in file order.
+    let records: Vec<Placeholder> = typed
+        .par_iter()
+        .map(|&(file, kind, note_index)| {
+            let note = &vault.notes[note_index];
+            let reference = NoteRef {
+                file,
+                path: note.path.clone(),
+                title: note.path.stem().to_owned(),
+            };
+            let reader = PropertyReader::new(note, &vault.resolutions[note_index], config);
+            match kind {
+                NoteType::Interview => Placeholder::Interview(reference),
+                NoteType::Plan => Placeholder::Plan(reference),
+                NoteType::Insight => Placeholder::Insight(Insight {
+                    note: reference,
+                    status: reader
+                        .single("status")
+                        .ok()
+                        .flatten()
+                        .map(|item| item.text.to_lowercase())
+                        .unwrap_or_else(|| "open".to_owned()),
+                }),
+                NoteType::Job => Placeholder::Job(Job {
+                    note: reference,
+                    statement: reader
+                        .single("statement")
+                        .ok()
+                        .flatten()
+                        .map(|item| item.text),
+                    framework: reader
+                        .single("framework")
+                        .ok()
+                        .flatten()
+                        .and_then(|item| item.target),
+                }),
+                NoteType::Person => Placeholder::Person(reference),
+                NoteType::Company => Placeholder::Company(reference),
+            }
+        })
+        .collect();
+    model.types.reserve(typed.len());
+    for (&(file, kind, _), record) in typed.iter().zip(records) {
         let count = match kind {
             NoteType::Interview => model.interviews.len(),
             NoteType::Plan => model.plans.len(),
@@ -331,68 +375,43 @@ fn build_model_inner(
             NoteType::Company => model.companies.len(),
         };
         model.types.insert(file, (kind, count));
-        let note = &vault.notes[note_index];
-        let reference = NoteRef {
-            file,
-            path: note.path.clone(),
-            title: note.path.stem().to_owned(),
-        };
-        let reader = PropertyReader::new(note, &vault.resolutions[note_index], config);
-        match kind {
-            NoteType::Interview => model.interviews.push(Interview::placeholder(reference)),
-            NoteType::Plan => model.plans.push(Plan::placeholder(reference)),
-            NoteType::Insight => model.insights.push(Insight {
-                note: reference,
-                status: reader
-                    .single("status")
-                    .ok()
-                    .flatten()
-                    .map(|item| item.text.to_lowercase())
-                    .unwrap_or_else(|| "open".to_owned()),
-            }),
-            NoteType::Job => model.jobs.push(Job {
-                note: reference,
-                statement: reader
-                    .single("statement")
-                    .ok()
-                    .flatten()
-                    .map(|item| item.text),
-                framework: reader
-                    .single("framework")
-                    .ok()
-                    .flatten()
-                    .and_then(|item| item.target),
-            }),
-            NoteType::Person => model.people.push(Person {
-                note: reference,
+        match record {
+            Placeholder::Interview(note) => model.interviews.push(Interview::placeholder(note)),
+            Placeholder::Plan(note) => model.plans.push(Plan::placeholder(note)),
+            Placeholder::Insight(insight) => model.insights.push(insight),
+            Placeholder::Job(job) => model.jobs.push(job),
+            Placeholder::Person(note) => model.people.push(Person {
+                note,
                 role: None,
                 company: None,
             }),
-            NoteType::Company => model.companies.push(Company { note: reference }),
+            Placeholder::Company(note) => model.companies.push(Company { note }),
         }
     }
-    // People's role and company (companies may be named by text matching a
-    // company note's title).
     let company_titles = title_index(&model, NoteType::Company);
-    for &(file, kind, note_index) in &typed {
-        if kind != NoteType::Person {
-            continue;
-        }
-        let reader = PropertyReader::new(
-            &vault.notes[note_index],
-            &vault.resolutions[note_index],
-            config,
-        );
-        let role = reader
-            .single("role")
-            .ok()
-            .flatten()
-            .map(|item| role_entity(&item));
-        let company = reader
-            .single("company")
-            .ok()
-            .flatten()
-            .map(|item| entity(&item, vault, &company_titles));
+    let people: Vec<(FileId, Option<Entity>, Option<Entity>)> = typed
+        .par_iter()
+        .filter(|(_, kind, _)| *kind == NoteType::Person)
+        .map(|&(file, _, note_index)| {
+            let reader = PropertyReader::new(
+                &vault.notes[note_index],
+                &vault.resolutions[note_index],
+                config,
+            );
+            let role = reader
+                .single("role")
+                .ok()
+                .flatten()
+                .map(|item| role_entity(&item));
+            let company = reader
+                .single("company")
+                .ok()
+                .flatten()
+                .map(|item| entity(&item, vault, &company_titles));
+            (file, role, company)
+        })
+        .collect();
+    for (file, role, company) in people {
         let index = model
             .index_of(file, NoteType::Person)
             .expect("indexed just above");
@@ -539,6 +558,16 @@ fn build_model_inner(
         }
     }
     model
+}
+
+/// A typed note's record before interviews, plans and people are read.
+enum Placeholder {
+    Interview(NoteRef),
+    Plan(NoteRef),
+    Insight(Insight),
+    Job(Job),
+    Person(NoteRef),
+    Company(NoteRef),
 }
 
 /// An interview or plan read from its note, with the problems found.
