@@ -160,7 +160,7 @@ pub(crate) fn summarize_insights_reusing(
                 FollowUpIndex::reusing(model, hashes, ranks, memo.follow_up_index.take());
             (Some(inputs), index)
         }
-        _ => (None, FollowUpIndex::new_with_ranks(model, ranks)),
+        _ => (None, FollowUpIndex::with_ranks(model, ranks)),
     };
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];

@@ -25,7 +25,7 @@ use crate::resolve::FileId;
 pub const JOB_FOLLOW_UPS_KEPT: usize = 50;
 
 /// For each job note, the interviews whose observations link it.
-pub type JobInterviews = HashMap<FileId, Vec<usize>>;
+type JobInterviews = HashMap<FileId, Vec<usize>>;
 
 /// Each interview's jobs: those its observations link, in order (worked out
 /// in parallel; an interview's observations are consecutive).
@@ -142,8 +142,13 @@ struct JobRaiser {
 impl FollowUpIndex {
     /// Works the index out for `model`.
     pub fn new(model: &ResearchModel) -> FollowUpIndex {
-        let ranks = super::evidence::interview_ranks(model);
-        Self::with_ranks(model, &jobs_of_interviews(model), ranks)
+        Self::with_ranks(model, super::evidence::interview_ranks(model))
+    }
+
+    /// [`FollowUpIndex::new`], given the interviews' ranks (from
+    /// [`super::evidence::interview_ranks`]).
+    pub(crate) fn with_ranks(model: &ResearchModel, ranks: Vec<u32>) -> FollowUpIndex {
+        Self::build(model, &jobs_of_interviews(model), ranks)
     }
 
     /// The index of `model`: the one kept from the last update when it was
@@ -160,24 +165,15 @@ impl FollowUpIndex {
         match kept {
             Some((last, index)) if last == inputs => (inputs, index),
             _ => {
-                let index = Self::with_ranks(model, &jobs_of, ranks);
+                let index = Self::build(model, &jobs_of, ranks);
                 (inputs, index)
             }
         }
     }
 
-    /// [`FollowUpIndex::new`], given the interviews' ranks.
-    pub(crate) fn new_with_ranks(model: &ResearchModel, ranks: Vec<u32>) -> FollowUpIndex {
-        Self::with_ranks(model, &jobs_of_interviews(model), ranks)
-    }
-
-    /// [`FollowUpIndex::new`], given each interview's jobs and the
-    /// interviews' ranks (from [`super::evidence::interview_ranks`]).
-    fn with_ranks(
-        model: &ResearchModel,
-        jobs_of: &[Vec<FileId>],
-        ranks: Vec<u32>,
-    ) -> FollowUpIndex {
+    /// Works the index out from `model`, each interview's jobs and the
+    /// interviews' ranks.
+    fn build(model: &ResearchModel, jobs_of: &[Vec<FileId>], ranks: Vec<u32>) -> FollowUpIndex {
         let mut people: HashMap<Box<str>, u32> = HashMap::new();
         let participants: Vec<Vec<(u32, usize)>> = model
             .interviews
@@ -303,7 +299,10 @@ impl FollowUpIndex {
     /// The hashes suggestions are fingerprinted with (see [`InputHashes`]),
     /// worked out once per index: an index is reused only while the
     /// interviews' record hashes, which they read, are the same.
+    /// `hashes` must be those of the model the index is used with, whose
+    /// interview hashes are those of the model it was worked out from.
     fn input_hashes(&self, hashes: &RecordHashes) -> &InputHashes {
+        debug_assert_eq!(hashes.interviews.len(), self.participants.len());
         self.input_hashes
             .get_or_init(|| self.work_out_input_hashes(hashes))
     }

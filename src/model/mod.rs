@@ -324,7 +324,7 @@ fn build_model_inner(
     // Each typed note's record (its reference, and what insights and jobs
     // read from their own properties), worked out in parallel; then numbered
     // in file order.
-    let records: Vec<Placeholder> = typed
+    let records: Vec<TypedRecord> = typed
         .par_iter()
         .map(|&(file, kind, note_index)| {
             let note = &vault.notes[note_index];
@@ -335,9 +335,9 @@ fn build_model_inner(
             };
             let reader = PropertyReader::new(note, &vault.resolutions[note_index], config);
             match kind {
-                NoteType::Interview => Placeholder::Interview(reference),
-                NoteType::Plan => Placeholder::Plan(reference),
-                NoteType::Insight => Placeholder::Insight(Insight {
+                NoteType::Interview => TypedRecord::Interview(reference),
+                NoteType::Plan => TypedRecord::Plan(reference),
+                NoteType::Insight => TypedRecord::Insight(Insight {
                     note: reference,
                     status: reader
                         .single("status")
@@ -346,7 +346,7 @@ fn build_model_inner(
                         .map(|item| item.text.to_lowercase())
                         .unwrap_or_else(|| "open".to_owned()),
                 }),
-                NoteType::Job => Placeholder::Job(Job {
+                NoteType::Job => TypedRecord::Job(Job {
                     note: reference,
                     statement: reader
                         .single("statement")
@@ -359,8 +359,8 @@ fn build_model_inner(
                         .flatten()
                         .and_then(|item| item.target),
                 }),
-                NoteType::Person => Placeholder::Person(reference),
-                NoteType::Company => Placeholder::Company(reference),
+                NoteType::Person => TypedRecord::Person(reference),
+                NoteType::Company => TypedRecord::Company(reference),
             }
         })
         .collect();
@@ -376,18 +376,20 @@ fn build_model_inner(
         };
         model.types.insert(file, (kind, count));
         match record {
-            Placeholder::Interview(note) => model.interviews.push(Interview::placeholder(note)),
-            Placeholder::Plan(note) => model.plans.push(Plan::placeholder(note)),
-            Placeholder::Insight(insight) => model.insights.push(insight),
-            Placeholder::Job(job) => model.jobs.push(job),
-            Placeholder::Person(note) => model.people.push(Person {
+            TypedRecord::Interview(note) => model.interviews.push(Interview::placeholder(note)),
+            TypedRecord::Plan(note) => model.plans.push(Plan::placeholder(note)),
+            TypedRecord::Insight(insight) => model.insights.push(insight),
+            TypedRecord::Job(job) => model.jobs.push(job),
+            TypedRecord::Person(note) => model.people.push(Person {
                 note,
                 role: None,
                 company: None,
             }),
-            Placeholder::Company(note) => model.companies.push(Company { note }),
+            TypedRecord::Company(note) => model.companies.push(Company { note }),
         }
     }
+    // People's role and company (companies may be named by text matching a
+    // company note's title), in parallel.
     let company_titles = title_index(&model, NoteType::Company);
     let people: Vec<(FileId, Option<Entity>, Option<Entity>)> = typed
         .par_iter()
@@ -560,8 +562,9 @@ fn build_model_inner(
     model
 }
 
-/// A typed note's record before interviews, plans and people are read.
-enum Placeholder {
+/// A typed note's record as the first pass makes it: insights and jobs
+/// complete, interviews, plans and people to be read (their references only).
+enum TypedRecord {
     Interview(NoteRef),
     Plan(NoteRef),
     Insight(Insight),

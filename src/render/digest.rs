@@ -62,8 +62,11 @@ impl Renderer<'_> {
         // The default template shows the rendered entries; a vault's own
         // digest template (perhaps written for an earlier version) may loop
         // over the queue itself instead, or both.
-        let reads =
-            self.template_reads(PageKind::Digest.template(), "validation_entries", "queue")?;
+        let reads = self.template_reads(
+            PageKind::Digest.template(),
+            "validation_entries",
+            &["queue"],
+        )?;
         let entries = match reads.parts {
             true => {
                 let shared = v(shared);

@@ -33,8 +33,8 @@ use crate::resolve::Vault;
 use crate::scan::{Exclusion, VaultPath};
 
 /// The keys of the pages last written, by page, and the parts of pages
-/// rendered on their own (validation-queue entries, rows of `Insights.md`)
-/// by key.
+/// rendered on their own (validation-queue entries, rows of `Insights.md`,
+/// job pages' evidence) by key.
 #[derive(Debug, Default)]
 pub struct PageMemo {
     keys: HashMap<VaultPath, u64>,
@@ -292,10 +292,11 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         self.follow_ups(state, summary, FOLLOW_UPS_IN_DIGEST);
     }
 
-    /// The keys of the parts of pages rendered on their own, per insight
-    /// summary: the validation-queue entries of the digest at `digest` (0 for
-    /// insights not in the queue) and the rows of the overview at `insights`.
-    /// A part whose key is unchanged renders to the same text.
+    /// The keys of the parts of pages rendered on their own: per insight
+    /// summary, the validation-queue entries of the digest at `digest` (0 for
+    /// insights not in the queue) and the rows of the overview at `insights`;
+    /// per job summary, its page's evidence section. A part whose key is
+    /// unchanged renders to the same text.
     pub fn fragment_keys(
         &self,
         digest: Option<&VaultPath>,

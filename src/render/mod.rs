@@ -8,6 +8,7 @@ mod fragments;
 mod keys;
 mod links;
 mod pages;
+mod plan;
 mod quoted;
 mod report;
 mod view;
@@ -17,6 +18,8 @@ pub use fragments::{FragmentKeys, KeptFragments, Rendered as RenderedParts};
 pub use keys::{JobRows, PageKeys, PageMemo, vault_key};
 pub use links::{LinkWriter, UnlinkableError};
 pub use pages::{PageKind, PageNamer};
+use plan::Shared;
+pub use plan::{PagePlan, page_paths, plan_pages, plan_pages_reusing};
 pub use quoted::quote_for_page;
 pub use report::{
     DigestReport, REPORT_SCHEMA, ReportOptions, digest_report, obsidian_url, plain_text,
@@ -35,7 +38,7 @@ use crate::config::Config;
 use crate::consolidate::{Consolidation, Strength};
 use crate::model::{JobStep, ResearchModel};
 use crate::resolve::Vault;
-use crate::scan::{Exclusion, VaultPath};
+use crate::scan::VaultPath;
 use view::Views;
 
 /// One generated page.
@@ -88,189 +91,6 @@ fn v_list<T: Serialize>(items: impl IndexedParallelIterator<Item = T>) -> miniji
     minijinja::Value::from(items.map(v).collect::<Vec<minijinja::Value>>())
 }
 
-/// The fixed pages' names.
-const INSIGHTS_PAGE: &str = "Insights";
-const DIGEST_PAGE: &str = "Digest";
-const HEALTH_PAGE: &str = "Vault health";
-
-/// The pages to generate, named, and a link writer that knows them.
-#[derive(Debug, Clone)]
-pub struct PagePlan {
-    /// Every page and what it shows.
-    pub pages: Vec<(VaultPath, PageKind)>,
-    /// Page of each insight (model order).
-    pub insight_pages: Vec<String>,
-    /// Page of each job.
-    pub job_pages: Vec<String>,
-    /// Page of each plan.
-    pub plan_pages: Vec<String>,
-    /// Writes links between the vault's files and these pages.
-    pub links: Arc<LinkWriter>,
-    shared: Shared,
-    /// What the pages were named from.
-    inputs: PlanInputs,
-}
-
-/// What page names and link texts are worked out from: the output folder,
-/// the link settings, every file, and the insight, job and plan notes in
-/// model order. (Paths compare quickly when unchanged: they share their text.)
-#[derive(Debug, Clone, PartialEq)]
-struct PlanInputs {
-    output: String,
-    format: crate::config::NewLinkFormat,
-    markdown: bool,
-    files: Vec<VaultPath>,
-    notes: [Vec<VaultPath>; 3],
-}
-
-impl PlanInputs {
-    fn of(vault: &Vault, model: &ResearchModel, config: &Config) -> PlanInputs {
-        PlanInputs {
-            output: config.output_folder.clone(),
-            format: vault.settings.new_link_format,
-            markdown: vault.settings.use_markdown_links,
-            files: vault.files.iter().map(|file| file.path.clone()).collect(),
-            notes: [
-                model.insights.iter().map(|n| n.note.path.clone()).collect(),
-                model.jobs.iter().map(|n| n.note.path.clone()).collect(),
-                model.plans.iter().map(|n| n.note.path.clone()).collect(),
-            ],
-        }
-    }
-}
-
-/// Names every page (see [`PageNamer`]).
-pub fn plan_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> PagePlan {
-    plan_pages_reusing(vault, model, config, None)
-}
-
-/// [`plan_pages`], reusing `last` (the last plan, `watch`): the whole plan
-/// when it was named from the same inputs, else its link writer when that
-/// writes links between the same files and pages with the same settings (its
-/// name index and the link texts it worked out still hold).
-pub fn plan_pages_reusing(
-    vault: &Vault,
-    model: &ResearchModel,
-    config: &Config,
-    last: Option<PagePlan>,
-) -> PagePlan {
-    let inputs = PlanInputs::of(vault, model, config);
-    let last = match last {
-        Some(last) if last.inputs == inputs => return last,
-        last => last.map(|plan| plan.links),
-    };
-    let mut plan = name_pages(vault, model, config, inputs);
-    let mut all_paths: Vec<VaultPath> = vault.files.iter().map(|file| file.path.clone()).collect();
-    all_paths.extend(plan.pages.iter().map(|(path, _)| path.clone()));
-    let (format, markdown) = (
-        vault.settings.new_link_format,
-        vault.settings.use_markdown_links,
-    );
-    plan.links = match last {
-        Some(last) if last.writes_for(&mut all_paths, format, markdown) => last,
-        _ => Arc::new(LinkWriter::new(all_paths, format, markdown)),
-    };
-    plan
-}
-
-/// The paths of the pages a build would write (cheaper than [`plan_pages`]: no
-/// link writer).
-pub fn page_paths(vault: &Vault, model: &ResearchModel, config: &Config) -> Vec<VaultPath> {
-    let inputs = PlanInputs::of(vault, model, config);
-    name_pages(vault, model, config, inputs)
-        .pages
-        .into_iter()
-        .map(|(path, _)| path)
-        .collect()
-}
-
-fn name_pages(
-    vault: &Vault,
-    model: &ResearchModel,
-    config: &Config,
-    inputs: PlanInputs,
-) -> PagePlan {
-    let output = config.output_folder.as_str();
-    let user_files = vault
-        .files
-        .iter()
-        .filter(|file| file.exclusion != Exclusion::OutputFolder)
-        .map(|file| &file.path);
-    let mut namer = PageNamer::new(output, user_files);
-    let insights_page = namer.name("", INSIGHTS_PAGE);
-    let digest_page = namer.name("", DIGEST_PAGE);
-    let health_page = namer.name("", HEALTH_PAGE);
-    let insight_pages: Vec<String> = model
-        .insights
-        .iter()
-        .map(|insight| {
-            namer
-                .name("Insights", &format!("{} (evidence)", insight.note.title))
-                .to_string()
-        })
-        .collect();
-    let job_pages: Vec<String> = model
-        .jobs
-        .iter()
-        .map(|job| {
-            namer
-                .name("Jobs", &format!("{} (job)", job.note.title))
-                .to_string()
-        })
-        .collect();
-    let plan_pages: Vec<String> = model
-        .plans
-        .iter()
-        .map(|plan| {
-            namer
-                .name("Plans", &format!("{} (coverage)", plan.note.title))
-                .to_string()
-        })
-        .collect();
-    let mut pages: Vec<(VaultPath, PageKind)> = vec![
-        (insights_page.clone(), PageKind::Insights),
-        (digest_page.clone(), PageKind::Digest),
-        (health_page.clone(), PageKind::Health),
-    ];
-    let page_path = |text: &String| VaultPath::new(text).expect("page names are valid vault paths");
-    pages.extend(
-        insight_pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (page_path(p), PageKind::Insight(i))),
-    );
-    pages.extend(
-        job_pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (page_path(p), PageKind::Job(i))),
-    );
-    pages.extend(
-        plan_pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (page_path(p), PageKind::Plan(i))),
-    );
-    PagePlan {
-        pages,
-        insight_pages,
-        job_pages,
-        plan_pages,
-        links: Arc::new(LinkWriter::new(
-            Vec::new(),
-            vault.settings.new_link_format,
-            vault.settings.use_markdown_links,
-        )),
-        shared: Shared {
-            insights: insights_page.to_string(),
-            digest: digest_page.to_string(),
-            health: health_page.to_string(),
-            output: output.to_owned(),
-        },
-        inputs,
-    }
-}
-
 /// Renders every planned page. `root` is the vault folder (for template
 /// overrides in `.throughline/templates/`).
 pub fn render_pages(
@@ -296,6 +116,8 @@ pub struct Renderer<'a> {
     rows: fragments::Fragments,
     /// The job pages' evidence sections.
     job_evidence: fragments::Sections,
+    /// Which forms of the evidence the job template reads (once known).
+    job_reads: std::sync::OnceLock<Reads>,
 }
 
 impl<'a> Renderer<'a> {
@@ -327,13 +149,14 @@ impl<'a> Renderer<'a> {
             entries: fragments::Fragments::fresh(fragments::ENTRY_TEMPLATE),
             rows: fragments::Fragments::fresh(fragments::ROW_TEMPLATE),
             job_evidence: fragments::Sections::fresh(fragments::JOB_EVIDENCE_TEMPLATE),
+            job_reads: std::sync::OnceLock::new(),
         }
     }
 
-    /// Takes the digest's validation-queue entries and the rows of
-    /// `Insights.md` rendered by the last update whose key (per insight
-    /// summary, from [`PageKeys::fragment_keys`]) is unchanged, instead of
-    /// rendering them again.
+    /// Takes the parts of pages rendered by the last update (the digest's
+    /// validation-queue entries, the rows of `Insights.md`, the job pages'
+    /// evidence) whose key (from [`PageKeys::fragment_keys`]) is unchanged,
+    /// instead of rendering them again.
     pub fn reuse_fragments(&mut self, keys: FragmentKeys, last: KeptFragments) {
         self.entries =
             fragments::Fragments::reusing(fragments::ENTRY_TEMPLATE, keys.entries, last.entries);
@@ -345,7 +168,7 @@ impl<'a> Renderer<'a> {
         );
     }
 
-    /// The entries and rows to keep for the next update (see
+    /// The parts to keep for the next update (see
     /// [`Renderer::reuse_fragments`]).
     pub fn into_kept_fragments(self) -> KeptFragments {
         KeptFragments {
@@ -377,11 +200,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Which of a list's two forms the page template `name` may read: `parts`
-    /// (each item rendered with a template of its own, see [`fragments`]) or
-    /// `data` (the items themselves). The embedded template (or the same text)
-    /// reads the parts only; a vault's own template reads a form it names, or
-    /// both when it takes in other templates, which may.
-    fn template_reads(&self, name: &str, parts: &str, data: &str) -> Result<Reads, RenderError> {
+    /// (rendered with a template of their own, see [`fragments`]) or `data`
+    /// (the items themselves, under any of these names). The embedded template
+    /// (or the same text) reads the parts only; a vault's own template reads a
+    /// form it names, or both when it takes in other templates, which may.
+    fn template_reads(&self, name: &str, parts: &str, data: &[&str]) -> Result<Reads, RenderError> {
         let template = self
             .env
             .get_template(name)
@@ -399,7 +222,7 @@ impl<'a> Renderer<'a> {
         let named = template.undeclared_variables(false);
         Ok(Reads {
             parts: composed || named.contains(parts),
-            data: composed || named.contains(data),
+            data: composed || data.iter().any(|name| named.contains(*name)),
         })
     }
 
@@ -443,15 +266,6 @@ impl<'a> Renderer<'a> {
             })
             .collect()
     }
-}
-
-/// What every page may link to.
-#[derive(Debug, Clone, Serialize)]
-struct Shared {
-    insights: String,
-    digest: String,
-    health: String,
-    output: String,
 }
 
 impl Renderer<'_> {
@@ -512,22 +326,12 @@ struct Reads {
     data: bool,
 }
 
-impl Reads {
-    /// Either form that either reads.
-    fn or(self, other: Reads) -> Reads {
-        Reads {
-            parts: self.parts || other.parts,
-            data: self.data || other.data,
-        }
-    }
-}
-
 impl Renderer<'_> {
     fn insights_context(&self, page: &str) -> Result<minijinja::Value, RenderError> {
         let (views, shared) = (&self.views, self.shared);
         let order = ranked_insights(views);
         let reads =
-            self.template_reads(PageKind::Insights.template(), "insight_rows", "insights")?;
+            self.template_reads(PageKind::Insights.template(), "insight_rows", &["insights"])?;
         let rows = match reads.parts {
             true => {
                 let shared = v(shared);
@@ -688,24 +492,33 @@ impl Renderer<'_> {
         };
         // The default template shows the evidence section rendered on its own
         // (and kept by `watch`); a vault's own job template may show the
-        // evidence and interviews itself.
-        let reads = self
-            .template_reads(
-                PageKind::Job(index).template(),
-                "evidence_section",
-                "evidence",
-            )?
-            .or(self.template_reads(
-                PageKind::Job(index).template(),
-                "evidence_section",
-                "interviews",
-            )?);
-        let section = match reads.parts {
-        true => minijinja::Value::from(self.job_evidence.render(&self.env, index, || {
-            context! { page, shared => v(shared), job => job_note.clone(), evidence => evidence(), interviews => interviews() }
-        })?),
-        false => minijinja::Value::UNDEFINED,
-    };
+        // evidence and interviews itself. Worked out once: it is the same for
+        // every job page.
+        let reads = match self.job_reads.get() {
+            Some(reads) => *reads,
+            None => {
+                let reads = self.template_reads(
+                    PageKind::Job(index).template(),
+                    "evidence_section",
+                    &["evidence", "interviews"],
+                )?;
+                *self.job_reads.get_or_init(|| reads)
+            }
+        };
+        let section = if reads.parts {
+            let text = self.job_evidence.render(&self.env, index, || {
+                context! {
+                    page,
+                    shared => v(shared),
+                    job => job_note.clone(),
+                    evidence => evidence(),
+                    interviews => interviews(),
+                }
+            })?;
+            minijinja::Value::from(text)
+        } else {
+            minijinja::Value::UNDEFINED
+        };
         Ok(context! {
             page,
             shared => v(shared),

@@ -455,11 +455,14 @@ fn decide(
     {
         return Ok(Action::Unchanged(Some(entry.clone())));
     }
-    // Ours, untouched since we wrote it, and different: no need to read it.
+    // As we wrote it (by size and time) and different: the marker at its
+    // start is enough, the rest need not be read. (The marker is checked all
+    // the same: someone may have replaced it within the time's granularity.)
     if let (Some(entry), Some((size, modified))) = (recorded, stamp)
         && entry.size == size
         && entry.modified == modified
         && modified.is_some()
+        && is_generated(&full)
     {
         return Ok(Action::Write { hash });
     }

@@ -1,0 +1,205 @@
+//! Which pages a build writes and what they are called ([`PagePlan`]), with
+//! the link writer that knows them; `watch` reuses the last plan while what
+//! it was named from is the same.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{LinkWriter, PageKind, PageNamer};
+use crate::config::Config;
+use crate::model::ResearchModel;
+use crate::resolve::Vault;
+use crate::scan::{Exclusion, VaultPath};
+
+/// The fixed pages' names.
+const INSIGHTS_PAGE: &str = "Insights";
+const DIGEST_PAGE: &str = "Digest";
+const HEALTH_PAGE: &str = "Vault health";
+
+/// The pages to generate, named, and a link writer that knows them.
+#[derive(Debug, Clone)]
+pub struct PagePlan {
+    /// Every page and what it shows.
+    pub pages: Vec<(VaultPath, PageKind)>,
+    /// Page of each insight (model order).
+    pub insight_pages: Vec<String>,
+    /// Page of each job.
+    pub job_pages: Vec<String>,
+    /// Page of each plan.
+    pub plan_pages: Vec<String>,
+    /// Writes links between the vault's files and these pages.
+    pub links: Arc<LinkWriter>,
+    pub(super) shared: Shared,
+    /// What the pages were named from.
+    inputs: PlanInputs,
+}
+
+/// What page names and link texts are worked out from: the output folder,
+/// the link settings, every file, and the insight, job and plan notes in
+/// model order. (Paths compare quickly when unchanged: they share their text.)
+#[derive(Debug, Clone, PartialEq)]
+struct PlanInputs {
+    output: String,
+    format: crate::config::NewLinkFormat,
+    markdown: bool,
+    files: Vec<VaultPath>,
+    notes: [Vec<VaultPath>; 3],
+}
+
+impl PlanInputs {
+    fn of(vault: &Vault, model: &ResearchModel, config: &Config) -> PlanInputs {
+        PlanInputs {
+            output: config.output_folder.clone(),
+            format: vault.settings.new_link_format,
+            markdown: vault.settings.use_markdown_links,
+            files: vault.files.iter().map(|file| file.path.clone()).collect(),
+            notes: [
+                model.insights.iter().map(|n| n.note.path.clone()).collect(),
+                model.jobs.iter().map(|n| n.note.path.clone()).collect(),
+                model.plans.iter().map(|n| n.note.path.clone()).collect(),
+            ],
+        }
+    }
+}
+
+/// Names every page (see [`PageNamer`]).
+pub fn plan_pages(vault: &Vault, model: &ResearchModel, config: &Config) -> PagePlan {
+    plan_pages_reusing(vault, model, config, None)
+}
+
+/// [`plan_pages`], reusing `last` (the last plan, `watch`): the whole plan
+/// when it was named from the same inputs, else its link writer when that
+/// writes links between the same files and pages with the same settings (its
+/// name index and the link texts it worked out still hold).
+pub fn plan_pages_reusing(
+    vault: &Vault,
+    model: &ResearchModel,
+    config: &Config,
+    last: Option<PagePlan>,
+) -> PagePlan {
+    let inputs = PlanInputs::of(vault, model, config);
+    let last = match last {
+        Some(last) if last.inputs == inputs => return last,
+        last => last.map(|plan| plan.links),
+    };
+    let mut plan = name_pages(vault, model, config, inputs);
+    let mut all_paths: Vec<VaultPath> = vault.files.iter().map(|file| file.path.clone()).collect();
+    all_paths.extend(plan.pages.iter().map(|(path, _)| path.clone()));
+    let (format, markdown) = (
+        vault.settings.new_link_format,
+        vault.settings.use_markdown_links,
+    );
+    plan.links = match last {
+        Some(last) if last.writes_for(&mut all_paths, format, markdown) => last,
+        _ => Arc::new(LinkWriter::new(all_paths, format, markdown)),
+    };
+    plan
+}
+
+/// The paths of the pages a build would write (cheaper than [`plan_pages`]: no
+/// link writer).
+pub fn page_paths(vault: &Vault, model: &ResearchModel, config: &Config) -> Vec<VaultPath> {
+    let inputs = PlanInputs::of(vault, model, config);
+    name_pages(vault, model, config, inputs)
+        .pages
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
+}
+
+fn name_pages(
+    vault: &Vault,
+    model: &ResearchModel,
+    config: &Config,
+    inputs: PlanInputs,
+) -> PagePlan {
+    let output = config.output_folder.as_str();
+    let user_files = vault
+        .files
+        .iter()
+        .filter(|file| file.exclusion != Exclusion::OutputFolder)
+        .map(|file| &file.path);
+    let mut namer = PageNamer::new(output, user_files);
+    let insights_page = namer.name("", INSIGHTS_PAGE);
+    let digest_page = namer.name("", DIGEST_PAGE);
+    let health_page = namer.name("", HEALTH_PAGE);
+    let insight_pages: Vec<String> = model
+        .insights
+        .iter()
+        .map(|insight| {
+            namer
+                .name("Insights", &format!("{} (evidence)", insight.note.title))
+                .to_string()
+        })
+        .collect();
+    let job_pages: Vec<String> = model
+        .jobs
+        .iter()
+        .map(|job| {
+            namer
+                .name("Jobs", &format!("{} (job)", job.note.title))
+                .to_string()
+        })
+        .collect();
+    let plan_pages: Vec<String> = model
+        .plans
+        .iter()
+        .map(|plan| {
+            namer
+                .name("Plans", &format!("{} (coverage)", plan.note.title))
+                .to_string()
+        })
+        .collect();
+    let mut pages: Vec<(VaultPath, PageKind)> = vec![
+        (insights_page.clone(), PageKind::Insights),
+        (digest_page.clone(), PageKind::Digest),
+        (health_page.clone(), PageKind::Health),
+    ];
+    let page_path = |text: &String| VaultPath::new(text).expect("page names are valid vault paths");
+    pages.extend(
+        insight_pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (page_path(p), PageKind::Insight(i))),
+    );
+    pages.extend(
+        job_pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (page_path(p), PageKind::Job(i))),
+    );
+    pages.extend(
+        plan_pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (page_path(p), PageKind::Plan(i))),
+    );
+    PagePlan {
+        pages,
+        insight_pages,
+        job_pages,
+        plan_pages,
+        links: Arc::new(LinkWriter::new(
+            Vec::new(),
+            vault.settings.new_link_format,
+            vault.settings.use_markdown_links,
+        )),
+        shared: Shared {
+            insights: insights_page.to_string(),
+            digest: digest_page.to_string(),
+            health: health_page.to_string(),
+            output: output.to_owned(),
+        },
+        inputs,
+    }
+}
+
+/// What every page may link to.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct Shared {
+    insights: String,
+    digest: String,
+    health: String,
+    output: String,
+}
