@@ -154,28 +154,21 @@ pub(crate) fn summarize_insights_reusing(
         Some((hashes, memo)) => (Some(hashes), Some(memo)),
         None => (None, None),
     };
-    let (inputs, index) = match (hashes, memo.as_deref_mut()) {
-        (Some(hashes), Some(memo)) => {
-            let (inputs, index) =
-                FollowUpIndex::reusing(model, hashes, ranks, memo.follow_up_index.take());
-            (Some(inputs), index)
-        }
-        _ => (None, FollowUpIndex::with_ranks(model, ranks)),
-    };
-    let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
-    let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
-    for (index, observation) in model.observations.iter().enumerate() {
-        for &insight in &observation.insights {
-            let Some(insight) = model.index_of(insight, crate::config::NoteType::Insight) else {
-                continue;
-            };
-            if observation.signals.contradicts {
-                against[insight].push(index);
-            } else {
-                supporting[insight].push(index);
+    let kept_index = memo
+        .as_deref_mut()
+        .and_then(|memo| memo.follow_up_index.take());
+    // The index and the grouping of observations by insight are independent:
+    // their serial parts overlap.
+    let ((inputs, index), (supporting, against)) = rayon::join(
+        || match hashes {
+            Some(hashes) => {
+                let (inputs, index) = FollowUpIndex::reusing(model, hashes, ranks, kept_index);
+                (Some(inputs), index)
             }
-        }
-    }
+            None => (None, FollowUpIndex::with_ranks(model, ranks)),
+        },
+        || group_by_insight(model),
+    );
     let mut kept: Vec<Option<KeptInsight>> = match memo.as_deref_mut() {
         Some(memo) => model
             .insights
@@ -260,6 +253,25 @@ pub(crate) fn summarize_insights_reusing(
         None => Vec::new(),
     };
     (summaries, fingerprints)
+}
+
+/// Each insight's supporting and contradicting observations, in model order.
+fn group_by_insight(model: &ResearchModel) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
+    let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
+    for (index, observation) in model.observations.iter().enumerate() {
+        for &insight in &observation.insights {
+            let Some(insight) = model.index_of(insight, crate::config::NoteType::Insight) else {
+                continue;
+            };
+            if observation.signals.contradicts {
+                against[insight].push(index);
+            } else {
+                supporting[insight].push(index);
+            }
+        }
+    }
+    (supporting, against)
 }
 
 fn summarize(

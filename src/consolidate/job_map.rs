@@ -56,33 +56,12 @@ pub(crate) fn summarize_jobs(
     ranks: &[u32],
     reuse: Option<(&RecordHashes, &mut HashMap<FileId, KeptJob>)>,
 ) -> (Vec<JobSummary>, Vec<u64>) {
-    let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
-    for (index, observation) in model.observations.iter().enumerate() {
-        for &job in &observation.jobs {
-            if let Some(job) = model.index_of(job, crate::config::NoteType::Job) {
-                evidence[job].push(index);
-            }
-        }
-    }
-    // Indices by job file, built once (a vault has thousands of jobs).
-    let mut interviews_by_job: HashMap<FileId, Vec<usize>> = HashMap::new();
-    for (index, interview) in model.interviews.iter().enumerate() {
-        for &job in &interview.jobs {
-            interviews_by_job.entry(job).or_default().push(index);
-        }
-    }
-    let mut insights_by_job: HashMap<FileId, Vec<usize>> = HashMap::new();
-    for (index, summary) in insights.iter().enumerate() {
-        for &job in &summary.jobs {
-            insights_by_job.entry(job).or_default().push(index);
-        }
-    }
-    let mut plans_by_job: HashMap<FileId, Vec<usize>> = HashMap::new();
-    for (index, plan) in model.plans.iter().enumerate() {
-        for &job in &plan.jobs {
-            plans_by_job.entry(job).or_default().push(index);
-        }
-    }
+    // Evidence by job, and the indices by job file (built once: a vault has
+    // thousands of jobs), side by side.
+    let (evidence, (interviews_by_job, insights_by_job, plans_by_job)) = rayon::join(
+        || evidence_by_job(model),
+        || indices_by_job(model, insights),
+    );
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
     let mut kept: Vec<Option<KeptJob>> = match reuse {
         Some((_, memo)) => model
@@ -152,6 +131,45 @@ pub(crate) fn summarize_jobs(
         summarized.into_iter().map(|(summary, _)| summary).collect(),
         fingerprints,
     )
+}
+
+/// Each job's observations, in model order.
+fn evidence_by_job(model: &ResearchModel) -> Vec<Vec<usize>> {
+    let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
+    for (index, observation) in model.observations.iter().enumerate() {
+        for &job in &observation.jobs {
+            if let Some(job) = model.index_of(job, crate::config::NoteType::Job) {
+                evidence[job].push(index);
+            }
+        }
+    }
+    evidence
+}
+
+/// By job note: the interviews that name it, the insights whose evidence
+/// links it and the plans that plan it.
+type ByJob = HashMap<FileId, Vec<usize>>;
+
+fn indices_by_job(model: &ResearchModel, insights: &[InsightSummary]) -> (ByJob, ByJob, ByJob) {
+    let mut interviews_by_job: ByJob = HashMap::new();
+    for (index, interview) in model.interviews.iter().enumerate() {
+        for &job in &interview.jobs {
+            interviews_by_job.entry(job).or_default().push(index);
+        }
+    }
+    let mut insights_by_job: ByJob = HashMap::new();
+    for (index, summary) in insights.iter().enumerate() {
+        for &job in &summary.jobs {
+            insights_by_job.entry(job).or_default().push(index);
+        }
+    }
+    let mut plans_by_job: ByJob = HashMap::new();
+    for (index, plan) in model.plans.iter().enumerate() {
+        for &job in &plan.jobs {
+            plans_by_job.entry(job).or_default().push(index);
+        }
+    }
+    (interviews_by_job, insights_by_job, plans_by_job)
 }
 
 /// What a job's evidence gives: who, in which roles, at which steps.

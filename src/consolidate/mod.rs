@@ -72,14 +72,19 @@ pub fn consolidate_reusing(
         ranks.clone(),
         hashes.zip(memo.as_deref_mut()),
     );
-    let (jobs, job_fingerprints) = job_map::summarize_jobs(
-        model,
-        &insights,
-        &ranks,
-        hashes.zip(memo.as_deref_mut().map(|memo| &mut memo.jobs)),
+    // Jobs and plans are independent: their serial parts overlap.
+    let ((jobs, job_fingerprints), plans) = rayon::join(
+        || {
+            job_map::summarize_jobs(
+                model,
+                &insights,
+                &ranks,
+                hashes.zip(memo.as_deref_mut().map(|memo| &mut memo.jobs)),
+            )
+        },
+        || plan_coverage(model, &ranks),
     );
     let summary_fingerprints: Vec<u64> = fingerprints.iter().map(|f| f.summary).collect();
-    let plans = plan_coverage(model, &ranks);
     let digest = latest_period(model, config.digest_period).map(|period| {
         digest_reusing(
             model,
