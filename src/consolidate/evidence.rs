@@ -95,15 +95,23 @@ pub(crate) fn interview_ranks(model: &ResearchModel) -> Vec<u32> {
     ranks
 }
 
-/// Sort key of an observation: interview date, then interview path (both as the
-/// interview's rank from [`interview_ranks`]), then line.
-pub(crate) fn observation_order(
-    model: &ResearchModel,
-    ranks: &[u32],
-    observation: usize,
-) -> (u32, u32) {
-    let found = &model.observations[observation];
-    (ranks[found.interview], found.line)
+/// Every observation in evidence order: by interview date, then interview path
+/// (the interview's rank from [`interview_ranks`]), then line. Lists gathered
+/// by walking it (an insight's evidence, a job's) come out in that order, with
+/// no sorting per list.
+pub(crate) fn observations_in_order(model: &ResearchModel, ranks: &[u32]) -> Vec<usize> {
+    let mut by_rank = vec![0; ranks.len()];
+    for (interview, &rank) in ranks.iter().enumerate() {
+        by_rank[rank as usize] = interview;
+    }
+    let mut order = Vec::with_capacity(model.observations.len());
+    for interview in by_rank {
+        let start = order.len();
+        order.extend(model.interviews[interview].observations.clone());
+        // Read in document order already, as a rule: then this is one pass.
+        order[start..].sort_by_key(|&observation| model.observations[observation].line);
+    }
+    order
 }
 
 /// The strength `evidence` (supporting observations) gives counting only
@@ -138,16 +146,20 @@ pub fn strength_dated_before(
 /// Summarises every insight, with the follow-up suggestions of those that
 /// need validating.
 pub fn summarize_insights(model: &ResearchModel, thresholds: &Thresholds) -> Vec<InsightSummary> {
-    summarize_insights_reusing(model, thresholds, interview_ranks(model), None).0
+    let ranks = interview_ranks(model);
+    let order = observations_in_order(model, &ranks);
+    summarize_insights_reusing(model, thresholds, ranks, &order, None).0
 }
 
 /// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
 /// fingerprints (from `reuse`'s record hashes of `model`) are unchanged. Returns
-/// the fingerprints too (empty without `reuse`).
+/// the fingerprints too (empty without `reuse`). `order` is
+/// [`observations_in_order`].
 pub(crate) fn summarize_insights_reusing(
     model: &ResearchModel,
     thresholds: &Thresholds,
     ranks: Vec<u32>,
+    order: &[usize],
     reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
 ) -> (Vec<InsightSummary>, Vec<Fingerprints>) {
     let (hashes, mut memo) = match reuse {
@@ -167,7 +179,7 @@ pub(crate) fn summarize_insights_reusing(
             }
             None => (None, FollowUpIndex::with_ranks(model, ranks)),
         },
-        || group_by_insight(model),
+        || group_by_insight(model, order),
     );
     let mut kept: Vec<Option<KeptInsight>> = match memo.as_deref_mut() {
         Some(memo) => model
@@ -187,10 +199,7 @@ pub(crate) fn summarize_insights_reusing(
         .zip(against)
         .zip(kept)
         .enumerate()
-        .map(|(insight, ((mut evidence, mut counter), kept))| {
-            evidence
-                .sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
-            counter.sort_by_key(|&observation| observation_order(model, &index.ranks, observation));
+        .map(|(insight, ((evidence, counter), kept))| {
             let fingerprint = hashes.map(|hashes| {
                 let mut state = RecordHasher::new();
                 (thresholds_hash, &model.insights[insight].note).hash(&mut state);
@@ -255,11 +264,13 @@ pub(crate) fn summarize_insights_reusing(
     (summaries, fingerprints)
 }
 
-/// Each insight's supporting and contradicting observations, in model order.
-fn group_by_insight(model: &ResearchModel) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+/// Each insight's supporting and contradicting observations, in `order`
+/// ([`observations_in_order`]).
+fn group_by_insight(model: &ResearchModel, order: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
-    for (index, observation) in model.observations.iter().enumerate() {
+    for &index in order {
+        let observation = &model.observations[index];
         for &insight in &observation.insights {
             let Some(insight) = model.index_of(insight, crate::config::NoteType::Insight) else {
                 continue;
@@ -392,4 +403,24 @@ fn sorted(map: BTreeMap<&str, &Entity>) -> Vec<Entity> {
     let mut entities: Vec<&Entity> = map.into_values().collect();
     entities.sort_by(|a, b| a.cmp_by_name(b));
     entities.into_iter().cloned().collect()
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn observations_in_order_sort_by_interview_date_and_path_then_line() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        let config = crate::config::load(&root).unwrap();
+        let model = crate::pipeline::analyze(&root, &config).unwrap().model;
+        let ranks = interview_ranks(&model);
+        let mut expected: Vec<usize> = (0..model.observations.len()).collect();
+        expected.sort_by_key(|&observation| {
+            let found = &model.observations[observation];
+            (ranks[found.interview], found.line)
+        });
+        assert!(model.interviews.len() > 5 && expected.len() > 20);
+        assert_eq!(observations_in_order(&model, &ranks), expected);
+    }
 }

@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::evidence::{InsightSummary, observation_order};
+use super::evidence::InsightSummary;
 use super::memo::KeptJob;
 use crate::model::{Entity, JobStep, RecordHasher, RecordHashes, ResearchModel};
 use crate::resolve::FileId;
@@ -54,12 +54,13 @@ pub(crate) fn summarize_jobs(
     model: &ResearchModel,
     insights: &[InsightSummary],
     ranks: &[u32],
+    order: &[usize],
     reuse: Option<(&RecordHashes, &mut HashMap<FileId, KeptJob>)>,
 ) -> (Vec<JobSummary>, Vec<u64>) {
     // Evidence by job, and the indices by job file (built once: a vault has
     // thousands of jobs), side by side.
     let (evidence, (interviews_by_job, insights_by_job, plans_by_job)) = rayon::join(
-        || evidence_by_job(model),
+        || evidence_by_job(model, order),
         || indices_by_job(model, insights),
     );
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
@@ -76,9 +77,8 @@ pub(crate) fn summarize_jobs(
         .into_par_iter()
         .zip(kept)
         .enumerate()
-        .map(|(job, (mut observations, kept))| {
+        .map(|(job, (observations, kept))| {
             let file = model.jobs[job].note.file;
-            observations.sort_by_key(|&observation| observation_order(model, ranks, observation));
             // The tables are worked out from the evidence alone.
             let fingerprint = hashes.map(|hashes| {
                 let mut state = RecordHasher::new();
@@ -133,10 +133,12 @@ pub(crate) fn summarize_jobs(
     )
 }
 
-/// Each job's observations, in model order.
-fn evidence_by_job(model: &ResearchModel) -> Vec<Vec<usize>> {
+/// Each job's observations, in `order` (evidence order, see
+/// [`super::evidence::observations_in_order`]).
+fn evidence_by_job(model: &ResearchModel, order: &[usize]) -> Vec<Vec<usize>> {
     let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
-    for (index, observation) in model.observations.iter().enumerate() {
+    for &index in order {
+        let observation = &model.observations[index];
         for &job in &observation.jobs {
             if let Some(job) = model.index_of(job, crate::config::NoteType::Job) {
                 evidence[job].push(index);

@@ -66,10 +66,12 @@ pub fn consolidate_reusing(
     };
     // Each interview's place in (date, path) order, which evidence sorts by.
     let ranks = evidence::interview_ranks(model);
+    let order = evidence::observations_in_order(model, &ranks);
     let (insights, fingerprints) = evidence::summarize_insights_reusing(
         model,
         &config.thresholds,
         ranks.clone(),
+        &order,
         hashes.zip(memo.as_deref_mut()),
     );
     // Jobs and plans are independent: their serial parts overlap.
@@ -79,6 +81,7 @@ pub fn consolidate_reusing(
                 model,
                 &insights,
                 &ranks,
+                &order,
                 hashes.zip(memo.as_deref_mut().map(|memo| &mut memo.jobs)),
             )
         },
