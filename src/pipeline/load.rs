@@ -202,11 +202,31 @@ impl NoteCache {
         if !same {
             return None;
         }
+        // The few notes marked changed or parsed since, by position (`paths`
+        // are sorted): no path is hashed per note.
+        let position = |path: &VaultPath| paths.binary_search_by(|probe| (*probe).cmp(path)).ok();
+        let mut changed = vec![false; paths.len()];
+        for at in self.changed.iter().filter_map(position) {
+            changed[at] = true;
+        }
+        let mut newer: Vec<(usize, (u64, Option<std::time::SystemTime>, Note))> = Vec::new();
+        for (path, entry) in std::mem::take(&mut self.notes) {
+            match position(&path) {
+                Some(at) => newer.push((at, entry)),
+                None => {
+                    self.notes.insert(path, entry);
+                }
+            }
+        }
+        newer.sort_unstable_by_key(|(at, _)| *at);
+        let mut newer = newer.into_iter().peekable();
         let mut kept = Vec::with_capacity(paths.len());
         let mut last = Vec::with_capacity(paths.len());
-        for (stamp, note) in std::mem::take(&mut self.ordered) {
-            let newer = self.notes.remove(&note.path);
-            if self.changed.contains(&note.path) {
+        for (at, (stamp, note)) in std::mem::take(&mut self.ordered).into_iter().enumerate() {
+            let newer = newer
+                .next_if(|(found, _)| *found == at)
+                .map(|(_, entry)| entry);
+            if changed[at] {
                 kept.push(None);
                 last.push(Some(newer.map_or(note, |(_, _, newer)| newer)));
                 continue;
@@ -293,18 +313,23 @@ pub fn load_scanned_cached(
             })
             .collect();
     }
+    // Which notes were parsed since the last load, by position (no path is
+    // hashed per note).
+    let mut parsed_since = vec![false; note_files.len()];
+    for path in std::mem::take(&mut cache.parsed_since) {
+        if let Ok(at) = paths.binary_search_by(|probe| (*probe).cmp(&path)) {
+            parsed_since[at] = true;
+        }
+    }
     drop(paths);
     kept.resize_with(note_files.len(), || None);
     last.resize_with(note_files.len(), || None);
-    let parsed_since = std::mem::take(&mut cache.parsed_since);
     let parsed: Vec<(FileId, Note, Option<Stamp>, bool)> = note_files
         .par_iter()
         .zip(kept.into_par_iter())
-        .map(|(&id, kept)| match kept {
-            Some((note, stamp)) => {
-                let fresh = parsed_since.contains(&scan.files[id as usize].path);
-                (id, note, Some(stamp), fresh)
-            }
+        .zip(parsed_since.par_iter())
+        .map(|((&id, kept), &fresh)| match kept {
+            Some((note, stamp)) => (id, note, Some(stamp), fresh),
             None => {
                 let file = &scan.files[id as usize];
                 let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);

@@ -287,27 +287,32 @@ fn resolve_inner(
         None => NameIndex::new(&scan.files),
     };
     let mut kept: Vec<Option<Outcome>> = match memo {
-        Some(mut memo) => note_file_ids
-            .iter()
-            .map(|&file| {
-                if changed[file as usize] {
-                    return None;
-                }
-                let outcome = memo.outcomes[file as usize].take()?;
-                // A subpath into a note read again is looked up again, unless
-                // the note's headings, blocks and footnotes are the same.
-                let anchors_changed = |target: FileId| {
-                    let now = note_of_file[target as usize]
-                        .map_or(0, |index| parsed[index as usize].anchors_hash);
-                    changed[target as usize] && memo.anchors[target as usize] != now
-                };
-                let into_changed = outcome.0.iter().any(|resolution| {
-                    resolution.subpath_found.is_some()
-                        && resolution.target.is_some_and(anchors_changed)
-                });
-                (!into_changed).then_some(outcome)
-            })
-            .collect(),
+        Some(mut memo) => {
+            // A subpath into a note read again is looked up again, unless
+            // the note's headings, blocks and footnotes are the same.
+            let anchors_changed = |target: FileId| {
+                let now = note_of_file[target as usize]
+                    .map_or(0, |index| parsed[index as usize].anchors_hash);
+                changed[target as usize] && memo.anchors[target as usize] != now
+            };
+            // Usually none did: then no note's links need a look.
+            let any_anchors_changed = note_file_ids.iter().any(|&file| anchors_changed(file));
+            note_file_ids
+                .iter()
+                .map(|&file| {
+                    if changed[file as usize] {
+                        return None;
+                    }
+                    let outcome = memo.outcomes[file as usize].take()?;
+                    let into_changed = any_anchors_changed
+                        && outcome.0.iter().any(|resolution| {
+                            resolution.subpath_found.is_some()
+                                && resolution.target.is_some_and(anchors_changed)
+                        });
+                    (!into_changed).then_some(outcome)
+                })
+                .collect()
+        }
         None => Vec::new(),
     };
     kept.resize_with(note_file_ids.len(), || None);
