@@ -213,6 +213,33 @@ pub struct ModelMemo {
     order: Vec<(FileId, u64, usize)>,
     /// The model those reads went into, once the caller is done with it.
     previous: Option<ResearchModel>,
+    /// Each note's type from the last first pass.
+    note_types: Option<NoteTypes>,
+}
+
+/// Each note's type (by note index; `None`: not a source, or untyped) as a
+/// first pass worked it out, with what a type depends on besides its note:
+/// the files (a note index means the same note only while they are the same)
+/// and the configuration (type folders, property names).
+#[derive(Debug)]
+struct NoteTypes {
+    files: Vec<VaultPath>,
+    config: u64,
+    types: Vec<Option<NoteType>>,
+}
+
+impl NoteTypes {
+    /// Whether these types were worked out for `vault`'s files and `config`.
+    fn hold_for(&self, vault: &Vault, config: u64) -> bool {
+        self.config == config
+            && self.types.len() == vault.notes.len()
+            && self.files.len() == vault.files.len()
+            && self
+                .files
+                .iter()
+                .zip(&vault.files)
+                .all(|(path, file)| *path == file.path)
+    }
 }
 
 impl ModelMemo {
@@ -303,6 +330,14 @@ fn build_model_inner(
 ) -> ResearchModel {
     let mut model = ResearchModel::default();
     // First pass: every typed note, so links can be checked against types.
+    // Under `watch`, a note not read again keeps the type it had.
+    let config_hash = memo.as_ref().map(|_| hash_of(format!("{config:?}")));
+    let last_types = memo
+        .as_deref_mut()
+        .and_then(|memo| memo.note_types.take())
+        .zip(config_hash)
+        .filter(|(types, config)| types.hold_for(vault, *config))
+        .map(|(types, _)| types.types);
     let typed: Vec<(FileId, NoteType, usize)> = vault
         .notes
         .par_iter()
@@ -312,15 +347,34 @@ fn build_model_inner(
             if !vault.files[file as usize].is_source() {
                 return None;
             }
-            schema::note_type(
-                note,
-                &vault.resolutions[index],
-                config,
-                &vault.files[file as usize].path,
-            )
-            .map(|kind| (file, kind, index))
+            let kept = last_types
+                .as_ref()
+                .filter(|_| !vault.reparsed(file) && !vault.resolved_afresh(file))
+                .map(|types| types[index]);
+            let kind = kept.unwrap_or_else(|| {
+                schema::note_type(
+                    note,
+                    &vault.resolutions[index],
+                    config,
+                    &vault.files[file as usize].path,
+                )
+            });
+            kind.map(|kind| (file, kind, index))
         })
         .collect();
+    if let (Some(memo), Some(config)) = (memo.as_deref_mut(), config_hash) {
+        let mut types = last_types.unwrap_or_default();
+        types.clear();
+        types.resize(vault.notes.len(), None);
+        for &(_, kind, index) in &typed {
+            types[index] = Some(kind);
+        }
+        memo.note_types = Some(NoteTypes {
+            files: vault.files.iter().map(|file| file.path.clone()).collect(),
+            config,
+            types,
+        });
+    }
     // Each typed note's record (its reference, and what insights and jobs
     // read from their own properties), worked out in parallel; then numbered
     // in file order.
