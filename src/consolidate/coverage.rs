@@ -3,9 +3,12 @@
 //! Interviews whose roles are not among the plan's are kept apart: mixing what a
 //! dispatcher and a technician say misleads.
 
+use foldhash::HashMap;
+use std::hash::{Hash, Hasher};
+
 use rayon::prelude::*;
 
-use crate::model::{Entity, ResearchModel};
+use crate::model::{Entity, RecordHasher, ResearchModel};
 use crate::resolve::FileId;
 
 /// The coverage of one plan.
@@ -71,6 +74,27 @@ impl PlanCoverage {
 /// Computes every plan's coverage; `ranks` are the interviews' places in
 /// (date, path) order ([`super::evidence::interview_ranks`]).
 pub fn plan_coverage(model: &ResearchModel, ranks: &[u32]) -> Vec<PlanCoverage> {
+    plan_coverage_reusing(model, ranks, None)
+}
+
+/// The coverages kept from the last update, by plan note, with the hash of
+/// what each was worked out from.
+pub(crate) type KeptCoverages = HashMap<FileId, (u64, PlanCoverage)>;
+
+/// [`plan_coverage`], taking from `reuse`'s kept coverages (refilled with
+/// this build's) the coverage of a plan whose inputs hash the same: the
+/// plan, and its interviews with their ranks and input hashes (per
+/// interview: its record and the jobs its observations link, see
+/// [`super::validation::IndexInputs`]).
+pub(crate) fn plan_coverage_reusing(
+    model: &ResearchModel,
+    ranks: &[u32],
+    reuse: Option<(&[u64], &mut KeptCoverages)>,
+) -> Vec<PlanCoverage> {
+    let (inputs, mut kept) = match reuse {
+        Some((inputs, kept)) => (Some(inputs), Some(kept)),
+        None => (None, None),
+    };
     let mut by_plan: Vec<Vec<usize>> = vec![Vec::new(); model.plans.len()];
     for (index, interview) in model.interviews.iter().enumerate() {
         if let Some(plan) = interview
@@ -80,13 +104,63 @@ pub fn plan_coverage(model: &ResearchModel, ranks: &[u32]) -> Vec<PlanCoverage> 
             by_plan[plan].push(index);
         }
     }
-    model
+    let mut last: Vec<Option<(u64, PlanCoverage)>> = match kept.as_deref_mut() {
+        Some(kept) => model
+            .plans
+            .iter()
+            .map(|plan| kept.remove(&plan.note.file))
+            .collect(),
+        None => Vec::new(),
+    };
+    last.resize_with(model.plans.len(), || None);
+    let covered: Vec<(u64, PlanCoverage)> = model
         .plans
         .par_iter()
         .zip(by_plan)
+        .zip(last)
         .enumerate()
-        .map(|(index, (plan, mut interviews))| {
+        .map(|(index, ((plan, mut interviews), last))| {
             interviews.sort_unstable_by_key(|&interview| ranks[interview]);
+            let key = inputs.map(|inputs| {
+                let mut state = RecordHasher::new();
+                (index, plan).hash(&mut state);
+                for &interview in &interviews {
+                    (interview, ranks[interview], inputs[interview]).hash(&mut state);
+                }
+                state.finish()
+            });
+            match (key, last) {
+                (Some(key), Some((known, coverage))) if known == key => (key, coverage),
+                _ => (
+                    key.unwrap_or_default(),
+                    cover(model, index, plan, interviews),
+                ),
+            }
+        })
+        .collect();
+    if let Some(kept) = kept {
+        kept.clear();
+        kept.extend(
+            model
+                .plans
+                .iter()
+                .zip(&covered)
+                .map(|(plan, (key, coverage))| (plan.note.file, (*key, coverage.clone()))),
+        );
+    }
+    covered.into_iter().map(|(_, coverage)| coverage).collect()
+}
+
+/// The coverage of `plan` (the model's plan `index`) by its interviews,
+/// oldest first.
+fn cover(
+    model: &ResearchModel,
+    index: usize,
+    plan: &crate::model::Plan,
+    interviews: Vec<usize>,
+) -> PlanCoverage {
+    {
+        {
             let mut roles: Vec<RoleCoverage> = plan
                 .roles
                 .iter()
@@ -193,6 +267,6 @@ pub fn plan_coverage(model: &ResearchModel, ranks: &[u32]) -> Vec<PlanCoverage> 
                 jobs,
                 questions,
             }
-        })
-        .collect()
+        }
+    }
 }

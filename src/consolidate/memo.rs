@@ -6,6 +6,7 @@
 
 use foldhash::HashMap;
 
+use super::coverage::KeptCoverages;
 use super::evidence::{FollowUp, InsightSummary};
 use super::job_map::JobSummary;
 use super::strength::Strength;
@@ -27,6 +28,8 @@ pub struct SummaryMemo {
     pub(crate) strengths: StrengthMemo,
     /// The follow-up index, with what it was worked out from.
     pub(crate) follow_up_index: Option<(IndexInputs, FollowUpIndex)>,
+    /// Plan coverages by plan note.
+    pub(crate) plans: KeptCoverages,
 }
 
 /// By insight note: its strength counting evidence dated before the digest

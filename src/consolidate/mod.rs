@@ -74,18 +74,25 @@ pub fn consolidate_reusing(
         &order,
         hashes.zip(memo.as_deref_mut()),
     );
-    // Jobs and plans are independent: their serial parts overlap.
+    // Jobs and plans are independent: their serial parts overlap. Plans are
+    // kept by the inputs the follow-up index was worked out from.
+    let (kept_jobs, kept_plans) = match memo.as_deref_mut() {
+        Some(SummaryMemo {
+            jobs,
+            plans,
+            follow_up_index,
+            ..
+        }) => (
+            Some(jobs),
+            follow_up_index
+                .as_ref()
+                .map(|(inputs, _)| (inputs.interviews(), plans)),
+        ),
+        None => (None, None),
+    };
     let ((jobs, job_fingerprints), plans) = rayon::join(
-        || {
-            job_map::summarize_jobs(
-                model,
-                &insights,
-                &ranks,
-                &order,
-                hashes.zip(memo.as_deref_mut().map(|memo| &mut memo.jobs)),
-            )
-        },
-        || plan_coverage(model, &ranks),
+        || job_map::summarize_jobs(model, &insights, &ranks, &order, hashes.zip(kept_jobs)),
+        || coverage::plan_coverage_reusing(model, &ranks, kept_plans),
     );
     let summary_fingerprints: Vec<u64> = fingerprints.iter().map(|f| f.summary).collect();
     let digest = latest_period(model, config.digest_period).map(|period| {

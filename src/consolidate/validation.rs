@@ -69,6 +69,12 @@ pub(crate) struct IndexInputs {
 }
 
 impl IndexInputs {
+    /// Per interview, the hash of its record and of the jobs its
+    /// observations link.
+    pub(crate) fn interviews(&self) -> &[u64] {
+        &self.interviews
+    }
+
     /// The inputs of an index, from a model's record hashes, each interview's
     /// jobs and the interviews' ranks.
     fn of(hashes: &RecordHashes, jobs_of: &[Vec<FileId>], ranks: &[u32]) -> IndexInputs {

@@ -8,7 +8,7 @@ use crate::parse::{Note, heading_key};
 use crate::resolve::{FileId, Resolution};
 
 /// A round of interviews.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Plan {
     /// The note.
     pub note: NoteRef,
