@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
-use crate::model::{Entity, RecordHasher, ResearchModel};
+use crate::model::{Entity, Plan, RecordHasher, ResearchModel};
 use crate::resolve::FileId;
 
 /// The coverage of one plan.
@@ -153,120 +153,111 @@ pub(crate) fn plan_coverage_reusing(
 
 /// The coverage of `plan` (the model's plan `index`) by its interviews,
 /// oldest first.
-fn cover(
-    model: &ResearchModel,
-    index: usize,
-    plan: &crate::model::Plan,
-    interviews: Vec<usize>,
-) -> PlanCoverage {
-    {
-        {
-            let mut roles: Vec<RoleCoverage> = plan
-                .roles
-                .iter()
-                .map(|role| RoleCoverage {
-                    role: role.clone(),
-                    interviews: Vec::new(),
-                    target: plan.target,
-                })
-                .collect();
-            let mut off_plan: Vec<RoleCoverage> = Vec::new();
-            let mut without_role = Vec::new();
-            let mut on_plan = Vec::new();
-            for &interview in &interviews {
-                let interview_roles = model.interviews[interview].roles();
-                if interview_roles.is_empty() {
-                    // Not known to be off-plan: its answers count.
-                    without_role.push(interview);
-                    on_plan.push(interview);
-                    continue;
+fn cover(model: &ResearchModel, index: usize, plan: &Plan, interviews: Vec<usize>) -> PlanCoverage {
+    let mut roles: Vec<RoleCoverage> = plan
+        .roles
+        .iter()
+        .map(|role| RoleCoverage {
+            role: role.clone(),
+            interviews: Vec::new(),
+            target: plan.target,
+        })
+        .collect();
+    let mut off_plan: Vec<RoleCoverage> = Vec::new();
+    let mut without_role = Vec::new();
+    let mut on_plan = Vec::new();
+    for &interview in &interviews {
+        let interview_roles = model.interviews[interview].roles();
+        if interview_roles.is_empty() {
+            // Not known to be off-plan: its answers count.
+            without_role.push(interview);
+            on_plan.push(interview);
+            continue;
+        }
+        let mut is_on_plan = false;
+        for role in interview_roles {
+            if let Some(planned) = roles
+                .iter_mut()
+                .find(|planned| planned.role.key == role.key)
+            {
+                planned.interviews.push(interview);
+                is_on_plan = true;
+            } else {
+                match off_plan.iter_mut().find(|other| other.role.key == role.key) {
+                    Some(other) => other.interviews.push(interview),
+                    None => off_plan.push(RoleCoverage {
+                        role: role.clone(),
+                        interviews: vec![interview],
+                        target: None,
+                    }),
                 }
-                let mut is_on_plan = false;
-                for role in interview_roles {
-                    if let Some(planned) = roles
-                        .iter_mut()
-                        .find(|planned| planned.role.key == role.key)
-                    {
-                        planned.interviews.push(interview);
-                        is_on_plan = true;
-                    } else {
-                        match off_plan.iter_mut().find(|other| other.role.key == role.key) {
-                            Some(other) => other.interviews.push(interview),
-                            None => off_plan.push(RoleCoverage {
-                                role: role.clone(),
-                                interviews: vec![interview],
-                                target: None,
-                            }),
-                        }
-                    }
-                }
-                if is_on_plan {
-                    on_plan.push(interview);
-                }
-            }
-            off_plan.sort_by(|a, b| a.role.key.cmp(&b.role.key));
-            let mut on_plan_sorted = on_plan.clone();
-            on_plan_sorted.sort_unstable();
-            // Each interview's jobs (listed or linked) gathered once, then
-            // looked up per planned job.
-            let mut jobs: Vec<JobCoverage> = plan
-                .jobs
-                .iter()
-                .map(|&job| JobCoverage {
-                    job,
-                    interviews: Vec::new(),
-                })
-                .collect();
-            let mut covered: Vec<FileId> = Vec::new();
-            for &interview in &interviews {
-                let found = &model.interviews[interview];
-                covered.clear();
-                covered.extend(&found.jobs);
-                for observation in &model.observations[found.observations.clone()] {
-                    covered.extend(&observation.jobs);
-                }
-                for job in &mut jobs {
-                    if covered.contains(&job.job) {
-                        job.interviews.push(interview);
-                    }
-                }
-            }
-            let questions = plan
-                .questions
-                .iter()
-                .enumerate()
-                .map(|(question_index, question)| {
-                    let answers = |list: &[usize]| -> Vec<usize> {
-                        list.iter()
-                            .copied()
-                            .filter(|&interview| {
-                                model.interviews[interview]
-                                    .answered_headings
-                                    .contains(&question.key)
-                            })
-                            .collect()
-                    };
-                    let off_plan_interviews: Vec<usize> = interviews
-                        .iter()
-                        .copied()
-                        .filter(|interview| on_plan_sorted.binary_search(interview).is_err())
-                        .collect();
-                    QuestionCoverage {
-                        question: question_index,
-                        answered_by: answers(&on_plan),
-                        off_plan_answers: answers(&off_plan_interviews),
-                    }
-                })
-                .collect();
-            PlanCoverage {
-                plan: index,
-                interviews,
-                roles,
-                off_plan,
-                without_role,
-                jobs,
-                questions,
             }
         }
+        if is_on_plan {
+            on_plan.push(interview);
+        }
+    }
+    off_plan.sort_by(|a, b| a.role.key.cmp(&b.role.key));
+    let mut on_plan_sorted = on_plan.clone();
+    on_plan_sorted.sort_unstable();
+    // Each interview's jobs (listed or linked) gathered once, then
+    // looked up per planned job.
+    let mut jobs: Vec<JobCoverage> = plan
+        .jobs
+        .iter()
+        .map(|&job| JobCoverage {
+            job,
+            interviews: Vec::new(),
+        })
+        .collect();
+    let mut covered: Vec<FileId> = Vec::new();
+    for &interview in &interviews {
+        let found = &model.interviews[interview];
+        covered.clear();
+        covered.extend(&found.jobs);
+        for observation in &model.observations[found.observations.clone()] {
+            covered.extend(&observation.jobs);
+        }
+        for job in &mut jobs {
+            if covered.contains(&job.job) {
+                job.interviews.push(interview);
+            }
+        }
+    }
+    let questions = plan
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(question_index, question)| {
+            let answers = |list: &[usize]| -> Vec<usize> {
+                list.iter()
+                    .copied()
+                    .filter(|&interview| {
+                        model.interviews[interview]
+                            .answered_headings
+                            .contains(&question.key)
+                    })
+                    .collect()
+            };
+            let off_plan_interviews: Vec<usize> = interviews
+                .iter()
+                .copied()
+                .filter(|interview| on_plan_sorted.binary_search(interview).is_err())
+                .collect();
+            QuestionCoverage {
+                question: question_index,
+                answered_by: answers(&on_plan),
+                off_plan_answers: answers(&off_plan_interviews),
+            }
+        })
+        .collect();
+    PlanCoverage {
+        plan: index,
+        interviews,
+        roles,
+        off_plan,
+        without_role,
+        jobs,
+        questions,
     }
 }
