@@ -219,11 +219,12 @@ pub struct ModelMemo {
 
 /// Each note's type (by note index; `None`: not a source, or untyped) as a
 /// first pass worked it out, with what a type depends on besides its note:
-/// the files (a note index means the same note only while they are the same)
-/// and the configuration (type folders, property names).
+/// the files and whether each is a source (a note index means the same note
+/// only while they are the same) and the configuration (type folders,
+/// property names).
 #[derive(Debug)]
 struct NoteTypes {
-    files: Vec<VaultPath>,
+    files: Vec<(VaultPath, crate::scan::Exclusion)>,
     config: u64,
     types: Vec<Option<NoteType>>,
 }
@@ -238,7 +239,7 @@ impl NoteTypes {
                 .files
                 .iter()
                 .zip(&vault.files)
-                .all(|(path, file)| *path == file.path)
+                .all(|((path, exclusion), file)| *path == file.path && *exclusion == file.exclusion)
     }
 }
 
@@ -370,7 +371,11 @@ fn build_model_inner(
             types[index] = Some(kind);
         }
         memo.note_types = Some(NoteTypes {
-            files: vault.files.iter().map(|file| file.path.clone()).collect(),
+            files: vault
+                .files
+                .iter()
+                .map(|file| (file.path.clone(), file.exclusion))
+                .collect(),
             config,
             types,
         });
