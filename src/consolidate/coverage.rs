@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
+use super::memo::take_kept;
 use crate::model::{Entity, Plan, RecordHasher, ResearchModel};
 use crate::resolve::FileId;
 
@@ -104,15 +105,10 @@ pub(crate) fn plan_coverage_reusing(
             by_plan[plan].push(index);
         }
     }
-    let mut last: Vec<Option<(u64, PlanCoverage)>> = match kept.as_deref_mut() {
-        Some(kept) => model
-            .plans
-            .iter()
-            .map(|plan| kept.remove(&plan.note.file))
-            .collect(),
-        None => Vec::new(),
-    };
-    last.resize_with(model.plans.len(), || None);
+    let last = take_kept(
+        kept.as_deref_mut(),
+        model.plans.iter().map(|plan| plan.note.file),
+    );
     let covered: Vec<(u64, PlanCoverage)> = model
         .plans
         .par_iter()

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use jiff::civil::Date;
 
-use super::memo::{Fingerprints, KeptFollowUps, KeptInsight, SummaryMemo};
+use super::memo::{Fingerprints, KeptFollowUps, SummaryMemo, take_kept};
 use super::strength::Strength;
 use super::validation::FollowUpIndex;
 use crate::config::Thresholds;
@@ -181,15 +181,10 @@ pub(crate) fn summarize_insights_reusing(
         },
         || group_by_insight(model, order),
     );
-    let mut kept: Vec<Option<KeptInsight>> = match memo.as_deref_mut() {
-        Some(memo) => model
-            .insights
-            .iter()
-            .map(|insight| memo.insights.remove(&insight.note.file))
-            .collect(),
-        None => Vec::new(),
-    };
-    kept.resize_with(model.insights.len(), || None);
+    let kept = take_kept(
+        memo.as_deref_mut().map(|memo| &mut memo.insights),
+        model.insights.iter().map(|insight| insight.note.file),
+    );
     let thresholds_hash = hash_of((
         thresholds.pattern_min_participants,
         thresholds.pattern_min_companies,

@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 
 use super::evidence::InsightSummary;
-use super::memo::KeptJob;
+use super::memo::{KeptJob, take_kept};
 use crate::model::{Entity, JobStep, RecordHasher, RecordHashes, ResearchModel};
 use crate::resolve::FileId;
 
@@ -64,15 +64,10 @@ pub(crate) fn summarize_jobs(
         || indices_by_job(model, insights),
     );
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
-    let mut kept: Vec<Option<KeptJob>> = match reuse {
-        Some((_, memo)) => model
-            .jobs
-            .iter()
-            .map(|job| memo.remove(&job.note.file))
-            .collect(),
-        None => Vec::new(),
-    };
-    kept.resize_with(model.jobs.len(), || None);
+    let kept = take_kept(
+        reuse.map(|(_, memo)| memo),
+        model.jobs.iter().map(|job| job.note.file),
+    );
     let summarized: Vec<(JobSummary, u64)> = evidence
         .into_par_iter()
         .zip(kept)

@@ -14,6 +14,19 @@ use super::validation::{FollowUpIndex, IndexInputs};
 use crate::model::ResearchModel;
 use crate::resolve::FileId;
 
+/// The values `kept` holds for the notes `files`, in their order (taken out
+/// of it), one per note: `None` for a note it has nothing for, or for every
+/// note when there is no memo (a one-off build).
+pub(crate) fn take_kept<T>(
+    kept: Option<&mut HashMap<FileId, T>>,
+    files: impl ExactSizeIterator<Item = FileId>,
+) -> Vec<Option<T>> {
+    match kept {
+        Some(kept) => files.map(|file| kept.remove(&file)).collect(),
+        None => files.map(|_| None).collect(),
+    }
+}
+
 /// The summaries kept from the last update (see the module documentation).
 #[derive(Debug, Default)]
 pub struct SummaryMemo {
