@@ -128,6 +128,9 @@ pub struct PageKeys<'v, 'a> {
     rows: Vec<u64>,
     /// Per insight summary, the hash of what job pages show of it.
     job_rows: Vec<u64>,
+    /// Per job summary, the key of its page's evidence section (part of
+    /// the page's key too).
+    job_evidence: Vec<u64>,
 }
 
 impl<'v, 'a> PageKeys<'v, 'a> {
@@ -153,14 +156,22 @@ impl<'v, 'a> PageKeys<'v, 'a> {
                 (whole, shown)
             })
             .unzip();
-        PageKeys {
+        let mut keys = PageKeys {
             views,
             vault,
             interviews: &hashes.interviews,
             observations: &hashes.observations,
             rows,
             job_rows,
-        }
+            job_evidence: Vec::new(),
+        };
+        keys.job_evidence = views
+            .consolidation
+            .jobs
+            .par_iter()
+            .map(|summary| keys.job_evidence(summary))
+            .collect();
+        keys
     }
 
     /// The key of one page.
@@ -239,8 +250,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         for &insight in &summary.insights {
             self.job_rows[insight].hash(state);
         }
-        self.hash_observations(state, &summary.evidence);
-        self.hash_interviews(state, &summary.interviews);
+        // The evidence and the interviews that covered it.
+        self.job_evidence[index].hash(state);
     }
 
     fn plan(&self, state: &mut RecordHasher, index: usize) {
@@ -320,17 +331,10 @@ impl<'v, 'a> PageKeys<'v, 'a> {
                 .collect(),
             None => Vec::new(),
         };
-        let job_evidence = self
-            .views
-            .consolidation
-            .jobs
-            .par_iter()
-            .map(|summary| self.job_evidence(summary))
-            .collect();
         FragmentKeys {
             entries,
             rows,
-            job_evidence,
+            job_evidence: self.job_evidence.clone(),
         }
     }
 
