@@ -130,7 +130,44 @@ pub(crate) struct KeptJob {
     pub summary: JobSummary,
 }
 
+/// The fingerprints of one consolidation's summaries, in its order: per
+/// insight, what its summary and its suggestions were worked out from; per
+/// job, its evidence. Page keys take them instead of hashing the same
+/// evidence again.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryFingerprints<'c> {
+    pub(crate) insights: &'c [Fingerprints],
+    pub(crate) jobs: &'c [u64],
+}
+
+impl SummaryFingerprints<'_> {
+    /// The fingerprints of insight summary `index`: its own (the insight
+    /// note, the thresholds, its evidence and counter-evidence) and its
+    /// suggestions'.
+    pub(crate) fn insight(&self, index: usize) -> (u64, u64) {
+        let fingerprints = self.insights[index];
+        (fingerprints.summary, fingerprints.follow_ups)
+    }
+
+    /// The fingerprint of job summary `index`'s evidence.
+    pub(crate) fn job(&self, index: usize) -> u64 {
+        self.jobs[index]
+    }
+}
+
 impl SummaryMemo {
+    /// The fingerprints of the consolidation just built with this memo (until
+    /// [`SummaryMemo::keep`] files its summaries under them), when they are
+    /// one per summary of `consolidation`.
+    pub fn fingerprints(
+        &self,
+        consolidation: &super::Consolidation,
+    ) -> Option<SummaryFingerprints<'_>> {
+        let (insights, jobs) = self.pending.as_ref()?;
+        (insights.len() == consolidation.insights.len() && jobs.len() == consolidation.jobs.len())
+            .then_some(SummaryFingerprints { insights, jobs })
+    }
+
     /// Keeps the summaries of `consolidation` (just built with this memo from
     /// `model`) for the next update, in place of the ones it had.
     pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {

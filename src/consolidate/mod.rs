@@ -18,7 +18,7 @@ pub use digest::{
 pub use evidence::{FollowUp, InsightSummary, RoleEvidence, summarize_insights};
 pub use health::{Health, health};
 pub use job_map::{JobSummary, StepRow};
-pub use memo::SummaryMemo;
+pub use memo::{SummaryFingerprints, SummaryMemo};
 pub use strength::Strength;
 pub use validation::is_followed_up;
 

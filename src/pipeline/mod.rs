@@ -359,17 +359,31 @@ pub fn build_scanned(
             .find(|(_, kind)| *kind == wanted)
             .map(|(path, _)| path)
     };
-    let keyed: Option<(HashMap<VaultPath, u64>, FragmentKeys)> = hashes.as_ref().map(|hashes| {
-        let keys = renderer.keys(vault_key(&analysis.vault, &analysis.plan, &config), hashes);
-        let pages = analysis
-            .plan
-            .pages
-            .par_iter()
-            .map(|(path, kind)| (path.clone(), keys.key(path, *kind)))
-            .collect();
-        let fragments = keys.fragment_keys(page_of(PageKind::Digest), page_of(PageKind::Insights));
-        (pages, fragments)
-    });
+    // Keys need the record hashes and the fingerprints of the summaries (both
+    // worked out only under `watch`).
+    let fingerprints = cache
+        .summaries
+        .as_ref()
+        .and_then(|summaries| summaries.fingerprints(&consolidation));
+    let keyed: Option<(HashMap<VaultPath, u64>, FragmentKeys)> = hashes
+        .as_ref()
+        .zip(fingerprints)
+        .map(|(hashes, fingerprints)| {
+            let keys = renderer.keys(
+                vault_key(&analysis.vault, &analysis.plan, &config),
+                hashes,
+                fingerprints,
+            );
+            let pages = analysis
+                .plan
+                .pages
+                .par_iter()
+                .map(|(path, kind)| (path.clone(), keys.key(path, *kind)))
+                .collect();
+            let fragments =
+                keys.fragment_keys(page_of(PageKind::Digest), page_of(PageKind::Insights));
+            (pages, fragments)
+        });
     let keys = match (keyed, memo.as_deref_mut()) {
         (Some((keys, fragments)), Some(memo)) => {
             renderer.reuse_fragments(fragments, memo.take_fragments());

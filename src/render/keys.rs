@@ -11,9 +11,11 @@
 //! - the *page part*, which mirrors the page's context function in
 //!   [`super`] (`insight_context`, `job_context`, …): whatever a context reads,
 //!   its key hashes — the model records themselves (an observation's text, an
-//!   interview's participants), not the views built from them. When a context
-//!   learns to show more, its key must hash more; the `incremental` tests compare
-//!   keyed updates with full builds to catch a key that hashes too little.
+//!   interview's participants), not the views built from them — or, for what
+//!   a summary is worked out from, the fingerprint the consolidation already
+//!   took of it ([`SummaryFingerprints`]). When a context learns to show
+//!   more, its key must hash more; the `incremental` tests compare keyed
+//!   updates with full builds to catch a key that hashes too little.
 
 use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
@@ -21,12 +23,10 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 
 use super::view::Views;
-use super::{
-    FOLLOW_UPS_IN_DIGEST, FOLLOW_UPS_ON_INSIGHT_PAGE, PageKind, PagePlan, UNLINKED_LISTED,
-};
 use super::{FragmentKeys, KeptFragments};
+use super::{PageKind, PagePlan, UNLINKED_LISTED};
 use crate::config::Config;
-use crate::consolidate::{InsightSummary, JobSummary};
+use crate::consolidate::{JobSummary, SummaryFingerprints};
 use crate::diagnostics::Diagnostic;
 use crate::model::{RecordHasher, RecordHashes, hash_of};
 use crate::resolve::Vault;
@@ -124,6 +124,8 @@ pub struct PageKeys<'v, 'a> {
     vault: u64,
     interviews: &'v [u64],
     observations: &'v [u64],
+    /// What each summary was worked out from.
+    fingerprints: SummaryFingerprints<'v>,
     /// Per insight summary, the hash of its whole row.
     rows: Vec<u64>,
     /// Per insight summary, the hash of what job pages show of it.
@@ -134,23 +136,36 @@ pub struct PageKeys<'v, 'a> {
 }
 
 impl<'v, 'a> PageKeys<'v, 'a> {
-    /// Keys over the record hashes of the model the views show; job pages show
+    /// Keys over the record hashes of the model the views show and the
+    /// fingerprints of its consolidation's summaries; job pages show
     /// `job_rows` of each insight.
     pub fn new(
         views: &'v Views<'a>,
         vault: u64,
         hashes: &'v RecordHashes,
+        fingerprints: SummaryFingerprints<'v>,
         job_rows: JobRows,
     ) -> PageKeys<'v, 'a> {
-        let (rows, job_rows): (Vec<u64>, Vec<u64>) = (0..views.consolidation.insights.len())
-            .into_par_iter()
-            .map(|index| {
-                let row = views.insight_row(index);
-                let whole = hash_of(&row);
+        // A row shows its insight note (its link text, like every link's, is
+        // in the vault key), its page, the note's status and what the summary
+        // gives: the summary's fingerprint stands for the last.
+        let (rows, job_rows): (Vec<u64>, Vec<u64>) = views
+            .consolidation
+            .insights
+            .par_iter()
+            .enumerate()
+            .map(|(index, summary)| {
+                let insight = &views.model.insights[summary.insight];
+                let page = &views.insight_pages[index];
+                let (fingerprint, _) = fingerprints.insight(index);
+                let whole = hash_of((fingerprint, &insight.note, &insight.status, page));
                 let shown = match job_rows {
-                    JobRows::Brief => {
-                        hash_of((&row.note, &row.page, row.strength, row.participants))
-                    }
+                    JobRows::Brief => hash_of((
+                        &insight.note,
+                        page,
+                        summary.strength,
+                        summary.participants.len(),
+                    )),
                     JobRows::Whole => whole,
                 };
                 (whole, shown)
@@ -161,6 +176,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
             vault,
             interviews: &hashes.interviews,
             observations: &hashes.observations,
+            fingerprints,
             rows,
             job_rows,
             job_evidence: Vec::new(),
@@ -169,7 +185,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
             .consolidation
             .jobs
             .par_iter()
-            .map(|summary| keys.job_evidence(summary))
+            .enumerate()
+            .map(|(index, summary)| keys.job_evidence(index, summary))
             .collect();
         keys
     }
@@ -203,19 +220,6 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         }
     }
 
-    fn follow_ups(&self, state: &mut RecordHasher, summary: &InsightSummary, limit: usize) {
-        let shown = &summary.follow_ups[..summary.follow_ups.len().min(limit)];
-        for follow_up in shown {
-            (
-                &follow_up.person,
-                self.interviews[follow_up.interview],
-                follow_up.raised_insight,
-            )
-                .hash(state);
-        }
-        (summary.follow_ups.len().saturating_sub(limit) + summary.more_follow_ups).hash(state);
-    }
-
     fn insights(&self, state: &mut RecordHasher) {
         self.rows.hash(state);
         let model = self.views.model;
@@ -223,19 +227,14 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     }
 
     fn insight(&self, state: &mut RecordHasher, index: usize) {
-        let summary = &self.views.consolidation.insights[index];
+        // The row, and the summary's fingerprints: its own covers its evidence
+        // and counter-evidence (each observation's hash covers its interview),
+        // from which everything else on the page is worked out — who backs it,
+        // the roles, the jobs it touches — and its suggestions' covers who to
+        // ask (a large insight has hundreds of people and thousands of
+        // observations, on every update).
         self.rows[index].hash(state);
-        self.follow_ups(state, summary, FOLLOW_UPS_ON_INSIGHT_PAGE);
-        for role in &summary.by_role {
-            (&role.role, role.observations, role.participants).hash(state);
-        }
-        // Who backs it (participants, companies) and the jobs it touches are
-        // read from its evidence: each observation's hash covers its interview's
-        // participants and its own jobs, so they are not hashed again (a large
-        // insight has hundreds of people, on every update).
-        summary.mixed_roles.hash(state);
-        self.hash_observations(state, &summary.evidence);
-        self.hash_observations(state, &summary.counter_evidence);
+        self.fingerprints.insight(index).hash(state);
     }
 
     fn job(&self, state: &mut RecordHasher, index: usize) {
@@ -299,8 +298,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     /// What the digest's validation-queue entry of `insight` shows.
     fn entry(&self, state: &mut RecordHasher, insight: usize) {
         self.rows[insight].hash(state);
-        let summary = &self.views.consolidation.insights[insight];
-        self.follow_ups(state, summary, FOLLOW_UPS_IN_DIGEST);
+        let (_, follow_ups) = self.fingerprints.insight(insight);
+        follow_ups.hash(state);
     }
 
     /// The keys of the parts of pages rendered on their own: per insight
@@ -340,11 +339,12 @@ impl<'v, 'a> PageKeys<'v, 'a> {
 
     /// What a job page's evidence section shows: its page (links are written
     /// from there), the job, its evidence and the interviews that covered it.
-    fn job_evidence(&self, summary: &JobSummary) -> u64 {
+    fn job_evidence(&self, index: usize, summary: &JobSummary) -> u64 {
         let mut state = hasher();
         let job = &self.views.model.jobs[summary.job];
         (self.vault, &self.views.job_pages[summary.job], &job.note).hash(&mut state);
-        self.hash_observations(&mut state, &summary.evidence);
+        // The fingerprint of the evidence: the hashes of its observations.
+        self.fingerprints.job(index).hash(&mut state);
         self.hash_interviews(&mut state, &summary.interviews);
         state.finish()
     }

@@ -183,12 +183,13 @@ impl<'a> Renderer<'a> {
         &'v self,
         vault_key: u64,
         hashes: &'v crate::model::RecordHashes,
+        fingerprints: crate::consolidate::SummaryFingerprints<'v>,
     ) -> PageKeys<'v, 'a> {
         let job_rows = match self.is_default_template(PageKind::Job(0).template()) {
             true => keys::JobRows::Brief,
             false => keys::JobRows::Whole,
         };
-        PageKeys::new(&self.views, vault_key, hashes, job_rows)
+        PageKeys::new(&self.views, vault_key, hashes, fingerprints, job_rows)
     }
 
     /// Whether the template `name` is the embedded one (or the same text, as
