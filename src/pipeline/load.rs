@@ -14,7 +14,7 @@ use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::SummaryMemo;
 use crate::model::ModelMemo;
 use crate::parse::{Note, NoteBytes, parse_note};
-use crate::resolve::{FileId, LinkMemo, StageTimings, Vault, resolve_reusing};
+use crate::resolve::{FileId, LinkMemo, NotesInOrder, StageTimings, Vault, resolve_reusing};
 use crate::scan::{FileKind, Scan, ScanError, ScanOptions, VaultPath, scan};
 
 /// Why a vault could not be loaded at all (problems in notes are diagnostics).
@@ -62,10 +62,12 @@ pub struct NoteCache {
     /// Notes by path: those parsed after the last load, and all of them when a
     /// load's files are not the last load's.
     notes: foldhash::HashMap<VaultPath, (u64, Option<std::time::SystemTime>, Note)>,
-    /// The last load's notes in its order, with their files' stamps: a load of
-    /// the same files (a save under `watch`) takes them by position, without
-    /// hashing every path twice per update.
-    ordered: Vec<(Stamp, Note)>,
+    /// The last load's notes in its order: a load of the same files (a save
+    /// under `watch`) takes them by position, without hashing every path twice
+    /// per update, and replaces the few read again in place.
+    ordered: Vec<Note>,
+    /// The stamps of the files of `ordered`.
+    ordered_stamps: Vec<Stamp>,
     /// Notes whose new frontmatter is invalid and whose last good parse was kept
     /// (filled by the last load).
     pub kept_last_good: Vec<VaultPath>,
@@ -93,6 +95,16 @@ pub struct NoteCache {
 /// A file's size and modification time.
 type Stamp = (u64, Option<std::time::SystemTime>);
 
+/// The notes a load takes from its cache, in file order: a note to be read
+/// again holds an empty note until it is, and its stamp is unknown.
+struct Taken {
+    notes: Vec<Note>,
+    stamps: Vec<Option<Stamp>>,
+    /// The positions of the notes to read, in order, each with its last parse
+    /// when the cache had one (a note saved with broken frontmatter keeps it).
+    to_read: Vec<(usize, Option<Note>)>,
+}
+
 fn stamp_of(metadata: &Metadata) -> Stamp {
     (metadata.len(), metadata.modified().ok())
 }
@@ -104,14 +116,13 @@ impl NoteCache {
     pub fn refill_from(&mut self, vault: &mut Vault) {
         self.links = Some(vault.take_link_memo());
         self.notes.clear();
-        self.ordered = std::mem::take(&mut vault.notes)
-            .into_iter()
-            .enumerate()
-            .map(|(index, note)| {
+        self.ordered_stamps = (0..vault.notes.len())
+            .map(|index| {
                 let file = vault.file_of_note(index);
-                ((file.size, file.modified), note)
+                (file.size, file.modified)
             })
             .collect();
+        self.ordered = std::mem::take(&mut vault.notes);
         self.kept_last_good.clear();
         self.changed.clear();
         self.events_complete = false;
@@ -178,7 +189,8 @@ impl NoteCache {
 
     /// Puts the notes kept in order in the map by path (the files changed).
     fn index_by_path(&mut self) {
-        for ((size, modified), note) in std::mem::take(&mut self.ordered) {
+        let stamps = std::mem::take(&mut self.ordered_stamps);
+        for (note, (size, modified)) in std::mem::take(&mut self.ordered).into_iter().zip(stamps) {
             self.notes
                 .entry(note.path.clone())
                 .or_insert((size, modified, note));
@@ -186,58 +198,51 @@ impl NoteCache {
     }
 
     /// The cached notes in the order of `paths` when they are the notes kept in
-    /// order, each with its stamp unless marked changed or parsed since (those
-    /// come from the map); the notes not taken are returned as last parses.
-    #[allow(clippy::type_complexity)]
-    fn take_in_order(
-        &mut self,
-        paths: &[&VaultPath],
-    ) -> Option<(Vec<Option<(Note, Stamp)>>, Vec<Option<Note>>)> {
+    /// order (those marked changed or parsed since come from the map), each
+    /// with its stamp; a note marked changed is to be read again, and its
+    /// last parse is kept for that.
+    fn take_in_order(&mut self, paths: &[&VaultPath]) -> Option<Taken> {
         let same = self.ordered.len() == paths.len()
+            && self.ordered_stamps.len() == paths.len()
             && self
                 .ordered
                 .par_iter()
                 .zip(paths)
-                .all(|((_, note), path)| note.path == **path);
+                .all(|(note, path)| note.path == **path);
         if !same {
             return None;
         }
-        // The few notes marked changed or parsed since, by position (`paths`
+        let mut notes = std::mem::take(&mut self.ordered);
+        let mut stamps: Vec<Option<Stamp>> = std::mem::take(&mut self.ordered_stamps)
+            .into_iter()
+            .map(Some)
+            .collect();
+        // The few notes parsed since or marked changed, by position (`paths`
         // are sorted): no path is hashed per note.
         let position = |path: &VaultPath| paths.binary_search_by(|probe| (*probe).cmp(path)).ok();
-        let mut changed = vec![false; paths.len()];
-        for at in self.changed.iter().filter_map(position) {
-            changed[at] = true;
-        }
-        let mut newer: Vec<(usize, (u64, Option<std::time::SystemTime>, Note))> = Vec::new();
-        for (path, entry) in std::mem::take(&mut self.notes) {
+        for (path, (size, modified, newer)) in std::mem::take(&mut self.notes) {
             match position(&path) {
-                Some(at) => newer.push((at, entry)),
+                Some(at) => {
+                    notes[at] = newer;
+                    stamps[at] = Some((size, modified));
+                }
                 None => {
-                    self.notes.insert(path, entry);
+                    self.notes.insert(path, (size, modified, newer));
                 }
             }
         }
-        newer.sort_unstable_by_key(|(at, _)| *at);
-        let mut newer = newer.into_iter().peekable();
-        let mut kept = Vec::with_capacity(paths.len());
-        let mut last = Vec::with_capacity(paths.len());
-        for (at, (stamp, note)) in std::mem::take(&mut self.ordered).into_iter().enumerate() {
-            let newer = newer
-                .next_if(|(found, _)| *found == at)
-                .map(|(_, entry)| entry);
-            if changed[at] {
-                kept.push(None);
-                last.push(Some(newer.map_or(note, |(_, _, newer)| newer)));
-                continue;
-            }
-            kept.push(Some(match newer {
-                Some((size, modified, newer)) => (newer, (size, modified)),
-                None => (note, stamp),
-            }));
-            last.push(None);
+        let mut to_read: Vec<(usize, Option<Note>)> = Vec::new();
+        for at in self.changed.iter().filter_map(position) {
+            let placeholder = Note::empty(paths[at].clone());
+            to_read.push((at, Some(std::mem::replace(&mut notes[at], placeholder))));
+            stamps[at] = None;
         }
-        Some((kept, last))
+        to_read.sort_unstable_by_key(|(at, _)| *at);
+        Some(Taken {
+            notes,
+            stamps,
+            to_read,
+        })
     }
 
     /// Removes and returns the last parse of `path`.
@@ -263,106 +268,89 @@ pub fn load_scanned_cached(
         .map(|(id, _)| id as FileId)
         .collect();
     let started = Instant::now();
-    // With a cache: keep the notes whose files did not change (known from the
-    // caller's events, or by their size and time), read the rest.
-    let mut kept: Vec<Option<(Note, Stamp)>> = Vec::new();
-    // The last parses of notes read again (a note saved with broken frontmatter
-    // keeps its last good parse).
-    let mut last: Vec<Option<Note>> = Vec::new();
     let paths: Vec<&VaultPath> = note_files
         .iter()
         .map(|&id| &scan.files[id as usize].path)
         .collect();
-    let in_order = match cache.events_complete {
+    // With a cache: keep the notes whose files did not change (known from the
+    // caller's events, or by their size and time), read the rest.
+    let taken = match cache.events_complete {
         true => cache.take_in_order(&paths),
         false => None,
     };
-    if let Some((in_order, last_parses)) = in_order {
-        (kept, last) = (in_order, last_parses);
-    } else if !cache.notes.is_empty() || !cache.ordered.is_empty() {
-        cache.index_by_path();
-        let events_complete = cache.events_complete;
-        let stamps: Vec<Option<Stamp>> = note_files
-            .par_iter()
-            .map(|&id| {
-                let file = &scan.files[id as usize];
-                if events_complete && cache.known_unchanged(&file.path) {
-                    return None;
-                }
-                std::fs::metadata(&file.fs_path).ok().map(|m| stamp_of(&m))
-            })
-            .collect();
-        kept = note_files
-            .iter()
-            .zip(stamps)
-            .map(|(&id, stamp)| {
-                let path = &scan.files[id as usize].path;
-                match stamp {
-                    Some(stamp) => Some((cache.take(path, stamp.0, stamp.1)?, stamp)),
-                    None if events_complete => cache.take_unchanged(path),
-                    None => None,
-                }
-            })
-            .collect();
-        last = paths
-            .iter()
-            .zip(&kept)
-            .map(|(path, kept)| match kept {
-                Some(_) => None,
-                None => cache.remove(path),
-            })
-            .collect();
-    }
+    let taken = match taken {
+        Some(taken) => Some(taken),
+        None if !cache.notes.is_empty() || !cache.ordered.is_empty() => {
+            Some(take_by_path(cache, &scan, &note_files))
+        }
+        None => None,
+    };
     // Which notes were parsed since the last load, by position (no path is
     // hashed per note).
-    let mut parsed_since = vec![false; note_files.len()];
+    let mut fresh = vec![false; note_files.len()];
     for path in std::mem::take(&mut cache.parsed_since) {
         if let Ok(at) = paths.binary_search_by(|probe| (*probe).cmp(&path)) {
-            parsed_since[at] = true;
+            fresh[at] = true;
         }
     }
     drop(paths);
-    kept.resize_with(note_files.len(), || None);
-    last.resize_with(note_files.len(), || None);
-    let parsed: Vec<(FileId, Note, Option<Stamp>, bool)> = note_files
-        .par_iter()
-        .zip(kept.into_par_iter())
-        .zip(parsed_since.par_iter())
-        .map(|((&id, kept), &fresh)| match kept {
-            Some((note, stamp)) => (id, note, Some(stamp), fresh),
-            None => {
-                let file = &scan.files[id as usize];
-                let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
-                let stamp = metadata.as_ref().map(stamp_of);
-                (id, parse_note(file.path.clone(), bytes), stamp, true)
-            }
-        })
-        .collect();
-    let mut notes = Vec::with_capacity(parsed.len());
+    let read = |id: FileId| {
+        let file = &scan.files[id as usize];
+        let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
+        let stamp = metadata.as_ref().map(stamp_of);
+        (parse_note(file.path.clone(), bytes), stamp)
+    };
     cache.kept_last_good.clear();
-    for ((id, mut note, stamp, fresh), last) in parsed.into_iter().zip(last) {
-        // A note saved with broken frontmatter mid-edit keeps its last good parse
-        // (the problem is still reported).
-        if fresh
-            && !note.has_valid_frontmatter
-            && let Some(mut last) =
-                last.filter(|last| last.has_valid_frontmatter && !last.text.is_empty())
-        {
-            last.diagnostics.extend(
-                note.diagnostics
-                    .drain(..)
-                    .filter(|d| d.code == crate::diagnostics::Code::InvalidFrontmatter),
-            );
-            cache.kept_last_good.push(note.path.clone());
-            note = last;
+    let (notes, stamps) = match taken {
+        // Every note read (no cache): straight into place.
+        None => {
+            fresh.fill(true);
+            note_files.par_iter().map(|&id| read(id)).unzip()
         }
+        // The few notes to read go into the places kept for them.
+        Some(Taken {
+            mut notes,
+            mut stamps,
+            to_read,
+        }) => {
+            let read_now: Vec<(Note, Option<Stamp>)> = to_read
+                .par_iter()
+                .map(|&(at, _)| read(note_files[at]))
+                .collect();
+            for ((at, last), (mut note, stamp)) in to_read.into_iter().zip(read_now) {
+                // A note saved with broken frontmatter mid-edit keeps its last
+                // good parse (the problem is still reported).
+                if !note.has_valid_frontmatter
+                    && let Some(mut last) =
+                        last.filter(|last| last.has_valid_frontmatter && !last.text.is_empty())
+                {
+                    last.diagnostics.extend(
+                        note.diagnostics
+                            .drain(..)
+                            .filter(|d| d.code == crate::diagnostics::Code::InvalidFrontmatter),
+                    );
+                    cache.kept_last_good.push(note.path.clone());
+                    note = last;
+                }
+                notes[at] = note;
+                stamps[at] = stamp;
+                fresh[at] = true;
+            }
+            (notes, stamps)
+        }
+    };
+    for (&id, stamp) in note_files.iter().zip(stamps) {
         if let Some((size, modified)) = stamp {
             let file = &mut scan.files[id as usize];
             file.size = size;
             file.modified = modified;
         }
-        notes.push((id, note, fresh));
     }
+    let notes = NotesInOrder {
+        notes,
+        files: note_files,
+        fresh,
+    };
     let parsed_in = started.elapsed();
     let started = Instant::now();
     // `watch` keeps memos (it gives the cache a model memo): only then is the
@@ -377,6 +365,49 @@ pub fn load_scanned_cached(
         resolve: started.elapsed(),
     };
     vault
+}
+
+/// The cached notes by path (the files are not the last load's): a note
+/// whose file has the size and time it was read with is kept, or, when the
+/// caller saw every file-system event, any note not marked changed.
+fn take_by_path(cache: &mut NoteCache, scan: &Scan, note_files: &[FileId]) -> Taken {
+    cache.index_by_path();
+    let events_complete = cache.events_complete;
+    let now: Vec<Option<Stamp>> = note_files
+        .par_iter()
+        .map(|&id| {
+            let file = &scan.files[id as usize];
+            if events_complete && cache.known_unchanged(&file.path) {
+                return None;
+            }
+            std::fs::metadata(&file.fs_path).ok().map(|m| stamp_of(&m))
+        })
+        .collect();
+    let mut taken = Taken {
+        notes: Vec::with_capacity(note_files.len()),
+        stamps: Vec::with_capacity(note_files.len()),
+        to_read: Vec::new(),
+    };
+    for (at, (&id, now)) in note_files.iter().zip(now).enumerate() {
+        let path = &scan.files[id as usize].path;
+        let kept = match now {
+            Some(stamp) => cache.take(path, stamp.0, stamp.1).map(|note| (note, stamp)),
+            None if events_complete => cache.take_unchanged(path),
+            None => None,
+        };
+        match kept {
+            Some((note, stamp)) => {
+                taken.notes.push(note);
+                taken.stamps.push(Some(stamp));
+            }
+            None => {
+                taken.notes.push(Note::empty(path.clone()));
+                taken.stamps.push(None);
+                taken.to_read.push((at, cache.remove(path)));
+            }
+        }
+    }
+    taken
 }
 
 /// A note read and parsed, with the size and time its file had then.

@@ -217,14 +217,40 @@ impl Vault {
     }
 }
 
+/// Parsed notes in file order, as resolution takes them: each note, its
+/// [`FileId`], and whether it was parsed for this load (`fresh`; under
+/// `watch`, most notes are kept from the last load). Three lists rather than
+/// one of triples: a load fills them in place, never moving every note.
+#[derive(Debug, Default)]
+pub struct NotesInOrder {
+    /// The notes.
+    pub notes: Vec<Note>,
+    /// The file of each.
+    pub files: Vec<FileId>,
+    /// Whether each was parsed for this load.
+    pub fresh: Vec<bool>,
+}
+
+impl From<Vec<(FileId, Note, bool)>> for NotesInOrder {
+    fn from(triples: Vec<(FileId, Note, bool)>) -> NotesInOrder {
+        let mut notes = NotesInOrder::default();
+        for (file, note, fresh) in triples {
+            notes.notes.push(note);
+            notes.files.push(file);
+            notes.fresh.push(fresh);
+        }
+        notes
+    }
+}
+
 /// Resolves every link of every source note. `notes` holds the parsed notes with
 /// the [`FileId`] of each.
 pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSettings) -> Vault {
-    let notes = notes
+    let notes: Vec<(FileId, Note, bool)> = notes
         .into_iter()
         .map(|(file, note)| (file, note, true))
         .collect();
-    resolve_reusing(scan, notes, settings, None)
+    resolve_reusing(scan, notes.into(), settings, None)
 }
 
 /// [`resolve`], reusing `memo` (the last resolution) when the files and
@@ -234,7 +260,7 @@ pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSetting
 /// (broken-link hints name them).
 pub fn resolve_reusing(
     scan: Scan,
-    notes: Vec<(FileId, Note, bool)>,
+    notes: NotesInOrder,
     settings: ObsidianSettings,
     memo: Option<LinkMemo>,
 ) -> Vault {
@@ -244,29 +270,26 @@ pub fn resolve_reusing(
 /// [`resolve`] for a vault that will not be resolved again (`check`, `build`):
 /// the problems found are moved into its diagnostics, not also kept per note for
 /// a [`LinkMemo`].
-pub fn resolve_once(
-    scan: Scan,
-    notes: Vec<(FileId, Note, bool)>,
-    settings: ObsidianSettings,
-) -> Vault {
+pub fn resolve_once(scan: Scan, notes: NotesInOrder, settings: ObsidianSettings) -> Vault {
     resolve_inner(scan, notes, settings, None, false)
 }
 
 fn resolve_inner(
     scan: Scan,
-    notes: Vec<(FileId, Note, bool)>,
+    notes: NotesInOrder,
     settings: ObsidianSettings,
     memo: Option<LinkMemo>,
     keep_problems: bool,
 ) -> Vault {
+    let NotesInOrder {
+        notes: parsed,
+        files: note_file_ids,
+        fresh,
+    } = notes;
     let mut note_of_file = vec![None; scan.files.len()];
-    let mut note_file_ids = Vec::with_capacity(notes.len());
-    let mut parsed = Vec::with_capacity(notes.len());
     let mut changed = vec![false; scan.files.len()];
-    for (position, (file, note, fresh)) in notes.into_iter().enumerate() {
+    for (position, (&file, &fresh)) in note_file_ids.iter().zip(&fresh).enumerate() {
         note_of_file[file as usize] = Some(position as u32);
-        note_file_ids.push(file);
-        parsed.push(note);
         changed[file as usize] = fresh;
     }
     let aliases = alias_index(&parsed, &note_file_ids);
@@ -620,10 +643,7 @@ pub(crate) mod tests {
     /// The scan and parsed notes of a vault of `(path, text)` notes held in
     /// memory; the notes in `fresh` count as parsed afresh (see
     /// [`resolve_reusing`]).
-    pub(crate) fn scan_and_notes(
-        notes: &[(&str, &str)],
-        fresh: &[&str],
-    ) -> (Scan, Vec<(FileId, Note, bool)>) {
+    pub(crate) fn scan_and_notes(notes: &[(&str, &str)], fresh: &[&str]) -> (Scan, NotesInOrder) {
         let mut files: Vec<VaultFile> = notes
             .iter()
             .map(|(path, _)| VaultFile {
@@ -648,7 +668,8 @@ pub(crate) mod tests {
                 let note = parse_note(file.path.clone(), NoteBytes::Read(text.as_bytes().to_vec()));
                 (id as u32, note, fresh.contains(&file.path.as_str()))
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         let scan = Scan {
             root: PathBuf::from("."),
             files,
