@@ -203,7 +203,9 @@ pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
 /// `watch`: a note kept unparsed whose links go where they went, read in the same context
 /// (the same files, typed notes, people's roles and companies, settings), reads
 /// the same, so it is not read again — its reading is moved out of the last
-/// model (see [`ModelMemo::keep`]), never copied.
+/// model (see [`ModelMemo::keep`]), never copied. The records of insights,
+/// jobs, people and companies are moved out too while every note keeps its
+/// type and none of those notes was read again.
 #[derive(Debug, Default)]
 pub struct ModelMemo {
     /// Fingerprint of the context of the reads.
@@ -251,12 +253,12 @@ impl ModelMemo {
     }
 
     /// The last readings in the order they were read (file order), moved out
-    /// of the kept model, and that model's observations (which the readings of
-    /// interviews point into).
-    fn take_reads(&mut self) -> (Vec<(FileId, u64, Read)>, Vec<Observation>) {
+    /// of the kept model, that model's observations (which the readings of
+    /// interviews point into), and its records.
+    fn take_reads(&mut self) -> LastModel {
         let order = std::mem::take(&mut self.order);
         let Some(previous) = self.previous.take() else {
-            return (Vec::new(), Vec::new());
+            return LastModel::default();
         };
         let mut interviews = previous.interviews.into_iter().enumerate();
         let mut plans = previous.plans.into_iter().enumerate();
@@ -282,8 +284,44 @@ impl ModelMemo {
             };
             reads.push((file, fingerprint, read));
         }
-        (reads, previous.observations)
+        let records = Records {
+            types: previous.types,
+            insights: previous.insights,
+            jobs: previous.jobs,
+            people: previous.people,
+            companies: previous.companies,
+        };
+        LastModel {
+            reads,
+            observations: previous.observations,
+            records: Some(records),
+        }
     }
+}
+
+/// What the next model takes from the last (see [`ModelMemo::take_reads`]).
+#[derive(Debug, Default)]
+struct LastModel {
+    /// Its readings of interviews and plans, in file order, each with the
+    /// fingerprint of the note's links.
+    reads: Vec<(FileId, u64, Read)>,
+    /// Its observations, which the readings of interviews point into.
+    observations: Vec<Observation>,
+    /// Its records.
+    records: Option<Records>,
+}
+
+/// What the first pass works out from the typed notes other than interviews
+/// and plans: each typed note's type and index, insights and jobs with what
+/// they read from their own properties, people with their roles and
+/// companies, companies.
+#[derive(Debug)]
+struct Records {
+    types: HashMap<FileId, (NoteType, usize)>,
+    insights: Vec<Insight>,
+    jobs: Vec<Job>,
+    people: Vec<Person>,
+    companies: Vec<Company>,
 }
 
 /// [`build_model`], reusing and refreshing `memo`.
@@ -363,13 +401,15 @@ fn build_model_inner(
             kind.map(|kind| (file, kind, index))
         })
         .collect();
+    let mut records_hold = false;
     if let (Some(memo), Some(config)) = (memo.as_deref_mut(), config_hash) {
-        let mut types = last_types.unwrap_or_default();
-        types.clear();
-        types.resize(vault.notes.len(), None);
+        let mut types = vec![None; vault.notes.len()];
         for &(_, kind, index) in &typed {
             types[index] = Some(kind);
         }
+        records_hold = last_types
+            .as_ref()
+            .is_some_and(|last| records_hold_for(vault, last, &types));
         memo.note_types = Some(NoteTypes {
             files: vault
                 .files
@@ -380,132 +420,64 @@ fn build_model_inner(
             types,
         });
     }
-    // Each typed note's record (its reference, and what insights and jobs
-    // read from their own properties), worked out in parallel; then numbered
-    // in file order.
-    let records: Vec<TypedRecord> = typed
-        .par_iter()
-        .map(|&(file, kind, note_index)| {
-            let note = &vault.notes[note_index];
-            let reference = NoteRef {
-                file,
-                path: note.path.clone(),
-                title: note.path.stem().to_owned(),
-            };
-            let reader = PropertyReader::new(note, &vault.resolutions[note_index], config);
-            match kind {
-                NoteType::Interview => TypedRecord::Interview(reference),
-                NoteType::Plan => TypedRecord::Plan(reference),
-                NoteType::Insight => TypedRecord::Insight(Insight {
-                    note: reference,
-                    status: reader
-                        .single("status")
-                        .ok()
-                        .flatten()
-                        .map(|item| item.text.to_lowercase())
-                        .unwrap_or_else(|| "open".to_owned()),
-                }),
-                NoteType::Job => TypedRecord::Job(Job {
-                    note: reference,
-                    statement: reader
-                        .single("statement")
-                        .ok()
-                        .flatten()
-                        .map(|item| item.text),
-                    framework: reader
-                        .single("framework")
-                        .ok()
-                        .flatten()
-                        .and_then(|item| item.target),
-                }),
-                NoteType::Person => TypedRecord::Person(reference),
-                NoteType::Company => TypedRecord::Company(reference),
-            }
-        })
-        .collect();
-    model.types.reserve(typed.len());
-    for (&(file, kind, _), record) in typed.iter().zip(records) {
-        let count = match kind {
-            NoteType::Interview => model.interviews.len(),
-            NoteType::Plan => model.plans.len(),
-            NoteType::Insight => model.insights.len(),
-            NoteType::Job => model.jobs.len(),
-            NoteType::Person => model.people.len(),
-            NoteType::Company => model.companies.len(),
-        };
-        model.types.insert(file, (kind, count));
-        match record {
-            TypedRecord::Interview(note) => model.interviews.push(Interview::placeholder(note)),
-            TypedRecord::Plan(note) => model.plans.push(Plan::placeholder(note)),
-            TypedRecord::Insight(insight) => model.insights.push(insight),
-            TypedRecord::Job(job) => model.jobs.push(job),
-            TypedRecord::Person(note) => model.people.push(Person {
-                note,
-                role: None,
-                company: None,
-            }),
-            TypedRecord::Company(note) => model.companies.push(Company { note }),
-        }
-    }
-    // People's role and company (companies may be named by text matching a
-    // company note's title), in parallel.
-    let company_titles = title_index(&model, NoteType::Company);
-    let people: Vec<(FileId, Option<Entity>, Option<Entity>)> = typed
-        .par_iter()
-        .filter(|(_, kind, _)| *kind == NoteType::Person)
-        .map(|&(file, _, note_index)| {
-            let reader = PropertyReader::new(
-                &vault.notes[note_index],
-                &vault.resolutions[note_index],
-                config,
-            );
-            let role = reader
-                .single("role")
-                .ok()
-                .flatten()
-                .map(|item| role_entity(&item));
-            let company = reader
-                .single("company")
-                .ok()
-                .flatten()
-                .map(|item| entity(&item, vault, &company_titles));
-            (file, role, company)
-        })
-        .collect();
-    for (file, role, company) in people {
-        let index = model
-            .index_of(file, NoteType::Person)
-            .expect("indexed just above");
-        model.people[index].role = role;
-        model.people[index].company = company;
-    }
-    let person_titles = title_index(&model, NoteType::Person);
-    // A memo is only for full models, and only valid in the same context.
+    // The last model's readings and records (a memo is only for full models).
     if scope != ModelScope::Full {
         memo = None;
     }
+    let LastModel {
+        reads: last_reads,
+        observations: last_observations,
+        records: last_records,
+    } = memo
+        .as_deref_mut()
+        .map(ModelMemo::take_reads)
+        .unwrap_or_default();
+    // Each typed note's record: the last model's while they hold.
+    match last_records.filter(|_| records_hold) {
+        Some(records) => {
+            model.types = records.types;
+            model.insights = records.insights;
+            model.jobs = records.jobs;
+            model.people = records.people;
+            model.companies = records.companies;
+            for &(file, kind, note_index) in &typed {
+                match kind {
+                    NoteType::Interview => model
+                        .interviews
+                        .push(Interview::placeholder(note_ref(vault, file, note_index))),
+                    NoteType::Plan => model
+                        .plans
+                        .push(Plan::placeholder(note_ref(vault, file, note_index))),
+                    _ => {}
+                }
+            }
+        }
+        None => work_out_records(vault, config, &typed, &mut model),
+    }
+    let company_titles = title_index(&model, NoteType::Company);
+    let person_titles = title_index(&model, NoteType::Person);
+    // The readings are only valid in the same context.
     let context = memo
         .as_ref()
         .map(|_| context_fingerprint(vault, config, &typed, &model));
     // The last readings, in the order of `typed` (moved out of the last model):
     // both lists are in file order.
     let mut last: Vec<Option<(u64, Read)>> = Vec::new();
-    let mut last_observations: Vec<Observation> = Vec::new();
-    if let Some(memo) = memo.as_deref_mut() {
-        let (reads, observations) = memo.take_reads();
-        if Some(memo.context) == context {
-            let mut reads = reads.into_iter().peekable();
-            last = typed
-                .iter()
-                .map(|&(file, _, _)| {
-                    while reads.next_if(|(read, _, _)| *read < file).is_some() {}
-                    reads
-                        .next_if(|(read, _, _)| *read == file)
-                        .map(|(_, fingerprint, read)| (fingerprint, read))
-                })
-                .collect();
-            last_observations = observations;
-        }
+    let mut kept_observations: Vec<Observation> = Vec::new();
+    if let Some(memo) = memo.as_deref_mut()
+        && Some(memo.context) == context
+    {
+        let mut reads = last_reads.into_iter().peekable();
+        last = typed
+            .iter()
+            .map(|&(file, _, _)| {
+                while reads.next_if(|(read, _, _)| *read < file).is_some() {}
+                reads
+                    .next_if(|(read, _, _)| *read == file)
+                    .map(|(_, fingerprint, read)| (fingerprint, read))
+            })
+            .collect();
+        kept_observations = last_observations;
     }
     last.resize_with(typed.len(), || None);
     // Interviews and plans read only what is indexed above: in parallel, then
@@ -592,7 +564,7 @@ fn build_model_inner(
             Read::Plan(..) => None,
         })
         .collect();
-    let (observations, ranges) = gather::lay_out(last_observations, owns);
+    let (observations, ranges) = gather::lay_out(kept_observations, owns);
     model.observations = observations;
     let mut ranges = ranges.into_iter();
     for (_, _, read) in read {
@@ -619,6 +591,135 @@ fn build_model_inner(
         }
     }
     model
+}
+
+/// The first pass's records of the typed notes (see [`Records`]), with
+/// interviews and plans as placeholders to be read, into `model`.
+fn work_out_records(
+    vault: &Vault,
+    config: &Config,
+    typed: &[(FileId, NoteType, usize)],
+    model: &mut ResearchModel,
+) {
+    // Each typed note's record (its reference, and what insights and jobs
+    // read from their own properties), worked out in parallel; then numbered
+    // in file order.
+    let records: Vec<TypedRecord> = typed
+        .par_iter()
+        .map(|&(file, kind, note_index)| {
+            let note = &vault.notes[note_index];
+            let reference = note_ref(vault, file, note_index);
+            let reader = PropertyReader::new(note, &vault.resolutions[note_index], config);
+            match kind {
+                NoteType::Interview => TypedRecord::Interview(reference),
+                NoteType::Plan => TypedRecord::Plan(reference),
+                NoteType::Insight => TypedRecord::Insight(Insight {
+                    note: reference,
+                    status: reader
+                        .single("status")
+                        .ok()
+                        .flatten()
+                        .map(|item| item.text.to_lowercase())
+                        .unwrap_or_else(|| "open".to_owned()),
+                }),
+                NoteType::Job => TypedRecord::Job(Job {
+                    note: reference,
+                    statement: reader
+                        .single("statement")
+                        .ok()
+                        .flatten()
+                        .map(|item| item.text),
+                    framework: reader
+                        .single("framework")
+                        .ok()
+                        .flatten()
+                        .and_then(|item| item.target),
+                }),
+                NoteType::Person => TypedRecord::Person(reference),
+                NoteType::Company => TypedRecord::Company(reference),
+            }
+        })
+        .collect();
+    model.types.reserve(typed.len());
+    for (&(file, kind, _), record) in typed.iter().zip(records) {
+        let count = match kind {
+            NoteType::Interview => model.interviews.len(),
+            NoteType::Plan => model.plans.len(),
+            NoteType::Insight => model.insights.len(),
+            NoteType::Job => model.jobs.len(),
+            NoteType::Person => model.people.len(),
+            NoteType::Company => model.companies.len(),
+        };
+        model.types.insert(file, (kind, count));
+        match record {
+            TypedRecord::Interview(note) => model.interviews.push(Interview::placeholder(note)),
+            TypedRecord::Plan(note) => model.plans.push(Plan::placeholder(note)),
+            TypedRecord::Insight(insight) => model.insights.push(insight),
+            TypedRecord::Job(job) => model.jobs.push(job),
+            TypedRecord::Person(note) => model.people.push(Person {
+                note,
+                role: None,
+                company: None,
+            }),
+            TypedRecord::Company(note) => model.companies.push(Company { note }),
+        }
+    }
+    // People's role and company (companies may be named by text matching a
+    // company note's title), in parallel.
+    let company_titles = title_index(model, NoteType::Company);
+    let people: Vec<(FileId, Option<Entity>, Option<Entity>)> = typed
+        .par_iter()
+        .filter(|(_, kind, _)| *kind == NoteType::Person)
+        .map(|&(file, _, note_index)| {
+            let reader = PropertyReader::new(
+                &vault.notes[note_index],
+                &vault.resolutions[note_index],
+                config,
+            );
+            let role = reader
+                .single("role")
+                .ok()
+                .flatten()
+                .map(|item| role_entity(&item));
+            let company = reader
+                .single("company")
+                .ok()
+                .flatten()
+                .map(|item| entity(&item, vault, &company_titles));
+            (file, role, company)
+        })
+        .collect();
+    for (file, role, company) in people {
+        let index = model
+            .index_of(file, NoteType::Person)
+            .expect("indexed just above");
+        model.people[index].role = role;
+        model.people[index].company = company;
+    }
+}
+
+/// Whether the last model's records (see [`Records`]) hold for `vault`: each
+/// note has the type it had (`last`, `now`: each note's type), and none with
+/// a record of its own (an insight, job, person or company) was read or
+/// resolved again. (The files and the configuration are the last model's:
+/// the types were kept.)
+fn records_hold_for(vault: &Vault, last: &[Option<NoteType>], now: &[Option<NoteType>]) -> bool {
+    last == now
+        && now.iter().enumerate().all(|(index, kind)| {
+            let file = vault.file_id_of_note(index);
+            let read_again = vault.reparsed(file) || vault.resolved_afresh(file);
+            !read_again || matches!(kind, None | Some(NoteType::Interview | NoteType::Plan))
+        })
+}
+
+/// A typed note's reference.
+fn note_ref(vault: &Vault, file: FileId, note_index: usize) -> NoteRef {
+    let note = &vault.notes[note_index];
+    NoteRef {
+        file,
+        path: note.path.clone(),
+        title: note.path.stem().to_owned(),
+    }
 }
 
 /// A typed note's record as the first pass makes it: insights and jobs

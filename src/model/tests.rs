@@ -467,11 +467,14 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
         assert_eq!(kept.interviews, afresh.interviews);
         assert_eq!(kept.observations, afresh.observations);
         format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?} {types:?}",
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {types:?}",
             interviews,
             observations,
             model.plans,
+            model.insights,
+            model.jobs,
             model.people,
+            model.companies,
             model.diagnostics,
             model.followed_by
         )
@@ -486,8 +489,8 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
     assert_eq!(shown(&again), shown(&build_model(&vault(&notes), &config)));
     memo.keep(again);
     // Each change: one note's words, its links, a person's role (the context of
-    // every read).
-    let edits: [(&str, &str); 3] = [
+    // every read), an interview's type (lost, then back).
+    let edits: [(&str, &str); 5] = [
         // The same links, other words.
         (
             "Interviews/2026-01-05 Ann.md",
@@ -500,6 +503,14 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
         (
             "People/Ann.md",
             "---\ntype: person\nrole: planner\ncompany: \"[[Globex]]\"\n---\n",
+        ),
+        (
+            "Interviews/2026-01-06 Bob.md",
+            "---\ndate: 2026-01-07\n---\nNotes, no longer an interview\n",
+        ),
+        (
+            "Interviews/2026-01-06 Bob.md",
+            "---\ntype: interview\ndate: 2026-01-07\nparticipant: \"[[Bob]]\"\n---\n## Surprises\n\n- Fast [[Slow]]\n",
         ),
     ];
     let mut current = notes.clone();

@@ -224,6 +224,9 @@ mod tests {
         // A note changes kind, the files staying the same: pages are named again.
         ("type: job", "type: insight"),
         ("type: insight", "type: job"),
+        // An interview no longer typed (and the typed notes after it
+        // numbered again).
+        ("type: interview", "type: draft"),
         // Who was followed up, who took part, which jobs were raised.
         ("follow-up-of: ", "follow-up-of-was: "),
         (
