@@ -264,10 +264,11 @@ pub(crate) fn summarize_insights_reusing(
 fn group_by_insight(model: &ResearchModel, order: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
     let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
+    let insights = model.positions_of(crate::config::NoteType::Insight);
     for &index in order {
         let observation = &model.observations[index];
         for &insight in &observation.insights {
-            let Some(insight) = model.index_of(insight, crate::config::NoteType::Insight) else {
+            let Some(insight) = insights.get(insight) else {
                 continue;
             };
             if observation.signals.contradicts {

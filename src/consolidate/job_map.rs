@@ -132,10 +132,11 @@ pub(crate) fn summarize_jobs(
 /// [`super::evidence::observations_in_order`]).
 fn evidence_by_job(model: &ResearchModel, order: &[usize]) -> Vec<Vec<usize>> {
     let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
+    let jobs = model.positions_of(crate::config::NoteType::Job);
     for &index in order {
         let observation = &model.observations[index];
         for &job in &observation.jobs {
-            if let Some(job) = model.index_of(job, crate::config::NoteType::Job) {
+            if let Some(job) = jobs.get(job) {
                 evidence[job].push(index);
             }
         }

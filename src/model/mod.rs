@@ -159,6 +159,24 @@ impl ResearchModel {
             .map(|(_, index)| *index)
     }
 
+    /// Each file's index in the list of notes of type `kind` (see
+    /// [`Positions`]).
+    pub fn positions_of(&self, kind: NoteType) -> Positions {
+        let files: Vec<FileId> = match kind {
+            NoteType::Interview => self.interviews.iter().map(|i| i.note.file).collect(),
+            NoteType::Plan => self.plans.iter().map(|p| p.note.file).collect(),
+            NoteType::Insight => self.insights.iter().map(|i| i.note.file).collect(),
+            NoteType::Job => self.jobs.iter().map(|j| j.note.file).collect(),
+            NoteType::Person => self.people.iter().map(|p| p.note.file).collect(),
+            NoteType::Company => self.companies.iter().map(|c| c.note.file).collect(),
+        };
+        let mut positions = vec![u32::MAX; files.iter().max().map_or(0, |&max| max as usize + 1)];
+        for (index, file) in files.into_iter().enumerate() {
+            positions[file as usize] = index as u32;
+        }
+        Positions(positions)
+    }
+
     /// The person with this note.
     pub fn person(&self, file: FileId) -> Option<&Person> {
         self.index_of(file, NoteType::Person)
@@ -172,6 +190,22 @@ impl ResearchModel {
             .into_iter()
             .flatten()
             .copied()
+    }
+}
+
+/// Each file's index in one of the model's lists, by file id: what
+/// [`ResearchModel::index_of`] gives, as an array lookup, for the walks over
+/// every observation (hundreds of thousands of links looked up per update).
+#[derive(Debug, Clone)]
+pub struct Positions(Vec<u32>);
+
+impl Positions {
+    /// The index of `file` in the list, if it is there.
+    pub fn get(&self, file: FileId) -> Option<usize> {
+        match self.0.get(file as usize) {
+            Some(&index) if index != u32::MAX => Some(index as usize),
+            _ => None,
+        }
     }
 }
 

@@ -731,3 +731,33 @@ fn the_digest_takes_strengths_kept_for_the_same_summary_and_period() {
         "{shown}"
     );
 }
+
+#[test]
+fn positions_are_the_type_map_as_an_array() {
+    use crate::config::NoteType;
+    let (vault, model) = model(&with_people(&[(
+        "Interviews/2026-01-05 Ann.md",
+        "---\ntype: interview\ndate: 2026-01-05\nparticipant: \"[[Ann]]\"\n---\n## Learned\n\n- Slow [[Slow]]\n",
+    )]));
+    let kinds = [
+        NoteType::Interview,
+        NoteType::Plan,
+        NoteType::Insight,
+        NoteType::Job,
+        NoteType::Person,
+        NoteType::Company,
+    ];
+    for kind in kinds {
+        let positions = model.positions_of(kind);
+        // Past the last file too: no position, no panic.
+        for file in 0..vault.files.len() as u32 + 2 {
+            assert_eq!(
+                positions.get(file),
+                model.index_of(file, kind),
+                "{kind:?} {file}"
+            );
+        }
+    }
+    let first = model.people.first().expect("people are typed").note.file;
+    assert_eq!(model.positions_of(NoteType::Person).get(first), Some(0));
+}
