@@ -23,7 +23,20 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// Writes `bytes` to `path` atomically, creating missing folders.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = complete_temp_file(path, bytes)?;
+    let permissions = fs::metadata(path)
+        .ok()
+        .map(|metadata| metadata.permissions());
+    replace_atomically(path, bytes, permissions)
+}
+
+/// [`write_atomically`], for a caller that knows the permissions of the file
+/// at `path` (`None`: there is none): the page keeps them.
+pub fn replace_atomically(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
+    let temp = complete_temp_file(path, bytes, permissions)?;
     temp.persist(path).map_err(|error| error.error)?;
     Ok(())
 }
@@ -36,7 +49,7 @@ pub fn create_atomically(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     if fs::symlink_metadata(path).is_ok() {
         return Ok(false);
     }
-    let temp = complete_temp_file(path, bytes)?;
+    let temp = complete_temp_file(path, bytes, None)?;
     match temp.persist_noclobber(path) {
         Ok(_) => Ok(true),
         Err(error) if error.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
@@ -44,24 +57,34 @@ pub fn create_atomically(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     }
 }
 
-/// A temporary file beside `path` holding `bytes`, with the permissions `path`
-/// should get.
-fn complete_temp_file(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
+/// A temporary file beside `path` holding `bytes`, with `permissions` (those
+/// of the file it replaces) or the usual ones.
+fn complete_temp_file(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> io::Result<tempfile::NamedTempFile> {
     let folder = path
         .parent()
         .ok_or_else(|| io::Error::other(format!("`{}` has no folder", path.display())))?;
-    fs::create_dir_all(folder)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(folder)?;
+    let builder = || {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+        builder
+    };
+    // The folder is there for nearly every page: it is created when the file
+    // cannot be (system calls cost tens of microseconds each here).
+    let mut temp = match builder().tempfile_in(folder) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(folder)?;
+            builder().tempfile_in(folder)?
+        }
+        created => created?,
+    };
     // Temporary files are private (0600); a page is an ordinary note: keep the
     // permissions of the file it replaces, or give it the usual 0644.
-    let permissions = match fs::metadata(path) {
-        Ok(metadata) => metadata.permissions(),
-        Err(_) => default_permissions(),
-    };
-    temp.as_file().set_permissions(permissions)?;
+    temp.as_file()
+        .set_permissions(permissions.unwrap_or_else(default_permissions))?;
     temp.write_all(bytes)?;
     Ok(temp)
 }

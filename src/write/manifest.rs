@@ -124,11 +124,15 @@ pub fn content_hash(bytes: &[u8]) -> String {
 
 /// Size and modification time of a file, as recorded.
 pub fn file_stamp(path: &Path) -> Option<(u64, Option<u128>)> {
-    let metadata = fs::metadata(path).ok()?;
+    fs::metadata(path).ok().map(|metadata| stamp_of(&metadata))
+}
+
+/// [`file_stamp`] of a file whose metadata is at hand.
+pub fn stamp_of(metadata: &fs::Metadata) -> (u64, Option<u128>) {
     let modified = metadata
         .modified()
         .ok()
         .and_then(|time: SystemTime| time.duration_since(UNIX_EPOCH).ok())
         .map(|duration| duration.as_millis());
-    Some((metadata.len(), modified))
+    (metadata.len(), modified)
 }

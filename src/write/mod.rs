@@ -12,7 +12,9 @@ mod lock;
 mod manifest;
 mod ownership;
 
-pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, create_atomically, is_temp_file, write_atomically};
+pub use atomic::{
+    TEMP_PREFIX, TEMP_SUFFIX, create_atomically, is_temp_file, replace_atomically, write_atomically,
+};
 pub use fingerprint::inputs_fingerprint;
 pub use lock::{LockError, VaultLock};
 pub use manifest::{BuildSummary, Manifest, ManifestEntry, content_hash};
@@ -279,10 +281,10 @@ impl<'a> Writer<'a> {
                 .par_iter()
                 .zip(actions)
                 .map(|(page, action)| match action {
-                    Action::Write { hash } => {
+                    Action::Write { hash, permissions } => {
                         let full = page.path.to_fs_path(root);
                         let bytes = page.content.as_bytes();
-                        write_atomically(&full, bytes).map_err(io_error(&full))?;
+                        replace_atomically(&full, bytes, permissions).map_err(io_error(&full))?;
                         let (size, modified) =
                             manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
                         Ok(Action::Written(ManifestEntry {
@@ -431,6 +433,8 @@ enum Action {
     Write {
         /// Hash of the new bytes.
         hash: String,
+        /// The permissions of the file it replaces (`None`: there is none).
+        permissions: Option<std::fs::Permissions>,
     },
     /// It was written.
     Written(ManifestEntry),
@@ -445,7 +449,9 @@ fn decide(
     let full = page.path.to_fs_path(root);
     let bytes = page.content.as_bytes();
     let hash = content_hash(bytes);
-    let stamp = manifest::file_stamp(&full);
+    let metadata = fs::metadata(&full).ok();
+    let stamp = metadata.as_ref().map(manifest::stamp_of);
+    let permissions = metadata.map(|metadata| metadata.permissions());
     // Unchanged without reading: same bytes as last time, file untouched since.
     if let (Some(entry), Some((size, modified))) = (recorded, stamp)
         && entry.hash == hash
@@ -464,7 +470,7 @@ fn decide(
         && modified.is_some()
         && is_generated(&full)
     {
-        return Ok(Action::Write { hash });
+        return Ok(Action::Write { hash, permissions });
     }
     match fs::read(&full) {
         Ok(existing) if existing == bytes => {
@@ -478,8 +484,11 @@ fn decide(
             })))
         }
         Ok(existing) if !has_marker(&existing) => Ok(Action::Foreign),
-        Ok(_) => Ok(Action::Write { hash }),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Action::Write { hash }),
+        Ok(_) => Ok(Action::Write { hash, permissions }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Action::Write {
+            hash,
+            permissions: None,
+        }),
         Err(_) if full.is_dir() => Ok(Action::Foreign),
         Err(error) => Err(WriteError::Io {
             path: full,
@@ -570,6 +579,32 @@ mod tests {
         // The kept manifest is what is on disk after each build.
         assert_eq!(Manifest::load(&manifest_path), kept.manifest);
         assert_eq!(kept.manifest.pages.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_page_written_again_keeps_the_permissions_its_file_was_given() {
+        use std::os::unix::fs::PermissionsExt;
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let mode = |path: &str| fs::metadata(root.join(path)).unwrap().permissions().mode() & 0o777;
+        let mut first = page("Throughline/Deep/A.md");
+        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.write(std::slice::from_ref(&first)).unwrap();
+        assert_eq!(mode("Throughline/Deep/A.md"), 0o644);
+        fs::set_permissions(
+            root.join("Throughline/Deep/A.md"),
+            fs::Permissions::from_mode(0o640),
+        )
+        .unwrap();
+        first.content.push_str("more\n");
+        writer.write(std::slice::from_ref(&first)).unwrap();
+        assert_eq!(mode("Throughline/Deep/A.md"), 0o640);
+        assert!(
+            fs::read_to_string(root.join("Throughline/Deep/A.md"))
+                .unwrap()
+                .ends_with("more\n")
+        );
     }
 
     #[test]
