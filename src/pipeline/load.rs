@@ -87,6 +87,9 @@ pub struct NoteCache {
     pub plan: Option<crate::render::PagePlan>,
     /// The manifest the last build saved (kept by `watch`, like `model`).
     pub manifest: Option<crate::write::KeptManifest>,
+    /// Spare files to write pages from (`watch` makes them between updates,
+    /// see [`crate::write::Spares`]).
+    pub spares: Option<crate::write::Spares>,
     /// Notes parsed after the last load ([`NoteCache::insert_parsed`]): the next
     /// load counts them as read afresh.
     parsed_since: HashSet<VaultPath>,

@@ -349,6 +349,9 @@ pub fn build_scanned(
         &analysis.plan,
     );
     let mut writer = Writer::after(root, &config.output_folder, mode, cache.manifest.take());
+    if let Some(spares) = &cache.spares {
+        writer.use_spares(spares.clone());
+    }
     let mut rendering = Duration::ZERO;
     let started = Instant::now();
     let page_of = |wanted: PageKind| {

@@ -15,7 +15,7 @@ use crate::pipeline::{
 };
 use crate::render::PageMemo;
 use crate::scan::{Scan, VaultPath};
-use crate::write::WriteMode;
+use crate::write::{STATE_FOLDER, Spares, WriteMode};
 
 /// What an incremental build keeps between runs.
 #[derive(Debug, Default)]
@@ -31,7 +31,14 @@ pub struct Incremental {
     /// (pages are link targets, and no event tells of our own writes): the next
     /// build takes them instead of reading them while the user waits.
     pending_pages: Option<JoinHandle<Vec<ParsedNote>>>,
+    /// The thread making spare files for the next update's pages, while it runs.
+    making_spares: Option<JoinHandle<()>>,
 }
+
+/// How many spare files `watch` keeps ready (see [`crate::write::Spares`]):
+/// twice the pages the last update wrote, within these bounds. A save
+/// usually changes a few dozen pages; the first build, every page.
+const SPARES: std::ops::RangeInclusive<usize> = 16..=256;
 
 impl Incremental {
     /// Forgets everything: the next build reads every note and renders every page.
@@ -128,6 +135,9 @@ impl Incremental {
         let files = (scanned.clone(), settings.clone());
 
         self.notes.events_complete = changed.is_some();
+        self.notes
+            .spares
+            .get_or_insert_with(|| Spares::new(root.join(STATE_FOLDER)));
         self.notes.model.get_or_insert_with(Default::default);
         self.notes.summaries.get_or_insert_with(Default::default);
         self.notes.mark_changed(changed.unwrap_or_default());
@@ -176,6 +186,16 @@ impl Incremental {
             .iter()
             .map(|page| (page.clone(), page.to_fs_path(root)))
             .collect();
+        // Spares for the next update, made while the user reads this one.
+        if let Some(spares) = self.notes.spares.clone()
+            && self
+                .making_spares
+                .as_ref()
+                .is_none_or(|making| making.is_finished())
+        {
+            let wanted = (report.write.written.len() * 2).clamp(*SPARES.start(), *SPARES.end());
+            self.making_spares = Some(std::thread::spawn(move || spares.fill(wanted)));
+        }
         let max_bytes = config.max_note_bytes;
         self.pending_pages = (!written.is_empty()).then(|| {
             std::thread::spawn(move || {

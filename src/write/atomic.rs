@@ -90,13 +90,13 @@ fn complete_temp_file(
 }
 
 #[cfg(unix)]
-fn default_permissions() -> fs::Permissions {
+pub(crate) fn default_permissions() -> fs::Permissions {
     use std::os::unix::fs::PermissionsExt;
     fs::Permissions::from_mode(0o644)
 }
 
 #[cfg(not(unix))]
-fn default_permissions() -> fs::Permissions {
+pub(crate) fn default_permissions() -> fs::Permissions {
     let file = tempfile::tempfile().expect("a temporary file can be created");
     let mut permissions = file.metadata().expect("it has metadata").permissions();
     permissions.set_readonly(false);

@@ -11,6 +11,7 @@ mod fingerprint;
 mod lock;
 mod manifest;
 mod ownership;
+mod spares;
 
 pub use atomic::{
     TEMP_PREFIX, TEMP_SUFFIX, create_atomically, is_temp_file, replace_atomically, write_atomically,
@@ -19,6 +20,7 @@ pub use fingerprint::inputs_fingerprint;
 pub use lock::{LockError, VaultLock};
 pub use manifest::{BuildSummary, Manifest, ManifestEntry, content_hash};
 pub use ownership::{MARKER, has_marker, is_generated};
+pub use spares::Spares;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
@@ -208,6 +210,7 @@ pub struct Writer<'a> {
     previous: Manifest,
     entries: Vec<ManifestEntry>,
     report: WriteReport,
+    spares: Option<Spares>,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + use<> {
@@ -259,12 +262,20 @@ impl<'a> Writer<'a> {
             previous,
             entries: Vec::new(),
             report: WriteReport::default(),
+            spares: None,
         }
+    }
+
+    /// Writes pages from the spare files of `spares` while it has some (see
+    /// [`Spares`]).
+    pub fn use_spares(&mut self, spares: Spares) {
+        self.spares = Some(spares);
     }
 
     /// Writes (or, in check mode, compares) a batch of pages.
     pub fn write(&mut self, pages: &[Page]) -> Result<(), WriteError> {
         let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
+        let spares = self.spares.as_ref();
         for page in pages {
             if !page.path.is_in_folder(output) || page.path.as_str() == output {
                 return Err(WriteError::OutsideOutput(page.path.to_string()));
@@ -284,7 +295,20 @@ impl<'a> Writer<'a> {
                     Action::Write { hash, permissions } => {
                         let full = page.path.to_fs_path(root);
                         let bytes = page.content.as_bytes();
-                        replace_atomically(&full, bytes, permissions).map_err(io_error(&full))?;
+                        let from_spare = match spares {
+                            Some(spares) => {
+                                let given = permissions.clone();
+                                let permissions = given.unwrap_or_else(atomic::default_permissions);
+                                spares
+                                    .write(&full, bytes, &permissions)
+                                    .map_err(io_error(&full))?
+                            }
+                            None => false,
+                        };
+                        if !from_spare {
+                            replace_atomically(&full, bytes, permissions)
+                                .map_err(io_error(&full))?;
+                        }
                         let (size, modified) =
                             manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
                         Ok(Action::Written(ManifestEntry {

@@ -1,0 +1,185 @@
+//! Spare files: empty files `watch` makes ahead of time in `.throughline/`,
+//! while nothing else is happening. A page written from one is renamed into
+//! place (still atomic: the rename is the only step readers see), so no file
+//! is created while the user waits — creating a file is by far the costliest
+//! step of a write (on the project's machine ~0.7 ms, against ~0.15 ms for
+//! the rename and ~0.02 ms for writing 50 KB).
+//!
+//! A spare is a fresh, empty file, used once: the page it becomes replaces
+//! the old page's file, which — as with any rename — stays intact for a
+//! reader that has it open. Spares are named like every temporary file
+//! ([`super::is_temp_file`]): hidden, and removed by the next run if a process
+//! is killed with some left; the last handle to a pool removes those left
+//! when it is dropped.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::atomic::{TEMP_PREFIX, TEMP_SUFFIX};
+
+/// A pool of spare files in one folder, shared by the writer that takes them
+/// and the thread that makes more.
+#[derive(Debug, Clone)]
+pub struct Spares(Arc<Pool>);
+
+#[derive(Debug)]
+struct Pool {
+    folder: PathBuf,
+    ready: Mutex<Vec<PathBuf>>,
+}
+
+impl Spares {
+    /// An empty pool whose spares go in `folder` (the state folder: on the
+    /// same file system as the output folder, as a rule).
+    pub fn new(folder: PathBuf) -> Spares {
+        Spares(Arc::new(Pool {
+            folder,
+            ready: Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// Makes spares until `count` are ready (or one cannot be made).
+    pub fn fill(&self, count: usize) {
+        while self.ready() < count {
+            let made = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .suffix(TEMP_SUFFIX)
+                .tempfile_in(&self.0.folder)
+                .and_then(|file| file.keep().map_err(|error| error.error));
+            match made {
+                Ok((_, path)) => self.ready_list().push(path),
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// How many spares are ready.
+    pub fn ready(&self) -> usize {
+        self.ready_list().len()
+    }
+
+    fn ready_list(&self) -> std::sync::MutexGuard<'_, Vec<PathBuf>> {
+        self.0.ready.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Writes `bytes` to `path` through a spare: the spare gets the bytes and
+    /// `permissions`, then is renamed over `path` (its folder made if
+    /// missing). Returns whether it did; `false` (nothing written) when no
+    /// spare is ready or the rename cannot cross to `path`'s file system —
+    /// the caller then writes as usual.
+    pub fn write(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        permissions: &fs::Permissions,
+    ) -> io::Result<bool> {
+        let Some(spare) = self.ready_list().pop() else {
+            return Ok(false);
+        };
+        let filled = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&spare)
+            .and_then(|mut file| {
+                file.set_permissions(permissions.clone())?;
+                file.write_all(bytes)
+            });
+        if let Err(error) = filled {
+            let _ = fs::remove_file(&spare);
+            // Someone removed it: the usual way.
+            return match error.kind() {
+                io::ErrorKind::NotFound => Ok(false),
+                _ => Err(error),
+            };
+        }
+        let mut renamed = fs::rename(&spare, path);
+        if let Err(error) = &renamed
+            && error.kind() == io::ErrorKind::NotFound
+            && spare.exists()
+            && let Some(folder) = path.parent()
+        {
+            fs::create_dir_all(folder)?;
+            renamed = fs::rename(&spare, path);
+        }
+        match renamed {
+            Ok(()) => Ok(true),
+            Err(error) => {
+                let _ = fs::remove_file(&spare);
+                match error.kind() {
+                    io::ErrorKind::CrossesDevices => Ok(false),
+                    _ => Err(error),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        let ready = self.ready.get_mut().unwrap_or_else(PoisonError::into_inner);
+        for spare in ready.drain(..) {
+            let _ = fs::remove_file(spare);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_files(folder: &Path) -> usize {
+        fs::read_dir(folder)
+            .unwrap()
+            .filter(|entry| {
+                super::super::is_temp_file(&entry.as_ref().unwrap().file_name().to_string_lossy())
+            })
+            .count()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_page_written_from_a_spare_is_renamed_into_place_and_the_rest_go_with_the_pool() {
+        use std::os::unix::fs::PermissionsExt;
+        let vault = tempfile::tempdir().unwrap();
+        let state = vault.path().join(".throughline");
+        fs::create_dir_all(&state).unwrap();
+        let spares = Spares::new(state.clone());
+        spares.fill(3);
+        assert_eq!((spares.ready(), temp_files(&state)), (3, 3));
+        let page = vault.path().join("Throughline/Jobs/New folder/A.md");
+        let mode = fs::Permissions::from_mode(0o640);
+        assert!(spares.write(&page, b"one", &mode).unwrap());
+        assert_eq!(fs::read(&page).unwrap(), b"one");
+        assert_eq!(
+            fs::metadata(&page).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        assert!(spares.write(&page, b"two", &mode).unwrap());
+        assert_eq!(fs::read(&page).unwrap(), b"two");
+        assert_eq!((spares.ready(), temp_files(&state)), (1, 1));
+        // A spare someone removed: nothing written, the next write goes the
+        // usual way.
+        fs::remove_file(
+            state.join(
+                fs::read_dir(&state)
+                    .unwrap()
+                    .next()
+                    .unwrap()
+                    .unwrap()
+                    .file_name(),
+            ),
+        )
+        .unwrap();
+        assert!(!spares.write(&page, b"three", &mode).unwrap());
+        assert!(!spares.write(&page, b"three", &mode).unwrap());
+        assert_eq!(fs::read(&page).unwrap(), b"two");
+        spares.fill(2);
+        let other = spares.clone();
+        drop(spares);
+        assert_eq!(temp_files(&state), 2, "a handle is left");
+        drop(other);
+        assert_eq!(temp_files(&state), 0);
+    }
+}
