@@ -40,6 +40,16 @@ pub struct Incremental {
 /// usually changes a few dozen pages; the first build, every page.
 const SPARES: std::ops::RangeInclusive<usize> = 16..=256;
 
+impl Drop for Incremental {
+    /// Waits for the spare files being made, so that the last handle to them
+    /// (in the notes kept) removes every one when `watch` stops.
+    fn drop(&mut self) {
+        if let Some(making) = self.making_spares.take() {
+            let _ = making.join();
+        }
+    }
+}
+
 impl Incremental {
     /// Forgets everything: the next build reads every note and renders every page.
     pub fn forget(&mut self) {

@@ -90,8 +90,18 @@ impl Manifest {
 
     /// Writes the manifest atomically.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        self.save_from(path, None)
+    }
+
+    /// [`Manifest::save`], from one of `spares` when it has one.
+    pub fn save_from(&self, path: &Path, spares: Option<&super::Spares>) -> std::io::Result<()> {
         let mut bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         bytes.push(b'\n');
+        if let Some(spares) = spares
+            && spares.write(path, &bytes, &super::atomic::default_permissions())?
+        {
+            return Ok(());
+        }
         write_atomically(path, &bytes)
     }
 

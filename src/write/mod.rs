@@ -433,7 +433,7 @@ impl<'a> Writer<'a> {
             manifest.summary = Some(record.summary);
             if manifest != self.previous {
                 manifest
-                    .save(&manifest_path)
+                    .save_from(&manifest_path, self.spares.as_ref())
                     .map_err(io_error(&manifest_path))?;
             }
             let stamp = exact_stamp(&manifest_path);
@@ -629,6 +629,32 @@ mod tests {
                 .unwrap()
                 .ends_with("more\n")
         );
+    }
+
+    #[test]
+    fn a_writer_with_spares_writes_pages_and_manifest_from_them() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let state = root.join(STATE_FOLDER);
+        fs::create_dir_all(&state).unwrap();
+        let spares = Spares::new(state.clone());
+        spares.fill(5);
+        let pages = [page("Throughline/A.md"), page("Throughline/Jobs/B.md")];
+        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.use_spares(spares.clone());
+        writer.write(&pages).unwrap();
+        let (report, kept) = writer.finish_keeping(&all, &record()).unwrap();
+        assert_eq!(report.written.len(), 2);
+        // Two pages and the manifest.
+        assert_eq!(spares.ready(), 2);
+        for page in &pages {
+            assert_eq!(
+                fs::read_to_string(page.path.to_fs_path(root)).unwrap(),
+                page.content
+            );
+        }
+        assert_eq!(Manifest::load(&state.join("manifest.json")), kept.manifest);
     }
 
     #[test]

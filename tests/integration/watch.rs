@@ -542,6 +542,13 @@ fn ctrl_c_stops_cleanly_and_releases_the_lock() {
     assert_eq!(code, 0, "{transcript}");
     assert!(transcript.contains("Out: stopped"), "{transcript}");
     assert!(!vault.path().join(STATE).join("lock").exists());
+    // The spare files it made for pages are gone with it.
+    let left: Vec<String> = fs::read_dir(vault.path().join(STATE))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".~"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     assert_eq!(vault.run(&["build"]).code, 0);
 }
 
