@@ -15,6 +15,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::atomic::{TEMP_PREFIX, TEMP_SUFFIX};
@@ -28,6 +29,9 @@ pub struct Spares(Arc<Pool>);
 struct Pool {
     folder: PathBuf,
     ready: Mutex<Vec<PathBuf>>,
+    /// Set when a spare could not be renamed across to a page's file
+    /// system (an output folder mounted elsewhere): no more are made.
+    elsewhere: AtomicBool,
 }
 
 impl Spares {
@@ -37,12 +41,13 @@ impl Spares {
         Spares(Arc::new(Pool {
             folder,
             ready: Mutex::new(Vec::new()),
+            elsewhere: AtomicBool::new(false),
         }))
     }
 
     /// Makes spares until `count` are ready (or one cannot be made).
     pub fn fill(&self, count: usize) {
-        while self.ready() < count {
+        while self.ready() < count && !self.0.elsewhere.load(Ordering::Relaxed) {
             let made = tempfile::Builder::new()
                 .prefix(TEMP_PREFIX)
                 .suffix(TEMP_SUFFIX)
@@ -108,7 +113,13 @@ impl Spares {
             Err(error) => {
                 let _ = fs::remove_file(&spare);
                 match error.kind() {
-                    io::ErrorKind::CrossesDevices => Ok(false),
+                    io::ErrorKind::CrossesDevices => {
+                        self.0.elsewhere.store(true, Ordering::Relaxed);
+                        for spare in self.ready_list().drain(..) {
+                            let _ = fs::remove_file(spare);
+                        }
+                        Ok(false)
+                    }
                     _ => Err(error),
                 }
             }
@@ -181,5 +192,33 @@ mod tests {
         assert_eq!(temp_files(&state), 2, "a handle is left");
         drop(other);
         assert_eq!(temp_files(&state), 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn spares_on_another_file_system_are_given_up() {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(elsewhere) = tempfile::tempdir_in("/dev/shm") else {
+            eprintln!("skipped: no /dev/shm");
+            return;
+        };
+        let vault = tempfile::tempdir().unwrap();
+        let same_device = |a: &Path, b: &Path| {
+            use std::os::unix::fs::MetadataExt;
+            fs::metadata(a).unwrap().dev() == fs::metadata(b).unwrap().dev()
+        };
+        if same_device(elsewhere.path(), vault.path()) {
+            eprintln!("skipped: /dev/shm is on the temporary folder's file system");
+            return;
+        }
+        let spares = Spares::new(elsewhere.path().to_path_buf());
+        spares.fill(3);
+        let page = vault.path().join("A.md");
+        let mode = fs::Permissions::from_mode(0o644);
+        assert!(!spares.write(&page, b"one", &mode).unwrap());
+        assert!(!page.exists());
+        assert_eq!((spares.ready(), temp_files(elsewhere.path())), (0, 0));
+        spares.fill(3);
+        assert_eq!(spares.ready(), 0, "no more are made");
     }
 }
