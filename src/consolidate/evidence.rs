@@ -148,20 +148,31 @@ pub fn strength_dated_before(
 pub fn summarize_insights(model: &ResearchModel, thresholds: &Thresholds) -> Vec<InsightSummary> {
     let ranks = interview_ranks(model);
     let order = observations_in_order(model, &ranks);
-    summarize_insights_reusing(model, thresholds, ranks, &order, None).0
+    summarize_insights_reusing(model, thresholds, ranks, &order, None).summaries
+}
+
+/// What [`summarize_insights_reusing`] works out.
+pub(crate) struct Summarized {
+    /// One summary per insight.
+    pub summaries: Vec<InsightSummary>,
+    /// Their fingerprints (empty without a memo to reuse).
+    pub fingerprints: Vec<Fingerprints>,
+    /// Each job's observations in evidence order, gathered on the same walk
+    /// over every observation (for [`super::job_map::summarize_jobs`]).
+    pub job_evidence: Vec<Vec<usize>>,
 }
 
 /// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
 /// fingerprints (from `reuse`'s record hashes of `model`) are unchanged. Returns
-/// the fingerprints too (empty without `reuse`). `order` is
-/// [`observations_in_order`].
+/// the fingerprints too (empty without `reuse`), and each job's evidence.
+/// `order` is [`observations_in_order`].
 pub(crate) fn summarize_insights_reusing(
     model: &ResearchModel,
     thresholds: &Thresholds,
     ranks: Vec<u32>,
     order: &[usize],
     reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
-) -> (Vec<InsightSummary>, Vec<Fingerprints>) {
+) -> Summarized {
     let (hashes, mut memo) = match reuse {
         Some((hashes, memo)) => (Some(hashes), Some(memo)),
         None => (None, None),
@@ -171,7 +182,7 @@ pub(crate) fn summarize_insights_reusing(
         .and_then(|memo| memo.follow_up_index.take());
     // The index and the grouping of observations by insight are independent:
     // their serial parts overlap.
-    let ((inputs, index), (supporting, against)) = rayon::join(
+    let ((inputs, index), grouped) = rayon::join(
         || match hashes {
             Some(hashes) => {
                 let (inputs, index) = FollowUpIndex::reusing(model, hashes, ranks, kept_index);
@@ -179,8 +190,13 @@ pub(crate) fn summarize_insights_reusing(
             }
             None => (None, FollowUpIndex::with_ranks(model, ranks)),
         },
-        || group_by_insight(model, order),
+        || group_evidence(model, order),
     );
+    let Grouped {
+        supporting,
+        against,
+        by_job: job_evidence,
+    } = grouped;
     let kept = take_kept(
         memo.as_deref_mut().map(|memo| &mut memo.insights),
         model.insights.iter().map(|insight| insight.note.file),
@@ -256,15 +272,33 @@ pub(crate) fn summarize_insights_reusing(
             .collect(),
         None => Vec::new(),
     };
-    (summaries, fingerprints)
+    Summarized {
+        summaries,
+        fingerprints,
+        job_evidence,
+    }
 }
 
-/// Each insight's supporting and contradicting observations, in `order`
-/// ([`observations_in_order`]).
-fn group_by_insight(model: &ResearchModel, order: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
-    let mut supporting: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
-    let mut against: Vec<Vec<usize>> = vec![Vec::new(); model.insights.len()];
+/// Observations grouped, each list in evidence order.
+struct Grouped {
+    /// Per insight, the observations that support it.
+    supporting: Vec<Vec<usize>>,
+    /// Per insight, the observations tagged `#contradicts` that link it.
+    against: Vec<Vec<usize>>,
+    /// Per job, the observations that link it.
+    by_job: Vec<Vec<usize>>,
+}
+
+/// Each insight's supporting and contradicting observations and each job's,
+/// in `order` ([`observations_in_order`]): one walk over every observation.
+fn group_evidence(model: &ResearchModel, order: &[usize]) -> Grouped {
+    let mut grouped = Grouped {
+        supporting: vec![Vec::new(); model.insights.len()],
+        against: vec![Vec::new(); model.insights.len()],
+        by_job: vec![Vec::new(); model.jobs.len()],
+    };
     let insights = model.positions_of(crate::config::NoteType::Insight);
+    let jobs = model.positions_of(crate::config::NoteType::Job);
     for &index in order {
         let observation = &model.observations[index];
         for &insight in &observation.insights {
@@ -272,13 +306,18 @@ fn group_by_insight(model: &ResearchModel, order: &[usize]) -> (Vec<Vec<usize>>,
                 continue;
             };
             if observation.signals.contradicts {
-                against[insight].push(index);
+                grouped.against[insight].push(index);
             } else {
-                supporting[insight].push(index);
+                grouped.supporting[insight].push(index);
+            }
+        }
+        for &job in &observation.jobs {
+            if let Some(job) = jobs.get(job) {
+                grouped.by_job[job].push(index);
             }
         }
     }
-    (supporting, against)
+    grouped
 }
 
 fn summarize(

@@ -47,22 +47,20 @@ pub struct StepRow {
     pub counts: Vec<usize>,
 }
 
-/// Summarises every job, taking from `reuse`'s kept summaries (by job note) the
-/// tables of a job whose evidence hashes the same (`reuse`'s record hashes are of
-/// `model`). Returns each job's evidence fingerprint too (empty without `reuse`).
+/// Summarises every job from its `evidence` (per job, its observations in
+/// evidence order, gathered with the insights'), taking from `reuse`'s kept
+/// summaries (by job note) the tables of a job whose evidence hashes the same
+/// (`reuse`'s record hashes are of `model`). Returns each job's evidence
+/// fingerprint too (empty without `reuse`).
 pub(crate) fn summarize_jobs(
     model: &ResearchModel,
     insights: &[InsightSummary],
     ranks: &[u32],
-    order: &[usize],
+    evidence: Vec<Vec<usize>>,
     reuse: Option<(&RecordHashes, &mut HashMap<FileId, KeptJob>)>,
 ) -> (Vec<JobSummary>, Vec<u64>) {
-    // Evidence by job, and the indices by job file (built once: a vault has
-    // thousands of jobs), side by side.
-    let (evidence, (interviews_by_job, insights_by_job, plans_by_job)) = rayon::join(
-        || evidence_by_job(model, order),
-        || indices_by_job(model, insights),
-    );
+    // The indices by job file (built once: a vault has thousands of jobs).
+    let (interviews_by_job, insights_by_job, plans_by_job) = indices_by_job(model, insights);
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
     let kept = take_kept(
         reuse.map(|(_, memo)| memo),
@@ -126,22 +124,6 @@ pub(crate) fn summarize_jobs(
         summarized.into_iter().map(|(summary, _)| summary).collect(),
         fingerprints,
     )
-}
-
-/// Each job's observations, in `order` (evidence order, see
-/// [`super::evidence::observations_in_order`]).
-fn evidence_by_job(model: &ResearchModel, order: &[usize]) -> Vec<Vec<usize>> {
-    let mut evidence: Vec<Vec<usize>> = vec![Vec::new(); model.jobs.len()];
-    let jobs = model.positions_of(crate::config::NoteType::Job);
-    for &index in order {
-        let observation = &model.observations[index];
-        for &job in &observation.jobs {
-            if let Some(job) = jobs.get(job) {
-                evidence[job].push(index);
-            }
-        }
-    }
-    evidence
 }
 
 /// By job note: the interviews that name it, the insights whose evidence

@@ -67,7 +67,11 @@ pub fn consolidate_reusing(
     // Each interview's place in (date, path) order, which evidence sorts by.
     let ranks = evidence::interview_ranks(model);
     let order = evidence::observations_in_order(model, &ranks);
-    let (insights, fingerprints) = evidence::summarize_insights_reusing(
+    let evidence::Summarized {
+        summaries: insights,
+        fingerprints,
+        job_evidence,
+    } = evidence::summarize_insights_reusing(
         model,
         &config.thresholds,
         ranks.clone(),
@@ -91,7 +95,15 @@ pub fn consolidate_reusing(
         None => (None, None),
     };
     let ((jobs, job_fingerprints), plans) = rayon::join(
-        || job_map::summarize_jobs(model, &insights, &ranks, &order, hashes.zip(kept_jobs)),
+        || {
+            job_map::summarize_jobs(
+                model,
+                &insights,
+                &ranks,
+                job_evidence,
+                hashes.zip(kept_jobs),
+            )
+        },
         || coverage::plan_coverage_reusing(model, &ranks, kept_plans),
     );
     let summary_fingerprints: Vec<u64> = fingerprints.iter().map(|f| f.summary).collect();
