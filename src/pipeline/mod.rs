@@ -467,8 +467,11 @@ pub fn build_scanned(
     if memo.is_some() {
         cache.manifest = Some(manifest);
     }
-    if let (Some(memo), Some(keys)) = (memo.as_deref_mut(), keys) {
-        memo.replace(keys);
+    match (memo.as_deref_mut(), keys) {
+        (Some(memo), Some(keys)) => memo.replace(keys),
+        // Every page was rendered without keys: none kept is still true.
+        (Some(memo), None) => memo.clear(),
+        (None, _) => {}
     }
     if let Some(memo) = memo {
         memo.keep_fragments(renderer.into_kept_fragments());

@@ -97,10 +97,13 @@ impl Manifest {
     pub fn save_from(&self, path: &Path, spares: Option<&super::Spares>) -> std::io::Result<()> {
         let mut bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         bytes.push(b'\n');
-        if let Some(spares) = spares
-            && spares.write(path, &bytes, &super::atomic::default_permissions())?
-        {
-            return Ok(());
+        if let Some(spares) = spares {
+            let permissions = fs::metadata(path)
+                .map(|metadata| metadata.permissions())
+                .unwrap_or_else(|_| super::atomic::default_permissions());
+            if spares.write(path, &bytes, &permissions)? {
+                return Ok(());
+            }
         }
         write_atomically(path, &bytes)
     }

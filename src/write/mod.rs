@@ -637,11 +637,13 @@ mod tests {
         let root = vault.path();
         let state = root.join(STATE_FOLDER);
         fs::create_dir_all(&state).unwrap();
-        let spares = Spares::new(state.clone());
-        spares.fill(5);
         let pages = [page("Throughline/A.md"), page("Throughline/Jobs/B.md")];
         let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        // A first writer removes temporary files a killed run left: spares are
+        // made after it starts (as `watch` makes them after its first build).
         let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        let spares = Spares::new(state.clone());
+        spares.fill(5);
         writer.use_spares(spares.clone());
         writer.write(&pages).unwrap();
         let (report, kept) = writer.finish_keeping(&all, &record()).unwrap();
@@ -655,6 +657,23 @@ mod tests {
             );
         }
         assert_eq!(Manifest::load(&state.join("manifest.json")), kept.manifest);
+        // The manifest keeps the permissions it was given.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let manifest = state.join("manifest.json");
+            fs::set_permissions(&manifest, fs::Permissions::from_mode(0o600)).unwrap();
+            let mut changed = pages.clone();
+            changed[0].content.push_str("more\n");
+            let mut writer = Writer::after(root, "Throughline", WriteMode::Write, Some(kept));
+            writer.use_spares(spares.clone());
+            writer.write(&changed).unwrap();
+            writer.finish_keeping(&all, &record()).unwrap();
+            // One page (the other is unchanged) and the manifest.
+            assert_eq!(spares.ready(), 0);
+            let mode = fs::metadata(&manifest).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
     }
 
     #[test]

@@ -93,9 +93,11 @@ impl Spares {
             });
         if let Err(error) = filled {
             let _ = fs::remove_file(&spare);
-            // Someone removed it: the usual way.
             return match error.kind() {
-                io::ErrorKind::NotFound => Ok(false),
+                io::ErrorKind::NotFound => {
+                    self.forget_removed();
+                    Ok(false)
+                }
                 _ => Err(error),
             };
         }
@@ -105,14 +107,18 @@ impl Spares {
             && spare.exists()
             && let Some(folder) = path.parent()
         {
-            fs::create_dir_all(folder)?;
-            renamed = fs::rename(&spare, path);
+            renamed = fs::create_dir_all(folder).and_then(|()| fs::rename(&spare, path));
         }
         match renamed {
             Ok(()) => Ok(true),
             Err(error) => {
                 let _ = fs::remove_file(&spare);
                 match error.kind() {
+                    // The spare was removed after it was filled: the usual way.
+                    io::ErrorKind::NotFound if !spare.exists() => {
+                        self.forget_removed();
+                        Ok(false)
+                    }
                     io::ErrorKind::CrossesDevices => {
                         self.0.elsewhere.store(true, Ordering::Relaxed);
                         for spare in self.ready_list().drain(..) {
@@ -124,6 +130,14 @@ impl Spares {
                 }
             }
         }
+    }
+}
+
+impl Spares {
+    /// Forgets the spares someone removed (a run's clean-up of temporary
+    /// files, a user): the pool makes new ones instead of counting them.
+    fn forget_removed(&self) {
+        self.ready_list().retain(|spare| spare.exists());
     }
 }
 
@@ -184,6 +198,7 @@ mod tests {
         )
         .unwrap();
         assert!(!spares.write(&page, b"three", &mode).unwrap());
+        assert_eq!(spares.ready(), 0, "the removed spare is forgotten");
         assert!(!spares.write(&page, b"three", &mode).unwrap());
         assert_eq!(fs::read(&page).unwrap(), b"two");
         spares.fill(2);
