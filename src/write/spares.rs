@@ -112,10 +112,11 @@ impl Spares {
         match renamed {
             Ok(()) => Ok(true),
             Err(error) => {
+                let spare_gone = !spare.exists();
                 let _ = fs::remove_file(&spare);
                 match error.kind() {
                     // The spare was removed after it was filled: the usual way.
-                    io::ErrorKind::NotFound if !spare.exists() => {
+                    io::ErrorKind::NotFound if spare_gone => {
                         self.forget_removed();
                         Ok(false)
                     }
