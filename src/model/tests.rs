@@ -739,15 +739,7 @@ fn positions_are_the_type_map_as_an_array() {
         "Interviews/2026-01-05 Ann.md",
         "---\ntype: interview\ndate: 2026-01-05\nparticipant: \"[[Ann]]\"\n---\n## Learned\n\n- Slow [[Slow]]\n",
     )]));
-    let kinds = [
-        NoteType::Interview,
-        NoteType::Plan,
-        NoteType::Insight,
-        NoteType::Job,
-        NoteType::Person,
-        NoteType::Company,
-    ];
-    for kind in kinds {
+    for kind in NoteType::ALL {
         let positions = model.positions_of(kind);
         // Past the last file too: no position, no panic.
         for file in 0..vault.files.len() as u32 + 2 {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{LinkWriter, PageKind, PageNamer};
 use crate::config::Config;
-use crate::model::ResearchModel;
+use crate::model::{NoteRef, ResearchModel};
 use crate::resolve::Vault;
 use crate::scan::{Exclusion, VaultPath};
 
@@ -124,33 +124,32 @@ fn name_pages(
     let insights_page = namer.name("", INSIGHTS_PAGE);
     let digest_page = namer.name("", DIGEST_PAGE);
     let health_page = namer.name("", HEALTH_PAGE);
-    let insight_pages: Vec<String> = model
-        .insights
-        .iter()
-        .map(|insight| {
-            namer
-                .name("Insights", &format!("{} (evidence)", insight.note.title))
-                .to_string()
-        })
-        .collect();
-    let job_pages: Vec<String> = model
-        .jobs
-        .iter()
-        .map(|job| {
-            namer
-                .name("Jobs", &format!("{} (job)", job.note.title))
-                .to_string()
-        })
-        .collect();
-    let plan_pages: Vec<String> = model
-        .plans
-        .iter()
-        .map(|plan| {
-            namer
-                .name("Plans", &format!("{} (coverage)", plan.note.title))
-                .to_string()
-        })
-        .collect();
+    // One page per note of a kind, in its folder, named `<title> (<suffix>)`.
+    let mut name_each = |folder: &str, suffix: &str, notes: Vec<&NoteRef>| -> Vec<String> {
+        notes
+            .into_iter()
+            .map(|note| {
+                namer
+                    .name(folder, &format!("{} ({suffix})", note.title))
+                    .to_string()
+            })
+            .collect()
+    };
+    let insight_pages = name_each(
+        "Insights",
+        "evidence",
+        model.insights.iter().map(|insight| &insight.note).collect(),
+    );
+    let job_pages = name_each(
+        "Jobs",
+        "job",
+        model.jobs.iter().map(|job| &job.note).collect(),
+    );
+    let plan_pages = name_each(
+        "Plans",
+        "coverage",
+        model.plans.iter().map(|plan| &plan.note).collect(),
+    );
     let mut pages: Vec<(VaultPath, PageKind)> = vec![
         (insights_page.clone(), PageKind::Insights),
         (digest_page.clone(), PageKind::Digest),
