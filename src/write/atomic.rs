@@ -15,6 +15,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
+use super::Spares;
+
 /// The prefix of our temporary files (see [`is_temp_file`]).
 pub const TEMP_PREFIX: &str = ".~";
 
@@ -29,9 +31,26 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     replace_atomically(path, bytes, permissions)
 }
 
+/// [`replace_atomically`] from one of `spares` when it has one (see
+/// [`Spares`]), else through a temporary file beside `path`.
+pub fn replace_from(
+    spares: Option<&Spares>,
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
+    if let Some(spares) = spares {
+        let given = permissions.clone().unwrap_or_else(default_permissions);
+        if spares.write(path, bytes, &given)? {
+            return Ok(());
+        }
+    }
+    replace_atomically(path, bytes, permissions)
+}
+
 /// [`write_atomically`], for a caller that knows the permissions of the file
 /// at `path` (`None`: there is none): the page keeps them.
-pub fn replace_atomically(
+fn replace_atomically(
     path: &Path,
     bytes: &[u8],
     permissions: Option<fs::Permissions>,

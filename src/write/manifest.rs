@@ -17,7 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomically;
+use super::atomic::replace_from;
 
 /// The manifest's schema version.
 const SCHEMA: u32 = 1;
@@ -97,15 +97,10 @@ impl Manifest {
     pub fn save_from(&self, path: &Path, spares: Option<&super::Spares>) -> std::io::Result<()> {
         let mut bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         bytes.push(b'\n');
-        if let Some(spares) = spares {
-            let permissions = fs::metadata(path)
-                .map(|metadata| metadata.permissions())
-                .unwrap_or_else(|_| super::atomic::default_permissions());
-            if spares.write(path, &bytes, &permissions)? {
-                return Ok(());
-            }
-        }
-        write_atomically(path, &bytes)
+        let permissions = fs::metadata(path)
+            .ok()
+            .map(|metadata| metadata.permissions());
+        replace_from(spares, path, &bytes, permissions)
     }
 
     /// Entries by path.

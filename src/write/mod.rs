@@ -13,9 +13,7 @@ mod manifest;
 mod ownership;
 mod spares;
 
-pub use atomic::{
-    TEMP_PREFIX, TEMP_SUFFIX, create_atomically, is_temp_file, replace_atomically, write_atomically,
-};
+pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, create_atomically, is_temp_file, write_atomically};
 pub use fingerprint::inputs_fingerprint;
 pub use lock::{LockError, VaultLock};
 pub use manifest::{BuildSummary, Manifest, ManifestEntry, content_hash};
@@ -295,20 +293,8 @@ impl<'a> Writer<'a> {
                     Action::Write { hash, permissions } => {
                         let full = page.path.to_fs_path(root);
                         let bytes = page.content.as_bytes();
-                        let from_spare = match spares {
-                            Some(spares) => {
-                                let given = permissions.clone();
-                                let permissions = given.unwrap_or_else(atomic::default_permissions);
-                                spares
-                                    .write(&full, bytes, &permissions)
-                                    .map_err(io_error(&full))?
-                            }
-                            None => false,
-                        };
-                        if !from_spare {
-                            replace_atomically(&full, bytes, permissions)
-                                .map_err(io_error(&full))?;
-                        }
+                        atomic::replace_from(spares, &full, bytes, permissions)
+                            .map_err(io_error(&full))?;
                         let (size, modified) =
                             manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
                         Ok(Action::Written(ManifestEntry {
