@@ -260,13 +260,12 @@ pub(crate) fn read_interview(
             None => {}
         }
     }
-    interview.answered_headings = answered_headings(note);
     (interview, problems)
 }
 
 /// Keys of the headings whose section (up to the next heading of the same or a
 /// higher level) holds some text.
-fn answered_headings(note: &Note) -> Vec<String> {
+pub(crate) fn answered_headings(note: &Note) -> Vec<String> {
     let headings = &note.headings;
     let mut keys = Vec::new();
     for (index, heading) in headings.iter().enumerate() {

@@ -20,6 +20,7 @@ pub use lookup::{LookupError, find_note};
 pub use observation::{Anchor, JobStep, Observation, ObservationKind, Signals};
 pub use plan::{Plan, Question};
 pub use properties::{PropertyItem, PropertyReader};
+pub use schema::may_be_plan;
 
 use foldhash::HashMap;
 
@@ -546,8 +547,11 @@ fn build_model_inner(
                         &company_titles,
                     );
                     let mut interview = Box::new(interview);
+                    // What plans' questions and observations need, not schema
+                    // problems: both read the whole note.
                     let mut observations = match scope {
                         ModelScope::Full => {
+                            interview.answered_headings = interview::answered_headings(note);
                             observation::observations(index, note, resolutions, config, &model)
                         }
                         ModelScope::Schema => Vec::new(),

@@ -19,21 +19,53 @@ pub fn note_type(
     path: &VaultPath,
 ) -> Option<NoteType> {
     let reader = PropertyReader::new(note, resolutions, config);
+    match written_type(&reader) {
+        WrittenType::Text(text) => NoteType::from_name(text),
+        WrittenType::Linked => match reader.items("type").first() {
+            Some(item) => NoteType::from_name(&item.text),
+            None => folder_type(config, path),
+        },
+        WrittenType::None => folder_type(config, path),
+    }
+}
+
+/// Whether `note` may be a plan: its type says so, or it is written as a link
+/// or a list (read once links are resolved). Reading a plan reads its body (its
+/// questions), so `check` keeps such a note whole.
+pub fn may_be_plan(note: &Note, config: &Config, path: &VaultPath) -> bool {
+    let reader = PropertyReader::new(note, &[], config);
+    match written_type(&reader) {
+        WrittenType::Text(text) => NoteType::from_name(text) == Some(NoteType::Plan),
+        WrittenType::Linked => true,
+        WrittenType::None => folder_type(config, path) == Some(NoteType::Plan),
+    }
+}
+
+/// How a note's `type` property is written.
+enum WrittenType<'a> {
+    /// Plain text (no link can be in it): read without copying it.
+    Text(&'a str),
+    /// A link, a list or another value: read through its items (the folder
+    /// rules decide when it has none).
+    Linked,
+    /// Missing or blank: the folder rules decide.
+    None,
+}
+
+fn written_type<'a>(reader: &PropertyReader<'a>) -> WrittenType<'a> {
     match reader.raw("type") {
-        // Plain text (no link can be in it): read without copying it.
-        Some((_, PropertyValue::String(text)))
-            if !text.contains('[') && !text.trim().is_empty() =>
-        {
-            return NoteType::from_name(text);
-        }
-        Some((_, PropertyValue::String(text))) if !text.contains('[') => {}
-        Some(_) => {
-            if let Some(item) = reader.items("type").first() {
-                return NoteType::from_name(&item.text);
+        Some((_, PropertyValue::String(text))) if !text.contains('[') => {
+            match text.trim().is_empty() {
+                true => WrittenType::None,
+                false => WrittenType::Text(text),
             }
         }
-        None => {}
+        Some(_) => WrittenType::Linked,
+        None => WrittenType::None,
     }
+}
+
+fn folder_type(config: &Config, path: &VaultPath) -> Option<NoteType> {
     config
         .type_folders
         .iter()

@@ -753,3 +753,48 @@ fn positions_are_the_type_map_as_an_array() {
     let first = model.people.first().expect("people are typed").note.file;
     assert_eq!(model.positions_of(NoteType::Person).get(first), Some(0));
 }
+
+#[test]
+fn a_note_the_model_types_as_a_plan_may_be_a_plan_before_its_links_resolve() {
+    let notes = [
+        (
+            "Plans/Q1.md",
+            "---\ntype: Plan\n---\n## Questions\n- Why?\n",
+        ),
+        ("Plans/Linked.md", "---\ntype: \"[[Plan]]\"\n---\n"),
+        ("Plans/Listed.md", "---\ntype: [plan]\n---\n"),
+        ("Plans/Foldered.md", "no frontmatter\n"),
+        ("Plans/Blank.md", "---\ntype: \" \"\n---\n"),
+        ("Plan.md", "# The plan type\n"),
+        ("Notes/Other.md", "---\ntype: interview\n---\n"),
+        ("Notes/Untyped.md", "text\n"),
+    ];
+    let vault = vault(&notes);
+    let mut config = Config::default();
+    config
+        .type_folders
+        .push((crate::config::NoteType::Plan, vec!["Plans".to_owned()]));
+    for (index, note) in vault.notes.iter().enumerate() {
+        let path = &note.path;
+        let typed = crate::model::schema::note_type(note, &vault.resolutions[index], &config, path);
+        let maybe = crate::model::may_be_plan(note, &config, path);
+        let expected = path.as_str().starts_with("Plans/");
+        assert_eq!(
+            typed == Some(crate::config::NoteType::Plan),
+            expected,
+            "{path}"
+        );
+        if expected {
+            assert!(maybe, "{path}");
+        }
+    }
+    let maybe = |path: &str| {
+        let index = vault
+            .notes
+            .iter()
+            .position(|n| n.path.as_str() == path)
+            .unwrap();
+        crate::model::may_be_plan(&vault.notes[index], &config, &vault.notes[index].path)
+    };
+    assert!(!maybe("Notes/Other.md") && !maybe("Notes/Untyped.md") && !maybe("Plan.md"));
+}

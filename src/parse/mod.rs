@@ -11,6 +11,7 @@ mod callout;
 mod comment;
 mod frontmatter;
 mod heading;
+mod keep;
 mod markdown;
 mod markdown_link;
 mod properties;

@@ -49,6 +49,40 @@ impl TextRef {
         store.get(start..start + self.len()).unwrap_or_default()
     }
 
+    /// The empty string.
+    pub const EMPTY: TextRef = TextRef {
+        start: 0,
+        len_plus_one: NonZeroU32::MIN,
+    };
+
+    /// This reference once the source keeps only its first `prefix` bytes and
+    /// the range `moved` of it, moved to offset `to`: a range of either moves
+    /// with them (or stays), a range of the arena stays, and anything else of
+    /// the source is copied into `arena`.
+    pub fn relocated(
+        self,
+        text: &str,
+        prefix: usize,
+        moved: &std::ops::Range<usize>,
+        to: usize,
+        arena: &mut String,
+    ) -> TextRef {
+        if self.start & IN_ARENA != 0 {
+            return self;
+        }
+        let start = self.start as usize;
+        let end = start + self.len();
+        if end <= prefix {
+            self
+        } else if moved.start <= start && end <= moved.end {
+            TextRef::new(start - moved.start + to, self.len(), false)
+        } else {
+            let at = arena.len();
+            arena.push_str(text.get(start..end).unwrap_or_default());
+            TextRef::new(at, self.len(), true)
+        }
+    }
+
     /// Byte length.
     pub fn len(self) -> usize {
         (self.len_plus_one.get() - 1) as usize
@@ -110,6 +144,28 @@ mod tests {
         assert_eq!(arena, "Caf\u{e9}");
         assert_eq!(slice.get(text, &arena), "Note");
         assert_eq!(copy.get(text, &arena), "Caf\u{e9}");
+    }
+
+    #[test]
+    fn relocated_references_read_the_same_string() {
+        let text = "---\nk: v\n---\nfirst line\nsee [[Target]] here\n";
+        let prefix = text.find("first").unwrap();
+        let line = text.find("see").unwrap()..text.find(" here").unwrap() + 5;
+        let mut interner = Interner::new(text);
+        let in_prefix = interner.intern(&text[4..5]);
+        let in_line = interner.intern(&text[line.start + 6..line.start + 12]);
+        let elsewhere = interner.intern(&text[prefix..prefix + 5]);
+        let owned = String::from("Caf\u{e9}");
+        let in_arena = interner.intern(&owned);
+        let mut arena = interner.into_arena();
+        let mut kept = text[..prefix].to_owned();
+        let to = kept.len();
+        kept.push_str(&text[line.clone()]);
+        let mut moved = |r: TextRef| r.relocated(text, prefix, &line, to, &mut arena);
+        let refs = [in_prefix, in_line, elsewhere, in_arena].map(&mut moved);
+        let read: Vec<&str> = refs.iter().map(|r| r.get(&kept, &arena)).collect();
+        assert_eq!(read, ["k", "Target", "first", "Caf\u{e9}"]);
+        assert_eq!(TextRef::EMPTY.get(&kept, &arena), "");
     }
 
     #[test]

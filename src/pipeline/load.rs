@@ -14,7 +14,10 @@ use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::SummaryMemo;
 use crate::model::ModelMemo;
 use crate::parse::{Note, NoteBytes, parse_note};
-use crate::resolve::{FileId, LinkMemo, NotesInOrder, StageTimings, Vault, resolve_reusing};
+use crate::resolve::{
+    FileId, LinkMemo, NameIndex, NotesInOrder, Prelinked, Prelinks, StageTimings, Vault, prelink,
+    resolve_reusing,
+};
 use crate::scan::{FileKind, Scan, ScanError, ScanOptions, VaultPath, scan};
 
 /// Why a vault could not be loaded at all (problems in notes are diagnostics).
@@ -27,10 +30,32 @@ pub enum LoadError {
 
 /// Scans, parses and resolves the vault at `root`.
 pub fn load_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
+    load_keeping(root, config, Keep::Everything)
+}
+
+/// [`load_vault`] for `check`: each note keeps only what checking reads (see
+/// [`Note::keep_for_check`]), so a vault's text is never all in memory at once.
+pub fn load_vault_for_check(root: &Path, config: &Config) -> Result<Vault, LoadError> {
+    load_keeping(root, config, Keep::ForCheck)
+}
+
+/// What a load keeps of each note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Everything parsed.
+    Everything,
+    /// What `check` reads.
+    ForCheck,
+}
+
+fn load_keeping(root: &Path, config: &Config, keep: Keep) -> Result<Vault, LoadError> {
     let started = Instant::now();
     let (scan, settings) = scan_vault(root, config)?;
     let scanned = started.elapsed();
-    Ok(load_scanned(scan, settings, config, scanned))
+    let cache = &mut NoteCache::default();
+    Ok(load_scanned_keeping(
+        scan, settings, config, scanned, cache, keep,
+    ))
 }
 
 /// Reads Obsidian's settings and walks the vault.
@@ -257,11 +282,22 @@ impl NoteCache {
 /// [`load_scanned`], reusing the notes of `cache` whose files did not change
 /// (same size and modification time): only changed notes are read and parsed.
 pub fn load_scanned_cached(
+    scan: Scan,
+    settings: ObsidianSettings,
+    config: &Config,
+    scanned: Duration,
+    cache: &mut NoteCache,
+) -> Vault {
+    load_scanned_keeping(scan, settings, config, scanned, cache, Keep::Everything)
+}
+
+fn load_scanned_keeping(
     mut scan: Scan,
     settings: ObsidianSettings,
     config: &Config,
     scanned: Duration,
     cache: &mut NoteCache,
+    keep: Keep,
 ) -> Vault {
     let note_files: Vec<FileId> = scan
         .files
@@ -304,11 +340,33 @@ pub fn load_scanned_cached(
         (parse_note(file.path.clone(), bytes), stamp)
     };
     cache.kept_last_good.clear();
+    let mut prelinks = None;
     let (notes, stamps) = match taken {
-        // Every note read (no cache): straight into place.
+        // Every note read (no cache): straight into place, each note's links
+        // looked up as soon as it is parsed.
         None => {
             fresh.fill(true);
-            note_files.par_iter().map(|&id| read(id)).unzip()
+            let index = NameIndex::new(&scan.files);
+            let read_and_link = |id: FileId| {
+                let (mut note, stamp) = read(id);
+                let file = &scan.files[id as usize];
+                let prelinked = match file.is_source() {
+                    true => prelink(&index, &note, id),
+                    false => Prelinked::default(),
+                };
+                if keep == Keep::ForCheck && !crate::model::may_be_plan(&note, config, &file.path) {
+                    note.keep_for_check(prelinked.unsettled.iter().map(|u| u.link as usize));
+                }
+                (note, (stamp, prelinked))
+            };
+            let (notes, stamped): (Vec<Note>, Vec<(Option<Stamp>, Prelinked)>) =
+                note_files.par_iter().map(|&id| read_and_link(id)).unzip();
+            let (stamps, prelinked) = stamped.into_iter().unzip();
+            prelinks = Some(Prelinks {
+                index,
+                notes: prelinked,
+            });
+            (notes, stamps)
         }
         // The few notes to read go into the places kept for them.
         Some(Taken {
@@ -353,6 +411,7 @@ pub fn load_scanned_cached(
         notes,
         files: note_files,
         fresh,
+        prelinks,
     };
     let parsed_in = started.elapsed();
     let started = Instant::now();

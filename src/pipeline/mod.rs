@@ -9,7 +9,7 @@ mod load;
 
 pub use load::{
     LoadError, NoteCache, ParsedNote, load_scanned, load_scanned_cached, load_vault,
-    read_and_parse, scan_vault,
+    load_vault_for_check, read_and_parse, scan_vault,
 };
 
 use foldhash::{HashMap, HashSet};
@@ -79,9 +79,10 @@ pub fn analyze_loaded_reusing(
 
 /// What `check` needs: the vault with its schema problems, and links to pages a
 /// build will generate counted as resolved — without building observations or
-/// rendering anything.
+/// rendering anything, and with each note keeping only what checking reads
+/// ([`crate::parse::Note::keep_for_check`]).
 pub fn check_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
-    let mut vault = load_vault(root, config)?;
+    let mut vault = load_vault_for_check(root, config)?;
     let model = build_model_with(&vault, config, ModelScope::Schema);
     let pages = page_paths(&vault, &model, config);
     include_planned_pages(&mut vault, pages);
@@ -515,6 +516,54 @@ mod tests {
             std::thread::sleep(Duration::from_millis(50));
             self.0.store(true, Ordering::SeqCst);
         }
+    }
+
+    /// What `check` reports of the vault at `root`, and what the full
+    /// analysis of a build finds there.
+    fn checked_and_analyzed(root: &Path) -> [(Vec<String>, VaultStats); 2] {
+        let config = crate::config::load(root).unwrap();
+        let shown = |vault: &Vault| {
+            let diagnostics = vault
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{:?} {} {:?} {} ({:?})",
+                        d.code, d.path, d.location, d.message, d.help
+                    )
+                })
+                .collect();
+            (diagnostics, vault.stats())
+        };
+        [
+            shown(&check_vault(root, &config).unwrap()),
+            shown(&analyze(root, &config).unwrap().vault),
+        ]
+    }
+
+    #[test]
+    fn check_keeping_little_of_each_note_finds_what_a_full_load_finds() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        let [checked, analyzed] = checked_and_analyzed(&sample);
+        assert!(checked.0.len() >= 3, "{checked:?}");
+        assert_eq!(checked, analyzed);
+        let generated = tempfile::tempdir().unwrap();
+        vaultgen::generate(
+            generated.path(),
+            &vaultgen::GenOptions {
+                notes: 2000,
+                seed: vaultgen::DEFAULT_SEED,
+            },
+        )
+        .unwrap();
+        let [checked, analyzed] = checked_and_analyzed(generated.path());
+        let codes: HashSet<String> = checked
+            .0
+            .iter()
+            .map(|d| d.split(' ').next().unwrap().to_owned())
+            .collect();
+        assert!(codes.len() >= 4, "{codes:?}");
+        assert_eq!(checked, analyzed);
     }
 
     #[test]

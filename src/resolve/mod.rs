@@ -7,9 +7,11 @@
 //! subpath-not-found warning.
 
 mod name_index;
+mod prelink;
 mod subpath;
 
 pub use name_index::{FileId, Lookup, NameIndex, Rule};
+pub use prelink::{Prelinked, Prelinks, Unsettled, prelink};
 pub use subpath::{find_heading_chain, subpath_exists};
 
 use foldhash::{HashMap, HashMapExt};
@@ -229,6 +231,9 @@ pub struct NotesInOrder {
     pub files: Vec<FileId>,
     /// Whether each was parsed for this load.
     pub fresh: Vec<bool>,
+    /// Their links, looked up as they were parsed (a load that parsed every
+    /// note), to be finished by the resolution.
+    pub prelinks: Option<Prelinks>,
 }
 
 impl From<Vec<(FileId, Note, bool)>> for NotesInOrder {
@@ -285,6 +290,7 @@ fn resolve_inner(
         notes: parsed,
         files: note_file_ids,
         fresh,
+        prelinks,
     } = notes;
     let mut note_of_file = vec![None; scan.files.len()];
     let mut changed = vec![false; scan.files.len()];
@@ -305,10 +311,12 @@ fn resolve_inner(
                     *path == file.path && *kind == file.kind && *exclusion == file.exclusion
                 })
     });
-    let index = match &mut memo {
-        Some(memo) => std::mem::take(&mut memo.index),
-        None => NameIndex::new(&scan.files),
+    let (index, mut prelinked) = match (&mut memo, prelinks) {
+        (Some(memo), _) => (std::mem::take(&mut memo.index), Vec::new()),
+        (None, Some(prelinks)) => (prelinks.index, prelinks.notes),
+        (None, None) => (NameIndex::new(&scan.files), Vec::new()),
     };
+    prelinked.resize_with(parsed.len(), Prelinked::default);
     let mut kept: Vec<Option<Outcome>> = match memo {
         Some(mut memo) => {
             // A subpath into a note read again is looked up again, unless
@@ -353,11 +361,14 @@ fn resolve_inner(
     let outcomes: Vec<Outcome> = parsed
         .par_iter()
         .zip(note_file_ids.par_iter())
-        .zip(kept.into_par_iter())
-        .map(|((note, &file), kept)| match kept {
+        .zip(kept.into_par_iter().zip(prelinked.into_par_iter()))
+        .map(|((note, &file), (kept, prelinked))| match kept {
             Some(outcome) => outcome,
-            None if scan.files[file as usize].is_source() => context.resolve_note(note, file),
-            None => (Vec::new(), Vec::new()),
+            None if !scan.files[file as usize].is_source() => (Vec::new(), Vec::new()),
+            None if prelinked.resolutions.len() == note.links.len() => {
+                context.finish_note(note, file, prelinked)
+            }
+            None => context.resolve_note(note, file),
         })
         .collect();
     let mut diagnostics = scan.diagnostics;
@@ -408,6 +419,30 @@ fn alias_index(notes: &[Note], files: &[FileId]) -> HashMap<String, FileId> {
     aliases
 }
 
+/// The note whose links are being resolved, with what its links share.
+struct LinkResolver<'a> {
+    note: &'a Note,
+    file: FileId,
+    /// The note's folder, lower-cased.
+    folder: String,
+    /// Reused by every lookup.
+    scratch: String,
+    /// Problems found so far, in link order.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> LinkResolver<'a> {
+    fn new(note: &'a Note, file: FileId) -> LinkResolver<'a> {
+        LinkResolver {
+            note,
+            file,
+            folder: note.path.folder().to_lowercase(),
+            scratch: String::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
 struct Context<'a> {
     files: &'a [VaultFile],
     notes: &'a [Note],
@@ -422,30 +457,63 @@ impl Context<'_> {
     }
 
     fn resolve_note(&self, note: &Note, file: FileId) -> (Vec<Resolution>, Vec<Diagnostic>) {
-        let folder = note.path.folder().to_lowercase();
-        let mut scratch = String::new();
-        let mut diagnostics = Vec::new();
+        let mut links = LinkResolver::new(note, file);
         let resolutions = note
             .links
             .iter()
-            .map(|link| {
-                let lookup =
-                    self.index
-                        .lookup_with(note.linkpath(link), file, &folder, &mut scratch);
-                let subpath_found = match (note.subpath(link), lookup.target) {
-                    (Some(subpath), Some(target)) => Some(self.subpath_found(target, subpath)),
-                    _ => None,
-                };
-                if let Some(diagnostic) = self.link_problem(note, link, &lookup, subpath_found) {
-                    diagnostics.push(diagnostic);
-                }
-                Resolution {
-                    target: lookup.target,
-                    subpath_found,
-                }
-            })
+            .map(|link| self.resolve_link(&mut links, link))
             .collect();
-        (resolutions, diagnostics)
+        (resolutions, links.diagnostics)
+    }
+
+    /// [`Context::resolve_note`] for a note whose links were looked up as it
+    /// was parsed: a subpath is checked in the target found, and a link that
+    /// may have a problem is resolved again, in full.
+    fn finish_note(
+        &self,
+        note: &Note,
+        file: FileId,
+        prelinked: Prelinked,
+    ) -> (Vec<Resolution>, Vec<Diagnostic>) {
+        let Prelinked {
+            mut resolutions,
+            unsettled,
+        } = prelinked;
+        let mut links = LinkResolver::new(note, file);
+        for Unsettled { link, only_subpath } in unsettled {
+            let (at, link) = (link as usize, &note.links[link as usize]);
+            if only_subpath
+                && let (Some(target), Some(subpath)) = (resolutions[at].target, note.subpath(link))
+                && self.subpath_found(target, subpath)
+            {
+                resolutions[at].subpath_found = Some(true);
+                continue;
+            }
+            resolutions[at] = self.resolve_link(&mut links, link);
+        }
+        (resolutions, links.diagnostics)
+    }
+
+    /// Resolves one link of `links.note`, noting its problem if it has one.
+    fn resolve_link(&self, links: &mut LinkResolver<'_>, link: &Link) -> Resolution {
+        let note = links.note;
+        let lookup = self.index.lookup_with(
+            note.linkpath(link),
+            links.file,
+            &links.folder,
+            &mut links.scratch,
+        );
+        let subpath_found = match (note.subpath(link), lookup.target) {
+            (Some(subpath), Some(target)) => Some(self.subpath_found(target, subpath)),
+            _ => None,
+        };
+        if let Some(diagnostic) = self.link_problem(note, link, &lookup, subpath_found) {
+            links.diagnostics.push(diagnostic);
+        }
+        Resolution {
+            target: lookup.target,
+            subpath_found,
+        }
     }
 
     fn subpath_found(&self, target: FileId, subpath: &str) -> bool {
@@ -465,10 +533,8 @@ impl Context<'_> {
         lookup: &Lookup,
         subpath_found: Option<bool>,
     ) -> Option<Diagnostic> {
-        let is_bare = !note.linkpath(link).contains('/');
-        let is_problem = lookup.target.is_none()
-            || subpath_found == Some(false)
-            || (is_bare && lookup.candidates.len() > 1);
+        let is_ambiguous = prelink::is_ambiguous(note.linkpath(link), lookup);
+        let is_problem = lookup.target.is_none() || subpath_found == Some(false) || is_ambiguous;
         if !is_problem {
             return None;
         }
@@ -533,7 +599,7 @@ impl Context<'_> {
                 .with_help(help),
             );
         }
-        if is_bare && lookup.candidates.len() > 1 {
+        if is_ambiguous {
             let chosen = &self.files[target as usize].path;
             let reason = match lookup.rule {
                 Some(Rule::ExactPath) => "its exact path",
@@ -728,6 +794,81 @@ pub(crate) mod tests {
             let memo = once.take_link_memo();
             assert!(memo.outcomes.iter().all(Option::is_none));
         }
+    }
+
+    /// [`scan_and_notes`] with every note's links looked up as it was parsed.
+    fn prelinked(notes: &[(&str, &str)]) -> (Scan, NotesInOrder) {
+        let (scan, mut parsed) = scan_and_notes(notes, &[]);
+        let index = NameIndex::new(&scan.files);
+        let prelinked = parsed
+            .notes
+            .iter()
+            .zip(&parsed.files)
+            .map(|(note, &file)| prelink(&index, note, file))
+            .collect();
+        parsed.prelinks = Some(Prelinks {
+            index,
+            notes: prelinked,
+        });
+        (scan, parsed)
+    }
+
+    #[test]
+    fn links_looked_up_while_parsing_resolve_as_links_looked_up_after() {
+        let notes: Vec<(&str, &str)> = BEFORE
+            .iter()
+            .copied()
+            .chain([
+                (
+                    "D.md",
+                    "[[x/Dup]] [[Dup#Nowhere]] [[A#Install#Nothing]] [[#Self]] [[]]\n# Self\n",
+                ),
+                (
+                    "x/E.md",
+                    "[[./Dup]] [[../C#Top]] [[/Dup]] ![[pic.png#x]] [m](A.md#Setup)\n",
+                ),
+            ])
+            .collect();
+        let (scan, parsed) = prelinked(&notes);
+        // Only links that may need more than a lookup are left to finish.
+        let unsettled: Vec<Vec<(u32, bool)>> = parsed
+            .prelinks
+            .as_ref()
+            .unwrap()
+            .notes
+            .iter()
+            .map(|p| {
+                p.unsettled
+                    .iter()
+                    .map(|u| (u.link, u.only_subpath))
+                    .collect()
+            })
+            .collect();
+        let (_, plain) = scan_and_notes(&notes, &[]);
+        let paths: Vec<&str> = plain.notes.iter().map(|n| n.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "A.md", "B.md", "C.md", "D.md", "x/Dup.md", "x/E.md", "y/Dup.md"
+            ]
+        );
+        assert_eq!(unsettled[1], [(0, true), (1, true), (3, false), (4, false)]);
+        assert_eq!(unsettled[3], [(1, false), (2, true), (3, true)]);
+        let once = resolve_once(scan, parsed, ObsidianSettings::default());
+        let (scan, plain) = scan_and_notes(&notes, &[]);
+        let looked_up_after = resolve_once(scan, plain, ObsidianSettings::default());
+        assert_eq!(shown(&once), shown(&looked_up_after));
+        assert!(
+            once.diagnostics
+                .iter()
+                .any(|d| d.code == Code::SubpathNotFound)
+        );
+        assert!(
+            once.diagnostics
+                .iter()
+                .any(|d| d.code == Code::AmbiguousLink)
+        );
+        assert!(once.diagnostics.iter().any(|d| d.code == Code::BrokenLink));
     }
 
     #[test]

@@ -1,0 +1,161 @@
+//! What `check` keeps of a parsed note.
+//!
+//! A note's text is most of its memory, and `check` reads little of it: the
+//! frontmatter (properties, and the lines schema problems point at), the names
+//! of headings, blocks and footnotes (subpath checks), and the lines of the
+//! links that may need a diagnostic. Keeping only those, as each note is
+//! parsed, keeps a vault's text from ever being in memory all at once.
+
+use std::ops::Range;
+
+use super::{Note, Span, TextRef};
+
+impl Note {
+    /// Keeps only what `check` reads: the frontmatter, every link, and the
+    /// lines of the links numbered in `keep` (ascending), which may need a
+    /// diagnostic — their strings and positions read as before. Of the other
+    /// body links only the target can be read; they read as empty strings.
+    /// Headings, blocks and footnotes keep their names (their spans no longer
+    /// point into the text); list items, callouts, comments and body tags are
+    /// dropped.
+    pub fn keep_for_check(&mut self, keep: impl IntoIterator<Item = usize>) {
+        let prefix = self
+            .frontmatter
+            .as_ref()
+            .map_or(0, |block| block.body_start)
+            .min(self.text.len());
+        let old = std::mem::take(&mut self.text);
+        let mut text = String::with_capacity(prefix);
+        text.push_str(&old[..prefix]);
+        let mut arena = std::mem::take(&mut self.strings);
+        // The last line copied: its range in the old text and its offset now.
+        let mut line: Option<(Range<usize>, usize)> = None;
+        let mut keep = keep.into_iter().peekable();
+        for (at, link) in self.links.iter_mut().enumerate() {
+            let kept = keep.next_if_eq(&at).is_some();
+            let start = link.span.start as usize;
+            if start < prefix {
+                continue;
+            }
+            if !kept {
+                link.raw = TextRef::EMPTY;
+                link.linkpath = TextRef::EMPTY;
+                link.subpath = None;
+                link.display = None;
+                link.span = Span {
+                    start: prefix as u32,
+                    end: prefix as u32,
+                    position: link.span.position,
+                };
+                continue;
+            }
+            let (range, to) = match &line {
+                Some((range, to)) if range.contains(&start) => (range.clone(), *to),
+                _ => {
+                    let range = line_around(&old, start);
+                    let to = text.len();
+                    text.push_str(&old[range.clone()]);
+                    text.push('\n');
+                    line = Some((range.clone(), to));
+                    (range, to)
+                }
+            };
+            let end = (link.span.end as usize).clamp(start, range.end);
+            link.span.start = (start - range.start + to) as u32;
+            link.span.end = (end - range.start + to) as u32;
+            let mut moved = |r: TextRef| r.relocated(&old, prefix, &range, to, &mut arena);
+            link.raw = moved(link.raw);
+            link.linkpath = moved(link.linkpath);
+            link.subpath = link.subpath.map(&mut moved);
+            link.display = link.display.map(&mut moved);
+            link.property = link.property.map(&mut moved);
+        }
+        // Tags of the `tags` property name their text in the frontmatter or
+        // the arena; a body tag's name would be gone.
+        self.tags.retain(|tag| tag.span.is_none());
+        self.list_items = Vec::new();
+        self.callouts = Vec::new();
+        self.comments = Vec::new();
+        text.shrink_to_fit();
+        arena.shrink_to_fit();
+        self.text = text;
+        self.strings = arena;
+    }
+}
+
+/// The line of `text` holding byte `offset`, without its line break (a
+/// `\r` before it stays, as [`crate::diagnostics::line_text`] drops it).
+fn line_around(text: &str, offset: usize) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(text.len(), |i| offset + i);
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{NoteBytes, parse_note};
+    use crate::scan::VaultPath;
+
+    fn parse(text: &str) -> super::Note {
+        let path = VaultPath::new("folder/Note.md").unwrap();
+        parse_note(path, NoteBytes::Read(text.as_bytes().to_vec()))
+    }
+
+    const TEXT: &str = "---\r\nparticipant: \"[[Ann]]\"\r\ntags: [a]\r\n---\r\n# Top\r\n\
+        Intro [[One]] and [[Two#Part|shown]] #body\r\n\
+        - item [[Three]]\r\n\
+        - [docs](<Some%20file.md#Sec>)\r\n";
+
+    #[test]
+    fn kept_links_read_as_before_and_the_rest_is_gone() {
+        let whole = parse(TEXT);
+        let mut kept = parse(TEXT);
+        // Links: the frontmatter's, then One, Two, Three, docs.
+        assert_eq!(kept.links.len(), 5);
+        kept.keep_for_check([2, 4]);
+        for at in [0, 2, 4] {
+            let (before, after) = (&whole.links[at], &kept.links[at]);
+            assert_eq!(whole.raw(before), kept.raw(after));
+            assert_eq!(whole.linkpath(before), kept.linkpath(after));
+            assert_eq!(whole.subpath(before), kept.subpath(after));
+            assert_eq!(whole.display(before), kept.display(after));
+            assert_eq!(whole.property_key(before), kept.property_key(after));
+            assert_eq!(
+                whole.span_location(&before.span),
+                kept.span_location(&after.span)
+            );
+            assert_eq!(before.span.position, after.span.position);
+        }
+        for at in [1, 3] {
+            assert_eq!(kept.linkpath(&kept.links[at]), "");
+            assert_eq!(kept.links[at].span.position, whole.links[at].span.position);
+        }
+        assert_eq!(
+            kept.text,
+            "---\r\nparticipant: \"[[Ann]]\"\r\ntags: [a]\r\n---\r\n\
+             Intro [[One]] and [[Two#Part|shown]] #body\r\n\
+             - [docs](<Some%20file.md#Sec>)\r\n"
+        );
+        assert_eq!(kept.headings, whole.headings);
+        assert!(kept.list_items.is_empty());
+        let tags: Vec<&str> = kept.tags.iter().map(|tag| kept.tag_name(tag)).collect();
+        assert_eq!(tags, ["a"]);
+        // Schema problems point into the frontmatter, which is whole.
+        assert_eq!(kept.location(5..16), whole.location(5..16));
+    }
+
+    #[test]
+    fn a_note_without_frontmatter_keeps_only_the_lines_asked_for() {
+        let mut kept = parse("a [[X]]\nb [[Y]] [[Z]]\n");
+        kept.keep_for_check([1, 2]);
+        assert_eq!(kept.text, "b [[Y]] [[Z]]\n");
+        assert_eq!(kept.linkpath(&kept.links[2]), "Z");
+        assert_eq!(
+            kept.span_location(&kept.links[1].span).line_text.as_ref(),
+            "b [[Y]] [[Z]]"
+        );
+        kept.keep_for_check([]);
+        assert_eq!(kept.text, "");
+    }
+}

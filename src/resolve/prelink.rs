@@ -1,0 +1,78 @@
+//! Links resolved while their note is parsed.
+//!
+//! Which file a linkpath opens depends only on the vault's file list (rules
+//! C1–C7), known once the scan is done. A load that parses every note (no
+//! cache) looks each link up right after its note is parsed, on the same
+//! thread, while the note is still in the cache; [`super::resolve`] is then
+//! left with the few links that need more: a heading or block to find in their
+//! target (which must be parsed first), or a problem to report.
+
+use super::Resolution;
+use super::name_index::{FileId, Lookup, NameIndex};
+use crate::parse::Note;
+
+/// The links of one note, looked up as it was parsed.
+#[derive(Debug, Default)]
+pub struct Prelinked {
+    /// One per link: its target, and no subpath verdict yet.
+    pub resolutions: Vec<Resolution>,
+    /// The links that may need a diagnostic or a subpath check, in order:
+    /// unresolved, with a `#…` part, or a bare name several files carry.
+    pub unsettled: Vec<Unsettled>,
+}
+
+/// A link whose resolution is not finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsettled {
+    /// Its index in the note's links.
+    pub link: u32,
+    /// Whether all it lacks is its subpath's check (it has one target,
+    /// unambiguously); else it is looked up again in full.
+    pub only_subpath: bool,
+}
+
+/// The links of many notes, looked up against `index` as they were parsed.
+#[derive(Debug)]
+pub struct Prelinks {
+    /// The index the links were looked up in, built from the scan's files.
+    pub index: NameIndex,
+    /// One per note, in the notes' order.
+    pub notes: Vec<Prelinked>,
+}
+
+/// Looks up every link of `note` (the note of `file`).
+pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
+    let folder = note.path.folder().to_lowercase();
+    let mut scratch = String::new();
+    let mut unsettled = Vec::new();
+    let resolutions = note
+        .links
+        .iter()
+        .enumerate()
+        .map(|(at, link)| {
+            let linkpath = note.linkpath(link);
+            let lookup = index.lookup_with(linkpath, file, &folder, &mut scratch);
+            let found = lookup.target.is_some() && !is_ambiguous(linkpath, &lookup);
+            if !found || link.subpath.is_some() {
+                unsettled.push(Unsettled {
+                    link: at as u32,
+                    only_subpath: found,
+                });
+            }
+            Resolution {
+                target: lookup.target,
+                subpath_found: None,
+            }
+        })
+        .collect();
+    Prelinked {
+        resolutions,
+        unsettled,
+    }
+}
+
+/// Whether a link names a file by a bare name several files carry (reported
+/// as an info: Obsidian picks one of them).
+pub(super) fn is_ambiguous(linkpath: &str, lookup: &Lookup) -> bool {
+    !linkpath.contains('/') && lookup.candidates.len() > 1
+}
