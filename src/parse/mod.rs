@@ -14,6 +14,7 @@ mod heading;
 mod keep;
 mod markdown;
 mod markdown_link;
+mod plain_yaml;
 mod properties;
 mod source;
 mod tag;

@@ -1,5 +1,6 @@
 //! YAML frontmatter → our own property values. The only module that names a YAML
-//! crate.
+//! crate; frontmatter in the plain subset of [`super::plain_yaml`] is read
+//! without it, to the same values.
 //!
 //! yaml_serde (serde_yaml's maintained continuation) reads YAML 1.2 as Obsidian's
 //! `yaml` library does (rule H2): `yes`/`no` are strings, unquoted dates are
@@ -85,6 +86,20 @@ pub fn parse_yaml(yaml: &str, first_line: usize) -> Result<Properties, YamlProbl
     if yaml.trim().is_empty() {
         return Ok(Properties::default());
     }
+    match super::plain_yaml::parse_plain(yaml) {
+        Some(properties) => Ok(properties),
+        None => parse_general(yaml, first_line),
+    }
+}
+
+/// What the YAML crate reads in `yaml`, for the plain reader's tests.
+#[cfg(test)]
+pub(super) fn parse_with_yaml_crate(yaml: &str) -> Option<Properties> {
+    parse_general(yaml, 1).ok()
+}
+
+/// [`parse_yaml`] by the YAML crate, for any YAML.
+fn parse_general(yaml: &str, first_line: usize) -> Result<Properties, YamlProblem> {
     let value: PropertyValue = yaml_serde::from_str(yaml).map_err(|error| {
         let message = error.to_string();
         if let Some(at) = message.find(COMPLEX_KEY) {
