@@ -7,6 +7,7 @@
 //! subpath-not-found warning.
 
 mod name_index;
+mod name_table;
 mod prelink;
 mod subpath;
 

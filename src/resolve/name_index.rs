@@ -8,6 +8,7 @@
 use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
+use super::name_table::{NameTable, Named, hash_name};
 use crate::choices;
 use crate::scan::VaultFile;
 
@@ -60,19 +61,10 @@ impl<'a> Lookup<'a> {
     }
 }
 
-/// The files bearing one name.
-#[derive(Debug, Clone, Copy)]
-enum Named {
-    /// The only one.
-    One(FileId),
-    /// `len` files from `start` in the shared list.
-    Many(u32, u32),
-}
-
 /// Lower-cased file names → files, plus what the rules compare.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    by_name: HashMap<Box<str>, Named>,
+    by_name: NameTable,
     shared: Vec<FileId>,
     lower_paths: Vec<Box<str>>,
     utf16_lengths: Vec<u32>,
@@ -120,6 +112,7 @@ impl NameIndex {
                 (name, named)
             })
             .collect();
+        let by_name = NameTable::new(by_name);
         NameIndex {
             by_name,
             shared,
@@ -136,7 +129,7 @@ impl NameIndex {
 
     /// Files whose lower-cased name is exactly `lower_name`.
     pub fn files_named(&self, lower_name: &str) -> &[FileId] {
-        match self.by_name.get(lower_name) {
+        match self.by_name.get(lower_name, hash_name(lower_name)) {
             None => &[],
             Some(Named::One(id)) => std::slice::from_ref(id),
             Some(&Named::Many(start, len)) => &self.shared[start as usize..(start + len) as usize],
@@ -148,11 +141,11 @@ impl NameIndex {
         let names = self.sorted_names.get_or_init(|| {
             let mut names: Vec<(Box<str>, FileId)> = self
                 .by_name
-                .keys()
-                .flat_map(|name| {
+                .iter()
+                .flat_map(|(name, _)| {
                     self.files_named(name)
                         .iter()
-                        .map(move |&id| (name.clone(), id))
+                        .map(move |&id| (Box::from(name), id))
                 })
                 .collect();
             names.sort();
@@ -186,14 +179,7 @@ impl NameIndex {
             return Lookup::found(source, Rule::SelfLink, &[]);
         }
         // C2: candidates by file name, with `.md` added when needed.
-        path.clear();
-        if linkpath.is_ascii() {
-            path.push_str(linkpath);
-            path.make_ascii_lowercase();
-        } else {
-            path.push_str(&linkpath.to_lowercase());
-        }
-        let name_start = path.rfind('/').map_or(0, |slash| slash + 1);
+        let name_start = lower_into(linkpath, path);
         let mut candidates: &[FileId] = &[];
         if path[name_start..].contains('.') {
             candidates = self.files_named(&path[name_start..]);
@@ -249,6 +235,32 @@ impl NameIndex {
         }
     }
 
+    /// The hash the file name `linkpath` asks for first is filed under, for
+    /// [`NameIndex::prefetch`] (`None` for a link to the note itself). `path`
+    /// is scratch space.
+    pub fn name_hash(&self, linkpath: &str, path: &mut String) -> Option<u64> {
+        if linkpath.is_empty() {
+            return None;
+        }
+        let name_start = lower_into(linkpath, path);
+        if !path[name_start..].contains('.') {
+            path.push_str(".md");
+        }
+        Some(hash_name(&path[name_start..]))
+    }
+
+    /// Asks the CPU to fetch what looking up the names of `hashes` reads: the
+    /// slots of all, then the names in them, so the lookups that follow wait
+    /// for memory together rather than one after another.
+    pub fn prefetch(&self, hashes: &[u64]) {
+        for &hash in hashes {
+            self.by_name.prefetch_slot(hash);
+        }
+        for &hash in hashes {
+            self.by_name.prefetch_name(hash);
+        }
+    }
+
     /// Shorter path first (UTF-16 length, as JavaScript counts); equal lengths by
     /// [`choices::TIE_BREAK_BY_LOWERCASE_PATH_BYTES`].
     fn suffix_order(&self, a: FileId, b: FileId) -> std::cmp::Ordering {
@@ -259,6 +271,18 @@ impl NameIndex {
             by_length
         }
     }
+}
+
+/// Lower-cases `linkpath` into `path`; returns where its file name starts.
+fn lower_into(linkpath: &str, path: &mut String) -> usize {
+    path.clear();
+    if linkpath.is_ascii() {
+        path.push_str(linkpath);
+        path.make_ascii_lowercase();
+    } else {
+        path.push_str(&linkpath.to_lowercase());
+    }
+    path.rfind('/').map_or(0, |slash| slash + 1)
 }
 
 /// `./x` → `<folder>/x`; each `../` climbs one folder, never above the root

@@ -44,6 +44,14 @@ pub struct Prelinks {
 pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
     let folder = note.path.folder().to_lowercase();
     let mut scratch = String::new();
+    // Each lookup waits on memory: ask for what all of them read first, so
+    // the waits overlap.
+    let hashes: Vec<u64> = note
+        .links
+        .iter()
+        .filter_map(|link| index.name_hash(note.linkpath(link), &mut scratch))
+        .collect();
+    index.prefetch(&hashes);
     let mut unsettled = Vec::new();
     let resolutions = note
         .links
