@@ -225,7 +225,9 @@ pub fn parse_date(text: &str) -> Option<Date> {
 pub enum ModelScope {
     /// Everything, observations included (for pages).
     Full,
-    /// Typed notes and their schema problems only (for `check`).
+    /// Typed notes and their schema problems only (for `check`): interviews
+    /// are read for their problems, and keep only their date, plan and
+    /// follow-up.
     Schema,
 }
 
@@ -554,7 +556,13 @@ fn build_model_inner(
                             interview.answered_headings = interview::answered_headings(note);
                             observation::observations(index, note, resolutions, config, &model)
                         }
-                        ModelScope::Schema => Vec::new(),
+                        // Its problems are all `check` wants: what it read
+                        // goes now, its memory reused by the next reading.
+                        ModelScope::Schema => {
+                            interview.participants = Vec::new();
+                            interview.jobs = Vec::new();
+                            Vec::new()
+                        }
                     };
                     // Kept readings keep their hashes: worked out once per reading.
                     if context.is_some() {

@@ -8,6 +8,7 @@
 
 mod name_index;
 mod name_table;
+mod prefetch;
 mod prelink;
 mod subpath;
 

@@ -8,6 +8,8 @@
 //! which holds the full hash, and the name's bytes in one shared buffer — and
 //! both can be prefetched, so a note's lookups wait for memory together.
 
+use super::prefetch::prefetch;
+
 /// The files bearing one name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Named {
@@ -126,19 +128,6 @@ impl NameTable {
             .filter(|slot| slot.len != u32::MAX)
             .map(|slot| (self.name(slot), slot.named))
     }
-}
-
-/// A hint to load the cache line holding `value`; it changes nothing else.
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch reads nothing the program sees and never faults, even
-    // on an address it may not read; `value` is a valid reference anyway.
-    unsafe {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 #[cfg(test)]
