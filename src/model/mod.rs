@@ -13,6 +13,7 @@ mod observation;
 mod plan;
 mod properties;
 mod schema;
+mod type_index;
 
 pub use hashes::{RecordHasher, RecordHashes, hash_of};
 pub use interview::{Interview, Participant};
@@ -21,6 +22,7 @@ pub use observation::{Anchor, JobStep, Observation, ObservationKind, Signals};
 pub use plan::{Plan, Question};
 pub use properties::{PropertyItem, PropertyReader};
 pub use schema::may_be_plan;
+pub use type_index::TypeIndex;
 
 use foldhash::HashMap;
 
@@ -139,7 +141,7 @@ pub struct ResearchModel {
     /// Every observation of every interview.
     pub observations: Vec<Observation>,
     /// The type of each typed note and its index in its list.
-    pub types: HashMap<FileId, (NoteType, usize)>,
+    pub types: TypeIndex,
     /// Schema problems.
     pub diagnostics: Vec<Diagnostic>,
     /// For each interview, the interviews that follow it up directly.
@@ -149,15 +151,15 @@ pub struct ResearchModel {
 impl ResearchModel {
     /// The type of a file, if it is a typed note.
     pub fn type_of(&self, file: FileId) -> Option<NoteType> {
-        self.types.get(&file).map(|(kind, _)| *kind)
+        self.types.get(file).map(|(kind, _)| kind)
     }
 
     /// The index of a typed note in its list, if it has that type.
     pub fn index_of(&self, file: FileId, kind: NoteType) -> Option<usize> {
         self.types
-            .get(&file)
+            .get(file)
             .filter(|(found, _)| *found == kind)
-            .map(|(_, index)| *index)
+            .map(|(_, index)| index)
     }
 
     /// Each file's index in the list of notes of type `kind` (see
@@ -303,7 +305,7 @@ impl ModelMemo {
         let mut reads = Vec::with_capacity(order.len());
         for (file, fingerprint, found) in order {
             let found: Vec<Diagnostic> = problems.by_ref().take(found).collect();
-            let read = match previous.types.get(&file) {
+            let read = match previous.types.get(file) {
                 Some((NoteType::Interview, _)) => {
                     let Some((index, interview)) = interviews.next() else {
                         break;
@@ -354,7 +356,7 @@ struct LastModel {
 /// companies, companies.
 #[derive(Debug)]
 struct Records {
-    types: HashMap<FileId, (NoteType, usize)>,
+    types: TypeIndex,
     insights: Vec<Insight>,
     jobs: Vec<Job>,
     people: Vec<Person>,
@@ -630,8 +632,8 @@ fn build_model_inner(
     for (index, interview) in model.interviews.iter().enumerate() {
         if let Some(earlier) = interview
             .follow_up_of
-            .and_then(|file| model.types.get(&file))
-            .map(|(_, earlier)| *earlier)
+            .and_then(|file| model.types.get(file))
+            .map(|(_, earlier)| earlier)
         {
             model.followed_by[earlier].push(index);
         }
@@ -686,7 +688,16 @@ fn work_out_records(
             }
         })
         .collect();
-    model.types.reserve(typed.len());
+    // Each list in one allocation: grown by doubling, the interviews' list
+    // was copied and faulted into fresh memory again and again.
+    let count = |wanted: NoteType| typed.iter().filter(|(_, kind, _)| *kind == wanted).count();
+    model.types = TypeIndex::new(vault.files.len());
+    model.interviews.reserve_exact(count(NoteType::Interview));
+    model.plans.reserve_exact(count(NoteType::Plan));
+    model.insights.reserve_exact(count(NoteType::Insight));
+    model.jobs.reserve_exact(count(NoteType::Job));
+    model.people.reserve_exact(count(NoteType::Person));
+    model.companies.reserve_exact(count(NoteType::Company));
     for (&(file, kind, _), record) in typed.iter().zip(records) {
         let count = match kind {
             NoteType::Interview => model.interviews.len(),
@@ -696,7 +707,7 @@ fn work_out_records(
             NoteType::Person => model.people.len(),
             NoteType::Company => model.companies.len(),
         };
-        model.types.insert(file, (kind, count));
+        model.types.insert(file, kind, count);
         match record {
             TypedRecord::Interview(note) => model.interviews.push(Interview::placeholder(note)),
             TypedRecord::Plan(note) => model.plans.push(Plan::placeholder(note)),

@@ -359,6 +359,7 @@ fn resolve_inner(
         note_of_file: &note_of_file,
         index: &index,
         aliases: &aliases,
+        attachments: std::sync::OnceLock::new(),
     };
     let outcomes: Vec<Outcome> = parsed
         .par_iter()
@@ -451,6 +452,9 @@ struct Context<'a> {
     note_of_file: &'a [Option<u32>],
     index: &'a NameIndex,
     aliases: &'a HashMap<String, FileId>,
+    /// Attachments by lower-cased file name, sorted (for broken-link hints;
+    /// made when the first is needed).
+    attachments: std::sync::OnceLock<Vec<(String, FileId)>>,
 }
 
 impl Context<'_> {
@@ -639,6 +643,24 @@ impl Context<'_> {
         None
     }
 
+    /// Attachments whose lower-cased file name starts with `lower_prefix`, by
+    /// name.
+    fn attachments_named(&self, lower_prefix: &str) -> impl Iterator<Item = FileId> {
+        let names = self.attachments.get_or_init(|| {
+            let mut names: Vec<(String, FileId)> = (0..self.files.len() as FileId)
+                .filter(|&id| self.files[id as usize].kind == FileKind::Attachment)
+                .map(|id| (self.files[id as usize].path.file_name().to_lowercase(), id))
+                .collect();
+            names.sort();
+            names
+        });
+        let first = names.partition_point(|(name, _)| name.as_str() < lower_prefix);
+        names[first..]
+            .iter()
+            .take_while(move |(name, _)| name.starts_with(lower_prefix))
+            .map(|&(_, id)| id)
+    }
+
     fn broken_link_help(&self, linkpath: &str, lookup: &Lookup) -> String {
         let lower = linkpath.to_lowercase();
         if let Some(&file) = self.aliases.get(&lower) {
@@ -657,10 +679,7 @@ impl Context<'_> {
         let name = lower.rsplit('/').next().unwrap_or(&lower);
         if !name.is_empty() {
             let with_extension: Vec<String> = self
-                .index
-                .files_with_name_prefix(&format!("{name}."))
-                .into_iter()
-                .filter(|&id| self.files[id as usize].kind == FileKind::Attachment)
+                .attachments_named(&format!("{name}."))
                 .take(3)
                 .map(|id| format!("`{}`", self.files[id as usize].path.file_name()))
                 .collect();
@@ -871,6 +890,48 @@ pub(crate) mod tests {
                 .any(|d| d.code == Code::AmbiguousLink)
         );
         assert!(once.diagnostics.iter().any(|d| d.code == Code::BrokenLink));
+    }
+
+    #[test]
+    fn a_broken_link_naming_attachments_without_their_extension_says_so() {
+        let (mut scan, mut notes) = scan_and_notes(&[("Note.md", "[[pic]] [[Zeta]]\n")], &[]);
+        for path in [
+            "b/Pic.PNG",
+            "a/pic.jpg",
+            "pic.txt",
+            "pic.zip",
+            "picture.png",
+            "pic",
+        ] {
+            scan.files.push(VaultFile {
+                path: VaultPath::new(path).unwrap(),
+                fs_path: std::sync::Arc::from(PathBuf::from(path)),
+                kind: FileKind::Attachment,
+                exclusion: Exclusion::None,
+                size: 0,
+                modified: None,
+            });
+        }
+        scan.files.sort_by(|a, b| a.path.cmp(&b.path));
+        notes.files = vec![
+            scan.files
+                .iter()
+                .position(|f| f.path.as_str() == "Note.md")
+                .unwrap() as FileId,
+        ];
+        let vault = resolve_once(scan, notes, ObsidianSettings::default());
+        let helps: Vec<&str> = vault
+            .diagnostics
+            .iter()
+            .map(|d| d.help.as_deref().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "links to files other than notes need the extension: `pic.jpg`, `Pic.PNG`, `pic.txt`",
+                "correct the link text, or create the note",
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! a scan of the few files sharing a name — never a walk over the vault.
 
 use foldhash::{HashMap, HashMapExt};
-use std::sync::OnceLock;
 
 use super::name_table::{NameTable, Named, hash_name};
 use crate::choices;
@@ -68,7 +67,6 @@ pub struct NameIndex {
     shared: Vec<FileId>,
     lower_paths: Vec<Box<str>>,
     utf16_lengths: Vec<u32>,
-    sorted_names: OnceLock<Vec<(Box<str>, FileId)>>,
 }
 
 impl NameIndex {
@@ -118,7 +116,6 @@ impl NameIndex {
             shared,
             lower_paths,
             utf16_lengths,
-            sorted_names: OnceLock::new(),
         }
     }
 
@@ -134,29 +131,6 @@ impl NameIndex {
             Some(Named::One(id)) => std::slice::from_ref(id),
             Some(&Named::Many(start, len)) => &self.shared[start as usize..(start + len) as usize],
         }
-    }
-
-    /// Files whose lower-cased name starts with `lower_prefix` (for suggestions).
-    pub fn files_with_name_prefix(&self, lower_prefix: &str) -> Vec<FileId> {
-        let names = self.sorted_names.get_or_init(|| {
-            let mut names: Vec<(Box<str>, FileId)> = self
-                .by_name
-                .iter()
-                .flat_map(|(name, _)| {
-                    self.files_named(name)
-                        .iter()
-                        .map(move |&id| (Box::from(name), id))
-                })
-                .collect();
-            names.sort();
-            names
-        });
-        let first = names.partition_point(|(name, _)| name.as_ref() < lower_prefix);
-        names[first..]
-            .iter()
-            .take_while(|(name, _)| name.starts_with(lower_prefix))
-            .map(|&(_, id)| id)
-            .collect()
     }
 
     /// Resolves `linkpath` (already cleaned) written in the note `source`, whose

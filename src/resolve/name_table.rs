@@ -120,14 +120,6 @@ impl NameTable {
             prefetch(byte);
         }
     }
-
-    /// Every name with its files, in no particular order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, Named)> {
-        self.slots
-            .iter()
-            .filter(|slot| slot.len != u32::MAX)
-            .map(|slot| (self.name(slot), slot.named))
-    }
 }
 
 #[cfg(test)]
@@ -151,7 +143,6 @@ mod tests {
         }
         // A name under another name's hash (a collision) is not that name.
         assert_eq!(table.get("note 2.md", hash_name("note 1.md")), None);
-        assert_eq!(table.iter().count(), entries.len());
         assert_eq!(NameTable::default().get("x.md", hash_name("x.md")), None);
     }
 }
