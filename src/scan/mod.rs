@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::ExcludedFiles;
@@ -106,73 +107,33 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
     if !root.is_dir() {
         return Err(ScanError::NotAFolder(root.to_path_buf()));
     }
-    let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(true)
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    // The walk reads folders one after another; what each entry becomes is
+    // worked out after, in parallel (at 100,000 files, half the scan's time).
+    let mut entries = Vec::new();
     for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                if let Some(diagnostic) = walk_problem(root, &error) {
-                    diagnostics.push(diagnostic);
-                }
-                continue;
-            }
-        };
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let Some(path) = VaultPath::from_relative(relative) else {
-            continue;
-        };
-        if entry.file_type().is_dir() {
-            if path.is_markdown() {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::FolderNamedLikeNote,
-                        path.clone(),
-                        format!("`{path}` is a folder, not a note"),
-                    )
-                    .with_help("rename the folder so its name does not end in `.md`"),
-                );
-            }
-            continue;
+        match entry {
+            Ok(entry) => entries.push(entry),
+            Err(error) => diagnostics.extend(walk_problem(root, &error)),
         }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let kind = if path.is_markdown() {
-            FileKind::Note
-        } else {
-            FileKind::Attachment
-        };
-        let exclusion =
-            if path.is_in_folder(&options.output_folder) && !options.output_folder.is_empty() {
-                Exclusion::OutputFolder
-            } else if options.excluded.is_excluded(&path) {
-                Exclusion::ExcludedByObsidian
-            } else if options
-                .ignored_folders
-                .iter()
-                .any(|folder| path.is_in_folder(folder))
-            {
-                Exclusion::IgnoredByConfig
-            } else {
-                Exclusion::None
-            };
-        files.push(VaultFile {
-            path,
-            fs_path: Arc::from(entry.into_path()),
-            kind,
-            exclusion,
-            size: 0,
-            modified: None,
-        });
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let found: Vec<Found> = entries
+        .into_par_iter()
+        .map(|entry| classify(root, entry, options))
+        .collect();
+    let mut files = Vec::with_capacity(found.len());
+    for found in found {
+        match found {
+            Found::File(file) => files.push(file),
+            Found::Problem(diagnostic) => diagnostics.push(diagnostic),
+            Found::Nothing => {}
+        }
+    }
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
     let mut unique: Vec<VaultFile> = Vec::with_capacity(files.len());
     for file in files {
         match unique.last() {
@@ -194,6 +155,65 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
         root: root.to_path_buf(),
         files: unique,
         diagnostics,
+    })
+}
+
+/// What one walked entry is to the vault.
+enum Found {
+    File(VaultFile),
+    Problem(Diagnostic),
+    Nothing,
+}
+
+fn classify(root: &Path, entry: walkdir::DirEntry, options: &ScanOptions) -> Found {
+    let Ok(relative) = entry.path().strip_prefix(root) else {
+        return Found::Nothing;
+    };
+    let Some(path) = VaultPath::from_relative(relative) else {
+        return Found::Nothing;
+    };
+    if entry.file_type().is_dir() {
+        if path.is_markdown() {
+            return Found::Problem(
+                Diagnostic::new(
+                    Code::FolderNamedLikeNote,
+                    path.clone(),
+                    format!("`{path}` is a folder, not a note"),
+                )
+                .with_help("rename the folder so its name does not end in `.md`"),
+            );
+        }
+        return Found::Nothing;
+    }
+    if !entry.file_type().is_file() {
+        return Found::Nothing;
+    }
+    let kind = if path.is_markdown() {
+        FileKind::Note
+    } else {
+        FileKind::Attachment
+    };
+    let exclusion =
+        if path.is_in_folder(&options.output_folder) && !options.output_folder.is_empty() {
+            Exclusion::OutputFolder
+        } else if options.excluded.is_excluded(&path) {
+            Exclusion::ExcludedByObsidian
+        } else if options
+            .ignored_folders
+            .iter()
+            .any(|folder| path.is_in_folder(folder))
+        {
+            Exclusion::IgnoredByConfig
+        } else {
+            Exclusion::None
+        };
+    Found::File(VaultFile {
+        path,
+        fs_path: Arc::from(entry.into_path()),
+        kind,
+        exclusion,
+        size: 0,
+        modified: None,
     })
 }
 
