@@ -69,7 +69,8 @@ pub struct Note {
     /// `%%` comment ranges in `text`.
     pub comments: Vec<Range<usize>>,
     /// Problems found while parsing (copied into the vault's list by
-    /// [`crate::resolve::resolve`]).
+    /// [`crate::resolve::resolve`]; moved there, leaving this empty, by
+    /// [`crate::resolve::resolve_once`]).
     pub diagnostics: Vec<Diagnostic>,
     /// Strings that are not slices of `text` (see [`TextRef`]).
     pub strings: String,

@@ -289,7 +289,7 @@ fn resolve_inner(
     keep_problems: bool,
 ) -> Vault {
     let NotesInOrder {
-        notes: parsed,
+        notes: mut parsed,
         files: note_file_ids,
         fresh,
         prelinks,
@@ -377,12 +377,17 @@ fn resolve_inner(
     let mut diagnostics = scan.diagnostics;
     let mut resolutions = Vec::with_capacity(outcomes.len());
     let mut link_problems = Vec::with_capacity(if keep_problems { outcomes.len() } else { 0 });
-    for ((links, found), (note, &file)) in
-        outcomes.into_iter().zip(parsed.iter().zip(&note_file_ids))
+    for ((links, found), (note, &file)) in outcomes
+        .into_iter()
+        .zip(parsed.iter_mut().zip(&note_file_ids))
     {
-        // Cloned, not moved: a note kept between updates (`watch`) keeps its own.
         if scan.files[file as usize].is_source() {
-            diagnostics.extend(note.diagnostics.iter().cloned());
+            match keep_problems {
+                // A note kept between updates (`watch`) keeps its own.
+                true => diagnostics.extend(note.diagnostics.iter().cloned()),
+                // Nothing reads a note's problems once they are the vault's.
+                false => diagnostics.append(&mut note.diagnostics),
+            }
         }
         resolutions.push(links);
         if keep_problems {

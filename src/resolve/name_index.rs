@@ -5,7 +5,7 @@
 //! (rule A2) and resolves every link through it, so lookup is one hash probe plus
 //! a scan of the few files sharing a name — never a walk over the vault.
 
-use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 
 use super::name_table::{NameTable, Named, hash_name};
 use crate::choices;
@@ -83,34 +83,36 @@ impl NameIndex {
     fn from_path_iter<'a>(
         paths: impl ExactSizeIterator<Item = &'a crate::scan::VaultPath>,
     ) -> NameIndex {
-        let files = paths;
-        let mut grouped: HashMap<Box<str>, Vec<FileId>> = HashMap::with_capacity(files.len());
-        let mut lower_paths = Vec::with_capacity(files.len());
-        let mut utf16_lengths = Vec::with_capacity(files.len());
-        for (id, path) in files.enumerate() {
-            let lower = path.as_str().to_lowercase();
-            let name = lower.rsplit('/').next().unwrap_or(&lower);
-            grouped.entry(name.into()).or_default().push(id as FileId);
-            utf16_lengths.push(lower.encode_utf16().count() as u32);
-            lower_paths.push(lower.into_boxed_str());
-        }
+        // Lower-cased in parallel; names grouped by sorting (a stable sort:
+        // the files of a name stay in file order).
+        let paths: Vec<&crate::scan::VaultPath> = paths.collect();
+        let (lower_paths, utf16_lengths): (Vec<Box<str>>, Vec<u32>) = paths
+            .par_iter()
+            .map(|path| {
+                let lower = path.as_str().to_lowercase();
+                let utf16 = lower.encode_utf16().count() as u32;
+                (lower.into_boxed_str(), utf16)
+            })
+            .unzip();
+        let mut named: Vec<(&str, FileId)> = lower_paths
+            .iter()
+            .enumerate()
+            .map(|(id, lower)| (lower.rsplit('/').next().unwrap_or(lower), id as FileId))
+            .collect();
+        named.par_sort_by(|a, b| a.0.cmp(b.0));
         // Most names are unique: keep their file inline, the rest in one flat list.
         let mut shared = Vec::new();
-        let by_name = grouped
-            .into_iter()
-            .map(|(name, ids)| {
-                let named = match ids.as_slice() {
-                    [only] => Named::One(*only),
-                    _ => {
-                        let start = shared.len() as u32;
-                        shared.extend_from_slice(&ids);
-                        Named::Many(start, ids.len() as u32)
-                    }
-                };
-                (name, named)
-            })
-            .collect();
-        let by_name = NameTable::new(by_name);
+        let by_name = NameTable::new(named.chunk_by(|a, b| a.0 == b.0).map(|files| {
+            let named = match files {
+                [(_, only)] => Named::One(*only),
+                _ => {
+                    let start = shared.len() as u32;
+                    shared.extend(files.iter().map(|&(_, id)| id));
+                    Named::Many(start, files.len() as u32)
+                }
+            };
+            (files[0].0, named)
+        }));
         NameIndex {
             by_name,
             shared,

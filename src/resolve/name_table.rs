@@ -52,14 +52,15 @@ pub(super) fn hash_name(name: &str) -> u64 {
 
 impl NameTable {
     /// A table of `entries` (distinct names).
-    pub(super) fn new(entries: Vec<(Box<str>, Named)>) -> NameTable {
+    pub(super) fn new<'a>(entries: impl Iterator<Item = (&'a str, Named)>) -> NameTable {
+        let entries: Vec<(&str, Named)> = entries.collect();
         let size = (entries.len() * 2).next_power_of_two().max(8);
         let mut table = NameTable {
             slots: vec![EMPTY; size].into_boxed_slice(),
             names: String::with_capacity(entries.iter().map(|(name, _)| name.len()).sum()),
         };
         for (name, named) in entries {
-            let hash = hash_name(&name);
+            let hash = hash_name(name);
             let mut at = table.home(hash);
             while table.slots[at].len != u32::MAX {
                 at = (at + 1) & (size - 1);
@@ -70,7 +71,7 @@ impl NameTable {
                 len: name.len() as u32,
                 named,
             };
-            table.names.push_str(&name);
+            table.names.push_str(name);
         }
         table
     }
@@ -128,11 +129,11 @@ mod tests {
 
     #[test]
     fn every_name_is_found_and_no_other() {
-        let entries: Vec<(Box<str>, Named)> = (0..1000u32)
-            .map(|i| (format!("note {i}.md").into_boxed_str(), Named::One(i)))
-            .chain([("shared.md".into(), Named::Many(0, 2))])
+        let entries: Vec<(String, Named)> = (0..1000u32)
+            .map(|i| (format!("note {i}.md"), Named::One(i)))
+            .chain([("shared.md".to_owned(), Named::Many(0, 2))])
             .collect();
-        let table = NameTable::new(entries.clone());
+        let table = NameTable::new(entries.iter().map(|(name, named)| (name.as_str(), *named)));
         for (name, named) in &entries {
             table.prefetch_slot(hash_name(name));
             table.prefetch_name(hash_name(name));

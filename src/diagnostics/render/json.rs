@@ -28,6 +28,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Summary};
@@ -57,14 +58,34 @@ pub fn render<'a>(
         serde_json::to_string(vault)?,
         serde_json::to_string(&summary)?
     )?;
-    let mut first = true;
-    for diagnostic in diagnostics {
-        out.write_all(if first { b"\n    " } else { b",\n    " })?;
-        first = false;
-        serde_json::to_writer(&mut *out, &Row::of(diagnostic))?;
+    // Rows are written into buffers in parallel (a vault may have a hundred
+    // thousand problems), then out in order.
+    let diagnostics: Vec<&Diagnostic> = diagnostics.into_iter().collect();
+    let chunks: Vec<Vec<u8>> = diagnostics
+        .par_chunks(ROWS_PER_CHUNK)
+        .enumerate()
+        .map(|(chunk, rows)| {
+            let mut buffer = Vec::with_capacity(rows.len() * 256);
+            for (at, diagnostic) in rows.iter().enumerate() {
+                let first = chunk == 0 && at == 0;
+                buffer.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                serde_json::to_writer(&mut buffer, &Row::of(diagnostic))?;
+            }
+            Ok(buffer)
+        })
+        .collect::<io::Result<_>>()?;
+    for chunk in &chunks {
+        out.write_all(chunk)?;
     }
-    out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })
+    out.write_all(if diagnostics.is_empty() {
+        b"]\n}\n"
+    } else {
+        b"\n  ]\n}\n"
+    })
 }
+
+/// Rows serialised by one task.
+const ROWS_PER_CHUNK: usize = 2048;
 
 /// One diagnostic; field order is the schema's.
 #[derive(serde::Serialize)]
