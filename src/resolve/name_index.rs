@@ -65,7 +65,11 @@ impl<'a> Lookup<'a> {
 pub struct NameIndex {
     by_name: NameTable,
     shared: Vec<FileId>,
-    lower_paths: Vec<Box<str>>,
+    /// Every file's lower-cased path, one after the other (one buffer: a
+    /// lookup comparing a path misses the cache once, not twice).
+    lower_paths: String,
+    /// Where each file's lower-cased path ends in `lower_paths`.
+    path_ends: Vec<u32>,
     utf16_lengths: Vec<u32>,
 }
 
@@ -86,15 +90,21 @@ impl NameIndex {
         // Lower-cased in parallel; names grouped by sorting (a stable sort:
         // the files of a name stay in file order).
         let paths: Vec<&crate::scan::VaultPath> = paths.collect();
-        let (lower_paths, utf16_lengths): (Vec<Box<str>>, Vec<u32>) = paths
+        let (lowered, utf16_lengths): (Vec<String>, Vec<u32>) = paths
             .par_iter()
             .map(|path| {
                 let lower = path.as_str().to_lowercase();
                 let utf16 = lower.encode_utf16().count() as u32;
-                (lower.into_boxed_str(), utf16)
+                (lower, utf16)
             })
             .unzip();
-        let mut named: Vec<(&str, FileId)> = lower_paths
+        let mut lower_paths = String::with_capacity(lowered.iter().map(String::len).sum());
+        let mut path_ends = Vec::with_capacity(lowered.len());
+        for lower in &lowered {
+            lower_paths.push_str(lower);
+            path_ends.push(lower_paths.len() as u32);
+        }
+        let mut named: Vec<(&str, FileId)> = lowered
             .iter()
             .enumerate()
             .map(|(id, lower)| (lower.rsplit('/').next().unwrap_or(lower), id as FileId))
@@ -117,13 +127,18 @@ impl NameIndex {
             by_name,
             shared,
             lower_paths,
+            path_ends,
             utf16_lengths,
         }
     }
 
     /// The lower-cased vault path of a file.
     pub fn lower_path(&self, id: FileId) -> &str {
-        &self.lower_paths[id as usize]
+        let start = match id {
+            0 => 0,
+            _ => self.path_ends[id as usize - 1] as usize,
+        };
+        &self.lower_paths[start..self.path_ends[id as usize] as usize]
     }
 
     /// Files whose lower-cased name is exactly `lower_name`.
@@ -226,14 +241,24 @@ impl NameIndex {
     }
 
     /// Asks the CPU to fetch what looking up the names of `hashes` reads: the
-    /// slots of all, then the names in them, so the lookups that follow wait
-    /// for memory together rather than one after another.
+    /// slots of all, then the names in them and the path of a name's only
+    /// file (compared when the link is a path), so the lookups that follow
+    /// wait for memory together rather than one after another.
     pub fn prefetch(&self, hashes: &[u64]) {
         for &hash in hashes {
             self.by_name.prefetch_slot(hash);
         }
         for &hash in hashes {
-            self.by_name.prefetch_name(hash);
+            if let Some(Named::One(id)) = self.by_name.prefetch_name(hash)
+                && (id as usize) < self.path_ends.len()
+            {
+                // Its first and last bytes: a path may span two cache lines.
+                let path = self.lower_path(id).as_bytes();
+                if let (Some(first), Some(last)) = (path.first(), path.last()) {
+                    super::prefetch::prefetch(first);
+                    super::prefetch::prefetch(last);
+                }
+            }
         }
     }
 

@@ -112,14 +112,17 @@ impl NameTable {
     }
 
     /// Asks the CPU to fetch the bytes of the name in the slot of `hash` (read
-    /// it after [`NameTable::prefetch_slot`] had time to bring it in).
-    pub(super) fn prefetch_name(&self, hash: u64) {
-        if let Some(slot) = self.slots.get(self.home(hash))
-            && slot.hash == hash
-            && let Some(byte) = self.names.as_bytes().get(slot.start as usize)
-        {
+    /// it after [`NameTable::prefetch_slot`] had time to bring it in), and
+    /// returns that slot's files: likely, not surely, the files of the name.
+    pub(super) fn prefetch_name(&self, hash: u64) -> Option<Named> {
+        let slot = self.slots.get(self.home(hash))?;
+        if slot.hash != hash {
+            return None;
+        }
+        if let Some(byte) = self.names.as_bytes().get(slot.start as usize) {
             prefetch(byte);
         }
+        Some(slot.named)
     }
 }
 
