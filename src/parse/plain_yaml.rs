@@ -103,14 +103,19 @@ fn scalar(written: &str) -> Option<PropertyValue> {
     }
 }
 
-/// `YYYY-MM-DD`: text in YAML 1.2, which has no date type.
+/// `YYYY-MM-DD`, with `THH:MM` or `THH:MM:SS` after it or not: text in YAML
+/// 1.2, which has no date type.
 fn is_date(written: &str) -> bool {
-    let bytes = written.as_bytes();
-    bytes.len() == 10
-        && bytes.iter().enumerate().all(|(at, b)| match at {
-            4 | 7 => *b == b'-',
-            _ => b.is_ascii_digit(),
-        })
+    let shape: &[u8] = match written.len() {
+        10 => b"0000-00-00",
+        16 => b"0000-00-00T00:00",
+        19 => b"0000-00-00T00:00:00",
+        _ => return false,
+    };
+    written.bytes().zip(shape).all(|(b, want)| match want {
+        b'0' => b.is_ascii_digit(),
+        _ => b == *want,
+    })
 }
 
 /// `[a, "b"]`: plain or quoted items, one line.
@@ -177,12 +182,12 @@ mod tests {
     #[test]
     fn plain_frontmatter_reads_as_the_yaml_parser_reads_it() {
         let yaml = "type: interview\ndate: 2019-11-08\nparticipant: \"[[Eva Yilmaz]]\"\n\
-            role: Sales ops\nn: 42\nzero: 0\nflag: yes\nt: True\nnone: null\nempty:\n\
+            role: Sales ops\nat: 2020-07-20T14:15\nn: 42\nzero: 0\nflag: yes\nt: True\nnone: null\nempty:\n\
             jobs:\n  - \"[[A]]\"\n  - '[[B|b]]'\n  -\ntags: [research, interview, 7]\n\
             compact:\n- x\nlist: []\nname: Björn Ångström\nurl: https://example.com/x?y=1\n";
         let plain = parse_plain(yaml).expect("plain");
         assert_eq!(Some(&plain), yaml_serde(yaml).as_ref());
-        assert_eq!(plain.0.len(), 16);
+        assert_eq!(plain.0.len(), 17);
     }
 
     #[test]
