@@ -105,12 +105,18 @@ fn count_chars(text: &str, start: usize, end: usize) -> usize {
 
 /// The text of the line containing `offset`, without its line ending.
 pub fn line_text(text: &str, offset: usize) -> &str {
+    let line = &text[line_range(text, offset)];
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// The byte range of the line containing `offset`, without its `\n` (a `\r`
+/// before it stays).
+pub fn line_range(text: &str, offset: usize) -> std::ops::Range<usize> {
     let offset = offset.min(text.len());
     let bytes = text.as_bytes();
     let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
     let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(text.len(), |i| offset + i);
-    let line = &text[floor_char(text, start)..floor_char(text, end)];
-    line.strip_suffix('\r').unwrap_or(line)
+    floor_char(text, start)..floor_char(text, end)
 }
 
 /// The largest character boundary at or before `offset`.

@@ -52,6 +52,7 @@ enum WrittenType<'a> {
     None,
 }
 
+/// How `reader`'s note writes its `type` property.
 fn written_type<'a>(reader: &PropertyReader<'a>) -> WrittenType<'a> {
     match reader.raw("type") {
         Some((_, PropertyValue::String(text))) if !text.contains('[') => {
@@ -65,6 +66,7 @@ fn written_type<'a>(reader: &PropertyReader<'a>) -> WrittenType<'a> {
     }
 }
 
+/// The type the folder rules of `throughline.toml` give a note at `path`.
 fn folder_type(config: &Config, path: &VaultPath) -> Option<NoteType> {
     config
         .type_folders

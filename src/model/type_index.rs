@@ -30,6 +30,7 @@ impl TypeIndex {
     }
 
     /// Every typed file, in file order.
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (FileId, NoteType, usize)> + '_ {
         self.0.iter().enumerate().filter_map(|(file, typed)| {
             typed.map(|(kind, index)| (file as FileId, kind, index as usize))

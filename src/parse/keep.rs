@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use super::{Note, Span, TextRef};
+use crate::diagnostics::line_range;
 
 impl Note {
     /// Keeps only what `check` reads: the frontmatter, every link, and the
@@ -49,18 +50,23 @@ impl Note {
                 };
                 continue;
             }
+            // Its lines, from the one it starts on to the one it ends on (a
+            // Markdown link may go on to the next line, and a diagnostic marks
+            // what it can of it).
+            let end = (link.span.end as usize).clamp(start, old.len());
+            let wanted = line_range(&old, start).start..line_range(&old, end).end;
             let (range, to) = match &line {
-                Some((range, to)) if range.contains(&start) => (range.clone(), *to),
+                Some((range, to)) if range.contains(&start) && wanted.end <= range.end => {
+                    (range.clone(), *to)
+                }
                 _ => {
-                    let range = line_around(&old, start);
                     let to = text.len();
-                    text.push_str(&old[range.clone()]);
+                    text.push_str(&old[wanted.clone()]);
                     text.push('\n');
-                    line = Some((range.clone(), to));
-                    (range, to)
+                    line = Some((wanted.clone(), to));
+                    (wanted, to)
                 }
             };
-            let end = (link.span.end as usize).clamp(start, range.end);
             link.span.start = (start - range.start + to) as u32;
             link.span.end = (end - range.start + to) as u32;
             let mut moved = |r: TextRef| r.relocated(&old, prefix, &range, to, &mut arena);
@@ -81,15 +87,6 @@ impl Note {
         self.text = text;
         self.strings = arena;
     }
-}
-
-/// The line of `text` holding byte `offset`, without its line break (a
-/// `\r` before it stays, as [`crate::diagnostics::line_text`] drops it).
-fn line_around(text: &str, offset: usize) -> Range<usize> {
-    let bytes = text.as_bytes();
-    let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(text.len(), |i| offset + i);
-    start..end
 }
 
 #[cfg(test)]
@@ -143,6 +140,23 @@ mod tests {
         assert_eq!(tags, ["a"]);
         // Schema problems point into the frontmatter, which is whole.
         assert_eq!(kept.location(5..16), whole.location(5..16));
+    }
+
+    #[test]
+    fn a_link_over_two_lines_is_marked_as_before() {
+        let text = "x [a\nb](Missing.md) [[Y]]\nthen [c\nd](E.md)\nz\n";
+        let whole = parse(text);
+        let mut kept = parse(text);
+        assert_eq!(kept.links.len(), 3);
+        kept.keep_for_check([0, 1, 2]);
+        for (before, after) in whole.links.iter().zip(&kept.links) {
+            assert_eq!(
+                whole.span_location(&before.span),
+                kept.span_location(&after.span)
+            );
+            assert_eq!(whole.raw(before), kept.raw(after));
+            assert_eq!(whole.linkpath(before), kept.linkpath(after));
+        }
     }
 
     #[test]

@@ -249,7 +249,7 @@ impl NameIndex {
             self.by_name.prefetch_slot(hash);
         }
         for &hash in hashes {
-            if let Some(Named::One(id)) = self.by_name.prefetch_name(hash)
+            if let Some(Named::One(id)) = self.by_name.prefetch_name_and_guess(hash)
                 && (id as usize) < self.path_ends.len()
             {
                 // Its first and last bytes: a path may span two cache lines.

@@ -61,7 +61,7 @@ impl NameTable {
         };
         for (name, named) in entries {
             let hash = hash_name(name);
-            let mut at = table.home(hash);
+            let mut at = table.home(hash).unwrap_or_default();
             while table.slots[at].len != u32::MAX {
                 at = (at + 1) & (size - 1);
             }
@@ -76,21 +76,21 @@ impl NameTable {
         table
     }
 
-    fn home(&self, hash: u64) -> usize {
-        // The slot count is a power of two.
-        hash as usize & (self.slots.len() - 1)
+    /// The slot a lookup of `hash` starts at (the slot count is a power of
+    /// two; an empty table has none).
+    fn home(&self, hash: u64) -> Option<usize> {
+        let mask = self.slots.len().checked_sub(1)?;
+        Some(hash as usize & mask)
     }
 
+    /// The name `slot` holds.
     fn name(&self, slot: &Slot) -> &str {
         &self.names[slot.start as usize..(slot.start + slot.len) as usize]
     }
 
     /// The files bearing `name` (hashed by [`hash_name`]).
     pub(super) fn get(&self, name: &str, hash: u64) -> Option<&Named> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mut at = self.home(hash);
+        let mut at = self.home(hash)?;
         loop {
             let slot = &self.slots[at];
             if slot.len == u32::MAX {
@@ -106,16 +106,17 @@ impl NameTable {
     /// Asks the CPU to fetch the slot a lookup of `hash` starts at, so lookups
     /// made soon after do not each wait for memory in turn.
     pub(super) fn prefetch_slot(&self, hash: u64) {
-        if let Some(slot) = self.slots.get(self.home(hash)) {
+        if let Some(slot) = self.home(hash).and_then(|at| self.slots.get(at)) {
             prefetch(slot);
         }
     }
 
     /// Asks the CPU to fetch the bytes of the name in the slot of `hash` (read
     /// it after [`NameTable::prefetch_slot`] had time to bring it in), and
-    /// returns that slot's files: likely, not surely, the files of the name.
-    pub(super) fn prefetch_name(&self, hash: u64) -> Option<Named> {
-        let slot = self.slots.get(self.home(hash))?;
+    /// returns that slot's files when its hash is `hash`: a guess, not an
+    /// answer, since another name may sit there — only for prefetching more.
+    pub(super) fn prefetch_name_and_guess(&self, hash: u64) -> Option<Named> {
+        let slot = self.slots.get(self.home(hash)?)?;
         if slot.hash != hash {
             return None;
         }
@@ -139,7 +140,7 @@ mod tests {
         let table = NameTable::new(entries.iter().map(|(name, named)| (name.as_str(), *named)));
         for (name, named) in &entries {
             table.prefetch_slot(hash_name(name));
-            table.prefetch_name(hash_name(name));
+            table.prefetch_name_and_guess(hash_name(name));
             assert_eq!(table.get(name, hash_name(name)), Some(named), "{name}");
         }
         for absent in ["note 1000.md", "note 1", "", "Note 1.md"] {
@@ -147,6 +148,9 @@ mod tests {
         }
         // A name under another name's hash (a collision) is not that name.
         assert_eq!(table.get("note 2.md", hash_name("note 1.md")), None);
-        assert_eq!(NameTable::default().get("x.md", hash_name("x.md")), None);
+        let empty = NameTable::default();
+        empty.prefetch_slot(hash_name("x.md"));
+        assert_eq!(empty.prefetch_name_and_guess(hash_name("x.md")), None);
+        assert_eq!(empty.get("x.md", hash_name("x.md")), None);
     }
 }

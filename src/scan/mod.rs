@@ -160,11 +160,16 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
 
 /// What one walked entry is to the vault.
 enum Found {
+    /// A file of the vault.
     File(VaultFile),
+    /// A folder named like a note.
     Problem(Diagnostic),
+    /// Nothing the vault holds: a folder, a path no vault path can name, or
+    /// something that is neither a file nor a folder.
     Nothing,
 }
 
+/// What `entry`, found by walking `root`, is to the vault.
 fn classify(root: &Path, entry: walkdir::DirEntry, options: &ScanOptions) -> Found {
     let Ok(relative) = entry.path().strip_prefix(root) else {
         return Found::Nothing;
