@@ -43,20 +43,24 @@ impl PageKind {
 }
 
 /// Hands out page paths that clash with nothing.
-pub struct PageNamer {
+pub struct PageNamer<'a> {
     output: String,
-    taken: HashSet<String>,
+    /// Whether a user's file (any outside the output folder) has this
+    /// lower-cased file name.
+    is_user_name: Box<dyn Fn(&str) -> bool + 'a>,
+    /// The lower-cased file names handed out so far.
+    handed_out: HashSet<String>,
 }
 
-impl PageNamer {
-    /// A namer for `output`, avoiding the file names of `user_files` (every file
-    /// outside the output folder).
-    pub fn new<'a>(output: &str, user_files: impl Iterator<Item = &'a VaultPath>) -> PageNamer {
+impl<'a> PageNamer<'a> {
+    /// A namer for `output`, avoiding the file names `is_user_name` says a
+    /// user's file has (asked lower-cased): the vault's name index answers
+    /// that without a set of every name being built again.
+    pub fn new(output: &str, is_user_name: impl Fn(&str) -> bool + 'a) -> PageNamer<'a> {
         PageNamer {
             output: output.trim_matches('/').to_owned(),
-            taken: user_files
-                .map(|path| path.file_name().to_lowercase())
-                .collect(),
+            is_user_name: Box::new(is_user_name),
+            handed_out: HashSet::default(),
         }
     }
 
@@ -75,7 +79,8 @@ impl PageNamer {
                 },
             };
             let file_name = format!("{candidate}.md");
-            if self.taken.insert(file_name.to_lowercase()) {
+            let lower = file_name.to_lowercase();
+            if !(self.is_user_name)(&lower) && self.handed_out.insert(lower) {
                 let mut path = self.output.clone();
                 for part in [folder, file_name.as_str()] {
                     if !part.is_empty() {
@@ -117,11 +122,8 @@ mod tests {
 
     #[test]
     fn names_never_clash() {
-        let user = [
-            VaultPath::new("Notes/Insights.md").unwrap(),
-            VaultPath::new("A (evidence).md").unwrap(),
-        ];
-        let mut namer = PageNamer::new("Throughline", user.iter());
+        let user = ["insights.md", "a (evidence).md"];
+        let mut namer = PageNamer::new("Throughline", |name: &str| user.contains(&name));
         assert_eq!(
             namer.name("", "Insights").as_str(),
             "Throughline/Insights (2).md"

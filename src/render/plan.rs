@@ -31,8 +31,9 @@ pub struct PagePlan {
     /// Writes links between the vault's files and these pages.
     pub links: Arc<LinkWriter>,
     pub(super) shared: Shared,
-    /// What the pages were named from.
-    inputs: PlanInputs,
+    /// What the pages were named from (`None` for a plan only named, never
+    /// to be reused: [`page_paths`]).
+    inputs: Option<PlanInputs>,
 }
 
 /// What page names and link texts are worked out from: the output folder,
@@ -80,10 +81,10 @@ pub fn plan_pages_reusing(
 ) -> PagePlan {
     let inputs = PlanInputs::of(vault, model, config);
     let last = match last {
-        Some(last) if last.inputs == inputs => return last,
+        Some(last) if last.inputs.as_ref() == Some(&inputs) => return last,
         last => last.map(|plan| plan.links),
     };
-    let mut plan = name_pages(vault, model, config, inputs);
+    let mut plan = name_pages(vault, model, config, Some(inputs));
     let mut all_paths: Vec<VaultPath> = vault.files.iter().map(|file| file.path.clone()).collect();
     all_paths.extend(plan.pages.iter().map(|(path, _)| path.clone()));
     let (format, markdown) = (
@@ -100,8 +101,7 @@ pub fn plan_pages_reusing(
 /// The paths of the pages a build would write (cheaper than [`plan_pages`]: no
 /// link writer).
 pub fn page_paths(vault: &Vault, model: &ResearchModel, config: &Config) -> Vec<VaultPath> {
-    let inputs = PlanInputs::of(vault, model, config);
-    name_pages(vault, model, config, inputs)
+    name_pages(vault, model, config, None)
         .pages
         .into_iter()
         .map(|(path, _)| path)
@@ -112,15 +112,17 @@ fn name_pages(
     vault: &Vault,
     model: &ResearchModel,
     config: &Config,
-    inputs: PlanInputs,
+    inputs: Option<PlanInputs>,
 ) -> PagePlan {
     let output = config.output_folder.as_str();
-    let user_files = vault
-        .files
-        .iter()
-        .filter(|file| file.exclusion != Exclusion::OutputFolder)
-        .map(|file| &file.path);
-    let mut namer = PageNamer::new(output, user_files);
+    let is_user_name = |lower_name: &str| {
+        vault
+            .index
+            .files_named(lower_name)
+            .iter()
+            .any(|&file| vault.files[file as usize].exclusion != Exclusion::OutputFolder)
+    };
+    let mut namer = PageNamer::new(output, is_user_name);
     let insights_page = namer.name("", INSIGHTS_PAGE);
     let digest_page = namer.name("", DIGEST_PAGE);
     let health_page = namer.name("", HEALTH_PAGE);
