@@ -101,14 +101,21 @@ fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
 /// Unresolved links that name a page about to be generated resolve to it. (A
 /// link that did not resolve had no candidate in the vault, so resolving it
 /// among the pages not in the vault yet follows the same rules.)
-fn include_planned_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
-    // Pages already written were candidates (under `watch`, usually all).
-    pages.retain(|page| {
+fn include_planned_pages(vault: &mut Vault, pages: Vec<VaultPath>) {
+    // Pages already written were candidates (under `watch`, usually all):
+    // found through the name index, one probe each, in parallel.
+    let written = |page: &VaultPath| {
+        let name = page.file_name().to_lowercase();
         vault
-            .files
-            .binary_search_by(|file| file.path.cmp(page))
-            .is_err()
-    });
+            .index
+            .files_named(&name)
+            .iter()
+            .any(|&file| vault.files[file as usize].path == *page)
+    };
+    let mut pages: Vec<VaultPath> = pages
+        .into_par_iter()
+        .filter(|page| !written(page))
+        .collect();
     if pages.is_empty() {
         return;
     }

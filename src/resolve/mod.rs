@@ -139,33 +139,20 @@ impl Vault {
         &self.files[self.note_file_ids[note] as usize]
     }
 
-    /// Counts for summaries and tests (counted in parallel: a pass over every
-    /// note and link).
+    /// Counts for summaries and tests.
     pub fn stats(&self) -> VaultStats {
-        let (notes, links, resolved, invalid_frontmatter) = (0..self.notes.len())
-            .into_par_iter()
-            .filter(|&index| self.file_of_note(index).is_source())
-            .map(|index| {
-                let resolutions = &self.resolutions[index];
-                (
-                    1,
-                    resolutions.len(),
-                    resolutions.iter().filter(|r| r.target.is_some()).count(),
-                    usize::from(!self.notes[index].has_valid_frontmatter),
-                )
-            })
-            .reduce(
-                || (0, 0, 0, 0),
-                |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3),
-            );
-        VaultStats {
+        let mut stats = VaultStats {
             files: self.files.len(),
-            notes,
-            links,
-            resolved,
-            unresolved: links - resolved,
-            invalid_frontmatter,
+            ..VaultStats::default()
+        };
+        for (note, resolutions) in self.sources() {
+            stats.notes += 1;
+            stats.links += resolutions.len();
+            stats.resolved += resolutions.iter().filter(|r| r.target.is_some()).count();
+            stats.invalid_frontmatter += usize::from(!note.has_valid_frontmatter);
         }
+        stats.unresolved = stats.links - stats.resolved;
+        stats
     }
 
     /// Notes that are sources, with their links' resolutions.
