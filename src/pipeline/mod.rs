@@ -530,16 +530,7 @@ mod tests {
     fn checked_and_analyzed(root: &Path) -> [(Vec<String>, VaultStats); 2] {
         let config = crate::config::load(root).unwrap();
         let shown = |vault: &Vault| {
-            let diagnostics = vault
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{:?} {} {:?} {} ({:?})",
-                        d.code, d.path, d.location, d.message, d.help
-                    )
-                })
-                .collect();
+            let diagnostics = crate::resolve::tests::shown_diagnostics(vault);
             (diagnostics, vault.stats())
         };
         [

@@ -454,14 +454,7 @@ pub(crate) mod tests {
     pub(crate) fn scan_and_notes(notes: &[(&str, &str)], fresh: &[&str]) -> (Scan, NotesInOrder) {
         let mut files: Vec<VaultFile> = notes
             .iter()
-            .map(|(path, _)| VaultFile {
-                path: VaultPath::new(path).unwrap(),
-                fs_path: std::sync::Arc::from(PathBuf::from(path)),
-                kind: FileKind::Note,
-                exclusion: Exclusion::None,
-                size: 0,
-                modified: None,
-            })
+            .map(|(path, _)| file(path, FileKind::Note))
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let parsed = files
@@ -486,20 +479,34 @@ pub(crate) mod tests {
         (scan, parsed)
     }
 
+    /// A file of an in-memory vault, at `path`.
+    fn file(path: &str, kind: FileKind) -> VaultFile {
+        VaultFile {
+            path: VaultPath::new(path).unwrap(),
+            fs_path: std::sync::Arc::from(PathBuf::from(path)),
+            kind,
+            exclusion: Exclusion::None,
+            size: 0,
+            modified: None,
+        }
+    }
+
+    /// Every diagnostic of `vault`, each with all it says, for comparisons.
+    pub(crate) fn shown_diagnostics(vault: &Vault) -> Vec<String> {
+        vault
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{:?} {} {:?} {} ({:?})",
+                    d.code, d.path, d.location, d.message, d.help
+                )
+            })
+            .collect()
+    }
+
     fn shown(vault: &Vault) -> (Vec<Vec<Resolution>>, Vec<String>) {
-        (
-            vault.resolutions.clone(),
-            vault
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{:?} {} {:?} {} ({:?})",
-                        d.code, d.path, d.location, d.message, d.help
-                    )
-                })
-                .collect(),
-        )
+        (vault.resolutions.clone(), shown_diagnostics(vault))
     }
 
     #[test]
@@ -624,14 +631,7 @@ pub(crate) mod tests {
             "picture.png",
             "pic",
         ] {
-            scan.files.push(VaultFile {
-                path: VaultPath::new(path).unwrap(),
-                fs_path: std::sync::Arc::from(PathBuf::from(path)),
-                kind: FileKind::Attachment,
-                exclusion: Exclusion::None,
-                size: 0,
-                modified: None,
-            });
+            scan.files.push(file(path, FileKind::Attachment));
         }
         scan.files.sort_by(|a, b| a.path.cmp(&b.path));
         notes.files = vec![
