@@ -142,7 +142,6 @@ impl NoteCache {
     /// vault just loaded through it (the vault keeps everything else); the
     /// memos stay for their owner to refresh.
     pub fn refill_from(&mut self, vault: &mut Vault) {
-        self.links = Some(vault.take_link_memo());
         self.notes.clear();
         self.ordered_stamps = (0..vault.notes.len())
             .map(|index| {
@@ -150,6 +149,8 @@ impl NoteCache {
                 (file.size, file.modified)
             })
             .collect();
+        // Last: the memo takes the vault's files.
+        self.links = Some(vault.take_link_memo());
         self.ordered = std::mem::take(&mut vault.notes);
         self.kept_last_good.clear();
         self.changed.clear();

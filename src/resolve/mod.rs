@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use crate::config::ObsidianSettings;
 use crate::diagnostics::Diagnostic;
 use crate::parse::Note;
-use crate::scan::{Exclusion, FileKind, Scan, VaultFile, VaultPath};
+use crate::scan::{Scan, VaultFile};
 use links::Context;
 
 /// Where one link goes.
@@ -72,6 +72,10 @@ pub struct Vault {
     /// For each note, the resolution of each of its links (empty for notes that
     /// are not sources).
     pub resolutions: Vec<Vec<Resolution>>,
+    /// For each note, how many of its resolutions found a file (counted as
+    /// they were made, and kept with them: [`Vault::stats`] need not go over
+    /// every link of every update).
+    resolved: Vec<u32>,
     /// Every problem found, sorted by path and position.
     pub diagnostics: Vec<Diagnostic>,
     /// For each note, the problems its links have (also in `diagnostics`), kept
@@ -88,6 +92,8 @@ pub struct Vault {
     aliases: HashMap<String, FileId>,
     /// Obsidian's settings in force.
     pub settings: ObsidianSettings,
+    /// The walk that listed `files` ([`Scan::walk`]).
+    walk: Option<u64>,
     /// How long each stage took (filled in by [`crate::pipeline`]).
     pub timings: StageTimings,
 }
@@ -145,10 +151,10 @@ impl Vault {
             files: self.files.len(),
             ..VaultStats::default()
         };
-        for (note, resolutions) in self.sources() {
+        for (note, links, resolved) in self.source_counts() {
             stats.notes += 1;
-            stats.links += resolutions.len();
-            stats.resolved += resolutions.iter().filter(|r| r.target.is_some()).count();
+            stats.links += links;
+            stats.resolved += resolved;
             stats.invalid_frontmatter += usize::from(!note.has_valid_frontmatter);
         }
         stats.unresolved = stats.links - stats.resolved;
@@ -164,14 +170,30 @@ impl Vault {
             .filter(|(index, _)| self.file_of_note(*index).is_source())
             .map(|(_, (note, resolutions))| (note, resolutions.as_slice()))
     }
+
+    /// Notes that are sources, each with its number of links and of links
+    /// resolved.
+    fn source_counts(&self) -> impl Iterator<Item = (&Note, usize, usize)> {
+        self.notes
+            .iter()
+            .zip(&self.resolutions)
+            .zip(&self.resolved)
+            .enumerate()
+            .filter(|(index, _)| self.file_of_note(*index).is_source())
+            .map(|(_, ((note, resolutions), &resolved))| {
+                (note, resolutions.len(), resolved as usize)
+            })
+    }
 }
 
 /// What resolving a vault found, kept for the next resolution of the same files
 /// (`watch`): the name index and each note's resolutions and link problems.
 #[derive(Debug)]
 pub struct LinkMemo {
-    /// The files (path, kind, exclusion) the memo is about.
-    files: Vec<(VaultPath, FileKind, Exclusion)>,
+    /// The files the memo is about (their paths, kinds and exclusions), and
+    /// the walk that listed them.
+    files: Vec<VaultFile>,
+    walk: Option<u64>,
     /// Obsidian's settings then, as text.
     settings: String,
     aliases: HashMap<String, FileId>,
@@ -184,27 +206,63 @@ pub struct LinkMemo {
     anchors: Vec<u64>,
 }
 
-/// One note's resolutions and link problems.
-type Outcome = (Vec<Resolution>, Vec<Diagnostic>);
+/// One note's resolutions, how many of them found a file, and its link
+/// problems.
+#[derive(Debug, Default)]
+struct Outcome {
+    resolutions: Vec<Resolution>,
+    resolved: u32,
+    problems: Vec<Diagnostic>,
+}
 
-fn file_list(files: &[VaultFile]) -> Vec<(VaultPath, FileKind, Exclusion)> {
-    files
-        .iter()
-        .map(|file| (file.path.clone(), file.kind, file.exclusion))
-        .collect()
+impl Outcome {
+    fn new((resolutions, problems): (Vec<Resolution>, Vec<Diagnostic>)) -> Outcome {
+        let resolved = resolutions.iter().filter(|r| r.target.is_some()).count() as u32;
+        Outcome {
+            resolutions,
+            resolved,
+            problems,
+        }
+    }
+}
+
+impl LinkMemo {
+    /// Whether the memo is about `scan`'s files: the same walk listed them, or
+    /// they have the same paths, kinds and exclusions.
+    fn is_about(&self, scan: &Scan) -> bool {
+        (scan.walk.is_some() && self.walk == scan.walk)
+            || (self.files.len() == scan.files.len()
+                && self.files.iter().zip(&scan.files).all(|(was, file)| {
+                    was.path == file.path
+                        && was.kind == file.kind
+                        && was.exclusion == file.exclusion
+                }))
+    }
 }
 
 impl Vault {
     /// Takes what the next resolution of the same files can reuse (the vault
-    /// keeps its notes and diagnostics, but no longer its index and resolutions).
+    /// keeps its notes and diagnostics, but no longer its files, index and
+    /// resolutions).
     pub fn take_link_memo(&mut self) -> LinkMemo {
         let mut outcomes: Vec<Option<Outcome>> = Vec::new();
         outcomes.resize_with(self.files.len(), || None);
         let resolutions = std::mem::take(&mut self.resolutions);
+        let resolved = std::mem::take(&mut self.resolved);
         // Without the problems found, nothing can be reused.
         if let Some(problems) = self.link_problems.take() {
-            for ((note, links), found) in self.note_file_ids.iter().zip(resolutions).zip(problems) {
-                outcomes[*note as usize] = Some((links, found));
+            for (((note, resolutions), resolved), problems) in self
+                .note_file_ids
+                .iter()
+                .zip(resolutions)
+                .zip(resolved)
+                .zip(problems)
+            {
+                outcomes[*note as usize] = Some(Outcome {
+                    resolutions,
+                    resolved,
+                    problems,
+                });
             }
         }
         let mut anchors = vec![0; self.files.len()];
@@ -212,7 +270,9 @@ impl Vault {
             anchors[file as usize] = note.anchors_hash;
         }
         LinkMemo {
-            files: file_list(&self.files),
+            // The vault is not read after this (see [`NoteCache::refill_from`]).
+            files: std::mem::take(&mut self.files),
+            walk: self.walk,
             settings: format!("{:?}", self.settings),
             aliases: std::mem::take(&mut self.aliases),
             index: std::mem::take(&mut self.index),
@@ -303,16 +363,7 @@ fn resolve_inner(
     }
     let aliases = alias_index(&parsed, &note_file_ids);
     let mut memo = memo.filter(|memo| {
-        memo.aliases == aliases
-            && memo.settings == format!("{settings:?}")
-            && memo.files.len() == scan.files.len()
-            && memo
-                .files
-                .iter()
-                .zip(&scan.files)
-                .all(|((path, kind, exclusion), file)| {
-                    *path == file.path && *kind == file.kind && *exclusion == file.exclusion
-                })
+        memo.aliases == aliases && memo.settings == format!("{settings:?}") && memo.is_about(&scan)
     });
     let (index, mut prelinked): (NameIndex, Vec<Option<Prelinked>>) = match (&mut memo, prelinks) {
         (Some(memo), _) => (std::mem::take(&mut memo.index), Vec::new()),
@@ -342,7 +393,7 @@ fn resolve_inner(
                     }
                     let outcome = memo.outcomes[file as usize].take()?;
                     let into_changed = any_anchors_changed
-                        && outcome.0.iter().any(|resolution| {
+                        && outcome.resolutions.iter().any(|resolution| {
                             resolution.subpath_found.is_some()
                                 && resolution.target.is_some_and(anchors_changed)
                         });
@@ -371,17 +422,18 @@ fn resolve_inner(
         .zip(kept.into_par_iter().zip(prelinked.into_par_iter()))
         .map(|((note, &file), (kept, prelinked))| match kept {
             Some(outcome) => outcome,
-            None if !scan.files[file as usize].is_source() => (Vec::new(), Vec::new()),
-            None => match prelinked {
+            None if !scan.files[file as usize].is_source() => Outcome::default(),
+            None => Outcome::new(match prelinked {
                 Some(prelinked) => context.finish_note(note, file, prelinked),
                 None => context.resolve_note(note, file),
-            },
+            }),
         })
         .collect();
     let mut diagnostics = scan.diagnostics;
     let mut resolutions = Vec::with_capacity(outcomes.len());
+    let mut resolved = Vec::with_capacity(outcomes.len());
     let mut link_problems = Vec::with_capacity(if keep_problems { outcomes.len() } else { 0 });
-    for ((links, found), (note, &file)) in outcomes
+    for (outcome, (note, &file)) in outcomes
         .into_iter()
         .zip(parsed.iter_mut().zip(&note_file_ids))
     {
@@ -393,7 +445,13 @@ fn resolve_inner(
                 false => diagnostics.append(&mut note.diagnostics),
             }
         }
+        let Outcome {
+            resolutions: links,
+            resolved: count,
+            problems: found,
+        } = outcome;
         resolutions.push(links);
+        resolved.push(count);
         if keep_problems {
             diagnostics.extend(found.iter().cloned());
             link_problems.push(found);
@@ -410,12 +468,14 @@ fn resolve_inner(
         note_file_ids,
         index,
         resolutions,
+        resolved,
         diagnostics,
         link_problems: keep_problems.then_some(link_problems),
         reparsed: changed,
         resolved_afresh,
         aliases,
         settings,
+        walk: scan.walk,
         timings: StageTimings::default(),
     }
 }
@@ -438,6 +498,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::diagnostics::Code;
     use crate::parse::{NoteBytes, parse_note};
+    use crate::scan::{Exclusion, FileKind, VaultPath};
     use std::path::PathBuf;
 
     const BEFORE: &[(&str, &str)] = &[
@@ -475,6 +536,7 @@ pub(crate) mod tests {
             root: PathBuf::from("."),
             files,
             diagnostics: Vec::new(),
+            walk: None,
         };
         (scan, parsed)
     }
@@ -505,8 +567,43 @@ pub(crate) mod tests {
             .collect()
     }
 
-    fn shown(vault: &Vault) -> (Vec<Vec<Resolution>>, Vec<String>) {
-        (vault.resolutions.clone(), shown_diagnostics(vault))
+    /// What a resolution shows: every link's resolution, the problems and the
+    /// counts (kept counts included).
+    fn shown(vault: &Vault) -> (Vec<Vec<Resolution>>, Vec<String>, VaultStats) {
+        (
+            vault.resolutions.clone(),
+            shown_diagnostics(vault),
+            vault.stats(),
+        )
+    }
+
+    #[test]
+    fn a_memo_is_about_the_files_of_its_walk_or_the_same_files() {
+        let memo_of = |scan: Scan| {
+            let (_, notes) = scan_and_notes(&[], &[]);
+            let mut vault = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            vault.take_link_memo()
+        };
+        let (scan, _) = scan_and_notes(&[("A.md", ""), ("b/B.md", "")], &[]);
+        let walked = Scan {
+            walk: Some(7),
+            ..scan.clone()
+        };
+        // Another walk of the same files, or a list made by hand.
+        assert!(memo_of(walked.clone()).is_about(&Scan {
+            walk: Some(8),
+            ..scan.clone()
+        }));
+        assert!(memo_of(walked.clone()).is_about(&scan));
+        let (other, _) = scan_and_notes(&[("A.md", ""), ("b/C.md", "")], &[]);
+        assert!(!memo_of(walked.clone()).is_about(&other));
+        assert!(!memo_of(scan.clone()).is_about(&other));
+        // The same walk: the files are not compared (only sizes and times of
+        // a walk's list are ever updated).
+        assert!(memo_of(walked).is_about(&Scan {
+            walk: Some(7),
+            ..other
+        }));
     }
 
     #[test]

@@ -92,7 +92,16 @@ pub struct Scan {
     pub files: Vec<VaultFile>,
     /// Problems met while walking.
     pub diagnostics: Vec<Diagnostic>,
+    /// The walk that listed `files`, numbered within this process: scans of the
+    /// same walk list the same paths with the same kinds and exclusions (only
+    /// sizes and times may be updated), so a resolution kept from one can tell
+    /// the files are the same without comparing them. `None` for a list made
+    /// or changed any other way.
+    pub walk: Option<u64>,
 }
+
+/// Numbers the walks of this process (see [`Scan::walk`]).
+static WALKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The scan could not start.
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +164,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
         root: root.to_path_buf(),
         files: unique,
         diagnostics,
+        walk: Some(WALKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
     })
 }
 
