@@ -14,9 +14,16 @@ pub use line_index::{LineIndex, Position, PositionCursor, floor_char, line_range
 use crate::scan::VaultPath;
 use std::sync::Arc;
 
-/// One problem at one place.
+/// One problem at one place. Its [`Details`] are shared: a clone is one
+/// count taken, not one per text it holds (`watch` gathers every note's
+/// problems into the vault's list on every update, and at 100,000 notes the
+/// texts' counts, each in memory of its own, were 10 ms of every update).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
+pub struct Diagnostic(Arc<Details>);
+
+/// What a [`Diagnostic`] says (its fields read through it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Details {
     /// What kind of problem (stable name).
     pub code: Code,
     /// How much it matters.
@@ -63,28 +70,36 @@ impl Location {
     }
 }
 
+impl std::ops::Deref for Diagnostic {
+    type Target = Details;
+
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
 impl Diagnostic {
     /// A diagnostic with the code's own severity and no location.
     pub fn new(code: Code, path: VaultPath, message: impl Into<Arc<str>>) -> Diagnostic {
-        Diagnostic {
+        Diagnostic(Arc::new(Details {
             code,
             severity: code.severity(),
             path,
             location: None,
             message: message.into(),
             help: None,
-        }
+        }))
     }
 
     /// Adds where the problem is.
     pub fn at(mut self, location: Location) -> Diagnostic {
-        self.location = Some(location);
+        Arc::make_mut(&mut self.0).location = Some(location);
         self
     }
 
     /// Adds what to do about it.
     pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Diagnostic {
-        self.help = Some(help.into());
+        Arc::make_mut(&mut self.0).help = Some(help.into());
         self
     }
 
