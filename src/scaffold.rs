@@ -84,7 +84,7 @@ pub fn new_interview(
         let note = find_note(model, NoteType::Person, &request.participant)?;
         model.person(note.file)
     };
-    let participant_name = person.map_or(request.participant.trim(), |p| p.note.title.as_str());
+    let participant_name = person.map_or(request.participant.trim(), |p| p.note.title());
     if participant_name.is_empty() || participant_name.contains(FORBIDDEN_IN_NAMES) {
         return Err(ScaffoldError::BadPath(
             participant_name.to_owned(),
@@ -95,8 +95,8 @@ pub fn new_interview(
         Some(name) if !model.companies.is_empty() => {
             let note = find_note(model, NoteType::Company, name)?;
             Some(Entity {
-                key: note.title.to_lowercase(),
-                name: note.title.clone(),
+                key: note.title().to_lowercase(),
+                name: note.title().to_owned(),
                 file: Some(note.file),
             })
         }

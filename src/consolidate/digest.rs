@@ -350,8 +350,8 @@ pub fn digest_of(
             .then_with(|| {
                 model.insights[x.insight]
                     .note
-                    .title
-                    .cmp(&model.insights[y.insight].note.title)
+                    .title()
+                    .cmp(model.insights[y.insight].note.title())
             })
     });
     let earlier = earlier_periods(model, &period, kind, scope);

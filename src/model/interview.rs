@@ -195,7 +195,7 @@ pub(crate) fn read_interview(
             model
                 .plans
                 .iter()
-                .find(|plan| plan.note.title.eq_ignore_ascii_case(&item.text))
+                .find(|plan| plan.note.title().eq_ignore_ascii_case(&item.text))
                 .map(|plan| plan.note.file)
         });
         match target {

@@ -89,7 +89,7 @@ pub fn find_note<'m>(
         .iter()
         .copied()
         .filter(|note| {
-            note.title.to_lowercase() == wanted || note.path.link_path().to_lowercase() == wanted
+            note.title().to_lowercase() == wanted || note.path.link_path().to_lowercase() == wanted
         })
         .collect();
     match matches.as_slice() {
@@ -102,9 +102,11 @@ pub fn find_note<'m>(
             let mut scored: Vec<(f64, &str)> = notes
                 .iter()
                 .map(|note| {
-                    let score = strsim::normalized_levenshtein(&note.title.to_lowercase(), &wanted)
-                        .max(strsim::jaro_winkler(&note.title.to_lowercase(), &wanted) - 0.15);
-                    (score, note.title.as_str())
+                    let score =
+                        strsim::normalized_levenshtein(&note.title().to_lowercase(), &wanted).max(
+                            strsim::jaro_winkler(&note.title().to_lowercase(), &wanted) - 0.15,
+                        );
+                    (score, note.title())
                 })
                 .filter(|(score, _)| *score >= 0.5)
                 .collect();

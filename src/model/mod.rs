@@ -42,8 +42,15 @@ pub struct NoteRef {
     pub file: FileId,
     /// Its vault path.
     pub path: VaultPath,
-    /// Its title: the file name without `.md`.
-    pub title: String,
+}
+
+impl NoteRef {
+    /// Its title: the file name without `.md` (read from the path, so that a
+    /// reference costs no text of its own: `watch` makes one per typed note
+    /// on every update).
+    pub fn title(&self) -> &str {
+        self.path.stem()
+    }
 }
 
 /// Something counted by identity: a person, a company or a role. Two mentions are
@@ -775,7 +782,6 @@ fn note_ref(vault: &Vault, file: FileId, note_index: usize) -> NoteRef {
     NoteRef {
         file,
         path: note.path.clone(),
-        title: note.path.stem().to_owned(),
     }
 }
 
@@ -814,7 +820,7 @@ fn title_index(model: &ResearchModel, kind: NoteType) -> HashMap<String, FileId>
     };
     notes
         .into_iter()
-        .map(|note| (note.title.to_lowercase(), note.file))
+        .map(|note| (note.title().to_lowercase(), note.file))
         .collect()
 }
 

@@ -151,7 +151,7 @@ fn property_keys_match_loosely_and_values_are_lenient() {
     let one = model
         .interviews
         .iter()
-        .find(|i| i.note.title == "One")
+        .find(|i| i.note.title() == "One")
         .unwrap();
     assert_eq!(
         one.date.unwrap().to_string(),
@@ -304,7 +304,7 @@ fn follow_up_chains() {
         model
             .interviews
             .iter()
-            .position(|i| i.note.title == title)
+            .position(|i| i.note.title() == title)
             .unwrap()
     };
     let ann = &model.interviews[index("1")].participants[0].person.key;
@@ -408,7 +408,7 @@ fn types_are_read_from_text_lists_and_links_then_folders() {
     ]);
     let model = build_model(&vault, &config);
     let titles = |notes: Vec<&crate::model::NoteRef>| -> Vec<String> {
-        notes.iter().map(|note| note.title.clone()).collect()
+        notes.iter().map(|note| note.title().to_owned()).collect()
     };
     assert_eq!(
         titles(model.insights.iter().map(|i| &i.note).collect()),

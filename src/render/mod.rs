@@ -301,7 +301,7 @@ fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
                 let title = |i: usize| {
                     views.model.insights[summaries[i].insight]
                         .note
-                        .title
+                        .title()
                         .to_lowercase()
                 };
                 title(a).cmp(&title(b))

@@ -132,7 +132,7 @@ fn name_pages(
             .into_iter()
             .map(|note| {
                 namer
-                    .name(folder, &format!("{} ({suffix})", note.title))
+                    .name(folder, &format!("{} ({suffix})", note.title()))
                     .to_string()
             })
             .collect()
