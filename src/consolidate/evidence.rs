@@ -18,7 +18,9 @@ use super::memo::{Fingerprints, KeptFollowUps, SummaryMemo, take_kept};
 use super::strength::Strength;
 use super::validation::FollowUpIndex;
 use crate::config::Thresholds;
-use crate::model::{Entity, ObservationKind, RecordHasher, RecordHashes, ResearchModel, hash_of};
+use crate::model::{
+    Entity, Interview, ObservationKind, RecordHasher, RecordHashes, ResearchModel, hash_of,
+};
 use crate::resolve::FileId;
 
 /// The evidence of one insight.
@@ -95,23 +97,13 @@ pub(crate) fn interview_ranks(model: &ResearchModel) -> Vec<u32> {
     ranks
 }
 
-/// Every observation in evidence order: by interview date, then interview path
-/// (the interview's rank from [`interview_ranks`]), then line. Lists gathered
-/// by walking it (an insight's evidence, a job's) come out in that order, with
-/// no sorting per list.
-pub(crate) fn observations_in_order(model: &ResearchModel, ranks: &[u32]) -> Vec<usize> {
+/// The interviews in (date, path) order, from their ranks ([`interview_ranks`]).
+fn interviews_by_rank(ranks: &[u32]) -> Vec<usize> {
     let mut by_rank = vec![0; ranks.len()];
     for (interview, &rank) in ranks.iter().enumerate() {
         by_rank[rank as usize] = interview;
     }
-    let mut order = Vec::with_capacity(model.observations.len());
-    for interview in by_rank {
-        let start = order.len();
-        order.extend(model.interviews[interview].observations.clone());
-        // Read in document order already, as a rule: then this is one pass.
-        order[start..].sort_by_key(|&observation| model.observations[observation].line);
-    }
-    order
+    by_rank
 }
 
 /// The strength `evidence` (supporting observations) gives counting only
@@ -147,8 +139,7 @@ pub fn strength_dated_before(
 /// need validating.
 pub fn summarize_insights(model: &ResearchModel, thresholds: &Thresholds) -> Vec<InsightSummary> {
     let ranks = interview_ranks(model);
-    let order = observations_in_order(model, &ranks);
-    summarize_insights_reusing(model, thresholds, ranks, &order, None).summaries
+    summarize_insights_reusing(model, thresholds, ranks, None).summaries
 }
 
 /// What [`summarize_insights_reusing`] works out.
@@ -165,12 +156,11 @@ pub(crate) struct Summarized {
 /// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
 /// fingerprints (from `reuse`'s record hashes of `model`) are unchanged. Returns
 /// the fingerprints too (empty without `reuse`), and each job's evidence.
-/// `order` is [`observations_in_order`].
+/// `ranks` are [`interview_ranks`].
 pub(crate) fn summarize_insights_reusing(
     model: &ResearchModel,
     thresholds: &Thresholds,
     ranks: Vec<u32>,
-    order: &[usize],
     reuse: Option<(&RecordHashes, &mut SummaryMemo)>,
 ) -> Summarized {
     let (hashes, mut memo) = match reuse {
@@ -180,6 +170,7 @@ pub(crate) fn summarize_insights_reusing(
     let kept_index = memo
         .as_deref_mut()
         .and_then(|memo| memo.follow_up_index.take());
+    let by_rank = interviews_by_rank(&ranks);
     // The index and the grouping of observations by insight are independent:
     // their serial parts overlap.
     let ((inputs, index), grouped) = rayon::join(
@@ -190,7 +181,7 @@ pub(crate) fn summarize_insights_reusing(
             }
             None => (None, FollowUpIndex::with_ranks(model, ranks)),
         },
-        || group_evidence(model, order),
+        || group_evidence(model, &by_rank),
     );
     let Grouped {
         supporting,
@@ -290,34 +281,79 @@ struct Grouped {
 }
 
 /// Each insight's supporting and contradicting observations and each job's,
-/// in `order` ([`observations_in_order`]): one walk over every observation.
-fn group_evidence(model: &ResearchModel, order: &[usize]) -> Grouped {
-    let mut grouped = Grouped {
-        supporting: vec![Vec::new(); model.insights.len()],
-        against: vec![Vec::new(); model.insights.len()],
-        by_job: vec![Vec::new(); model.jobs.len()],
-    };
-    let insights = model.positions_of(crate::config::NoteType::Insight);
-    let jobs = model.positions_of(crate::config::NoteType::Job);
-    for &index in order {
-        let observation = &model.observations[index];
-        for &insight in &observation.insights {
-            let Some(insight) = insights.get(insight) else {
-                continue;
+/// in evidence order: by interview date, then interview path (`by_rank`,
+/// from [`interviews_by_rank`]), then line — each list comes out in that
+/// order with no sorting. It reads each interview's [`ObservationLinks`], not
+/// the observations.
+///
+/// [`ObservationLinks`]: crate::model::ObservationLinks
+fn group_evidence(model: &ResearchModel, by_rank: &[usize]) -> Grouped {
+    // Insights and jobs apart, in parallel: most of the time is spent
+    // waiting for memory, each list's end being somewhere else.
+    let ((supporting, against), by_job) = rayon::join(
+        || {
+            let insights = model.positions_of(crate::config::NoteType::Insight);
+            // Two lists per insight: supporting, then against.
+            let links = |interview: &Interview, link: &mut dyn FnMut(usize, usize)| {
+                let first = interview.observations.start;
+                for &(at, insight, contradicts) in &interview.links.insights {
+                    if let Some(insight) = insights.get(insight) {
+                        link(2 * insight + usize::from(contradicts), first + at as usize);
+                    }
+                }
             };
-            if observation.signals.contradicts {
-                grouped.against[insight].push(index);
-            } else {
-                grouped.supporting[insight].push(index);
+            let mut lists =
+                gather_lists(model, by_rank, 2 * model.insights.len(), links).into_iter();
+            let mut supporting = Vec::with_capacity(model.insights.len());
+            let mut against = Vec::with_capacity(model.insights.len());
+            while let (Some(this), Some(that)) = (lists.next(), lists.next()) {
+                supporting.push(this);
+                against.push(that);
             }
-        }
-        for &job in &observation.jobs {
-            if let Some(job) = jobs.get(job) {
-                grouped.by_job[job].push(index);
-            }
-        }
+            (supporting, against)
+        },
+        || {
+            let jobs = model.positions_of(crate::config::NoteType::Job);
+            let links = |interview: &Interview, link: &mut dyn FnMut(usize, usize)| {
+                let first = interview.observations.start;
+                for &(at, job) in &interview.links.jobs {
+                    if let Some(job) = jobs.get(job) {
+                        link(job, first + at as usize);
+                    }
+                }
+            };
+            gather_lists(model, by_rank, model.jobs.len(), links)
+        },
+    );
+    Grouped {
+        supporting,
+        against,
+        by_job,
     }
-    grouped
+}
+
+/// `count` lists of observations, filled from the (list, observation) pairs
+/// `links` gives for each interview in `by_rank` order; each list allocated
+/// once (counted first).
+fn gather_lists(
+    model: &ResearchModel,
+    by_rank: &[usize],
+    count: usize,
+    links: impl Fn(&Interview, &mut dyn FnMut(usize, usize)),
+) -> Vec<Vec<usize>> {
+    let mut sizes = vec![0usize; count];
+    for &interview in by_rank {
+        links(&model.interviews[interview], &mut |list, _| {
+            sizes[list] += 1
+        });
+    }
+    let mut lists: Vec<Vec<usize>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for &interview in by_rank {
+        links(&model.interviews[interview], &mut |list, observation| {
+            lists[list].push(observation)
+        });
+    }
+    lists
 }
 
 fn summarize(
@@ -444,18 +480,50 @@ fn sorted(map: BTreeMap<&str, &Entity>) -> Vec<Entity> {
 mod order_tests {
     use super::*;
 
+    /// Each insight's and job's evidence, gathered from the interviews'
+    /// [`crate::model::ObservationLinks`], is what a walk over every
+    /// observation in (interview date, path, line) order gives.
     #[test]
-    fn observations_in_order_sort_by_interview_date_and_path_then_line() {
+    fn evidence_lists_are_every_observation_linking_in_date_path_and_line_order() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
         let config = crate::config::load(&root).unwrap();
         let model = crate::pipeline::analyze(&root, &config).unwrap().model;
         let ranks = interview_ranks(&model);
-        let mut expected: Vec<usize> = (0..model.observations.len()).collect();
-        expected.sort_by_key(|&observation| {
+        let mut order: Vec<usize> = (0..model.observations.len()).collect();
+        order.sort_by_key(|&observation| {
             let found = &model.observations[observation];
             (ranks[found.interview], found.line)
         });
-        assert!(model.interviews.len() > 5 && expected.len() > 20);
-        assert_eq!(observations_in_order(&model, &ranks), expected);
+        let lists = |wanted: &dyn Fn(&crate::model::Observation) -> bool| -> Vec<usize> {
+            order
+                .iter()
+                .copied()
+                .filter(|&at| wanted(&model.observations[at]))
+                .collect()
+        };
+        let grouped = group_evidence(&model, &interviews_by_rank(&ranks));
+        let mut seen = 0;
+        for (at, insight) in model.insights.iter().enumerate() {
+            let file = insight.note.file;
+            let links = |o: &crate::model::Observation| o.insights.contains(&file);
+            assert_eq!(
+                grouped.supporting[at],
+                lists(&|o| links(o) && !o.signals.contradicts)
+            );
+            assert_eq!(
+                grouped.against[at],
+                lists(&|o| links(o) && o.signals.contradicts)
+            );
+            seen += grouped.supporting[at].len() + grouped.against[at].len();
+        }
+        for (at, job) in model.jobs.iter().enumerate() {
+            assert_eq!(
+                grouped.by_job[at],
+                lists(&|o| o.jobs.contains(&job.note.file))
+            );
+            seen += grouped.by_job[at].len();
+        }
+        assert!(model.interviews.len() > 5 && seen > 20);
+        assert!(grouped.against.iter().any(|list| !list.is_empty()));
     }
 }

@@ -66,7 +66,6 @@ pub fn consolidate_reusing(
     };
     // Each interview's place in (date, path) order, which evidence sorts by.
     let ranks = evidence::interview_ranks(model);
-    let order = evidence::observations_in_order(model, &ranks);
     let evidence::Summarized {
         summaries: insights,
         fingerprints,
@@ -75,7 +74,6 @@ pub fn consolidate_reusing(
         model,
         &config.thresholds,
         ranks.clone(),
-        &order,
         hashes.zip(memo.as_deref_mut()),
     );
     // Jobs and plans are independent: their serial parts overlap. Plans are

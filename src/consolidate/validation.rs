@@ -27,32 +27,22 @@ pub const JOB_FOLLOW_UPS_KEPT: usize = 50;
 /// For each job note, the interviews whose observations link it.
 type JobInterviews = HashMap<FileId, Vec<usize>>;
 
-/// Each interview's jobs: those its observations link, in order (worked out
-/// in parallel; an interview's observations are consecutive).
-fn jobs_of_interviews(model: &ResearchModel) -> Vec<Vec<FileId>> {
+/// Each interview's jobs: those its observations link, in the order read
+/// ([`crate::model::ObservationLinks::job_notes`]).
+fn jobs_of_interviews(model: &ResearchModel) -> Vec<&[FileId]> {
     model
         .interviews
-        .par_iter()
-        .map(|interview| {
-            let mut jobs: Vec<FileId> = Vec::new();
-            for observation in &model.observations[interview.observations.clone()] {
-                for &job in &observation.jobs {
-                    if !jobs.contains(&job) {
-                        jobs.push(job);
-                    }
-                }
-            }
-            jobs
-        })
+        .iter()
+        .map(|interview| interview.links.job_notes.as_slice())
         .collect()
 }
 
 /// [`JobInterviews`] from each interview's jobs: each job's interviews, in
 /// interview order.
-fn job_interviews(jobs_of: &[Vec<FileId>]) -> JobInterviews {
+fn job_interviews(jobs_of: &[&[FileId]]) -> JobInterviews {
     let mut index = JobInterviews::new();
     for (interview, jobs) in jobs_of.iter().enumerate() {
-        for &job in jobs {
+        for &job in *jobs {
             index.entry(job).or_default().push(interview);
         }
     }
@@ -77,7 +67,7 @@ impl IndexInputs {
 
     /// The inputs of an index, from a model's record hashes, each interview's
     /// jobs and the interviews' ranks.
-    fn of(hashes: &RecordHashes, jobs_of: &[Vec<FileId>], ranks: &[u32]) -> IndexInputs {
+    fn of(hashes: &RecordHashes, jobs_of: &[&[FileId]], ranks: &[u32]) -> IndexInputs {
         IndexInputs {
             interviews: hashes
                 .interviews
@@ -179,7 +169,7 @@ impl FollowUpIndex {
 
     /// Works the index out from `model`, each interview's jobs and the
     /// interviews' ranks.
-    fn build(model: &ResearchModel, jobs_of: &[Vec<FileId>], ranks: Vec<u32>) -> FollowUpIndex {
+    fn build(model: &ResearchModel, jobs_of: &[&[FileId]], ranks: Vec<u32>) -> FollowUpIndex {
         let mut people: HashMap<Box<str>, u32> = HashMap::new();
         let participants: Vec<Vec<(u32, usize)>> = model
             .interviews

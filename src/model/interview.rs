@@ -11,7 +11,10 @@ use std::ops::Range;
 use jiff::civil::Date;
 
 use super::schema::problem;
-use super::{Entity, NoteRef, PropertyReader, ResearchModel, entity, parse_date, role_entity};
+use super::{
+    Entity, NoteRef, ObservationLinks, PropertyReader, ResearchModel, entity, parse_date,
+    role_entity,
+};
 use crate::config::{Config, NoteType};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::Note;
@@ -34,6 +37,8 @@ pub struct Interview {
     pub jobs: Vec<FileId>,
     /// Its observations: indices into [`super::ResearchModel::observations`].
     pub observations: Range<usize>,
+    /// What its observations link.
+    pub links: ObservationLinks,
     /// Keys of its headings that have content under them (a plan question is
     /// answered by a heading with the same key).
     pub answered_headings: Vec<String>,
@@ -64,6 +69,7 @@ impl Interview {
             follow_up_of: None,
             jobs: Vec::new(),
             observations: 0..0,
+            links: ObservationLinks::default(),
             answered_headings: Vec::new(),
             record_hash: None,
         }

@@ -18,7 +18,7 @@ mod type_index;
 pub use hashes::{RecordHasher, RecordHashes, hash_of};
 pub use interview::{Interview, Participant};
 pub use lookup::{LookupError, find_note};
-pub use observation::{Anchor, JobStep, Observation, ObservationKind, Signals};
+pub use observation::{Anchor, JobStep, Observation, ObservationKind, ObservationLinks, Signals};
 pub use plan::{Plan, Question};
 pub use properties::{PropertyItem, PropertyReader};
 pub use schema::may_be_plan;
@@ -563,7 +563,10 @@ fn build_model_inner(
                     let mut observations = match scope {
                         ModelScope::Full => {
                             interview.answered_headings = interview::answered_headings(note);
-                            observation::observations(index, note, resolutions, config, &model)
+                            let observations =
+                                observation::observations(index, note, resolutions, config, &model);
+                            interview.links = ObservationLinks::of(&observations);
+                            observations
                         }
                         // Its problems are all `check` wants: what it read
                         // goes now, its memory reused by the next reading.

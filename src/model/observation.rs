@@ -174,6 +174,46 @@ pub struct Observation {
     pub(crate) own_hash: Option<u64>,
 }
 
+/// What one interview's observations link, worked out once per reading (a
+/// reading kept by `watch` keeps it): gathering every insight's and job's
+/// evidence reads these short lists instead of every observation of the vault.
+#[derive(Debug, Clone, Default)]
+pub struct ObservationLinks {
+    /// Each link to an insight in evidence order (the observations in
+    /// document order, each one's insights in order): the observation
+    /// (its place among the interview's), the insight note, and whether the
+    /// observation is tagged `#contradicts`.
+    pub insights: Vec<(u32, FileId, bool)>,
+    /// Each link to a job, in the same order: the observation and the job note.
+    pub jobs: Vec<(u32, FileId)>,
+    /// The job notes the observations link, each once, in the order read.
+    pub job_notes: Vec<FileId>,
+}
+
+impl ObservationLinks {
+    /// The links of `observations` (one interview's, as read: in document
+    /// order, see [`observations`]).
+    pub fn of(observations: &[Observation]) -> ObservationLinks {
+        let mut links = ObservationLinks::default();
+        for (at, observation) in (0u32..).zip(observations) {
+            let contradicts = observation.signals.contradicts;
+            links.insights.extend(
+                observation
+                    .insights
+                    .iter()
+                    .map(|&insight| (at, insight, contradicts)),
+            );
+            for &job in &observation.jobs {
+                links.jobs.push((at, job));
+                if !links.job_notes.contains(&job) {
+                    links.job_notes.push(job);
+                }
+            }
+        }
+        links
+    }
+}
+
 /// The section kinds headings open, by heading key.
 struct SectionKeys {
     kinds: Vec<(String, ObservationKind)>,
@@ -479,6 +519,34 @@ fn strip_block_id(text: String, block: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interviews_links_list_each_link_in_order_and_each_job_once() {
+        let observation =
+            |insights: Vec<FileId>, jobs: Vec<FileId>, contradicts: bool| Observation {
+                kind: ObservationKind::Learned,
+                interview: 0,
+                text: String::new(),
+                line: 1,
+                anchor: Anchor::Note,
+                insights,
+                jobs,
+                signals: Signals {
+                    contradicts,
+                    ..Signals::default()
+                },
+                steps: Vec::new(),
+                own_hash: None,
+            };
+        let links = ObservationLinks::of(&[
+            observation(vec![7, 3], vec![20], false),
+            observation(vec![], vec![21, 20], false),
+            observation(vec![3], vec![20], true),
+        ]);
+        assert_eq!(links.insights, [(0, 7, false), (0, 3, false), (2, 3, true)]);
+        assert_eq!(links.jobs, [(0, 20), (1, 21), (1, 20), (2, 20)]);
+        assert_eq!(links.job_notes, [20, 21]);
+    }
 
     #[test]
     fn list_markers() {
