@@ -10,7 +10,6 @@
 //! file on disk still has that size and time, its bytes are taken to be the ones
 //! we wrote.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -81,11 +80,14 @@ impl Manifest {
     /// Reads the manifest; an absent or unreadable one is empty (the marker in
     /// each page still protects the user's files).
     pub fn load(path: &Path) -> Manifest {
-        fs::read(path)
+        let mut manifest: Manifest = fs::read(path)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
             .filter(|manifest| manifest.schema == SCHEMA)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        // Saved sorted; one edited by hand is sorted here (see [`Manifest::entry`]).
+        manifest.pages.sort_by(|a, b| a.path.cmp(&b.path));
+        manifest
     }
 
     /// Writes the manifest atomically.
@@ -103,12 +105,13 @@ impl Manifest {
         replace_from(spares, path, &bytes, permissions)
     }
 
-    /// Entries by path.
-    pub fn by_path(&self) -> BTreeMap<&str, &ManifestEntry> {
+    /// The entry of the page at `path` (pages are kept sorted by path: found
+    /// by a binary search, with no index built per build).
+    pub fn entry(&self, path: &str) -> Option<&ManifestEntry> {
         self.pages
-            .iter()
-            .map(|entry| (entry.path.as_str(), entry))
-            .collect()
+            .binary_search_by(|entry| entry.path.as_str().cmp(path))
+            .ok()
+            .map(|at| &self.pages[at])
     }
 
     /// A new manifest.
@@ -143,4 +146,35 @@ pub fn stamp_of(metadata: &fs::Metadata) -> (u64, Option<u128>) {
         .and_then(|time: SystemTime| time.duration_since(UNIX_EPOCH).ok())
         .map(|duration| duration.as_millis());
     (metadata.len(), modified)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> ManifestEntry {
+        ManifestEntry {
+            path: path.to_owned(),
+            hash: content_hash(path.as_bytes()),
+            size: path.len() as u64,
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn entries_are_found_by_path_in_a_manifest_saved_in_any_order() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("manifest.json");
+        let names = ["Out/b.md", "Out/Insights/a.md", "Out/a.md", "Out/c d.md"];
+        let mut saved = Manifest::new("Out", names.iter().map(|name| entry(name)).collect());
+        // Edited by hand: no longer sorted.
+        saved.pages.reverse();
+        fs::write(&path, serde_json::to_vec(&saved).unwrap()).unwrap();
+        let loaded = Manifest::load(&path);
+        for name in names {
+            assert_eq!(loaded.entry(name), Some(&entry(name)), "{name}");
+        }
+        assert_eq!(loaded.entry("Out/e.md"), None);
+        assert_eq!(Manifest::default().entry("Out/a.md"), None);
+    }
 }

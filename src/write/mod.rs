@@ -20,7 +20,7 @@ pub use manifest::{BuildSummary, Manifest, ManifestEntry, content_hash};
 pub use ownership::{MARKER, has_marker, is_generated};
 pub use spares::Spares;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -159,10 +159,9 @@ pub fn changed_by_others(root: &Path, paths: &[VaultPath], recent: &PageStamps) 
         return Vec::new();
     }
     let manifest = Manifest::load(&root.join(STATE_FOLDER).join("manifest.json"));
-    let known = manifest.by_path();
     unsettled
         .into_iter()
-        .filter(|(path, now)| match (known.get(path.as_str()), now) {
+        .filter(|(path, now)| match (manifest.entry(path.as_str()), now) {
             (Some(entry), now) => *now != Some((entry.size, entry.modified)),
             (None, now) => now.is_some(),
         })
@@ -279,11 +278,11 @@ impl<'a> Writer<'a> {
                 return Err(WriteError::OutsideOutput(page.path.to_string()));
             }
         }
-        let known = self.previous.by_path();
+        let previous = &self.previous;
         // Decide, then write, each in parallel: pages are independent files.
         let actions: Vec<Action> = pages
             .par_iter()
-            .map(|page| decide(root, page, known.get(page.path.as_str()).copied()))
+            .map(|page| decide(root, page, previous.entry(page.path.as_str())))
             .collect::<Result<_, _>>()?;
         let outcomes: Vec<Action> = if mode == WriteMode::Write {
             pages
@@ -337,13 +336,12 @@ impl<'a> Writer<'a> {
         &mut self,
         paths: impl IntoIterator<Item = &'p VaultPath>,
     ) -> Vec<&'p VaultPath> {
-        let known = self.previous.by_path();
         let mut unknown = Vec::new();
         for path in paths {
-            match known.get(path.as_str()) {
+            match self.previous.entry(path.as_str()) {
                 Some(entry) => {
                     self.report.unchanged += 1;
-                    self.entries.push((*entry).clone());
+                    self.entries.push(entry.clone());
                 }
                 None => unknown.push(path),
             }
@@ -370,13 +368,13 @@ impl<'a> Writer<'a> {
         record: &BuildRecord,
     ) -> Result<(WriteReport, KeptManifest), WriteError> {
         let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
-        let current: BTreeSet<&str> = current.iter().map(|path| path.as_str()).collect();
+        let current: foldhash::HashSet<&str> = current.iter().map(|path| path.as_str()).collect();
         let mut stale: Vec<String> = self
             .previous
             .pages
             .iter()
+            .filter(|entry| !current.contains(entry.path.as_str()))
             .map(|entry| entry.path.clone())
-            .filter(|path| !current.contains(path.as_str()))
             .collect();
         if self.previous.pages.is_empty() {
             // No manifest (first build, or it was lost): generated pages found in
