@@ -113,6 +113,32 @@ impl Diagnostic {
     }
 }
 
+/// Adds `more` to `list`, which is sorted by [`Diagnostic::sort_key`]: the
+/// result is what appending them and a stable sort give, but each added
+/// problem finds its place by a binary search, and the list's problems are
+/// moved, never compared with each other (a vault's problems are tens of
+/// thousands; a model's schema problems, added on every build, a few).
+pub fn insert_sorted(list: &mut Vec<Diagnostic>, mut more: Vec<Diagnostic>) {
+    if more.is_empty() {
+        return;
+    }
+    more.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut merged = Vec::with_capacity(list.len() + more.len());
+    let mut sorted = std::mem::take(list).into_iter();
+    for diagnostic in more {
+        let key = diagnostic.sort_key();
+        // After every problem of the list with the same key (a stable sort
+        // keeps the list's first).
+        let before = sorted
+            .as_slice()
+            .partition_point(|other| other.sort_key() <= key);
+        merged.extend(sorted.by_ref().take(before));
+        merged.push(diagnostic);
+    }
+    merged.extend(sorted);
+    *list = merged;
+}
+
 /// Counts of diagnostics by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -136,5 +162,48 @@ impl Summary {
             }
         }
         summary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn diagnostic((path, line, code, text): (u8, u8, bool, u8)) -> Diagnostic {
+        let code = if code {
+            Code::BrokenLink
+        } else {
+            Code::AmbiguousLink
+        };
+        let path = VaultPath::new(&format!("n{path}.md")).unwrap();
+        let location = Location {
+            start: Position {
+                line: u32::from(line),
+                column: 1,
+            },
+            length: 1,
+            line_text: Arc::from(""),
+        };
+        Diagnostic::new(code, path, format!("m{text}")).at(location)
+    }
+
+    proptest! {
+        /// Inserting is appending and sorting (stable: equal keys keep the
+        /// list's first, then the added ones in their order).
+        #[test]
+        fn inserting_into_a_sorted_list_is_appending_and_sorting(
+            list in prop::collection::vec((0u8..4, 0u8..3, any::<bool>(), 0u8..3), 0..30),
+            more in prop::collection::vec((0u8..4, 0u8..3, any::<bool>(), 3u8..6), 0..10),
+        ) {
+            let mut list: Vec<Diagnostic> = list.into_iter().map(diagnostic).collect();
+            list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let more: Vec<Diagnostic> = more.into_iter().map(diagnostic).collect();
+            let mut expected = list.clone();
+            expected.extend(more.iter().cloned());
+            expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            insert_sorted(&mut list, more);
+            prop_assert_eq!(list, expected);
+        }
     }
 }

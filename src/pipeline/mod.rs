@@ -92,10 +92,7 @@ pub fn check_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
 }
 
 fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
-    vault.diagnostics.extend(model.diagnostics.iter().cloned());
-    vault
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::diagnostics::insert_sorted(&mut vault.diagnostics, model.diagnostics.clone());
 }
 
 /// Unresolved links that name a page about to be generated resolve to it. (A
