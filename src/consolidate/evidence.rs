@@ -84,15 +84,18 @@ pub struct FollowUp {
 }
 
 /// Each interview's place in (date, path) order, which observations sort by.
+/// Files are numbered in path order (see [`crate::scan::Scan::files`]), so
+/// sorting by (date, file) gives it without reading a path.
 pub(crate) fn interview_ranks(model: &ResearchModel) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..model.interviews.len()).collect();
-    order.par_sort_by(|&a, &b| {
-        let (x, y) = (&model.interviews[a], &model.interviews[b]);
-        (x.date, x.note.path.as_str()).cmp(&(y.date, y.note.path.as_str()))
-    });
+    let mut order: Vec<(Option<Date>, FileId, u32)> = (0u32..)
+        .zip(&model.interviews)
+        .map(|(index, interview)| (interview.date, interview.note.file, index))
+        .collect();
+    // Each file has one interview: no two keys are equal.
+    order.par_sort_unstable();
     let mut ranks = vec![0; order.len()];
-    for (rank, interview) in order.into_iter().enumerate() {
-        ranks[interview] = rank as u32;
+    for (rank, (_, _, interview)) in (0u32..).zip(order) {
+        ranks[interview as usize] = rank;
     }
     ranks
 }
@@ -479,6 +482,57 @@ fn sorted(map: BTreeMap<&str, &Entity>) -> Vec<Entity> {
 #[cfg(test)]
 mod order_tests {
     use super::*;
+
+    #[test]
+    fn interview_ranks_are_date_then_path_order() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        let config = crate::config::load(&root).unwrap();
+        let model = crate::pipeline::analyze(&root, &config).unwrap().model;
+        let mut order: Vec<usize> = (0..model.interviews.len()).collect();
+        order.sort_by_key(|&at| {
+            let interview = &model.interviews[at];
+            (interview.date, interview.note.path.as_str())
+        });
+        let ranks = interview_ranks(&model);
+        for (rank, &interview) in order.iter().enumerate() {
+            assert_eq!(ranks[interview] as usize, rank);
+        }
+        assert!(model.interviews.len() > 5);
+    }
+
+    #[test]
+    fn interviews_of_one_date_rank_by_path_and_undated_ones_first() {
+        let vault = tempfile::tempdir().unwrap();
+        for (path, date) in [
+            ("b/Zed.md", "date: 2026-01-05\n"),
+            ("b/Amy.md", "date: 2026-01-05\n"),
+            ("a/Zoe.md", "date: 2026-01-05\n"),
+            ("c/Bo.md", ""),
+            ("a/Al.md", "date: 2026-01-04\n"),
+        ] {
+            let file = vault.path().join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            let text = format!("---\ntype: interview\n{date}participant: P\n---\n");
+            std::fs::write(file, text).unwrap();
+        }
+        let config = crate::config::load(vault.path()).unwrap();
+        let model = crate::pipeline::analyze(vault.path(), &config)
+            .unwrap()
+            .model;
+        let ranks = interview_ranks(&model);
+        let mut ranked: Vec<(u32, &str)> = model
+            .interviews
+            .iter()
+            .zip(&ranks)
+            .map(|(interview, &rank)| (rank, interview.note.path.as_str()))
+            .collect();
+        ranked.sort();
+        let paths: Vec<&str> = ranked.into_iter().map(|(_, path)| path).collect();
+        assert_eq!(
+            paths,
+            ["c/Bo.md", "a/Al.md", "a/Zoe.md", "b/Amy.md", "b/Zed.md"]
+        );
+    }
 
     /// Each insight's and job's evidence, gathered from the interviews'
     /// [`crate::model::ObservationLinks`], is what a walk over every
