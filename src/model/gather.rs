@@ -140,7 +140,6 @@ mod tests {
             jobs: Vec::new(),
             signals: Signals::default(),
             steps: Vec::new(),
-            own_hash: None,
         }
     }
 

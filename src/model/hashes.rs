@@ -5,6 +5,7 @@
 //! its interview's hash. Both include file ids, which stay the same only while
 //! the set of files does.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -149,16 +150,67 @@ impl RecordHashes {
                     .unwrap_or_else(|| interview_hash(interview))
             })
             .collect();
-        let observations: Vec<u64> = model
-            .observations
-            .par_iter()
-            .map(|observation| {
-                let own = observation
-                    .own_hash
-                    .unwrap_or_else(|| observation_hash(observation));
-                hash_of((interviews[observation.interview], own))
-            })
-            .collect();
+        // Interviews' observations follow one another in the model's list:
+        // each interview's hashes, one after the other, are the list's.
+        let mut next = 0;
+        let laid_out = model.interviews.iter().all(|interview| {
+            let follows = interview.observations.start == next;
+            next = interview.observations.end;
+            follows
+        }) && next == model.observations.len();
+        let observations: Vec<u64> = match laid_out {
+            // Two halves, split between interviews, each filled in order.
+            true => {
+                let mut observations = vec![0; model.observations.len()];
+                let half = model.observations.len() / 2;
+                let middle = model
+                    .interviews
+                    .partition_point(|interview| interview.observations.start < half);
+                let split = model
+                    .interviews
+                    .get(middle)
+                    .map_or(observations.len(), |interview| interview.observations.start);
+                let (left, right) = observations.split_at_mut(split);
+                let fill = |range: std::ops::Range<usize>, out: &mut [u64]| {
+                    let mut out = out.iter_mut();
+                    for (interview, &hash) in model.interviews[range.clone()]
+                        .iter()
+                        .zip(&interviews[range])
+                    {
+                        let own: Cow<[u64]> = match interview.observation_hashes.len()
+                            == interview.observations.len()
+                        {
+                            true => Cow::Borrowed(&interview.observation_hashes),
+                            false => Cow::Owned(
+                                model.observations[interview.observations.clone()]
+                                    .iter()
+                                    .map(observation_hash)
+                                    .collect(),
+                            ),
+                        };
+                        // `own` first: its end must not take a slot.
+                        for (&own, slot) in own.iter().zip(out.by_ref()) {
+                            *slot = hash_pair(hash, own);
+                        }
+                    }
+                };
+                rayon::join(
+                    || fill(0..middle, left),
+                    || fill(middle..model.interviews.len(), right),
+                );
+                observations
+            }
+            false => model
+                .observations
+                .par_iter()
+                .map(|observation| {
+                    hash_pair(
+                        interviews[observation.interview],
+                        observation_hash(observation),
+                    )
+                })
+                .collect(),
+        };
         RecordHashes {
             interviews,
             observations,
@@ -166,9 +218,26 @@ impl RecordHashes {
     }
 }
 
+/// `hash_of((first, second))`, without a hasher's buffer: an observation's
+/// hash is its interview's and its own, and a vault has hundreds of
+/// thousands.
+fn hash_pair(first: u64, second: u64) -> u64 {
+    let mut bytes = [0; 16];
+    bytes[..8].copy_from_slice(&first.to_le_bytes());
+    bytes[8..].copy_from_slice(&second.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
+
 #[cfg(test)]
 mod hasher_tests {
     use super::*;
+
+    #[test]
+    fn a_pair_hashes_as_the_tuple_of_its_two() {
+        for (first, second) in [(0, 0), (1, u64::MAX), (0x0123_4567_89ab_cdef, 42)] {
+            assert_eq!(hash_pair(first, second), hash_of((first, second)));
+        }
+    }
 
     #[test]
     fn gathered_bytes_hash_as_xxh3_of_all_of_them() {

@@ -560,7 +560,7 @@ fn build_model_inner(
                     let mut interview = Box::new(interview);
                     // What plans' questions and observations need, not schema
                     // problems: both read the whole note.
-                    let mut observations = match scope {
+                    let observations = match scope {
                         ModelScope::Full => {
                             interview.answered_headings = interview::answered_headings(note);
                             let observations =
@@ -579,9 +579,8 @@ fn build_model_inner(
                     // Kept readings keep their hashes: worked out once per reading.
                     if context.is_some() {
                         interview.record_hash = Some(hashes::interview_hash(&interview));
-                        for observation in &mut observations {
-                            observation.own_hash = Some(hashes::observation_hash(observation));
-                        }
+                        interview.observation_hashes =
+                            observations.iter().map(hashes::observation_hash).collect();
                     }
                     Read::Interview(index, interview, Own::Read(observations), problems)
                 }

@@ -169,9 +169,6 @@ pub struct Observation {
     pub signals: Signals,
     /// Job-map steps it is tagged with.
     pub steps: Vec<JobStep>,
-    /// The hash of its own fields (not its interview's), worked out when it was
-    /// read for `watch`, like [`super::Interview`]'s.
-    pub(crate) own_hash: Option<u64>,
 }
 
 /// What one interview's observations link, worked out once per reading (a
@@ -411,7 +408,6 @@ fn observation(
         jobs,
         signals,
         steps,
-        own_hash: None,
     }
 }
 
@@ -536,7 +532,6 @@ mod tests {
                     ..Signals::default()
                 },
                 steps: Vec::new(),
-                own_hash: None,
             };
         let links = ObservationLinks::of(&[
             observation(vec![7, 3], vec![20], false),

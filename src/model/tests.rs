@@ -452,11 +452,9 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
         let mut interviews = model.interviews.clone();
         for interview in &mut interviews {
             interview.record_hash = None;
+            interview.observation_hashes = Vec::new();
         }
-        let mut observations = model.observations.clone();
-        for observation in &mut observations {
-            observation.own_hash = None;
-        }
+        let observations = model.observations.clone();
         let kept = crate::model::RecordHashes::of(model);
         let afresh = crate::model::RecordHashes::of(&ResearchModel {
             interviews: interviews.clone(),
@@ -465,6 +463,17 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
         });
         assert_eq!(kept.interviews, afresh.interviews);
         assert_eq!(kept.observations, afresh.observations);
+        // Each observation's: its interview's and its own.
+        let defined: Vec<u64> = observations
+            .iter()
+            .map(|observation| {
+                crate::model::hash_of((
+                    kept.interviews[observation.interview],
+                    crate::model::hashes::observation_hash(observation),
+                ))
+            })
+            .collect();
+        assert_eq!(kept.observations, defined);
         format!(
             "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {types:?}",
             interviews,
