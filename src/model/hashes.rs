@@ -22,11 +22,21 @@ pub struct RecordHashes {
     pub observations: Vec<u64>,
 }
 
-/// The hash of `value`, with the hasher every record hash uses.
+/// The hash of `value`, with the hasher every record hash uses. Its buffer
+/// is the thread's, reused from one call to the next (`watch` hashes every
+/// insight and page on every update).
 pub fn hash_of(value: impl Hash) -> u64 {
-    let mut state = RecordHasher::new();
+    thread_local! {
+        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    // A hash within a hash finds the buffer taken, and makes its own.
+    let mut bytes = BUFFER.take();
+    bytes.clear();
+    let mut state = RecordHasher { bytes, state: None };
     value.hash(&mut state);
-    state.finish()
+    let hash = state.finish();
+    BUFFER.set(state.bytes);
+    hash
 }
 
 /// Bytes gathered before they are hashed.
@@ -231,6 +241,27 @@ fn hash_pair(first: u64, second: u64) -> u64 {
 #[cfg(test)]
 mod hasher_tests {
     use super::*;
+
+    #[test]
+    fn a_hash_reuses_no_bytes_of_the_last_and_may_hold_another() {
+        struct Nested(u64);
+        impl Hash for Nested {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                hash_of(self.0 + 1).hash(state);
+                self.0.hash(state);
+            }
+        }
+        let long = vec![7u8; 3 * GATHERED];
+        let _ = hash_of(&long);
+        assert_eq!(
+            hash_of(2u64),
+            xxhash_rust::xxh3::xxh3_64(&2u64.to_le_bytes())
+        );
+        let inner = xxhash_rust::xxh3::xxh3_64(&4u64.to_le_bytes());
+        let mut both = inner.to_le_bytes().to_vec();
+        both.extend(3u64.to_le_bytes());
+        assert_eq!(hash_of(Nested(3)), xxhash_rust::xxh3::xxh3_64(&both));
+    }
 
     #[test]
     fn a_pair_hashes_as_the_tuple_of_its_two() {
