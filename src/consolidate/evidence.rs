@@ -151,8 +151,9 @@ pub(crate) struct Summarized {
     pub summaries: Vec<InsightSummary>,
     /// Their fingerprints (empty without a memo to reuse).
     pub fingerprints: Vec<Fingerprints>,
-    /// Each job's observations in evidence order, gathered on the same walk
-    /// over every observation (for [`super::job_map::summarize_jobs`]).
+    /// Each job's observations in evidence order, gathered from the
+    /// interviews' links beside the insights' (for
+    /// [`super::job_map::summarize_jobs`]).
     pub job_evidence: Vec<Vec<usize>>,
 }
 

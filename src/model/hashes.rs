@@ -35,7 +35,10 @@ pub fn hash_of(value: impl Hash) -> u64 {
     let mut state = RecordHasher { bytes, state: None };
     value.hash(&mut state);
     let hash = state.finish();
-    BUFFER.set(state.bytes);
+    let mut bytes = state.bytes;
+    // A long value once must not hold memory on every thread for good.
+    bytes.shrink_to(GATHERED);
+    BUFFER.set(bytes);
     hash
 }
 
@@ -183,10 +186,16 @@ impl RecordHashes {
                 let (left, right) = observations.split_at_mut(split);
                 let fill = |range: std::ops::Range<usize>, out: &mut [u64]| {
                     let mut out = out.iter_mut();
-                    for (interview, &hash) in model.interviews[range.clone()]
-                        .iter()
-                        .zip(&interviews[range])
-                    {
+                    for (at, (interview, &hash)) in range.clone().zip(
+                        model.interviews[range.clone()]
+                            .iter()
+                            .zip(&interviews[range]),
+                    ) {
+                        debug_assert!(
+                            model.observations[interview.observations.clone()]
+                                .iter()
+                                .all(|observation| observation.interview == at)
+                        );
                         let own: Cow<[u64]> = match interview.observation_hashes.len()
                             == interview.observations.len()
                         {
@@ -261,6 +270,50 @@ mod hasher_tests {
         let mut both = inner.to_le_bytes().to_vec();
         both.extend(3u64.to_le_bytes());
         assert_eq!(hash_of(Nested(3)), xxhash_rust::xxh3::xxh3_64(&both));
+    }
+
+    /// Observations in an order of their own (not one interview's after
+    /// another's) are hashed one by one, to the same hashes.
+    #[test]
+    fn observations_not_laid_out_by_interview_hash_by_their_interview() {
+        use crate::model::{Anchor, NoteRef, ObservationKind, Signals};
+        use crate::scan::VaultPath;
+        let observation = |interview: usize, text: &str| Observation {
+            kind: ObservationKind::Learned,
+            interview,
+            text: text.to_owned(),
+            line: 1,
+            anchor: Anchor::Note,
+            insights: Vec::new(),
+            jobs: Vec::new(),
+            signals: Signals::default(),
+            steps: Vec::new(),
+        };
+        let interview = |file: u32, path: &str, observations: std::ops::Range<usize>| {
+            let mut interview = Interview::placeholder(NoteRef {
+                file,
+                path: VaultPath::new(path).unwrap(),
+            });
+            interview.observations = observations;
+            interview
+        };
+        let model = ResearchModel {
+            interviews: vec![interview(0, "A.md", 2..3), interview(1, "B.md", 0..2)],
+            observations: vec![
+                observation(1, "b1"),
+                observation(1, "b2"),
+                observation(0, "a"),
+            ],
+            ..ResearchModel::default()
+        };
+        let hashes = RecordHashes::of(&model);
+        let defined: Vec<u64> = model
+            .observations
+            .iter()
+            .map(|o| hash_of((hashes.interviews[o.interview], observation_hash(o))))
+            .collect();
+        assert_eq!(hashes.observations, defined);
+        assert_ne!(hashes.interviews[0], hashes.interviews[1]);
     }
 
     #[test]

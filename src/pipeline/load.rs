@@ -138,9 +138,10 @@ fn stamp_of(metadata: &Metadata) -> Stamp {
 }
 
 impl NoteCache {
-    /// Refills the cache for the next load with the notes and resolution of a
-    /// vault just loaded through it (the vault keeps everything else); the
-    /// memos stay for their owner to refresh.
+    /// Refills the cache for the next load with the notes, files and resolution
+    /// of a vault just loaded through it (the vault keeps its problems and the
+    /// rest, and is only to be dropped); the memos stay for their owner to
+    /// refresh.
     pub fn refill_from(&mut self, vault: &mut Vault) {
         self.notes.clear();
         self.ordered_stamps = (0..vault.notes.len())

@@ -142,6 +142,7 @@ impl Vault {
 
     /// The file a note belongs to.
     pub fn file_of_note(&self, note: usize) -> &VaultFile {
+        debug_assert!(!self.files.is_empty(), "files taken by take_link_memo");
         &self.files[self.note_file_ids[note] as usize]
     }
 
@@ -227,10 +228,11 @@ impl Outcome {
 }
 
 impl LinkMemo {
-    /// Whether the memo is about `scan`'s files: the same walk listed them, or
-    /// they have the same paths, kinds and exclusions.
+    /// Whether the memo is about `scan`'s files: the same walk listed them (as
+    /// many: a list changed by hand but left with its walk number cannot index
+    /// past the memo's), or they have the same paths, kinds and exclusions.
     fn is_about(&self, scan: &Scan) -> bool {
-        (scan.walk.is_some() && self.walk == scan.walk)
+        (scan.walk.is_some() && self.walk == scan.walk && self.files.len() == scan.files.len())
             || (self.files.len() == scan.files.len()
                 && self.files.iter().zip(&scan.files).all(|(was, file)| {
                     was.path == file.path

@@ -85,8 +85,16 @@ impl Manifest {
             .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
             .filter(|manifest| manifest.schema == SCHEMA)
             .unwrap_or_default();
-        // Saved sorted; one edited by hand is sorted here (see [`Manifest::entry`]).
+        // Saved sorted; one edited by hand is sorted here (see
+        // [`Manifest::entry`]), a path listed twice keeping its last entry.
         manifest.pages.sort_by(|a, b| a.path.cmp(&b.path));
+        manifest.pages.dedup_by(|later, earlier| {
+            let same = later.path == earlier.path;
+            if same {
+                std::mem::swap(later, earlier);
+            }
+            same
+        });
         manifest
     }
 
@@ -175,6 +183,14 @@ mod tests {
             assert_eq!(loaded.entry(name), Some(&entry(name)), "{name}");
         }
         assert_eq!(loaded.entry("Out/e.md"), None);
+        // A path listed twice: the last entry counts.
+        let mut twice = entry("Out/a.md");
+        twice.size = 99;
+        saved.pages.push(twice.clone());
+        fs::write(&path, serde_json::to_vec(&saved).unwrap()).unwrap();
+        let loaded = Manifest::load(&path);
+        assert_eq!(loaded.entry("Out/a.md"), Some(&twice));
+        assert_eq!(loaded.pages.len(), names.len());
         assert_eq!(Manifest::default().entry("Out/a.md"), None);
     }
 }
