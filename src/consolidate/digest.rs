@@ -14,7 +14,7 @@ use super::evidence::{InsightSummary, strength_dated_before};
 use super::memo::StrengthMemo;
 use super::strength::Strength;
 use crate::config::{DigestPeriod, Thresholds};
-use crate::model::{ObservationKind, ResearchModel};
+use crate::model::{ObservationKind, ObservationLinks, ResearchModel};
 use crate::resolve::FileId;
 
 /// A span of days, both ends included.
@@ -33,9 +33,7 @@ impl Period {
     pub fn containing(date: Date, kind: DigestPeriod) -> Period {
         match kind {
             DigestPeriod::IsoWeek => {
-                let start = date
-                    .checked_sub((date.weekday().to_monday_zero_offset() as i64).days())
-                    .unwrap_or(date);
+                let start = week_start(date);
                 let end = start.checked_add(6.days()).unwrap_or(Date::MAX);
                 let week = date.iso_week_date();
                 Period {
@@ -383,6 +381,21 @@ fn earlier_period_of(date: Date, latest: &Period, kind: DigestPeriod) -> Period 
     }
 }
 
+/// The start of [`earlier_period_of`]'s period, without making its label.
+fn earlier_period_start(date: Date, latest: &Period, kind: DigestPeriod) -> Date {
+    match kind {
+        DigestPeriod::IsoWeek => week_start(date),
+        DigestPeriod::Month => date.first_of_month(),
+        DigestPeriod::Days(_) => earlier_period_of(date, latest, kind).start,
+    }
+}
+
+/// The Monday of `date`'s ISO week (`date` itself near the start of time).
+fn week_start(date: Date) -> Date {
+    date.checked_sub((date.weekday().to_monday_zero_offset() as i64).days())
+        .unwrap_or(date)
+}
+
 /// Earlier periods that hold interviews, newest first: each dated interview
 /// in scope is put in its period (periods of N days count back from `latest`),
 /// so the cost follows the interviews, not the length of time they span.
@@ -400,20 +413,27 @@ fn earlier_periods(
         if date >= latest.start || !scope.covers(model, index) {
             continue;
         }
-        let period = earlier_period_of(date, latest, kind);
+        // The period (with its label) is made once per period, not per
+        // interview.
         by_start
-            .entry(period.start)
-            .or_insert_with(|| (period, Vec::new()))
+            .entry(earlier_period_start(date, latest, kind))
+            .or_insert_with(|| (earlier_period_of(date, latest, kind), Vec::new()))
             .1
             .push(index);
     }
+    // Counted from each interview's reading, not its observations.
+    let count = |held: &[usize], kind: fn(&ObservationLinks) -> u32| -> usize {
+        held.iter()
+            .map(|&interview| kind(&model.interviews[interview].links) as usize)
+            .sum()
+    };
     by_start
         .into_values()
         .rev()
         .map(|(period, held)| PeriodSummary {
             interviews: held.len(),
-            learned: of_kind(model, &held, ObservationKind::Learned).count(),
-            surprised: of_kind(model, &held, ObservationKind::Surprise).count(),
+            learned: count(&held, |links| links.learned),
+            surprised: count(&held, |links| links.surprised),
             period,
         })
         .collect()
@@ -494,6 +514,7 @@ mod tests {
                     (walked.start, walked.end),
                     "{kind:?} {day}"
                 );
+                assert_eq!(earlier_period_start(day, &latest, kind), found.start);
                 day = day.checked_sub(1.day()).unwrap();
             }
         }

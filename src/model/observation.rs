@@ -171,9 +171,10 @@ pub struct Observation {
     pub steps: Vec<JobStep>,
 }
 
-/// What one interview's observations link, worked out once per reading (a
-/// reading kept by `watch` keeps it): gathering every insight's and job's
-/// evidence reads these short lists instead of every observation of the vault.
+/// What one interview's observations link, and how many of them the digest
+/// counts, worked out once per reading (a reading kept by `watch` keeps it):
+/// gathering every insight's and job's evidence, and counting every earlier
+/// period's observations, read these instead of every observation of the vault.
 #[derive(Debug, Clone, Default)]
 pub struct ObservationLinks {
     /// Each link to an insight in evidence order (the observations in
@@ -185,6 +186,11 @@ pub struct ObservationLinks {
     pub jobs: Vec<(u32, FileId)>,
     /// The job notes the observations link, each once, in the order read.
     pub job_notes: Vec<FileId>,
+    /// How many observations are learned, and how many surprises (the
+    /// digest counts them for every earlier period).
+    pub learned: u32,
+    /// See `learned`.
+    pub surprised: u32,
 }
 
 impl ObservationLinks {
@@ -193,6 +199,11 @@ impl ObservationLinks {
     pub fn of(observations: &[Observation]) -> ObservationLinks {
         let mut links = ObservationLinks::default();
         for (at, observation) in (0u32..).zip(observations) {
+            match observation.kind {
+                ObservationKind::Learned => links.learned += 1,
+                ObservationKind::Surprise => links.surprised += 1,
+                _ => {}
+            }
             let contradicts = observation.signals.contradicts;
             links.insights.extend(
                 observation
@@ -541,6 +552,7 @@ mod tests {
         assert_eq!(links.insights, [(0, 7, false), (0, 3, false), (2, 3, true)]);
         assert_eq!(links.jobs, [(0, 20), (1, 21), (1, 20), (2, 20)]);
         assert_eq!(links.job_notes, [20, 21]);
+        assert_eq!((links.learned, links.surprised), (3, 0));
     }
 
     #[test]
