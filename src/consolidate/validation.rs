@@ -401,7 +401,7 @@ pub(crate) fn fill_follow_ups_reusing(
             if !summary.needs_validation {
                 return 0;
             }
-            let fingerprint = inputs.fingerprint(model, summary, fingerprint);
+            let fingerprint = inputs.fingerprint(hashes, summary, fingerprint);
             match kept {
                 Some(kept) if kept.fingerprint == fingerprint => {
                     (summary.follow_ups, summary.more_follow_ups) = (kept.follow_ups, kept.more);
@@ -430,11 +430,11 @@ struct InputHashes {
 
 impl InputHashes {
     /// The follow-up fingerprint of `summary` (whose own fingerprint is `own`).
-    fn fingerprint(&self, model: &ResearchModel, summary: &InsightSummary, own: u64) -> u64 {
+    fn fingerprint(&self, hashes: &RecordHashes, summary: &InsightSummary, own: u64) -> u64 {
         let mut state = RecordHasher::new();
         own.hash(&mut state);
         for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
-            let interview = model.observations[observation].interview;
+            let interview = hashes.interview_of[observation] as usize;
             (interview, self.followed[interview]).hash(&mut state);
         }
         for job in &summary.jobs {

@@ -474,6 +474,8 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
             })
             .collect();
         assert_eq!(kept.observations, defined);
+        let interviews_of: Vec<u32> = observations.iter().map(|o| o.interview as u32).collect();
+        assert_eq!(kept.interview_of, interviews_of);
         format!(
             "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {types:?}",
             interviews,
