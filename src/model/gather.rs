@@ -126,21 +126,10 @@ fn gather(last: Vec<Observation>, owns: Vec<Own>, total: usize) -> Vec<Observati
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Anchor, ObservationKind, Signals};
     use proptest::prelude::*;
 
     fn observation(text: String) -> Observation {
-        Observation {
-            kind: ObservationKind::Learned,
-            interview: 0,
-            text,
-            line: 1,
-            anchor: Anchor::Note,
-            insights: Vec::new(),
-            jobs: Vec::new(),
-            signals: Signals::default(),
-            steps: Vec::new(),
-        }
+        Observation::learned(0, &text)
     }
 
     /// A layout: for each reading, kept (with its length in the last list, and

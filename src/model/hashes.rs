@@ -295,19 +295,9 @@ mod hasher_tests {
     /// another's) are hashed one by one, to the same hashes.
     #[test]
     fn observations_not_laid_out_by_interview_hash_by_their_interview() {
-        use crate::model::{Anchor, NoteRef, ObservationKind, Signals};
+        use crate::model::NoteRef;
         use crate::scan::VaultPath;
-        let observation = |interview: usize, text: &str| Observation {
-            kind: ObservationKind::Learned,
-            interview,
-            text: text.to_owned(),
-            line: 1,
-            anchor: Anchor::Note,
-            insights: Vec::new(),
-            jobs: Vec::new(),
-            signals: Signals::default(),
-            steps: Vec::new(),
-        };
+        let observation = Observation::learned;
         let interview = |file: u32, path: &str, observations: std::ops::Range<usize>| {
             let mut interview = Interview::placeholder(NoteRef {
                 file,

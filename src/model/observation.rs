@@ -171,6 +171,25 @@ pub struct Observation {
     pub steps: Vec<JobStep>,
 }
 
+#[cfg(test)]
+impl Observation {
+    /// A learned observation of `interview` on line 1 that links nothing (for
+    /// tests to build on).
+    pub(crate) fn learned(interview: usize, text: &str) -> Observation {
+        Observation {
+            kind: ObservationKind::Learned,
+            interview,
+            text: text.to_owned(),
+            line: 1,
+            anchor: Anchor::Note,
+            insights: Vec::new(),
+            jobs: Vec::new(),
+            signals: Signals::default(),
+            steps: Vec::new(),
+        }
+    }
+}
+
 /// What one interview's observations link, and how many of them the digest
 /// counts, worked out once per reading (a reading kept by `watch` keeps it):
 /// gathering every insight's and job's evidence, and counting every earlier
@@ -531,18 +550,13 @@ mod tests {
     fn an_interviews_links_list_each_link_in_order_and_each_job_once() {
         let observation =
             |insights: Vec<FileId>, jobs: Vec<FileId>, contradicts: bool| Observation {
-                kind: ObservationKind::Learned,
-                interview: 0,
-                text: String::new(),
-                line: 1,
-                anchor: Anchor::Note,
                 insights,
                 jobs,
                 signals: Signals {
                     contradicts,
                     ..Signals::default()
                 },
-                steps: Vec::new(),
+                ..Observation::learned(0, "")
             };
         let links = ObservationLinks::of(&[
             observation(vec![7, 3], vec![20], false),
