@@ -152,11 +152,11 @@ impl Vault {
             files: self.files.len(),
             ..VaultStats::default()
         };
-        for (note, links, resolved) in self.source_counts() {
+        for index in self.source_indices() {
             stats.notes += 1;
-            stats.links += links;
-            stats.resolved += resolved;
-            stats.invalid_frontmatter += usize::from(!note.has_valid_frontmatter);
+            stats.links += self.resolutions[index].len();
+            stats.resolved += self.resolved[index] as usize;
+            stats.invalid_frontmatter += usize::from(!self.notes[index].has_valid_frontmatter);
         }
         stats.unresolved = stats.links - stats.resolved;
         stats
@@ -164,26 +164,13 @@ impl Vault {
 
     /// Notes that are sources, with their links' resolutions.
     pub fn sources(&self) -> impl Iterator<Item = (&Note, &[Resolution])> {
-        self.notes
-            .iter()
-            .zip(&self.resolutions)
-            .enumerate()
-            .filter(|(index, _)| self.file_of_note(*index).is_source())
-            .map(|(_, (note, resolutions))| (note, resolutions.as_slice()))
+        self.source_indices()
+            .map(|index| (&self.notes[index], self.resolutions[index].as_slice()))
     }
 
-    /// Notes that are sources, each with its number of links and of links
-    /// resolved.
-    fn source_counts(&self) -> impl Iterator<Item = (&Note, usize, usize)> {
-        self.notes
-            .iter()
-            .zip(&self.resolutions)
-            .zip(&self.resolved)
-            .enumerate()
-            .filter(|(index, _)| self.file_of_note(*index).is_source())
-            .map(|(_, ((note, resolutions), &resolved))| {
-                (note, resolutions.len(), resolved as usize)
-            })
+    /// The positions of the notes that are sources.
+    fn source_indices(&self) -> impl Iterator<Item = usize> {
+        (0..self.notes.len()).filter(|&index| self.file_of_note(index).is_source())
     }
 }
 
