@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::name_table::{NameTable, Named, hash_name};
+use super::name_table::{NameTable, Named, hash_name, hash_name_with_md};
 use crate::choices;
 use crate::scan::VaultFile;
 
@@ -143,7 +143,12 @@ impl NameIndex {
 
     /// Files whose lower-cased name is exactly `lower_name`.
     pub fn files_named(&self, lower_name: &str) -> &[FileId] {
-        match self.by_name.get(lower_name, hash_name(lower_name)) {
+        self.files_named_hashed(lower_name, hash_name(lower_name))
+    }
+
+    /// [`NameIndex::files_named`], `hash` being [`hash_name`] of the name.
+    fn files_named_hashed(&self, lower_name: &str, hash: u64) -> &[FileId] {
+        match self.by_name.get(lower_name, hash) {
             None => &[],
             Some(Named::One(id)) => std::slice::from_ref(id),
             Some(&Named::Many(start, len)) => &self.shared[start as usize..(start + len) as usize],
@@ -169,16 +174,36 @@ impl NameIndex {
         if linkpath.is_empty() {
             return Lookup::found(source, Rule::SelfLink, &[]);
         }
+        let name = LoweredName::new(linkpath, path);
+        self.lookup_lowered(name, source_folder, path)
+    }
+
+    /// [`NameIndex::lookup_with`] for a linkpath already lower-cased into
+    /// `path` by [`LoweredName::new`] (and not empty).
+    pub fn lookup_lowered(
+        &self,
+        name: LoweredName,
+        source_folder: &str,
+        path: &mut String,
+    ) -> Lookup<'_> {
+        let LoweredName {
+            name_start,
+            first_hash,
+        } = name;
         // C2: candidates by file name, with `.md` added when needed.
-        let name_start = lower_into(linkpath, path);
-        let mut candidates: &[FileId] = &[];
-        if path[name_start..].contains('.') {
-            candidates = self.files_named(&path[name_start..]);
-        }
-        if candidates.is_empty() {
-            path.push_str(".md");
-            candidates = self.files_named(&path[name_start..]);
-        }
+        let candidates = match path[name_start..].contains('.') {
+            true => match self.files_named_hashed(&path[name_start..], first_hash) {
+                [] => {
+                    path.push_str(".md");
+                    self.files_named(&path[name_start..])
+                }
+                found => found,
+            },
+            false => {
+                path.push_str(".md");
+                self.files_named_hashed(&path[name_start..], first_hash)
+            }
+        };
         if candidates.is_empty() {
             return Lookup::unresolved(&[]);
         }
@@ -226,20 +251,6 @@ impl NameIndex {
         }
     }
 
-    /// The hash the file name `linkpath` asks for first is filed under, for
-    /// [`NameIndex::prefetch`] (`None` for a link to the note itself). `path`
-    /// is scratch space.
-    pub fn name_hash(&self, linkpath: &str, path: &mut String) -> Option<u64> {
-        if linkpath.is_empty() {
-            return None;
-        }
-        let name_start = lower_into(linkpath, path);
-        if !path[name_start..].contains('.') {
-            path.push_str(".md");
-        }
-        Some(hash_name(&path[name_start..]))
-    }
-
     /// Asks the CPU to fetch what looking up the names of `hashes` reads: the
     /// slots of all, then the names in them and the path of a name's only
     /// file (compared when the link is a path), so the lookups that follow
@@ -271,6 +282,39 @@ impl NameIndex {
         } else {
             by_length
         }
+    }
+}
+
+/// A linkpath lower-cased into a buffer, with what its first lookup probes:
+/// made once per link, for the prefetch ([`NameIndex::prefetch`]) and the
+/// lookup ([`NameIndex::lookup_lowered`]) alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoweredName {
+    /// Where the file name starts in the buffer.
+    name_start: usize,
+    /// The hash the file name is looked up under first: as written when it
+    /// has a `.`, else with `.md` added.
+    first_hash: u64,
+}
+
+impl LoweredName {
+    /// Lower-cases the non-empty `linkpath` into `path`.
+    pub fn new(linkpath: &str, path: &mut String) -> LoweredName {
+        let name_start = lower_into(linkpath, path);
+        let name = &path[name_start..];
+        let first_hash = match name.contains('.') {
+            true => hash_name(name),
+            false => hash_name_with_md(name),
+        };
+        LoweredName {
+            name_start,
+            first_hash,
+        }
+    }
+
+    /// The hash [`NameIndex::prefetch`] takes.
+    pub fn hash(self) -> u64 {
+        self.first_hash
     }
 }
 

@@ -8,7 +8,7 @@
 //! target (which must be parsed first), or a problem to report.
 
 use super::Resolution;
-use super::name_index::{FileId, Lookup, NameIndex};
+use super::name_index::{FileId, Lookup, LoweredName, NameIndex};
 use crate::parse::Note;
 
 /// The links of one note, looked up as it was parsed.
@@ -44,22 +44,46 @@ pub struct Prelinks {
 pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
     let folder = note.path.folder().to_lowercase();
     let mut scratch = String::new();
-    // Each lookup waits on memory: ask for what all of them read first, so
-    // the waits overlap.
-    let hashes: Vec<u64> = note
+    // Each link lower-cased and hashed once: the names one after the other.
+    let mut lowered = String::new();
+    let names: Vec<Option<(LoweredName, std::ops::Range<usize>)>> = note
         .links
         .iter()
-        .filter_map(|link| index.name_hash(note.linkpath(link), &mut scratch))
+        .map(|link| {
+            let linkpath = note.linkpath(link);
+            if linkpath.is_empty() {
+                return None;
+            }
+            let name = LoweredName::new(linkpath, &mut scratch);
+            let at = lowered.len();
+            lowered.push_str(&scratch);
+            Some((name, at..lowered.len()))
+        })
+        .collect();
+    // Each lookup waits on memory: ask for what all of them read first, so
+    // the waits overlap.
+    let hashes: Vec<u64> = names
+        .iter()
+        .flatten()
+        .map(|(name, _)| name.hash())
         .collect();
     index.prefetch(&hashes);
     let mut unsettled = Vec::new();
     let resolutions = note
         .links
         .iter()
+        .zip(names)
         .enumerate()
-        .map(|(at, link)| {
+        .map(|(at, (link, name))| {
             let linkpath = note.linkpath(link);
-            let lookup = index.lookup_with(linkpath, file, &folder, &mut scratch);
+            let lookup = match name {
+                Some((name, range)) => {
+                    scratch.clear();
+                    scratch.push_str(&lowered[range]);
+                    index.lookup_lowered(name, &folder, &mut scratch)
+                }
+                None => index.lookup_with(linkpath, file, &folder, &mut scratch),
+            };
             let found = lookup.target.is_some() && !is_ambiguous(linkpath, &lookup);
             if !found || link.subpath.is_some() {
                 unsettled.push(Unsettled {
