@@ -19,7 +19,8 @@ use super::markdown_link::{internal_target, split_alt_size};
 use super::tag::tag_after_hash;
 use super::wikilink::parse_wikilink;
 use super::{
-    Block, BlockKind, Callout, Heading, Interner, Link, LinkKind, ListItem, Span, TagMention,
+    Block, BlockKind, BodyScope, Callout, Heading, Interner, Link, LinkKind, ListItem, Span,
+    TagMention,
 };
 use crate::choices;
 use crate::diagnostics::{LineIndex, PositionCursor};
@@ -92,6 +93,8 @@ struct Walker<'a, 'i> {
     html_block: bool,
     code_block: bool,
     previous_block: Option<(BlockKind, Range<usize>)>,
+    /// Whether list items, callouts and body tags are collected.
+    everything: bool,
 }
 
 /// Scans the body `text[body_start..]`; all offsets are offsets into `text`.
@@ -103,6 +106,7 @@ pub fn scan_body<'a>(
     index: &'a LineIndex,
     interner: &mut Interner<'a>,
     mut links: Vec<Link>,
+    scope: BodyScope,
 ) -> BodyFacts {
     let body = &text[body_start..];
     // Room for every link up front: one allocation instead of a doubling series.
@@ -126,6 +130,7 @@ pub fn scan_body<'a>(
         html_block: false,
         code_block: false,
         previous_block: None,
+        everything: scope == BodyScope::Everything,
     };
     for (event, range) in Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
@@ -193,7 +198,9 @@ impl Walker<'_, '_> {
             }
             Tag::BlockQuote(_) => {
                 self.nested_block_starts(range.start);
-                if let Some(header) = callout_header(&self.text[range.clone()]) {
+                if self.everything
+                    && let Some(header) = callout_header(&self.text[range.clone()])
+                {
                     let span = self.span(&range);
                     self.facts.callouts.push(Callout { header, span });
                 }
@@ -353,6 +360,9 @@ impl Walker<'_, '_> {
 
     /// Keeps every list item's extent, for observations (issue 3).
     fn record_item(&mut self, item: &Container, range: &Range<usize>) {
+        if !self.everything {
+            return;
+        }
         let depth = self
             .containers
             .iter()
@@ -512,6 +522,9 @@ impl Walker<'_, '_> {
             if choices::NO_TAGS_IN_LINK_TEXT {
                 return;
             }
+        }
+        if !self.everything {
+            return;
         }
         let source = &self.text[range.clone()];
         for hash in memchr::memchr_iter(b'#', source.as_bytes()) {

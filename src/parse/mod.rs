@@ -237,6 +237,17 @@ pub struct Callout {
     pub span: Span,
 }
 
+/// What of a note's body a parse collects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyScope {
+    /// Everything [`Note`] holds.
+    Everything,
+    /// What `check` reads ([`Note::keep_for_check`]): list items, callouts
+    /// and tags written in the body are not collected (their lists stay
+    /// empty); links, headings, blocks, footnotes and comments are.
+    ForCheck,
+}
+
 /// How a file's bytes turned out, for [`parse_note`].
 pub enum NoteBytes {
     /// The file's content.
@@ -381,6 +392,11 @@ fn human_size(bytes: u64) -> String {
 
 /// Parses one note.
 pub fn parse_note(path: VaultPath, bytes: NoteBytes) -> Note {
+    parse_note_for(path, bytes, BodyScope::Everything)
+}
+
+/// Parses one note, collecting of its body what `scope` asks for.
+pub fn parse_note_for(path: VaultPath, bytes: NoteBytes, scope: BodyScope) -> Note {
     let bytes = match bytes {
         NoteBytes::Read(bytes) => bytes,
         NoteBytes::TooLarge { size, limit } => {
@@ -440,10 +456,15 @@ pub fn parse_note(path: VaultPath, bytes: NoteBytes) -> Note {
             return note;
         }
     };
-    parse_text(path, text, first_invalid)
+    parse_text(path, text, first_invalid, scope)
 }
 
-fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> Note {
+fn parse_text(
+    path: VaultPath,
+    text: String,
+    first_invalid: Option<usize>,
+    scope: BodyScope,
+) -> Note {
     let index = LineIndex::new(&text);
     let mut interner = Interner::new(&text);
     let mut note = Note::empty(path);
@@ -498,7 +519,7 @@ fn parse_text(path: VaultPath, text: String, first_invalid: Option<usize>) -> No
             }
         }
     }
-    let mut facts = markdown::scan_body(&text, body_start, &index, &mut interner, links);
+    let mut facts = markdown::scan_body(&text, body_start, &index, &mut interner, links, scope);
     // A vault keeps every note's lists at once: no room to grow.
     facts.links.shrink_to_fit();
     facts.headings.shrink_to_fit();

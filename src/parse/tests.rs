@@ -122,3 +122,32 @@ fn anchors_hash_follows_headings_blocks_and_footnotes_only() {
         assert_ne!(base.anchors_hash, parse(changed).anchors_hash, "{changed}");
     }
 }
+
+#[test]
+fn a_parse_for_check_leaves_out_only_list_items_callouts_and_body_tags() {
+    let text = "---\ntags: [front]\n---\n# Top #inline\n\n- item [[A#Part]] #tag ^item\n  - nested\n\n\
+                > [!quote] Said\n> words [[B]]\n\n%% hidden [[C]] %%\n\nPara[^1] ^para\n\n[^1]: note\n";
+    let path = VaultPath::new("x.md").unwrap();
+    let whole = parse(text);
+    let checked = parse_note_for(
+        path,
+        NoteBytes::Read(text.as_bytes().to_vec()),
+        BodyScope::ForCheck,
+    );
+    assert!(!whole.list_items.is_empty() && !whole.callouts.is_empty());
+    assert!(whole.tags.len() > 1);
+    assert!(checked.list_items.is_empty() && checked.callouts.is_empty());
+    let tags: Vec<&str> = checked
+        .tags
+        .iter()
+        .map(|tag| checked.tag_name(tag))
+        .collect();
+    assert_eq!(tags, ["front"]);
+    assert_eq!(checked.links, whole.links);
+    assert_eq!(raws(&checked), raws(&whole));
+    assert_eq!(checked.headings, whole.headings);
+    assert_eq!(checked.blocks, whole.blocks);
+    assert_eq!(checked.footnotes, whole.footnotes);
+    assert_eq!(checked.comments, whole.comments);
+    assert_eq!(checked.anchors_hash, whole.anchors_hash);
+}

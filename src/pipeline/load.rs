@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::SummaryMemo;
 use crate::model::ModelMemo;
-use crate::parse::{Note, NoteBytes, parse_note};
+use crate::parse::{BodyScope, Note, NoteBytes, parse_note, parse_note_for};
 use crate::resolve::{
     FileId, LinkMemo, NameIndex, NotesInOrder, Prelinked, Prelinks, StageTimings, Vault, prelink,
     resolve_reusing,
@@ -335,11 +335,18 @@ fn load_scanned_keeping(
         }
     }
     drop(paths);
+    // `check` parses only what it keeps (a plan's questions, list items,
+    // give it no problem to report).
+    let scope = match keep {
+        Keep::ForCheck => BodyScope::ForCheck,
+        Keep::Everything => BodyScope::Everything,
+    };
     let read = |id: FileId| {
         let file = &scan.files[id as usize];
         let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
         let stamp = metadata.as_ref().map(stamp_of);
-        (parse_note(file.path.clone(), bytes), stamp)
+        let note = parse_note_for(file.path.clone(), bytes, scope);
+        (note, stamp)
     };
     cache.kept_last_good.clear();
     let mut prelinks = None;
