@@ -11,15 +11,25 @@ use std::ops::Range;
 use super::{Note, Span, TextRef};
 use crate::diagnostics::line_range;
 
+/// What `check` keeps of one body link besides its place in the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptLink {
+    /// Its lines, and all its strings.
+    Line,
+    /// Its subpath only.
+    Subpath,
+}
+
 impl Note {
-    /// Keeps only what `check` reads: the frontmatter, every link, and the
-    /// lines of the links numbered in `keep` (ascending), which may need a
-    /// diagnostic — their strings and positions read as before. Of the other
-    /// body links only the target can be read; they read as empty strings.
-    /// Headings, blocks and footnotes keep their names (their spans no longer
-    /// point into the text); list items, callouts, comments and body tags are
-    /// dropped.
-    pub fn keep_for_check(&mut self, keep: impl IntoIterator<Item = usize>) {
+    /// Keeps only what `check` reads: the frontmatter, every link, and, for
+    /// the links numbered in `keep` (ascending), their lines or their
+    /// subpaths. A link whose line is kept may need a diagnostic: its strings
+    /// and positions read as before. Of the other body links only the
+    /// position, and the subpath when kept, can be read; their other strings
+    /// read as empty. Headings, blocks and footnotes keep their names (their
+    /// spans no longer point into the text); list items, callouts, comments
+    /// and body tags are dropped.
+    pub fn keep_for_check(&mut self, keep: impl IntoIterator<Item = (usize, KeptLink)>) {
         let prefix = self
             .frontmatter
             .as_ref()
@@ -33,15 +43,23 @@ impl Note {
         let mut line: Option<(Range<usize>, usize)> = None;
         let mut keep = keep.into_iter().peekable();
         for (at, link) in self.links.iter_mut().enumerate() {
-            let kept = keep.next_if_eq(&at).is_some();
+            let kept = keep
+                .next_if(|&(index, _)| index == at)
+                .map(|(_, kept)| kept);
             let start = link.span.start as usize;
             if start < prefix {
                 continue;
             }
-            if !kept {
+            if kept != Some(KeptLink::Line) {
+                let subpath = match kept {
+                    Some(KeptLink::Subpath) => link
+                        .subpath
+                        .map(|r| r.relocated(&old, prefix, &(0..0), 0, &mut arena)),
+                    _ => None,
+                };
                 link.raw = TextRef::EMPTY;
                 link.linkpath = TextRef::EMPTY;
-                link.subpath = None;
+                link.subpath = subpath;
                 link.display = None;
                 link.span = Span {
                     start: prefix as u32,
@@ -92,11 +110,16 @@ impl Note {
 #[cfg(test)]
 mod tests {
     use super::super::{NoteBytes, parse_note};
+    use super::KeptLink;
     use crate::scan::VaultPath;
 
     fn parse(text: &str) -> super::Note {
         let path = VaultPath::new("folder/Note.md").unwrap();
         parse_note(path, NoteBytes::Read(text.as_bytes().to_vec()))
+    }
+
+    fn lines(links: impl IntoIterator<Item = usize>) -> impl Iterator<Item = (usize, KeptLink)> {
+        links.into_iter().map(|at| (at, KeptLink::Line))
     }
 
     const TEXT: &str = "---\r\nparticipant: \"[[Ann]]\"\r\ntags: [a]\r\n---\r\n# Top\r\n\
@@ -110,7 +133,7 @@ mod tests {
         let mut kept = parse(TEXT);
         // Links: the frontmatter's, then One, Two, Three, docs.
         assert_eq!(kept.links.len(), 5);
-        kept.keep_for_check([2, 4]);
+        kept.keep_for_check(lines([2, 4]));
         for at in [0, 2, 4] {
             let (before, after) = (&whole.links[at], &kept.links[at]);
             assert_eq!(whole.raw(before), kept.raw(after));
@@ -148,7 +171,7 @@ mod tests {
         let whole = parse(text);
         let mut kept = parse(text);
         assert_eq!(kept.links.len(), 3);
-        kept.keep_for_check([0, 1, 2]);
+        kept.keep_for_check(lines([0, 1, 2]));
         for (before, after) in whole.links.iter().zip(&kept.links) {
             assert_eq!(
                 whole.span_location(&before.span),
@@ -162,14 +185,32 @@ mod tests {
     #[test]
     fn a_note_without_frontmatter_keeps_only_the_lines_asked_for() {
         let mut kept = parse("a [[X]]\nb [[Y]] [[Z]]\n");
-        kept.keep_for_check([1, 2]);
+        kept.keep_for_check(lines([1, 2]));
         assert_eq!(kept.text, "b [[Y]] [[Z]]\n");
         assert_eq!(kept.linkpath(&kept.links[2]), "Z");
         assert_eq!(
             kept.span_location(&kept.links[1].span).line_text.as_ref(),
             "b [[Y]] [[Z]]"
         );
-        kept.keep_for_check([]);
+        kept.keep_for_check(lines([]));
         assert_eq!(kept.text, "");
+    }
+
+    #[test]
+    fn a_link_kept_for_its_subpath_keeps_only_its_subpath_and_position() {
+        let text = "a [[X#Part one|shown]] and [[Y#^id]]\nb [[Z#Other]]\n";
+        let whole = parse(text);
+        let mut kept = parse(text);
+        kept.keep_for_check([(0, KeptLink::Subpath), (2, KeptLink::Line)]);
+        assert_eq!(kept.text, "b [[Z#Other]]\n");
+        let first = &kept.links[0];
+        assert_eq!(kept.subpath(first), Some("#Part one"));
+        assert_eq!((kept.raw(first), kept.linkpath(first)), ("", ""));
+        assert_eq!(first.display, None);
+        assert_eq!(first.span.position, whole.links[0].span.position);
+        // Neither line nor subpath asked for: nothing but the position.
+        assert_eq!(kept.subpath(&kept.links[1]), None);
+        assert_eq!(kept.subpath(&kept.links[2]), Some("#Other"));
+        assert_eq!(kept.raw(&kept.links[2]), "[[Z#Other]]");
     }
 }

@@ -24,6 +24,7 @@ mod wikilink;
 pub use callout::{CalloutHeader, Fold, default_title};
 pub use frontmatter::{FrontmatterBlock, split_frontmatter};
 pub use heading::{heading_key, is_heading_separator, key_hash, strip_heading};
+pub use keep::KeptLink;
 pub use markdown::MARKDOWN_OPTIONS;
 pub use markdown_link::{decode_uri, has_scheme};
 pub use properties::{Properties, PropertyValue};

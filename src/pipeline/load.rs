@@ -13,10 +13,10 @@ use rayon::prelude::*;
 use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::SummaryMemo;
 use crate::model::ModelMemo;
-use crate::parse::{BodyScope, Note, NoteBytes, parse_note, parse_note_for};
+use crate::parse::{BodyScope, KeptLink, Note, NoteBytes, parse_note, parse_note_for};
 use crate::resolve::{
     FileId, LinkMemo, NameIndex, NotesInOrder, Prelinked, Prelinks, StageTimings, Vault, prelink,
-    resolve_reusing,
+    resolve_reusing, settle_subpaths,
 };
 use crate::scan::{FileKind, Scan, ScanError, ScanOptions, VaultPath, scan};
 
@@ -363,14 +363,59 @@ fn load_scanned_keeping(
                     true => prelink(&index, &note, id),
                     false => Prelinked::default(),
                 };
-                if keep == Keep::ForCheck && !crate::model::may_be_plan(&note, config, &file.path) {
-                    note.keep_for_check(prelinked.unsettled.iter().map(|u| u.link as usize));
+                // `check` keeps of a note what may have a problem: the lines
+                // of links to no file or to one of several, the subpath alone
+                // of a link to one file (rarely missing).
+                let is_cut =
+                    keep == Keep::ForCheck && !crate::model::may_be_plan(&note, config, &file.path);
+                if is_cut {
+                    note.keep_for_check(prelinked.unsettled.iter().map(|u| {
+                        let kept = match u.only_subpath {
+                            true => KeptLink::Subpath,
+                            false => KeptLink::Line,
+                        };
+                        (u.link as usize, kept)
+                    }));
                 }
-                (note, (stamp, prelinked))
+                (note, (stamp, prelinked, is_cut))
             };
-            let (notes, stamped): (Vec<Note>, Vec<(Option<Stamp>, Prelinked)>) =
+            type Linked = (Option<Stamp>, Prelinked, bool);
+            let (mut notes, linked): (Vec<Note>, Vec<Linked>) =
                 note_files.par_iter().map(|&id| read_and_link(id)).unzip();
-            let (stamps, prelinked) = stamped.into_iter().unzip();
+            let mut stamps = Vec::with_capacity(linked.len());
+            let mut prelinked = Vec::with_capacity(linked.len());
+            let mut was_cut = Vec::with_capacity(linked.len());
+            for (stamp, links, is_cut) in linked {
+                stamps.push(stamp);
+                prelinked.push(links);
+                was_cut.push(is_cut);
+            }
+            if keep == Keep::ForCheck {
+                // Subpaths checked now that every target is parsed; a note
+                // where one is missing is read again, its lines kept.
+                let missing = settle_subpaths(&scan.files, &notes, &note_files, &mut prelinked);
+                let again: Vec<usize> = missing.into_iter().filter(|&at| was_cut[at]).collect();
+                let reread: Vec<(Note, Option<Stamp>, Prelinked)> = again
+                    .par_iter()
+                    .map(|&at| {
+                        let id = note_files[at];
+                        let (mut note, stamp) = read(id);
+                        let prelinked = prelink(&index, &note, id);
+                        note.keep_for_check(
+                            prelinked
+                                .unsettled
+                                .iter()
+                                .map(|u| (u.link as usize, KeptLink::Line)),
+                        );
+                        (note, stamp, prelinked)
+                    })
+                    .collect();
+                for (at, (note, stamp, links)) in again.into_iter().zip(reread) {
+                    notes[at] = note;
+                    stamps[at] = stamp;
+                    prelinked[at] = links;
+                }
+            }
             prelinks = Some(Prelinks {
                 index,
                 notes: prelinked,

@@ -6,8 +6,7 @@ use foldhash::HashMap;
 use super::Resolution;
 use super::name_index::{FileId, Lookup, NameIndex, Rule};
 use super::prelink::{self, Prelinked, Unsettled};
-use super::subpath::subpath_exists;
-use crate::choices;
+use super::subpath::subpath_found_in;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Link, LinkKind, Note};
 use crate::scan::{FileKind, VaultFile};
@@ -117,13 +116,7 @@ impl Context<'_> {
     }
 
     fn subpath_found(&self, target: FileId, subpath: &str) -> bool {
-        match self.note(target) {
-            Some(note) => subpath_exists(note, subpath),
-            None => {
-                self.files[target as usize].kind == FileKind::Attachment
-                    && choices::SUBPATH_ON_ATTACHMENT_IS_FOUND
-            }
-        }
+        subpath_found_in(&self.files[target as usize], self.note(target), subpath)
     }
 
     fn link_problem(

@@ -14,7 +14,7 @@ mod prelink;
 mod subpath;
 
 pub use name_index::{FileId, Lookup, NameIndex, Rule};
-pub use prelink::{Prelinked, Prelinks, Unsettled, prelink};
+pub use prelink::{Prelinked, Prelinks, Unsettled, prelink, settle_subpaths};
 pub use subpath::{find_heading_chain, subpath_exists};
 
 use foldhash::{HashMap, HashMapExt};

@@ -7,9 +7,13 @@
 //! left with the few links that need more: a heading or block to find in their
 //! target (which must be parsed first), or a problem to report.
 
+use rayon::prelude::*;
+
 use super::Resolution;
 use super::name_index::{FileId, Lookup, LoweredName, NameIndex};
+use super::subpath::subpath_found_in;
 use crate::parse::Note;
+use crate::scan::VaultFile;
 
 /// The links of one note, looked up as it was parsed.
 #[derive(Debug, Default)]
@@ -101,6 +105,55 @@ pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
         resolutions,
         unsettled,
     }
+}
+
+/// Checks, once every note is parsed, the subpaths of the links that found
+/// their one file (`only_subpath`): a subpath found settles its link (its
+/// resolution says so, and it leaves `unsettled`). `notes` are the notes of
+/// the ascending `note_files`, `prelinked` theirs. Returns the positions of
+/// the notes where a subpath was not found, in order.
+pub fn settle_subpaths(
+    files: &[VaultFile],
+    notes: &[Note],
+    note_files: &[FileId],
+    prelinked: &mut [Prelinked],
+) -> Vec<usize> {
+    let note_of = |target: FileId| note_files.binary_search(&target).ok().map(|at| &notes[at]);
+    let missing: Vec<bool> = notes
+        .par_iter()
+        .zip(prelinked.par_iter_mut())
+        .map(|(note, prelinked)| {
+            let Prelinked {
+                resolutions,
+                unsettled,
+            } = prelinked;
+            let mut missing = false;
+            unsettled.retain(|unsettled| {
+                let at = unsettled.link as usize;
+                let (Some(target), Some(subpath)) = (
+                    resolutions[at].target,
+                    note.links.get(at).and_then(|link| note.subpath(link)),
+                ) else {
+                    return true;
+                };
+                if !unsettled.only_subpath {
+                    return true;
+                }
+                let found = subpath_found_in(&files[target as usize], note_of(target), subpath);
+                if found {
+                    resolutions[at].subpath_found = Some(true);
+                }
+                missing |= !found;
+                !found
+            });
+            missing
+        })
+        .collect();
+    missing
+        .iter()
+        .enumerate()
+        .filter_map(|(at, &missing)| missing.then_some(at))
+        .collect()
 }
 
 /// Whether a link names a file by a bare name several files carry (reported

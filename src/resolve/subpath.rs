@@ -6,6 +6,7 @@
 
 use crate::choices;
 use crate::parse::{Heading, Note, heading_key, key_hash};
+use crate::scan::{FileKind, VaultFile};
 
 /// [`heading_key`] into a reused buffer (ASCII text, the common case, without
 /// allocating).
@@ -26,6 +27,16 @@ fn heading_key_into(part: &str, key: &mut String) {
         }
     } else {
         key.push_str(&heading_key(part));
+    }
+}
+
+/// Whether `subpath` exists in `file`: in its note when it has one (`note`),
+/// else when it is an attachment, as [`choices::SUBPATH_ON_ATTACHMENT_IS_FOUND`]
+/// says.
+pub(super) fn subpath_found_in(file: &VaultFile, note: Option<&Note>, subpath: &str) -> bool {
+    match note {
+        Some(note) => subpath_exists(note, subpath),
+        None => file.kind == FileKind::Attachment && choices::SUBPATH_ON_ATTACHMENT_IS_FOUND,
     }
 }
 
