@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::{Note, Span, TextRef};
+use super::{Link, Note, Span, TextRef};
 use crate::diagnostics::line_range;
 
 /// What `check` keeps of one body link besides its place in the list.
@@ -21,15 +21,19 @@ pub enum KeptLink {
 }
 
 impl Note {
-    /// Keeps only what `check` reads: the frontmatter, every link, and, for
-    /// the links numbered in `keep` (ascending), their lines or their
-    /// subpaths. A link whose line is kept may need a diagnostic: its strings
-    /// and positions read as before. Of the other body links only the
-    /// position, and the subpath when kept, can be read; their other strings
-    /// read as empty. Headings, blocks and footnotes keep their names (their
-    /// spans no longer point into the text); list items, callouts, comments
-    /// and body tags are dropped.
-    pub fn keep_for_check(&mut self, keep: impl IntoIterator<Item = (usize, KeptLink)>) {
+    /// Keeps only what `check` reads: the frontmatter with its links, and of
+    /// the body links only those numbered in `keep` (ascending), with their
+    /// lines or their subpaths; returns the index each link kept had before,
+    /// ascending. A link whose line is kept may need a diagnostic: its strings
+    /// and positions read as before. Of a link kept for its subpath only the
+    /// position and the subpath can be read; its other strings read as
+    /// empty. Headings, blocks and footnotes keep their names (their spans no
+    /// longer point into the text); list items, callouts, comments and body
+    /// tags are dropped.
+    pub fn keep_for_check(
+        &mut self,
+        keep: impl IntoIterator<Item = (usize, KeptLink)>,
+    ) -> Vec<usize> {
         let prefix = self
             .frontmatter
             .as_ref()
@@ -42,58 +46,38 @@ impl Note {
         // The last line copied: its range in the old text and its offset now.
         let mut line: Option<(Range<usize>, usize)> = None;
         let mut keep = keep.into_iter().peekable();
-        for (at, link) in self.links.iter_mut().enumerate() {
+        let mut links = Vec::with_capacity(keep.size_hint().0);
+        let mut kept_at = Vec::with_capacity(keep.size_hint().0);
+        for (at, mut link) in std::mem::take(&mut self.links).into_iter().enumerate() {
             let kept = keep
                 .next_if(|&(index, _)| index == at)
                 .map(|(_, kept)| kept);
             let start = link.span.start as usize;
-            if start < prefix {
-                continue;
-            }
-            if kept != Some(KeptLink::Line) {
-                let subpath = match kept {
-                    Some(KeptLink::Subpath) => link
+            match kept {
+                // The frontmatter stays whole.
+                _ if start < prefix => {}
+                None => continue,
+                Some(KeptLink::Subpath) => {
+                    link.subpath = link
                         .subpath
-                        .map(|r| r.relocated(&old, prefix, &(0..0), 0, &mut arena)),
-                    _ => None,
-                };
-                link.raw = TextRef::EMPTY;
-                link.linkpath = TextRef::EMPTY;
-                link.subpath = subpath;
-                link.display = None;
-                link.span = Span {
-                    start: prefix as u32,
-                    end: prefix as u32,
-                    position: link.span.position,
-                };
-                continue;
+                        .map(|r| r.relocated(&old, prefix, &(0..0), 0, &mut arena));
+                    link.raw = TextRef::EMPTY;
+                    link.linkpath = TextRef::EMPTY;
+                    link.display = None;
+                    link.span = Span {
+                        start: prefix as u32,
+                        end: prefix as u32,
+                        position: link.span.position,
+                    };
+                }
+                Some(KeptLink::Line) => {
+                    keep_line(&mut link, &old, prefix, &mut text, &mut line, &mut arena);
+                }
             }
-            // Its lines, from the one it starts on to the one it ends on (a
-            // Markdown link may go on to the next line, and a diagnostic marks
-            // what it can of it).
-            let end = (link.span.end as usize).clamp(start, old.len());
-            let wanted = line_range(&old, start).start..line_range(&old, end).end;
-            let (range, to) = match &line {
-                Some((range, to)) if range.contains(&start) && wanted.end <= range.end => {
-                    (range.clone(), *to)
-                }
-                _ => {
-                    let to = text.len();
-                    text.push_str(&old[wanted.clone()]);
-                    text.push('\n');
-                    line = Some((wanted.clone(), to));
-                    (wanted, to)
-                }
-            };
-            link.span.start = (start - range.start + to) as u32;
-            link.span.end = (end - range.start + to) as u32;
-            let mut moved = |r: TextRef| r.relocated(&old, prefix, &range, to, &mut arena);
-            link.raw = moved(link.raw);
-            link.linkpath = moved(link.linkpath);
-            link.subpath = link.subpath.map(&mut moved);
-            link.display = link.display.map(&mut moved);
-            link.property = link.property.map(&mut moved);
+            links.push(link);
+            kept_at.push(at);
         }
+        self.links = links;
         // Tags of the `tags` property name their text in the frontmatter or
         // the arena; a body tag's name would be gone.
         self.tags.retain(|tag| tag.span.is_none());
@@ -104,7 +88,47 @@ impl Note {
         arena.shrink_to_fit();
         self.text = text;
         self.strings = arena;
+        kept_at
     }
+}
+
+/// Copies the lines `link` is written on from `old` to the end of `text`
+/// (unless `line`, the last lines copied, holds them), and points its strings
+/// there; those that were not in the source stay in `arena`.
+fn keep_line(
+    link: &mut Link,
+    old: &str,
+    prefix: usize,
+    text: &mut String,
+    line: &mut Option<(Range<usize>, usize)>,
+    arena: &mut String,
+) {
+    // Its lines, from the one it starts on to the one it ends on (a Markdown
+    // link may go on to the next line, and a diagnostic marks what it can of
+    // it).
+    let start = link.span.start as usize;
+    let end = (link.span.end as usize).clamp(start, old.len());
+    let wanted = line_range(old, start).start..line_range(old, end).end;
+    let (range, to) = match line {
+        Some((range, to)) if range.contains(&start) && wanted.end <= range.end => {
+            (range.clone(), *to)
+        }
+        _ => {
+            let to = text.len();
+            text.push_str(&old[wanted.clone()]);
+            text.push('\n');
+            *line = Some((wanted.clone(), to));
+            (wanted, to)
+        }
+    };
+    link.span.start = (start - range.start + to) as u32;
+    link.span.end = (end - range.start + to) as u32;
+    let mut moved = |r: TextRef| r.relocated(old, prefix, &range, to, arena);
+    link.raw = moved(link.raw);
+    link.linkpath = moved(link.linkpath);
+    link.subpath = link.subpath.map(&mut moved);
+    link.display = link.display.map(&mut moved);
+    link.property = link.property.map(&mut moved);
 }
 
 #[cfg(test)]
@@ -133,9 +157,11 @@ mod tests {
         let mut kept = parse(TEXT);
         // Links: the frontmatter's, then One, Two, Three, docs.
         assert_eq!(kept.links.len(), 5);
-        kept.keep_for_check(lines([2, 4]));
-        for at in [0, 2, 4] {
-            let (before, after) = (&whole.links[at], &kept.links[at]);
+        // The frontmatter's links stay, and those asked for: One and Three go.
+        assert_eq!(kept.keep_for_check(lines([2, 4])), [0, 2, 4]);
+        assert_eq!(kept.links.len(), 3);
+        for (now, at) in [0, 2, 4].into_iter().enumerate() {
+            let (before, after) = (&whole.links[at], &kept.links[now]);
             assert_eq!(whole.raw(before), kept.raw(after));
             assert_eq!(whole.linkpath(before), kept.linkpath(after));
             assert_eq!(whole.subpath(before), kept.subpath(after));
@@ -146,10 +172,6 @@ mod tests {
                 kept.span_location(&after.span)
             );
             assert_eq!(before.span.position, after.span.position);
-        }
-        for at in [1, 3] {
-            assert_eq!(kept.linkpath(&kept.links[at]), "");
-            assert_eq!(kept.links[at].span.position, whole.links[at].span.position);
         }
         assert_eq!(
             kept.text,
@@ -171,7 +193,7 @@ mod tests {
         let whole = parse(text);
         let mut kept = parse(text);
         assert_eq!(kept.links.len(), 3);
-        kept.keep_for_check(lines([0, 1, 2]));
+        assert_eq!(kept.keep_for_check(lines([0, 1, 2])), [0, 1, 2]);
         for (before, after) in whole.links.iter().zip(&kept.links) {
             assert_eq!(
                 whole.span_location(&before.span),
@@ -185,15 +207,16 @@ mod tests {
     #[test]
     fn a_note_without_frontmatter_keeps_only_the_lines_asked_for() {
         let mut kept = parse("a [[X]]\nb [[Y]] [[Z]]\n");
-        kept.keep_for_check(lines([1, 2]));
+        assert_eq!(kept.keep_for_check(lines([1, 2])), [1, 2]);
         assert_eq!(kept.text, "b [[Y]] [[Z]]\n");
-        assert_eq!(kept.linkpath(&kept.links[2]), "Z");
+        assert_eq!(kept.linkpath(&kept.links[1]), "Z");
         assert_eq!(
-            kept.span_location(&kept.links[1].span).line_text.as_ref(),
+            kept.span_location(&kept.links[0].span).line_text.as_ref(),
             "b [[Y]] [[Z]]"
         );
-        kept.keep_for_check(lines([]));
+        assert!(kept.keep_for_check(lines([])).is_empty());
         assert_eq!(kept.text, "");
+        assert!(kept.links.is_empty());
     }
 
     #[test]
@@ -201,16 +224,16 @@ mod tests {
         let text = "a [[X#Part one|shown]] and [[Y#^id]]\nb [[Z#Other]]\n";
         let whole = parse(text);
         let mut kept = parse(text);
-        kept.keep_for_check([(0, KeptLink::Subpath), (2, KeptLink::Line)]);
+        let kept_at = kept.keep_for_check([(0, KeptLink::Subpath), (2, KeptLink::Line)]);
+        // `[[Y#^id]]`, neither, is gone.
+        assert_eq!(kept_at, [0, 2]);
         assert_eq!(kept.text, "b [[Z#Other]]\n");
         let first = &kept.links[0];
         assert_eq!(kept.subpath(first), Some("#Part one"));
         assert_eq!((kept.raw(first), kept.linkpath(first)), ("", ""));
         assert_eq!(first.display, None);
         assert_eq!(first.span.position, whole.links[0].span.position);
-        // Neither line nor subpath asked for: nothing but the position.
-        assert_eq!(kept.subpath(&kept.links[1]), None);
-        assert_eq!(kept.subpath(&kept.links[2]), Some("#Other"));
-        assert_eq!(kept.raw(&kept.links[2]), "[[Z#Other]]");
+        assert_eq!(kept.subpath(&kept.links[1]), Some("#Other"));
+        assert_eq!(kept.raw(&kept.links[1]), "[[Z#Other]]");
     }
 }

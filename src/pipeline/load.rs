@@ -359,7 +359,7 @@ fn load_scanned_keeping(
             let read_and_link = |id: FileId| {
                 let (mut note, stamp) = read(id);
                 let file = &scan.files[id as usize];
-                let prelinked = match file.is_source() {
+                let mut prelinked = match file.is_source() {
                     true => prelink(&index, &note, id),
                     false => Prelinked::default(),
                 };
@@ -369,13 +369,17 @@ fn load_scanned_keeping(
                 let is_cut =
                     keep == Keep::ForCheck && !crate::model::may_be_plan(&note, config, &file.path);
                 if is_cut {
-                    note.keep_for_check(prelinked.unsettled.iter().map(|u| {
+                    let kept_at = note.keep_for_check(prelinked.unsettled.iter().map(|u| {
                         let kept = match u.only_subpath {
                             true => KeptLink::Subpath,
                             false => KeptLink::Line,
                         };
                         (u.link as usize, kept)
                     }));
+                    // A note that is not a source has no resolutions to keep.
+                    if file.is_source() {
+                        prelinked.keep_links(&kept_at);
+                    }
                 }
                 (note, (stamp, prelinked, is_cut))
             };
@@ -400,13 +404,14 @@ fn load_scanned_keeping(
                     .map(|&at| {
                         let id = note_files[at];
                         let (mut note, stamp) = read(id);
-                        let prelinked = prelink(&index, &note, id);
-                        note.keep_for_check(
+                        let mut prelinked = prelink(&index, &note, id);
+                        let kept_at = note.keep_for_check(
                             prelinked
                                 .unsettled
                                 .iter()
                                 .map(|u| (u.link as usize, KeptLink::Line)),
                         );
+                        prelinked.keep_links(&kept_at);
                         (note, stamp, prelinked)
                     })
                     .collect();

@@ -77,6 +77,7 @@ impl Context<'_> {
         let Prelinked {
             mut resolutions,
             unsettled,
+            ..
         } = prelinked;
         let mut links = LinkResolver::new(note, file);
         for Unsettled { link, only_subpath } in unsettled {

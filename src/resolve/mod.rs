@@ -76,6 +76,9 @@ pub struct Vault {
     /// they were made, and kept with them: [`Vault::stats`] need not go over
     /// every link of every update).
     resolved: Vec<u32>,
+    /// For each note, how many of its links `check` dropped once they opened
+    /// their one file (not among its resolutions, nor in its links).
+    dropped: Vec<u32>,
     /// Every problem found, sorted by path and position.
     pub diagnostics: Vec<Diagnostic>,
     /// For each note, the problems its links have (also in `diagnostics`), kept
@@ -154,8 +157,9 @@ impl Vault {
         };
         for index in self.source_indices() {
             stats.notes += 1;
-            stats.links += self.resolutions[index].len();
-            stats.resolved += self.resolved[index] as usize;
+            let dropped = self.dropped.get(index).copied().unwrap_or(0) as usize;
+            stats.links += self.resolutions[index].len() + dropped;
+            stats.resolved += self.resolved[index] as usize + dropped;
             stats.invalid_frontmatter += usize::from(!self.notes[index].has_valid_frontmatter);
         }
         stats.unresolved = stats.links - stats.resolved;
@@ -200,6 +204,9 @@ pub struct LinkMemo {
 struct Outcome {
     resolutions: Vec<Resolution>,
     resolved: u32,
+    /// Links `check` dropped once they opened their one file
+    /// ([`Prelinked::dropped`]), not among `resolutions`.
+    dropped: u32,
     problems: Vec<Diagnostic>,
 }
 
@@ -209,6 +216,7 @@ impl Outcome {
         Outcome {
             resolutions,
             resolved,
+            dropped: 0,
             problems,
         }
     }
@@ -250,6 +258,7 @@ impl Vault {
                 outcomes[*note as usize] = Some(Outcome {
                     resolutions,
                     resolved,
+                    dropped: 0,
                     problems,
                 });
             }
@@ -412,15 +421,22 @@ fn resolve_inner(
         .map(|((note, &file), (kept, prelinked))| match kept {
             Some(outcome) => outcome,
             None if !scan.files[file as usize].is_source() => Outcome::default(),
-            None => Outcome::new(match prelinked {
-                Some(prelinked) => context.finish_note(note, file, prelinked),
-                None => context.resolve_note(note, file),
-            }),
+            None => match prelinked {
+                Some(prelinked) => {
+                    let dropped = prelinked.dropped;
+                    Outcome {
+                        dropped,
+                        ..Outcome::new(context.finish_note(note, file, prelinked))
+                    }
+                }
+                None => Outcome::new(context.resolve_note(note, file)),
+            },
         })
         .collect();
     let mut diagnostics = scan.diagnostics;
     let mut resolutions = Vec::with_capacity(outcomes.len());
     let mut resolved = Vec::with_capacity(outcomes.len());
+    let mut dropped = Vec::with_capacity(outcomes.len());
     let mut link_problems = Vec::with_capacity(if keep_problems { outcomes.len() } else { 0 });
     for (outcome, (note, &file)) in outcomes
         .into_iter()
@@ -437,10 +453,12 @@ fn resolve_inner(
         let Outcome {
             resolutions: links,
             resolved: count,
+            dropped: settled,
             problems: found,
         } = outcome;
         resolutions.push(links);
         resolved.push(count);
+        dropped.push(settled);
         if keep_problems {
             diagnostics.extend(found.iter().cloned());
             link_problems.push(found);
@@ -458,6 +476,7 @@ fn resolve_inner(
         index,
         resolutions,
         resolved,
+        dropped,
         diagnostics,
         link_problems: keep_problems.then_some(link_problems),
         reparsed: changed,

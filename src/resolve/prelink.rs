@@ -23,6 +23,24 @@ pub struct Prelinked {
     /// The links that may need a diagnostic or a subpath check, in order:
     /// unresolved, with a `#…` part, or a bare name several files carry.
     pub unsettled: Vec<Unsettled>,
+    /// Links dropped from the note, and from `resolutions`, once they opened
+    /// their one file ([`Prelinked::keep_links`]).
+    pub dropped: u32,
+}
+
+impl Prelinked {
+    /// Keeps the resolutions of the links at `kept_at` (ascending, every
+    /// unsettled link among them) and renumbers the unsettled links in the
+    /// same way: for a note that kept only those links
+    /// ([`Note::keep_for_check`]).
+    pub fn keep_links(&mut self, kept_at: &[usize]) {
+        self.dropped += (self.resolutions.len() - kept_at.len()) as u32;
+        self.resolutions = kept_at.iter().map(|&at| self.resolutions[at]).collect();
+        for unsettled in &mut self.unsettled {
+            let now = kept_at.binary_search(&(unsettled.link as usize));
+            unsettled.link = now.expect("every unsettled link is kept") as u32;
+        }
+    }
 }
 
 /// A link whose resolution is not finished.
@@ -104,6 +122,7 @@ pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
     Prelinked {
         resolutions,
         unsettled,
+        dropped: 0,
     }
 }
 
@@ -126,6 +145,7 @@ pub fn settle_subpaths(
             let Prelinked {
                 resolutions,
                 unsettled,
+                ..
             } = prelinked;
             let mut missing = false;
             unsettled.retain(|unsettled| {
@@ -160,4 +180,40 @@ pub fn settle_subpaths(
 /// as an info: Obsidian picks one of them).
 pub(super) fn is_ambiguous(linkpath: &str, lookup: &Lookup) -> bool {
     !linkpath.contains('/') && lookup.candidates.len() > 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeping_links_keeps_their_resolutions_and_renumbers_the_unsettled() {
+        let found = |target| Resolution {
+            target: Some(target),
+            subpath_found: None,
+        };
+        let unresolved = Resolution {
+            target: None,
+            subpath_found: None,
+        };
+        let mut prelinked = Prelinked {
+            resolutions: vec![found(1), found(2), unresolved, found(4), found(5)],
+            unsettled: vec![
+                Unsettled {
+                    link: 2,
+                    only_subpath: false,
+                },
+                Unsettled {
+                    link: 4,
+                    only_subpath: true,
+                },
+            ],
+            dropped: 0,
+        };
+        prelinked.keep_links(&[0, 2, 4]);
+        assert_eq!(prelinked.resolutions, [found(1), unresolved, found(5)]);
+        let now: Vec<u32> = prelinked.unsettled.iter().map(|u| u.link).collect();
+        assert_eq!(now, [1, 2]);
+        assert_eq!(prelinked.dropped, 2);
+    }
 }
