@@ -84,7 +84,10 @@ fn scalar(written: &str) -> Option<PropertyValue> {
         }
     }
     let first = written.chars().next()?;
-    if written.contains(": ") || written.ends_with(':') {
+    let bytes = written.as_bytes();
+    let has_colon_space =
+        memchr::memchr_iter(b':', bytes).any(|colon| bytes.get(colon + 1) == Some(&b' '));
+    if has_colon_space || written.ends_with(':') {
         return None;
     }
     match first {

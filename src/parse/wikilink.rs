@@ -33,14 +33,24 @@ pub struct EmbedSize {
 /// Parses the text between `[[` and `]]`. `None` when Obsidian would not see a
 /// link there: empty, a line break inside, or a nested `[[` (rule B1).
 pub fn parse_wikilink(inner: &str, is_embed: bool) -> Option<WikilinkParts<'_>> {
-    // One pass: no line break, no nested `[[`, and where the first `|` is.
+    // One pass: no line break, no nested `[[`, where the first `|` is, and
+    // whether cleaning and splitting have anything to look for.
     let bytes = inner.as_bytes();
     let mut first_bar = None;
+    let mut hash_before_bar = false;
+    let mut has_hash = false;
+    let mut has_nbsp = false;
     for (i, &byte) in bytes.iter().enumerate() {
         match byte {
             b'\n' | b'\r' => return None,
             b'[' if bytes.get(i + 1) == Some(&b'[') => return None,
             b'|' if first_bar.is_none() => first_bar = Some(i),
+            b'#' => {
+                has_hash = true;
+                hash_before_bar |= first_bar.is_none();
+            }
+            // U+00A0 in UTF-8.
+            0xC2 if bytes.get(i + 1) == Some(&0xA0) => has_nbsp = true,
             _ => {}
         }
     }
@@ -48,14 +58,24 @@ pub fn parse_wikilink(inner: &str, is_embed: bool) -> Option<WikilinkParts<'_>> 
         return None;
     }
     // B3: split at the first `|`, unless it is the first character.
-    let (link, rest) = match first_bar {
-        Some(bar) if bar > 0 => (&inner[..bar], Some(&inner[bar + 1..])),
-        _ => (inner, None),
+    let (link, rest, has_hash) = match first_bar {
+        Some(bar) if bar > 0 => (&inner[..bar], Some(&inner[bar + 1..]), hash_before_bar),
+        _ => (inner, None, has_hash),
     };
     // B4: one trailing backslash (the table escape `\|`) is dropped.
     let link = link.trim();
     let link = link.strip_suffix('\\').unwrap_or(link);
-    let (linkpath, subpath) = split_cleaned(clean_link_text(link));
+    let cleaned = match has_nbsp {
+        true => clean_link_text(link),
+        false => crate::scan::nfc(link.trim()),
+    };
+    let (linkpath, subpath) = match has_hash {
+        true => split_cleaned(cleaned),
+        false => match cleaned {
+            Cow::Borrowed(text) => (Cow::Borrowed(text.trim()), None),
+            Cow::Owned(text) => (Cow::Owned(text.trim().to_owned()), None),
+        },
+    };
     if linkpath.is_empty() && subpath.is_none() {
         return None;
     }
@@ -193,6 +213,9 @@ mod tests {
     #[case::nfd("Cafe\u{301}", parts("Caf\u{e9}", None, None))] // row 19
     #[case::block("N#^MY-ID", parts("N", Some("#^MY-ID"), None))]
     #[case::empty_display("Note|", parts("Note", None, Some("")))]
+    #[case::hash_in_display("Note|see #x", parts("Note", None, Some("see #x")))]
+    #[case::leading_bar_then_hash("|Note#Part", parts("|Note", Some("#Part"), None))]
+    #[case::nbsp_after_bar("Note|a\u{a0}b", parts("Note", None, Some("a\u{a0}b")))]
     fn wikilink_parts(#[case] inner: &str, #[case] expected: WikilinkParts<'static>) {
         assert_eq!(parse_wikilink(inner, false), Some(expected));
     }
