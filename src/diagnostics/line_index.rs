@@ -96,6 +96,48 @@ impl<'a> PositionCursor<'a> {
     }
 }
 
+/// Positions of increasing offsets in a text without a [`LineIndex`]: the
+/// line breaks between one offset and the next are counted. For a few
+/// offsets in a text, where indexing every line would cost more.
+pub struct LineCounter<'a> {
+    text: &'a str,
+    /// The offset counted up to, its 0-based line, and where that line starts.
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// A counter at the start of `text`.
+    pub fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 0,
+            line_start: 0,
+        }
+    }
+
+    /// The position of `offset`, as [`LineIndex::position`] gives it; an
+    /// offset before the last one counts again from the start.
+    pub fn position(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            *self = LineCounter::new(self.text);
+        }
+        let between = &self.text.as_bytes()[self.offset..offset];
+        if let Some(last) = memchr::memrchr(b'\n', between) {
+            self.line += memchr::memchr_iter(b'\n', between).count();
+            self.line_start = self.offset + last + 1;
+        }
+        self.offset = offset;
+        Position {
+            line: self.line as u32 + 1,
+            column: (count_chars(self.text, self.line_start, offset) + 1) as u32,
+        }
+    }
+}
+
 /// Characters in a UTF-8 byte slice (counts bytes that start a character).
 fn count_chars(text: &str, start: usize, end: usize) -> usize {
     text[floor_char(text, start)..floor_char(text, end)]
@@ -159,6 +201,37 @@ mod tests {
             let offset = floor_char(text, offset);
             assert_eq!(
                 cursor.position(offset),
+                index.position(text, offset),
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_counter_agrees_with_the_index() {
+        let text = "ab\ncé[[x]] [[y]]\r\n\nlast é\n";
+        let index = LineIndex::new(text);
+        let mut counter = LineCounter::new(text);
+        let offsets = [
+            0,
+            1,
+            2,
+            3,
+            5,
+            6,
+            9,
+            14,
+            3,
+            17,
+            18,
+            19,
+            text.len() - 1,
+            text.len(),
+            0,
+        ];
+        for offset in offsets {
+            assert_eq!(
+                counter.position(offset),
                 index.position(text, offset),
                 "offset {offset}"
             );

@@ -9,7 +9,9 @@ mod line_index;
 pub mod render;
 
 pub use code::{Code, Severity};
-pub use line_index::{LineIndex, Position, PositionCursor, floor_char, line_range, line_text};
+pub use line_index::{
+    LineCounter, LineIndex, Position, PositionCursor, floor_char, line_range, line_text,
+};
 
 use crate::scan::VaultPath;
 use std::sync::Arc;

@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::{Link, Note, Span, TextRef};
-use crate::diagnostics::line_range;
+use crate::diagnostics::{LineCounter, line_range};
 
 /// What `check` keeps of one body link besides its place in the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,9 +25,9 @@ impl Note {
     /// the body links only those numbered in `keep` (ascending), with their
     /// lines or their subpaths; returns the index each link kept had before,
     /// ascending. A link whose line is kept may need a diagnostic: its strings
-    /// and positions read as before. Of a link kept for its subpath only the
-    /// position and the subpath can be read; its other strings read as
-    /// empty. Headings, blocks and footnotes keep their names (their spans no
+    /// read as before, and its position is worked out from the text (a body
+    /// parsed for `check` has none). Of a link kept for its subpath only the
+    /// subpath can be read; its other strings read as empty. Headings, blocks and footnotes keep their names (their spans no
     /// longer point into the text); list items, callouts, comments and body
     /// tags are dropped.
     pub fn keep_for_check(
@@ -45,6 +45,9 @@ impl Note {
         let mut arena = std::mem::take(&mut self.strings);
         // The last line copied: its range in the old text and its offset now.
         let mut line: Option<(Range<usize>, usize)> = None;
+        // A body parsed for `check` has no positions: those of the links kept
+        // with their lines are worked out here.
+        let mut positions = LineCounter::new(&old);
         let mut keep = keep.into_iter().peekable();
         let mut links = Vec::with_capacity(keep.size_hint().0);
         let mut kept_at = Vec::with_capacity(keep.size_hint().0);
@@ -71,6 +74,7 @@ impl Note {
                     };
                 }
                 Some(KeptLink::Line) => {
+                    link.span.position = positions.position(start);
                     keep_line(&mut link, &old, prefix, &mut text, &mut line, &mut arena);
                 }
             }

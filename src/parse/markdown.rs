@@ -23,7 +23,7 @@ use super::{
     TagMention,
 };
 use crate::choices;
-use crate::diagnostics::{LineIndex, PositionCursor};
+use crate::diagnostics::{LineIndex, Position, PositionCursor};
 
 /// The pulldown-cmark options Obsidian's syntax needs. Frontmatter is split off
 /// beforehand (rule H1), so metadata blocks stay off.
@@ -141,8 +141,14 @@ pub fn scan_body<'a>(
 }
 
 impl Walker<'_, '_> {
+    /// A span; its position is worked out only when everything is collected
+    /// ([`BodyScope::ForCheck`] leaves it at line 0).
     fn span(&mut self, range: &Range<usize>) -> Span {
-        Span::new(range.clone(), self.positions.position(range.start))
+        let position = match self.everything {
+            true => self.positions.position(range.start),
+            false => Position { line: 0, column: 0 },
+        };
+        Span::new(range.clone(), position)
     }
 
     fn is_top_level(&self) -> bool {

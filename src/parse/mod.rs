@@ -245,7 +245,9 @@ pub enum BodyScope {
     Everything,
     /// What `check` reads ([`Note::keep_for_check`]): list items, callouts
     /// and tags written in the body are not collected (their lists stay
-    /// empty); links, headings, blocks, footnotes and comments are.
+    /// empty); links, headings, blocks, footnotes and comments are, without
+    /// their positions (line 0: [`Note::keep_for_check`] works out those of
+    /// the links it keeps the lines of).
     ForCheck,
 }
 
@@ -393,11 +395,16 @@ fn human_size(bytes: u64) -> String {
 
 /// Parses one note.
 pub fn parse_note(path: VaultPath, bytes: NoteBytes) -> Note {
-    parse_note_for(path, bytes, BodyScope::Everything)
+    parse_note_for(path, bytes, |_| BodyScope::Everything)
 }
 
-/// Parses one note, collecting of its body what `scope` asks for.
-pub fn parse_note_for(path: VaultPath, bytes: NoteBytes, scope: BodyScope) -> Note {
+/// Parses one note, collecting of its body what `scope` asks for, given the
+/// note with its frontmatter read.
+pub fn parse_note_for(
+    path: VaultPath,
+    bytes: NoteBytes,
+    scope: impl FnOnce(&Note) -> BodyScope,
+) -> Note {
     let bytes = match bytes {
         NoteBytes::Read(bytes) => bytes,
         NoteBytes::TooLarge { size, limit } => {
@@ -464,7 +471,7 @@ fn parse_text(
     path: VaultPath,
     text: String,
     first_invalid: Option<usize>,
-    scope: BodyScope,
+    scope: impl FnOnce(&Note) -> BodyScope,
 ) -> Note {
     let index = LineIndex::new(&text);
     let mut interner = Interner::new(&text);
@@ -520,6 +527,7 @@ fn parse_text(
             }
         }
     }
+    let scope = scope(&note);
     let mut facts = markdown::scan_body(&text, body_start, &index, &mut interner, links, scope);
     // A vault keeps every note's lists at once: no room to grow.
     facts.links.shrink_to_fit();

@@ -30,17 +30,33 @@ pub struct EmbedSize {
     pub height: Option<u32>,
 }
 
+/// The bytes [`parse_wikilink`]'s scan stops at.
+const NOTABLE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut at = 0;
+    let notable = b"\n\r[|#\xC2";
+    while at < notable.len() {
+        table[notable[at] as usize] = true;
+        at += 1;
+    }
+    table
+};
+
 /// Parses the text between `[[` and `]]`. `None` when Obsidian would not see a
 /// link there: empty, a line break inside, or a nested `[[` (rule B1).
 pub fn parse_wikilink(inner: &str, is_embed: bool) -> Option<WikilinkParts<'_>> {
     // One pass: no line break, no nested `[[`, where the first `|` is, and
-    // whether cleaning and splitting have anything to look for.
+    // whether cleaning and splitting have anything to look for. Most bytes
+    // are none of those, and are skipped by one table lookup each.
     let bytes = inner.as_bytes();
     let mut first_bar = None;
     let mut hash_before_bar = false;
     let mut has_hash = false;
     let mut has_nbsp = false;
     for (i, &byte) in bytes.iter().enumerate() {
+        if !NOTABLE[byte as usize] {
+            continue;
+        }
         match byte {
             b'\n' | b'\r' => return None,
             b'[' if bytes.get(i + 1) == Some(&b'[') => return None,

@@ -335,11 +335,13 @@ fn load_scanned_keeping(
         }
     }
     drop(paths);
-    // `check` parses only what it keeps (a plan's questions, list items,
-    // give it no problem to report).
-    let scope = match keep {
-        Keep::ForCheck => BodyScope::ForCheck,
-        Keep::Everything => BodyScope::Everything,
+    // `check` parses only what it keeps: all of a plan, whose text it keeps
+    // whole (below).
+    let scope = |note: &Note| match keep {
+        Keep::ForCheck if !crate::model::may_be_plan(note, config, &note.path) => {
+            BodyScope::ForCheck
+        }
+        _ => BodyScope::Everything,
     };
     let read = |id: FileId| {
         let file = &scan.files[id as usize];

@@ -188,10 +188,11 @@ impl NameIndex {
     ) -> Lookup<'_> {
         let LoweredName {
             name_start,
+            name_has_dot,
             first_hash,
         } = name;
         // C2: candidates by file name, with `.md` added when needed.
-        let candidates = match path[name_start..].contains('.') {
+        let candidates = match name_has_dot {
             true => match self.files_named_hashed(&path[name_start..], first_hash) {
                 [] => {
                     path.push_str(".md");
@@ -292,6 +293,8 @@ impl NameIndex {
 pub struct LoweredName {
     /// Where the file name starts in the buffer.
     name_start: usize,
+    /// Whether the file name has a `.`.
+    name_has_dot: bool,
     /// The hash the file name is looked up under first: as written when it
     /// has a `.`, else with `.md` added.
     first_hash: u64,
@@ -300,14 +303,15 @@ pub struct LoweredName {
 impl LoweredName {
     /// Lower-cases the non-empty `linkpath` into `path`.
     pub fn new(linkpath: &str, path: &mut String) -> LoweredName {
-        let name_start = lower_into(linkpath, path);
+        let (name_start, name_has_dot) = lower_into(linkpath, path);
         let name = &path[name_start..];
-        let first_hash = match name.contains('.') {
+        let first_hash = match name_has_dot {
             true => hash_name(name),
             false => hash_name_with_md(name),
         };
         LoweredName {
             name_start,
+            name_has_dot,
             first_hash,
         }
     }
@@ -318,8 +322,9 @@ impl LoweredName {
     }
 }
 
-/// Lower-cases `linkpath` into `path`; returns where its file name starts.
-fn lower_into(linkpath: &str, path: &mut String) -> usize {
+/// Lower-cases `linkpath` into `path`; returns where its file name starts,
+/// and whether the file name has a `.`.
+fn lower_into(linkpath: &str, path: &mut String) -> (usize, bool) {
     path.clear();
     if linkpath.is_ascii() {
         path.push_str(linkpath);
@@ -327,7 +332,20 @@ fn lower_into(linkpath: &str, path: &mut String) -> usize {
     } else {
         path.push_str(&linkpath.to_lowercase());
     }
-    path.rfind('/').map_or(0, |slash| slash + 1)
+    // One pass for both (a link path is short).
+    let mut name_start = 0;
+    let mut has_dot = false;
+    for (at, &byte) in path.as_bytes().iter().enumerate() {
+        match byte {
+            b'/' => {
+                name_start = at + 1;
+                has_dot = false;
+            }
+            b'.' => has_dot = true,
+            _ => {}
+        }
+    }
+    (name_start, has_dot)
 }
 
 /// `./x` → `<folder>/x`; each `../` climbs one folder, never above the root
