@@ -62,7 +62,31 @@ pub fn is_heading_separator(c: char) -> bool {
 
 /// The key two headings are compared by: stripped, then lower-cased.
 pub fn heading_key(text: &str) -> String {
-    strip_heading(text).to_lowercase()
+    let mut key = String::with_capacity(text.len());
+    heading_key_into(text, &mut key);
+    key
+}
+
+/// [`heading_key`] into a reused buffer; ASCII text, the common case, in one
+/// pass.
+pub fn heading_key_into(text: &str, key: &mut String) {
+    key.clear();
+    if !text.is_ascii() {
+        key.push_str(&strip_heading(text).to_lowercase());
+        return;
+    }
+    let mut pending_space = false;
+    for c in text.chars() {
+        if is_heading_separator(c) {
+            pending_space = !key.is_empty();
+        } else {
+            if pending_space {
+                key.push(' ');
+                pending_space = false;
+            }
+            key.push(c.to_ascii_lowercase());
+        }
+    }
 }
 
 /// A hash of a heading key, for quick comparisons.
@@ -110,6 +134,25 @@ mod tests {
         assert_eq!(strip_heading("**Bold** snake_case"), "Bold snake_case"); // row 35
         assert_eq!(strip_heading("  a -- b's  c "), "a -- b's c");
         assert_eq!(heading_key("Foo: Bar?"), heading_key("foo bar"));
+    }
+
+    #[test]
+    fn a_key_is_the_stripped_heading_lower_cased() {
+        let mut reused = String::from("left over");
+        for text in [
+            "Foo: Bar?",
+            "  A -- B's  C ",
+            "#Tag (Draft)",
+            "ÉTUDE Über Straße",
+            "ΣΟΦΙΑ Σ",
+            "",
+            "?!",
+        ] {
+            let expected = strip_heading(text).to_lowercase();
+            assert_eq!(heading_key(text), expected, "{text}");
+            heading_key_into(text, &mut reused);
+            assert_eq!(reused, expected, "{text}");
+        }
     }
 
     #[test]

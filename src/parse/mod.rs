@@ -23,7 +23,7 @@ mod wikilink;
 
 pub use callout::{CalloutHeader, Fold, default_title};
 pub use frontmatter::{FrontmatterBlock, split_frontmatter};
-pub use heading::{heading_key, is_heading_separator, key_hash, strip_heading};
+pub use heading::{heading_key, heading_key_into, is_heading_separator, key_hash, strip_heading};
 pub use keep::KeptLink;
 pub use markdown::MARKDOWN_OPTIONS;
 pub use markdown_link::{decode_uri, has_scheme};
@@ -551,6 +551,17 @@ fn parse_text(
     note.with_anchors_hashed()
 }
 
+/// Where `needle` (short) first occurs in `haystack`, as [`str::find`]
+/// says: its first byte found by `memchr`, the rest compared (cheaper, for a
+/// value of a few words, than setting up a general substring search).
+fn find_short(haystack: &str, needle: &str) -> Option<usize> {
+    let Some(&first) = needle.as_bytes().first() else {
+        return Some(0);
+    };
+    memchr::memchr_iter(first, haystack.as_bytes())
+        .find(|&at| haystack.as_bytes()[at..].starts_with(needle.as_bytes()))
+}
+
 /// Frontmatter links with the place their value is written (found by searching
 /// the YAML text in document order; the key's line if the value is escaped).
 fn frontmatter_links(
@@ -565,7 +576,7 @@ fn frontmatter_links(
     for found in frontmatter::property_links(properties) {
         let yaml = &text[search_from..block.yaml.end];
         // The value as written in the file, so `raw` and positions point at it.
-        let (range, value) = match yaml.find(found.value.as_str()) {
+        let (range, value) = match find_short(yaml, &found.value) {
             Some(at) => {
                 let start = search_from + at;
                 search_from = start + found.value.len();

@@ -182,3 +182,24 @@ fn a_parse_for_check_leaves_out_only_list_items_callouts_and_body_tags() {
     assert_eq!(checked.comments, whole.comments);
     assert_eq!(checked.anchors_hash, whole.anchors_hash);
 }
+
+#[test]
+fn a_short_search_finds_what_str_find_finds() {
+    let haystack = "up: \"[[A]]\"\nlist: [\"[[A]]x\", \"[[Ab]]\"]\ncafé: \"[[é]]\"";
+    for needle in [
+        "[[A]]",
+        "[[Ab]]",
+        "[[é]]",
+        "é",
+        "\"",
+        "",
+        "[[B]]",
+        "x\", \"[[Ab",
+    ] {
+        assert_eq!(
+            super::find_short(haystack, needle),
+            haystack.find(needle),
+            "{needle}"
+        );
+    }
+}

@@ -5,30 +5,8 @@
 //! `stripHeading`.
 
 use crate::choices;
-use crate::parse::{Heading, Note, heading_key, key_hash};
+use crate::parse::{Heading, Note, heading_key_into, key_hash};
 use crate::scan::{FileKind, VaultFile};
-
-/// [`heading_key`] into a reused buffer (ASCII text, the common case, without
-/// allocating).
-fn heading_key_into(part: &str, key: &mut String) {
-    key.clear();
-    if part.is_ascii() {
-        let mut pending_space = false;
-        for c in part.chars() {
-            if crate::parse::is_heading_separator(c) {
-                pending_space = !key.is_empty();
-            } else {
-                if pending_space {
-                    key.push(' ');
-                    pending_space = false;
-                }
-                key.push(c.to_ascii_lowercase());
-            }
-        }
-    } else {
-        key.push_str(&heading_key(part));
-    }
-}
 
 /// Whether `subpath` exists in `file`: in its note when it has one (`note`),
 /// else when it is an attachment, as [`choices::SUBPATH_ON_ATTACHMENT_IS_FOUND`]
