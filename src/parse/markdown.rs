@@ -81,7 +81,8 @@ struct PendingMarkdownLink {
 
 struct Walker<'a, 'i> {
     text: &'a str,
-    positions: PositionCursor<'a>,
+    /// Absent when positions are not worked out ([`BodyScope::ForCheck`]).
+    positions: Option<PositionCursor<'a>>,
     interner: &'i mut Interner<'a>,
     facts: BodyFacts,
     containers: Vec<Container>,
@@ -100,10 +101,11 @@ struct Walker<'a, 'i> {
 /// Scans the body `text[body_start..]`; all offsets are offsets into `text`.
 ///
 /// `links` holds the links found so far (the frontmatter's); the body's follow.
+/// Positions are worked out with `index`, when given.
 pub fn scan_body<'a>(
     text: &'a str,
     body_start: usize,
-    index: &'a LineIndex,
+    index: Option<&'a LineIndex>,
     interner: &mut Interner<'a>,
     mut links: Vec<Link>,
     scope: BodyScope,
@@ -116,7 +118,7 @@ pub fn scan_body<'a>(
     links.reserve_exact(brackets / 2 + 1);
     let mut walker = Walker {
         text,
-        positions: PositionCursor::new(index, text),
+        positions: index.map(|index| PositionCursor::new(index, text)),
         interner,
         facts: BodyFacts {
             links,
@@ -141,12 +143,12 @@ pub fn scan_body<'a>(
 }
 
 impl Walker<'_, '_> {
-    /// A span; its position is worked out only when everything is collected
-    /// ([`BodyScope::ForCheck`] leaves it at line 0).
+    /// A span; its position is worked out only when the body's lines are
+    /// indexed ([`BodyScope::ForCheck`] leaves it at line 0).
     fn span(&mut self, range: &Range<usize>) -> Span {
-        let position = match self.everything {
-            true => self.positions.position(range.start),
-            false => Position { line: 0, column: 0 },
+        let position = match &mut self.positions {
+            Some(positions) => positions.position(range.start),
+            None => Position { line: 0, column: 0 },
         };
         Span::new(range.clone(), position)
     }

@@ -35,7 +35,7 @@ pub use wikilink::{EmbedSize, clean_link_text, default_display, split_linktext};
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, Position};
+use crate::diagnostics::{Code, Diagnostic, LineCounter, LineIndex, Location, Position};
 use crate::scan::VaultPath;
 
 /// A parsed note.
@@ -77,7 +77,9 @@ pub struct Note {
     pub strings: String,
     /// A hash of the path and of what a link's subpath can name here:
     /// headings, block ids, footnotes ([`Note::hash_anchors`]). Worked out
-    /// once, as pages are keyed on every note's anchors on every update.
+    /// once, as pages are keyed on every note's anchors on every update; 0
+    /// for a note parsed for `check` ([`BodyScope::ForCheck`]), which keys no
+    /// page.
     pub anchors_hash: u64,
 }
 
@@ -473,11 +475,12 @@ fn parse_text(
     first_invalid: Option<usize>,
     scope: impl FnOnce(&Note) -> BodyScope,
 ) -> Note {
-    let index = LineIndex::new(&text);
+    // Every line is indexed for a body whose positions are all worked out;
+    // the frontmatter's few positions are counted.
     let mut interner = Interner::new(&text);
     let mut note = Note::empty(path);
     if let Some(offset) = first_invalid {
-        let location = Location::from_range(&text, &index, offset, offset + 3);
+        let location = Location::from_range(&text, &LineIndex::new(&text), offset, offset + 3);
         note.diagnostics.push(
             Diagnostic::new(
                 Code::InvalidUtf8,
@@ -493,10 +496,10 @@ fn parse_text(
     let mut links = Vec::new();
     if let Some(block) = &frontmatter {
         let yaml = &text[block.yaml.clone()];
-        let first_line = index.position(&text, block.yaml.start).line as usize;
+        let first_line = LineCounter::new(&text).position(block.yaml.start).line as usize;
         match properties::parse_yaml(yaml, first_line) {
             Ok(properties) => {
-                links = frontmatter_links(&text, &index, &mut interner, block, &properties);
+                links = frontmatter_links(&text, &mut interner, block, &properties);
                 note.tags = frontmatter::frontmatter_tags(&properties)
                     .into_iter()
                     .map(|name| TagMention {
@@ -511,6 +514,7 @@ fn parse_text(
             Err(problem) => {
                 note.has_valid_frontmatter = false;
                 let offset = block.yaml.start + problem.offset;
+                let index = LineIndex::new(&text);
                 let location = Location::from_range(&text, &index, offset, offset + 1);
                 note.diagnostics.push(
                     Diagnostic::new(
@@ -528,7 +532,15 @@ fn parse_text(
         }
     }
     let scope = scope(&note);
-    let mut facts = markdown::scan_body(&text, body_start, &index, &mut interner, links, scope);
+    let index = (scope == BodyScope::Everything).then(|| LineIndex::new(&text));
+    let mut facts = markdown::scan_body(
+        &text,
+        body_start,
+        index.as_ref(),
+        &mut interner,
+        links,
+        scope,
+    );
     // A vault keeps every note's lists at once: no room to grow.
     facts.links.shrink_to_fit();
     facts.headings.shrink_to_fit();
@@ -548,7 +560,13 @@ fn parse_text(
     note.frontmatter = frontmatter;
     note.strings = interner.into_arena();
     note.text = text;
-    note.with_anchors_hashed()
+    match scope {
+        BodyScope::Everything => note.with_anchors_hashed(),
+        BodyScope::ForCheck => Note {
+            anchors_hash: 0,
+            ..note
+        },
+    }
 }
 
 /// Where `needle` (short) first occurs in `haystack`, as [`str::find`]
@@ -566,12 +584,12 @@ fn find_short(haystack: &str, needle: &str) -> Option<usize> {
 /// the YAML text in document order; the key's line if the value is escaped).
 fn frontmatter_links(
     text: &str,
-    index: &LineIndex,
     interner: &mut Interner<'_>,
     block: &FrontmatterBlock,
     properties: &Properties,
 ) -> Vec<Link> {
     let mut links = Vec::new();
+    let mut positions = LineCounter::new(text);
     let mut search_from = block.yaml.start;
     for found in frontmatter::property_links(properties) {
         let yaml = &text[search_from..block.yaml.end];
@@ -608,7 +626,7 @@ fn frontmatter_links(
             kind: LinkKind::Frontmatter,
             is_embed: false,
             in_comment: false,
-            span: Span::new(range.clone(), index.position(text, range.start)),
+            span: Span::new(range.clone(), positions.position(range.start)),
             raw: interner.intern(value),
             linkpath: interner.intern(&linkpath),
             subpath: subpath.map(|subpath| interner.intern(&subpath)),
