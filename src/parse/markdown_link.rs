@@ -28,7 +28,11 @@ pub fn internal_target(destination: &str) -> Option<MarkdownTarget<'_>> {
     }
     let cleaned = match decode_uri(destination)? {
         Cow::Borrowed(decoded) => clean_link_text(decoded),
-        Cow::Owned(decoded) => Cow::Owned(clean_link_text(&decoded).into_owned()),
+        // Kept when cleaning leaves it as it is (the usual case).
+        Cow::Owned(decoded) => match clean_link_text(&decoded) {
+            Cow::Borrowed(cleaned) if cleaned.len() == decoded.len() => Cow::Owned(decoded),
+            cleaned => Cow::Owned(cleaned.into_owned()),
+        },
     };
     let (linkpath, subpath) = split_cleaned(cleaned);
     if linkpath.is_empty() && subpath.is_none() {
@@ -59,10 +63,12 @@ pub fn decode_uri(text: &str) -> Option<Cow<'_, str>> {
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] != b'%' {
-            out.push(bytes[i]);
-            i += 1;
-            continue;
+        // What runs up to the next `%` is copied as it is.
+        let escape = memchr::memchr(b'%', &bytes[i..]).map_or(bytes.len(), |at| i + at);
+        out.extend_from_slice(&bytes[i..escape]);
+        i = escape;
+        if i == bytes.len() {
+            break;
         }
         let byte = hex_byte(bytes, i)?;
         if byte < 0x80 {
@@ -81,16 +87,16 @@ pub fn decode_uri(text: &str) -> Option<Cow<'_, str>> {
             0xF0..=0xF4 => 4,
             _ => return None,
         };
-        let mut sequence = vec![byte];
-        for k in 1..width {
+        let mut sequence = [byte, 0, 0, 0];
+        for (k, decoded) in sequence.iter_mut().enumerate().take(width).skip(1) {
             let at = i + 3 * k;
             if bytes.get(at) != Some(&b'%') {
                 return None;
             }
-            sequence.push(hex_byte(bytes, at)?);
+            *decoded = hex_byte(bytes, at)?;
         }
-        std::str::from_utf8(&sequence).ok()?;
-        out.extend_from_slice(&sequence);
+        std::str::from_utf8(&sequence[..width]).ok()?;
+        out.extend_from_slice(&sequence[..width]);
         i += 3 * width;
     }
     String::from_utf8(out).ok().map(Cow::Owned)

@@ -332,20 +332,12 @@ fn lower_into(linkpath: &str, path: &mut String) -> (usize, bool) {
     } else {
         path.push_str(&linkpath.to_lowercase());
     }
-    // One pass for both (a link path is short).
-    let mut name_start = 0;
-    let mut has_dot = false;
-    for (at, &byte) in path.as_bytes().iter().enumerate() {
-        match byte {
-            b'/' => {
-                name_start = at + 1;
-                has_dot = false;
-            }
-            b'.' => has_dot = true,
-            _ => {}
-        }
-    }
-    (name_start, has_dot)
+    let bytes = path.as_bytes();
+    let name_start = memchr::memrchr(b'/', bytes).map_or(0, |slash| slash + 1);
+    (
+        name_start,
+        memchr::memchr(b'.', &bytes[name_start..]).is_some(),
+    )
 }
 
 /// `./x` → `<folder>/x`; each `../` climbs one folder, never above the root
