@@ -89,12 +89,10 @@ pub fn heading_key_into(text: &str, key: &mut String) {
     }
 }
 
-/// A hash of a heading key, for quick comparisons.
+/// A hash of a heading key, for quick comparisons (in memory only: never
+/// stored).
 pub fn key_hash(key: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish()
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
 }
 
 /// The text of an ATX heading line (`## Title ##` → `Title`) or of a setext
