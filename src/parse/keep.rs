@@ -49,8 +49,14 @@ impl Note {
         // with their lines are worked out here.
         let mut positions = LineCounter::new(&old);
         let mut keep = keep.into_iter().peekable();
-        let mut links = Vec::with_capacity(keep.size_hint().0);
-        let mut kept_at = Vec::with_capacity(keep.size_hint().0);
+        // Room for the frontmatter's links (they come first) and those asked
+        // for.
+        let frontmatter_links = self
+            .links
+            .partition_point(|link| (link.span.start as usize) < prefix);
+        let room = frontmatter_links + keep.size_hint().0;
+        let mut links = Vec::with_capacity(room);
+        let mut kept_at = Vec::with_capacity(room);
         for (at, mut link) in std::mem::take(&mut self.links).into_iter().enumerate() {
             let kept = keep
                 .next_if(|&(index, _)| index == at)
