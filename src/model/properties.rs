@@ -3,6 +3,8 @@
 //! a value may be a link (`"[[Note]]"`, resolved by the engine) or plain text, one
 //! value or a list.
 
+use std::borrow::Cow;
+
 use crate::config::{Config, normalize_key};
 
 /// Whether a key as written normalises to `normalized` (see [`normalize_key`]),
@@ -80,9 +82,9 @@ impl<'a> PropertyReader<'a> {
             PropertyValue::List(items) => items
                 .iter()
                 .enumerate()
-                .filter_map(|(index, item)| self.item(&format!("{key}.{index}"), item))
+                .filter_map(|(index, item)| self.item(key, Some(index), item))
                 .collect(),
-            other => self.item(key, other).into_iter().collect(),
+            other => self.item(key, None, other).into_iter().collect(),
         }
     }
 
@@ -97,24 +99,35 @@ impl<'a> PropertyReader<'a> {
         }
     }
 
-    fn item(&self, key_path: &str, value: &PropertyValue) -> Option<PropertyItem> {
-        let text = match value {
-            PropertyValue::String(text) => text.trim().to_owned(),
-            PropertyValue::Integer(number) => number.to_string(),
-            PropertyValue::Float(number) => number.to_string(),
-            PropertyValue::Bool(flag) => flag.to_string(),
+    /// The value of `key`, or of its item number `index`, as an item.
+    fn item(&self, key: &str, index: Option<usize>, value: &PropertyValue) -> Option<PropertyItem> {
+        let text: Cow<'_, str> = match value {
+            PropertyValue::String(text) => Cow::Borrowed(text.trim()),
+            PropertyValue::Integer(number) => Cow::Owned(number.to_string()),
+            PropertyValue::Float(number) => Cow::Owned(number.to_string()),
+            PropertyValue::Bool(flag) => Cow::Owned(flag.to_string()),
             PropertyValue::Null | PropertyValue::List(_) | PropertyValue::Map(_) => return None,
         };
         if text.is_empty() {
             return None;
         }
+        // The frontmatter link written there: its key path is `key` or
+        // `key.index` (`frontmatter::property_links`).
+        let is_here = |path: &str| match index {
+            None => path == key,
+            Some(index) => path
+                .strip_prefix(key)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|number| number.parse() == Ok(index)),
+        };
         let link = self
             .note
             .links
             .iter()
             .zip(self.resolutions)
             .find(|(link, _)| {
-                link.kind == LinkKind::Frontmatter && self.note.property_key(link) == Some(key_path)
+                link.kind == LinkKind::Frontmatter
+                    && self.note.property_key(link).is_some_and(is_here)
             });
         Some(match link {
             Some((link, resolution)) => PropertyItem {
@@ -130,7 +143,7 @@ impl<'a> PropertyReader<'a> {
                 is_link: true,
             },
             None => PropertyItem {
-                text,
+                text: text.into_owned(),
                 target: None,
                 is_link: false,
             },
