@@ -98,7 +98,9 @@ impl<'a> PositionCursor<'a> {
 
 /// Positions of increasing offsets in a text without a [`LineIndex`]: the
 /// line breaks between one offset and the next are counted. For a few
-/// offsets in a text, where indexing every line would cost more.
+/// offsets in a text, where indexing every line would cost more (each
+/// position counts the characters from its line's start, and an offset
+/// before the last one counts again from the text's start).
 pub struct LineCounter<'a> {
     text: &'a str,
     /// The offset counted up to, its 0-based line, and where that line starts.

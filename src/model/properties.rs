@@ -26,6 +26,14 @@ fn key_matches(key: &str, normalized: &str) -> bool {
 use crate::parse::{LinkKind, Note, PropertyValue};
 use crate::resolve::{FileId, Resolution};
 
+/// Whether `written` is `index` as `format!` writes it (no sign, no leading
+/// zero).
+fn is_index(written: &str, index: usize) -> bool {
+    written.bytes().all(|byte| byte.is_ascii_digit())
+        && (written == "0" || !written.starts_with('0'))
+        && written.parse() == Ok(index)
+}
+
 /// One value of a property: a link (resolved or not) or text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PropertyItem {
@@ -118,7 +126,7 @@ impl<'a> PropertyReader<'a> {
             Some(index) => path
                 .strip_prefix(key)
                 .and_then(|rest| rest.strip_prefix('.'))
-                .is_some_and(|number| number.parse() == Ok(index)),
+                .is_some_and(|number| is_index(number, index)),
         };
         let link = self
             .note
@@ -148,5 +156,18 @@ impl<'a> PropertyReader<'a> {
                 is_link: false,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_index;
+
+    #[test]
+    fn an_item_number_is_read_only_as_written_for_it() {
+        assert!(is_index("0", 0) && is_index("12", 12));
+        for other in ["01", "+1", "1.x", "", "00"] {
+            assert!(!is_index(other, 1) && !is_index(other, 0), "{other}");
+        }
     }
 }

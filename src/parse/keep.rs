@@ -27,9 +27,10 @@ impl Note {
     /// ascending. A link whose line is kept may need a diagnostic: its strings
     /// read as before, and its position is worked out from the text (a body
     /// parsed for `check` has none). Of a link kept for its subpath only the
-    /// subpath can be read; its other strings read as empty. Headings, blocks and footnotes keep their names (their spans no
-    /// longer point into the text); list items, callouts, comments and body
-    /// tags are dropped.
+    /// subpath can be read; its other strings read as empty, and its position
+    /// is whatever the parse gave it. Headings, blocks and footnotes keep their
+    /// names (their spans no longer point into the text); list items,
+    /// callouts, comments and body tags are dropped.
     pub fn keep_for_check(
         &mut self,
         keep: impl IntoIterator<Item = (usize, KeptLink)>,
@@ -230,7 +231,7 @@ mod tests {
     }
 
     #[test]
-    fn a_link_kept_for_its_subpath_keeps_only_its_subpath_and_position() {
+    fn a_link_kept_for_its_subpath_keeps_only_its_subpath() {
         let text = "a [[X#Part one|shown]] and [[Y#^id]]\nb [[Z#Other]]\n";
         let whole = parse(text);
         let mut kept = parse(text);
@@ -245,5 +246,27 @@ mod tests {
         assert_eq!(first.span.position, whole.links[0].span.position);
         assert_eq!(kept.subpath(&kept.links[1]), Some("#Other"));
         assert_eq!(kept.raw(&kept.links[1]), "[[Z#Other]]");
+    }
+
+    #[test]
+    fn a_note_parsed_for_check_gets_the_positions_of_the_lines_it_keeps() {
+        let text = "---\nup: \"[[U]]\"\n---\na [[X#P]] b\ncafé [[Y]]\n";
+        let whole = parse(text);
+        let path = VaultPath::new("folder/Note.md").unwrap();
+        let mut kept =
+            super::super::parse_note_for(path, NoteBytes::Read(text.as_bytes().to_vec()), |_| {
+                super::super::BodyScope::ForCheck
+            });
+        assert_eq!(kept.links[2].span.position.line, 0);
+        let kept_at = kept.keep_for_check([(1, KeptLink::Subpath), (2, KeptLink::Line)]);
+        assert_eq!(kept_at, [0, 1, 2]);
+        // The frontmatter's link and the line kept have their positions.
+        assert_eq!(kept.links[0].span.position, whole.links[0].span.position);
+        assert_eq!(kept.links[2].span.position, whole.links[2].span.position);
+        assert_eq!(
+            kept.span_location(&kept.links[2].span),
+            whole.span_location(&whole.links[2].span)
+        );
+        assert_eq!(kept.subpath(&kept.links[1]), Some("#P"));
     }
 }

@@ -111,9 +111,9 @@ pub fn scan_body<'a>(
     scope: BodyScope,
 ) -> BodyFacts {
     let body = &text[body_start..];
-    // Room for every link up front: one allocation instead of a doubling
-    // series. A wikilink opens with two `[`, a Markdown link with one; the
-    // count is one pass the compiler vectorises.
+    // Room for the links up front: one allocation instead of a doubling
+    // series. A wikilink opens with two `[`, a Markdown link with one (a note
+    // of Markdown links grows once more); `memchr` counts them in one pass.
     let brackets = memchr::memchr_iter(b'[', body.as_bytes()).count();
     links.reserve_exact(brackets / 2 + 1);
     let mut walker = Walker {

@@ -400,8 +400,9 @@ pub fn parse_note(path: VaultPath, bytes: NoteBytes) -> Note {
     parse_note_for(path, bytes, |_| BodyScope::Everything)
 }
 
-/// Parses one note, collecting of its body what `scope` asks for, given the
-/// note with its frontmatter read.
+/// Parses one note, collecting of its body what `scope` asks for. `scope`
+/// is given the note with its path, properties, tags, aliases and problems
+/// so far; nothing of its body or text is read yet.
 pub fn parse_note_for(
     path: VaultPath,
     bytes: NoteBytes,
@@ -475,8 +476,6 @@ fn parse_text(
     first_invalid: Option<usize>,
     scope: impl FnOnce(&Note) -> BodyScope,
 ) -> Note {
-    // Every line is indexed for a body whose positions are all worked out;
-    // the frontmatter's few positions are counted.
     let mut interner = Interner::new(&text);
     let mut note = Note::empty(path);
     if let Some(offset) = first_invalid {
@@ -532,6 +531,8 @@ fn parse_text(
         }
     }
     let scope = scope(&note);
+    // Every line is indexed for a body whose positions are all worked out
+    // (the frontmatter's few positions were counted).
     let index = (scope == BodyScope::Everything).then(|| LineIndex::new(&text));
     let mut facts = markdown::scan_body(
         &text,

@@ -337,10 +337,9 @@ fn load_scanned_keeping(
     drop(paths);
     // `check` parses only what it keeps: all of a plan, whose text it keeps
     // whole (below).
+    let is_plan = |note: &Note| crate::model::may_be_plan(note, config, &note.path);
     let scope = |note: &Note| match keep {
-        Keep::ForCheck if !crate::model::may_be_plan(note, config, &note.path) => {
-            BodyScope::ForCheck
-        }
+        Keep::ForCheck if !is_plan(note) => BodyScope::ForCheck,
         _ => BodyScope::Everything,
     };
     let read = |id: FileId| {
@@ -368,8 +367,7 @@ fn load_scanned_keeping(
                 // `check` keeps of a note what may have a problem: the lines
                 // of links to no file or to one of several, the subpath alone
                 // of a link to one file (rarely missing).
-                let is_cut =
-                    keep == Keep::ForCheck && !crate::model::may_be_plan(&note, config, &file.path);
+                let is_cut = keep == Keep::ForCheck && !is_plan(&note);
                 if is_cut {
                     let kept_at = note.keep_for_check(prelinked.unsettled.iter().map(|u| {
                         let kept = match u.only_subpath {
@@ -407,13 +405,16 @@ fn load_scanned_keeping(
                         let id = note_files[at];
                         let (mut note, stamp) = read(id);
                         let mut prelinked = prelink(&index, &note, id);
-                        let kept_at = note.keep_for_check(
-                            prelinked
-                                .unsettled
-                                .iter()
-                                .map(|u| (u.link as usize, KeptLink::Line)),
-                        );
-                        prelinked.keep_links(&kept_at);
+                        // Read again, it may have become a plan: kept whole.
+                        if !is_plan(&note) {
+                            let kept_at = note.keep_for_check(
+                                prelinked
+                                    .unsettled
+                                    .iter()
+                                    .map(|u| (u.link as usize, KeptLink::Line)),
+                            );
+                            prelinked.keep_links(&kept_at);
+                        }
                         (note, stamp, prelinked)
                     })
                     .collect();

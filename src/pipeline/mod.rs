@@ -562,6 +562,26 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_subpath_is_reported_from_its_note_read_again() {
+        let vault = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(vault.path().join(name), text).unwrap();
+        write("B.md", "# Present\n\ntext ^block\n");
+        write(
+            "A.md",
+            "intro\nsee [[B#Present]], [[B#^block]]\nand [[B#Missing]] here\n",
+        );
+        write("C.md", "only [[B#Present]]\n");
+        let [checked, analyzed] = checked_and_analyzed(vault.path());
+        assert_eq!(checked, analyzed);
+        assert_eq!(checked.0.len(), 1, "{:?}", checked.0);
+        let problem = &checked.0[0];
+        assert!(problem.starts_with("SubpathNotFound A.md"), "{problem}");
+        assert!(problem.contains("line: 3, column: 5"), "{problem}");
+        assert!(problem.contains("and [[B#Missing]] here"), "{problem}");
+        assert_eq!((checked.1.links, checked.1.resolved), (4, 4));
+    }
+
+    #[test]
     fn waiting_for_background_drops_waits_for_every_one() {
         let flags: Vec<Arc<AtomicBool>> = (0..3).map(|_| Arc::default()).collect();
         for flag in &flags {

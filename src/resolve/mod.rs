@@ -157,7 +157,7 @@ impl Vault {
         };
         for index in self.source_indices() {
             stats.notes += 1;
-            let dropped = self.dropped.get(index).copied().unwrap_or(0) as usize;
+            let dropped = self.dropped[index] as usize;
             stats.links += self.resolutions[index].len() + dropped;
             stats.resolved += self.resolved[index] as usize + dropped;
             stats.invalid_frontmatter += usize::from(!self.notes[index].has_valid_frontmatter);
@@ -246,6 +246,8 @@ impl Vault {
         outcomes.resize_with(self.files.len(), || None);
         let resolutions = std::mem::take(&mut self.resolutions);
         let resolved = std::mem::take(&mut self.resolved);
+        // `watch` drops no link: its vaults keep every resolution.
+        self.dropped = Vec::new();
         // Without the problems found, nothing can be reused.
         if let Some(problems) = self.link_problems.take() {
             for (((note, resolutions), resolved), problems) in self

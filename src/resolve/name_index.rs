@@ -180,7 +180,7 @@ impl NameIndex {
 
     /// [`NameIndex::lookup_with`] for a linkpath already lower-cased into
     /// `path` by [`LoweredName::new`] (and not empty).
-    pub fn lookup_lowered(
+    pub(super) fn lookup_lowered(
         &self,
         name: LoweredName,
         source_folder: &str,
@@ -290,7 +290,7 @@ impl NameIndex {
 /// made once per link, for the prefetch ([`NameIndex::prefetch`]) and the
 /// lookup ([`NameIndex::lookup_lowered`]) alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoweredName {
+pub(super) struct LoweredName {
     /// Where the file name starts in the buffer.
     name_start: usize,
     /// Whether the file name has a `.`.
@@ -302,7 +302,7 @@ pub struct LoweredName {
 
 impl LoweredName {
     /// Lower-cases the non-empty `linkpath` into `path`.
-    pub fn new(linkpath: &str, path: &mut String) -> LoweredName {
+    pub(super) fn new(linkpath: &str, path: &mut String) -> LoweredName {
         let (name_start, name_has_dot) = lower_into(linkpath, path);
         let name = &path[name_start..];
         let first_hash = match name_has_dot {
@@ -317,7 +317,7 @@ impl LoweredName {
     }
 
     /// The hash [`NameIndex::prefetch`] takes.
-    pub fn hash(self) -> u64 {
+    pub(super) fn hash(self) -> u64 {
         self.first_hash
     }
 }

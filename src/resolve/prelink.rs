@@ -5,7 +5,9 @@
 //! cache) looks each link up right after its note is parsed, on the same
 //! thread, while the note is still in the cache; [`super::resolve`] is then
 //! left with the few links that need more: a heading or block to find in their
-//! target (which must be parsed first), or a problem to report.
+//! target (which must be parsed first), or a problem to report. `check`
+//! checks those subpaths itself once every note is parsed
+//! ([`settle_subpaths`]), before it resolves the rest.
 
 use rayon::prelude::*;
 
@@ -18,7 +20,8 @@ use crate::scan::VaultFile;
 /// The links of one note, looked up as it was parsed.
 #[derive(Debug, Default)]
 pub struct Prelinked {
-    /// One per link: its target, and no subpath verdict yet.
+    /// One per link (per link kept, after [`Prelinked::keep_links`]): its
+    /// target, and no subpath verdict until [`settle_subpaths`] finds one.
     pub resolutions: Vec<Resolution>,
     /// The links that may need a diagnostic or a subpath check, in order:
     /// unresolved, with a `#…` part, or a bare name several files carry.
@@ -149,17 +152,21 @@ pub fn settle_subpaths(
             } = prelinked;
             let mut missing = false;
             unsettled.retain(|unsettled| {
-                let at = unsettled.link as usize;
-                let (Some(target), Some(subpath)) = (
-                    resolutions[at].target,
-                    note.links.get(at).and_then(|link| note.subpath(link)),
-                ) else {
-                    return true;
-                };
                 if !unsettled.only_subpath {
                     return true;
                 }
-                let found = subpath_found_in(&files[target as usize], note_of(target), subpath);
+                let at = unsettled.link as usize;
+                // Both are there for such a link; were one not, the note is
+                // read again, like one whose subpath is missing.
+                let found = match (
+                    resolutions[at].target,
+                    note.links.get(at).and_then(|link| note.subpath(link)),
+                ) {
+                    (Some(target), Some(subpath)) => {
+                        subpath_found_in(&files[target as usize], note_of(target), subpath)
+                    }
+                    _ => false,
+                };
                 if found {
                     resolutions[at].subpath_found = Some(true);
                 }
