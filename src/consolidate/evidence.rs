@@ -200,7 +200,8 @@ pub(crate) fn summarize_insights_reusing(
         thresholds.pattern_min_participants,
         thresholds.pattern_min_companies,
     ));
-    let summarized: Vec<(InsightSummary, u64, Option<KeptFollowUps>)> = supporting
+    type Lists = (Vec<InsightSummary>, (Vec<u64>, Vec<Option<KeptFollowUps>>));
+    let (mut summaries, (fingerprints, last_follow_ups)): Lists = supporting
         .into_par_iter()
         .zip(against)
         .zip(kept)
@@ -229,24 +230,15 @@ pub(crate) fn summarize_insights_reusing(
                         follow_ups: std::mem::take(&mut summary.follow_ups),
                         more: std::mem::take(&mut summary.more_follow_ups),
                     };
-                    (summary, fingerprint, Some(follow_ups))
+                    (summary, (fingerprint, Some(follow_ups)))
                 }
                 _ => (
                     summarize(model, thresholds, insight, evidence, counter),
-                    fingerprint.unwrap_or_default(),
-                    None,
+                    (fingerprint.unwrap_or_default(), None),
                 ),
             }
         })
-        .collect();
-    let mut summaries = Vec::with_capacity(summarized.len());
-    let mut fingerprints = Vec::with_capacity(summarized.len());
-    let mut last_follow_ups = Vec::with_capacity(summarized.len());
-    for (summary, fingerprint, kept) in summarized {
-        summaries.push(summary);
-        fingerprints.push(fingerprint);
-        last_follow_ups.push(kept);
-    }
+        .unzip();
     let follow_up_fingerprints = super::validation::fill_follow_ups_reusing(
         model,
         &mut summaries,

@@ -9,19 +9,26 @@
 /// are trimmed. `_`, `-`, `'`, letters, digits and emoji are kept.
 pub fn strip_heading(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_stripped(text, &mut out, |c| c);
+    out
+}
+
+/// Appends `stripHeading` of `text` to `out`, each kept character through
+/// `map`.
+fn push_stripped(text: &str, out: &mut String, map: impl Fn(char) -> char) {
+    let start = out.len();
     let mut pending_space = false;
     for c in text.chars() {
         if is_heading_separator(c) {
-            pending_space = !out.is_empty();
+            pending_space = out.len() > start;
         } else {
             if pending_space {
                 out.push(' ');
                 pending_space = false;
             }
-            out.push(c);
+            out.push(map(c));
         }
     }
-    out
 }
 
 /// Whether `stripHeading` turns `c` into a space.
@@ -75,18 +82,7 @@ pub fn heading_key_into(text: &str, key: &mut String) {
         key.push_str(&strip_heading(text).to_lowercase());
         return;
     }
-    let mut pending_space = false;
-    for c in text.chars() {
-        if is_heading_separator(c) {
-            pending_space = !key.is_empty();
-        } else {
-            if pending_space {
-                key.push(' ');
-                pending_space = false;
-            }
-            key.push(c.to_ascii_lowercase());
-        }
-    }
+    push_stripped(text, key, |c| c.to_ascii_lowercase());
 }
 
 /// A hash of a heading key, for quick comparisons (in memory only: never

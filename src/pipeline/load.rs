@@ -381,19 +381,11 @@ fn load_scanned_keeping(
                         prelinked.keep_links(&kept_at);
                     }
                 }
-                (note, (stamp, prelinked, is_cut))
+                (note, (stamp, (prelinked, is_cut)))
             };
-            type Linked = (Option<Stamp>, Prelinked, bool);
-            let (mut notes, linked): (Vec<Note>, Vec<Linked>) =
+            type Linked = (Vec<Option<Stamp>>, (Vec<Prelinked>, Vec<bool>));
+            let (mut notes, (mut stamps, (mut prelinked, was_cut))): (Vec<Note>, Linked) =
                 note_files.par_iter().map(|&id| read_and_link(id)).unzip();
-            let mut stamps = Vec::with_capacity(linked.len());
-            let mut prelinked = Vec::with_capacity(linked.len());
-            let mut was_cut = Vec::with_capacity(linked.len());
-            for (stamp, links, is_cut) in linked {
-                stamps.push(stamp);
-                prelinked.push(links);
-                was_cut.push(is_cut);
-            }
             if keep == Keep::ForCheck {
                 // Subpaths checked now that every target is parsed; a note
                 // where one is missing is read again, its lines kept.
