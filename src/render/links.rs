@@ -7,6 +7,7 @@
 //! Markdown links) are honoured when `.obsidian/app.json` asks for them.
 
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::sync::RwLock;
 
 use crate::config::NewLinkFormat;
@@ -227,13 +228,13 @@ impl LinkWriter {
         display: Option<&str>,
         in_table: bool,
     ) -> String {
-        let subpath = subpath.filter(|s| !s.is_empty()).map(|s| {
-            if s.starts_with('#') {
-                s.to_owned()
-            } else {
-                format!("#{s}")
-            }
-        });
+        let subpath: Option<Cow<'_, str>> =
+            subpath
+                .filter(|s| !s.is_empty())
+                .map(|s| match s.starts_with('#') {
+                    true => Cow::Borrowed(s),
+                    false => Cow::Owned(format!("#{s}")),
+                });
         if self.markdown {
             let text = display.map_or_else(
                 || to.map(|to| to.stem().to_owned()).unwrap_or_default(),
@@ -249,15 +250,29 @@ impl LinkWriter {
             let fragment = subpath.map(|s| encode_destination(&s)).unwrap_or_default();
             return format!("[{text}]({destination}{fragment})");
         }
-        let mut link = format!("[[{path}{}", subpath.unwrap_or_default());
+        // Pushed piece by piece: every page writes thousands of these.
+        let subpath = subpath.as_deref().unwrap_or_default();
+        let mut link = String::with_capacity(
+            path.len() + subpath.len() + display.map_or(0, |d| d.len() + 2) + 4,
+        );
+        link.push_str("[[");
+        link.push_str(&path);
+        link.push_str(subpath);
         if let Some(display) = display {
-            let display = display.replace("[[", "[ [").replace("]]", "] ]");
             link.push_str(if in_table { "\\|" } else { "|" });
-            link.push_str(&if in_table {
-                display.replace('|', "\\|")
+            if display.contains("[[")
+                || display.contains("]]")
+                || (in_table && display.contains('|'))
+            {
+                let display = display.replace("[[", "[ [").replace("]]", "] ]");
+                link.push_str(&if in_table {
+                    display.replace('|', "\\|")
+                } else {
+                    display
+                });
             } else {
-                display
-            });
+                link.push_str(display);
+            }
         }
         link.push_str("]]");
         link
@@ -430,6 +445,25 @@ mod tests {
                 .link(&page, &path("Insights/A.md"), None, Some("a|b"), true)
                 .unwrap(),
             "[[A\\|a\\|b]]"
+        );
+        // A display text that would close or open a link is broken up.
+        assert_eq!(
+            links
+                .link(
+                    &page,
+                    &path("Insights/A.md"),
+                    Some("Top"),
+                    Some("x]]y[[z"),
+                    false
+                )
+                .unwrap(),
+            "[[A#Top|x] ]y[ [z]]"
+        );
+        assert_eq!(
+            links
+                .link(&page, &path("Insights/A.md"), None, Some("a|b"), false)
+                .unwrap(),
+            "[[A|a|b]]"
         );
     }
 

@@ -60,6 +60,18 @@ pub fn quote_for_page(
             at_word_start = false;
             continue;
         }
+        // A run of text that starts nothing is copied whole.
+        let run = rest
+            .bytes()
+            .position(|byte| matches!(byte, b'[' | b'!' | b'`' | b'#'))
+            .unwrap_or(rest.len());
+        if run > 0 {
+            let (copied, after) = rest.split_at(run);
+            out.push_str(copied);
+            at_word_start = copied.chars().next_back().is_some_and(char::is_whitespace);
+            rest = after;
+            continue;
+        }
         let c = rest.chars().next().expect("rest is not empty");
         if c == '#' && at_word_start {
             out.push('\\');
@@ -174,5 +186,20 @@ mod tests {
             quoted,
             "Said [[Big idea|this]] and Missing \\#pain, see [[Big idea]] `#code` [[Big idea|md]] [web](https://x.y)"
         );
+    }
+
+    #[test]
+    fn only_a_hash_that_starts_a_word_is_escaped() {
+        let links = LinkWriter::new(
+            vec![VaultPath::new("Interviews/One.md").unwrap()],
+            NewLinkFormat::Shortest,
+            false,
+        );
+        let source = VaultPath::new("Interviews/One.md").unwrap();
+        let page = VaultPath::new("Out/Page.md").unwrap();
+        let quote = |text: &str| quote_for_page(text, &source, &page, &links, &|_, _| true);
+        assert_eq!(quote("#a b#c d\n#e\t#f"), "\\#a b#c d\n\\#e\t\\#f");
+        assert_eq!(quote("wow! [x] `#y` #z"), "wow! [x] `#y` \\#z");
+        assert_eq!(quote("[[One]]#tag é #ü"), "[[One]]#tag é \\#ü");
     }
 }

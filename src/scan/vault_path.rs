@@ -26,12 +26,14 @@ impl VaultPath {
 
     /// Whether [`VaultPath::new`] accepts `path` (without normalising it).
     pub fn is_valid(path: &str) -> bool {
-        !path.is_empty()
-            && !path.starts_with('/')
-            && !path.contains('\\')
-            && !path
-                .split('/')
-                .any(|segment| segment.is_empty() || segment == "." || segment == "..")
+        // Bytes, not characters: every byte tested is ASCII, and this runs for
+        // every link a page writes.
+        let bytes = path.as_bytes();
+        !bytes.is_empty()
+            && !bytes.contains(&b'\\')
+            && bytes
+                .split(|&byte| byte == b'/')
+                .all(|segment| !matches!(segment, b"" | b"." | b".."))
     }
 
     /// The vault path of a file system path relative to the vault root (as walkdir
@@ -162,8 +164,15 @@ mod tests {
             "a//b",
             "./a",
             "a\\b",
+            "a/",
+            "a/..",
+            "a/./b",
+            "/",
         ] {
             assert_eq!(VaultPath::new(bad), None, "{bad}");
+        }
+        for good in ["a", "a/b.md", ".../x", "a/..b/c.", "é/ß.md"] {
+            assert!(VaultPath::is_valid(good), "{good}");
         }
         assert!(VaultPath::from_relative(Path::new("../x")).is_none());
     }
