@@ -16,10 +16,11 @@
 //! - `first_line`: the first line of a text, at most 160 characters.
 //! - `shorten(n)`: at most `n` characters, cut at a word, ending in `…`.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use minijinja::value::Kwargs;
+use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
 
 use super::links::{LinkTextError, LinkWriter};
@@ -92,7 +93,7 @@ pub fn environment(user_templates: PathBuf, links: Arc<LinkWriter>) -> Environme
     });
     env.add_filter(
         "wikilink",
-        move |state: &State, target: String, options: Kwargs| {
+        move |state: &State, target: Cow<'_, str>, options: Kwargs| {
             wikilink(&links, state, &target, &options)
         },
     );
@@ -114,10 +115,17 @@ fn wikilink(
     target: &str,
     options: &Kwargs,
 ) -> Result<String, Error> {
-    let subpath: Option<String> = options.get("subpath")?;
-    let display: Option<String> = options.get("display")?;
-    let table: Option<bool> = options.get("table")?;
-    options.assert_all_used()?;
+    // Read without `Kwargs::get`, which records every name it is asked for
+    // in a set: this filter runs for every link of every page.
+    if let Some(unknown) = options.args().find(|key| !WIKILINK_OPTIONS.contains(key)) {
+        return Err(Error::new(
+            ErrorKind::TooManyArguments,
+            format!("unknown keyword argument '{unknown}'"),
+        ));
+    }
+    let subpath = text_option(options, "subpath")?;
+    let display = text_option(options, "display")?;
+    let table: Option<bool> = options.peek("table")?;
     let page = state.lookup("page");
     let page = page
         .as_ref()
@@ -148,6 +156,19 @@ fn wikilink(
             };
             Error::new(ErrorKind::InvalidOperation, message)
         })
+}
+
+/// The keyword arguments of the `wikilink` filter.
+const WIKILINK_OPTIONS: [&str; 3] = ["subpath", "display", "table"];
+
+/// A keyword argument as text, as an `Option<String>` argument reads it (any
+/// value but none or undefined, written out), borrowed when it is a string.
+fn text_option<'a>(options: &'a Kwargs, key: &'a str) -> Result<Option<Cow<'a, str>>, Error> {
+    let value: Option<&Value> = options.peek(key)?;
+    Ok(value.map(|value| match value.as_str() {
+        Some(text) => Cow::Borrowed(text),
+        None => Cow::Owned(value.to_string()),
+    }))
 }
 
 /// Escapes the characters that would turn plain text into Markdown syntax.
@@ -264,5 +285,48 @@ mod tests {
             format_date("2026-11-05".into(), Some("%b %-d, %Y".into())).unwrap(),
             "Nov 5, 2026"
         );
+    }
+}
+
+#[cfg(test)]
+mod wikilink_filter_tests {
+    use super::*;
+    use crate::config::NewLinkFormat;
+    use crate::scan::VaultPath;
+
+    fn render(template: &str) -> Result<String, Error> {
+        let paths = ["Notes/A.md", "Out/Page.md"];
+        let links = LinkWriter::new(
+            paths.iter().map(|p| VaultPath::new(p).unwrap()).collect(),
+            NewLinkFormat::Shortest,
+            false,
+        );
+        let env = environment(PathBuf::from("/nonexistent"), Arc::new(links));
+        env.render_str(
+            template,
+            minijinja::context! { page => "Out/Page.md", n => 7 },
+        )
+    }
+
+    #[test]
+    fn options_are_read_as_text_and_unknown_ones_refused() {
+        assert_eq!(
+            render(r#"{{ "Notes/A.md" | wikilink(subpath="Top", display="see") }}"#).unwrap(),
+            "[[A#Top|see]]"
+        );
+        // A value that is not a string is written out; none is no option.
+        assert_eq!(
+            render(r#"{{ "Notes/A.md" | wikilink(display=n, subpath=none) }}"#).unwrap(),
+            "[[A|7]]"
+        );
+        assert_eq!(
+            render(r#"{{ "Notes/A.md" | wikilink(display="a|b", table=true) }}"#).unwrap(),
+            "[[A\\|a\\|b]]"
+        );
+        let error = render(r#"{{ "Notes/A.md" | wikilink(dispaly="x") }}"#).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::TooManyArguments);
+        assert!(error.to_string().contains("dispaly"), "{error}");
+        // Strict: an undefined target is an error, not an empty link.
+        assert!(render("{{ missing | wikilink }}").is_err());
     }
 }
