@@ -57,8 +57,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::{
-    CheckRun, FloorWork, Stats, build, ensure_vault, floor, mb, ms, remove_build_output, run_tool,
-    settings, stderr_tail, vaults_root,
+    CheckRun, FloorWork, Stats, build, empty_removed, ensure_vault, floor, mb, ms,
+    remove_build_output, run_tool, settings, stderr_tail, vaults_root,
 };
 
 /// Sizes measured when `THROUGHLINE_BENCH_SIZES` is not set.
@@ -422,6 +422,7 @@ fn main() -> ExitCode {
     let root = vaults_root();
     let stderr_path = root.join("check-stderr.txt");
     let mut reports = Vec::new();
+    let mut measured = Vec::new();
     let mut failed = false;
     for &notes in &settings.sizes {
         let vault = match ensure_vault(&root, notes) {
@@ -438,6 +439,13 @@ fn main() -> ExitCode {
                 eprintln!("FAILED {notes} notes: {message}");
                 failed = true;
             }
+        }
+        measured.push(vault);
+    }
+    // Last: deleting thousands of pages slows the file creations that follow.
+    for vault in &measured {
+        if let Err(message) = empty_removed(vault) {
+            eprintln!("warning: {message}");
         }
     }
     if !reports.is_empty() {

@@ -43,7 +43,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    Stats, build, ensure_vault, floor, mb, ms, remove_build_output, settings, vaults_root,
+    Stats, build, empty_removed, ensure_vault, floor, mb, ms, remove_build_output, removed_root,
+    settings, vaults_root,
 };
 use walkdir::WalkDir;
 
@@ -176,8 +177,14 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Copies the vault without generated output.
 fn fresh_copy(from: &Path, to: &Path) -> Result<(), String> {
+    // The last copy is moved away, not deleted (see `remove_build_output`).
     if to.exists() {
-        fs::remove_dir_all(to).map_err(|e| format!("cannot remove {}: {e}", to.display()))?;
+        let removed = removed_root(to);
+        fs::create_dir_all(&removed)
+            .map_err(|e| format!("cannot create {}: {e}", removed.display()))?;
+        let count = fs::read_dir(&removed).map_or(0, Iterator::count);
+        let aside = removed.join(format!("{count}-copy"));
+        fs::rename(to, &aside).map_err(|e| format!("cannot move {}: {e}", to.display()))?;
     }
     for entry in WalkDir::new(from) {
         let entry = entry.map_err(|e| format!("cannot walk {}: {e}", from.display()))?;
@@ -365,6 +372,12 @@ fn main() -> ExitCode {
                 eprintln!("FAILED {notes} notes: {message}");
                 failed = true;
             }
+        }
+    }
+    // Last: deleting thousands of pages slows the file creations that follow.
+    for &notes in &settings.sizes {
+        if let Err(message) = empty_removed(&vaults_root().join(format!("watch-{notes}"))) {
+            eprintln!("warning: {message}");
         }
     }
     if failed {

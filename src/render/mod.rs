@@ -144,6 +144,7 @@ impl<'a> Renderer<'a> {
                 plan_pages: &plan.plan_pages,
                 thresholds: &config.thresholds,
                 links: &plan.links,
+                interview_values: view::InterviewValues::for_model(model),
             },
             shared: &plan.shared,
             entries: fragments::Fragments::fresh(fragments::ENTRY_TEMPLATE),

@@ -284,6 +284,7 @@ pub fn digest_report(
         plan_pages: &analysis.plan.plan_pages,
         thresholds: &config.thresholds,
         links: &analysis.plan.links,
+        interview_values: Default::default(),
     };
     let linker = Linker {
         vault: &analysis.vault,
@@ -307,7 +308,7 @@ pub fn digest_report(
         let view = views.observation(index, page.as_str());
         let found = &model.observations[index];
         ObservationEntry {
-            interview: view.interview.note.path.clone(),
+            interview: views.note(model.interviews[found.interview].note.file).path,
             line: view.line,
             kind: view.kind,
             plain: plain_text(&found.text),

@@ -46,8 +46,9 @@ pub struct ObservationView {
     pub kind: &'static str,
     /// Its text as written.
     pub text: String,
-    /// The interview.
-    pub interview: InterviewView,
+    /// The interview: an [`InterviewView`], made once per interview and
+    /// shared by its observations ([`Views::interview_value`]).
+    pub interview: minijinja::Value,
     /// The subpath back to it (`#^id`, `#Heading`), if any.
     pub anchor: Option<String>,
     /// Its line in the interview.
@@ -135,6 +136,25 @@ pub struct Views<'a> {
     pub thresholds: &'a crate::config::Thresholds,
     /// Writes links from the pages.
     pub links: &'a super::links::LinkWriter,
+    /// Each interview's view as a template value, made when first asked for.
+    pub interview_values: InterviewValues,
+}
+
+/// The interviews' views as template values, one slot per interview of the
+/// model: an interview's observations are quoted on many pages, and each
+/// quote would otherwise build and convert its interview's view again.
+#[derive(Debug, Default)]
+pub struct InterviewValues(Vec<std::sync::OnceLock<minijinja::Value>>);
+
+impl InterviewValues {
+    /// Empty slots for the interviews of `model`.
+    pub fn for_model(model: &ResearchModel) -> InterviewValues {
+        InterviewValues(
+            (0..model.interviews.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        )
+    }
 }
 
 impl Views<'_> {
@@ -173,6 +193,15 @@ impl Views<'_> {
                 .into_iter()
                 .map(|role| role.key.clone())
                 .collect(),
+        }
+    }
+
+    /// [`Views::interview`] as a template value, made once per interview.
+    pub fn interview_value(&self, index: usize) -> minijinja::Value {
+        let make = || minijinja::Value::from(minijinja::value::Serde(self.interview(index)));
+        match self.interview_values.0.get(index) {
+            Some(slot) => slot.get_or_init(make).clone(),
+            None => make(),
         }
     }
 
@@ -221,7 +250,7 @@ impl Views<'_> {
                 ),
                 None => observation.text.clone(),
             },
-            interview: self.interview(observation.interview),
+            interview: self.interview_value(observation.interview),
             anchor: observation.anchor.subpath(),
             line: observation.line,
             companies,
