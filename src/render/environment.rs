@@ -196,17 +196,19 @@ pub fn escape_cell(text: &str) -> String {
 
 /// Text as a blockquote, every line prefixed with `> `.
 pub fn blockquote(text: &str) -> String {
-    text.trim_end()
-        .lines()
-        .map(|line| {
-            if line.is_empty() {
-                ">".to_owned()
-            } else {
-                format!("> {line}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let text = text.trim_end();
+    let mut out = String::with_capacity(text.len() + 16);
+    for (at, line) in text.lines().enumerate() {
+        if at > 0 {
+            out.push('\n');
+        }
+        out.push('>');
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 fn format_date(date: String, format: Option<String>) -> Result<String, Error> {
@@ -279,6 +281,8 @@ mod tests {
         );
         assert_eq!(escape_cell("two\nlines | pipe"), "two lines \\| pipe");
         assert_eq!(blockquote("one\n\ntwo\n"), "> one\n>\n> two");
+        assert_eq!(blockquote("a\r\nb  \n\n"), "> a\n> b");
+        assert_eq!(blockquote(""), "");
         assert_eq!(chart_label("Say \"hi\", [now]"), "Say hi now");
         assert_eq!(chart_label(&"x".repeat(50)).chars().count(), 40);
         assert_eq!(

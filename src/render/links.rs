@@ -125,15 +125,20 @@ impl LinkWriter {
     /// [`LinkWriter::link_path`] for paths as text (a template's `page` and
     /// target), made vault paths only when the answer is not known yet.
     fn link_path_of(&self, from: &str, to: &str) -> Result<String, LinkTextError> {
-        // Checked before the cache: its keys are the folder part only.
+        // The cache holds only what was worked out for valid paths: a hit
+        // means `to` and the folder of `from` are valid, and only the rest of
+        // `from`, its file name, is left to check.
+        let (folder, name) = from.rsplit_once('/').unwrap_or(("", from));
+        if let Some(found) = self.cached(folder, to) {
+            return match VaultPath::is_valid(name) {
+                true => Ok(found),
+                false => Err(LinkTextError::NotAPath(from.to_owned())),
+            };
+        }
         for path in [from, to] {
             if !VaultPath::is_valid(path) {
                 return Err(LinkTextError::NotAPath(path.to_owned()));
             }
-        }
-        let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
-        if let Some(found) = self.cached(folder, to) {
-            return Ok(found);
         }
         let (from_path, to_path) = vault_paths(from, to)?;
         let found = self.compute_link_path(&from_path, &to_path)?;
@@ -394,7 +399,14 @@ mod tests {
         links
             .link_of("Out/Page.md", "Insights/A.md", None, None, false)
             .unwrap();
-        for page in ["Out/..", "Out/./Page.md", "Out//Page.md"] {
+        for page in [
+            "Out/..",
+            "Out/.",
+            "Out/",
+            "Out/a\\b.md",
+            "Out/./Page.md",
+            "Out//Page.md",
+        ] {
             assert_eq!(
                 links.link_of(page, "Insights/A.md", None, None, false),
                 Err(LinkTextError::NotAPath(page.to_owned()))

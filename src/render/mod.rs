@@ -489,7 +489,7 @@ impl Renderer<'_> {
             v(summary
                 .interviews
                 .iter()
-                .map(|&i| views.interview(i))
+                .map(|&i| views.interview_value(i))
                 .collect::<Vec<_>>())
         };
         // The default template shows the evidence section rendered on its own
