@@ -8,6 +8,8 @@
 //! Filters:
 //! - `wikilink(subpath=, display=, table=)`: a vault path → the shortest link text
 //!   that resolves to it from the page being rendered ([`LinkWriter`]);
+//! - `links`: people or companies (`name`, and `path` when they have a note) as
+//!   links or escaped names, separated by `, `;
 //! - `md`: escapes Markdown in text shown inline (titles, names);
 //! - `cell`: `md`, plus `|` escaped and line breaks removed, for table cells;
 //! - `quote`: text as a blockquote (`> ` on every line), kept as written;
@@ -91,12 +93,16 @@ pub fn environment(user_templates: PathBuf, links: Arc<LinkWriter>) -> Environme
             .find(|(default, _)| *default == name)
             .map(|(_, text)| (*text).to_owned()))
     });
+    let for_entities = Arc::clone(&links);
     env.add_filter(
         "wikilink",
         move |state: &State, target: Cow<'_, str>, options: Kwargs| {
             wikilink(&links, state, &target, &options)
         },
     );
+    env.add_filter("links", move |state: &State, items: &Value| {
+        entity_links(&for_entities, state, items)
+    });
     env.add_filter("md", |text: String| escape_markdown(&text));
     env.add_filter("cell", |text: String| escape_cell(&text));
     env.add_filter("quote", |text: String| blockquote(&text));
@@ -126,36 +132,87 @@ fn wikilink(
     let subpath = text_option(options, "subpath")?;
     let display = text_option(options, "display")?;
     let table: Option<bool> = options.peek("table")?;
-    let page = state.lookup("page");
-    let page = page
-        .as_ref()
-        .and_then(|value| value.as_str())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::UndefinedError,
-                "`page` (the page's own path) is not set",
-            )
-        })?;
+    let page = page_of(state)?;
     links
         .link_of(
-            page,
+            page_path(&page)?,
             target,
             subpath.as_deref(),
             display.as_deref(),
             table.unwrap_or(false),
         )
-        .map_err(|error| {
-            let message = match &error {
-                LinkTextError::NotAPath(path) if path == page => {
-                    format!("page `{page}` is not a vault path")
-                }
-                LinkTextError::NotAPath(path) => {
-                    format!("link target `{path}` is not a vault path")
-                }
-                LinkTextError::Unlinkable(_) => error.to_string(),
-            };
-            Error::new(ErrorKind::InvalidOperation, message)
-        })
+        .map_err(|error| link_error(error, &page))
+}
+
+/// `links`: a list of people or companies (each with a `name`, and a `path`
+/// when it has a note) as links where there is a note and escaped names where
+/// not, separated by `, ` — what a loop writing `x.path | wikilink` or
+/// `x.name | md` for each writes, in one call (evidence lists name the
+/// participants of every observation).
+fn entity_links(links: &LinkWriter, state: &State, items: &Value) -> Result<String, Error> {
+    let page = page_of(state)?;
+    let mut out = String::new();
+    for (at, item) in items.try_iter()?.enumerate() {
+        if at > 0 {
+            out.push_str(", ");
+        }
+        let path = item.get_attr("path")?;
+        if path.is_true() {
+            let link = links
+                .link_of(page_path(&page)?, &value_text(&path), None, None, false)
+                .map_err(|error| link_error(error, &page))?;
+            out.push_str(&link);
+            continue;
+        }
+        let name = item.get_attr("name")?;
+        if name.is_undefined() {
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                "`links` needs items with a `name` (and a `path` for those with a note)",
+            ));
+        }
+        out.push_str(&escape_markdown(&value_text(&name)));
+    }
+    Ok(out)
+}
+
+/// A value as text, as a `String` argument reads it.
+fn value_text(value: &Value) -> Cow<'_, str> {
+    match value.as_str() {
+        Some(text) => Cow::Borrowed(text),
+        None => Cow::Owned(value.to_string()),
+    }
+}
+
+/// The template's `page`: the vault path of the page being rendered.
+fn page_of(state: &State) -> Result<Value, Error> {
+    state.lookup("page").ok_or_else(page_not_set)
+}
+
+fn page_path(page: &Value) -> Result<&str, Error> {
+    page.as_str().ok_or_else(page_not_set)
+}
+
+fn page_not_set() -> Error {
+    Error::new(
+        ErrorKind::UndefinedError,
+        "`page` (the page's own path) is not set",
+    )
+}
+
+/// A link that cannot be written from `page`, as a template error.
+fn link_error(error: LinkTextError, page: &Value) -> Error {
+    let page = page.as_str().unwrap_or_default();
+    let message = match &error {
+        LinkTextError::NotAPath(path) if path == page => {
+            format!("page `{page}` is not a vault path")
+        }
+        LinkTextError::NotAPath(path) => {
+            format!("link target `{path}` is not a vault path")
+        }
+        LinkTextError::Unlinkable(_) => error.to_string(),
+    };
+    Error::new(ErrorKind::InvalidOperation, message)
 }
 
 /// The keyword arguments of the `wikilink` filter.
@@ -165,10 +222,7 @@ const WIKILINK_OPTIONS: [&str; 3] = ["subpath", "display", "table"];
 /// value but none or undefined, written out), borrowed when it is a string.
 fn text_option<'a>(options: &'a Kwargs, key: &'a str) -> Result<Option<Cow<'a, str>>, Error> {
     let value: Option<&Value> = options.peek(key)?;
-    Ok(value.map(|value| match value.as_str() {
-        Some(text) => Cow::Borrowed(text),
-        None => Cow::Owned(value.to_string()),
-    }))
+    Ok(value.map(value_text))
 }
 
 /// Escapes the characters that would turn plain text into Markdown syntax.
@@ -306,10 +360,28 @@ mod wikilink_filter_tests {
             false,
         );
         let env = environment(PathBuf::from("/nonexistent"), Arc::new(links));
+        let people = vec![
+            minijinja::context! { name => "Ann", path => "Notes/A.md" },
+            minijinja::context! { name => "Bo_b [x]", path => () },
+            minijinja::context! { name => "Cy", path => "" },
+        ];
+        let nameless = vec![minijinja::context! { path => () }];
         env.render_str(
             template,
-            minijinja::context! { page => "Out/Page.md", n => 7 },
+            minijinja::context! { page => "Out/Page.md", n => 7, people, nameless },
         )
+    }
+
+    #[test]
+    fn links_writes_a_link_where_there_is_a_note_and_the_name_elsewhere() {
+        let by_loop = "{% for p in people %}{% if p.path %}{{ p.path | wikilink }}{% else %}\
+            {{ p.name | md }}{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}";
+        let looped = render(by_loop).unwrap();
+        assert_eq!(looped, "[[A]], Bo\\_b \\[x\\], Cy");
+        assert_eq!(render("{{ people | links }}").unwrap(), looped);
+        assert_eq!(render("{{ [] | links }}").unwrap(), "");
+        assert!(render("{{ nameless | links }}").is_err());
+        assert!(render("{{ 3 | links }}").is_err());
     }
 
     #[test]

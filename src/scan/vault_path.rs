@@ -29,11 +29,17 @@ impl VaultPath {
         // Bytes, not characters: every byte tested is ASCII, and this runs for
         // every link a page writes.
         let bytes = path.as_bytes();
-        !bytes.is_empty()
-            && !bytes.contains(&b'\\')
-            && bytes
-                .split(|&byte| byte == b'/')
-                .all(|segment| !matches!(segment, b"" | b"." | b".."))
+        if bytes.is_empty() || memchr::memchr(b'\\', bytes).is_some() {
+            return false;
+        }
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'/', bytes).chain([bytes.len()]) {
+            if matches!(&bytes[start..end], b"" | b"." | b"..") {
+                return false;
+            }
+            start = end + 1;
+        }
+        true
     }
 
     /// The vault path of a file system path relative to the vault root (as walkdir
