@@ -90,9 +90,14 @@ impl LinkWriter {
             .map(|index| index as FileId)
     }
 
-    /// The id of the page itself (any id that is not a target works for C1).
-    fn source_id(&self, from: &VaultPath) -> FileId {
-        self.id(from).unwrap_or(FileId::MAX)
+    /// The id of the page itself (any id that is not a target works for C1),
+    /// looked for only when `linkpath` is empty: only then does a lookup read
+    /// it (rule C1, a link to the note itself).
+    fn source_id_for(&self, from: &VaultPath, linkpath: &str) -> FileId {
+        match linkpath.is_empty() {
+            true => self.id(from).unwrap_or(FileId::MAX),
+            false => FileId::MAX,
+        }
     }
 
     /// The file `linkpath` (cleaned) opens when written in `from`.
@@ -100,7 +105,7 @@ impl LinkWriter {
         let folder = from.folder().to_lowercase();
         let target = self
             .index
-            .lookup(linkpath, self.source_id(from), &folder)
+            .lookup(linkpath, self.source_id_for(from, linkpath), &folder)
             .target?;
         self.paths.get(target as usize).cloned()
     }
@@ -108,7 +113,9 @@ impl LinkWriter {
     /// Whether `text` (a link path) written in `from` opens `to`.
     pub fn resolves(&self, from: &VaultPath, text: &str, to: &VaultPath) -> bool {
         let folder = from.folder().to_lowercase();
-        let lookup = self.index.lookup(text, self.source_id(from), &folder);
+        let lookup = self
+            .index
+            .lookup(text, self.source_id_for(from, text), &folder);
         lookup.target.is_some() && lookup.target == self.id(to)
     }
 
