@@ -45,6 +45,14 @@ impl VaultPath {
     /// The vault path of a file system path relative to the vault root (as walkdir
     /// gives it). Names that are not UTF-8 are converted lossily.
     pub fn from_relative(relative: &Path) -> Option<VaultPath> {
+        // A path as walkdir gives it is already one: its text is taken as it
+        // is when it is valid UTF-8 and a valid vault path (then its
+        // components joined by `/` are that same text).
+        if let Some(text) = relative.to_str()
+            && let Some(path) = VaultPath::new(text)
+        {
+            return Some(path);
+        }
         let mut joined = String::new();
         for component in relative.components() {
             match component {
@@ -181,6 +189,22 @@ mod tests {
             assert!(VaultPath::is_valid(good), "{good}");
         }
         assert!(VaultPath::from_relative(Path::new("../x")).is_none());
+        // Separators doubled or trailing, and `./`, are not in the vault path.
+        for (relative, path) in [
+            ("a//b.md", "a/b.md"),
+            ("./a/b.md", "a/b.md"),
+            ("a/./b.md", "a/b.md"),
+            ("a/b/", "a/b"),
+            ("a/b.md", "a/b.md"),
+        ] {
+            assert_eq!(
+                VaultPath::from_relative(Path::new(relative))
+                    .unwrap()
+                    .as_str(),
+                path,
+                "{relative}"
+            );
+        }
     }
 
     #[test]
