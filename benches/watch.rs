@@ -43,8 +43,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    Stats, build, empty_removed, ensure_vault, floor, mb, ms, remove_build_output, removed_root,
-    settings, vaults_root,
+    Stats, build, empty_removed, ensure_vault, floor, mb, move_aside, ms, remove_build_output,
+    removed_root, settings, vaults_root,
 };
 use walkdir::WalkDir;
 
@@ -179,12 +179,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn fresh_copy(from: &Path, to: &Path) -> Result<(), String> {
     // The last copy is moved away, not deleted (see `remove_build_output`).
     if to.exists() {
-        let removed = removed_root(to);
-        fs::create_dir_all(&removed)
-            .map_err(|e| format!("cannot create {}: {e}", removed.display()))?;
-        let count = fs::read_dir(&removed).map_or(0, Iterator::count);
-        let aside = removed.join(format!("{count}-copy"));
-        fs::rename(to, &aside).map_err(|e| format!("cannot move {}: {e}", to.display()))?;
+        move_aside(to, &removed_root(to))?;
     }
     for entry in WalkDir::new(from) {
         let entry = entry.map_err(|e| format!("cannot walk {}: {e}", from.display()))?;

@@ -179,21 +179,31 @@ pub fn build(binary: &Path, vault: &Path, stderr_path: &Path) -> Result<CheckRun
 /// build made ext4 scan past the recently freed inodes for every file the build
 /// created (`recently_deleted` in a `perf` profile; ~0.5 s of system time at 10k),
 /// which a user's first build on a new vault never meets. [`empty_removed`]
-/// deletes them once the measurements are done.
+/// deletes them once the measurements are done (at 100k, six builds' pages,
+/// ~2.6 GB, wait on disk until then).
 pub fn remove_build_output(vault: &Path) -> Result<(), String> {
-    let removed = removed_root(vault);
     for folder in ["Throughline", ".throughline"] {
         let path = vault.join(folder);
         if path.exists() {
-            fs::create_dir_all(&removed)
-                .map_err(|e| format!("cannot create {}: {e}", removed.display()))?;
-            let count = fs::read_dir(&removed).map_or(0, Iterator::count);
-            let to = removed.join(format!("{count}-{}", folder.trim_start_matches('.')));
-            fs::rename(&path, &to)
-                .map_err(|e| format!("cannot move {} to {}: {e}", path.display(), to.display()))?;
+            move_aside(&path, &removed_root(vault))?;
         }
     }
     Ok(())
+}
+
+/// Moves `path` into the folder `removed`, under a name no other move used
+/// (this process's id, a count and the time).
+pub fn move_aside(path: &Path, removed: &Path) -> Result<(), String> {
+    static MOVES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    fs::create_dir_all(removed).map_err(|e| format!("cannot create {}: {e}", removed.display()))?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let count = MOVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let to = removed.join(format!("{}-{count}-{nanos}-{name}", std::process::id()));
+    fs::rename(path, &to)
+        .map_err(|e| format!("cannot move {} to {}: {e}", path.display(), to.display()))
 }
 
 /// Where [`remove_build_output`] puts the output it takes away: beside the

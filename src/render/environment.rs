@@ -125,7 +125,9 @@ fn wikilink(
     options: &Kwargs,
 ) -> Result<String, Error> {
     // Read without `Kwargs::get`, which records every name it is asked for
-    // in a set: this filter runs for every link of every page.
+    // in a set: this filter runs for every link of every page. (Unknown names
+    // are reported before values of the wrong type, and keys that are not
+    // strings, which template syntax cannot write, are not looked at.)
     if let Some(unknown) = options.args().find(|key| !WIKILINK_OPTIONS.contains(key)) {
         return Err(Error::new(
             ErrorKind::TooManyArguments,
@@ -152,27 +154,44 @@ fn wikilink(
 /// not, separated by `, ` — what a loop writing `x.path | wikilink` or
 /// `x.name | md` for each writes, in one call (evidence lists name the
 /// participants of every observation).
+/// As strict as that loop: an undefined list, or an item without a `path`
+/// (none when there is no note) or, where it is needed, a `name`, is an error.
 fn entity_links(links: &LinkWriter, state: &State, items: &Value) -> Result<String, Error> {
-    let page = page_of(state)?;
+    let undefined = |what: &str| {
+        Error::new(
+            ErrorKind::UndefinedError,
+            format!(
+                "`links` needs a list of items with a `path` (none without a note) and a `name`; {what} is undefined"
+            ),
+        )
+    };
+    if items.is_undefined() {
+        return Err(undefined("the list"));
+    }
+    let mut page = None;
     let mut out = String::new();
     for (at, item) in items.try_iter()?.enumerate() {
         if at > 0 {
             out.push_str(", ");
         }
         let path = item.get_attr("path")?;
+        if path.is_undefined() {
+            return Err(undefined("an item's `path`"));
+        }
         if path.is_true() {
+            let page = match &page {
+                Some(page) => page,
+                None => page.insert(page_of(state)?),
+            };
             let link = links
-                .link_of(page_path(&page)?, &value_text(&path), None, None, false)
-                .map_err(|error| link_error(error, &page))?;
+                .link_of(page_path(page)?, &value_text(&path), None, None, false)
+                .map_err(|error| link_error(error, page))?;
             out.push_str(&link);
             continue;
         }
         let name = item.get_attr("name")?;
         if name.is_undefined() {
-            return Err(Error::new(
-                ErrorKind::UndefinedError,
-                "`links` needs items with a `name` (and a `path` for those with a note)",
-            ));
+            return Err(undefined("an item's `name`"));
         }
         out.push_str(&escape_markdown(&value_text(&name)));
     }
@@ -337,6 +356,8 @@ pub fn chart_label(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::NewLinkFormat;
+    use crate::scan::VaultPath;
 
     #[test]
     fn escaping() {
@@ -355,13 +376,6 @@ mod tests {
             "Nov 5, 2026"
         );
     }
-}
-
-#[cfg(test)]
-mod filter_tests {
-    use super::*;
-    use crate::config::NewLinkFormat;
-    use crate::scan::VaultPath;
 
     fn render(template: &str) -> Result<String, Error> {
         let paths = ["Notes/A.md", "Out/Page.md"];
@@ -377,9 +391,10 @@ mod filter_tests {
             minijinja::context! { name => "Cy", path => "" },
         ];
         let nameless = vec![minijinja::context! { path => () }];
+        let pathless = vec![minijinja::context! { name => "Ann" }];
         env.render_str(
             template,
-            minijinja::context! { page => "Out/Page.md", n => 7, people, nameless },
+            minijinja::context! { page => "Out/Page.md", n => 7, people, nameless, pathless },
         )
     }
 
@@ -414,8 +429,17 @@ mod filter_tests {
         assert_eq!(looped, "[[A]], Bo\\_b \\[x\\], Cy");
         assert_eq!(render("{{ people | links }}").unwrap(), looped);
         assert_eq!(render("{{ [] | links }}").unwrap(), "");
-        assert!(render("{{ nameless | links }}").is_err());
-        assert!(render("{{ 3 | links }}").is_err());
+        // Where the loop fails under strict undefined behaviour, so does `links`.
+        for template in [
+            "{{ nameless | links }}",
+            "{{ pathless | links }}",
+            "{{ missing | links }}",
+            "{{ 3 | links }}",
+        ] {
+            assert!(render(template).is_err(), "{template}");
+            let looped = by_loop.replace("people", &template[3..template.find(" |").unwrap()]);
+            assert!(render(&looped).is_err(), "{looped}");
+        }
     }
 
     #[test]

@@ -134,10 +134,12 @@ impl LinkWriter {
     fn link_path_of(&self, from: &str, to: &str) -> Result<String, LinkTextError> {
         // The cache holds only what was worked out for valid paths: a hit
         // means `to` and the folder of `from` are valid, and only the rest of
-        // `from`, its file name, is left to check.
+        // `from` is left to check — its file name, and that the folder part is
+        // not an empty first segment (`/Page.md` splits into the root's
+        // folder `""` and `Page.md`).
         let (folder, name) = from.rsplit_once('/').unwrap_or(("", from));
         if let Some(found) = self.cached(folder, to) {
-            return match VaultPath::is_valid(name) {
+            return match VaultPath::is_valid(name) && !from.starts_with('/') {
                 true => Ok(found),
                 false => Err(LinkTextError::NotAPath(from.to_owned())),
             };
@@ -271,23 +273,28 @@ impl LinkWriter {
         link.push_str(&path);
         link.push_str(subpath);
         if let Some(display) = display {
-            link.push_str(if in_table { "\\|" } else { "|" });
-            if display.contains("[[")
-                || display.contains("]]")
-                || (in_table && display.contains('|'))
-            {
-                let display = display.replace("[[", "[ [").replace("]]", "] ]");
-                link.push_str(&if in_table {
-                    display.replace('|', "\\|")
-                } else {
-                    display
-                });
-            } else {
-                link.push_str(display);
-            }
+            push_display(&mut link, display, in_table);
         }
         link.push_str("]]");
         link
+    }
+}
+
+/// Appends `|display` to a wikilink being written: `[[` and `]]` in it broken
+/// up so they cannot end or start a link, and in a table `|` escaped as `\|`
+/// (rule B4).
+fn push_display(link: &mut String, display: &str, in_table: bool) {
+    link.push_str(if in_table { "\\|" } else { "|" });
+    let breaks_link =
+        display.contains("[[") || display.contains("]]") || (in_table && display.contains('|'));
+    if !breaks_link {
+        link.push_str(display);
+        return;
+    }
+    let display = display.replace("[[", "[ [").replace("]]", "] ]");
+    match in_table {
+        true => link.push_str(&display.replace('|', "\\|")),
+        false => link.push_str(&display),
     }
 }
 
@@ -406,6 +413,10 @@ mod tests {
         links
             .link_of("Out/Page.md", "Insights/A.md", None, None, false)
             .unwrap();
+        // And once the root's is: `/Page.md` has the root's folder part.
+        links
+            .link_of("Page.md", "Insights/A.md", None, None, false)
+            .unwrap();
         for page in [
             "Out/..",
             "Out/.",
@@ -413,6 +424,8 @@ mod tests {
             "Out/a\\b.md",
             "Out/./Page.md",
             "Out//Page.md",
+            "/Page.md",
+            "/Out/Page.md",
         ] {
             assert_eq!(
                 links.link_of(page, "Insights/A.md", None, None, false),

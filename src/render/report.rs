@@ -284,7 +284,7 @@ pub fn digest_report(
         plan_pages: &analysis.plan.plan_pages,
         thresholds: &config.thresholds,
         links: &analysis.plan.links,
-        interview_values: Default::default(),
+        interview_values: super::view::InterviewValues::for_model(model),
     };
     let linker = Linker {
         vault: &analysis.vault,
