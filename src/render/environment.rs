@@ -10,6 +10,7 @@
 //!   that resolves to it from the page being rendered ([`LinkWriter`]);
 //! - `links`: people or companies (`name`, and `path` when they have a note) as
 //!   links or escaped names, separated by `, `;
+//! - `names`: the `name` of each item of a list, escaped, separated by `, `;
 //! - `md`: escapes Markdown in text shown inline (titles, names);
 //! - `cell`: `md`, plus `|` escaped and line breaks removed, for table cells;
 //! - `quote(indent)`: text as a blockquote (`> ` on every line), kept as
@@ -104,6 +105,7 @@ pub fn environment(user_templates: PathBuf, links: Arc<LinkWriter>) -> Environme
     env.add_filter("links", move |state: &State, items: &Value| {
         entity_links(&for_entities, state, items)
     });
+    env.add_filter("names", entity_names);
     env.add_filter("md", |text: String| escape_markdown(&text));
     env.add_filter("cell", |text: String| escape_cell(&text));
     env.add_filter("quote", |text: String, indent: Option<usize>| {
@@ -157,45 +159,71 @@ fn wikilink(
 /// As strict as that loop: an undefined list, or an item without a `path`
 /// (none when there is no note) or, where it is needed, a `name`, is an error.
 fn entity_links(links: &LinkWriter, state: &State, items: &Value) -> Result<String, Error> {
-    let undefined = |what: &str| {
-        Error::new(
-            ErrorKind::UndefinedError,
-            format!(
-                "`links` needs a list of items with a `path` (none without a note) and a `name`; {what} is undefined"
-            ),
-        )
-    };
-    if items.is_undefined() {
-        return Err(undefined("the list"));
-    }
     let mut page = None;
+    each_item("links", items, |item, out| {
+        let path = item.get_attr("path")?;
+        if path.is_undefined() {
+            return Err(undefined_in("links", "an item's `path`"));
+        }
+        if !path.is_true() {
+            return push_name("links", item, out);
+        }
+        let page = match &page {
+            Some(page) => page,
+            None => page.insert(page_of(state)?),
+        };
+        let link = links
+            .link_of(page_path(page)?, &value_text(&path), None, None, false)
+            .map_err(|error| link_error(error, page))?;
+        out.push_str(&link);
+        Ok(())
+    })
+}
+
+/// `names`: the `name` of each item of a list, escaped as `md` escapes it,
+/// separated by `, ` (what a loop writing `x.name | md` for each writes).
+fn entity_names(items: &Value) -> Result<String, Error> {
+    each_item("names", items, |item, out| push_name("names", item, out))
+}
+
+/// What `write` writes of each item of the list `items`, separated by `, `;
+/// an undefined list is an error of `filter`.
+fn each_item(
+    filter: &str,
+    items: &Value,
+    mut write: impl FnMut(&Value, &mut String) -> Result<(), Error>,
+) -> Result<String, Error> {
+    if items.is_undefined() {
+        return Err(undefined_in(filter, "the list"));
+    }
     let mut out = String::new();
     for (at, item) in items.try_iter()?.enumerate() {
         if at > 0 {
             out.push_str(", ");
         }
-        let path = item.get_attr("path")?;
-        if path.is_undefined() {
-            return Err(undefined("an item's `path`"));
-        }
-        if path.is_true() {
-            let page = match &page {
-                Some(page) => page,
-                None => page.insert(page_of(state)?),
-            };
-            let link = links
-                .link_of(page_path(page)?, &value_text(&path), None, None, false)
-                .map_err(|error| link_error(error, page))?;
-            out.push_str(&link);
-            continue;
-        }
-        let name = item.get_attr("name")?;
-        if name.is_undefined() {
-            return Err(undefined("an item's `name`"));
-        }
-        out.push_str(&escape_markdown(&value_text(&name)));
+        write(&item, &mut out)?;
     }
     Ok(out)
+}
+
+/// Appends the `name` of `item`, escaped; an item without one is an error of
+/// `filter`.
+fn push_name(filter: &str, item: &Value, out: &mut String) -> Result<(), Error> {
+    let name = item.get_attr("name")?;
+    if name.is_undefined() {
+        return Err(undefined_in(filter, "an item's `name`"));
+    }
+    out.push_str(&escape_markdown(&value_text(&name)));
+    Ok(())
+}
+
+fn undefined_in(filter: &str, what: &str) -> Error {
+    Error::new(
+        ErrorKind::UndefinedError,
+        format!(
+            "`{filter}` needs a list of people or companies (`name`, and `path` for `links`); {what} is undefined"
+        ),
+    )
 }
 
 /// A value as text, as a `String` argument reads it.
@@ -418,6 +446,23 @@ mod tests {
                 render(&format!("{{{{ {text:?} | quote(2) }}}}")).unwrap(),
                 indented
             );
+        }
+    }
+
+    #[test]
+    fn names_writes_each_name_escaped() {
+        let by_loop =
+            "{% for p in people %}{{ p.name | md }}{% if not loop.last %}, {% endif %}{% endfor %}";
+        let looped = render(by_loop).unwrap();
+        assert_eq!(looped, "Ann, Bo\\_b \\[x\\], Cy");
+        assert_eq!(render("{{ people | names }}").unwrap(), looped);
+        assert_eq!(render("{{ [] | names }}").unwrap(), "");
+        for template in [
+            "{{ nameless | names }}",
+            "{{ missing | names }}",
+            "{{ 3 | names }}",
+        ] {
+            assert!(render(template).is_err(), "{template}");
         }
     }
 

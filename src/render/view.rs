@@ -53,8 +53,9 @@ pub struct ObservationView {
     pub anchor: Option<String>,
     /// Its line in the interview.
     pub line: u32,
-    /// Companies of the participants.
-    pub companies: Vec<EntityView>,
+    /// Companies of the participants (a list of [`EntityView`]s, shared by
+    /// the interview's observations).
+    pub companies: minijinja::Value,
     /// Insights it links.
     pub insights: Vec<NoteView>,
     /// Jobs it links.
@@ -140,11 +141,12 @@ pub struct Views<'a> {
     pub interview_values: InterviewValues,
 }
 
-/// The interviews' views as template values, one slot per interview of the
-/// model: an interview's observations are quoted on many pages, and each
-/// quote would otherwise build and convert its interview's view again.
+/// The interviews' views and their participants' companies as template
+/// values, one slot per interview of the model: an interview's observations
+/// are quoted on many pages, and each quote would otherwise build and convert
+/// both again.
 #[derive(Debug, Default)]
-pub struct InterviewValues(Vec<std::sync::OnceLock<minijinja::Value>>);
+pub struct InterviewValues(Vec<std::sync::OnceLock<(minijinja::Value, minijinja::Value)>>);
 
 impl InterviewValues {
     /// Empty slots for the interviews of `model`.
@@ -198,11 +200,35 @@ impl Views<'_> {
 
     /// [`Views::interview`] as a template value, made once per interview.
     pub fn interview_value(&self, index: usize) -> minijinja::Value {
-        let make = || minijinja::Value::from(minijinja::value::Serde(self.interview(index)));
+        self.interview_values(index).0
+    }
+
+    /// [`Views::interview_value`] and the companies of the interview's
+    /// participants (each once, in order), made once per interview.
+    fn interview_values(&self, index: usize) -> (minijinja::Value, minijinja::Value) {
+        let make = || {
+            (
+                minijinja::Value::from(minijinja::value::Serde(self.interview(index))),
+                minijinja::Value::from(minijinja::value::Serde(self.companies(index))),
+            )
+        };
         match self.interview_values.0.get(index) {
             Some(slot) => slot.get_or_init(make).clone(),
             None => make(),
         }
+    }
+
+    /// The companies of an interview's participants, each once, in order.
+    fn companies(&self, index: usize) -> Vec<EntityView> {
+        let mut companies: Vec<EntityView> = Vec::new();
+        for participant in &self.model.interviews[index].participants {
+            if let Some(company) = &participant.company
+                && !companies.iter().any(|known| known.name == company.name)
+            {
+                companies.push(self.entity(company));
+            }
+        }
+        companies
     }
 
     /// Whether `subpath` exists in the file at `target` (attachments, pages
@@ -230,14 +256,7 @@ impl Views<'_> {
     pub fn observation(&self, index: usize, page: &str) -> ObservationView {
         let observation = &self.model.observations[index];
         let interview = &self.model.interviews[observation.interview];
-        let mut companies: Vec<EntityView> = Vec::new();
-        for participant in &interview.participants {
-            if let Some(company) = &participant.company
-                && !companies.iter().any(|known| known.name == company.name)
-            {
-                companies.push(self.entity(company));
-            }
-        }
+        let (interview_value, companies) = self.interview_values(observation.interview);
         ObservationView {
             kind: observation.kind.as_str(),
             text: match crate::scan::VaultPath::new(page) {
@@ -250,7 +269,7 @@ impl Views<'_> {
                 ),
                 None => observation.text.clone(),
             },
-            interview: self.interview_value(observation.interview),
+            interview: interview_value,
             anchor: observation.anchor.subpath(),
             line: observation.line,
             companies,
