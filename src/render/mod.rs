@@ -390,13 +390,13 @@ fn insight_context(
         summary
             .evidence
             .par_iter()
-            .map(|&i| views.observation(i, page)),
+            .map(|&i| minijinja::Value::from_object(views.observation(i, page))),
     );
     let counter = v_list(
         summary
             .counter_evidence
             .par_iter()
-            .map(|&i| views.observation(i, page)),
+            .map(|&i| minijinja::Value::from_object(views.observation(i, page))),
     );
     let jobs: Vec<JobLink> = summary
         .jobs
@@ -482,7 +482,7 @@ impl Renderer<'_> {
                 summary
                     .evidence
                     .par_iter()
-                    .map(|&i| views.observation(i, page)),
+                    .map(|&i| minijinja::Value::from_object(views.observation(i, page))),
             )
         };
         let interviews = || {

@@ -66,6 +66,52 @@ pub struct ObservationView {
     pub steps: Vec<&'static str>,
 }
 
+/// The fields of [`ObservationView`], in order.
+const OBSERVATION_FIELDS: &[&str] = &[
+    "kind",
+    "text",
+    "interview",
+    "anchor",
+    "line",
+    "companies",
+    "insights",
+    "jobs",
+    "signals",
+    "steps",
+];
+
+/// An observation as a template value without converting it first: what a
+/// template reads of it is made when read (evidence lists quote tens of
+/// thousands of observations, and read a few fields of each). It reads as the
+/// same map its serialisation would give.
+impl minijinja::value::Object for ObservationView {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
+        use minijinja::Value;
+        let serialized = |value| Value::from(minijinja::value::Serde(value));
+        Some(match key {
+            "kind" => Value::from(self.kind),
+            "text" => Value::from(self.text.as_str()),
+            "interview" => self.interview.clone(),
+            "anchor" => Value::from(self.anchor.as_deref()),
+            "line" => Value::from(self.line),
+            "companies" => self.companies.clone(),
+            "insights" => serialized(&self.insights),
+            "jobs" => serialized(&self.jobs),
+            "signals" => Value::from_iter(self.signals.iter().copied()),
+            "steps" => Value::from_iter(self.steps.iter().copied()),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(OBSERVATION_FIELDS)
+    }
+}
+
 /// An insight as a row of a list.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct InsightRow {
@@ -371,5 +417,60 @@ impl Views<'_> {
                 participants: role.participants,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serialized<T: Serialize>(value: T) -> minijinja::Value {
+        minijinja::Value::from(minijinja::value::Serde(value))
+    }
+
+    fn observation() -> ObservationView {
+        let note = |path: &str, title: &str| NoteView {
+            path: path.to_owned(),
+            title: title.to_owned(),
+        };
+        ObservationView {
+            kind: "learned",
+            text: "Said [[A]]".to_owned(),
+            interview: serialized(InterviewView {
+                note: note("I/One.md", "One"),
+                date: Some("2026-11-05".to_owned()),
+                participants: vec![EntityView {
+                    name: "Ann".to_owned(),
+                    path: None,
+                }],
+                roles: vec!["owner".to_owned()],
+            }),
+            anchor: None,
+            line: 7,
+            companies: serialized(Vec::<EntityView>::new()),
+            insights: vec![note("A.md", "A")],
+            jobs: Vec::new(),
+            signals: vec!["pain"],
+            steps: vec!["define", "locate"],
+        }
+    }
+
+    #[test]
+    fn an_observation_as_an_object_reads_as_its_serialisation() {
+        let env = minijinja::Environment::new();
+        let template = "{{ o | tojson }}|{{ o.kind }} {{ o.interview.date }} {{ o.anchor }} \
+            {{ o.line }} {{ o.insights[0].title }} {{ o.steps | join(',') }} {{ o | length }} \
+            {% for key in o %}{{ key }} {% endfor %}{{ o.missing is undefined }}";
+        let render =
+            |o: minijinja::Value| env.render_str(template, minijinja::context! { o }).unwrap();
+        let serialized = render(serialized(observation()));
+        assert_eq!(
+            render(minijinja::Value::from_object(observation())),
+            serialized
+        );
+        assert!(
+            serialized.contains("|learned 2026-11-05 None 7 A define,locate 10 kind text"),
+            "{serialized}"
+        );
     }
 }
