@@ -386,17 +386,18 @@ fn insight_context(
 ) -> minijinja::Value {
     let summary = &views.consolidation.insights[index];
     let row = views.insight_row(index);
+    let page_path = VaultPath::new(page);
     let evidence = v_list(
         summary
             .evidence
             .par_iter()
-            .map(|&i| minijinja::Value::from_object(views.observation(i, page))),
+            .map(|&i| minijinja::Value::from_object(views.observation_on(i, page_path.as_ref()))),
     );
     let counter = v_list(
         summary
             .counter_evidence
             .par_iter()
-            .map(|&i| minijinja::Value::from_object(views.observation(i, page))),
+            .map(|&i| minijinja::Value::from_object(views.observation_on(i, page_path.as_ref()))),
     );
     let jobs: Vec<JobLink> = summary
         .jobs
@@ -477,13 +478,11 @@ impl Renderer<'_> {
             })
             .collect();
         let job_note = v(views.note(job.note.file));
+        let page_path = VaultPath::new(page);
         let evidence = || {
-            v_list(
-                summary
-                    .evidence
-                    .par_iter()
-                    .map(|&i| minijinja::Value::from_object(views.observation(i, page))),
-            )
+            v_list(summary.evidence.par_iter().map(|&i| {
+                minijinja::Value::from_object(views.observation_on(i, page_path.as_ref()))
+            }))
         };
         let interviews = || {
             v(summary

@@ -300,16 +300,27 @@ impl Views<'_> {
 
     /// An observation, quoted for the page at `page`.
     pub fn observation(&self, index: usize, page: &str) -> ObservationView {
+        self.observation_on(index, crate::scan::VaultPath::new(page).as_ref())
+    }
+
+    /// [`Views::observation`] for a page whose path is already a vault path
+    /// (`None`: not one; the text is then shown as written), so a list of
+    /// observations quoted on one page checks the page's path once.
+    pub fn observation_on(
+        &self,
+        index: usize,
+        page: Option<&crate::scan::VaultPath>,
+    ) -> ObservationView {
         let observation = &self.model.observations[index];
         let interview = &self.model.interviews[observation.interview];
         let (interview_value, companies) = self.interview_values(observation.interview);
         ObservationView {
             kind: observation.kind.as_str(),
-            text: match crate::scan::VaultPath::new(page) {
+            text: match page {
                 Some(page) => super::quoted::quote_for_page(
                     &observation.text,
                     &interview.note.path,
-                    &page,
+                    page,
                     self.links,
                     &|target, subpath| self.subpath_exists(target, subpath),
                 ),
