@@ -91,6 +91,16 @@ fn v_list<T: Serialize>(items: impl IndexedParallelIterator<Item = T>) -> miniji
     minijinja::Value::from(items.map(v).collect::<Vec<minijinja::Value>>())
 }
 
+/// The observations at `indices`, quoted for the page at `page`, as a list of
+/// template objects (see [`ObservationView`]), made on the pool.
+fn observation_list(views: &Views<'_>, indices: &[usize], page: &str) -> minijinja::Value {
+    let page = VaultPath::new(page);
+    let items = indices
+        .par_iter()
+        .map(|&i| minijinja::Value::from_object(views.observation_on(i, page.as_ref())));
+    minijinja::Value::from(items.collect::<Vec<minijinja::Value>>())
+}
+
 /// Renders every planned page. `root` is the vault folder (for template
 /// overrides in `.throughline/templates/`).
 pub fn render_pages(
@@ -386,19 +396,8 @@ fn insight_context(
 ) -> minijinja::Value {
     let summary = &views.consolidation.insights[index];
     let row = views.insight_row(index);
-    let page_path = VaultPath::new(page);
-    let evidence = v_list(
-        summary
-            .evidence
-            .par_iter()
-            .map(|&i| minijinja::Value::from_object(views.observation_on(i, page_path.as_ref()))),
-    );
-    let counter = v_list(
-        summary
-            .counter_evidence
-            .par_iter()
-            .map(|&i| minijinja::Value::from_object(views.observation_on(i, page_path.as_ref()))),
-    );
+    let evidence = observation_list(views, &summary.evidence, page);
+    let counter = observation_list(views, &summary.counter_evidence, page);
     let jobs: Vec<JobLink> = summary
         .jobs
         .iter()
@@ -478,12 +477,7 @@ impl Renderer<'_> {
             })
             .collect();
         let job_note = v(views.note(job.note.file));
-        let page_path = VaultPath::new(page);
-        let evidence = || {
-            v_list(summary.evidence.par_iter().map(|&i| {
-                minijinja::Value::from_object(views.observation_on(i, page_path.as_ref()))
-            }))
-        };
+        let evidence = || observation_list(views, &summary.evidence, page);
         let interviews = || {
             v(summary
                 .interviews

@@ -305,7 +305,7 @@ pub fn digest_report(
     });
     let page = VaultPath::new(REPORT_NOTE).expect("a valid vault path");
     let observation = |index: usize| {
-        let view = views.observation(index, page.as_str());
+        let view = views.observation_on(index, Some(&page));
         let found = &model.observations[index];
         ObservationEntry {
             interview: views.note(model.interviews[found.interview].note.file).path,

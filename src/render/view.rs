@@ -471,17 +471,34 @@ mod tests {
         let env = minijinja::Environment::new();
         let template = "{{ o | tojson }}|{{ o.kind }} {{ o.interview.date }} {{ o.anchor }} \
             {{ o.line }} {{ o.insights[0].title }} {{ o.steps | join(',') }} {{ o | length }} \
-            {% for key in o %}{{ key }} {% endfor %}{{ o.missing is undefined }}";
-        let render =
-            |o: minijinja::Value| env.render_str(template, minijinja::context! { o }).unwrap();
-        let serialized = render(serialized(observation()));
+            {% for key in o %}{{ key }} {% endfor %}{{ o.missing is undefined }}|{{ o }}|\
+            {{ o == same }} {{ o['text'] }} {{ o is mapping }} {{ o | items | list | length }}";
+        let same = serialized(observation());
+        let render = |o: minijinja::Value| {
+            env.render_str(template, minijinja::context! { o, same => same.clone() })
+                .unwrap()
+        };
+        let serialized_form = render(serialized(observation()));
         assert_eq!(
             render(minijinja::Value::from_object(observation())),
-            serialized
+            serialized_form
         );
         assert!(
-            serialized.contains("|learned 2026-11-05 None 7 A define,locate 10 kind text"),
-            "{serialized}"
+            serialized_form.contains("|learned 2026-11-05 None 7 A define,locate 10 kind text"),
+            "{serialized_form}"
+        );
+        assert!(
+            serialized_form.ends_with("|True Said [[A]] True 10"),
+            "{serialized_form}"
+        );
+        // An anchor that is set reads the same way too.
+        let anchored = || ObservationView {
+            anchor: Some("#^b1".to_owned()),
+            ..observation()
+        };
+        assert_eq!(
+            render(minijinja::Value::from_object(anchored())),
+            render(serialized(anchored()))
         );
     }
 }
