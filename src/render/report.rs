@@ -308,7 +308,7 @@ pub fn digest_report(
         let view = views.observation_on(index, Some(&page));
         let found = &model.observations[index];
         ObservationEntry {
-            interview: views.note(model.interviews[found.interview].note.file).path,
+            interview: model.interviews[found.interview].note.path.to_string(),
             line: view.line,
             kind: view.kind,
             plain: plain_text(&found.text),

@@ -91,7 +91,6 @@ impl minijinja::value::Object for ObservationView {
 
     fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<minijinja::Value> {
         use minijinja::Value;
-        let serialized = |value| Value::from(minijinja::value::Serde(value));
         Some(match key {
             "kind" => Value::from(self.kind),
             "text" => Value::from(self.text.as_str()),
@@ -99,8 +98,8 @@ impl minijinja::value::Object for ObservationView {
             "anchor" => Value::from(self.anchor.as_deref()),
             "line" => Value::from(self.line),
             "companies" => self.companies.clone(),
-            "insights" => serialized(&self.insights),
-            "jobs" => serialized(&self.jobs),
+            "insights" => super::v(&self.insights),
+            "jobs" => super::v(&self.jobs),
             "signals" => Value::from_iter(self.signals.iter().copied()),
             "steps" => Value::from_iter(self.steps.iter().copied()),
             _ => return None,
@@ -254,8 +253,8 @@ impl Views<'_> {
     fn interview_values(&self, index: usize) -> (minijinja::Value, minijinja::Value) {
         let make = || {
             (
-                minijinja::Value::from(minijinja::value::Serde(self.interview(index))),
-                minijinja::Value::from(minijinja::value::Serde(self.companies(index))),
+                super::v(self.interview(index)),
+                super::v(self.companies(index)),
             )
         };
         match self.interview_values.0.get(index) {
@@ -435,9 +434,7 @@ impl Views<'_> {
 mod tests {
     use super::*;
 
-    fn serialized<T: Serialize>(value: T) -> minijinja::Value {
-        minijinja::Value::from(minijinja::value::Serde(value))
-    }
+    use crate::render::v as serialized;
 
     fn observation() -> ObservationView {
         let note = |path: &str, title: &str| NoteView {
