@@ -17,7 +17,7 @@
 
 use std::io::{self, Write};
 
-use super::display_path;
+use super::{display_path, render_each};
 use crate::diagnostics::{Diagnostic, Severity};
 
 /// Writes one line per diagnostic.
@@ -26,10 +26,10 @@ pub fn render<'a>(
     diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
     path_prefix: &str,
 ) -> io::Result<()> {
-    for diagnostic in diagnostics {
-        writeln!(out, "{}", annotation(diagnostic, path_prefix))?;
-    }
-    Ok(())
+    render_each(out, diagnostics, |text, diagnostic| {
+        text.extend_from_slice(annotation(diagnostic, path_prefix).as_bytes());
+        text.push(b'\n');
+    })
 }
 
 /// The workflow command for one diagnostic.

@@ -9,9 +9,10 @@
 //!    = help: correct the link text, or create the note
 //! ```
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::display_path;
+use super::{display_path, render_each};
 use crate::diagnostics::{Diagnostic, Severity};
 
 /// Longest source line shown before it is cut around the problem.
@@ -32,18 +33,16 @@ pub fn render<'a>(
     diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
     style: HumanStyle<'_>,
 ) -> io::Result<()> {
-    for diagnostic in diagnostics {
-        render_one(out, diagnostic, style)?;
-        writeln!(out)?;
-    }
-    Ok(())
+    render_each(out, diagnostics, |text, diagnostic| {
+        render_one(text, diagnostic, style).expect("writing to memory cannot fail");
+        text.push(b'\n');
+    })
 }
 
-fn paint(color: bool, code: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_owned()
+fn paint<'a>(color: bool, code: &str, text: &'a str) -> Cow<'a, str> {
+    match color {
+        true => Cow::Owned(format!("\x1b[{code}m{text}\x1b[0m")),
+        false => Cow::Borrowed(text),
     }
 }
 
@@ -107,28 +106,42 @@ pub fn render_one(
 
 /// The line as shown (tabs as spaces, cut to a window around the column when
 /// long), and the 1-based column of the problem within it.
-fn shown_line(line: &str, column: usize) -> (String, usize) {
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    let column = column.clamp(1, chars.len() + 1);
-    if chars.len() <= MAX_SHOWN_CHARS {
-        return (chars.into_iter().collect(), column);
+fn shown_line(line: &str, column: usize) -> (Cow<'_, str>, usize) {
+    let ascii = line.is_ascii();
+    let count = match ascii {
+        true => line.len(),
+        false => line.chars().count(),
+    };
+    let column = column.clamp(1, count + 1);
+    let (start, end) = match count <= MAX_SHOWN_CHARS {
+        true => (0, count),
+        false => {
+            let start = column.saturating_sub(MAX_SHOWN_CHARS / 3).max(1) - 1;
+            (start, (start + MAX_SHOWN_CHARS).min(count))
+        }
+    };
+    // The byte offset of a character (not beyond the end).
+    let byte_at = |chars: usize| match ascii {
+        true => chars,
+        false => line
+            .char_indices()
+            .nth(chars)
+            .map_or(line.len(), |(at, _)| at),
+    };
+    let window = &line[byte_at(start)..byte_at(end)];
+    let (cut_before, cut_after) = (start > 0, end < count);
+    if !cut_before && !cut_after && !window.contains('\t') {
+        return (Cow::Borrowed(window), column);
     }
-    let start = column.saturating_sub(MAX_SHOWN_CHARS / 3).max(1) - 1;
-    let end = (start + MAX_SHOWN_CHARS).min(chars.len());
-    let mut shown = String::new();
-    let mut offset = 0;
-    if start > 0 {
+    let mut shown = String::with_capacity(window.len() + 6);
+    if cut_before {
         shown.push('…');
-        offset = 1;
     }
-    shown.extend(&chars[start..end]);
-    if end < chars.len() {
+    shown.extend(window.chars().map(|c| if c == '\t' { ' ' } else { c }));
+    if cut_after {
         shown.push('…');
     }
-    (shown, column - start + offset)
+    (Cow::Owned(shown), column - start + usize::from(cut_before))
 }
 
 #[cfg(test)]
@@ -172,5 +185,50 @@ mod tests {
             shown.chars().skip(column - 1).take(5).collect::<String>(),
             "[[X]]"
         );
+    }
+
+    /// The window worked out character by character, as a reference.
+    fn shown_by_chars(line: &str, column: usize) -> (String, usize) {
+        let chars: Vec<char> = line
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let column = column.clamp(1, chars.len() + 1);
+        if chars.len() <= MAX_SHOWN_CHARS {
+            return (chars.into_iter().collect(), column);
+        }
+        let start = column.saturating_sub(MAX_SHOWN_CHARS / 3).max(1) - 1;
+        let end = (start + MAX_SHOWN_CHARS).min(chars.len());
+        let before = if start > 0 { "…" } else { "" };
+        let after = if end < chars.len() { "…" } else { "" };
+        let middle: String = chars[start..end].iter().collect();
+        (
+            format!("{before}{middle}{after}"),
+            column - start + before.len().min(1),
+        )
+    }
+
+    #[test]
+    fn windows_match_a_character_by_character_cut() {
+        let lines = [
+            String::new(),
+            "short\tline".to_owned(),
+            "é".repeat(139),
+            "é".repeat(141),
+            format!("{}\t[[Ünïcode]]{}", "ß".repeat(200), "x".repeat(90)),
+            format!("{}[[X]]{}", "a".repeat(300), "b\t".repeat(150)),
+            "a".repeat(140),
+            "a".repeat(141),
+        ];
+        for line in &lines {
+            for column in [0, 1, 2, 47, 48, 100, 141, 142, 200, 301, 500, 1000] {
+                let (shown, at) = shown_line(line, column);
+                assert_eq!(
+                    (shown.into_owned(), at),
+                    shown_by_chars(line, column),
+                    "{line:?} at {column}"
+                );
+            }
+        }
     }
 }
