@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::name_table::{NameTable, Named, hash_name, hash_name_with_md};
+use super::name_table::{NameTable, Named, hash_name};
 use crate::choices;
 use crate::scan::VaultFile;
 
@@ -304,10 +304,16 @@ impl LoweredName {
     /// Lower-cases the non-empty `linkpath` into `path`.
     pub(super) fn new(linkpath: &str, path: &mut String) -> LoweredName {
         let (name_start, name_has_dot) = lower_into(linkpath, path);
-        let name = &path[name_start..];
         let first_hash = match name_has_dot {
-            true => hash_name(name),
-            false => hash_name_with_md(name),
+            true => hash_name(&path[name_start..]),
+            // Probed first as a note's file name: `.md` appended for the
+            // hash, then taken off again.
+            false => {
+                path.push_str(".md");
+                let hash = hash_name(&path[name_start..]);
+                path.truncate(path.len() - ".md".len());
+                hash
+            }
         };
         LoweredName {
             name_start,
@@ -362,6 +368,26 @@ fn rebuild_relative(source_folder: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lowered_name_is_hashed_as_the_file_name_it_probes_first() {
+        let mut path = String::new();
+        for (linkpath, lowered, name, probed) in [
+            ("Note", "note", "note", "note.md"),
+            ("Folder/Sub/Note", "folder/sub/note", "note", "note.md"),
+            ("a.b/Note", "a.b/note", "note", "note.md"),
+            ("a/Chart.PNG", "a/chart.png", "chart.png", "chart.png"),
+            ("x.y/", "x.y/", "", ".md"),
+            ("Ünïcode/Ärger", "ünïcode/ärger", "ärger", "ärger.md"),
+            ("Ö/a.B", "ö/a.b", "a.b", "a.b"),
+        ] {
+            let found = LoweredName::new(linkpath, &mut path);
+            assert_eq!(path, lowered, "{linkpath}");
+            assert_eq!(&path[found.name_start..], name, "{linkpath}");
+            assert_eq!(found.name_has_dot, name.contains('.'), "{linkpath}");
+            assert_eq!(found.hash(), hash_name(probed), "{linkpath}");
+        }
+    }
 
     #[test]
     fn relative_paths_are_rebuilt_inside_the_vault() {

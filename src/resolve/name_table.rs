@@ -50,20 +50,6 @@ pub(super) fn hash_name(name: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(name.as_bytes())
 }
 
-/// [`hash_name`] of `name` followed by `.md`, without allocating for a name
-/// of usual length.
-pub(super) fn hash_name_with_md(name: &str) -> u64 {
-    let mut bytes = [0u8; 256];
-    match bytes.get_mut(..name.len() + 3) {
-        Some(joined) => {
-            joined[..name.len()].copy_from_slice(name.as_bytes());
-            joined[name.len()..].copy_from_slice(b".md");
-            xxhash_rust::xxh3::xxh3_64(joined)
-        }
-        None => hash_name(&format!("{name}.md")),
-    }
-}
-
 impl NameTable {
     /// A table of `entries` (distinct names).
     pub(super) fn new<'a>(entries: impl Iterator<Item = (&'a str, Named)>) -> NameTable {
@@ -162,9 +148,6 @@ mod tests {
         }
         // A name under another name's hash (a collision) is not that name.
         assert_eq!(table.get("note 2.md", hash_name("note 1.md")), None);
-        assert_eq!(hash_name_with_md("note 1"), hash_name("note 1.md"));
-        let long = "n".repeat(300);
-        assert_eq!(hash_name_with_md(&long), hash_name(&format!("{long}.md")));
         let empty = NameTable::default();
         empty.prefetch_slot(hash_name("x.md"));
         assert_eq!(empty.prefetch_name_and_guess(hash_name("x.md")), None);
