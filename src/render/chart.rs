@@ -91,12 +91,7 @@ impl BarChart {
             b.participants
                 .len()
                 .cmp(&a.participants.len())
-                .then_with(|| {
-                    a.note
-                        .title
-                        .to_lowercase()
-                        .cmp(&b.note.title.to_lowercase())
-                })
+                .then_with(|| super::cmp_lowercase(&a.note.title, &b.note.title))
         });
         chosen.truncate(limit);
         // The roles with most participants get a colour each; past the palette,

@@ -300,25 +300,38 @@ impl Renderer<'_> {
 
 /// Insight rows sorted by strength (strongest first), then participants, then title.
 fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
+    // What the order reads, side by side: the summaries are large, and tens of
+    // thousands of them read in a sort's order wait on memory at each step.
     let summaries = &views.consolidation.insights;
-    let mut order: Vec<usize> = (0..summaries.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&summaries[a], &summaries[b]);
-        y.strength
-            .cmp(&x.strength)
-            .then_with(|| y.participants.len().cmp(&x.participants.len()))
-            .then_with(|| y.evidence.len().cmp(&x.evidence.len()))
-            .then_with(|| {
-                let title = |i: usize| {
-                    views.model.insights[summaries[i].insight]
-                        .note
-                        .title()
-                        .to_lowercase()
-                };
-                title(a).cmp(&title(b))
-            })
+    let mut ranked: Vec<(Strength, usize, usize, &str, usize)> = summaries
+        .iter()
+        .enumerate()
+        .map(|(index, summary)| {
+            let title = views.model.insights[summary.insight].note.title();
+            let (participants, evidence) = (summary.participants.len(), summary.evidence.len());
+            (summary.strength, participants, evidence, title, index)
+        })
+        .collect();
+    ranked.sort_unstable_by(|x, y| {
+        y.0.cmp(&x.0)
+            .then_with(|| y.1.cmp(&x.1))
+            .then_with(|| y.2.cmp(&x.2))
+            .then_with(|| cmp_lowercase(x.3, y.3))
+            .then_with(|| x.4.cmp(&y.4))
     });
-    order
+    ranked.into_iter().map(|(.., index)| index).collect()
+}
+
+/// `a.to_lowercase().cmp(&b.to_lowercase())`, without lower-casing copies when
+/// both are ASCII (sorts of tens of thousands of titles compare many ties).
+pub(crate) fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    match a.is_ascii() && b.is_ascii() {
+        true => a
+            .bytes()
+            .map(|byte| byte.to_ascii_lowercase())
+            .cmp(b.bytes().map(|byte| byte.to_ascii_lowercase())),
+        false => a.to_lowercase().cmp(&b.to_lowercase()),
+    }
 }
 
 /// Whether `source` is the embedded text of the template `name`.
@@ -723,5 +736,24 @@ fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
         unlinked => v(health.unlinked_observations.iter().take(UNLINKED_LISTED).map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
         unlinked_count => health.unlinked_observations.len(),
         more_unlinked => health.unlinked_observations.len().saturating_sub(UNLINKED_LISTED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cmp_lowercase;
+
+    #[test]
+    fn titles_compare_as_their_lower_case_copies_do() {
+        let titles = [
+            "", "a", "A", "b", "ab", "Ab", "a b", "a-b", "a_b", "Zed", "z", "[x]", "Ärger",
+            "ärger", "É", "e", "ǅ", "İ",
+        ];
+        for a in titles {
+            for b in titles {
+                let expected = a.to_lowercase().cmp(&b.to_lowercase());
+                assert_eq!(cmp_lowercase(a, b), expected, "{a:?} against {b:?}");
+            }
+        }
     }
 }

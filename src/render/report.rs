@@ -419,12 +419,7 @@ pub fn digest_report(
             .cmp(&sa.strength)
             .then_with(|| y.participants.len().cmp(&x.participants.len()))
             .then_with(|| y.evidence.cmp(&x.evidence))
-            .then_with(|| {
-                x.note
-                    .title
-                    .to_lowercase()
-                    .cmp(&y.note.title.to_lowercase())
-            })
+            .then_with(|| super::cmp_lowercase(&x.note.title, &y.note.title))
     });
     let validation_queue = digest
         .iter()
