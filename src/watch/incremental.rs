@@ -183,8 +183,10 @@ impl Incremental {
             memo.keep(std::mem::take(&mut analysis.model));
         }
         self.notes.refill_from(&mut analysis.vault);
-        self.notes.plan = Some(analysis.plan.clone());
-        crate::pipeline::drop_in_background(analysis);
+        // The plan is kept for the next update; the rest goes.
+        let crate::pipeline::Analysis { vault, model, plan } = analysis;
+        self.notes.plan = Some(plan);
+        crate::pipeline::drop_in_background((vault, model));
         // Pages are notes too (links may point into them), and no event tells
         // of our own writes: the ones just written are read again, now, on
         // another thread (until they are, they count as changed).
