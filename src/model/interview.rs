@@ -106,7 +106,7 @@ pub(crate) fn read_interview(
     people: &HashMap<String, FileId>,
     companies: &HashMap<String, FileId>,
 ) -> (Interview, Vec<Diagnostic>) {
-    let reader = PropertyReader::new(note, resolutions, config);
+    let reader = PropertyReader::for_many(note, resolutions, config);
     let mut problems = Vec::new();
     let mut interview = Interview::placeholder(reference);
     let key_of = |canonical: &str| reader.raw(canonical).map(|(key, _)| key.to_owned());

@@ -53,7 +53,7 @@ pub(crate) fn read_plan(
     config: &Config,
     model: &ResearchModel,
 ) -> (Plan, Vec<Diagnostic>) {
-    let reader = PropertyReader::new(note, resolutions, config);
+    let reader = PropertyReader::for_many(note, resolutions, config);
     let mut problems = Vec::new();
     let mut plan = Plan::placeholder(reference);
     let key_of = |canonical: &str| reader.raw(canonical).map(|(key, _)| key.to_owned());

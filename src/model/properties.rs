@@ -23,6 +23,29 @@ fn key_matches(key: &str, normalized: &str) -> bool {
             a == b
         })
 }
+
+/// A key as written, normalised as [`normalize_key`] does; borrowed when it
+/// already is (keys are usually written lower-case, with `-`).
+fn normalized(key: &str) -> Cow<'_, str> {
+    let key = key.trim();
+    if !key.is_ascii() {
+        return Cow::Owned(normalize_key(key));
+    }
+    match key
+        .bytes()
+        .any(|byte| matches!(byte, b'_' | b' ' | b'A'..=b'Z'))
+    {
+        true => Cow::Owned(
+            key.bytes()
+                .map(|byte| match byte {
+                    b'_' | b' ' => '-',
+                    byte => char::from(byte.to_ascii_lowercase()),
+                })
+                .collect(),
+        ),
+        false => Cow::Borrowed(key),
+    }
+}
 use crate::parse::{LinkKind, Note, PropertyValue};
 use crate::resolve::{FileId, Resolution};
 
@@ -50,6 +73,9 @@ pub struct PropertyReader<'a> {
     note: &'a Note,
     resolutions: &'a [Resolution],
     config: &'a Config,
+    /// Each property's key, normalised once, for a reader that reads many
+    /// properties ([`PropertyReader::for_many`]).
+    keys: Option<Vec<Cow<'a, str>>>,
 }
 
 impl<'a> PropertyReader<'a> {
@@ -63,21 +89,40 @@ impl<'a> PropertyReader<'a> {
             note,
             resolutions,
             config,
+            keys: None,
+        }
+    }
+
+    /// A reader for reading many of `note`'s properties: each key is
+    /// normalised once, not once per property read.
+    pub fn for_many(
+        note: &'a Note,
+        resolutions: &'a [Resolution],
+        config: &'a Config,
+    ) -> PropertyReader<'a> {
+        let keys = note.properties.0.iter().map(|(key, _)| normalized(key));
+        PropertyReader {
+            keys: Some(keys.collect()),
+            ..PropertyReader::new(note, resolutions, config)
         }
     }
 
     /// The key as written and the value of property `canonical`, if present.
     pub fn raw(&self, canonical: &str) -> Option<(&'a str, &'a PropertyValue)> {
-        self.note
-            .properties
-            .0
-            .iter()
-            .find(|(key, _)| {
-                self.config
-                    .property_names(canonical)
-                    .any(|name| key_matches(key, name))
-            })
-            .map(|(key, value)| (key.as_str(), value))
+        let names = || self.config.property_names(canonical);
+        let at = match &self.keys {
+            Some(keys) => keys
+                .iter()
+                .position(|key| names().any(|name| key.as_ref() == name)),
+            None => self
+                .note
+                .properties
+                .0
+                .iter()
+                .position(|(key, _)| names().any(|name| key_matches(key, name))),
+        }?;
+        let (key, value) = &self.note.properties.0[at];
+        Some((key.as_str(), value))
     }
 
     /// Every value of property `canonical` (a scalar is one value, a list many),
@@ -161,7 +206,70 @@ impl<'a> PropertyReader<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_index;
+    use super::{PropertyReader, is_index, normalize_key, normalized};
+    use crate::config::Config;
+    use crate::parse::{NoteBytes, parse_note};
+    use crate::scan::VaultPath;
+
+    #[test]
+    fn a_reader_for_many_reads_finds_what_a_reader_for_one_finds() {
+        let text = "---\nType: interview\nFollow_Up Of: a\n\"date \": 2026-01-02\nparticipant: b\nNaïve: c\nrole: d\nROLE: e\n---\n";
+        let note = parse_note(
+            VaultPath::new("n.md").unwrap(),
+            NoteBytes::Read(text.as_bytes().to_vec()),
+        );
+        assert_eq!(note.properties.0.len(), 7);
+        let mut config = Config::default();
+        config
+            .property_synonyms
+            .insert("participant".to_owned(), vec!["naïve".to_owned()]);
+        let (one, many) = (
+            PropertyReader::new(&note, &[], &config),
+            PropertyReader::for_many(&note, &[], &config),
+        );
+        for name in [
+            "type",
+            "follow-up-of",
+            "date",
+            "participant",
+            "role",
+            "company",
+            "naïve",
+        ] {
+            assert_eq!(one.raw(name), many.raw(name), "{name}");
+        }
+        assert_eq!(
+            many.raw("follow-up-of").map(|(key, _)| key),
+            Some("Follow_Up Of")
+        );
+        assert_eq!(many.raw("role").map(|(key, _)| key), Some("role"));
+    }
+
+    #[test]
+    fn keys_normalise_as_the_configuration_normalises_them() {
+        for key in [
+            "date",
+            "Date",
+            "follow-up-of",
+            "Follow_Up Of",
+            "  participant ",
+            "\tROLE\t",
+            "a__b  c",
+            "",
+            " ",
+            "Ärger_Grund",
+            "naïve key",
+            "İd",
+            "x-Y_z w",
+            "follow up of",
+        ] {
+            assert_eq!(normalized(key), normalize_key(key), "{key:?}");
+        }
+        assert!(matches!(
+            normalized("follow-up-of"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn an_item_number_is_read_only_as_written_for_it() {
