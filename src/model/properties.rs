@@ -173,15 +173,14 @@ impl<'a> PropertyReader<'a> {
                 .and_then(|rest| rest.strip_prefix('.'))
                 .is_some_and(|number| is_index(number, index)),
         };
+        // A note's frontmatter links come first.
         let link = self
             .note
             .links
             .iter()
             .zip(self.resolutions)
-            .find(|(link, _)| {
-                link.kind == LinkKind::Frontmatter
-                    && self.note.property_key(link).is_some_and(is_here)
-            });
+            .take_while(|(link, _)| link.kind == LinkKind::Frontmatter)
+            .find(|(link, _)| self.note.property_key(link).is_some_and(is_here));
         Some(match link {
             Some((link, resolution)) => PropertyItem {
                 text: link
