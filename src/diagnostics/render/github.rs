@@ -26,10 +26,10 @@ pub fn render<'a>(
     diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
     path_prefix: &str,
 ) -> io::Result<()> {
-    render_each(out, diagnostics, |text, diagnostic| {
-        text.extend_from_slice(annotation(diagnostic, path_prefix).as_bytes());
-        text.push(b'\n');
-    })
+    render_each(out, diagnostics, |text, _, diagnostic| {
+        writeln!(text, "{}", annotation(diagnostic, path_prefix))
+    })?;
+    Ok(())
 }
 
 /// The workflow command for one diagnostic.

@@ -33,10 +33,11 @@ pub fn render<'a>(
     diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
     style: HumanStyle<'_>,
 ) -> io::Result<()> {
-    render_each(out, diagnostics, |text, diagnostic| {
-        render_one(text, diagnostic, style).expect("writing to memory cannot fail");
-        text.push(b'\n');
-    })
+    render_each(out, diagnostics, |text, _, diagnostic| {
+        render_one(text, diagnostic, style)?;
+        writeln!(text)
+    })?;
+    Ok(())
 }
 
 fn paint<'a>(color: bool, code: &str, text: &'a str) -> Cow<'a, str> {

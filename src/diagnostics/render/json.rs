@@ -28,9 +28,9 @@
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::render_each;
 use crate::diagnostics::{Diagnostic, Summary};
 
 /// The schema version written in every document.
@@ -58,39 +58,13 @@ pub fn render<'a>(
         serde_json::to_string(vault)?,
         serde_json::to_string(&summary)?
     )?;
-    // Rows are serialised into buffers in parallel (a vault may have a
-    // hundred thousand problems) and written in order, a batch at a time.
-    let diagnostics: Vec<&Diagnostic> = diagnostics.into_iter().collect();
-    for (batch, rows) in diagnostics.chunks(ROWS_PER_BATCH).enumerate() {
-        let chunks: Vec<Vec<u8>> = rows
-            .par_chunks(ROWS_PER_TASK)
-            .enumerate()
-            .map(|(chunk, rows)| {
-                let mut buffer = Vec::with_capacity(rows.len() * 256);
-                for (at, diagnostic) in rows.iter().enumerate() {
-                    let first = batch == 0 && chunk == 0 && at == 0;
-                    buffer.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    serde_json::to_writer(&mut buffer, &Row::of(diagnostic))?;
-                }
-                Ok(buffer)
-            })
-            .collect::<io::Result<_>>()?;
-        for chunk in &chunks {
-            out.write_all(chunk)?;
-        }
-    }
-    out.write_all(if diagnostics.is_empty() {
-        b"]\n}\n"
-    } else {
-        b"\n  ]\n}\n"
-    })
+    // Rows are serialised on every thread, a batch at a time.
+    let count = render_each(out, diagnostics, |text, at, diagnostic| {
+        text.extend_from_slice(if at == 0 { b"\n    " } else { b",\n    " });
+        Ok(serde_json::to_writer(text, &Row::of(diagnostic))?)
+    })?;
+    out.write_all(if count == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" })
 }
-
-/// Rows serialised by one task.
-const ROWS_PER_TASK: usize = 1024;
-
-/// Rows serialised before they are written.
-const ROWS_PER_BATCH: usize = 16 * ROWS_PER_TASK;
 
 /// One diagnostic; field order is the schema's.
 #[derive(serde::Serialize)]

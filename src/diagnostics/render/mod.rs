@@ -22,31 +22,34 @@ const BATCH: usize = 4096;
 /// Diagnostics one task renders into one buffer.
 const PER_TASK: usize = 256;
 
-/// Writes each diagnostic as `write_one` renders it, in order. A vault can have
-/// tens of thousands of problems: they are rendered on every thread, a batch
-/// at a time, and each batch is written as a few large buffers.
+/// Writes each diagnostic as `write_one` renders it (given its position in
+/// the list), in order; returns how many there were. A vault can have tens of
+/// thousands of problems: they are rendered on every thread, a batch at a
+/// time, and each batch is written as a few large buffers.
 fn render_each<'a>(
     out: &mut dyn Write,
     diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
-    write_one: impl Fn(&mut Vec<u8>, &Diagnostic) + Sync,
-) -> io::Result<()> {
+    write_one: impl Fn(&mut Vec<u8>, usize, &Diagnostic) -> io::Result<()> + Sync,
+) -> io::Result<usize> {
     let diagnostics: Vec<&Diagnostic> = diagnostics.into_iter().collect();
-    for batch in diagnostics.chunks(BATCH) {
-        let rendered: Vec<Vec<u8>> = batch
+    for (batch, diagnostics) in diagnostics.chunks(BATCH).enumerate() {
+        let rendered: Vec<Vec<u8>> = diagnostics
             .par_chunks(PER_TASK)
-            .map(|task| {
+            .enumerate()
+            .map(|(task, diagnostics)| {
+                let first = batch * BATCH + task * PER_TASK;
                 let mut text = Vec::new();
-                for &diagnostic in task {
-                    write_one(&mut text, diagnostic);
+                for (at, &diagnostic) in (first..).zip(diagnostics) {
+                    write_one(&mut text, at, diagnostic)?;
                 }
-                text
+                Ok(text)
             })
-            .collect();
+            .collect::<io::Result<_>>()?;
         for text in rendered {
             out.write_all(&text)?;
         }
     }
-    Ok(())
+    Ok(diagnostics.len())
 }
 
 /// Joins the vault folder as the user wrote it with a vault path, so that the
@@ -74,14 +77,30 @@ mod tests {
             .map(|n| Diagnostic::new(Code::BrokenLink, path.clone(), format!("problem {n}")))
             .collect();
         let mut out = Vec::new();
-        render_each(&mut out, &diagnostics, |text, diagnostic| {
-            text.extend_from_slice(diagnostic.message.as_bytes());
-            text.push(b'\n');
+        let count = render_each(&mut out, &diagnostics, |text, at, diagnostic| {
+            writeln!(text, "{at}: {}", diagnostic.message)
         })
         .unwrap();
+        assert_eq!(count, diagnostics.len());
         let expected: String = (0..diagnostics.len())
-            .map(|n| format!("problem {n}\n"))
+            .map(|n| format!("{n}: problem {n}\n"))
             .collect();
         assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_diagnostic_that_cannot_be_rendered_is_an_error() {
+        let path = VaultPath::new("a.md").unwrap();
+        let diagnostics: Vec<Diagnostic> = (0..BATCH + 3)
+            .map(|n| Diagnostic::new(Code::BrokenLink, path.clone(), format!("problem {n}")))
+            .collect();
+        let mut out = Vec::new();
+        let result = render_each(&mut out, &diagnostics, |text, at, _| match at {
+            4000 => Err(io::Error::other("cannot render")),
+            _ => writeln!(text, "{at}"),
+        });
+        assert_eq!(result.unwrap_err().to_string(), "cannot render");
+        // Nothing of the failed batch is written.
+        assert!(out.is_empty());
     }
 }
