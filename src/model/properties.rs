@@ -6,16 +6,18 @@
 use std::borrow::Cow;
 
 use crate::config::{Config, normalize_key};
+use crate::parse::{LinkKind, Note, PropertyValue};
+use crate::resolve::{FileId, Resolution};
 
-/// Whether a key as written normalises to `normalized` (see [`normalize_key`]),
+/// Whether a key as written normalises to `name` (see [`normalize_key`]),
 /// without allocating for the common ASCII case.
-fn key_matches(key: &str, normalized: &str) -> bool {
+fn key_matches(key: &str, name: &str) -> bool {
     let key = key.trim();
     if !key.is_ascii() {
-        return normalize_key(key) == normalized;
+        return normalize_key(key) == name;
     }
-    key.len() == normalized.len()
-        && key.bytes().zip(normalized.bytes()).all(|(a, b)| {
+    key.len() == name.len()
+        && key.bytes().zip(name.bytes()).all(|(a, b)| {
             let a = match a {
                 b'_' | b' ' => b'-',
                 a => a.to_ascii_lowercase(),
@@ -46,8 +48,6 @@ fn normalized(key: &str) -> Cow<'_, str> {
         false => Cow::Borrowed(key),
     }
 }
-use crate::parse::{LinkKind, Note, PropertyValue};
-use crate::resolve::{FileId, Resolution};
 
 /// Whether `written` is `index` as `format!` writes it (no sign, no leading
 /// zero).
@@ -173,7 +173,8 @@ impl<'a> PropertyReader<'a> {
                 .and_then(|rest| rest.strip_prefix('.'))
                 .is_some_and(|number| is_index(number, index)),
         };
-        // A note's frontmatter links come first.
+        // Frontmatter links come first in a note's links (`Note::links`):
+        // the search stops at the first body link.
         let link = self
             .note
             .links

@@ -198,6 +198,37 @@ mod tests {
         assert_eq!(kept.location(5..16), whole.location(5..16));
     }
 
+    /// Whether no frontmatter link follows a body link (what
+    /// `PropertyReader` relies on).
+    fn frontmatter_links_first(note: &super::Note) -> bool {
+        let is_frontmatter = |link: &super::Link| link.kind == super::super::LinkKind::Frontmatter;
+        let body_from = note.links.partition_point(is_frontmatter);
+        !note.links[body_from..].iter().any(is_frontmatter)
+    }
+
+    #[test]
+    fn frontmatter_links_come_first_before_and_after_keeping() {
+        let text = "---\njobs: [\"[[J1]]\", \"[[J2]]\"]\nplan: \"[[P]]\"\n---\n\
+            %% [[In comment]] %%\n![[Embed.png]] [a](A.md) [[B]]\n\
+            > [!quote]\n> [[C]] and [[J1]]\n";
+        let mut note = parse(text);
+        assert_eq!(note.links.len(), 9);
+        assert_eq!(
+            note.links
+                .iter()
+                .filter(|l| l.kind == super::super::LinkKind::Frontmatter)
+                .count(),
+            3
+        );
+        assert!(frontmatter_links_first(&note));
+        note.keep_for_check(lines([4, 7]));
+        assert_eq!(note.links.len(), 5);
+        assert!(frontmatter_links_first(&note));
+        // The check itself: a body link before a frontmatter one is caught.
+        note.links.swap(0, 4);
+        assert!(!frontmatter_links_first(&note));
+    }
+
     #[test]
     fn a_link_over_two_lines_is_marked_as_before() {
         let text = "x [a\nb](Missing.md) [[Y]]\nthen [c\nd](E.md)\nz\n";

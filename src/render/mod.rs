@@ -298,33 +298,51 @@ impl Renderer<'_> {
     }
 }
 
-/// Insight rows sorted by strength (strongest first), then participants, then title.
+/// Insight rows sorted by strength (strongest first), then participants and
+/// evidence (most first), then title (case-insensitive), then model order.
 fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
     // What the order reads, side by side: the summaries are large, and tens of
     // thousands of them read in a sort's order wait on memory at each step.
     let summaries = &views.consolidation.insights;
-    let mut ranked: Vec<(Strength, usize, usize, &str, usize)> = summaries
+    let mut ranked: Vec<RankKey<'_>> = summaries
         .iter()
         .enumerate()
-        .map(|(index, summary)| {
-            let title = views.model.insights[summary.insight].note.title();
-            let (participants, evidence) = (summary.participants.len(), summary.evidence.len());
-            (summary.strength, participants, evidence, title, index)
+        .map(|(index, summary)| RankKey {
+            strength: summary.strength,
+            participants: summary.participants.len(),
+            evidence: summary.evidence.len(),
+            title: views.model.insights[summary.insight].note.title(),
+            index,
         })
         .collect();
-    ranked.sort_unstable_by(|x, y| {
-        y.0.cmp(&x.0)
-            .then_with(|| y.1.cmp(&x.1))
-            .then_with(|| y.2.cmp(&x.2))
-            .then_with(|| cmp_lowercase(x.3, y.3))
-            .then_with(|| x.4.cmp(&y.4))
-    });
-    ranked.into_iter().map(|(.., index)| index).collect()
+    ranked.sort_unstable_by(RankKey::order);
+    ranked.into_iter().map(|key| key.index).collect()
+}
+
+/// What an insight is ranked by on `Insights.md`.
+struct RankKey<'a> {
+    strength: Strength,
+    participants: usize,
+    evidence: usize,
+    title: &'a str,
+    /// The insight's place in the model: equal keys keep model order.
+    index: usize,
+}
+
+impl RankKey<'_> {
+    fn order(x: &Self, y: &Self) -> std::cmp::Ordering {
+        y.strength
+            .cmp(&x.strength)
+            .then_with(|| y.participants.cmp(&x.participants))
+            .then_with(|| y.evidence.cmp(&x.evidence))
+            .then_with(|| cmp_lowercase(x.title, y.title))
+            .then_with(|| x.index.cmp(&y.index))
+    }
 }
 
 /// `a.to_lowercase().cmp(&b.to_lowercase())`, without lower-casing copies when
 /// both are ASCII (sorts of tens of thousands of titles compare many ties).
-pub(crate) fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
     match a.is_ascii() && b.is_ascii() {
         true => a
             .bytes()
@@ -741,13 +759,16 @@ fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
 
 #[cfg(test)]
 mod tests {
-    use super::cmp_lowercase;
+    use super::{RankKey, Strength, cmp_lowercase};
 
     #[test]
     fn titles_compare_as_their_lower_case_copies_do() {
+        // Pairs of ASCII titles take the fast path; the others check that a
+        // non-ASCII title on either side is compared as before.
         let titles = [
-            "", "a", "A", "b", "ab", "Ab", "a b", "a-b", "a_b", "Zed", "z", "[x]", "Ärger",
-            "ärger", "É", "e", "ǅ", "İ",
+            "", "a", "A", "b", "ab", "Ab", "AB c", "ab c", "a b", "a-b", "a_b", "a[b", "a`b",
+            "a{b", "a@b", "a^b", "Z", "z", "Zed", "[x]", "1", "10", "Ärger", "ärger", "É", "e",
+            "ǅ", "İ",
         ];
         for a in titles {
             for b in titles {
@@ -755,5 +776,47 @@ mod tests {
                 assert_eq!(cmp_lowercase(a, b), expected, "{a:?} against {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn ties_rank_as_a_stable_sort_by_lower_cased_title_does() {
+        use Strength::{Individual, Pattern, Recurring};
+        let keys = [
+            (Recurring, 2, 3, "beta"),
+            (Pattern, 5, 9, "Alpha"),
+            (Recurring, 2, 3, "Beta"),
+            (Recurring, 2, 3, "alpha"),
+            (Recurring, 2, 4, "zeta"),
+            (Individual, 1, 1, "Alpha"),
+            (Recurring, 2, 3, "beta"),
+            (Recurring, 3, 3, "gamma"),
+            (Individual, 1, 1, "alpha"),
+        ];
+        // The ranking as it was first written: indices, stably sorted by the
+        // fields, the titles lower-cased.
+        let mut expected: Vec<usize> = (0..keys.len()).collect();
+        expected.sort_by(|&a, &b| {
+            let (x, y) = (keys[a], keys[b]);
+            y.0.cmp(&x.0)
+                .then_with(|| y.1.cmp(&x.1))
+                .then_with(|| y.2.cmp(&x.2))
+                .then_with(|| x.3.to_lowercase().cmp(&y.3.to_lowercase()))
+        });
+        let mut ranked: Vec<RankKey<'_>> = keys
+            .iter()
+            .enumerate()
+            .map(
+                |(index, &(strength, participants, evidence, title))| RankKey {
+                    strength,
+                    participants,
+                    evidence,
+                    title,
+                    index,
+                },
+            )
+            .collect();
+        ranked.sort_unstable_by(RankKey::order);
+        let order: Vec<usize> = ranked.iter().map(|key| key.index).collect();
+        assert_eq!(order, expected);
     }
 }
