@@ -263,6 +263,12 @@ pub struct ModelMemo {
     previous: Option<ResearchModel>,
     /// Each note's type from the last first pass.
     note_types: Option<NoteTypes>,
+    /// The last model's company and person title indexes (the same while its
+    /// records hold).
+    titles: Option<(TitleIndex, TitleIndex)>,
+    /// A hash of every file's path, with the walk that listed the files and
+    /// how many there were (the same walk lists the same files).
+    paths_hash: Option<(u64, usize, u64)>,
 }
 
 /// Each note's type (by note index; `None`: not a source, or untyped) as a
@@ -375,18 +381,17 @@ pub fn build_model_reusing(vault: &Vault, config: &Config, memo: &mut ModelMemo)
     build_model_inner(vault, config, ModelScope::Full, Some(memo))
 }
 
-/// Everything a note's reading depends on besides the note itself.
+/// Everything a note's reading depends on besides the note itself (`paths`:
+/// [`paths_hash`]).
 fn context_fingerprint(
-    vault: &Vault,
     config: &Config,
+    paths: u64,
     typed: &[(FileId, NoteType, usize)],
     model: &ResearchModel,
 ) -> u64 {
     let mut state = RecordHasher::new();
     format!("{config:?}").hash(&mut state);
-    for file in &vault.files {
-        file.path.as_str().hash(&mut state);
-    }
+    paths.hash(&mut state);
     for (file, kind, _) in typed {
         (file, kind).hash(&mut state);
     }
@@ -394,6 +399,24 @@ fn context_fingerprint(
         (&person.role, &person.company).hash(&mut state);
     }
     state.finish()
+}
+
+/// A hash of every file's path in `vault`, or the one `kept` for the walk
+/// that listed its files (hashing 100,000 paths took ≈ 4 ms per update).
+fn paths_hash(vault: &Vault, kept: &mut Option<(u64, usize, u64)>) -> u64 {
+    let now = vault.walk().map(|walk| (walk, vault.files.len()));
+    if let (Some((walk, count, hash)), Some(now)) = (*kept, now)
+        && (walk, count) == now
+    {
+        return hash;
+    }
+    let mut state = RecordHasher::new();
+    for file in &vault.files {
+        file.path.as_str().hash(&mut state);
+    }
+    let hash = state.finish();
+    *kept = now.map(|(walk, count)| (walk, count, hash));
+    hash
 }
 
 /// Where the note's links go. (Its text is the same when the vault kept the
@@ -486,6 +509,10 @@ fn build_model_inner(
             model.jobs = records.jobs;
             model.people = records.people;
             model.companies = records.companies;
+            // Each list in one allocation (see `work_out_records`).
+            let count = |wanted| typed.iter().filter(|(_, kind, _)| *kind == wanted).count();
+            model.interviews.reserve_exact(count(NoteType::Interview));
+            model.plans.reserve_exact(count(NoteType::Plan));
             for &(file, kind, note_index) in &typed {
                 match kind {
                     NoteType::Interview => model
@@ -500,12 +527,19 @@ fn build_model_inner(
         }
         None => work_out_records(vault, config, &typed, &mut model),
     }
-    let company_titles = title_index(&model, NoteType::Company);
-    let person_titles = title_index(&model, NoteType::Person);
+    let kept_titles = memo.as_deref_mut().and_then(|memo| memo.titles.take());
+    let (company_titles, person_titles) = match kept_titles.filter(|_| records_hold) {
+        Some(titles) => titles,
+        None => (
+            title_index(&model, NoteType::Company),
+            title_index(&model, NoteType::Person),
+        ),
+    };
     // The readings are only valid in the same context.
-    let context = memo
-        .as_ref()
-        .map(|_| context_fingerprint(vault, config, &typed, &model));
+    let context = memo.as_deref_mut().map(|memo| {
+        let paths = paths_hash(vault, &mut memo.paths_hash);
+        context_fingerprint(config, paths, &typed, &model)
+    });
     // The last readings, in the order of `typed` (moved out of the last model):
     // both lists are in file order.
     let mut last: Vec<Option<(u64, Read)>> = Vec::new();
@@ -600,6 +634,7 @@ fn build_model_inner(
         })
         .collect();
     if let (Some(memo), Some(context)) = (memo, context) {
+        memo.titles = Some((company_titles, person_titles));
         memo.context = context;
         memo.order = read
             .iter()
@@ -814,7 +849,10 @@ enum Own {
 }
 
 /// Lower-cased title → file, for one type (to match names written as text).
-fn title_index(model: &ResearchModel, kind: NoteType) -> HashMap<String, FileId> {
+type TitleIndex = HashMap<String, FileId>;
+
+/// The [`TitleIndex`] of the notes of type `kind`.
+fn title_index(model: &ResearchModel, kind: NoteType) -> TitleIndex {
     let notes: Vec<&NoteRef> = match kind {
         NoteType::Person => model.people.iter().map(|p| &p.note).collect(),
         NoteType::Company => model.companies.iter().map(|c| &c.note).collect(),
