@@ -1,5 +1,7 @@
 //! Vault health: what keeps the pages from telling the whole truth.
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::ResearchModel;
 
@@ -39,12 +41,74 @@ pub fn health(
             .filter(|(_, summary)| summary.strength == Strength::None)
             .map(|(index, _)| index)
             .collect(),
-        unlinked_observations: model
-            .observations
-            .iter()
-            .enumerate()
-            .filter(|(_, observation)| observation.insights.is_empty())
-            .map(|(index, _)| index)
-            .collect(),
+        unlinked_observations: unlinked_observations(model),
+    }
+}
+/// The observations that link no insight, in order, read from each
+/// interview's links (its observations' insight links, in document order)
+/// instead of from the observations: at 100,000 notes those are 750,000 large
+/// records, and reading each one took 8 ms per `watch` update.
+fn unlinked_observations(model: &ResearchModel) -> Vec<usize> {
+    let mut unlinked: Vec<usize> = model
+        .interviews
+        .par_iter()
+        .flat_map_iter(|interview| {
+            let mut linked = interview
+                .links
+                .insights
+                .iter()
+                .map(|&(at, _, _)| at as usize)
+                .peekable();
+            interview
+                .observations
+                .clone()
+                .enumerate()
+                .filter_map(move |(at, observation)| {
+                    while linked.next_if(|&linked| linked < at).is_some() {}
+                    (linked.peek() != Some(&at)).then_some(observation)
+                })
+        })
+        .collect();
+    // Interviews' observations follow one another, so this is in order
+    // already, unless they were laid out otherwise.
+    unlinked.sort_unstable();
+    unlinked
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::unlinked_observations;
+    use crate::model::ResearchModel;
+
+    fn model_of(root: &Path) -> ResearchModel {
+        let config = crate::config::load(root).unwrap();
+        crate::pipeline::analyze(root, &config).unwrap().model
+    }
+
+    /// Unlinked observations read from the interviews' links are those that
+    /// link no insight, read from the observations themselves.
+    fn same_as_the_observations_say(model: &ResearchModel) -> (usize, usize) {
+        let expected: Vec<usize> = (0..model.observations.len())
+            .filter(|&at| model.observations[at].insights.is_empty())
+            .collect();
+        assert_eq!(unlinked_observations(model), expected);
+        (expected.len(), model.observations.len() - expected.len())
+    }
+
+    #[test]
+    fn unlinked_observations_are_those_that_link_no_insight() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        let (unlinked, linked) = same_as_the_observations_say(&model_of(&sample));
+        assert!(unlinked > 0 && linked > 0, "{unlinked} unlinked, {linked} linked");
+        let generated = tempfile::tempdir().unwrap();
+        let options = vaultgen::GenOptions {
+            notes: 1000,
+            seed: vaultgen::DEFAULT_SEED,
+        };
+        vaultgen::generate(generated.path(), &options).unwrap();
+        let (unlinked, linked) = same_as_the_observations_say(&model_of(generated.path()));
+        assert!(unlinked > 10 && linked > 100, "{unlinked} unlinked, {linked} linked");
     }
 }
