@@ -44,6 +44,7 @@ pub fn health(
         unlinked_observations: unlinked_observations(model),
     }
 }
+
 /// The observations that link no insight, in order, read from each
 /// interview's links (its observations' insight links, in document order)
 /// instead of from the observations: at 100,000 notes those are 750,000 large
@@ -101,7 +102,10 @@ mod tests {
     fn unlinked_observations_are_those_that_link_no_insight() {
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
         let (unlinked, linked) = same_as_the_observations_say(&model_of(&sample));
-        assert!(unlinked > 0 && linked > 0, "{unlinked} unlinked, {linked} linked");
+        assert!(
+            unlinked > 0 && linked > 0,
+            "{unlinked} unlinked, {linked} linked"
+        );
         let generated = tempfile::tempdir().unwrap();
         let options = vaultgen::GenOptions {
             notes: 1000,
@@ -109,6 +113,9 @@ mod tests {
         };
         vaultgen::generate(generated.path(), &options).unwrap();
         let (unlinked, linked) = same_as_the_observations_say(&model_of(generated.path()));
-        assert!(unlinked > 10 && linked > 100, "{unlinked} unlinked, {linked} linked");
+        assert!(
+            unlinked > 10 && linked > 100,
+            "{unlinked} unlinked, {linked} linked"
+        );
     }
 }

@@ -264,11 +264,11 @@ pub struct ModelMemo {
     /// Each note's type from the last first pass.
     note_types: Option<NoteTypes>,
     /// The last model's company and person title indexes (the same while its
-    /// records hold).
+    /// records are reused).
     titles: Option<(TitleIndex, TitleIndex)>,
-    /// A hash of every file's path, with the walk that listed the files and
-    /// how many there were (the same walk lists the same files).
-    paths_hash: Option<(u64, usize, u64)>,
+    /// A hash of every file's path, from the last model (the same while
+    /// [`NoteTypes::hold_for`] finds the same paths).
+    paths_hash: Option<u64>,
 }
 
 /// Each note's type (by note index; `None`: not a source, or untyped) as a
@@ -401,13 +401,10 @@ fn context_fingerprint(
     state.finish()
 }
 
-/// A hash of every file's path in `vault`, or the one `kept` for the walk
-/// that listed its files (hashing 100,000 paths took ≈ 4 ms per update).
-fn paths_hash(vault: &Vault, kept: &mut Option<(u64, usize, u64)>) -> u64 {
-    let now = vault.walk().map(|walk| (walk, vault.files.len()));
-    if let (Some((walk, count, hash)), Some(now)) = (*kept, now)
-        && (walk, count) == now
-    {
+/// A hash of every file's path in `vault`, or the one `kept` when the files
+/// are the same (`same_files`; hashing 100,000 paths took ≈ 4 ms per update).
+fn paths_hash(vault: &Vault, kept: &mut Option<u64>, same_files: bool) -> u64 {
+    if let Some(hash) = kept.filter(|_| same_files) {
         return hash;
     }
     let mut state = RecordHasher::new();
@@ -415,7 +412,7 @@ fn paths_hash(vault: &Vault, kept: &mut Option<(u64, usize, u64)>) -> u64 {
         file.path.as_str().hash(&mut state);
     }
     let hash = state.finish();
-    *kept = now.map(|(walk, count)| (walk, count, hash));
+    *kept = Some(hash);
     hash
 }
 
@@ -446,6 +443,8 @@ fn build_model_inner(
         .zip(config_hash)
         .filter(|(types, config)| types.hold_for(vault, *config))
         .map(|(types, _)| types.types);
+    // Kept types hold only for the last model's files, path by path.
+    let same_files = last_types.is_some();
     let typed: Vec<(FileId, NoteType, usize)> = vault
         .notes
         .par_iter()
@@ -502,6 +501,7 @@ fn build_model_inner(
         .map(ModelMemo::take_reads)
         .unwrap_or_default();
     // Each typed note's record: the last model's while they hold.
+    let records_reused = records_hold && last_records.is_some();
     match last_records.filter(|_| records_hold) {
         Some(records) => {
             model.types = records.types;
@@ -528,7 +528,7 @@ fn build_model_inner(
         None => work_out_records(vault, config, &typed, &mut model),
     }
     let kept_titles = memo.as_deref_mut().and_then(|memo| memo.titles.take());
-    let (company_titles, person_titles) = match kept_titles.filter(|_| records_hold) {
+    let (company_titles, person_titles) = match kept_titles.filter(|_| records_reused) {
         Some(titles) => titles,
         None => (
             title_index(&model, NoteType::Company),
@@ -537,7 +537,7 @@ fn build_model_inner(
     };
     // The readings are only valid in the same context.
     let context = memo.as_deref_mut().map(|memo| {
-        let paths = paths_hash(vault, &mut memo.paths_hash);
+        let paths = paths_hash(vault, &mut memo.paths_hash, same_files);
         context_fingerprint(config, paths, &typed, &model)
     });
     // The last readings, in the order of `typed` (moved out of the last model):

@@ -238,12 +238,6 @@ impl LinkMemo {
 }
 
 impl Vault {
-    /// The walk that listed the vault's files, if one did ([`Scan::walk`]):
-    /// vaults of the same walk have the same files.
-    pub fn walk(&self) -> Option<u64> {
-        self.walk
-    }
-
     /// Takes what the next resolution of the same files can reuse (the vault
     /// keeps its notes and diagnostics, but no longer its files, index and
     /// resolutions).
