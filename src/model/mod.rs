@@ -433,6 +433,12 @@ fn build_model_inner(
     scope: ModelScope,
     mut memo: Option<&mut ModelMemo>,
 ) -> ResearchModel {
+    // What the memo keeps (types, path hash, readings) is written in one full
+    // build, and read together by the next.
+    debug_assert!(
+        memo.is_none() || scope == ModelScope::Full,
+        "a model memo is kept by full models only"
+    );
     let mut model = ResearchModel::default();
     // First pass: every typed note, so links can be checked against types.
     // Under `watch`, a note not read again keeps the type it had.

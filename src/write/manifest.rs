@@ -114,7 +114,8 @@ impl Manifest {
     }
 
     /// The entry of the page at `path` (pages are kept sorted by path: found
-    /// by a binary search, with no index built per build).
+    /// by a binary search; `Writer::keep`, which looks up thousands of pages
+    /// at once, indexes them by path instead).
     pub fn entry(&self, path: &str) -> Option<&ManifestEntry> {
         self.pages
             .binary_search_by(|entry| entry.path.as_str().cmp(path))
