@@ -9,6 +9,15 @@ use crate::config::{Config, normalize_key};
 use crate::parse::{LinkKind, Note, PropertyValue};
 use crate::resolve::{FileId, Resolution};
 
+/// An ASCII key's byte as [`normalize_key`] writes it: `_` and space as `-`,
+/// letters lower-cased.
+fn key_byte(byte: u8) -> u8 {
+    match byte {
+        b'_' | b' ' => b'-',
+        byte => byte.to_ascii_lowercase(),
+    }
+}
+
 /// Whether a key as written normalises to `name` (see [`normalize_key`]),
 /// without allocating for the common ASCII case.
 fn key_matches(key: &str, name: &str) -> bool {
@@ -16,14 +25,7 @@ fn key_matches(key: &str, name: &str) -> bool {
     if !key.is_ascii() {
         return normalize_key(key) == name;
     }
-    key.len() == name.len()
-        && key.bytes().zip(name.bytes()).all(|(a, b)| {
-            let a = match a {
-                b'_' | b' ' => b'-',
-                a => a.to_ascii_lowercase(),
-            };
-            a == b
-        })
+    key.len() == name.len() && key.bytes().map(key_byte).eq(name.bytes())
 }
 
 /// A key as written, normalised as [`normalize_key`] does; borrowed when it
@@ -33,19 +35,9 @@ fn normalized(key: &str) -> Cow<'_, str> {
     if !key.is_ascii() {
         return Cow::Owned(normalize_key(key));
     }
-    match key
-        .bytes()
-        .any(|byte| matches!(byte, b'_' | b' ' | b'A'..=b'Z'))
-    {
-        true => Cow::Owned(
-            key.bytes()
-                .map(|byte| match byte {
-                    b'_' | b' ' => '-',
-                    byte => char::from(byte.to_ascii_lowercase()),
-                })
-                .collect(),
-        ),
-        false => Cow::Borrowed(key),
+    match key.bytes().all(|byte| key_byte(byte) == byte) {
+        true => Cow::Borrowed(key),
+        false => Cow::Owned(key.bytes().map(|byte| char::from(key_byte(byte))).collect()),
     }
 }
 
