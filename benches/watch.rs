@@ -19,10 +19,13 @@
 //!    (`VmRSS` from `/proc`, and the peak `VmHWM` at the end);
 //! 4. edits one interview note `THROUGHLINE_BENCH_RUNS` times (default 20, after 2
 //!    warm-up edits), each time adding an observation that links an insight, and
-//!    measures from just before the write to the arrival of the update's line — which
-//!    `watch` prints after the last affected page has been renamed into place. The
-//!    configured debounce is subtracted; p50, p95 and max are reported, beside the time
-//!    `watch` itself reports for the update (first event seen → last page written);
+//!    measures from just before the write to the moment the last affected page is
+//!    renamed into place (the issue's measure: the last file-system event the benchmark
+//!    sees in the output folder before the update's line arrives, through its own
+//!    inotify watch). The configured debounce is subtracted; p50, p95 and max are
+//!    reported, beside the time to the update's line (which `watch` prints once it has
+//!    also written its manifest and kept what the next update reuses) and the time
+//!    `watch` itself reports for the update (first event seen → update finished);
 //! 5. restores the note, stops the watch with Ctrl-C and checks that it exits 0.
 //!
 //! Targets (issue 4, product spec §6): p95 ≤ 50 ms at 10,000 notes, ≤ 100 ms at
@@ -39,6 +42,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -156,6 +160,50 @@ impl Drop for Watch {
     }
 }
 
+/// When the files in the output folder last changed, as the benchmark's own
+/// watch on it sees them: pages renamed into place, stale pages removed. Reads
+/// (`watch` parses the pages it wrote) are left out.
+struct PageEvents {
+    times: Arc<Mutex<Vec<Instant>>>,
+    _watcher: notify::RecommendedWatcher,
+}
+
+impl PageEvents {
+    fn start(output: &Path) -> Result<PageEvents, String> {
+        use notify::{EventKind, RecursiveMode, Watcher};
+        let times = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&times);
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                let at = Instant::now();
+                if let Ok(event) = event
+                    && !matches!(event.kind, EventKind::Access(_))
+                    && let Ok(mut times) = seen.lock()
+                {
+                    times.push(at);
+                }
+            })
+            .map_err(|e| format!("cannot watch the output folder: {e}"))?;
+        watcher
+            .watch(output, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch {}: {e}", output.display()))?;
+        Ok(PageEvents {
+            times,
+            _watcher: watcher,
+        })
+    }
+
+    /// The last change seen after `since` and before `until`.
+    fn last_between(&self, since: Instant, until: Instant) -> Option<Instant> {
+        let times = self.times.lock().ok()?;
+        times
+            .iter()
+            .copied()
+            .filter(|&at| at > since && at <= until)
+            .max()
+    }
+}
+
 /// The measurements of one vault size.
 struct Report {
     notes: usize,
@@ -165,7 +213,10 @@ struct Report {
     rss_after_setup: u64,
     peak_rss: u64,
     markdown_bytes: u64,
+    /// Edit → last page in place, minus the debounce.
     latency: Vec<Duration>,
+    /// Edit → update line, minus the debounce.
+    to_line: Vec<Duration>,
     reported: Vec<Duration>,
 }
 
@@ -260,10 +311,12 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
     let (ready, _) = watch.wait_for("`watching` line", |line| line.starts_with("watching "))?;
     let setup = ready - started;
     let rss_after_setup = watch.memory("VmRSS");
+    let pages = PageEvents::start(&vault.join("Throughline"))?;
 
     let (interview, insights) = edit_targets(&vault)?;
     let original = fs::read_to_string(&interview).map_err(|e| e.to_string())?;
     let mut latency = Vec::new();
+    let mut to_line = Vec::new();
     let mut reported = Vec::new();
     for edit in 0..WARM_UP_EDITS + runs {
         let insight = &insights[edit % insights.len()];
@@ -274,8 +327,16 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
         let written = Instant::now();
         fs::write(&interview, text).map_err(|e| format!("cannot edit the note: {e}"))?;
         let (at, line) = watch.wait_for("update line", |line| line.contains(" changed: "))?;
+        // The events of the last renames may still be on their way; nothing
+        // changes the output folder after the update's line (the manifest and
+        // spare files are in `.throughline/`).
+        thread::sleep(Duration::from_millis(20));
+        let in_place = pages
+            .last_between(written, Instant::now())
+            .ok_or("the update changed no file in the output folder")?;
         if edit >= WARM_UP_EDITS {
-            latency.push((at - written).saturating_sub(DEBOUNCE));
+            latency.push((in_place - written).saturating_sub(DEBOUNCE));
+            to_line.push((at - written).saturating_sub(DEBOUNCE));
             reported.push(reported_time(&line).unwrap_or_default());
         }
     }
@@ -288,6 +349,7 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
     }
     remove_build_output(&vault)?;
     latency.sort();
+    to_line.sort();
     reported.sort();
     Ok(Report {
         notes,
@@ -298,6 +360,7 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
         peak_rss,
         markdown_bytes,
         latency,
+        to_line,
         reported,
     })
 }
@@ -324,12 +387,19 @@ fn print_report(report: &Report) {
         report.peak_rss as f64 / report.markdown_bytes.max(1) as f64
     );
     println!(
-        "  edit → update line, minus {} ms debounce ({} edits): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        "  edit → last page in place, minus {} ms debounce ({} edits): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         DEBOUNCE.as_millis(),
         l.len(),
         ms(percentile(l, 50.0)),
         ms(percentile(l, 95.0)),
         ms(percentile(l, 100.0)),
+    );
+    let t = &report.to_line;
+    println!(
+        "  edit → update line, minus debounce: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        ms(percentile(t, 50.0)),
+        ms(percentile(t, 95.0)),
+        ms(percentile(t, 100.0)),
     );
     println!(
         "  update as watch reports it: p50 {:.0} ms, p95 {:.0} ms  (p50 latency = {:.3}× cold build)",
