@@ -33,7 +33,7 @@ use crate::resolve::{Vault, VaultStats};
 use crate::scan::{Scan, VaultPath};
 use crate::write::{
     BuildRecord, BuildSummary, LockError, VaultLock, WriteError, WriteMode, WriteReport, Writer,
-    inputs_fingerprint, unchanged_since_last_build,
+    Written, inputs_fingerprint, unchanged_since_last_build,
 };
 
 /// A loaded vault with its research model, ready to consolidate and render.
@@ -152,9 +152,6 @@ fn include_planned_pages(vault: &mut Vault, pages: Vec<VaultPath>) {
     });
 }
 
-/// Pages rendered and written together (two batches are in memory at once).
-const PAGES_PER_BATCH: usize = 512;
-
 /// What a build did.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
@@ -169,8 +166,9 @@ pub struct BuildReport {
     /// Pages rendered (all of them, unless a [`PageMemo`] showed some unchanged).
     pub rendered: usize,
     /// Time per stage: load (scan, parse, resolve, model), consolidate, render,
-    /// write. Pages are written while the next batch renders, so "write" is the
-    /// time writing added beyond rendering: the stages add up to the whole build.
+    /// write. A page is written as soon as it is rendered, while others render:
+    /// the time of the two together is shared out by the work each took (summed
+    /// over threads), so that the stages add up to the whole build.
     pub timings: [(&'static str, std::time::Duration); 4],
 }
 
@@ -343,8 +341,6 @@ pub fn build_scanned(
         hashes.as_ref().zip(cache.summaries.as_mut()),
     );
     let consolidated = lap();
-    // Render and write a batch at a time: a large vault's pages need not all be in
-    // memory at once (two batches are: one written while the next renders).
     let mut renderer = Renderer::new(
         root,
         &analysis.vault,
@@ -422,27 +418,33 @@ pub fn build_scanned(
         _ => analysis.plan.pages.clone(),
     };
     rendering += started.elapsed();
-    // Each batch is written while the next one renders: writing is mostly the
-    // file system's work (creating and renaming files), rendering is ours.
-    let mut rendered_batch: Option<Vec<crate::render::Page>> = None;
-    for batch in to_render.chunks(PAGES_PER_BATCH) {
-        let to_write = rendered_batch.take();
-        let (pages, written) = rayon::join(
-            || {
-                let started = Instant::now();
-                renderer
-                    .render(batch)
-                    .map(|pages| (pages, started.elapsed()))
-            },
-            || to_write.map_or(Ok(()), |pages| writer.write(&pages)),
-        );
-        written?;
-        let (pages, took) = pages?;
-        rendering += took;
-        rendered_batch = Some(pages);
+    // Each page is written by the thread that rendered it, as soon as it is
+    // rendered: writing (mostly the file system's work) overlaps rendering,
+    // and a page leaves memory once it is on disk.
+    let fused = Instant::now();
+    let outcomes = renderer.render_with(&to_render, |page, took| {
+        let started = Instant::now();
+        let outcome = writer.write_one(&page)?;
+        Ok::<_, BuildError>((page.path, outcome, took, started.elapsed()))
+    })?;
+    let (mut render_work, mut write_work) = (Duration::ZERO, Duration::ZERO);
+    let mut outcomes: Vec<(VaultPath, Written)> = outcomes
+        .into_iter()
+        .map(|(path, outcome, rendering, writing)| {
+            render_work += rendering;
+            write_work += writing;
+            (path, outcome)
+        })
+        .collect();
+    // Reported in path order.
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, outcome) in outcomes {
+        writer.record(&path, outcome);
     }
-    if let Some(pages) = rendered_batch {
-        writer.write(&pages)?;
+    // The wall time of the two together, shared out by the work of each.
+    let work = (render_work + write_work).as_secs_f64();
+    if work > 0.0 {
+        rendering += fused.elapsed().mul_f64(render_work.as_secs_f64() / work);
     }
     let rendered = rendering;
     let stats = analysis.vault.stats();

@@ -29,6 +29,7 @@ pub use view::{EntityView, InsightRow, InterviewView, NoteView, ObservationView,
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use minijinja::context;
 use rayon::prelude::*;
@@ -240,6 +241,24 @@ impl<'a> Renderer<'a> {
 
     /// Renders `pages` (in parallel), sorted by path.
     pub fn render(&self, pages: &[(VaultPath, PageKind)]) -> Result<Vec<Page>, RenderError> {
+        let mut rendered = self.render_with(pages, |page, _| Ok::<_, RenderError>(page))?;
+        rendered.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(rendered)
+    }
+
+    /// Renders `pages` in parallel and hands each to `each` on the thread
+    /// that rendered it, with the time rendering it took (a build writes it
+    /// there and then: writing overlaps rendering, and a page is dropped as
+    /// soon as it is on disk). Returns what `each` returned, in no set order.
+    pub fn render_with<T, E>(
+        &self,
+        pages: &[(VaultPath, PageKind)],
+        each: impl Fn(Page, Duration) -> Result<T, E> + Sync,
+    ) -> Result<Vec<T>, E>
+    where
+        T: Send,
+        E: From<RenderError> + Send,
+    {
         // The overviews (Insights, Digest, Vault health) are the largest pages
         // by far: they start at once while the other pages share the pool, not
         // after them on the same thread.
@@ -250,19 +269,27 @@ impl<'a> Renderer<'a> {
             )
         });
         let (overviews, others) = rayon::join(
-            || self.render_each(&overviews),
-            || self.render_each(&others),
+            || self.render_each(&overviews, &each),
+            || self.render_each(&others, &each),
         );
-        let mut rendered = overviews?;
-        rendered.extend(others?);
-        rendered.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(rendered)
+        let mut done = overviews?;
+        done.extend(others?);
+        Ok(done)
     }
 
-    fn render_each(&self, pages: &[&(VaultPath, PageKind)]) -> Result<Vec<Page>, RenderError> {
+    fn render_each<T, E>(
+        &self,
+        pages: &[&(VaultPath, PageKind)],
+        each: &(impl Fn(Page, Duration) -> Result<T, E> + Sync),
+    ) -> Result<Vec<T>, E>
+    where
+        T: Send,
+        E: From<RenderError> + Send,
+    {
         pages
             .par_iter()
             .map(|(path, kind)| {
+                let started = Instant::now();
                 let template = kind.template();
                 let context = self.page_context(path, *kind)?;
                 let content = self
@@ -270,11 +297,12 @@ impl<'a> Renderer<'a> {
                     .get_template(template)
                     .and_then(|compiled| compiled.render(context))
                     .map_err(|error| RenderError::from_minijinja(template, &error))?;
-                Ok(Page {
+                let page = Page {
                     path: path.clone(),
                     kind: *kind,
                     content,
-                })
+                };
+                each(page, started.elapsed())
             })
             .collect()
     }

@@ -271,62 +271,62 @@ impl<'a> Writer<'a> {
 
     /// Writes (or, in check mode, compares) a batch of pages.
     pub fn write(&mut self, pages: &[Page]) -> Result<(), WriteError> {
-        let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
-        let spares = self.spares.as_ref();
-        for page in pages {
-            if !page.path.is_in_folder(output) || page.path.as_str() == output {
-                return Err(WriteError::OutsideOutput(page.path.to_string()));
-            }
-        }
-        let previous = &self.previous;
-        // Decide, then write, each in parallel: pages are independent files.
-        let actions: Vec<Action> = pages
+        // Each in parallel: pages are independent files.
+        let outcomes: Vec<Written> = pages
             .par_iter()
-            .map(|page| decide(root, page, previous.entry(page.path.as_str())))
+            .map(|page| self.write_one(page))
             .collect::<Result<_, _>>()?;
-        let outcomes: Vec<Action> = if mode == WriteMode::Write {
-            pages
-                .par_iter()
-                .zip(actions)
-                .map(|(page, action)| match action {
-                    Action::Write { hash, permissions } => {
-                        let full = page.path.to_fs_path(root);
-                        let bytes = page.content.as_bytes();
-                        atomic::replace_from(spares, &full, bytes, permissions)
-                            .map_err(io_error(&full))?;
-                        let (size, modified) =
-                            manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
-                        Ok(Action::Written(ManifestEntry {
-                            path: page.path.to_string(),
-                            hash,
-                            size,
-                            modified,
-                        }))
-                    }
-                    other => Ok(other),
-                })
-                .collect::<Result<_, WriteError>>()?
-        } else {
-            actions
-        };
         for (page, outcome) in pages.iter().zip(outcomes) {
-            match outcome {
-                Action::Unchanged(entry) => {
-                    self.report.unchanged += 1;
-                    self.entries.extend(entry);
-                }
-                Action::Foreign => self.report.foreign.push(page.path.clone()),
-                Action::Write { .. } => self.report.written.push(page.path.clone()),
-                Action::Written(entry) => {
-                    self.report.written.push(page.path.clone());
-                    self.report
-                        .stamps
-                        .insert(page.path.clone(), Some((entry.size, entry.modified)));
-                    self.entries.push(entry);
-                }
-            }
+            self.record(&page.path, outcome);
         }
         Ok(())
+    }
+
+    /// Writes (or, in check mode, compares) one page, from any thread;
+    /// [`Writer::record`] files what was done.
+    pub fn write_one(&self, page: &Page) -> Result<Written, WriteError> {
+        if !page.path.is_in_folder(&self.output) || page.path.as_str() == self.output {
+            return Err(WriteError::OutsideOutput(page.path.to_string()));
+        }
+        let root = self.root;
+        let action = decide(root, page, self.previous.entry(page.path.as_str()))?;
+        let action = match (action, self.mode) {
+            (Action::Write { hash, permissions }, WriteMode::Write) => {
+                let full = page.path.to_fs_path(root);
+                let bytes = page.content.as_bytes();
+                atomic::replace_from(self.spares.as_ref(), &full, bytes, permissions)
+                    .map_err(io_error(&full))?;
+                let (size, modified) =
+                    manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
+                Action::Written(ManifestEntry {
+                    path: page.path.to_string(),
+                    hash,
+                    size,
+                    modified,
+                })
+            }
+            (other, _) => other,
+        };
+        Ok(Written(action))
+    }
+
+    /// Files what [`Writer::write_one`] did with the page at `path`.
+    pub fn record(&mut self, path: &VaultPath, outcome: Written) {
+        match outcome.0 {
+            Action::Unchanged(entry) => {
+                self.report.unchanged += 1;
+                self.entries.extend(entry);
+            }
+            Action::Foreign => self.report.foreign.push(path.clone()),
+            Action::Write { .. } => self.report.written.push(path.clone()),
+            Action::Written(entry) => {
+                self.report.written.push(path.clone());
+                self.report
+                    .stamps
+                    .insert(path.clone(), Some((entry.size, entry.modified)));
+                self.entries.push(entry);
+            }
+        }
     }
 
     /// Counts pages left unrendered because nothing they show changed (see
@@ -439,7 +439,12 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// What to do with one page.
+/// What [`Writer::write_one`] did with a page, for [`Writer::record`].
+#[derive(Debug)]
+pub struct Written(Action);
+
+/// What to do with one page, or what was done.
+#[derive(Debug)]
 enum Action {
     /// Its bytes are already on disk (with the manifest entry to keep, if known).
     Unchanged(Option<ManifestEntry>),
