@@ -102,7 +102,7 @@ pub struct NoteCache {
     /// file-system event): the others are kept without looking at their files.
     pub events_complete: bool,
     /// The last resolution, for notes whose links cannot resolve differently.
-    links: Option<LinkMemo>,
+    pub links: Option<LinkMemo>,
     /// What the last model read from each note (kept by `watch`; a one-off build
     /// has none and keeps none).
     pub model: Option<ModelMemo>,

@@ -96,7 +96,7 @@ pub struct Vault {
     /// Obsidian's settings in force.
     pub settings: ObsidianSettings,
     /// The walk that listed `files` ([`Scan::walk`]).
-    walk: Option<u64>,
+    pub(crate) walk: Option<u64>,
     /// How long each stage took (filled in by [`crate::pipeline`]).
     pub timings: StageTimings,
 }
@@ -185,6 +185,9 @@ pub struct LinkMemo {
     /// The files the memo is about (their paths, kinds and exclusions), and
     /// the walk that listed them.
     files: Vec<VaultFile>,
+    /// How many files: `files` may be lent to the next scan of the same walk
+    /// ([`LinkMemo::lend_files`]).
+    file_count: usize,
     walk: Option<u64>,
     /// Obsidian's settings then, as text.
     settings: String,
@@ -227,13 +230,36 @@ impl LinkMemo {
     /// many: a list changed by hand but left with its walk number cannot index
     /// past the memo's), or they have the same paths, kinds and exclusions.
     fn is_about(&self, scan: &Scan) -> bool {
-        (scan.walk.is_some() && self.walk == scan.walk && self.files.len() == scan.files.len())
+        (scan.walk.is_some() && self.walk == scan.walk && self.file_count == scan.files.len())
             || (self.files.len() == scan.files.len()
                 && self.files.iter().zip(&scan.files).all(|(was, file)| {
                     was.path == file.path
                         && was.kind == file.kind
                         && was.exclusion == file.exclusion
                 }))
+    }
+
+    /// The files of the walk `walk` (with the sizes and times the last load
+    /// read its notes at), lent for the next scan of the same walk instead of
+    /// a copy; `None` when the memo is about another walk, or has lent them.
+    pub fn lend_files(&mut self, walk: Option<u64>) -> Option<Vec<VaultFile>> {
+        let lendable = walk.is_some() && walk == self.walk && self.files.len() == self.file_count;
+        lendable.then(|| std::mem::take(&mut self.files))
+    }
+
+    /// Gives back files [`LinkMemo::lend_files`] lent, unused.
+    pub fn give_back_files(&mut self, files: Vec<VaultFile>) {
+        self.files = files;
+    }
+
+    /// The files, unless they are lent.
+    pub fn files(&self) -> &[VaultFile] {
+        &self.files
+    }
+
+    /// The walk that listed the files.
+    pub fn walk(&self) -> Option<u64> {
+        self.walk
     }
 }
 
@@ -271,6 +297,7 @@ impl Vault {
         }
         LinkMemo {
             // The vault is not read after this (see [`NoteCache::refill_from`]).
+            file_count: self.files.len(),
             files: std::mem::take(&mut self.files),
             walk: self.walk,
             settings: format!("{:?}", self.settings),

@@ -22,9 +22,12 @@ use crate::write::{STATE_FOLDER, Spares, WriteMode};
 pub struct Incremental {
     notes: NoteCache,
     pages: PageMemo,
-    /// The last build's files and settings, while they are known to be the
-    /// vault's: no page was created or removed since.
-    files: Option<(Scan, ObsidianSettings)>,
+    /// The last build's walk, while its files are known to be the vault's: no
+    /// page was created or removed since. The files themselves are the link
+    /// memo's (see [`LinkMemo::lend_files`]), not a copy.
+    ///
+    /// [`LinkMemo::lend_files`]: crate::resolve::LinkMemo::lend_files
+    walk: Option<KeptWalk>,
     /// Whether every build walks (see [`Incremental::always_walk`]).
     walk_always: bool,
     /// The pages the last build wrote, being read and parsed on another thread
@@ -33,6 +36,15 @@ pub struct Incremental {
     pending_pages: Option<JoinHandle<Vec<ParsedNote>>>,
     /// The thread making spare files for the next update's pages, while it runs.
     making_spares: Option<JoinHandle<()>>,
+}
+
+/// A walk's scan without its files, and the settings read with it.
+#[derive(Debug)]
+struct KeptWalk {
+    root: PathBuf,
+    diagnostics: Vec<crate::diagnostics::Diagnostic>,
+    walk: Option<u64>,
+    settings: ObsidianSettings,
 }
 
 /// How many spare files `watch` keeps ready (see [`crate::write::Spares`]):
@@ -56,29 +68,38 @@ impl Incremental {
         self.pending_pages = None;
         self.notes = NoteCache::default();
         self.pages.clear();
-        self.files = None;
+        self.walk = None;
     }
 
     /// The last build's files again, when `changed` only rewrote files it
     /// knew (a save): the set of files is the same, so no walk is needed. Any
     /// path it did not know, or that is gone or not a file, means a walk.
     fn same_files(&mut self, changed: &[VaultPath]) -> Option<(Scan, ObsidianSettings)> {
-        let (scan, settings) = self.files.take()?;
-        let mut scan = scan;
+        let kept = self.walk.take()?;
+        let memo = self.notes.links.as_mut()?;
+        let mut files = memo.lend_files(kept.walk)?;
         for path in changed {
-            let at = scan
-                .files
+            let stamp = files
                 .binary_search_by(|file| file.path.cmp(path))
-                .ok()?;
-            let file = &mut scan.files[at];
-            let metadata = std::fs::metadata(&file.fs_path).ok()?;
-            if !metadata.is_file() {
+                .ok()
+                .and_then(|at| {
+                    let metadata = std::fs::metadata(&files[at].fs_path).ok()?;
+                    metadata.is_file().then_some((at, metadata))
+                });
+            let Some((at, metadata)) = stamp else {
+                memo.give_back_files(files);
                 return None;
-            }
-            file.size = metadata.len();
-            file.modified = metadata.modified().ok();
+            };
+            files[at].size = metadata.len();
+            files[at].modified = metadata.modified().ok();
         }
-        Some((scan, settings))
+        let scan = Scan {
+            root: kept.root,
+            files,
+            diagnostics: kept.diagnostics,
+            walk: kept.walk,
+        };
+        Some((scan, kept.settings))
     }
 
     /// Forgets one page's key: someone else changed or removed the page, so the
@@ -90,23 +111,24 @@ impl Incremental {
     /// Whether the last walk, still known to be the vault's, found a file at
     /// `path`.
     pub fn knows_file(&self, path: &VaultPath) -> bool {
-        self.files.as_ref().is_some_and(|(scan, _)| {
-            scan.files
-                .binary_search_by(|file| file.path.cmp(path))
-                .is_ok()
-        })
+        self.walk.is_some()
+            && self.notes.links.as_ref().is_some_and(|memo| {
+                memo.files()
+                    .binary_search_by(|file| file.path.cmp(path))
+                    .is_ok()
+            })
     }
 
     /// Forgets the last walk: the next build walks the vault.
     pub fn forget_walk(&mut self) {
-        self.files = None;
+        self.walk = None;
     }
 
     /// Never reuses a walk (`--poll`: the poller does not look into the output
     /// folder, where only a walk sees someone else's files).
     pub fn always_walk(&mut self) {
         self.walk_always = true;
-        self.files = None;
+        self.walk = None;
     }
 
     /// Forgets the page keys (templates or settings changed).
@@ -142,7 +164,13 @@ impl Incremental {
             Some(files) => files,
             None => scan_vault(root, config)?,
         };
-        let files = (scanned.clone(), settings.clone());
+        // What the next update needs of this walk besides its files.
+        let kept_walk = KeptWalk {
+            root: scanned.root.clone(),
+            diagnostics: scanned.diagnostics.clone(),
+            walk: scanned.walk,
+            settings: settings.clone(),
+        };
 
         self.notes.events_complete = changed.is_some();
         self.notes
@@ -171,13 +199,14 @@ impl Incremental {
         // Pages created or removed change the files (pages are link targets).
         let same_files = report.write.removed.is_empty()
             && report.write.written.iter().all(|page| {
-                files
-                    .0
+                analysis
+                    .vault
                     .files
                     .binary_search_by(|file| file.path.cmp(page))
                     .is_ok()
             });
-        self.files = (same_files && !self.walk_always).then_some(files);
+        self.walk =
+            (same_files && !self.walk_always && kept_walk.walk.is_some()).then_some(kept_walk);
         let kept_last_good = std::mem::take(&mut self.notes.kept_last_good);
         if let Some(memo) = self.notes.model.as_mut() {
             memo.keep(std::mem::take(&mut analysis.model));
