@@ -279,6 +279,8 @@ pub struct ModelMemo {
 #[derive(Debug)]
 struct NoteTypes {
     files: Vec<(VaultPath, crate::scan::Exclusion)>,
+    /// The walk that listed `files` (see [`crate::scan::Scan::walk`]).
+    walk: Option<u64>,
     config: u64,
     types: Vec<Option<NoteType>>,
 }
@@ -286,14 +288,21 @@ struct NoteTypes {
 impl NoteTypes {
     /// Whether these types were worked out for `vault`'s files and `config`.
     fn hold_for(&self, vault: &Vault, config: u64) -> bool {
-        self.config == config
-            && self.types.len() == vault.notes.len()
-            && self.files.len() == vault.files.len()
-            && self
-                .files
-                .iter()
-                .zip(&vault.files)
-                .all(|((path, exclusion), file)| *path == file.path && *exclusion == file.exclusion)
+        self.config == config && self.types.len() == vault.notes.len() && self.files_hold_for(vault)
+    }
+
+    /// Whether `files` are `vault`'s paths and exclusions: listed by the same
+    /// walk, or the same path by path.
+    fn files_hold_for(&self, vault: &Vault) -> bool {
+        self.files.len() == vault.files.len()
+            && ((self.walk.is_some() && self.walk == vault.walk)
+                || self
+                    .files
+                    .iter()
+                    .zip(&vault.files)
+                    .all(|((path, exclusion), file)| {
+                        *path == file.path && *exclusion == file.exclusion
+                    }))
     }
 }
 
@@ -312,8 +321,8 @@ impl ModelMemo {
         let Some(previous) = self.previous.take() else {
             return LastModel::default();
         };
-        let mut interviews = previous.interviews.into_iter().enumerate();
-        let mut plans = previous.plans.into_iter().enumerate();
+        let mut interviews = previous.interviews.iter().enumerate();
+        let mut plans = 0..previous.plans.len();
         let mut problems = previous.diagnostics.into_iter();
         let mut reads = Vec::with_capacity(order.len());
         for (file, fingerprint, found) in order {
@@ -323,14 +332,13 @@ impl ModelMemo {
                     let Some((index, interview)) = interviews.next() else {
                         break;
                     };
-                    let own = Own::Kept(interview.observations.clone());
-                    Read::Interview(index, Box::new(interview), own, found)
+                    Read::Kept(index, Some(interview.observations.clone()), found)
                 }
                 Some((NoteType::Plan, _)) => {
-                    let Some((index, plan)) = plans.next() else {
+                    let Some(index) = plans.next() else {
                         break;
                     };
-                    Read::Plan(index, Box::new(plan), found)
+                    Read::Kept(index, None, found)
                 }
                 _ => break,
             };
@@ -345,6 +353,8 @@ impl ModelMemo {
         };
         LastModel {
             reads,
+            interviews: previous.interviews,
+            plans: previous.plans,
             observations: previous.observations,
             records: Some(records),
         }
@@ -355,8 +365,13 @@ impl ModelMemo {
 #[derive(Debug, Default)]
 struct LastModel {
     /// Its readings of interviews and plans, in file order, each with the
-    /// fingerprint of the note's links.
+    /// fingerprint of the note's links ([`Read::Kept`]: where it is in
+    /// `interviews` or `plans`).
     reads: Vec<(FileId, u64, Read)>,
+    /// Its interviews and plans, which a model of the same typed notes in the
+    /// same context takes whole (each read again replaced in place).
+    interviews: Vec<Interview>,
+    plans: Vec<Plan>,
     /// Its observations, which the readings of interviews point into.
     observations: Vec<Observation>,
     /// Its records.
@@ -443,12 +458,22 @@ fn build_model_inner(
     // First pass: every typed note, so links can be checked against types.
     // Under `watch`, a note not read again keeps the type it had.
     let config_hash = memo.as_ref().map(|_| hash_of(format!("{config:?}")));
-    let last_types = memo
-        .as_deref_mut()
-        .and_then(|memo| memo.note_types.take())
+    let last_note_types = memo.as_deref_mut().and_then(|memo| memo.note_types.take());
+    let types_hold = last_note_types
+        .as_ref()
         .zip(config_hash)
-        .filter(|(types, config)| types.hold_for(vault, *config))
-        .map(|(types, _)| types.types);
+        .is_some_and(|(types, config)| types.hold_for(vault, config));
+    // The last list of files, when it is still the vault's (not copied again).
+    let (last_types, mut last_files) = match last_note_types {
+        Some(types) => {
+            let files_hold = types_hold || types.files_hold_for(vault);
+            (
+                types_hold.then_some(types.types),
+                files_hold.then_some(types.files),
+            )
+        }
+        None => (None, None),
+    };
     // Kept types hold only for the last model's files, path by path.
     let same_files = last_types.is_some();
     let typed: Vec<(FileId, NoteType, usize)> = vault
@@ -485,11 +510,14 @@ fn build_model_inner(
             .as_ref()
             .is_some_and(|last| records_hold_for(vault, last, &types));
         memo.note_types = Some(NoteTypes {
-            files: vault
-                .files
-                .iter()
-                .map(|file| (file.path.clone(), file.exclusion))
-                .collect(),
+            files: last_files.take().unwrap_or_else(|| {
+                vault
+                    .files
+                    .iter()
+                    .map(|file| (file.path.clone(), file.exclusion))
+                    .collect()
+            }),
+            walk: vault.walk,
             config,
             types,
         });
@@ -500,6 +528,8 @@ fn build_model_inner(
     }
     let LastModel {
         reads: last_reads,
+        interviews: last_interviews,
+        plans: last_plans,
         observations: last_observations,
         records: last_records,
     } = memo
@@ -515,21 +545,7 @@ fn build_model_inner(
             model.jobs = records.jobs;
             model.people = records.people;
             model.companies = records.companies;
-            // Each list in one allocation (see `work_out_records`).
-            let count = |wanted| typed.iter().filter(|(_, kind, _)| *kind == wanted).count();
-            model.interviews.reserve_exact(count(NoteType::Interview));
-            model.plans.reserve_exact(count(NoteType::Plan));
-            for &(file, kind, note_index) in &typed {
-                match kind {
-                    NoteType::Interview => model
-                        .interviews
-                        .push(Interview::placeholder(note_ref(vault, file, note_index))),
-                    NoteType::Plan => model
-                        .plans
-                        .push(Plan::placeholder(note_ref(vault, file, note_index))),
-                    _ => {}
-                }
-            }
+            // Interviews and plans below: the last ones, or placeholders.
         }
         None => work_out_records(vault, config, &typed, &mut model),
     }
@@ -550,6 +566,7 @@ fn build_model_inner(
     // both lists are in file order.
     let mut last: Vec<Option<(u64, Read)>> = Vec::new();
     let mut kept_observations: Vec<Observation> = Vec::new();
+    let mut kept_in_place = false;
     if let Some(memo) = memo.as_deref_mut()
         && Some(memo.context) == context
     {
@@ -564,6 +581,21 @@ fn build_model_inner(
             })
             .collect();
         kept_observations = last_observations;
+        // The same typed notes: the last interviews and plans stay where they
+        // are (as placeholders would), each read again replaced below.
+        let count = |wanted| typed.iter().filter(|(_, kind, _)| *kind == wanted).count();
+        if last_interviews.len() == count(NoteType::Interview)
+            && last_plans.len() == count(NoteType::Plan)
+        {
+            model.interviews = last_interviews;
+            model.plans = last_plans;
+            kept_in_place = true;
+        } else {
+            last.clear();
+        }
+    }
+    if records_reused && !kept_in_place {
+        add_placeholders(vault, &typed, &mut model);
     }
     last.resize_with(typed.len(), || None);
     // Interviews and plans read only what is indexed above: in parallel, then
@@ -646,9 +678,9 @@ fn build_model_inner(
             .iter()
             .map(|(file, fingerprint, read)| {
                 let problems = match read {
-                    Read::Interview(_, _, _, problems) | Read::Plan(_, _, problems) => {
-                        problems.len()
-                    }
+                    Read::Interview(_, _, _, problems)
+                    | Read::Plan(_, _, problems)
+                    | Read::Kept(_, _, problems) => problems.len(),
                 };
                 (*file, fingerprint.unwrap_or_default(), problems)
             })
@@ -659,7 +691,8 @@ fn build_model_inner(
         .iter_mut()
         .filter_map(|(_, _, read)| match read {
             Read::Interview(_, _, own, _) => Some(std::mem::replace(own, Own::Kept(0..0))),
-            Read::Plan(..) => None,
+            Read::Kept(_, Some(observations), _) => Some(Own::Kept(observations.clone())),
+            Read::Plan(..) | Read::Kept(_, None, _) => None,
         })
         .collect();
     let (observations, ranges) = gather::lay_out(kept_observations, owns);
@@ -676,6 +709,12 @@ fn build_model_inner(
                 model.diagnostics.extend(problems);
                 model.plans[index] = *plan;
             }
+            Read::Kept(index, observations, problems) => {
+                model.diagnostics.extend(problems);
+                if observations.is_some() {
+                    model.interviews[index].observations = ranges.next().unwrap_or_default();
+                }
+            }
         }
     }
     model.followed_by = vec![Vec::new(); model.interviews.len()];
@@ -689,6 +728,25 @@ fn build_model_inner(
         }
     }
     model
+}
+
+/// Interviews and plans as placeholders to be read, into `model`.
+fn add_placeholders(vault: &Vault, typed: &[(FileId, NoteType, usize)], model: &mut ResearchModel) {
+    // Each list in one allocation (see `work_out_records`).
+    let count = |wanted| typed.iter().filter(|(_, kind, _)| *kind == wanted).count();
+    model.interviews.reserve_exact(count(NoteType::Interview));
+    model.plans.reserve_exact(count(NoteType::Plan));
+    for &(file, kind, note_index) in typed {
+        match kind {
+            NoteType::Interview => model
+                .interviews
+                .push(Interview::placeholder(note_ref(vault, file, note_index))),
+            NoteType::Plan => model
+                .plans
+                .push(Plan::placeholder(note_ref(vault, file, note_index))),
+            _ => {}
+        }
+    }
 }
 
 /// The first pass's records of the typed notes (see [`Records`]), with
@@ -844,6 +902,9 @@ enum TypedRecord {
 enum Read {
     Interview(usize, Box<Interview>, Own, Vec<Diagnostic>),
     Plan(usize, Box<Plan>, Vec<Diagnostic>),
+    /// The last model's interview (with its observations' range in the last
+    /// model's list) or plan (`None`) at this index, kept where it is.
+    Kept(usize, Option<std::ops::Range<usize>>, Vec<Diagnostic>),
 }
 
 /// An interview's observations: read now, or kept from the last model (their
