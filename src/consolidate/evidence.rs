@@ -174,6 +174,7 @@ pub(crate) fn summarize_insights_reusing(
     let kept_index = memo
         .as_deref_mut()
         .and_then(|memo| memo.follow_up_index.take());
+    let sizes = memo.as_deref_mut().map(|memo| &mut memo.list_sizes);
     let by_rank = interviews_by_rank(&ranks);
     // The index and the grouping of observations by insight are independent:
     // their serial parts overlap.
@@ -185,7 +186,7 @@ pub(crate) fn summarize_insights_reusing(
             }
             None => (None, FollowUpIndex::with_ranks(model, ranks)),
         },
-        || group_evidence(model, &by_rank),
+        || group_evidence(model, &by_rank, sizes),
     );
     let Grouped {
         supporting,
@@ -283,7 +284,18 @@ struct Grouped {
 /// the observations.
 ///
 /// [`ObservationLinks`]: crate::model::ObservationLinks
-fn group_evidence(model: &ResearchModel, by_rank: &[usize]) -> Grouped {
+/// With `sizes` (under `watch`), each list is allocated for as many
+/// observations as the last grouping put in it, and this grouping's sizes
+/// are kept for the next.
+fn group_evidence(
+    model: &ResearchModel,
+    by_rank: &[usize],
+    sizes: Option<&mut ListSizes>,
+) -> Grouped {
+    let (insight_sizes, job_sizes) = match sizes {
+        Some(sizes) => (Some(&mut sizes.insights), Some(&mut sizes.jobs)),
+        None => (None, None),
+    };
     // Insights and jobs apart, in parallel: most of the time is spent
     // waiting for memory, each list's end being somewhere else.
     let ((supporting, against), by_job) = rayon::join(
@@ -298,8 +310,14 @@ fn group_evidence(model: &ResearchModel, by_rank: &[usize]) -> Grouped {
                     }
                 }
             };
-            let mut lists =
-                gather_lists(model, by_rank, 2 * model.insights.len(), links).into_iter();
+            let mut lists = gather_lists(
+                model,
+                by_rank,
+                2 * model.insights.len(),
+                links,
+                insight_sizes,
+            )
+            .into_iter();
             let mut supporting = Vec::with_capacity(model.insights.len());
             let mut against = Vec::with_capacity(model.insights.len());
             while let (Some(this), Some(that)) = (lists.next(), lists.next()) {
@@ -318,7 +336,7 @@ fn group_evidence(model: &ResearchModel, by_rank: &[usize]) -> Grouped {
                     }
                 }
             };
-            gather_lists(model, by_rank, model.jobs.len(), links)
+            gather_lists(model, by_rank, model.jobs.len(), links, job_sizes)
         },
     );
     Grouped {
@@ -328,26 +346,49 @@ fn group_evidence(model: &ResearchModel, by_rank: &[usize]) -> Grouped {
     }
 }
 
+/// How many observations each list of the last grouping held (see
+/// [`group_evidence`]).
+#[derive(Debug, Default)]
+pub(crate) struct ListSizes {
+    /// Two per insight: supporting, then against.
+    insights: Vec<usize>,
+    /// One per job.
+    jobs: Vec<usize>,
+}
+
 /// `count` lists of observations, filled from the (list, observation) pairs
 /// `links` gives for each interview in `by_rank` order; each list allocated
-/// once (counted first).
+/// once: counted first, or as large as `last` says it was (a list that grew
+/// grows as usual). `last` is then given this grouping's sizes.
 fn gather_lists(
     model: &ResearchModel,
     by_rank: &[usize],
     count: usize,
     links: impl Fn(&Interview, &mut dyn FnMut(usize, usize)),
+    last: Option<&mut Vec<usize>>,
 ) -> Vec<Vec<usize>> {
-    let mut sizes = vec![0usize; count];
-    for &interview in by_rank {
-        links(&model.interviews[interview], &mut |list, _| {
-            sizes[list] += 1
-        });
-    }
-    let mut lists: Vec<Vec<usize>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    let mut lists: Vec<Vec<usize>> = match last.as_deref() {
+        Some(sizes) if sizes.len() == count => {
+            sizes.iter().map(|&size| Vec::with_capacity(size)).collect()
+        }
+        _ => {
+            let mut sizes = vec![0usize; count];
+            for &interview in by_rank {
+                links(&model.interviews[interview], &mut |list, _| {
+                    sizes[list] += 1
+                });
+            }
+            sizes.into_iter().map(Vec::with_capacity).collect()
+        }
+    };
     for &interview in by_rank {
         links(&model.interviews[interview], &mut |list, observation| {
             lists[list].push(observation)
         });
+    }
+    if let Some(last) = last {
+        last.clear();
+        last.extend(lists.iter().map(Vec::len));
     }
     lists
 }
@@ -548,7 +589,7 @@ mod order_tests {
                 .filter(|&at| wanted(&model.observations[at]))
                 .collect()
         };
-        let grouped = group_evidence(&model, &interviews_by_rank(&ranks));
+        let grouped = group_evidence(&model, &interviews_by_rank(&ranks), None);
         let mut seen = 0;
         for (at, insight) in model.insights.iter().enumerate() {
             let file = insight.note.file;
@@ -572,5 +613,32 @@ mod order_tests {
         }
         assert!(model.interviews.len() > 5 && seen > 20);
         assert!(grouped.against.iter().any(|list| !list.is_empty()));
+        // Sized from a last grouping, however wrong its sizes (lists that
+        // grew, shrank or were absent), the lists are the same, and the
+        // sizes are this grouping's.
+        let by_rank = interviews_by_rank(&ranks);
+        let lengths = |grouped: &Grouped| -> (Vec<usize>, Vec<usize>) {
+            let insights = grouped
+                .supporting
+                .iter()
+                .zip(&grouped.against)
+                .flat_map(|(this, that)| [this.len(), that.len()])
+                .collect();
+            (insights, grouped.by_job.iter().map(Vec::len).collect())
+        };
+        for last in [
+            ListSizes::default(),
+            ListSizes {
+                insights: vec![0; 2 * model.insights.len()],
+                jobs: vec![1000; model.jobs.len()],
+            },
+        ] {
+            let mut sizes = last;
+            let sized = group_evidence(&model, &by_rank, Some(&mut sizes));
+            assert_eq!(sized.supporting, grouped.supporting);
+            assert_eq!(sized.against, grouped.against);
+            assert_eq!(sized.by_job, grouped.by_job);
+            assert_eq!((sizes.insights, sizes.jobs), lengths(&grouped));
+        }
     }
 }

@@ -43,6 +43,9 @@ pub struct SummaryMemo {
     pub(crate) follow_up_index: Option<(IndexInputs, FollowUpIndex)>,
     /// Plan coverages by plan note.
     pub(crate) plans: KeptCoverages,
+    /// How large each list of observations grouped by insight and by job
+    /// was (each is allocated that large the next time).
+    pub(crate) list_sizes: super::evidence::ListSizes,
 }
 
 /// By insight note: its strength counting evidence dated before the digest
