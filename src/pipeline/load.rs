@@ -578,7 +578,10 @@ fn read_note(path: &Path, max_bytes: u64) -> (NoteBytes, Option<Metadata>) {
         );
     }
     let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
-    match file.read_to_end(&mut bytes) {
+    // Through `Take`, read to the end without asking the file's size and
+    // place again (`File`'s own `read_to_end` does: two more system calls
+    // per note). A file that grew since is still read whole, up to the limit.
+    match (&mut file).take(max_bytes + 1).read_to_end(&mut bytes) {
         Ok(_) if bytes.len() as u64 > max_bytes => (
             NoteBytes::TooLarge {
                 size: bytes.len() as u64,
