@@ -27,7 +27,7 @@ use crate::model::{
 };
 use crate::render::{
     FragmentKeys, PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths,
-    plan_pages_reusing, vault_key,
+    plan_pages_reusing,
 };
 use crate::resolve::{Vault, VaultStats};
 use crate::scan::{Scan, VaultPath};
@@ -372,12 +372,10 @@ pub fn build_scanned(
     let keyed: Option<(HashMap<VaultPath, u64>, FragmentKeys)> = hashes
         .as_ref()
         .zip(fingerprints)
-        .map(|(hashes, fingerprints)| {
-            let keys = renderer.keys(
-                vault_key(&analysis.vault, &analysis.plan, &config),
-                hashes,
-                fingerprints,
-            );
+        .zip(memo.as_deref_mut())
+        .map(|((hashes, fingerprints), memo)| {
+            let vault_key = memo.vault_key(&analysis.vault, &analysis.plan, &config);
+            let keys = renderer.keys(vault_key, hashes, fingerprints);
             let pages = analysis
                 .plan
                 .pages

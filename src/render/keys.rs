@@ -39,6 +39,18 @@ use crate::scan::{Exclusion, VaultPath};
 pub struct PageMemo {
     keys: HashMap<VaultPath, u64>,
     fragments: KeptFragments,
+    /// The hash of the vault's files in the last vault key (see
+    /// [`PageMemo::vault_key`]).
+    files: Option<FilesHash>,
+}
+
+/// The hash of a vault's files (less the planned pages), with what it was
+/// worked out for: the walk that listed the files, and the planned pages' hash.
+#[derive(Debug, Clone, Copy)]
+struct FilesHash {
+    walk: u64,
+    pages: u64,
+    hash: u64,
 }
 
 impl PageMemo {
@@ -61,6 +73,15 @@ impl PageMemo {
     pub fn clear(&mut self) {
         self.keys.clear();
         self.fragments.clear();
+        self.files = None;
+    }
+
+    /// The vault key: what every page depends on (see the module
+    /// documentation), with the hash of the files the last one worked out when
+    /// the same walk listed them and the same pages are planned (hashing
+    /// 100,000 paths took ≈ 5 ms per update).
+    pub fn vault_key(&mut self, vault: &Vault, plan: &PagePlan, config: &Config) -> u64 {
+        vault_key_keeping(vault, plan, config, &mut self.files)
     }
 
     /// Takes the parts rendered by the last update.
@@ -78,23 +99,31 @@ fn hasher() -> RecordHasher {
     RecordHasher::new()
 }
 
-/// What every page depends on (see the module documentation).
-pub fn vault_key(vault: &Vault, plan: &PagePlan, config: &Config) -> u64 {
+/// What every page depends on (see the module documentation); `kept`, the
+/// hash of the files last worked out, is used (or replaced) for the files.
+fn vault_key_keeping(
+    vault: &Vault,
+    plan: &PagePlan,
+    config: &Config,
+    kept: &mut Option<FilesHash>,
+) -> u64 {
     let mut state = hasher();
     format!("{config:?}").hash(&mut state);
     format!("{:?}", vault.settings).hash(&mut state);
-    // Generated pages in the output folder come and go with the plan, hashed
-    // below; anything else there (a user's file) can change link texts.
-    let planned: foldhash::HashSet<&VaultPath> = plan.pages.iter().map(|(path, _)| path).collect();
-    for file in &vault.files {
-        if file.exclusion == Exclusion::OutputFolder && planned.contains(&file.path) {
-            continue;
-        }
-        (file.path.as_str(), file.kind as u8, file.exclusion as u8).hash(&mut state);
-    }
+    let mut pages = hasher();
     for (path, kind) in &plan.pages {
-        (path.as_str(), kind).hash(&mut state);
+        (path.as_str(), kind).hash(&mut pages);
     }
+    let pages = pages.finish();
+    let files = match (*kept, vault.walk) {
+        (Some(files), Some(walk)) if files.walk == walk && files.pages == pages => files.hash,
+        _ => {
+            let hash = files_hash(vault, plan);
+            *kept = vault.walk.map(|walk| FilesHash { walk, pages, hash });
+            hash
+        }
+    };
+    (pages, files).hash(&mut state);
     // Quotes check subpaths in notes outside the output folder only.
     let anchors: Vec<u64> = vault
         .notes
@@ -104,6 +133,21 @@ pub fn vault_key(vault: &Vault, plan: &PagePlan, config: &Config) -> u64 {
         .map(|(_, note)| note.anchors_hash)
         .collect();
     anchors.hash(&mut state);
+    state.finish()
+}
+
+/// A hash of the vault's files but the planned pages: generated pages in the
+/// output folder come and go with the plan (hashed apart); anything else
+/// there (a user's file) can change link texts.
+fn files_hash(vault: &Vault, plan: &PagePlan) -> u64 {
+    let mut state = hasher();
+    let planned: foldhash::HashSet<&VaultPath> = plan.pages.iter().map(|(path, _)| path).collect();
+    for file in &vault.files {
+        if file.exclusion == Exclusion::OutputFolder && planned.contains(&file.path) {
+            continue;
+        }
+        (file.path.as_str(), file.kind as u8, file.exclusion as u8).hash(&mut state);
+    }
     state.finish()
 }
 

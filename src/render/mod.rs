@@ -15,7 +15,7 @@ mod view;
 
 pub use environment::{DEFAULT_TEMPLATES, blockquote, chart_label, escape_cell, escape_markdown};
 pub use fragments::{FragmentKeys, KeptFragments, Rendered as RenderedParts};
-pub use keys::{JobRows, PageKeys, PageMemo, vault_key};
+pub use keys::{JobRows, PageKeys, PageMemo};
 pub use links::{LinkWriter, UnlinkableError};
 pub use pages::{PageKind, PageNamer};
 use plan::Shared;

@@ -556,6 +556,36 @@ mod tests {
     }
 
     #[test]
+    fn a_new_file_that_makes_a_link_text_ambiguous_renders_the_pages_again() {
+        // A user's file in the output folder: no note read, no planned page
+        // changes, only the files do, and with them the shortest link text of
+        // an insight written on many pages.
+        let vault = sample_copy();
+        let root = vault.path();
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        incremental.build(root, &config, None).unwrap();
+        let twin = "Throughline/Parts shortages are discovered only on site.md";
+        fs::write(root.join(twin), "A note that happens to share a name.\n").unwrap();
+        let changed = [VaultPath::new(twin).unwrap()];
+        let (report, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(!report.write.written.is_empty(), "link texts changed");
+        let now = pages(root);
+        assert!(
+            now.values()
+                .any(|page| page.contains("[[Insights/Parts shortages are discovered only on site")),
+            "links name the insight by its path now"
+        );
+        // A fresh build with the same file there writes the same pages.
+        let fresh = tempfile::tempdir().unwrap();
+        copy_sources(root, fresh.path());
+        fs::create_dir_all(fresh.path().join("Throughline")).unwrap();
+        fs::copy(root.join(twin), fresh.path().join(twin)).unwrap();
+        crate::pipeline::build(fresh.path(), WriteMode::Write).unwrap();
+        assert_eq!(differing(&now, &pages(fresh.path())), Vec::<String>::new());
+    }
+
+    #[test]
     fn links_into_pages_are_checked_against_the_pages_last_written() {
         let vault = sample_copy();
         let root = vault.path();
