@@ -349,7 +349,13 @@ pub fn build_scanned(
         &config,
         &analysis.plan,
     );
-    let mut writer = Writer::after(root, &config.output_folder, mode, cache.manifest.take());
+    // The last update's manifest, once saved (a failed save fails this update).
+    let last_manifest = cache
+        .manifest
+        .take()
+        .map(|kept| kept.settle())
+        .transpose()?;
+    let mut writer = Writer::after(root, &config.output_folder, mode, last_manifest);
     if let Some(spares) = &cache.spares {
         writer.use_spares(spares.clone());
     }
@@ -468,7 +474,11 @@ pub fn build_scanned(
         },
     };
     let current: Vec<&VaultPath> = analysis.plan.pages.iter().map(|(path, _)| path).collect();
-    let (write, manifest) = writer.finish_keeping(&current, &record)?;
+    // Under `watch`, the manifest is saved while the next update waits.
+    let (write, manifest) = match memo.is_some() {
+        true => writer.finish_saving_aside(&current, &record)?,
+        false => writer.finish_keeping(&current, &record)?,
+    };
     if memo.is_some() {
         cache.manifest = Some(manifest);
     }

@@ -23,6 +23,8 @@ pub use spares::Spares;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use rayon::prelude::*;
 
@@ -185,15 +187,75 @@ pub fn write_pages(
 }
 
 /// The manifest a build saved, with the size and modification time its file
-/// had then.
+/// had then — or, while it is being saved on another thread
+/// ([`Writer::finish_saving_aside`]), that save.
 #[derive(Debug)]
 pub struct KeptManifest {
-    manifest: Manifest,
-    stamp: Option<(u64, std::time::SystemTime)>,
+    manifest: Arc<Manifest>,
+    stamp: Option<ExactStamp>,
+    /// The save under way: its outcome, then the file's stamp.
+    saving: Option<JoinHandle<std::io::Result<Option<ExactStamp>>>>,
+    /// Where it is saved.
+    path: PathBuf,
+}
+
+impl KeptManifest {
+    fn saved(manifest: Manifest, path: PathBuf) -> KeptManifest {
+        KeptManifest {
+            manifest: Arc::new(manifest),
+            stamp: exact_stamp(&path),
+            saving: None,
+            path,
+        }
+    }
+
+    /// Waits for the save under way, if any: the manifest as saved, or why it
+    /// could not be.
+    pub fn settle(mut self) -> Result<KeptManifest, WriteError> {
+        let Some(saving) = self.saving.take() else {
+            return Ok(self);
+        };
+        let io_error = |source| WriteError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        match saving.join() {
+            Ok(Ok(stamp)) => {
+                self.stamp = stamp;
+                Ok(self)
+            }
+            Ok(Err(source)) => Err(io_error(source)),
+            Err(_) => Err(io_error(std::io::Error::other(
+                "the thread saving it stopped",
+            ))),
+        }
+    }
+
+    /// The manifest (the last reference to it once its save is over).
+    fn take_manifest(mut self) -> Manifest {
+        if let Some(saving) = self.saving.take() {
+            let _ = saving.join();
+        }
+        let manifest = std::mem::take(&mut self.manifest);
+        Arc::try_unwrap(manifest).unwrap_or_else(|shared| (*shared).clone())
+    }
+}
+
+impl Drop for KeptManifest {
+    /// A save under way is finished first: `watch` stops (and gives up the
+    /// vault's lock) only once the manifest is on disk.
+    fn drop(&mut self) {
+        if let Some(saving) = self.saving.take() {
+            let _ = saving.join();
+        }
+    }
 }
 
 /// A file's size and exact modification time.
-fn exact_stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+type ExactStamp = (u64, std::time::SystemTime);
+
+/// The size and exact modification time of the file at `path`.
+fn exact_stamp(path: &Path) -> Option<ExactStamp> {
     let metadata = std::fs::metadata(path).ok()?;
     Some((metadata.len(), metadata.modified().ok()?))
 }
@@ -238,11 +300,12 @@ impl<'a> Writer<'a> {
         let manifest_path = state.join("manifest.json");
         let previous = match last {
             Some(kept)
-                if kept.manifest.output == output
+                if kept.saving.is_none()
+                    && kept.manifest.output == output
                     && kept.stamp.is_some()
                     && kept.stamp == exact_stamp(&manifest_path) =>
             {
-                kept.manifest
+                kept.take_manifest()
             }
             _ => {
                 if mode == WriteMode::Write {
@@ -371,9 +434,30 @@ impl<'a> Writer<'a> {
     /// [`Writer::finish`], returning the manifest now on disk too, for
     /// [`Writer::after`] (in check mode, the one read, never reused).
     pub fn finish_keeping(
+        self,
+        current: &[&VaultPath],
+        record: &BuildRecord,
+    ) -> Result<(WriteReport, KeptManifest), WriteError> {
+        self.finish_with(current, record, false)
+    }
+
+    /// [`Writer::finish_keeping`], saving the manifest on another thread
+    /// (`watch`: an update is over once its pages are in place; the next one
+    /// waits for the save, see [`KeptManifest::settle`]). Stale pages are
+    /// removed before it returns.
+    pub fn finish_saving_aside(
+        self,
+        current: &[&VaultPath],
+        record: &BuildRecord,
+    ) -> Result<(WriteReport, KeptManifest), WriteError> {
+        self.finish_with(current, record, true)
+    }
+
+    fn finish_with(
         mut self,
         current: &[&VaultPath],
         record: &BuildRecord,
+        aside: bool,
     ) -> Result<(WriteReport, KeptManifest), WriteError> {
         let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
         let current: foldhash::HashSet<&str> = current.iter().map(|path| path.as_str()).collect();
@@ -423,17 +507,38 @@ impl<'a> Writer<'a> {
             manifest.foreign = report.foreign.iter().map(|path| path.to_string()).collect();
             manifest.inputs = record.inputs.clone();
             manifest.summary = Some(record.summary);
-            if manifest != self.previous {
+            if manifest == self.previous {
+                return Ok((self.report, KeptManifest::saved(manifest, manifest_path)));
+            }
+            if !aside {
                 manifest
                     .save_from(&manifest_path, self.spares.as_ref())
                     .map_err(io_error(&manifest_path))?;
+                return Ok((self.report, KeptManifest::saved(manifest, manifest_path)));
             }
-            let stamp = exact_stamp(&manifest_path);
-            return Ok((self.report, KeptManifest { manifest, stamp }));
+            let manifest = Arc::new(manifest);
+            let (saved, spares, path) = (
+                Arc::clone(&manifest),
+                self.spares.clone(),
+                manifest_path.clone(),
+            );
+            let saving = std::thread::spawn(move || {
+                saved.save_from(&path, spares.as_ref())?;
+                Ok(exact_stamp(&path))
+            });
+            let kept = KeptManifest {
+                manifest,
+                stamp: None,
+                saving: Some(saving),
+                path: manifest_path,
+            };
+            return Ok((self.report, kept));
         }
         let kept = KeptManifest {
-            manifest: self.previous,
+            manifest: Arc::new(std::mem::take(&mut self.previous)),
             stamp: None,
+            saving: None,
+            path: PathBuf::new(),
         };
         Ok((self.report, kept))
     }
@@ -578,6 +683,39 @@ mod tests {
     }
 
     #[test]
+    fn a_manifest_saved_aside_is_on_disk_once_settled_or_dropped_and_a_failed_save_is_an_error() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let manifest_path = root.join(STATE_FOLDER).join("manifest.json");
+        let pages = [page("Throughline/A.md"), page("Throughline/B.md")];
+        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.write(&pages).unwrap();
+        let (_, kept) = writer.finish_saving_aside(&all, &record()).unwrap();
+        let kept = kept.settle().unwrap();
+        assert_eq!(Manifest::load(&manifest_path), *kept.manifest);
+        assert_eq!(kept.stamp, exact_stamp(&manifest_path));
+        // The next writer goes by it (B's entry is there: B is removed).
+        let mut writer = Writer::after(root, "Throughline", WriteMode::Write, Some(kept));
+        writer.write(&pages[..1]).unwrap();
+        let (report, kept) = writer.finish_saving_aside(&all[..1], &record()).unwrap();
+        assert_eq!(report.removed, [pages[1].path.clone()]);
+        // Dropped unsettled (`watch` stopping): the save is finished first.
+        drop(kept);
+        assert_eq!(Manifest::load(&manifest_path).pages.len(), 1);
+        // A save that fails is the next update's error, naming the file.
+        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.write(&pages).unwrap();
+        fs::remove_file(&manifest_path).unwrap();
+        fs::create_dir_all(manifest_path.join("in the way")).unwrap();
+        let (_, kept) = writer.finish_saving_aside(&all, &record()).unwrap();
+        match kept.settle() {
+            Err(WriteError::Io { path, .. }) => assert_eq!(path, manifest_path),
+            other => panic!("expected the save's error, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn kept_pages_carry_their_entries_over_and_unknown_ones_are_returned() {
         let vault = tempfile::tempdir().unwrap();
         let root = vault.path();
@@ -617,7 +755,7 @@ mod tests {
         // B is no longer generated. The kept manifest and the one on disk
         // are the same: either way, B goes.
         let manifest_path = root.join(STATE_FOLDER).join("manifest.json");
-        assert_eq!(Manifest::load(&manifest_path), kept.manifest);
+        assert_eq!(Manifest::load(&manifest_path), *kept.manifest);
         let mut writer = Writer::after(root, "Throughline", WriteMode::Write, Some(kept));
         writer.write(&pages[..1]).unwrap();
         let (report, kept) = writer.finish_keeping(&all[..1], &record()).unwrap();
@@ -625,7 +763,7 @@ mod tests {
         assert_eq!(report.unchanged, 1);
         assert!(!root.join("Throughline/B.md").exists());
         // The kept manifest is what is on disk after each build.
-        assert_eq!(Manifest::load(&manifest_path), kept.manifest);
+        assert_eq!(Manifest::load(&manifest_path), *kept.manifest);
         assert_eq!(kept.manifest.pages.len(), 1);
     }
 
@@ -680,7 +818,7 @@ mod tests {
                 page.content
             );
         }
-        assert_eq!(Manifest::load(&state.join("manifest.json")), kept.manifest);
+        assert_eq!(Manifest::load(&state.join("manifest.json")), *kept.manifest);
         // The manifest keeps the permissions it was given.
         #[cfg(unix)]
         {
