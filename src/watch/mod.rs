@@ -279,7 +279,9 @@ impl WatchSession {
                     self.reconfigure(&changes, notice)?;
                     match self.update(changes, reason, seen) {
                         Ok(update) => return Ok(Some(update)),
-                        Err(WatchError::Build(BuildError::Load(_))) if !self.root.is_dir() => {
+                        // Whatever failed (reading, or writing into a
+                        // folder that moved away), the vault is gone.
+                        Err(WatchError::Build(_)) if !self.root.is_dir() => {
                             self.vault_missing = true;
                             notice(Notice::VaultMissing);
                         }

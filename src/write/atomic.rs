@@ -28,34 +28,51 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let permissions = fs::metadata(path)
         .ok()
         .map(|metadata| metadata.permissions());
-    replace_atomically(path, bytes, permissions)
+    replace_atomically(path, bytes, permissions, None)
 }
 
 /// [`replace_atomically`] from one of `spares` when it has one (see
-/// [`Spares`]), else through a temporary file beside `path`.
+/// [`Spares`]), else through a temporary file beside `path`: a file of the
+/// vault at `root`, whose missing folders are made only while `root` is
+/// there (a vault moved or deleted while it is written is not made again).
 pub fn replace_from(
     spares: Option<&Spares>,
+    root: &Path,
     path: &Path,
     bytes: &[u8],
     permissions: Option<fs::Permissions>,
 ) -> io::Result<()> {
     if let Some(spares) = spares {
         let given = permissions.clone().unwrap_or_else(default_permissions);
-        if spares.write(path, bytes, &given)? {
+        if spares.write(root, path, bytes, &given)? {
             return Ok(());
         }
     }
-    replace_atomically(path, bytes, permissions)
+    replace_atomically(path, bytes, permissions, Some(root))
+}
+
+/// Makes `folder` and its missing parents, but only while the vault folder
+/// `root` is there.
+pub(super) fn make_folder_within(folder: &Path, root: &Path) -> io::Result<()> {
+    if !root.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the vault folder `{}` is gone", root.display()),
+        ));
+    }
+    fs::create_dir_all(folder)
 }
 
 /// [`write_atomically`], for a caller that knows the permissions of the file
-/// at `path` (`None`: there is none): the page keeps them.
+/// at `path` (`None`: there is none): the page keeps them. Missing folders are
+/// made only while `within` (a vault folder), if given, is there.
 fn replace_atomically(
     path: &Path,
     bytes: &[u8],
     permissions: Option<fs::Permissions>,
+    within: Option<&Path>,
 ) -> io::Result<()> {
-    let temp = complete_temp_file(path, bytes, permissions)?;
+    let temp = complete_temp_file(path, bytes, permissions, within)?;
     temp.persist(path).map_err(|error| error.error)?;
     Ok(())
 }
@@ -68,7 +85,7 @@ pub fn create_atomically(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     if fs::symlink_metadata(path).is_ok() {
         return Ok(false);
     }
-    let temp = complete_temp_file(path, bytes, None)?;
+    let temp = complete_temp_file(path, bytes, None, None)?;
     match temp.persist_noclobber(path) {
         Ok(_) => Ok(true),
         Err(error) if error.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
@@ -82,6 +99,7 @@ fn complete_temp_file(
     path: &Path,
     bytes: &[u8],
     permissions: Option<fs::Permissions>,
+    within: Option<&Path>,
 ) -> io::Result<tempfile::NamedTempFile> {
     let folder = path
         .parent()
@@ -95,7 +113,10 @@ fn complete_temp_file(
     // cannot be (system calls cost tens of microseconds each here).
     let mut temp = match builder().tempfile_in(folder) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            fs::create_dir_all(folder)?;
+            match within {
+                Some(root) => make_folder_within(folder, root)?,
+                None => fs::create_dir_all(folder)?,
+            }
             builder().tempfile_in(folder)?
         }
         created => created?,

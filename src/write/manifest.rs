@@ -103,14 +103,20 @@ impl Manifest {
         self.save_from(path, None)
     }
 
-    /// [`Manifest::save`], from one of `spares` when it has one.
+    /// [`Manifest::save`], from one of `spares` when it has one. Its folder
+    /// (the state folder) is made again only while the vault folder holding
+    /// it is there.
     pub fn save_from(&self, path: &Path, spares: Option<&super::Spares>) -> std::io::Result<()> {
+        let root = path
+            .parent()
+            .and_then(Path::parent)
+            .ok_or_else(|| std::io::Error::other("the manifest has no vault folder"))?;
         let mut bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         bytes.push(b'\n');
         let permissions = fs::metadata(path)
             .ok()
             .map(|metadata| metadata.permissions());
-        replace_from(spares, path, &bytes, permissions)
+        replace_from(spares, root, path, &bytes, permissions)
     }
 
     /// The entry of the page at `path` (pages are kept sorted by path: found

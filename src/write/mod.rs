@@ -357,7 +357,7 @@ impl<'a> Writer<'a> {
             (Action::Write { hash, permissions }, WriteMode::Write) => {
                 let full = page.path.to_fs_path(root);
                 let bytes = page.content.as_bytes();
-                atomic::replace_from(self.spares.as_ref(), &full, bytes, permissions)
+                atomic::replace_from(self.spares.as_ref(), root, &full, bytes, permissions)
                     .map_err(io_error(&full))?;
                 let (size, modified) =
                     manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
@@ -713,6 +713,29 @@ mod tests {
             Err(WriteError::Io { path, .. }) => assert_eq!(path, manifest_path),
             other => panic!("expected the save's error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_vault_folder_gone_while_it_is_written_is_not_made_again() {
+        let parent = tempfile::tempdir().unwrap();
+        let root = parent.path().join("vault");
+        let state = root.join(STATE_FOLDER);
+        fs::create_dir_all(&state).unwrap();
+        let spares = Spares::new(state.clone());
+        spares.fill(2);
+        let pages = [page("Throughline/New/A.md")];
+        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        let mut writer = Writer::new(&root, "Throughline", WriteMode::Write);
+        writer.use_spares(spares);
+        // Moved away (or deleted) between the start of an update and its
+        // writes: the page, the manifest and their folders are not written.
+        fs::rename(&root, parent.path().join("moved")).unwrap();
+        assert!(writer.write(&pages).is_err());
+        let mut writer = Writer::new(&root, "Throughline", WriteMode::Write);
+        writer.write(&[]).unwrap();
+        let (_, kept) = writer.finish_saving_aside(&all, &record()).unwrap();
+        assert!(kept.settle().is_err());
+        assert!(!root.exists(), "the vault folder was made again");
     }
 
     #[test]

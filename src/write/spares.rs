@@ -76,6 +76,7 @@ impl Spares {
     /// the caller then writes as usual.
     pub fn write(
         &self,
+        root: &Path,
         path: &Path,
         bytes: &[u8],
         permissions: &fs::Permissions,
@@ -107,7 +108,8 @@ impl Spares {
             && spare.exists()
             && let Some(folder) = path.parent()
         {
-            renamed = fs::create_dir_all(folder).and_then(|()| fs::rename(&spare, path));
+            renamed = super::atomic::make_folder_within(folder, root)
+                .and_then(|()| fs::rename(&spare, path));
         }
         match renamed {
             Ok(()) => Ok(true),
@@ -176,13 +178,13 @@ mod tests {
         assert_eq!((spares.ready(), temp_files(&state)), (3, 3));
         let page = vault.path().join("Throughline/Jobs/New folder/A.md");
         let mode = fs::Permissions::from_mode(0o640);
-        assert!(spares.write(&page, b"one", &mode).unwrap());
+        assert!(spares.write(vault.path(), &page, b"one", &mode).unwrap());
         assert_eq!(fs::read(&page).unwrap(), b"one");
         assert_eq!(
             fs::metadata(&page).unwrap().permissions().mode() & 0o777,
             0o640
         );
-        assert!(spares.write(&page, b"two", &mode).unwrap());
+        assert!(spares.write(vault.path(), &page, b"two", &mode).unwrap());
         assert_eq!(fs::read(&page).unwrap(), b"two");
         assert_eq!((spares.ready(), temp_files(&state)), (1, 1));
         // A spare someone removed: nothing written, the next write goes the
@@ -198,9 +200,9 @@ mod tests {
             ),
         )
         .unwrap();
-        assert!(!spares.write(&page, b"three", &mode).unwrap());
+        assert!(!spares.write(vault.path(), &page, b"three", &mode).unwrap());
         assert_eq!(spares.ready(), 0, "the removed spare is forgotten");
-        assert!(!spares.write(&page, b"three", &mode).unwrap());
+        assert!(!spares.write(vault.path(), &page, b"three", &mode).unwrap());
         assert_eq!(fs::read(&page).unwrap(), b"two");
         spares.fill(2);
         let other = spares.clone();
@@ -231,7 +233,7 @@ mod tests {
         spares.fill(3);
         let page = vault.path().join("A.md");
         let mode = fs::Permissions::from_mode(0o644);
-        assert!(!spares.write(&page, b"one", &mode).unwrap());
+        assert!(!spares.write(vault.path(), &page, b"one", &mode).unwrap());
         assert!(!page.exists());
         assert_eq!((spares.ready(), temp_files(elsewhere.path())), (0, 0));
         spares.fill(3);
