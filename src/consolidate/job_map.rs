@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
 use super::evidence::InsightSummary;
 use super::memo::{KeptJob, take_kept};
+use crate::config::NoteType;
 use crate::model::{Entity, JobStep, RecordHasher, RecordHashes, ResearchModel};
 use crate::resolve::FileId;
 
@@ -69,49 +70,61 @@ pub(crate) fn summarize_jobs(
     let summarized: Vec<(JobSummary, u64)> = evidence
         .into_par_iter()
         .zip(kept)
+        .zip(interviews_by_job.into_par_iter())
+        .zip(insights_by_job.into_par_iter().zip(plans_by_job))
         .enumerate()
-        .map(|(job, (observations, kept))| {
-            let file = model.jobs[job].note.file;
-            // The tables are worked out from the evidence alone.
-            let fingerprint = hashes.map(|hashes| {
-                let mut state = RecordHasher::new();
-                observations.len().hash(&mut state);
+        .map(
+            |(job, (((observations, kept), named_by), (touching, plans)))| {
+                // The tables are worked out from the evidence alone.
+                let fingerprint = hashes.map(|hashes| {
+                    let mut state = RecordHasher::new();
+                    observations.len().hash(&mut state);
+                    for &observation in &observations {
+                        hashes.observations[observation].hash(&mut state);
+                    }
+                    state.finish()
+                });
+                let tables = match (fingerprint, kept) {
+                    (Some(fingerprint), Some(kept)) if kept.fingerprint == fingerprint => Tables {
+                        participants: kept.summary.participants,
+                        roles: kept.summary.roles,
+                        matrix: kept.summary.matrix,
+                        has_unknown_role: kept.summary.has_unknown_role,
+                    },
+                    _ => tables(model, &observations),
+                };
+                // The evidence is in evidence order, so its interviews come in
+                // rank order already (each rank one interview): only the
+                // interviews that name the job are sorted in.
+                let interview_of = |observation: usize| match hashes {
+                    // Under `watch`, from the record hashes' compact list rather
+                    // than from each (large) observation.
+                    Some(hashes) => hashes.interview_of[observation] as usize,
+                    None => model.observations[observation].interview,
+                };
+                let mut interviews: Vec<usize> = Vec::new();
                 for &observation in &observations {
-                    hashes.observations[observation].hash(&mut state);
+                    let interview = interview_of(observation);
+                    if interviews.last() != Some(&interview) {
+                        interviews.push(interview);
+                    }
                 }
-                state.finish()
-            });
-            let tables = match (fingerprint, kept) {
-                (Some(fingerprint), Some(kept)) if kept.fingerprint == fingerprint => Tables {
-                    participants: kept.summary.participants,
-                    roles: kept.summary.roles,
-                    matrix: kept.summary.matrix,
-                    has_unknown_role: kept.summary.has_unknown_role,
-                },
-                _ => tables(model, &observations),
-            };
-            let mut interviews: Vec<usize> = observations
-                .iter()
-                .map(|&i| model.observations[i].interview)
-                .collect();
-            interviews.extend(interviews_by_job.get(&file).into_iter().flatten().copied());
-            interviews.sort_by_key(|&interview| ranks[interview]);
-            interviews.dedup();
-            let touching = insights_by_job.get(&file).cloned().unwrap_or_default();
-            let plans = plans_by_job.get(&file).cloned().unwrap_or_default();
-            let summary = JobSummary {
-                job,
-                evidence: observations,
-                participants: tables.participants,
-                roles: tables.roles,
-                matrix: tables.matrix,
-                has_unknown_role: tables.has_unknown_role,
-                insights: touching,
-                interviews,
-                plans,
-            };
-            (summary, fingerprint.unwrap_or_default())
-        })
+                debug_assert!(interviews.is_sorted_by_key(|&interview| ranks[interview]));
+                let interviews = merged_by_rank(interviews, named_by, ranks);
+                let summary = JobSummary {
+                    job,
+                    evidence: observations,
+                    participants: tables.participants,
+                    roles: tables.roles,
+                    matrix: tables.matrix,
+                    has_unknown_role: tables.has_unknown_role,
+                    insights: touching,
+                    interviews,
+                    plans,
+                };
+                (summary, fingerprint.unwrap_or_default())
+            },
+        )
         .collect();
     let fingerprints = match hashes {
         Some(_) => summarized
@@ -126,29 +139,79 @@ pub(crate) fn summarize_jobs(
     )
 }
 
-/// By job note: the interviews that name it, the insights whose evidence
-/// links it and the plans that plan it.
-type ByJob = HashMap<FileId, Vec<usize>>;
+/// The interviews of `sorted` (in rank order, each once) and of `more`, in
+/// rank order, each once.
+fn merged_by_rank(sorted: Vec<usize>, mut more: Vec<usize>, ranks: &[u32]) -> Vec<usize> {
+    if more.is_empty() {
+        return sorted;
+    }
+    more.sort_unstable_by_key(|&interview| ranks[interview]);
+    let mut merged = Vec::with_capacity(sorted.len() + more.len());
+    let (mut sorted, mut more) = (sorted.into_iter().peekable(), more.into_iter().peekable());
+    loop {
+        let next = match (sorted.peek(), more.peek()) {
+            (Some(&a), Some(&b)) if ranks[b] < ranks[a] => more.next(),
+            (Some(_), _) => sorted.next(),
+            (None, Some(_)) => more.next(),
+            (None, None) => break,
+        };
+        if let Some(interview) = next
+            && merged.last() != Some(&interview)
+        {
+            merged.push(interview);
+        }
+    }
+    merged
+}
+
+/// By job (its position among the model's jobs): the interviews that name
+/// it, the insights whose evidence links it and the plans that plan it, each
+/// in ascending order.
+type ByJob = Vec<Vec<usize>>;
 
 fn indices_by_job(model: &ResearchModel, insights: &[InsightSummary]) -> (ByJob, ByJob, ByJob) {
-    let mut interviews_by_job: ByJob = HashMap::new();
-    for (index, interview) in model.interviews.iter().enumerate() {
-        for &job in &interview.jobs {
-            interviews_by_job.entry(job).or_default().push(index);
+    let jobs = model.positions_of(NoteType::Job);
+    // Each index one pass over its lists, the three at once (an insight's
+    // evidence may touch hundreds of jobs: millions of entries at 100,000 notes).
+    let by_job = |lists: &mut dyn Iterator<Item = (usize, &[FileId])>| -> ByJob {
+        let mut by_job = vec![Vec::new(); model.jobs.len()];
+        for (index, files) in lists {
+            for &file in files {
+                if let Some(job) = jobs.get(file) {
+                    by_job[job].push(index);
+                }
+            }
         }
-    }
-    let mut insights_by_job: ByJob = HashMap::new();
-    for (index, summary) in insights.iter().enumerate() {
-        for &job in &summary.jobs {
-            insights_by_job.entry(job).or_default().push(index);
-        }
-    }
-    let mut plans_by_job: ByJob = HashMap::new();
-    for (index, plan) in model.plans.iter().enumerate() {
-        for &job in &plan.jobs {
-            plans_by_job.entry(job).or_default().push(index);
-        }
-    }
+        by_job
+    };
+    let (interviews_by_job, (insights_by_job, plans_by_job)) = rayon::join(
+        || {
+            by_job(
+                &mut (model.interviews.iter())
+                    .enumerate()
+                    .map(|(index, interview)| (index, interview.jobs.as_slice())),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    by_job(
+                        &mut insights
+                            .iter()
+                            .enumerate()
+                            .map(|(index, summary)| (index, summary.jobs.as_slice())),
+                    )
+                },
+                || {
+                    by_job(
+                        &mut (model.plans.iter())
+                            .enumerate()
+                            .map(|(index, plan)| (index, plan.jobs.as_slice())),
+                    )
+                },
+            )
+        },
+    );
     (interviews_by_job, insights_by_job, plans_by_job)
 }
 
@@ -226,5 +289,23 @@ fn tables(model: &ResearchModel, observations: &[usize]) -> Tables {
         roles,
         matrix: rows,
         has_unknown_role,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interviews_merge_in_rank_order_each_once() {
+        // Interview i has rank ranks[i].
+        let ranks = [4, 0, 3, 1, 2];
+        // In rank order: 1 (0), 3 (1), 4 (2), 2 (3), 0 (4).
+        assert_eq!(merged_by_rank(vec![3, 2], vec![], &ranks), [3, 2]);
+        assert_eq!(merged_by_rank(vec![], vec![0, 1, 1], &ranks), [1, 0]);
+        assert_eq!(
+            merged_by_rank(vec![3, 4, 0], vec![0, 2, 1, 4], &ranks),
+            [1, 3, 4, 2, 0]
+        );
     }
 }
