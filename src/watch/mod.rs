@@ -245,6 +245,8 @@ impl WatchSession {
                 Ok(_) if self.vault_missing && self.root.is_dir() => {
                     return self.come_back(notice).map(Some);
                 }
+                // Still gone: nothing to build, and it was said once.
+                Ok(_) if self.vault_missing => continue,
                 Ok(batch) => {
                     let seen = Instant::now();
                     let mut changes = self.changes_of(batch, notice);
@@ -282,8 +284,9 @@ impl WatchSession {
                         // Whatever failed (reading, or writing into a
                         // folder that moved away), the vault is gone.
                         Err(WatchError::Build(_)) if !self.root.is_dir() => {
-                            self.vault_missing = true;
-                            notice(Notice::VaultMissing);
+                            if !std::mem::replace(&mut self.vault_missing, true) {
+                                notice(Notice::VaultMissing);
+                            }
                         }
                         // A broken template or an unwritable page: say so and
                         // keep watching; the next save tries again.

@@ -563,6 +563,14 @@ fn vault_folder_gone_and_back() {
         stream == Stream::Err && line.contains("is gone")
     });
     watch.assert_running();
+    // Gone a while, and edited where it went (the watch may still see that
+    // folder): nothing is built, and the warning is not said again.
+    fs::write(
+        aside.join("Written away.md"),
+        "A note saved while the vault was away.\n",
+    )
+    .unwrap();
+    watch.lines_during(Duration::from_millis(800));
     fs::rename(&aside, vault.path()).unwrap();
     watch.wait_for("the vault to be back", |stream, line| {
         stream == Stream::Err && line.contains("is back")
@@ -576,6 +584,13 @@ fn vault_folder_gone_and_back() {
     fs::remove_file(vault.path().join(INTERVIEW)).unwrap();
     let deleted = converge(&mut watch, &vault);
     assert_ne!(edited, deleted);
+    let warnings = watch.transcript().matches("is gone").count();
+    assert_eq!(
+        warnings,
+        1,
+        "one warning per absence:\n{}",
+        watch.transcript()
+    );
 }
 
 #[test]
