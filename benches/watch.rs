@@ -24,8 +24,9 @@
 //!    sees in the output folder before the update's line arrives, through its own
 //!    inotify watch). The configured debounce is subtracted; p50, p95 and max are
 //!    reported, beside the time to the update's line (which `watch` prints once it has
-//!    also written its manifest and kept what the next update reuses) and the time
-//!    `watch` itself reports for the update (first event seen → update finished);
+//!    also removed stale pages and kept what the next update reuses; its manifest is
+//!    saved on another thread after that) and the time `watch` itself reports for the
+//!    update (first event seen → the line);
 //! 5. restores the note, stops the watch with Ctrl-C and checks that it exits 0.
 //!
 //! Targets (issue 4, product spec §6): p95 ≤ 50 ms at 10,000 notes, ≤ 100 ms at
@@ -63,6 +64,10 @@ const WARM_UP_EDITS: usize = 2;
 
 /// The debounce `watch` runs with, subtracted from each latency.
 const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// How long the output folder must have been quiet, after an update's line,
+/// for its last change to count as seen.
+const QUIET: Duration = Duration::from_millis(50);
 
 /// Pause between edits, so that each edit is an update of its own.
 const BETWEEN_EDITS: Duration = Duration::from_millis(300);
@@ -191,6 +196,23 @@ impl PageEvents {
             times,
             _watcher: watcher,
         })
+    }
+
+    /// Waits until no change has been seen for `quiet` (at most a second).
+    fn wait_until_quiet(&self, quiet: Duration) {
+        let started = Instant::now();
+        loop {
+            thread::sleep(Duration::from_millis(5));
+            let last = self
+                .times
+                .lock()
+                .ok()
+                .and_then(|times| times.last().copied());
+            let heard = last.map_or(started, |last| last.max(started));
+            if heard.elapsed() >= quiet || started.elapsed() >= Duration::from_secs(1) {
+                return;
+            }
+        }
     }
 
     /// The last change seen after `since` and before `until`.
@@ -327,10 +349,10 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
         let written = Instant::now();
         fs::write(&interview, text).map_err(|e| format!("cannot edit the note: {e}"))?;
         let (at, line) = watch.wait_for("update line", |line| line.contains(" changed: "))?;
-        // The events of the last renames may still be on their way; nothing
-        // changes the output folder after the update's line (the manifest and
-        // spare files are in `.throughline/`).
-        thread::sleep(Duration::from_millis(20));
+        // The events of the last renames may still be on their way (nothing
+        // changes the output folder after the update's line: the manifest and
+        // spare files are in `.throughline/`): wait until it has been quiet.
+        pages.wait_until_quiet(QUIET);
         let in_place = pages
             .last_between(written, Instant::now())
             .ok_or("the update changed no file in the output folder")?;

@@ -63,6 +63,9 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         Notice::UpdateFailed(message) => {
             eprintln!("error: {message}; the pages were not updated, fix it and save again")
         }
+        Notice::ManifestNotSaved(message) => eprintln!(
+            "warning: {message}; the pages are in place, and the next update saves the manifest again"
+        ),
     };
     while let Some(update) = session.next_update(&stop, &mut notice)? {
         print_update(&update, &prefix, global);

@@ -60,7 +60,7 @@ pub(crate) fn summarize_jobs(
     evidence: Vec<Vec<usize>>,
     reuse: Option<(&RecordHashes, &mut HashMap<FileId, KeptJob>)>,
 ) -> (Vec<JobSummary>, Vec<u64>) {
-    // The indices by job file (built once: a vault has thousands of jobs).
+    // The indices by job position (built once: a vault has thousands of jobs).
     let (interviews_by_job, insights_by_job, plans_by_job) = indices_by_job(model, insights);
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
     let kept = take_kept(

@@ -671,6 +671,12 @@ fn build_model_inner(
             Some((file, fingerprint, read))
         })
         .collect();
+    // Each interview and plan kept in place is read or kept: none is left with
+    // a range into the last model's observations.
+    debug_assert!(
+        !kept_in_place || read.len() == model.interviews.len() + model.plans.len(),
+        "every interview and plan kept in place has a reading"
+    );
     if let (Some(memo), Some(context)) = (memo, context) {
         memo.titles = Some((company_titles, person_titles));
         memo.context = context;

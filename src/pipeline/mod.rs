@@ -33,7 +33,7 @@ use crate::resolve::{Vault, VaultStats};
 use crate::scan::{Scan, VaultPath};
 use crate::write::{
     BuildRecord, BuildSummary, LockError, VaultLock, WriteError, WriteMode, WriteReport, Writer,
-    Written, inputs_fingerprint, unchanged_since_last_build,
+    inputs_fingerprint, unchanged_since_last_build,
 };
 
 /// A loaded vault with its research model, ready to consolidate and render.
@@ -349,13 +349,9 @@ pub fn build_scanned(
         &config,
         &analysis.plan,
     );
-    // The last update's manifest, once saved (a failed save fails this update).
-    let last_manifest = cache
-        .manifest
-        .take()
-        .map(|kept| kept.settle())
-        .transpose()?;
-    let mut writer = Writer::after(root, &config.output_folder, mode, last_manifest);
+    // The last update's manifest (its save waited for: `watch` reports a save
+    // that failed before it builds again).
+    let mut writer = Writer::after(root, &config.output_folder, mode, cache.manifest.take());
     if let Some(spares) = &cache.spares {
         writer.use_spares(spares.clone());
     }
@@ -432,17 +428,10 @@ pub fn build_scanned(
         Ok::<_, BuildError>((page.path, outcome, took, started.elapsed()))
     })?;
     let (mut render_work, mut write_work) = (Duration::ZERO, Duration::ZERO);
-    let mut outcomes: Vec<(VaultPath, Written)> = outcomes
-        .into_iter()
-        .map(|(path, outcome, rendering, writing)| {
-            render_work += rendering;
-            write_work += writing;
-            (path, outcome)
-        })
-        .collect();
-    // Reported in path order.
-    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, outcome) in outcomes {
+    for (path, outcome, rendering, writing) in outcomes {
+        render_work += rendering;
+        write_work += writing;
+        // In any order: the report and the manifest are sorted when finished.
         writer.record(&path, outcome);
     }
     // The wall time of the two together, shared out by the work of each.
@@ -474,10 +463,12 @@ pub fn build_scanned(
         },
     };
     let current: Vec<&VaultPath> = analysis.plan.pages.iter().map(|(path, _)| path).collect();
-    // Under `watch`, the manifest is saved while the next update waits.
-    let (write, manifest) = match memo.is_some() {
-        true => writer.finish_saving_aside(&current, &record)?,
-        false => writer.finish_keeping(&current, &record)?,
+    // Under `watch`, the manifest is saved while the user reads this update;
+    // the next one waits for it.
+    let (write, manifest) = if memo.is_some() {
+        writer.finish_saving_aside(&current, &record)?
+    } else {
+        writer.finish_keeping(&current, &record)?
     };
     if memo.is_some() {
         cache.manifest = Some(manifest);

@@ -102,6 +102,20 @@ impl Incremental {
         Some((scan, kept.settings))
     }
 
+    /// Waits for the last update's manifest to be saved (see
+    /// [`crate::write::Writer::finish_saving_aside`]); why it could not be, if
+    /// it could not (the pages are in place all the same, and the next update
+    /// saves a manifest again).
+    pub fn settle_manifest(&mut self) -> Option<String> {
+        match self.notes.manifest.take()?.settle() {
+            Ok(kept) => {
+                self.notes.manifest = Some(kept);
+                None
+            }
+            Err(error) => Some(error.to_string()),
+        }
+    }
+
     /// Forgets one page's key: someone else changed or removed the page, so the
     /// next build renders it (and writes it if its bytes differ).
     pub fn forget_page(&mut self, path: &VaultPath) {

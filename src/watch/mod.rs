@@ -113,6 +113,8 @@ pub enum Notice {
     /// An update failed (a template, a page that cannot be written); the
     /// session keeps watching.
     UpdateFailed(String),
+    /// The last update's manifest could not be saved (its pages are in place).
+    ManifestNotSaved(String),
 }
 
 /// Watching failed.
@@ -159,6 +161,8 @@ pub struct WatchSession {
     incremental: Incremental,
     events: Receiver<DebounceEventResult>,
     watcher: Option<Watcher>,
+    /// Declared after `incremental`, so dropped after it: the lock is given up
+    /// only once a manifest being saved is on disk (see `KeptManifest`'s drop).
     _lock: VaultLock,
     vault_missing: bool,
     /// Pages the last update wrote, as it left them: their events are ours.
@@ -237,6 +241,10 @@ impl WatchSession {
         stop: &AtomicBool,
         notice: &mut dyn FnMut(Notice),
     ) -> Result<Option<Update>, WatchError> {
+        // The last update's manifest was being saved while its line was read.
+        if let Some(problem) = self.incremental.settle_manifest() {
+            notice(Notice::ManifestNotSaved(problem));
+        }
         loop {
             if stop.load(Ordering::Relaxed) {
                 return Ok(None);

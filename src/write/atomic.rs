@@ -51,16 +51,33 @@ pub fn replace_from(
     replace_atomically(path, bytes, permissions, Some(root))
 }
 
-/// Makes `folder` and its missing parents, but only while the vault folder
-/// `root` is there.
+/// Makes `folder` and its missing parents below the vault folder `root`, one
+/// at a time, never `root` itself: when it is gone, the first fails.
 pub(super) fn make_folder_within(folder: &Path, root: &Path) -> io::Result<()> {
-    if !root.is_dir() {
-        return Err(io::Error::new(
+    let gone = || {
+        io::Error::new(
             io::ErrorKind::NotFound,
             format!("the vault folder `{}` is gone", root.display()),
-        ));
+        )
+    };
+    let below = folder.strip_prefix(root).map_err(|_| {
+        io::Error::other(format!(
+            "`{}` is not in the vault folder `{}`",
+            folder.display(),
+            root.display()
+        ))
+    })?;
+    let mut made = root.to_path_buf();
+    for part in below.components() {
+        made.push(part);
+        match fs::create_dir(&made) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists && made.is_dir() => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Err(gone()),
+            Err(error) => return Err(error),
+        }
     }
-    fs::create_dir_all(folder)
+    Ok(())
 }
 
 /// [`write_atomically`], for a caller that knows the permissions of the file

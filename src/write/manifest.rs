@@ -98,19 +98,15 @@ impl Manifest {
         manifest
     }
 
-    /// Writes the manifest atomically.
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        self.save_from(path, None)
-    }
-
-    /// [`Manifest::save`], from one of `spares` when it has one. Its folder
-    /// (the state folder) is made again only while the vault folder holding
-    /// it is there.
-    pub fn save_from(&self, path: &Path, spares: Option<&super::Spares>) -> std::io::Result<()> {
-        let root = path
-            .parent()
-            .and_then(Path::parent)
-            .ok_or_else(|| std::io::Error::other("the manifest has no vault folder"))?;
+    /// Writes the manifest of the vault at `root` to `path` atomically, from
+    /// one of `spares` when it has one. Its folder (the state folder) is made
+    /// again only while `root` is there.
+    pub fn save_from(
+        &self,
+        root: &Path,
+        path: &Path,
+        spares: Option<&super::Spares>,
+    ) -> std::io::Result<()> {
         let mut bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         bytes.push(b'\n');
         let permissions = fs::metadata(path)

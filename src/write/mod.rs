@@ -298,10 +298,10 @@ impl<'a> Writer<'a> {
         let output = output.trim_matches('/').to_owned();
         let state = root.join(STATE_FOLDER);
         let manifest_path = state.join("manifest.json");
-        let previous = match last {
+        // A save under way is waited for (one that failed: the file is read).
+        let previous = match last.and_then(|kept| kept.settle().ok()) {
             Some(kept)
-                if kept.saving.is_none()
-                    && kept.manifest.output == output
+                if kept.manifest.output == output
                     && kept.stamp.is_some()
                     && kept.stamp == exact_stamp(&manifest_path) =>
             {
@@ -512,20 +512,32 @@ impl<'a> Writer<'a> {
             }
             if !aside {
                 manifest
-                    .save_from(&manifest_path, self.spares.as_ref())
+                    .save_from(root, &manifest_path, self.spares.as_ref())
                     .map_err(io_error(&manifest_path))?;
                 return Ok((self.report, KeptManifest::saved(manifest, manifest_path)));
             }
             let manifest = Arc::new(manifest);
-            let (saved, spares, path) = (
+            let (saved, spares, root, path) = (
                 Arc::clone(&manifest),
                 self.spares.clone(),
+                root.to_path_buf(),
                 manifest_path.clone(),
             );
-            let saving = std::thread::spawn(move || {
-                saved.save_from(&path, spares.as_ref())?;
+            let spawned = std::thread::Builder::new().spawn(move || {
+                saved.save_from(&root, &path, spares.as_ref())?;
                 Ok(exact_stamp(&path))
             });
+            // No thread to be had: saved here and now.
+            let saving = match spawned {
+                Ok(saving) => saving,
+                Err(_) => {
+                    manifest
+                        .save_from(self.root, &manifest_path, self.spares.as_ref())
+                        .map_err(io_error(&manifest_path))?;
+                    let manifest = Arc::try_unwrap(manifest).unwrap_or_else(|m| (*m).clone());
+                    return Ok((self.report, KeptManifest::saved(manifest, manifest_path)));
+                }
+            };
             let kept = KeptManifest {
                 manifest,
                 stamp: None,

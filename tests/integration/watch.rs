@@ -619,6 +619,33 @@ fn a_broken_template_is_reported_and_watching_goes_on() {
 }
 
 #[test]
+fn a_manifest_that_cannot_be_saved_is_a_warning_and_watching_goes_on() {
+    let vault = VaultTest::sample();
+    let mut watch = Watch::start(&vault);
+    // Something in the manifest's way (a folder with a file in it).
+    let manifest = vault.path().join(".throughline/manifest.json");
+    watch.lines_during(Duration::from_millis(300));
+    fs::remove_file(&manifest).unwrap();
+    fs::create_dir_all(manifest.join("in the way")).unwrap();
+    let text = edited_interview(&vault);
+    fs::write(vault.path().join(INTERVIEW), text).unwrap();
+    let edited = converge(&mut watch, &vault);
+    watch.wait_for_any("the manifest's warning", |stream, line| {
+        stream == Stream::Err
+            && line.contains("manifest.json")
+            && line.contains("the pages are in place")
+    });
+    watch.assert_running();
+    // Out of the way again: the next update saves it.
+    fs::remove_dir_all(&manifest).unwrap();
+    fs::remove_file(vault.path().join(INTERVIEW)).unwrap();
+    let deleted = converge(&mut watch, &vault);
+    assert_ne!(edited, deleted);
+    watch.lines_during(Duration::from_millis(300));
+    assert!(manifest.is_file(), "saved again");
+}
+
+#[test]
 fn a_generated_page_deleted_or_edited_by_hand_is_restored() {
     let vault = VaultTest::sample();
     let mut watch = Watch::start(&vault);
