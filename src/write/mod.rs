@@ -8,6 +8,7 @@
 
 mod atomic;
 mod fingerprint;
+mod kept;
 mod lock;
 mod manifest;
 mod ownership;
@@ -15,6 +16,8 @@ mod spares;
 
 pub use atomic::{TEMP_PREFIX, TEMP_SUFFIX, create_atomically, is_temp_file, write_atomically};
 pub use fingerprint::inputs_fingerprint;
+pub use kept::KeptManifest;
+use kept::exact_stamp;
 pub use lock::{LockError, VaultLock};
 pub use manifest::{BuildSummary, Manifest, ManifestEntry, content_hash};
 pub use ownership::{MARKER, has_marker, is_generated};
@@ -24,7 +27,6 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 use rayon::prelude::*;
 
@@ -184,80 +186,6 @@ pub fn write_pages(
     writer.write(pages)?;
     let current: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
     writer.finish(&current, record)
-}
-
-/// The manifest a build saved, with the size and modification time its file
-/// had then — or, while it is being saved on another thread
-/// ([`Writer::finish_saving_aside`]), that save.
-#[derive(Debug)]
-pub struct KeptManifest {
-    manifest: Arc<Manifest>,
-    stamp: Option<ExactStamp>,
-    /// The save under way: its outcome, then the file's stamp.
-    saving: Option<JoinHandle<std::io::Result<Option<ExactStamp>>>>,
-    /// Where it is saved.
-    path: PathBuf,
-}
-
-impl KeptManifest {
-    fn saved(manifest: Manifest, path: PathBuf) -> KeptManifest {
-        KeptManifest {
-            manifest: Arc::new(manifest),
-            stamp: exact_stamp(&path),
-            saving: None,
-            path,
-        }
-    }
-
-    /// Waits for the save under way, if any: the manifest as saved, or why it
-    /// could not be.
-    pub fn settle(mut self) -> Result<KeptManifest, WriteError> {
-        let Some(saving) = self.saving.take() else {
-            return Ok(self);
-        };
-        let io_error = |source| WriteError::Io {
-            path: self.path.clone(),
-            source,
-        };
-        match saving.join() {
-            Ok(Ok(stamp)) => {
-                self.stamp = stamp;
-                Ok(self)
-            }
-            Ok(Err(source)) => Err(io_error(source)),
-            Err(_) => Err(io_error(std::io::Error::other(
-                "the thread saving it stopped",
-            ))),
-        }
-    }
-
-    /// The manifest (the last reference to it once its save is over).
-    fn take_manifest(mut self) -> Manifest {
-        if let Some(saving) = self.saving.take() {
-            let _ = saving.join();
-        }
-        let manifest = std::mem::take(&mut self.manifest);
-        Arc::try_unwrap(manifest).unwrap_or_else(|shared| (*shared).clone())
-    }
-}
-
-impl Drop for KeptManifest {
-    /// A save under way is finished first: `watch` stops (and gives up the
-    /// vault's lock) only once the manifest is on disk.
-    fn drop(&mut self) {
-        if let Some(saving) = self.saving.take() {
-            let _ = saving.join();
-        }
-    }
-}
-
-/// A file's size and exact modification time.
-type ExactStamp = (u64, std::time::SystemTime);
-
-/// The size and exact modification time of the file at `path`.
-fn exact_stamp(path: &Path) -> Option<ExactStamp> {
-    let metadata = std::fs::metadata(path).ok()?;
-    Some((metadata.len(), metadata.modified().ok()?))
 }
 
 /// Writes pages a batch at a time, then removes stale ones and saves the
