@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use super::{Manifest, WriteError};
+use super::{Manifest, Spares, WriteError};
 
 /// The manifest a build saved, with the size and modification time its file
 /// had then — or, while it is being saved on another thread
@@ -21,6 +21,57 @@ pub struct KeptManifest {
 }
 
 impl KeptManifest {
+    /// Saves `manifest`, the manifest of the vault at `root`, to `path` (from
+    /// one of `spares` when it has one): on another thread when `aside` and
+    /// one can be had, else now.
+    pub(super) fn save(
+        manifest: Manifest,
+        root: &Path,
+        path: PathBuf,
+        spares: Option<&Spares>,
+        aside: bool,
+    ) -> std::io::Result<KeptManifest> {
+        let manifest = Arc::new(manifest);
+        if aside {
+            let (saved, root, at, spares) = (
+                Arc::clone(&manifest),
+                root.to_path_buf(),
+                path.clone(),
+                spares.cloned(),
+            );
+            let spawned = std::thread::Builder::new().spawn(move || {
+                saved.save_from(&root, &at, spares.as_ref())?;
+                Ok(exact_stamp(&at))
+            });
+            if let Ok(saving) = spawned {
+                return Ok(KeptManifest {
+                    manifest,
+                    stamp: None,
+                    saving: Some(saving),
+                    path,
+                });
+            }
+        }
+        manifest.save_from(root, &path, spares)?;
+        Ok(KeptManifest {
+            stamp: exact_stamp(&path),
+            manifest,
+            saving: None,
+            path,
+        })
+    }
+
+    /// The manifest a build in check mode read (never saved, never reused).
+    pub(super) fn read(manifest: Manifest) -> KeptManifest {
+        KeptManifest {
+            manifest: Arc::new(manifest),
+            stamp: None,
+            saving: None,
+            path: PathBuf::new(),
+        }
+    }
+
+    /// A manifest already on disk at `path`.
     pub(super) fn saved(manifest: Manifest, path: PathBuf) -> KeptManifest {
         KeptManifest {
             manifest: Arc::new(manifest),

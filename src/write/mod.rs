@@ -26,7 +26,6 @@ pub use spares::Spares;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -438,48 +437,17 @@ impl<'a> Writer<'a> {
             if manifest == self.previous {
                 return Ok((self.report, KeptManifest::saved(manifest, manifest_path)));
             }
-            if !aside {
-                manifest
-                    .save_from(root, &manifest_path, self.spares.as_ref())
-                    .map_err(io_error(&manifest_path))?;
-                return Ok((self.report, KeptManifest::saved(manifest, manifest_path)));
-            }
-            let manifest = Arc::new(manifest);
-            let (saved, spares, root, path) = (
-                Arc::clone(&manifest),
-                self.spares.clone(),
-                root.to_path_buf(),
-                manifest_path.clone(),
-            );
-            let spawned = std::thread::Builder::new().spawn(move || {
-                saved.save_from(&root, &path, spares.as_ref())?;
-                Ok(exact_stamp(&path))
-            });
-            // No thread to be had: saved here and now.
-            let saving = match spawned {
-                Ok(saving) => saving,
-                Err(_) => {
-                    manifest
-                        .save_from(self.root, &manifest_path, self.spares.as_ref())
-                        .map_err(io_error(&manifest_path))?;
-                    let manifest = Arc::try_unwrap(manifest).unwrap_or_else(|m| (*m).clone());
-                    return Ok((self.report, KeptManifest::saved(manifest, manifest_path)));
-                }
-            };
-            let kept = KeptManifest {
+            let kept = KeptManifest::save(
                 manifest,
-                stamp: None,
-                saving: Some(saving),
-                path: manifest_path,
-            };
+                root,
+                manifest_path.clone(),
+                self.spares.as_ref(),
+                aside,
+            )
+            .map_err(io_error(&manifest_path))?;
             return Ok((self.report, kept));
         }
-        let kept = KeptManifest {
-            manifest: Arc::new(std::mem::take(&mut self.previous)),
-            stamp: None,
-            saving: None,
-            path: PathBuf::new(),
-        };
+        let kept = KeptManifest::read(std::mem::take(&mut self.previous));
         Ok((self.report, kept))
     }
 }
