@@ -583,6 +583,19 @@ mod tests {
         }
     }
 
+    fn paths(pages: &[Page]) -> Vec<&VaultPath> {
+        pages.iter().map(|page| &page.path).collect()
+    }
+
+    /// Pages A and B, and a writer that has just written them into the vault
+    /// at `root`.
+    fn two_pages_written(root: &Path) -> ([Page; 2], Writer<'_>) {
+        let pages = [page("Throughline/A.md"), page("Throughline/B.md")];
+        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
+        writer.write(&pages).unwrap();
+        (pages, writer)
+    }
+
     fn record() -> BuildRecord {
         BuildRecord {
             inputs: None,
@@ -595,10 +608,8 @@ mod tests {
         let vault = tempfile::tempdir().unwrap();
         let root = vault.path();
         let manifest_path = root.join(STATE_FOLDER).join("manifest.json");
-        let pages = [page("Throughline/A.md"), page("Throughline/B.md")];
-        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
-        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
-        writer.write(&pages).unwrap();
+        let (pages, writer) = two_pages_written(root);
+        let all = paths(&pages);
         let (_, kept) = writer.finish_saving_aside(&all, &record()).unwrap();
         let kept = kept.settle().unwrap();
         assert_eq!(Manifest::load(&manifest_path), *kept.manifest);
@@ -632,7 +643,7 @@ mod tests {
         let spares = Spares::new(state.clone());
         spares.fill(2);
         let pages = [page("Throughline/New/A.md")];
-        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        let all = paths(&pages);
         let mut writer = Writer::new(&root, "Throughline", WriteMode::Write);
         writer.use_spares(spares);
         // Moved away (or deleted) between the start of an update and its
@@ -655,7 +666,7 @@ mod tests {
             page("Throughline/B.md"),
             page("Throughline/C.md"),
         ];
-        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        let all = paths(&pages);
         let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
         writer.write(&pages[..2]).unwrap();
         let (_, kept) = writer.finish_keeping(&all[..2], &record()).unwrap();
@@ -677,10 +688,8 @@ mod tests {
     fn a_writer_after_a_kept_manifest_goes_by_it_not_by_the_file() {
         let vault = tempfile::tempdir().unwrap();
         let root = vault.path();
-        let pages = [page("Throughline/A.md"), page("Throughline/B.md")];
-        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
-        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
-        writer.write(&pages).unwrap();
+        let (pages, writer) = two_pages_written(root);
+        let all = paths(&pages);
         let (_, kept) = writer.finish_keeping(&all, &record()).unwrap();
         assert_eq!(kept.manifest.pages.len(), 2);
         // B is no longer generated. The kept manifest and the one on disk
@@ -731,7 +740,7 @@ mod tests {
         let state = root.join(STATE_FOLDER);
         fs::create_dir_all(&state).unwrap();
         let pages = [page("Throughline/A.md"), page("Throughline/Jobs/B.md")];
-        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
+        let all = paths(&pages);
         // A first writer removes temporary files a killed run left: spares are
         // made after it starts (as `watch` makes them after its first build).
         let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
@@ -774,11 +783,9 @@ mod tests {
         let vault = tempfile::tempdir().unwrap();
         let root = vault.path();
         let manifest_path = root.join(STATE_FOLDER).join("manifest.json");
-        let pages = [page("Throughline/A.md"), page("Throughline/B.md")];
-        let all: Vec<&VaultPath> = pages.iter().map(|page| &page.path).collect();
         // A build that wrote A and B; its manifest is set aside.
-        let mut writer = Writer::new(root, "Throughline", WriteMode::Write);
-        writer.write(&pages).unwrap();
+        let (pages, writer) = two_pages_written(root);
+        let all = paths(&pages);
         writer.finish_keeping(&all, &record()).unwrap();
         let both = fs::read(&manifest_path).unwrap();
         // A build of A alone, kept in memory.
