@@ -242,8 +242,13 @@ impl WatchSession {
         notice: &mut dyn FnMut(Notice),
     ) -> Result<Option<Update>, WatchError> {
         // The last update's manifest was being saved while its line was read.
+        // It could not be when the vault folder went away: that is what is said.
         if let Some(problem) = self.incremental.settle_manifest() {
-            notice(Notice::ManifestNotSaved(problem));
+            if self.root.is_dir() {
+                notice(Notice::ManifestNotSaved(problem));
+            } else if !std::mem::replace(&mut self.vault_missing, true) {
+                notice(Notice::VaultMissing);
+            }
         }
         loop {
             if stop.load(Ordering::Relaxed) {
