@@ -35,6 +35,7 @@ pub mod export;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

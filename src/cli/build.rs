@@ -5,6 +5,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
+use super::progress_bar::ProgressBar;
 use super::{Global, Outcome, VaultArg};
 use throughline::build;
 use throughline::write::WriteMode;
@@ -28,8 +29,10 @@ pub fn run(args: &BuildArgs, global: Global) -> anyhow::Result<Outcome> {
     } else {
         WriteMode::Write
     };
+    let progress = ProgressBar::start(global);
     let report = build(&args.vault.vault, mode)
         .with_context(|| format!("cannot build `{}`", args.vault.vault.display()))?;
+    drop(progress);
     let write = &report.write;
     let prefix = args.vault.display_prefix();
     let shown = |path: &throughline::scan::VaultPath| {

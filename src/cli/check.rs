@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
+use super::progress_bar::ProgressBar;
 use super::{Global, Outcome, VaultArg};
 use throughline::config;
 use throughline::diagnostics::render::{github, human, json};
@@ -38,8 +39,10 @@ enum CheckFormat {
 pub fn run(args: &CheckArgs, global: Global) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let config = config::load(&args.vault.vault)?;
+    let progress = ProgressBar::start(global);
     let vault = check_vault(&args.vault.vault, &config)
         .with_context(|| format!("cannot check `{}`", args.vault.vault.display()))?;
+    drop(progress);
     let stats = vault.stats();
     let prefix = args.vault.display_prefix();
     let shown = || {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
+use super::progress_bar::ProgressBar;
 use super::{Global, Outcome, VaultArg};
 use throughline::config::{self, NoteType};
 use throughline::consolidate::consolidate;
@@ -71,8 +72,10 @@ pub fn run(args: &DigestArgs, global: Global) -> anyhow::Result<Outcome> {
     {
         anyhow::bail!("`--until {until}` is before `--since {since}`");
     }
+    let progress = ProgressBar::start(global);
     let analysis = throughline::analyze(root, &config)
         .with_context(|| format!("cannot read `{}`", root.display()))?;
+    drop(progress);
     let plan = match &args.plan {
         Some(name) => Some(find_note(&analysis.model, NoteType::Plan, name)?.file),
         None => None,

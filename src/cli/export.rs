@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
+use super::progress_bar::ProgressBar;
 use super::{Global, Outcome, VaultArg};
 use throughline::config;
 use throughline::export::{ObservationRow, observation_rows};
@@ -62,8 +63,10 @@ const HEADER: [&str; 12] = [
 pub fn run(args: &ExportArgs, global: Global) -> anyhow::Result<Outcome> {
     let root = &args.vault.vault;
     let config = config::load(root)?;
+    let progress = ProgressBar::start(global);
     let analysis = throughline::analyze(root, &config)
         .with_context(|| format!("cannot read `{}`", root.display()))?;
+    drop(progress);
     let rows = observation_rows(&analysis);
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(

@@ -34,6 +34,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
+use super::progress_bar::ProgressBar;
 use super::{Global, Outcome, VaultArg};
 use throughline::config;
 use throughline::load_vault;
@@ -75,8 +76,10 @@ const TSV_HEADER: &str =
 
 pub fn run(args: &LinksArgs, global: Global) -> anyhow::Result<Outcome> {
     let config = config::load(&args.vault.vault)?;
+    let progress = ProgressBar::start(global);
     let vault = load_vault(&args.vault.vault, &config)
         .with_context(|| format!("cannot read `{}`", args.vault.vault.display()))?;
+    drop(progress);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if matches!(args.format, LinksFormat::Tsv) {

@@ -11,6 +11,7 @@ mod export;
 mod init;
 mod links;
 mod new;
+mod progress_bar;
 mod watch;
 
 use std::io::{self, IsTerminal};

@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
+use super::progress_bar::ProgressBar;
 use super::{Global, Outcome, VaultArg};
 use throughline::diagnostics::render::display_path;
 use throughline::watch::{Notice, Reason, Update, WatchOptions, WatchSession};
@@ -35,8 +36,12 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
     };
     let root = &args.vault.vault;
     let prefix = args.vault.display_prefix();
+    // The first build reads the whole vault: a bar while it runs, none for
+    // the updates (each has its line).
+    let progress = ProgressBar::start(global);
     let (mut session, first) = WatchSession::start(root, options)
         .with_context(|| format!("cannot watch `{}`", root.display()))?;
+    drop(progress);
     print_update(&first, &prefix, global);
     println!(
         "watching {} for changes{} (Ctrl-C to stop)",

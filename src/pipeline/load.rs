@@ -14,6 +14,7 @@ use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::SummaryMemo;
 use crate::model::ModelMemo;
 use crate::parse::{BodyScope, KeptLink, Note, NoteBytes, parse_note, parse_note_for};
+use crate::progress::{PROGRESS, Stage};
 use crate::resolve::{
     FileId, LinkMemo, NameIndex, NotesInOrder, Prelinked, Prelinks, StageTimings, Vault, prelink,
     resolve_reusing, settle_subpaths,
@@ -343,6 +344,7 @@ fn load_scanned_keeping(
         _ => BodyScope::Everything,
     };
     let read = |id: FileId| {
+        PROGRESS.advance(1);
         let file = &scan.files[id as usize];
         let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
         let stamp = metadata.as_ref().map(stamp_of);
@@ -356,6 +358,7 @@ fn load_scanned_keeping(
         // looked up as soon as it is parsed.
         None => {
             fresh.fill(true);
+            PROGRESS.begin(Stage::Reading, note_files.len() as u64);
             let index = NameIndex::new(&scan.files);
             let read_and_link = |id: FileId| {
                 let (mut note, stamp) = read(id);
@@ -428,6 +431,7 @@ fn load_scanned_keeping(
             mut stamps,
             to_read,
         }) => {
+            PROGRESS.begin(Stage::Reading, to_read.len() as u64);
             let read_now: Vec<(Note, Option<Stamp>)> = to_read
                 .par_iter()
                 .map(|&(at, _)| read(note_files[at]))

@@ -25,6 +25,7 @@ use crate::diagnostics::{Code, Position, Summary};
 use crate::model::{
     ModelMemo, ModelScope, ResearchModel, build_model, build_model_reusing, build_model_with,
 };
+use crate::progress::{PROGRESS, Stage};
 use crate::render::{
     FragmentKeys, PageKind, PageMemo, PagePlan, RenderError, Renderer, page_paths,
     plan_pages_reusing,
@@ -422,9 +423,11 @@ pub fn build_scanned(
     // rendered: writing (mostly the file system's work) overlaps rendering,
     // and a page leaves memory once it is on disk.
     let fused = Instant::now();
+    PROGRESS.begin(Stage::Writing, to_render.len() as u64);
     let outcomes = renderer.render_with(&to_render, |page, took| {
         let started = Instant::now();
         let outcome = writer.write_one(&page)?;
+        PROGRESS.advance(1);
         Ok::<_, BuildError>((page.path, outcome, took, started.elapsed()))
     })?;
     let (mut render_work, mut write_work) = (Duration::ZERO, Duration::ZERO);

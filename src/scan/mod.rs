@@ -22,6 +22,7 @@ use walkdir::WalkDir;
 
 use crate::config::ExcludedFiles;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::progress::{PROGRESS, Stage};
 
 /// One file of the vault.
 #[derive(Debug, Clone)]
@@ -124,7 +125,9 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Scan, ScanError> {
     // The walk reads folders one after another; what each entry becomes is
     // worked out after, in parallel (at 100,000 files, half the scan's time).
     let mut entries = Vec::new();
+    PROGRESS.begin(Stage::Scanning, 0);
     for entry in walker {
+        PROGRESS.advance(1);
         match entry {
             Ok(entry) => entries.push(entry),
             Err(error) => diagnostics.extend(walk_problem(root, &error)),

@@ -15,6 +15,7 @@ mod init;
 mod links;
 mod never_panics;
 mod new;
+mod progress;
 mod safety;
 mod semantics;
 mod support;

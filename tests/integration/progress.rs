@@ -1,0 +1,132 @@
+//! The progress bar: drawn on stderr while a large vault is read and its pages
+//! written, only when stderr is a terminal (a real pseudo-terminal here), and
+//! cleared before the command prints; never with `--quiet`, never into a pipe.
+
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::process::{Command, Stdio};
+
+use super::support::VaultTest;
+
+/// A generated vault of `notes` notes: large enough, and the stage looked for
+/// lasts several redraws of the bar (one each 100 ms) in a test build.
+fn large_vault(notes: usize) -> VaultTest {
+    let vault = VaultTest::new();
+    vaultgen::generate(
+        vault.path(),
+        &vaultgen::GenOptions {
+            notes,
+            seed: vaultgen::DEFAULT_SEED,
+        },
+    )
+    .expect("the vault can be generated");
+    vault
+}
+
+/// What `throughline <args>` wrote with stderr on a terminal: (what the
+/// terminal showed, stdout, exit code). The bar shows from the start.
+fn run_on_terminal(vault: &VaultTest, args: &[&str]) -> (String, String, i32) {
+    let (mut master, mut slave) = (-1, -1);
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: 100,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: `openpty` stores two new descriptors in `master` and `slave`,
+    // and only reads `size`; no name or settings are asked for.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(opened, 0, "a pseudo-terminal can be opened");
+    // SAFETY: both descriptors were just opened, and nothing else owns them.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    // The command (and with it our copy of the terminal's other end) is gone
+    // once spawned: the terminal reads to its end when the binary exits.
+    let child = Command::new(env!("CARGO_BIN_EXE_throughline"))
+        .args(args)
+        .current_dir(vault.path())
+        .env("NO_COLOR", "1")
+        .env("THROUGHLINE_PROGRESS_DELAY_MS", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(slave))
+        .spawn()
+        .expect("the binary runs");
+    let terminal = std::thread::spawn(move || {
+        let mut terminal = File::from(master);
+        let mut shown = Vec::new();
+        let mut buffer = [0u8; 4096];
+        // Linux says EIO, not end of file, once the last writer is gone.
+        while let Ok(read @ 1..) = terminal.read(&mut buffer) {
+            shown.extend_from_slice(&buffer[..read]);
+        }
+        String::from_utf8_lossy(&shown).into_owned()
+    });
+    let output = child.wait_with_output().expect("the binary ends");
+    let shown = terminal.join().expect("the terminal is read");
+    (
+        shown,
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+/// Whether the bar was cleared after it was last drawn: indicatif clears the
+/// line (`ESC [2K`) when it finishes.
+fn cleared_after(shown: &str, label: &str) -> bool {
+    shown
+        .rfind(label)
+        .is_some_and(|at| shown[at..].contains("\u{1b}[2K"))
+}
+
+#[test]
+fn check_shows_notes_being_read_then_clears_the_bar() {
+    // `check` reads 1,000 notes in about one redraw: three times as many.
+    let vault = large_vault(3000);
+    let (shown, stdout, code) = run_on_terminal(&vault, &["check", "--format", "json"]);
+    assert_eq!(code, 1, "the generated vault has broken links: {shown}");
+    assert!(
+        shown.contains("reading notes [") && shown.contains("/3,000"),
+        "{shown}"
+    );
+    assert!(cleared_after(&shown, "reading notes"), "{shown:?}");
+    // The output is whole and has no trace of the bar.
+    let document: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert!(document["summary"]["errors"].as_u64() > Some(0));
+    assert!(!stdout.contains("reading notes [") && !stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn build_shows_pages_being_written_then_clears_the_bar() {
+    let vault = large_vault(1500);
+    let (shown, stdout, code) = run_on_terminal(&vault, &["build"]);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("reading notes ["), "{shown}");
+    assert!(shown.contains("writing pages ["), "{shown}");
+    assert!(cleared_after(&shown, "writing pages"), "{shown:?}");
+    assert!(stdout.contains("written"), "{stdout}");
+}
+
+#[test]
+fn no_bar_with_quiet_or_when_stderr_is_not_a_terminal() {
+    let vault = large_vault(1000);
+    let (shown, _, code) = run_on_terminal(&vault, &["--quiet", "check"]);
+    assert_eq!(code, 1);
+    assert!(!shown.contains("reading notes"), "{shown}");
+    let output = Command::new(env!("CARGO_BIN_EXE_throughline"))
+        .args(["check"])
+        .current_dir(vault.path())
+        .env("THROUGHLINE_PROGRESS_DELAY_MS", "0")
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("reading notes"), "{stderr}");
+    assert!(!stderr.contains("\u{1b}["), "{stderr}");
+}
