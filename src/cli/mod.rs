@@ -103,6 +103,10 @@ enum Command {
     )]
     Init(init::InitArgs),
     /// Start a note: `new interview` from its plan.
+    #[command(
+        after_help = "Examples:\n  throughline new interview sample-vault --plan \"Preventive maintenance planning\" --participant \"Dana Whitfield\"\n  \
+                            throughline new interview --help   # every option"
+    )]
     New(new::NewArgs),
 }
 

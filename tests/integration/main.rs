@@ -8,6 +8,7 @@ mod browser;
 mod build;
 mod check;
 mod ci_recipe;
+mod cli;
 mod corpora;
 mod digest;
 mod export;
