@@ -31,7 +31,7 @@ use crate::render::{
     plan_pages_reusing,
 };
 use crate::resolve::{Vault, VaultStats};
-use crate::scan::{Scan, VaultPath};
+use crate::scan::{Scan, ScanError, VaultPath};
 use crate::write::{
     BuildRecord, BuildSummary, LockError, VaultLock, WriteError, WriteMode, WriteReport, Writer,
     inputs_fingerprint, unchanged_since_last_build,
@@ -197,6 +197,11 @@ pub enum BuildError {
 /// consolidate, render, write (or, with [`WriteMode::Check`], compare).
 pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
     let started = std::time::SystemTime::now();
+    // Before the configuration (none is a default) and the lock (which makes
+    // `.throughline/`): a path that is no folder is said so, and left alone.
+    if !root.is_dir() {
+        return Err(LoadError::Scan(ScanError::NotAFolder(root.to_path_buf())).into());
+    }
     let config = crate::config::load(root)?;
     let _lock = match mode {
         WriteMode::Write => Some(VaultLock::acquire(&root.join(crate::write::STATE_FOLDER))?),

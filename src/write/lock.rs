@@ -46,7 +46,14 @@ impl VaultLock {
             path: path.clone(),
             source,
         };
-        fs::create_dir_all(state_folder).map_err(io_error)?;
+        // The state folder alone: its parent is the vault folder, which taking
+        // a lock must never make (a mistyped vault path would become a vault).
+        match fs::create_dir(state_folder) {
+            Err(error) if error.kind() != io::ErrorKind::AlreadyExists => {
+                return Err(io_error(error));
+            }
+            _ => {}
+        }
         let pid = std::process::id();
         let mut mine = tempfile::Builder::new()
             .prefix(super::atomic::TEMP_PREFIX)
@@ -129,5 +136,14 @@ mod tests {
         );
         drop(lock);
         assert!(!state.join("lock").exists());
+    }
+
+    #[test]
+    fn a_lock_in_a_vault_folder_that_does_not_exist_fails_and_makes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("no such vault");
+        let error = VaultLock::acquire(&vault.join(".throughline")).unwrap_err();
+        assert!(matches!(error, LockError::Io { .. }), "{error}");
+        assert!(!vault.exists());
     }
 }

@@ -510,3 +510,22 @@ fn job_templates_may_show_the_evidence_or_override_its_section() {
     assert_eq!(own.matches("\n* seen ").count(), sources, "{own}");
     assert!(!own.contains("|source]]"), "{own}");
 }
+
+#[test]
+fn a_vault_folder_that_does_not_exist_is_exit_2_and_is_not_made() {
+    let vault = VaultTest::new();
+    for args in [
+        &["build", "no-such-folder"][..],
+        &["build", "--check", "no-such-folder"],
+        &["watch", "no-such-folder"],
+    ] {
+        let run = vault.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("no-such-folder"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!vault.path().join("no-such-folder").exists(), "{args:?}");
+    }
+}
