@@ -17,7 +17,8 @@
 //!   written; with `indent`, every line indented by that many spaces;
 //! - `date(format)`: a `YYYY-MM-DD` date in `strftime` format;
 //! - `label`: text made safe for a Mermaid chart label;
-//! - `first_line`: the first line of a text, at most 160 characters.
+//! - `first_line`: the first line of a page's Markdown (quoted observation text),
+//!   at most 160 characters, never cut inside a link or a code span.
 //! - `shorten(n)`: at most `n` characters, cut at a word, ending in `…`.
 
 use std::borrow::Cow;
@@ -340,11 +341,45 @@ fn format_date(date: String, format: Option<String>) -> Result<String, Error> {
 pub fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or("").trim();
     if line.chars().count() <= 160 {
-        line.to_owned()
-    } else {
-        let cut: String = line.chars().take(159).collect();
-        format!("{}…", cut.trim_end())
+        return line.to_owned();
     }
+    let at = line
+        .char_indices()
+        .nth(159)
+        .map_or(line.len(), |(at, _)| at);
+    let cut = line[..markdown_cut(line, at)].trim_end();
+    // A `\` left at the end would escape the `…`.
+    format!("{}…", cut.trim_end_matches('\\'))
+}
+
+/// The end, at most `at`, that cuts `line` (Markdown) outside any link
+/// (`[[…]]`, `[…](…)`) and code span: before the one `at` falls in.
+fn markdown_cut(line: &str, at: usize) -> usize {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < at {
+        let end = match bytes[i] {
+            // An escaped character is text.
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            b'`' => line[i + 1..].find('`').map(|close| i + close + 2),
+            b'[' if line[i..].starts_with("[[") => line[i..].find("]]").map(|close| i + close + 2),
+            b'[' => line[i..].find("](").and_then(|middle| {
+                line[i + middle..]
+                    .find(')')
+                    .map(|close| i + middle + close + 1)
+            }),
+            _ => None,
+        };
+        match end {
+            Some(end) if end > at => return i,
+            Some(end) => i = end,
+            None => i += 1,
+        }
+    }
+    at
 }
 
 /// At most `limit` characters: longer text is cut at a word and ends in `…`.
@@ -384,6 +419,37 @@ pub fn chart_label(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_line_is_cut_outside_links_and_code_and_never_after_a_backslash() {
+        let short = "Short \\#tag [[Note]]\nsecond line";
+        assert_eq!(first_line(short), "Short \\#tag [[Note]]");
+        let words = "word ".repeat(30);
+        let cases = [
+            (
+                format!("{words}[[A long link target|shown text]] after"),
+                words.trim_end().to_owned(),
+            ),
+            (
+                format!("{words}[shown text](Some%20note.md) after"),
+                words.trim_end().to_owned(),
+            ),
+            (
+                format!("{words}`code span that runs on` after"),
+                words.trim_end().to_owned(),
+            ),
+        ];
+        for (line, kept) in cases {
+            assert_eq!(first_line(&line), format!("{kept}…"), "{line}");
+        }
+        // A link that ends before the cut is kept whole, the text after it cut.
+        let early = format!("[[Note]] {}", "x".repeat(200));
+        assert!(first_line(&early).starts_with("[[Note]] xxx"));
+        assert_eq!(first_line(&early).chars().count(), 160);
+        // An escape at the cut does not escape the ellipsis.
+        let escaped = format!("{}\\#tag", "y".repeat(158));
+        assert_eq!(first_line(&escaped), format!("{}…", "y".repeat(158)));
+    }
     use crate::config::NewLinkFormat;
     use crate::scan::VaultPath;
 
