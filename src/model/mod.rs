@@ -733,6 +733,8 @@ fn build_model_inner(
             model.followed_by[earlier].push(index);
         }
     }
+    let status_problems = schema::status_problems(vault, config, &model.insights);
+    model.diagnostics.extend(status_problems);
     model
 }
 

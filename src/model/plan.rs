@@ -4,7 +4,7 @@ use super::schema::problem;
 use super::{Entity, NoteRef, PropertyReader, ResearchModel, role_entity};
 use crate::config::{Config, NoteType};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::parse::{Note, heading_key};
+use crate::parse::{Note, PropertyValue, heading_key};
 use crate::resolve::{FileId, Resolution};
 
 /// A round of interviews.
@@ -81,7 +81,18 @@ pub(crate) fn read_plan(
             None => {}
         }
     }
+    // A map (say, a number per role) has no value `single` reads: said here,
+    // not passed over as no target.
+    let target_is_map = matches!(reader.raw("target"), Some((_, PropertyValue::Map(_))));
     match reader.single("target") {
+        Ok(None) if target_is_map => problems.push(problem(
+            note,
+            Code::InvalidProperty,
+            key_of("target").as_deref(),
+            "`target` holds keys and values; it is one number, the interviews wanted for each role"
+                .to_owned(),
+            "write one number for every role, e.g. `target: 3`",
+        )),
         Ok(Some(item)) => match item.text.parse::<u32>() {
             Ok(target) if target > 0 => plan.target = Some(target),
             _ => problems.push(problem(

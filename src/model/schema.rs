@@ -111,3 +111,36 @@ pub fn problem(
         None => diagnostic,
     }
 }
+
+/// The values an insight's `status` takes (product spec §2): a person's
+/// decision, shown beside the computed strength.
+pub const INSIGHT_STATUSES: [&str; 3] = ["open", "validated", "rejected"];
+
+/// A warning for each insight whose `status` is none of [`INSIGHT_STATUSES`]
+/// (it is still shown as written): a typo would otherwise pass for a
+/// decision nobody made.
+pub(crate) fn status_problems(
+    vault: &crate::resolve::Vault,
+    config: &Config,
+    insights: &[super::Insight],
+) -> Vec<Diagnostic> {
+    insights
+        .iter()
+        .filter(|insight| !INSIGHT_STATUSES.contains(&insight.status.as_str()))
+        .filter_map(|insight| {
+            let note = vault.note(insight.note.file)?;
+            let reader = PropertyReader::new(note, &[], config);
+            let key = reader.raw("status").map(|(key, _)| key);
+            Some(problem(
+                note,
+                Code::InvalidProperty,
+                key,
+                format!(
+                    "`status` `{}` is not one of `open`, `validated`, `rejected`",
+                    insight.status
+                ),
+                "write `validated` or `rejected` once the team has decided, or leave `status` out while it is open",
+            ))
+        })
+        .collect()
+}

@@ -111,6 +111,36 @@ fn missing_role_is_a_schema_problem() {
 }
 
 #[test]
+fn an_insight_status_other_than_open_validated_or_rejected_is_a_warning_and_kept() {
+    let (_, model) = model(&[
+        (
+            "Insights/Done.md",
+            "---\ntype: insight\nStatus: Done\n---\n",
+        ),
+        (
+            "Insights/Yes.md",
+            "---\ntype: insight\nstatus: Validated\n---\n",
+        ),
+        ("Insights/Open.md", "---\ntype: insight\n---\n"),
+    ]);
+    let found: Vec<(String, &str, u32)> = model
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let line = d.location.as_ref().map_or(0, |l| l.start.line);
+            (d.path.to_string(), d.code.as_str(), line)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("Insights/Done.md".to_owned(), "invalid-property", 3)]
+    );
+    assert_eq!(model.diagnostics[0].severity.as_str(), "warning");
+    let statuses: Vec<&str> = model.insights.iter().map(|i| i.status.as_str()).collect();
+    assert_eq!(statuses, ["done", "open", "validated"]);
+}
+
+#[test]
 fn schema_problems() {
     let no_date = "---\ntype: Interview\nparticipant: Zed\nrole: x\n---\n";
     let bad_date = "---\ntype: interview\ndate: next week\nparticipant: Zed\nrole: x\nplan: \"[[Slow]]\"\n---\n";
@@ -321,6 +351,26 @@ fn follow_up_chains() {
         ["Bob"],
         "Ann was followed up; Bob raised it and was not"
     );
+}
+
+#[test]
+fn a_plan_target_given_per_role_is_said_to_be_one_number() {
+    let plan =
+        "---\ntype: plan\nroles: [operator, manager]\ntarget:\n  operator: 3\n  manager: 1\n---\n";
+    let (_, model) = model(&[("Plans/P.md", plan)]);
+    let found: Vec<(&str, u32)> = model
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code.as_str(),
+                d.location.as_ref().map_or(0, |l| l.start.line),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("invalid-property", 4)]);
+    assert!(model.diagnostics[0].message.contains("one number"));
+    assert_eq!(model.plans[0].target, None);
 }
 
 #[test]
