@@ -58,6 +58,21 @@ pub fn commented_file() -> String {
 # open-questions = {open_questions}
 # questions = {questions}
 
+# [signals]
+# Tags (without `#`) that mark an observation as a pain, a gain, a workaround, a
+# request, or evidence against the insights it links.
+# pain = {pain}
+# gain = {gain}
+# workaround = {workaround}
+# request = {request}
+# contradicts = {contradicts}
+
+# [callouts]
+# Callout kinds (`> [!quote]`) that are one observation each, anywhere in an interview.
+# quote = {quote}
+# surprise = {surprise}
+# insight = {insight}
+
 # [strength]
 # An insight is a pattern when at least this many distinct participants…
 # pattern-min-participants = {participants}
@@ -77,6 +92,14 @@ pub fn commented_file() -> String {
         quotes = list(&sections.quotes),
         open_questions = list(&sections.open_questions),
         questions = list(&sections.questions),
+        pain = list(&config.signal_tags.pain),
+        gain = list(&config.signal_tags.gain),
+        workaround = list(&config.signal_tags.workaround),
+        request = list(&config.signal_tags.request),
+        contradicts = list(&config.signal_tags.contradicts),
+        quote = list(&config.callout_kinds.quote),
+        surprise = list(&config.callout_kinds.surprise),
+        insight = list(&config.callout_kinds.insight),
         participants = config.thresholds.pattern_min_participants,
         companies = config.thresholds.pattern_min_companies,
         period = quoted(&period),

@@ -26,6 +26,10 @@ struct RawConfig {
     properties: Option<BTreeMap<String, Vec<String>>>,
     /// Section kind → heading texts.
     sections: Option<RawSections>,
+    /// Signal → tags.
+    signals: Option<RawSignals>,
+    /// Observation kind → callout kinds.
+    callouts: Option<RawCallouts>,
     /// Strength thresholds.
     strength: Option<RawStrength>,
     /// Digest settings.
@@ -40,6 +44,24 @@ struct RawSections {
     quotes: Option<Vec<String>>,
     open_questions: Option<Vec<String>>,
     questions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSignals {
+    pain: Option<Vec<String>>,
+    gain: Option<Vec<String>>,
+    workaround: Option<Vec<String>>,
+    request: Option<Vec<String>>,
+    contradicts: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCallouts {
+    quote: Option<Vec<String>>,
+    surprise: Option<Vec<String>>,
+    insight: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -173,6 +195,53 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         set(open_questions, sections.open_questions);
         set(questions, sections.questions);
     }
+    // Tags and callout kinds: one word each, compared lower-cased (a tag's
+    // `#` may be written).
+    let words = |key: &str, value: Option<Vec<String>>, strip: &str| {
+        value
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| {
+                        let word = item.trim().trim_start_matches(strip).to_lowercase();
+                        match word.is_empty() || word.contains(char::is_whitespace) {
+                            true => Err(invalid(
+                                key,
+                                format!("`{item}` is not one word (no spaces, not empty)"),
+                            )),
+                            false => Ok(word),
+                        }
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()
+    };
+    if let Some(signals) = raw.signals {
+        let tags = &mut config.signal_tags;
+        for (key, value, target) in [
+            ("pain", signals.pain, &mut tags.pain),
+            ("gain", signals.gain, &mut tags.gain),
+            ("workaround", signals.workaround, &mut tags.workaround),
+            ("request", signals.request, &mut tags.request),
+            ("contradicts", signals.contradicts, &mut tags.contradicts),
+        ] {
+            if let Some(words) = words(key, value, "#")? {
+                *target = words;
+            }
+        }
+    }
+    if let Some(callouts) = raw.callouts {
+        let kinds = &mut config.callout_kinds;
+        for (key, value, target) in [
+            ("quote", callouts.quote, &mut kinds.quote),
+            ("surprise", callouts.surprise, &mut kinds.surprise),
+            ("insight", callouts.insight, &mut kinds.insight),
+        ] {
+            if let Some(words) = words(key, value, "")? {
+                *target = words;
+            }
+        }
+    }
     if let Some(strength) = raw.strength {
         if let Some(participants) = strength.pattern_min_participants {
             if participants < 2 {
@@ -272,6 +341,12 @@ participant = ["interviewee", "Who"]
 [sections]
 learned = ["Findings"]
 
+[signals]
+pain = ['#Frustration', "pain"]
+
+[callouts]
+quote = ["said"]
+
 [strength]
 pattern-min-participants = 4
 pattern-min-companies = 3
@@ -294,6 +369,14 @@ period = "month"
             ["interviewee", "who"]
         );
         assert_eq!(config.sections.learned, ["Findings"]);
+        assert_eq!(config.signal_tags.pain, ["frustration", "pain"]);
+        assert_eq!(
+            config.signal_tags.gain,
+            ["gain"],
+            "the others keep their default"
+        );
+        assert_eq!(config.callout_kinds.quote, ["said"]);
+        assert_eq!(config.callout_kinds.surprise, ["surprise"]);
         assert_eq!(config.thresholds.pattern_min_participants, 4);
         assert_eq!(config.digest_period, DigestPeriod::Month);
         assert_eq!(
@@ -328,6 +411,19 @@ period = "month"
             .unwrap_err()
             .to_string();
         assert!(error.contains("line 2"), "{error}");
+        let error = parse("[signals]\n\npain = [\"big pain\"]")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`pain`") && error.contains("line 3") && error.contains("one word"),
+            "{error}"
+        );
+        let error = parse("[callouts]\nquote = [\"\"]").unwrap_err().to_string();
+        assert!(error.contains("`quote`"), "{error}");
+        let error = parse("[signals]\nfrustration = [\"x\"]")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("frustration"), "{error}");
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub struct Config {
     pub property_synonyms: BTreeMap<String, Vec<String>>,
     /// Heading texts of each section kind.
     pub sections: Sections,
+    /// Tags that give each signal.
+    pub signal_tags: SignalTags,
+    /// Callout kinds that are observations, by kind.
+    pub callout_kinds: CalloutKinds,
     /// Strength thresholds.
     pub thresholds: Thresholds,
     /// The period of the digest.
@@ -47,6 +51,8 @@ impl Default for Config {
             type_folders: Vec::new(),
             property_synonyms: BTreeMap::new(),
             sections: Sections::default(),
+            signal_tags: SignalTags::default(),
+            callout_kinds: CalloutKinds::default(),
             thresholds: Thresholds::default(),
             digest_period: DigestPeriod::IsoWeek,
         }
@@ -163,6 +169,59 @@ impl Default for Sections {
             quotes: list(&["Quotes"]),
             open_questions: list(&["Open questions", "Follow-ups", "To validate"]),
             questions: list(&["Questions"]),
+        }
+    }
+}
+
+/// The tags (lower-case, without `#`) that give an observation each signal
+/// (product.md §2: `#pain`, `#gain`, `#workaround`, `#request`,
+/// `#contradicts` by default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalTags {
+    /// A pain.
+    pub pain: Vec<String>,
+    /// A gain.
+    pub gain: Vec<String>,
+    /// A workaround.
+    pub workaround: Vec<String>,
+    /// A request.
+    pub request: Vec<String>,
+    /// Evidence against the insights the observation links.
+    pub contradicts: Vec<String>,
+}
+
+impl Default for SignalTags {
+    fn default() -> SignalTags {
+        let one = |tag: &str| vec![tag.to_owned()];
+        SignalTags {
+            pain: one("pain"),
+            gain: one("gain"),
+            workaround: one("workaround"),
+            request: one("request"),
+            contradicts: one("contradicts"),
+        }
+    }
+}
+
+/// The callout kinds (lower-case, as in `> [!quote]`) that are one
+/// observation of each kind, wherever they are in an interview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalloutKinds {
+    /// Quotes.
+    pub quote: Vec<String>,
+    /// Surprises.
+    pub surprise: Vec<String>,
+    /// Things learned.
+    pub insight: Vec<String>,
+}
+
+impl Default for CalloutKinds {
+    fn default() -> CalloutKinds {
+        let list = |kinds: &[&str]| kinds.iter().map(|kind| (*kind).to_owned()).collect();
+        CalloutKinds {
+            quote: list(&["quote", "cite"]),
+            surprise: list(&["surprise"]),
+            insight: list(&["insight"]),
         }
     }
 }

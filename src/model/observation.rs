@@ -334,15 +334,21 @@ pub(crate) fn observations(
                 note,
                 resolutions,
                 model,
+                config,
             ),
         ));
     }
+    let callouts = &config.callout_kinds;
     for callout in &note.callouts {
-        let kind = match callout.header.kind.as_str() {
-            "quote" | "cite" => ObservationKind::Quote,
-            "surprise" => ObservationKind::Surprise,
-            "insight" => ObservationKind::Learned,
-            _ => continue,
+        let is = |kinds: &[String]| kinds.contains(&callout.header.kind);
+        let kind = if is(&callouts.quote) {
+            ObservationKind::Quote
+        } else if is(&callouts.surprise) {
+            ObservationKind::Surprise
+        } else if is(&callouts.insight) {
+            ObservationKind::Learned
+        } else {
+            continue;
         };
         let block = block_id(note, &callout.span, BlockKind::Quote);
         let text = callout_text(note, &callout.span, block.as_deref());
@@ -362,6 +368,7 @@ pub(crate) fn observations(
                 note,
                 resolutions,
                 model,
+                config,
             ),
         ));
     }
@@ -382,6 +389,7 @@ fn observation(
     note: &Note,
     resolutions: &[Resolution],
     model: &ResearchModel,
+    config: &Config,
 ) -> Observation {
     let range = span.range();
     let mut insights = Vec::new();
@@ -412,19 +420,26 @@ fn observation(
             continue;
         }
         let name = note.tag_name(tag).to_lowercase();
-        match name.as_str() {
-            "pain" => signals.pain = true,
-            "gain" => signals.gain = true,
-            "workaround" => signals.workaround = true,
-            "request" => signals.request = true,
-            "contradicts" => signals.contradicts = true,
-            other => {
-                if let Some(step) = JobStep::from_tag(other)
-                    && !steps.contains(&step)
-                {
-                    steps.push(step);
-                }
+        let is = |tags: &[String]| tags.contains(&name);
+        let tags = &config.signal_tags;
+        let mut signal = false;
+        for (tags, flag) in [
+            (&tags.pain, &mut signals.pain),
+            (&tags.gain, &mut signals.gain),
+            (&tags.workaround, &mut signals.workaround),
+            (&tags.request, &mut signals.request),
+            (&tags.contradicts, &mut signals.contradicts),
+        ] {
+            if is(tags) {
+                *flag = true;
+                signal = true;
             }
+        }
+        if !signal
+            && let Some(step) = JobStep::from_tag(&name)
+            && !steps.contains(&step)
+        {
+            steps.push(step);
         }
     }
     steps.sort();

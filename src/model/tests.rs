@@ -196,6 +196,34 @@ fn property_keys_match_loosely_and_values_are_lenient() {
 }
 
 #[test]
+fn signal_tags_and_callout_kinds_come_from_the_configuration() {
+    let config = crate::config::parse(
+        "[signals]\npain = [\"#Frustration\", \"pain\"]\ncontradicts = [\"but\"]\n[callouts]\ninsight = [\"finding\"]\n",
+    )
+    .unwrap();
+    let body = "## Learned\n- slow [[Slow]] #frustration\n- also slow [[Slow]] #but\n- old tag [[Slow]] #pain #contradicts\n\n> [!finding] Seen\n> a finding\n\n> [!insight] Not one now\n> text\n";
+    let text = interview("Ann", "2026-01-05", body);
+    let vault = vault(&with_people(&[("I/One.md", &text)]));
+    let model = build_model(&vault, &config);
+    let seen: Vec<(ObservationKind, bool, bool)> = model
+        .observations
+        .iter()
+        .map(|o| (o.kind, o.signals.pain, o.signals.contradicts))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (ObservationKind::Learned, true, false),
+            (ObservationKind::Learned, false, true),
+            // `#contradicts` is no longer a signal: only `#but` is.
+            (ObservationKind::Learned, true, false),
+            (ObservationKind::Learned, false, false),
+        ]
+    );
+    assert!(model.observations[3].text.contains("a finding"));
+}
+
+#[test]
 fn observations_from_sections_and_callouts() {
     let body = "## What we learned\n- first [[Slow]] #pain ^a1\n  - nested detail\n- second [[Plan work]] #step/execute\n\n### Detail\n- third, under a sub-heading\n\n## Quotes\n1. \"quoted\"\n\n## Notes\n- not an observation\n\n> [!surprise] Big one\n> it was [[Slow]] #contradicts\n";
     let text = interview("Ann", "2026-01-05", body);
