@@ -73,6 +73,12 @@ pub fn commented_file() -> String {
 # surprise = {surprise}
 # insight = {insight}
 
+# [pages]
+# The names of the pages of each insight, job and plan; `{{title}}` is the note's title.
+# insight = {insight_page}
+# job = {job_page}
+# plan = {plan_page}
+
 # [strength]
 # An insight is a pattern when at least this many distinct participants…
 # pattern-min-participants = {participants}
@@ -100,6 +106,9 @@ pub fn commented_file() -> String {
         quote = list(&config.callout_kinds.quote),
         surprise = list(&config.callout_kinds.surprise),
         insight = list(&config.callout_kinds.insight),
+        insight_page = quoted(&config.page_names.insight),
+        job_page = quoted(&config.page_names.job),
+        plan_page = quoted(&config.page_names.plan),
         participants = config.thresholds.pattern_min_participants,
         companies = config.thresholds.pattern_min_companies,
         period = quoted(&period),

@@ -30,6 +30,8 @@ struct RawConfig {
     signals: Option<RawSignals>,
     /// Observation kind → callout kinds.
     callouts: Option<RawCallouts>,
+    /// Page kind → name pattern.
+    pages: Option<RawPages>,
     /// Strength thresholds.
     strength: Option<RawStrength>,
     /// Digest settings.
@@ -62,6 +64,14 @@ struct RawCallouts {
     quote: Option<Vec<String>>,
     surprise: Option<Vec<String>>,
     insight: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPages {
+    insight: Option<String>,
+    job: Option<String>,
+    plan: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -242,6 +252,29 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
             }
         }
     }
+    if let Some(pages) = raw.pages {
+        let names = &mut config.page_names;
+        for (key, value, target) in [
+            ("insight", pages.insight, &mut names.insight),
+            ("job", pages.job, &mut names.job),
+            ("plan", pages.plan, &mut names.plan),
+        ] {
+            let Some(pattern) = value else { continue };
+            // The title makes each page's name its own; the rest is text.
+            if !pattern.contains(super::TITLE)
+                || pattern.replace(super::TITLE, "").contains(['/', '\\'])
+            {
+                return Err(invalid(
+                    key,
+                    format!(
+                        "`{pattern}` must contain `{}` (the note's title) and no `/`",
+                        super::TITLE
+                    ),
+                ));
+            }
+            *target = pattern;
+        }
+    }
     if let Some(strength) = raw.strength {
         if let Some(participants) = strength.pattern_min_participants {
             if participants < 2 {
@@ -347,6 +380,9 @@ pain = ['#Frustration', "pain"]
 [callouts]
 quote = ["said"]
 
+[pages]
+insight = "Evidence - {title}"
+
 [strength]
 pattern-min-participants = 4
 pattern-min-companies = 3
@@ -377,6 +413,8 @@ period = "month"
         );
         assert_eq!(config.callout_kinds.quote, ["said"]);
         assert_eq!(config.callout_kinds.surprise, ["surprise"]);
+        assert_eq!(config.page_names.insight, "Evidence - {title}");
+        assert_eq!(config.page_names.job, "{title} (job)");
         assert_eq!(config.thresholds.pattern_min_participants, 4);
         assert_eq!(config.digest_period, DigestPeriod::Month);
         assert_eq!(
@@ -420,6 +458,15 @@ period = "month"
         );
         let error = parse("[callouts]\nquote = [\"\"]").unwrap_err().to_string();
         assert!(error.contains("`quote`"), "{error}");
+        for pattern in ["Evidence", "{title}/evidence"] {
+            let error = parse(&format!("[pages]\njob = \"{pattern}\""))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("`job`") && error.contains("{title}"),
+                "{error}"
+            );
+        }
         let error = parse("[signals]\nfrustration = [\"x\"]")
             .unwrap_err()
             .to_string();

@@ -36,6 +36,8 @@ pub struct Config {
     pub signal_tags: SignalTags,
     /// Callout kinds that are observations, by kind.
     pub callout_kinds: CalloutKinds,
+    /// How the pages of each insight, job and plan are named.
+    pub page_names: PageNames,
     /// Strength thresholds.
     pub thresholds: Thresholds,
     /// The period of the digest.
@@ -53,6 +55,7 @@ impl Default for Config {
             sections: Sections::default(),
             signal_tags: SignalTags::default(),
             callout_kinds: CalloutKinds::default(),
+            page_names: PageNames::default(),
             thresholds: Thresholds::default(),
             digest_period: DigestPeriod::IsoWeek,
         }
@@ -222,6 +225,32 @@ impl Default for CalloutKinds {
             quote: list(&["quote", "cite"]),
             surprise: list(&["surprise"]),
             insight: list(&["insight"]),
+        }
+    }
+}
+
+/// Where a page name pattern puts the note's title.
+pub const TITLE: &str = "{title}";
+
+/// The names (before `.md`) of the pages of each insight, job and plan, as
+/// patterns in which [`TITLE`] is the note's title (product.md §3's default
+/// names). A name that a user's note has already gets a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageNames {
+    /// An insight's page.
+    pub insight: String,
+    /// A job's page.
+    pub job: String,
+    /// A plan's coverage page.
+    pub plan: String,
+}
+
+impl Default for PageNames {
+    fn default() -> PageNames {
+        PageNames {
+            insight: format!("{TITLE} (evidence)"),
+            job: format!("{TITLE} (job)"),
+            plan: format!("{TITLE} (coverage)"),
         }
     }
 }

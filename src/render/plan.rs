@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{LinkWriter, PageKind, PageNamer};
-use crate::config::Config;
+use crate::config::{Config, TITLE};
 use crate::model::{NoteRef, ResearchModel};
 use crate::resolve::Vault;
 use crate::scan::{Exclusion, VaultPath};
@@ -126,30 +126,32 @@ fn name_pages(
     let insights_page = namer.name("", INSIGHTS_PAGE);
     let digest_page = namer.name("", DIGEST_PAGE);
     let health_page = namer.name("", HEALTH_PAGE);
-    // One page per note of a kind, in its folder, named `<title> (<suffix>)`.
-    let mut name_each = |folder: &str, suffix: &str, notes: Vec<&NoteRef>| -> Vec<String> {
+    // One page per note of a kind, in its folder, named by the
+    // configuration's pattern (`{title} (evidence)`, …).
+    let mut name_each = |folder: &str, pattern: &str, notes: Vec<&NoteRef>| -> Vec<String> {
         notes
             .into_iter()
             .map(|note| {
                 namer
-                    .name(folder, &format!("{} ({suffix})", note.title()))
+                    .name(folder, &pattern.replace(TITLE, note.title()))
                     .to_string()
             })
             .collect()
     };
+    let names = &config.page_names;
     let insight_pages = name_each(
         "Insights",
-        "evidence",
+        &names.insight,
         model.insights.iter().map(|insight| &insight.note).collect(),
     );
     let job_pages = name_each(
         "Jobs",
-        "job",
+        &names.job,
         model.jobs.iter().map(|job| &job.note).collect(),
     );
     let plan_pages = name_each(
         "Plans",
-        "coverage",
+        &names.plan,
         model.plans.iter().map(|plan| &plan.note).collect(),
     );
     let mut pages: Vec<(VaultPath, PageKind)> = vec![

@@ -529,3 +529,38 @@ fn a_vault_folder_that_does_not_exist_is_exit_2_and_is_not_made() {
         assert!(!vault.path().join("no-such-folder").exists(), "{args:?}");
     }
 }
+
+#[test]
+fn pages_are_named_by_the_configured_patterns_and_still_resolve() {
+    let vault = sample_vault();
+    vault.file(
+        "throughline.toml",
+        "[pages]\ninsight = \"Evidence - {title}\"\njob = \"JTBD {title}\"\n",
+    );
+    let run = vault.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names: Vec<String> = pages(vault.path())
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    let insights: Vec<&String> = names
+        .iter()
+        .filter(|path| path.starts_with("Throughline/Insights/"))
+        .collect();
+    assert!(!insights.is_empty());
+    assert!(
+        insights
+            .iter()
+            .all(|path| path.starts_with("Throughline/Insights/Evidence - ")),
+        "{insights:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .filter(|path| path.starts_with("Throughline/Jobs/"))
+            .all(|path| path.starts_with("Throughline/Jobs/JTBD ")),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|path| path.ends_with(" (coverage).md")));
+    assert!(assert_generated_links_resolve(vault.path()) > 100);
+}
