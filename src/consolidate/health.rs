@@ -13,6 +13,10 @@ use super::strength::Strength;
 pub struct Health {
     /// Broken links (indices into the vault's diagnostics).
     pub broken_links: Vec<usize>,
+    /// Notes that take no part in the pages, or part only as untyped notes:
+    /// their frontmatter or their file cannot be read (indices into the
+    /// vault's diagnostics).
+    pub left_out: Vec<usize>,
     /// Notes that fail their type's schema (indices into the model's diagnostics).
     pub schema_problems: Vec<usize>,
     /// Insights that no observation supports (indices into insight summaries).
@@ -20,6 +24,15 @@ pub struct Health {
     /// Observations that link no insight.
     pub unlinked_observations: Vec<usize>,
 }
+
+/// The problems that leave a note out of the pages: an interview whose
+/// frontmatter cannot be read counts for nothing, and no count says so.
+const LEFT_OUT: [Code; 4] = [
+    Code::InvalidFrontmatter,
+    Code::UnreadableNote,
+    Code::BinaryNote,
+    Code::NoteTooLarge,
+];
 
 /// Collects the health lists.
 pub fn health(
@@ -32,6 +45,12 @@ pub fn health(
             .iter()
             .enumerate()
             .filter(|(_, diagnostic)| diagnostic.code == Code::BrokenLink)
+            .map(|(index, _)| index)
+            .collect(),
+        left_out: vault_diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(_, diagnostic)| LEFT_OUT.contains(&diagnostic.code))
             .map(|(index, _)| index)
             .collect(),
         schema_problems: (0..model.diagnostics.len()).collect(),

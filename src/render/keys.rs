@@ -408,6 +408,10 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         for &index in &health.broken_links {
             problem(state, &self.views.vault.diagnostics[index]);
         }
+        health.left_out.len().hash(state);
+        for &index in &health.left_out {
+            problem(state, &self.views.vault.diagnostics[index]);
+        }
         health.schema_problems.len().hash(state);
         for &index in &health.schema_problems {
             problem(state, &self.views.model.diagnostics[index]);

@@ -564,3 +564,27 @@ fn pages_are_named_by_the_configured_patterns_and_still_resolve() {
     assert!(names.iter().any(|path| path.ends_with(" (coverage).md")));
     assert!(assert_generated_links_resolve(vault.path()) > 100);
 }
+
+#[test]
+fn vault_health_lists_the_notes_it_could_not_read() {
+    let vault = sample_vault();
+    vault.file(
+        "Interviews/2026-12-01 Broken.md",
+        "---\ntype: interview\ndate: 2026-12-01\nparticipant: [unclosed\n---\n## Learned\n- something\n",
+    );
+    let run = vault.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let health = fs::read_to_string(vault.path().join("Throughline/Vault health.md")).unwrap();
+    assert!(health.contains("notes-left-out: 1\n"), "{health}");
+    let section = health
+        .split("## Notes not read")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the section is there");
+    assert!(
+        section.contains("[[2026-12-01 Broken]], line 5")
+            && section.contains("(`invalid-frontmatter`)"),
+        "{section}"
+    );
+    assert!(assert_generated_links_resolve(vault.path()) > 100);
+}

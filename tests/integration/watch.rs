@@ -475,10 +475,21 @@ fn broken_frontmatter_keeps_the_last_good_parse() {
     });
     assert!(warning.contains("2026-10-22 Tomasz Kowal.md"), "{warning}");
     assert!(warning.contains("last good version"), "{warning}");
+    let during = pages(vault.path());
     assert_eq!(
-        differing(&pages(vault.path()), &before),
-        Vec::<String>::new(),
-        "while the frontmatter is broken, the last good parse stands"
+        differing(&during, &before),
+        ["Vault health.md"],
+        "while the frontmatter is broken, the last good parse stands; only Vault health changes"
+    );
+    let health = String::from_utf8_lossy(&during["Vault health.md"]);
+    let not_read = health
+        .split("## Notes not read")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or_default();
+    assert!(
+        not_read.contains("[[2026-10-22 Tomasz Kowal]]") && not_read.contains("last good version"),
+        "Vault health names the note whose frontmatter is broken:\n{health}"
     );
     // Fixed: the pages follow the note again.
     fs::write(
