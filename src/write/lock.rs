@@ -54,6 +54,20 @@ impl VaultLock {
             }
             _ => {}
         }
+        // Nor is the lock written through a link leading out of the vault.
+        if let (Some(vault), Ok(state)) = (
+            state_folder
+                .parent()
+                .and_then(|parent| fs::canonicalize(parent).ok()),
+            fs::canonicalize(state_folder),
+        ) && !state.starts_with(&vault)
+        {
+            return Err(io_error(io::Error::other(format!(
+                "`{}` leads to `{}`, outside the vault; make it a real folder",
+                state_folder.display(),
+                state.display()
+            ))));
+        }
         let pid = std::process::id();
         let mut mine = tempfile::Builder::new()
             .prefix(super::atomic::TEMP_PREFIX)

@@ -73,6 +73,17 @@ pub enum WriteError {
     /// A page path outside the output folder: a bug, refused.
     #[error("refusing to write `{0}`: it is outside the output folder")]
     OutsideOutput(String),
+    /// A folder pages (or the manifest) would go into is a symbolic link to
+    /// a place outside the vault (product.md §5: never followed for writing).
+    #[error(
+        "refusing to write into `{folder}`: it leads to `{target}`, outside the vault; make it a real folder, or set `output` in throughline.toml"
+    )]
+    LeadsOutOfVault {
+        /// The folder, as the vault names it.
+        folder: PathBuf,
+        /// Where it really is.
+        target: PathBuf,
+    },
     /// The file system refused.
     #[error("cannot write `{path}`: {source}")]
     Io {
@@ -192,6 +203,9 @@ pub fn write_pages(
 pub struct Writer<'a> {
     root: &'a Path,
     output: String,
+    /// A folder to be written that leads out of the vault (see
+    /// [`folder_leading_out`]): nothing is written or removed then.
+    leads_out: Option<(PathBuf, PathBuf)>,
     mode: WriteMode,
     previous: Manifest,
     entries: Vec<ManifestEntry>,
@@ -223,6 +237,7 @@ impl<'a> Writer<'a> {
         last: Option<KeptManifest>,
     ) -> Writer<'a> {
         let output = output.trim_matches('/').to_owned();
+        let leads_out = folder_leading_out(root, &output);
         let state = root.join(STATE_FOLDER);
         let manifest_path = state.join("manifest.json");
         // A save under way is waited for (one that failed: the file is read).
@@ -235,7 +250,7 @@ impl<'a> Writer<'a> {
                 kept.take_manifest()
             }
             _ => {
-                if mode == WriteMode::Write {
+                if mode == WriteMode::Write && leads_out.is_none() {
                     remove_leftover_temp_files(&root.join(&output));
                     remove_leftover_temp_files(&state);
                 }
@@ -245,6 +260,7 @@ impl<'a> Writer<'a> {
         Writer {
             root,
             output,
+            leads_out,
             mode,
             previous,
             entries: Vec::new(),
@@ -278,6 +294,7 @@ impl<'a> Writer<'a> {
         if !page.path.is_in_folder(&self.output) || page.path.as_str() == self.output {
             return Err(WriteError::OutsideOutput(page.path.to_string()));
         }
+        self.stays_in_vault()?;
         let root = self.root;
         let action = decide(root, page, self.previous.entry(page.path.as_str()))?;
         let action = match (action, self.mode) {
@@ -386,6 +403,7 @@ impl<'a> Writer<'a> {
         record: &BuildRecord,
         aside: bool,
     ) -> Result<(WriteReport, KeptManifest), WriteError> {
+        self.stays_in_vault()?;
         let (root, output, mode) = (self.root, self.output.as_str(), self.mode);
         let current: foldhash::HashSet<&str> = current.iter().map(|path| path.as_str()).collect();
         let mut stale: Vec<String> = self
@@ -450,6 +468,45 @@ impl<'a> Writer<'a> {
         let kept = KeptManifest::read(std::mem::take(&mut self.previous));
         Ok((self.report, kept))
     }
+}
+
+impl Writer<'_> {
+    /// An error when a folder to be written leads out of the vault.
+    fn stays_in_vault(&self) -> Result<(), WriteError> {
+        match &self.leads_out {
+            Some((folder, target)) => Err(WriteError::LeadsOutOfVault {
+                folder: folder.clone(),
+                target: target.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The first folder pages or the manifest would be written into that is (or
+/// is reached through) a symbolic link to a place outside the vault at
+/// `root`: the output folder, a folder directly in it (pages go no deeper),
+/// or `.throughline/`. Reading follows such links, as Obsidian does;
+/// writing never does.
+fn folder_leading_out(root: &Path, output: &str) -> Option<(PathBuf, PathBuf)> {
+    let vault = fs::canonicalize(root).ok()?;
+    let output = root.join(output);
+    let mut folders = vec![root.join(STATE_FOLDER), output.clone()];
+    if let Ok(entries) = fs::read_dir(&output) {
+        folders.extend(
+            entries
+                .flatten()
+                .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_symlink()))
+                .map(|entry| entry.path()),
+        );
+    }
+    folders.into_iter().find_map(|folder| {
+        let target = fs::canonicalize(&folder).ok()?;
+        (!target.starts_with(&vault)).then(|| {
+            let shown = folder.strip_prefix(root).unwrap_or(&folder).to_path_buf();
+            (shown, target)
+        })
+    })
 }
 
 /// What [`Writer::write_one`] did with a page, for [`Writer::record`].

@@ -774,3 +774,43 @@ fn killed_builds_never_leave_partial_pages() {
         "only {mid_write} of {KILLS} kills landed while pages were written"
     );
 }
+
+/// A symbolic link in the vault's place for `link` (relative), leading to
+/// `target` outside the vault.
+fn link_out(vault: &VaultTest, link: &str, target: &Path) {
+    let at = vault.path().join(link);
+    fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+#[test]
+fn folders_that_lead_out_of_the_vault_are_never_written_through() {
+    for link in ["Throughline", "Throughline/Insights", ".throughline"] {
+        let vault = VaultTest::sample();
+        let outside = tempfile::tempdir().unwrap();
+        // Something of the user's there, to be left exactly as it is.
+        fs::write(outside.path().join("theirs.md"), "mine\n").unwrap();
+        if link == "Throughline/Insights" {
+            // A first build makes the output folder; then its folder is linked.
+            assert_eq!(vault.run(&["build"]).code, 0);
+            fs::remove_dir_all(vault.path().join(link)).unwrap();
+        }
+        link_out(&vault, link, outside.path());
+        let run = vault.run(&["build"]);
+        assert_eq!(run.code, 2, "{link}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("outside the vault"),
+            "{link}: {}",
+            run.stderr
+        );
+        let there: Vec<String> = fs::read_dir(outside.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(there, ["theirs.md"], "{link}: nothing written there");
+        assert_eq!(
+            fs::read_to_string(outside.path().join("theirs.md")).unwrap(),
+            "mine\n"
+        );
+    }
+}
