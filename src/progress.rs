@@ -16,6 +16,8 @@ pub enum Stage {
     Scanning,
     /// Reading and parsing notes.
     Reading,
+    /// Resolving links and working out the research model (nothing counted).
+    Analysing,
     /// Rendering and writing pages.
     Writing,
 }
@@ -26,6 +28,7 @@ impl Stage {
         match self {
             Stage::Scanning => "scanning",
             Stage::Reading => "reading notes",
+            Stage::Analysing => "linking",
             Stage::Writing => "writing pages",
         }
     }
@@ -35,6 +38,7 @@ impl Stage {
             Stage::Scanning => 1,
             Stage::Reading => 2,
             Stage::Writing => 3,
+            Stage::Analysing => 4,
         }
     }
 
@@ -43,6 +47,7 @@ impl Stage {
             1 => Some(Stage::Scanning),
             2 => Some(Stage::Reading),
             3 => Some(Stage::Writing),
+            4 => Some(Stage::Analysing),
             _ => None,
         }
     }
@@ -100,9 +105,11 @@ impl Progress {
         if !self.enabled.load(Ordering::Relaxed) {
             return;
         }
+        // No stage while the counts change: a snapshot never mixes two.
+        self.stage.store(0, Ordering::Release);
         self.done.store(0, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
-        self.stage.store(stage.code(), Ordering::Relaxed);
+        self.stage.store(stage.code(), Ordering::Release);
     }
 
     /// Counts `items` more done in the current stage.
@@ -118,9 +125,13 @@ impl Progress {
         if !self.enabled.load(Ordering::Relaxed) {
             return None;
         }
-        let stage = Stage::of_code(self.stage.load(Ordering::Relaxed))?;
+        let stage = Stage::of_code(self.stage.load(Ordering::Acquire))?;
         let total = self.total.load(Ordering::Relaxed);
         let done = self.done.load(Ordering::Relaxed);
+        // The stage changed meanwhile: the next snapshot tells.
+        if Stage::of_code(self.stage.load(Ordering::Acquire)) != Some(stage) {
+            return None;
+        }
         Some(Snapshot {
             stage,
             done: if total > 0 { done.min(total) } else { done },

@@ -13,8 +13,8 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressDrawTarget, ProgressStyle};
-use throughline::progress::{PROGRESS, Snapshot};
+use indicatif::{HumanCount, ProgressDrawTarget, ProgressStyle};
+use throughline::progress::{PROGRESS, Snapshot, Stage};
 
 use super::Global;
 
@@ -24,11 +24,11 @@ const DEFAULT_DELAY: Duration = Duration::from_millis(400);
 /// How often the bar is redrawn.
 const REFRESH: Duration = Duration::from_millis(100);
 
-/// The bar of a stage whose total is known.
-const COUNTED: &str = "{msg:>13} [{bar:30}] {human_pos}/{human_len}";
+/// Width of the bar of a stage whose total is known.
+const BAR_WIDTH: u64 = 30;
 
-/// The bar of a stage whose total is not known yet (the walk).
-const UNCOUNTED: &str = "{msg:>13} {spinner} {human_pos} files";
+/// The frames of the spinner of a stage with no total.
+const SPINNER: [char; 8] = ['⠁', '⠂', '⠄', '⡀', '⢀', '⠠', '⠐', '⠈'];
 
 /// A progress bar on stderr, drawn until dropped (dropping it clears it).
 pub struct ProgressBar {
@@ -69,39 +69,76 @@ impl Drop for ProgressBar {
 }
 
 /// Draws the counts every [`REFRESH`] from `delay` on, until told to stop;
-/// then clears the bar.
+/// then clears the bar. Each redraw is one whole line (indicatif draws and
+/// clears it), so no frame mixes two stages.
 fn draw_until_stopped(delay: Duration, stopped: &mpsc::Receiver<()>) {
     let started = Instant::now();
     let mut bar: Option<indicatif::ProgressBar> = None;
-    let mut shown: Option<(throughline::progress::Stage, bool)> = None;
+    let mut frame = 0;
     // Until told to stop (or the bar is gone), once per refresh.
     while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(REFRESH) {
         if started.elapsed() < delay {
             continue;
         }
-        let Some(Snapshot { stage, done, total }) = PROGRESS.snapshot() else {
+        let Some(snapshot) = PROGRESS.snapshot() else {
             continue;
         };
         let bar = bar.get_or_insert_with(|| {
-            indicatif::ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-        });
-        let counted = total > 0;
-        if counted {
-            bar.set_length(total);
-        } else {
-            bar.unset_length();
-        }
-        bar.set_position(done);
-        if shown != Some((stage, counted)) {
-            let template = if counted { COUNTED } else { UNCOUNTED };
-            if let Ok(style) = ProgressStyle::with_template(template) {
-                bar.set_style(style.progress_chars("=> "));
+            let bar = indicatif::ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template("{msg}") {
+                bar.set_style(style);
             }
-            bar.set_message(stage.label());
-            shown = Some((stage, counted));
-        }
+            bar
+        });
+        frame += 1;
+        bar.set_message(line(snapshot, SPINNER[frame % SPINNER.len()]));
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+}
+
+/// The bar's line for `snapshot`.
+fn line(Snapshot { stage, done, total }: Snapshot, spinner: char) -> String {
+    let label = stage.label();
+    match (stage, total) {
+        (Stage::Analysing, _) => format!("{label:>13} {spinner}"),
+        (_, 0) => format!("{label:>13} {spinner} {} files", HumanCount(done)),
+        _ => {
+            let filled = (done * BAR_WIDTH / total).min(BAR_WIDTH) as usize;
+            let mut drawn = "=".repeat(filled);
+            if filled < BAR_WIDTH as usize {
+                drawn.push('>');
+            }
+            format!(
+                "{label:>13} [{drawn:<width$}] {}/{}",
+                HumanCount(done),
+                HumanCount(total),
+                width = BAR_WIDTH as usize
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_shows_the_stage_and_its_counts() {
+        let at = |stage, done, total| line(Snapshot { stage, done, total }, '*');
+        assert_eq!(
+            at(Stage::Reading, 1500, 3000),
+            format!("reading notes [{:<30}] 1,500/3,000", "=".repeat(15) + ">")
+        );
+        assert_eq!(
+            at(Stage::Writing, 14, 14),
+            format!("writing pages [{}] 14/14", "=".repeat(30))
+        );
+        assert_eq!(
+            at(Stage::Scanning, 12345, 0),
+            "     scanning * 12,345 files"
+        );
+        assert_eq!(at(Stage::Analysing, 0, 0), "      linking *");
     }
 }

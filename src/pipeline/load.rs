@@ -472,6 +472,7 @@ fn load_scanned_keeping(
         prelinks,
     };
     let parsed_in = started.elapsed();
+    PROGRESS.begin(Stage::Analysing, 0);
     let started = Instant::now();
     // `watch` keeps memos (it gives the cache a model memo): only then is the
     // resolution kept for the next load.
