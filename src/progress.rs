@@ -7,7 +7,8 @@
 //! advancing is one read of a flag no thread writes, and the threads reading
 //! notes never share a counter's cache line.
 
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// The stage a run is in, as far as a progress bar tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,25 +33,6 @@ impl Stage {
             Stage::Writing => "writing pages",
         }
     }
-
-    fn code(self) -> u8 {
-        match self {
-            Stage::Scanning => 1,
-            Stage::Reading => 2,
-            Stage::Writing => 3,
-            Stage::Analysing => 4,
-        }
-    }
-
-    fn of_code(code: u8) -> Option<Stage> {
-        match code {
-            1 => Some(Stage::Scanning),
-            2 => Some(Stage::Reading),
-            3 => Some(Stage::Writing),
-            4 => Some(Stage::Analysing),
-            _ => None,
-        }
-    }
 }
 
 /// Where a run is: its stage, and how many of how many items it has done
@@ -69,9 +51,11 @@ pub struct Snapshot {
 #[derive(Debug)]
 pub struct Progress {
     enabled: AtomicBool,
-    stage: AtomicU8,
+    /// The stage and its total: set a few times a run, read with `done`
+    /// under the lock, so a snapshot never mixes two stages.
+    stage: Mutex<Option<(Stage, u64)>>,
+    /// Items done in the stage: advanced from every thread, without the lock.
     done: AtomicU64,
-    total: AtomicU64,
 }
 
 /// The process's counters.
@@ -82,34 +66,34 @@ impl Progress {
     pub const fn new() -> Progress {
         Progress {
             enabled: AtomicBool::new(false),
-            stage: AtomicU8::new(0),
+            stage: Mutex::new(None),
             done: AtomicU64::new(0),
-            total: AtomicU64::new(0),
         }
     }
 
     /// Starts counting (from no stage).
     pub fn enable(&self) {
-        self.stage.store(0, Ordering::Relaxed);
+        self.set_stage(None);
         self.enabled.store(true, Ordering::Relaxed);
     }
 
     /// Stops counting: what the pipeline does next is not shown.
     pub fn disable(&self) {
         self.enabled.store(false, Ordering::Relaxed);
-        self.stage.store(0, Ordering::Relaxed);
+        self.set_stage(None);
     }
 
     /// Enters `stage`, which has `total` items (0: not known yet).
     pub fn begin(&self, stage: Stage, total: u64) {
-        if !self.enabled.load(Ordering::Relaxed) {
-            return;
+        if self.enabled.load(Ordering::Relaxed) {
+            self.set_stage(Some((stage, total)));
         }
-        // No stage while the counts change: a snapshot never mixes two.
-        self.stage.store(0, Ordering::Release);
+    }
+
+    fn set_stage(&self, stage: Option<(Stage, u64)>) {
+        let mut current = self.stage.lock().unwrap_or_else(PoisonError::into_inner);
         self.done.store(0, Ordering::Relaxed);
-        self.total.store(total, Ordering::Relaxed);
-        self.stage.store(stage.code(), Ordering::Release);
+        *current = stage;
     }
 
     /// Counts `items` more done in the current stage.
@@ -120,18 +104,15 @@ impl Progress {
     }
 
     /// Where the run is, if counting and in a stage. Read while other threads
-    /// advance: `done` may be a count or two behind.
+    /// advance: `done` may be a count or two off (one a thread made as the
+    /// stage began counts in the new one), never past the total.
     pub fn snapshot(&self) -> Option<Snapshot> {
         if !self.enabled.load(Ordering::Relaxed) {
             return None;
         }
-        let stage = Stage::of_code(self.stage.load(Ordering::Acquire))?;
-        let total = self.total.load(Ordering::Relaxed);
+        let current = self.stage.lock().unwrap_or_else(PoisonError::into_inner);
+        let (stage, total) = (*current)?;
         let done = self.done.load(Ordering::Relaxed);
-        // The stage changed meanwhile: the next snapshot tells.
-        if Stage::of_code(self.stage.load(Ordering::Acquire)) != Some(stage) {
-            return None;
-        }
         Some(Snapshot {
             stage,
             done: if total > 0 { done.min(total) } else { done },

@@ -6,7 +6,9 @@
 //! indicatif. The bar appears only once a run has taken [`DEFAULT_DELAY`] (a
 //! small vault is done before it would), and is cleared before the command
 //! prints anything, so it never mixes with the output. `--quiet` has none.
-//! `THROUGHLINE_PROGRESS_DELAY_MS` sets the delay (the tests show it at once).
+//! `THROUGHLINE_PROGRESS_DELAY_MS` sets the delay and
+//! `THROUGHLINE_PROGRESS_REFRESH_MS` the time between redraws (the tests
+//! show every stage at once).
 
 use std::io::{self, IsTerminal};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -22,7 +24,7 @@ use super::Global;
 const DEFAULT_DELAY: Duration = Duration::from_millis(400);
 
 /// How often the bar is redrawn.
-const REFRESH: Duration = Duration::from_millis(100);
+const DEFAULT_REFRESH: Duration = Duration::from_millis(100);
 
 /// Width of the bar of a stage whose total is known.
 const BAR_WIDTH: u64 = 30;
@@ -43,15 +45,20 @@ impl ProgressBar {
         if global.quiet || !io::stderr().is_terminal() {
             return None;
         }
-        let delay = std::env::var("THROUGHLINE_PROGRESS_DELAY_MS")
-            .ok()
-            .and_then(|ms| ms.parse().ok())
-            .map_or(DEFAULT_DELAY, Duration::from_millis);
+        let milliseconds = |variable: &str, default: Duration| {
+            std::env::var(variable)
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .map_or(default, Duration::from_millis)
+        };
+        let delay = milliseconds("THROUGHLINE_PROGRESS_DELAY_MS", DEFAULT_DELAY);
+        let refresh = milliseconds("THROUGHLINE_PROGRESS_REFRESH_MS", DEFAULT_REFRESH)
+            .max(Duration::from_millis(1));
         PROGRESS.enable();
         let (stop, stopped) = mpsc::channel();
         let drawer = std::thread::Builder::new()
             .name("progress".into())
-            .spawn(move || draw_until_stopped(delay, &stopped))
+            .spawn(move || draw_until_stopped(delay, refresh, &stopped))
             .ok();
         Some(ProgressBar { stop, drawer })
     }
@@ -68,15 +75,15 @@ impl Drop for ProgressBar {
     }
 }
 
-/// Draws the counts every [`REFRESH`] from `delay` on, until told to stop;
+/// Draws the counts every `refresh` from `delay` on, until told to stop;
 /// then clears the bar. Each redraw is one whole line (indicatif draws and
 /// clears it), so no frame mixes two stages.
-fn draw_until_stopped(delay: Duration, stopped: &mpsc::Receiver<()>) {
+fn draw_until_stopped(delay: Duration, refresh: Duration, stopped: &mpsc::Receiver<()>) {
     let started = Instant::now();
     let mut bar: Option<indicatif::ProgressBar> = None;
     let mut frame = 0;
     // Until told to stop (or the bar is gone), once per refresh.
-    while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(REFRESH) {
+    while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(refresh) {
         if started.elapsed() < delay {
             continue;
         }
@@ -84,7 +91,10 @@ fn draw_until_stopped(delay: Duration, stopped: &mpsc::Receiver<()>) {
             continue;
         };
         let bar = bar.get_or_insert_with(|| {
-            let bar = indicatif::ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            // Drawn as often as it is redrawn (indicatif's own limit is 20 a second).
+            let hz = (1000 / refresh.as_millis().max(1)).clamp(1, 255) as u8;
+            let target = ProgressDrawTarget::stderr_with_hz(hz);
+            let bar = indicatif::ProgressBar::with_draw_target(None, target);
             if let Ok(style) = ProgressStyle::with_template("{msg}") {
                 bar.set_style(style);
             }

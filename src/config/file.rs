@@ -260,14 +260,21 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
             ("plan", pages.plan, &mut names.plan),
         ] {
             let Some(pattern) = value else { continue };
-            // The title makes each page's name its own; the rest is text.
+            // The title makes each page's name its own; the rest is text,
+            // and not what would read as a file extension (`{title}.md`: a
+            // page `X.md.md`, whose link text `X.md` names the user's note).
+            let extension = Path::new(&pattern)
+                .extension()
+                .and_then(|extension| extension.to_str())
+                .is_some_and(|extension| extension.chars().all(|c| c.is_ascii_alphanumeric()));
             if !pattern.contains(super::TITLE)
                 || pattern.replace(super::TITLE, "").contains(['/', '\\'])
+                || extension
             {
                 return Err(invalid(
                     key,
                     format!(
-                        "`{pattern}` must contain `{}` (the note's title) and no `/`",
+                        "`{pattern}` must contain `{}` (the note's title), no `/` and no file extension",
                         super::TITLE
                     ),
                 ));
@@ -458,7 +465,12 @@ period = "month"
         );
         let error = parse("[callouts]\nquote = [\"\"]").unwrap_err().to_string();
         assert!(error.contains("`quote`"), "{error}");
-        for pattern in ["Evidence", "{title}/evidence"] {
+        for pattern in [
+            "Evidence",
+            "{title}/evidence",
+            "{title}.md",
+            "{title} (v2).pdf",
+        ] {
             let error = parse(&format!("[pages]\njob = \"{pattern}\""))
                 .unwrap_err()
                 .to_string();

@@ -733,6 +733,8 @@ fn build_model_inner(
             model.followed_by[earlier].push(index);
         }
     }
+    // Last in the list: the readings' problems before them are what a model
+    // memo takes back from the front (`ModelMemo::take_reads`).
     let status_problems = schema::status_problems(vault, config, &model.insights);
     model.diagnostics.extend(status_problems);
     model

@@ -366,11 +366,15 @@ fn markdown_cut(line: &str, at: usize) -> usize {
             }
             b'`' => line[i + 1..].find('`').map(|close| i + close + 2),
             b'[' if line[i..].starts_with("[[") => line[i..].find("]]").map(|close| i + close + 2),
-            b'[' => line[i..].find("](").and_then(|middle| {
-                line[i + middle..]
-                    .find(')')
-                    .map(|close| i + middle + close + 1)
-            }),
+            // `[text](destination)`: the first `]` must open the `(`; any
+            // other `[` (`[sic]`, `[ ]`) is text.
+            b'[' => line[i..]
+                .find(']')
+                .filter(|&close| line[i + close + 1..].starts_with('('))
+                .and_then(|close| {
+                    let open = i + close + 1;
+                    line[open..].find(')').map(|end| open + end + 1)
+                }),
             _ => None,
         };
         match end {
@@ -442,6 +446,9 @@ mod tests {
         for (line, kept) in cases {
             assert_eq!(first_line(&line), format!("{kept}…"), "{line}");
         }
+        // A bracket that opens no link is text: only the link at the cut goes.
+        let sic = format!("[sic] {words}[link](target.md)");
+        assert_eq!(first_line(&sic), format!("[sic] {}…", words.trim_end()));
         // A link that ends before the cut is kept whole, the text after it cut.
         let early = format!("[[Note]] {}", "x".repeat(200));
         assert!(first_line(&early).starts_with("[[Note]] xxx"));

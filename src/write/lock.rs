@@ -23,6 +23,16 @@ pub enum LockError {
         /// The other process.
         pid: u32,
     },
+    /// The state folder is a symbolic link to a place outside the vault.
+    #[error(
+        "refusing to write the lock into `{folder}`: it leads to `{target}`, outside the vault; make it a real folder"
+    )]
+    LeadsOutOfVault {
+        /// The state folder.
+        folder: PathBuf,
+        /// Where it really is.
+        target: PathBuf,
+    },
     /// The lock file could not be created.
     #[error("cannot create the lock `{path}`: {source}")]
     Io {
@@ -55,18 +65,13 @@ impl VaultLock {
             _ => {}
         }
         // Nor is the lock written through a link leading out of the vault.
-        if let (Some(vault), Ok(state)) = (
-            state_folder
-                .parent()
-                .and_then(|parent| fs::canonicalize(parent).ok()),
-            fs::canonicalize(state_folder),
-        ) && !state.starts_with(&vault)
+        if let Some(vault) = state_folder.parent()
+            && let Some(target) = super::leads_out_of(vault, state_folder)
         {
-            return Err(io_error(io::Error::other(format!(
-                "`{}` leads to `{}`, outside the vault; make it a real folder",
-                state_folder.display(),
-                state.display()
-            ))));
+            return Err(LockError::LeadsOutOfVault {
+                folder: state_folder.to_path_buf(),
+                target,
+            });
         }
         let pid = std::process::id();
         let mut mine = tempfile::Builder::new()

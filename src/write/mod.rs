@@ -471,25 +471,27 @@ impl<'a> Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// An error when a folder to be written leads out of the vault.
+    /// An error when a folder to be written leads out of the vault (in check
+    /// mode nothing is written: reading may follow links).
     fn stays_in_vault(&self) -> Result<(), WriteError> {
         match &self.leads_out {
-            Some((folder, target)) => Err(WriteError::LeadsOutOfVault {
-                folder: folder.clone(),
-                target: target.clone(),
-            }),
-            None => Ok(()),
+            Some((folder, target)) if self.mode == WriteMode::Write => {
+                Err(WriteError::LeadsOutOfVault {
+                    folder: folder.clone(),
+                    target: target.clone(),
+                })
+            }
+            _ => Ok(()),
         }
     }
 }
 
 /// The first folder pages or the manifest would be written into that is (or
 /// is reached through) a symbolic link to a place outside the vault at
-/// `root`: the output folder, a folder directly in it (pages go no deeper),
-/// or `.throughline/`. Reading follows such links, as Obsidian does;
-/// writing never does.
+/// `root`, with where it really is: the output folder (made or not yet), a
+/// folder directly in it (pages go no deeper), or `.throughline/`. Reading
+/// follows such links, as Obsidian does; writing never does.
 fn folder_leading_out(root: &Path, output: &str) -> Option<(PathBuf, PathBuf)> {
-    let vault = fs::canonicalize(root).ok()?;
     let output = root.join(output);
     let mut folders = vec![root.join(STATE_FOLDER), output.clone()];
     if let Ok(entries) = fs::read_dir(&output) {
@@ -501,12 +503,22 @@ fn folder_leading_out(root: &Path, output: &str) -> Option<(PathBuf, PathBuf)> {
         );
     }
     folders.into_iter().find_map(|folder| {
-        let target = fs::canonicalize(&folder).ok()?;
-        (!target.starts_with(&vault)).then(|| {
-            let shown = folder.strip_prefix(root).unwrap_or(&folder).to_path_buf();
-            (shown, target)
-        })
+        let target = leads_out_of(root, &folder)?;
+        let shown = folder.strip_prefix(root).unwrap_or(&folder).to_path_buf();
+        Some((shown, target))
     })
+}
+
+/// Where `folder` (in the vault at `root`, made or not yet) would really be,
+/// when that is outside the vault: its nearest ancestor that exists is
+/// resolved, links and all.
+pub(crate) fn leads_out_of(root: &Path, folder: &Path) -> Option<PathBuf> {
+    let vault = fs::canonicalize(root).ok()?;
+    let real = folder
+        .ancestors()
+        .take_while(|ancestor| ancestor.starts_with(root))
+        .find_map(|ancestor| fs::canonicalize(ancestor).ok())?;
+    (!real.starts_with(&vault)).then_some(real)
 }
 
 /// What [`Writer::write_one`] did with a page, for [`Writer::record`].

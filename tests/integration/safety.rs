@@ -785,9 +785,18 @@ fn link_out(vault: &VaultTest, link: &str, target: &Path) {
 
 #[test]
 fn folders_that_lead_out_of_the_vault_are_never_written_through() {
-    for link in ["Throughline", "Throughline/Insights", ".throughline"] {
+    for link in [
+        "Throughline",
+        "Throughline/Insights",
+        ".throughline",
+        "Research",
+    ] {
         let vault = VaultTest::sample();
         let outside = tempfile::tempdir().unwrap();
+        if link == "Research" {
+            // An output folder not made yet, inside a folder linked elsewhere.
+            vault.file("throughline.toml", "output = \"Research/Generated\"\n");
+        }
         // Something of the user's there, to be left exactly as it is.
         fs::write(outside.path().join("theirs.md"), "mine\n").unwrap();
         if link == "Throughline/Insights" {
@@ -812,5 +821,10 @@ fn folders_that_lead_out_of_the_vault_are_never_written_through() {
             fs::read_to_string(outside.path().join("theirs.md")).unwrap(),
             "mine\n"
         );
+        // `build --check` writes nothing, so it only compares.
+        if link != ".throughline" {
+            let check = vault.run(&["build", "--check"]);
+            assert_ne!(check.code, 2, "{link}: {}", check.stderr);
+        }
     }
 }
