@@ -8,7 +8,7 @@ use clap::Args;
 use super::{Global, Outcome, VaultArg};
 use throughline::config::{CONFIG_FILE, commented_file};
 use throughline::render::DEFAULT_TEMPLATES;
-use throughline::write::{STATE_FOLDER, create_atomically};
+use throughline::write::{STATE_FOLDER, create_atomically, leads_out_of};
 
 #[derive(Args)]
 pub struct InitArgs {
@@ -39,6 +39,13 @@ pub fn run(args: &InitArgs, global: Global) -> anyhow::Result<Outcome> {
             format!("{}/{path}", prefix.trim_end_matches('/'))
         }
     };
+    // Writing never follows a link out of the vault (product.md §5).
+    if let Some(target) = leads_out_of(root, &root.join(STATE_FOLDER)) {
+        anyhow::bail!(
+            "refusing to write into `{STATE_FOLDER}`: it leads to `{}`, outside the vault; make it a real folder",
+            target.display()
+        );
+    }
     let mut created = 0;
     for (path, text) in &files {
         let full = root.join(path);

@@ -512,7 +512,7 @@ fn folder_leading_out(root: &Path, output: &str) -> Option<(PathBuf, PathBuf)> {
 /// Where `folder` (in the vault at `root`, made or not yet) would really be,
 /// when that is outside the vault: its nearest ancestor that exists is
 /// resolved, links and all.
-pub(crate) fn leads_out_of(root: &Path, folder: &Path) -> Option<PathBuf> {
+pub fn leads_out_of(root: &Path, folder: &Path) -> Option<PathBuf> {
     let vault = fs::canonicalize(root).ok()?;
     let real = folder
         .ancestors()

@@ -112,3 +112,14 @@ fn init_needs_a_folder() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("is not a folder"), "{}", run.stderr);
 }
+
+#[test]
+fn init_never_writes_through_a_link_out_of_the_vault() {
+    let vault = VaultTest::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), vault.path().join(".throughline")).unwrap();
+    let run = vault.run(&["init"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("outside the vault"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
