@@ -54,19 +54,22 @@ fn return_freed_memory() {
     collect();
 }
 
-/// Turns transparent huge pages off for this process. mimalloc asks for them
-/// on its 1 GiB arenas (`MADV_HUGEPAGE`; its `allow_thp` option, on by
-/// default), so the first touch of each 2 MiB made the kernel find and zero a
-/// whole huge page. In a VM whose free memory goes back to the host (virtio
-/// balloon free page reporting, as on the machine of the benchmarks) a huge
-/// page is always fresh host memory: `check` at 100,000 notes spent 1.3 s of
-/// system time, against 0.8 s with 4 KiB pages; run alone (3 s apart) at
-/// 10,000 notes it took 642 ms against 538 ms, and a cold build at 100,000
-/// 17.9 s against 16.5 s. Back to back at 10,000 notes, when the last run's
-/// huge pages are still there to reuse, huge pages were ≈ 4 % faster. mimalloc
-/// does the same when `allow_thp` is off (its `prim/unix/prim.c`), but reads
-/// that option before `main` runs; the process flag also covers arenas already
-/// reserved.
+/// Turns transparent huge pages off for this process: a one-off command
+/// (`check`, `build`, …), not `watch`. mimalloc asks for them on its 1 GiB
+/// arenas (`MADV_HUGEPAGE`; its `allow_thp` option, on by default), so the
+/// first touch of each 2 MiB made the kernel find and zero a whole huge page.
+/// In a VM whose free memory goes back to the host (virtio balloon free page
+/// reporting, as on the machine of the benchmarks) that is fresh host memory
+/// each time: `check` at 10,000 notes run alone (3 s apart) took 456 ms with
+/// huge pages and 386 ms without, at 100,000 notes back to back 3.58 s and
+/// 3.36 s (1.3 s of system time against 0.8 s), and a cold build at 100,000
+/// notes 17.9 s and 16.5 s. Run back to back at 10,000 notes, when the last
+/// run's huge pages are still there to reuse, huge pages were 4–8 % faster
+/// (README, Benchmark). `watch` keeps them: its updates walk the same few
+/// hundred MB again and again, and at 10,000 notes took 31–37 ms with huge
+/// pages against 37–40 ms without. mimalloc does the same when `allow_thp`
+/// is off (its `prim/unix/prim.c`), but reads that option before `main`
+/// runs; the process flag also covers arenas already reserved.
 fn without_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` only sets a flag of the
@@ -84,6 +87,5 @@ fn set_purge_delay(milliseconds: std::ffi::c_long) {
 }
 
 fn main() -> ExitCode {
-    without_transparent_huge_pages();
     cli::main()
 }

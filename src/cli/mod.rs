@@ -147,7 +147,10 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Watch(_) => crate::keep_freed_memory_between_updates(),
-        _ => crate::keep_freed_memory(),
+        _ => {
+            crate::keep_freed_memory();
+            crate::without_transparent_huge_pages();
+        }
     }
     let result = match cli.command {
         Command::Build(args) => build::run(&args, global),
