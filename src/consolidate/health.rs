@@ -17,6 +17,10 @@ pub struct Health {
     /// their frontmatter or their file cannot be read (indices into the
     /// vault's diagnostics).
     pub left_out: Vec<usize>,
+    /// Paths the walk could not read (a folder without permission, a link to
+    /// nothing, two names alike once normalised): no note, and no link text
+    /// resolves to them (indices into the vault's diagnostics).
+    pub unreadable_paths: Vec<usize>,
     /// Notes that fail their type's schema (indices into the model's diagnostics).
     pub schema_problems: Vec<usize>,
     /// Insights that no observation supports (indices into insight summaries).
@@ -51,6 +55,12 @@ pub fn health(
             .iter()
             .enumerate()
             .filter(|(_, diagnostic)| LEFT_OUT.contains(&diagnostic.code))
+            .map(|(index, _)| index)
+            .collect(),
+        unreadable_paths: vault_diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(_, diagnostic)| diagnostic.code == Code::UnreadablePath)
             .map(|(index, _)| index)
             .collect(),
         schema_problems: (0..model.diagnostics.len()).collect(),

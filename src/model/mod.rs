@@ -781,12 +781,18 @@ fn work_out_records(
                 NoteType::Plan => TypedRecord::Plan(reference),
                 NoteType::Insight => TypedRecord::Insight(Insight {
                     note: reference,
-                    status: reader
-                        .single("status")
-                        .ok()
-                        .flatten()
-                        .map(|item| item.text.to_lowercase())
-                        .unwrap_or_else(|| "open".to_owned()),
+                    // Several values are shown together (and warned about,
+                    // `schema::status_problems`), not taken for `open`.
+                    status: match reader.single("status") {
+                        Ok(Some(item)) => item.text.to_lowercase(),
+                        Ok(None) => "open".to_owned(),
+                        Err(_) => {
+                            let items = reader.items("status");
+                            let texts: Vec<&str> =
+                                items.iter().map(|item| item.text.as_str()).collect();
+                            texts.join(", ").to_lowercase()
+                        }
+                    },
                 }),
                 NoteType::Job => TypedRecord::Job(Job {
                     note: reference,

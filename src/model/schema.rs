@@ -131,14 +131,18 @@ pub(crate) fn status_problems(
             let note = vault.note(insight.note.file)?;
             let reader = PropertyReader::new(note, &[], config);
             let key = reader.raw("status").map(|(key, _)| key);
+            let message = match reader.single("status") {
+                Err(count) => format!("`status` has {count} values; an insight has one"),
+                _ => format!(
+                    "`status` `{}` is not one of `open`, `validated`, `rejected`",
+                    insight.status
+                ),
+            };
             Some(problem(
                 note,
                 Code::InvalidProperty,
                 key,
-                format!(
-                    "`status` `{}` is not one of `open`, `validated`, `rejected`",
-                    insight.status
-                ),
+                message,
                 "write `validated` or `rejected` once the team has decided, or leave `status` out while it is open",
             ))
         })

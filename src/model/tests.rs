@@ -122,6 +122,10 @@ fn an_insight_status_other_than_open_validated_or_rejected_is_a_warning_and_kept
             "---\ntype: insight\nstatus: Validated\n---\n",
         ),
         ("Insights/Open.md", "---\ntype: insight\n---\n"),
+        (
+            "Insights/Two.md",
+            "---\ntype: insight\nstatus: [open, rejected]\n---\n",
+        ),
     ]);
     let found: Vec<(String, &str, u32)> = model
         .diagnostics
@@ -133,11 +137,15 @@ fn an_insight_status_other_than_open_validated_or_rejected_is_a_warning_and_kept
         .collect();
     assert_eq!(
         found,
-        [("Insights/Done.md".to_owned(), "invalid-property", 3)]
+        [
+            ("Insights/Done.md".to_owned(), "invalid-property", 3),
+            ("Insights/Two.md".to_owned(), "invalid-property", 3)
+        ]
     );
     assert_eq!(model.diagnostics[0].severity.as_str(), "warning");
+    assert!(model.diagnostics[1].message.contains("has 2 values"));
     let statuses: Vec<&str> = model.insights.iter().map(|i| i.status.as_str()).collect();
-    assert_eq!(statuses, ["done", "open", "validated"]);
+    assert_eq!(statuses, ["done", "open", "open, rejected", "validated"]);
 }
 
 #[test]

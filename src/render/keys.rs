@@ -408,9 +408,11 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         for &index in &health.broken_links {
             problem(state, &self.views.vault.diagnostics[index]);
         }
-        health.left_out.len().hash(state);
-        for &index in &health.left_out {
-            problem(state, &self.views.vault.diagnostics[index]);
+        for list in [&health.left_out, &health.unreadable_paths] {
+            list.len().hash(state);
+            for &index in list {
+                problem(state, &self.views.vault.diagnostics[index]);
+            }
         }
         health.schema_problems.len().hash(state);
         for &index in &health.schema_problems {

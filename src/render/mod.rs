@@ -778,6 +778,7 @@ fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
         shared => v(shared),
         broken_links => v_list(health.broken_links.par_iter().map(|&i| problem(&views.vault.diagnostics[i]))),
         left_out => v_list(health.left_out.par_iter().map(|&i| problem(&views.vault.diagnostics[i]))),
+        unreadable => v_list(health.unreadable_paths.par_iter().map(|&i| problem(&views.vault.diagnostics[i]))),
         schema_problems => v_list(health.schema_problems.par_iter().map(|&i| problem(&views.model.diagnostics[i]))),
         without_evidence => v(health.insights_without_evidence.iter().map(|&i| views.insight_row(i)).collect::<Vec<_>>()),
         unlinked => v(health.unlinked_observations.iter().take(UNLINKED_LISTED).map(|&i| views.observation(i, page)).collect::<Vec<_>>()),

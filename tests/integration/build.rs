@@ -588,3 +588,22 @@ fn vault_health_lists_the_notes_it_could_not_read() {
     );
     assert!(assert_generated_links_resolve(vault.path()) > 100);
 }
+
+#[test]
+fn vault_health_names_paths_the_walk_could_not_read() {
+    let vault = sample_vault();
+    std::os::unix::fs::symlink(
+        vault.path().join("nowhere/at all.md"),
+        vault.path().join("Interviews/Gone.md"),
+    )
+    .unwrap();
+    let run = vault.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let health = fs::read_to_string(vault.path().join("Throughline/Vault health.md")).unwrap();
+    assert!(health.contains("notes-left-out: 1\n"), "{health}");
+    assert!(
+        health.contains("- Interviews/Gone.md: ") && health.contains("(`unreadable-path`)"),
+        "{health}"
+    );
+    assert!(assert_generated_links_resolve(vault.path()) > 100);
+}
