@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::ResearchModel;
 
@@ -43,7 +44,14 @@ pub fn health(
     model: &ResearchModel,
     vault_diagnostics: &[Diagnostic],
     insights: &[InsightSummary],
+    config: &Config,
 ) -> Health {
+    // Paths in folders the user set aside (and our own) are not missed notes.
+    let set_aside = |diagnostic: &Diagnostic| {
+        std::iter::once(&config.output_folder)
+            .chain(&config.ignored_folders)
+            .any(|folder| !folder.is_empty() && diagnostic.path.is_in_folder(folder))
+    };
     Health {
         broken_links: vault_diagnostics
             .iter()
@@ -60,7 +68,9 @@ pub fn health(
         unreadable_paths: vault_diagnostics
             .iter()
             .enumerate()
-            .filter(|(_, diagnostic)| diagnostic.code == Code::UnreadablePath)
+            .filter(|(_, diagnostic)| {
+                diagnostic.code == Code::UnreadablePath && !set_aside(diagnostic)
+            })
             .map(|(index, _)| index)
             .collect(),
         schema_problems: (0..model.diagnostics.len()).collect(),

@@ -119,7 +119,7 @@ pub fn consolidate_reusing(
     if let Some(memo) = memo {
         memo.pending = Some((fingerprints, job_fingerprints));
     }
-    let health = health(model, vault_diagnostics, &insights);
+    let health = health(model, vault_diagnostics, &insights, config);
     Consolidation {
         insights,
         jobs,

@@ -131,20 +131,21 @@ pub(crate) fn status_problems(
             let note = vault.note(insight.note.file)?;
             let reader = PropertyReader::new(note, &[], config);
             let key = reader.raw("status").map(|(key, _)| key);
-            let message = match reader.single("status") {
-                Err(count) => format!("`status` has {count} values; an insight has one"),
-                _ => format!(
-                    "`status` `{}` is not one of `open`, `validated`, `rejected`",
-                    insight.status
+            let decide = "write `validated` or `rejected` once the team has decided, or leave `status` out while it is open";
+            let (message, help) = match reader.single("status") {
+                Err(count) => (
+                    format!("`status` has {count} values; an insight has one"),
+                    "keep one value: `open`, `validated` or `rejected`",
+                ),
+                _ => (
+                    format!(
+                        "`status` `{}` is not one of `open`, `validated`, `rejected`",
+                        insight.status
+                    ),
+                    decide,
                 ),
             };
-            Some(problem(
-                note,
-                Code::InvalidProperty,
-                key,
-                message,
-                "write `validated` or `rejected` once the team has decided, or leave `status` out while it is open",
-            ))
+            Some(problem(note, Code::InvalidProperty, key, message, help))
         })
         .collect()
 }

@@ -261,8 +261,13 @@ fn walk_problem(root: &Path, error: &walkdir::Error) -> Option<Diagnostic> {
             "remove the link or restore what it pointed to",
         )
     } else {
+        // The system's reason alone: walkdir's own text names the absolute
+        // path, which differs from machine to machine (and is shown on a page).
+        let reason = error
+            .io_error()
+            .map_or_else(|| error.to_string(), ToString::to_string);
         (
-            format!("cannot read `{path}`: {error}"),
+            format!("cannot read `{path}`: {reason}"),
             "check the permissions of this path",
         )
     };

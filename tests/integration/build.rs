@@ -597,13 +597,37 @@ fn vault_health_names_paths_the_walk_could_not_read() {
         vault.path().join("Interviews/Gone.md"),
     )
     .unwrap();
+    // With a note whose frontmatter is broken too: both kinds in one list.
+    vault.file(
+        "Interviews/2026-12-01 Broken.md",
+        "---\ntype: interview\ndate: [\n---\n",
+    );
+    // A path in a folder the configuration ignores is not missed.
+    vault.file("throughline.toml", "ignore = [\"Archive\"]\n");
+    fs::create_dir_all(vault.path().join("Archive")).unwrap();
+    std::os::unix::fs::symlink(
+        vault.path().join("nowhere/else.md"),
+        vault.path().join("Archive/Old.md"),
+    )
+    .unwrap();
     let run = vault.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let health = fs::read_to_string(vault.path().join("Throughline/Vault health.md")).unwrap();
-    assert!(health.contains("notes-left-out: 1\n"), "{health}");
+    assert!(health.contains("notes-left-out: 2\n"), "{health}");
+    let section = health
+        .split("## Notes not read")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the section is there");
     assert!(
-        health.contains("- Interviews/Gone.md: ") && health.contains("(`unreadable-path`)"),
-        "{health}"
+        section.contains("- Interviews/Gone.md: ")
+            && section.contains("is a symbolic link to something that does not exist")
+            && section.contains("(`unreadable-path`)")
+            && section.contains("[[2026-12-01 Broken]]"),
+        "{section}"
     );
+    assert_eq!(section.matches("What these notes say").count(), 1);
+    assert!(!section.contains("None"), "{section}");
+    assert!(!section.contains("Old.md"), "{section}");
     assert!(assert_generated_links_resolve(vault.path()) > 100);
 }
