@@ -565,6 +565,24 @@ fn pages_are_named_by_the_configured_patterns_and_still_resolve() {
     assert!(assert_generated_links_resolve(vault.path()) > 100);
 }
 
+/// Builds `vault` and returns the "Notes not read" section of its Vault
+/// health page, whose `notes-left-out` count must be `count`.
+fn notes_not_read(vault: &VaultTest, count: usize) -> String {
+    let run = vault.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let health = fs::read_to_string(vault.path().join("Throughline/Vault health.md")).unwrap();
+    assert!(
+        health.contains(&format!("notes-left-out: {count}\n")),
+        "{health}"
+    );
+    health
+        .split("## Notes not read")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the section is there")
+        .to_owned()
+}
+
 #[test]
 fn vault_health_lists_the_notes_it_could_not_read() {
     let vault = sample_vault();
@@ -572,15 +590,7 @@ fn vault_health_lists_the_notes_it_could_not_read() {
         "Interviews/2026-12-01 Broken.md",
         "---\ntype: interview\ndate: 2026-12-01\nparticipant: [unclosed\n---\n## Learned\n- something\n",
     );
-    let run = vault.run(&["build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let health = fs::read_to_string(vault.path().join("Throughline/Vault health.md")).unwrap();
-    assert!(health.contains("notes-left-out: 1\n"), "{health}");
-    let section = health
-        .split("## Notes not read")
-        .nth(1)
-        .and_then(|rest| rest.split("\n## ").next())
-        .expect("the section is there");
+    let section = notes_not_read(&vault, 1);
     assert!(
         section.contains("[[2026-12-01 Broken]], line 5")
             && section.contains("(`invalid-frontmatter`)"),
@@ -610,15 +620,7 @@ fn vault_health_names_paths_the_walk_could_not_read() {
         vault.path().join("Archive/Old.md"),
     )
     .unwrap();
-    let run = vault.run(&["build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let health = fs::read_to_string(vault.path().join("Throughline/Vault health.md")).unwrap();
-    assert!(health.contains("notes-left-out: 2\n"), "{health}");
-    let section = health
-        .split("## Notes not read")
-        .nth(1)
-        .and_then(|rest| rest.split("\n## ").next())
-        .expect("the section is there");
+    let section = notes_not_read(&vault, 2);
     assert!(
         section.contains("- Interviews/Gone.md: ")
             && section.contains("is a symbolic link to something that does not exist")
