@@ -276,10 +276,28 @@ fn text_option<'a>(options: &'a Kwargs, key: &'a str) -> Result<Option<Cow<'a, s
     Ok(value.map(value_text))
 }
 
-/// Escapes the characters that would turn plain text into Markdown syntax.
+/// Escapes the characters that would turn plain text into Markdown syntax,
+/// and a start that reads as a list item (`1. Projects`, `- x`, `+ x`):
+/// written after a page's own `- `, it would open a list inside the item.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (marker, after) = match text.as_bytes().get(digits) {
+        Some(b'.' | b')') if digits > 0 => (digits, digits + 1),
+        Some(b'-' | b'+') if digits == 0 => (0, 1),
+        _ => (usize::MAX, 0),
+    };
+    let marks_list = marker != usize::MAX
+        && text
+            .as_bytes()
+            .get(after)
+            .is_none_or(|&next| next == b' ' || next == b'\t');
     for (index, c) in text.chars().enumerate() {
+        if marks_list && index == marker {
+            out.push('\\');
+            out.push(c);
+            continue;
+        }
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '=' | '$' => {
                 out.push('\\');
@@ -467,6 +485,14 @@ mod tests {
             "a \\*b\\* \\[\\[c\\]\\] \\| d\\_e \\#tag"
         );
         assert_eq!(escape_cell("two\nlines | pipe"), "two lines \\| pipe");
+        // A start that would open a list inside a page's own list item.
+        assert_eq!(escape_markdown("1. Projects/x.md"), "1\\. Projects/x.md");
+        assert_eq!(escape_markdown("12) twelve"), "12\\) twelve");
+        assert_eq!(escape_markdown("- dash"), "\\- dash");
+        assert_eq!(escape_markdown("+ plus"), "\\+ plus");
+        assert_eq!(escape_markdown("2026-10-05 Dana"), "2026-10-05 Dana");
+        assert_eq!(escape_markdown("1.5 hours"), "1.5 hours");
+        assert_eq!(escape_markdown("-x"), "-x");
         assert_eq!(blockquote("one\n\ntwo\n"), "> one\n>\n> two");
         assert_eq!(blockquote("a\r\nb  \n\n"), "> a\n> b");
         assert_eq!(blockquote(""), "");
