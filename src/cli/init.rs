@@ -40,11 +40,8 @@ pub fn run(args: &InitArgs, global: Global) -> anyhow::Result<Outcome> {
         }
     };
     // Writing never follows a link out of the vault (product.md §5).
-    if let Some(target) = leads_out_of(root, &root.join(STATE_FOLDER)) {
-        anyhow::bail!(
-            "refusing to write into `{STATE_FOLDER}`: it leads to `{}`, outside the vault; make it a real folder",
-            target.display()
-        );
+    if let Some(leads_out) = leads_out_of(root, &root.join(STATE_FOLDER)) {
+        return Err(leads_out.into());
     }
     let mut created = 0;
     for (path, text) in &files {

@@ -23,16 +23,9 @@ pub enum LockError {
         /// The other process.
         pid: u32,
     },
-    /// The state folder is a symbolic link to a place outside the vault.
-    #[error(
-        "refusing to write the lock into `{folder}`: it leads to `{target}`, outside the vault; make it a real folder"
-    )]
-    LeadsOutOfVault {
-        /// The state folder.
-        folder: PathBuf,
-        /// Where it really is.
-        target: PathBuf,
-    },
+    /// The state folder leads out of the vault.
+    #[error(transparent)]
+    LeadsOutOfVault(#[from] super::LeadsOutOfVault),
     /// The lock file could not be created.
     #[error("cannot create the lock `{path}`: {source}")]
     Io {
@@ -56,22 +49,14 @@ impl VaultLock {
             path: path.clone(),
             source,
         };
-        // The state folder alone: its parent is the vault folder, which taking
-        // a lock must never make (a mistyped vault path would become a vault).
-        match fs::create_dir(state_folder) {
-            Err(error) if error.kind() != io::ErrorKind::AlreadyExists => {
-                return Err(io_error(error));
+        // The state folder alone, below the vault folder, which taking a lock
+        // must never make (a mistyped vault path would become a vault); nor
+        // is the lock written through a link leading out of the vault.
+        if let Some(vault) = state_folder.parent() {
+            super::atomic::make_folder_within(state_folder, vault).map_err(io_error)?;
+            if let Some(leads_out) = super::leads_out_of(vault, state_folder) {
+                return Err(leads_out.into());
             }
-            _ => {}
-        }
-        // Nor is the lock written through a link leading out of the vault.
-        if let Some(vault) = state_folder.parent()
-            && let Some(target) = super::leads_out_of(vault, state_folder)
-        {
-            return Err(LockError::LeadsOutOfVault {
-                folder: state_folder.to_path_buf(),
-                target,
-            });
         }
         let pid = std::process::id();
         let mut mine = tempfile::Builder::new()

@@ -73,17 +73,9 @@ pub enum WriteError {
     /// A page path outside the output folder: a bug, refused.
     #[error("refusing to write `{0}`: it is outside the output folder")]
     OutsideOutput(String),
-    /// A folder pages (or the manifest) would go into is a symbolic link to
-    /// a place outside the vault (product.md §5: never followed for writing).
-    #[error(
-        "refusing to write into `{folder}`: it leads to `{target}`, outside the vault; make it a real folder, or set `output` in throughline.toml"
-    )]
-    LeadsOutOfVault {
-        /// The folder, as the vault names it.
-        folder: PathBuf,
-        /// Where it really is.
-        target: PathBuf,
-    },
+    /// A folder pages (or the manifest) would go into leads out of the vault.
+    #[error(transparent)]
+    LeadsOutOfVault(#[from] LeadsOutOfVault),
     /// The file system refused.
     #[error("cannot write `{path}`: {source}")]
     Io {
@@ -205,7 +197,7 @@ pub struct Writer<'a> {
     output: String,
     /// A folder to be written that leads out of the vault (see
     /// [`folder_leading_out`]): nothing is written or removed then.
-    leads_out: Option<(PathBuf, PathBuf)>,
+    leads_out: Option<LeadsOutOfVault>,
     mode: WriteMode,
     previous: Manifest,
     entries: Vec<ManifestEntry>,
@@ -475,12 +467,7 @@ impl Writer<'_> {
     /// mode nothing is written: reading may follow links).
     fn stays_in_vault(&self) -> Result<(), WriteError> {
         match &self.leads_out {
-            Some((folder, target)) if self.mode == WriteMode::Write => {
-                Err(WriteError::LeadsOutOfVault {
-                    folder: folder.clone(),
-                    target: target.clone(),
-                })
-            }
+            Some(leads_out) if self.mode == WriteMode::Write => Err(leads_out.clone().into()),
             _ => Ok(()),
         }
     }
@@ -491,7 +478,7 @@ impl Writer<'_> {
 /// `root`, with where it really is: the output folder (made or not yet), a
 /// folder directly in it (pages go no deeper), or `.throughline/`. Reading
 /// follows such links, as Obsidian does; writing never does.
-fn folder_leading_out(root: &Path, output: &str) -> Option<(PathBuf, PathBuf)> {
+fn folder_leading_out(root: &Path, output: &str) -> Option<LeadsOutOfVault> {
     let output = root.join(output);
     let mut folders = vec![root.join(STATE_FOLDER), output.clone()];
     if let Ok(entries) = fs::read_dir(&output) {
@@ -502,23 +489,40 @@ fn folder_leading_out(root: &Path, output: &str) -> Option<(PathBuf, PathBuf)> {
                 .map(|entry| entry.path()),
         );
     }
-    folders.into_iter().find_map(|folder| {
-        let target = leads_out_of(root, &folder)?;
-        let shown = folder.strip_prefix(root).unwrap_or(&folder).to_path_buf();
-        Some((shown, target))
-    })
+    folders
+        .into_iter()
+        .find_map(|folder| leads_out_of(root, &folder))
 }
 
-/// Where `folder` (in the vault at `root`, made or not yet) would really be,
-/// when that is outside the vault: its nearest ancestor that exists is
-/// resolved, links and all.
-pub fn leads_out_of(root: &Path, folder: &Path) -> Option<PathBuf> {
+/// A folder to be written into that is (or is reached through) a symbolic
+/// link to a place outside the vault (product.md §5: never followed for
+/// writing).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "refusing to write into `{}`: it leads to `{}`, outside the vault; make it a real folder",
+    .folder.display(),
+    .target.display()
+)]
+pub struct LeadsOutOfVault {
+    /// The folder, as the vault names it.
+    pub folder: PathBuf,
+    /// Where it really is.
+    pub target: PathBuf,
+}
+
+/// `folder` (in the vault at `root`, made or not yet) when it would really be
+/// outside the vault: its nearest ancestor that exists is resolved, links and
+/// all.
+pub fn leads_out_of(root: &Path, folder: &Path) -> Option<LeadsOutOfVault> {
     let vault = fs::canonicalize(root).ok()?;
     let real = folder
         .ancestors()
         .take_while(|ancestor| ancestor.starts_with(root))
         .find_map(|ancestor| fs::canonicalize(ancestor).ok())?;
-    (!real.starts_with(&vault)).then_some(real)
+    (!real.starts_with(&vault)).then(|| LeadsOutOfVault {
+        folder: folder.strip_prefix(root).unwrap_or(folder).to_path_buf(),
+        target: real,
+    })
 }
 
 /// What [`Writer::write_one`] did with a page, for [`Writer::record`].
