@@ -66,10 +66,11 @@ fn return_freed_memory() {
 /// notes 17.9 s and 16.5 s. Run back to back at 10,000 notes, when the last
 /// run's huge pages are still there to reuse, huge pages were 4–8 % faster
 /// (README, Benchmark). `watch` keeps them: its updates walk the same few
-/// hundred MB again and again: at 10,000 notes, two rounds of 12 edits took
-/// 31.0 and 37.5 ms (medians) with huge pages, 37.5 and 40.5 ms without. mimalloc does the same when `allow_thp`
-/// is off (its `prim/unix/prim.c`), but reads that option before `main`
-/// runs; the process flag also covers arenas already reserved.
+/// hundred MB again and again; at 10,000 notes, two rounds of 12 edits took
+/// 31.0 and 37.5 ms (medians) with huge pages, 37.5 and 40.5 ms without.
+/// mimalloc does the same when `allow_thp` is off (its `prim/unix/prim.c`),
+/// but reads that option before `main` runs; the process flag also covers
+/// arenas already reserved.
 fn without_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` only sets a flag of the

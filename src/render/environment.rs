@@ -281,19 +281,9 @@ fn text_option<'a>(options: &'a Kwargs, key: &'a str) -> Result<Option<Cow<'a, s
 /// written after a page's own `- `, it would open a list inside the item.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    let (marker, after) = match text.as_bytes().get(digits) {
-        Some(b'.' | b')') if digits > 0 => (digits, digits + 1),
-        Some(b'-' | b'+') if digits == 0 => (0, 1),
-        _ => (usize::MAX, 0),
-    };
-    let marks_list = marker != usize::MAX
-        && text
-            .as_bytes()
-            .get(after)
-            .is_none_or(|&next| next == b' ' || next == b'\t');
+    let marker = list_marker(text);
     for (index, c) in text.chars().enumerate() {
-        if marks_list && index == marker {
+        if Some(index) == marker {
             out.push('\\');
             out.push(c);
             continue;
@@ -310,6 +300,25 @@ pub fn escape_markdown(text: &str) -> String {
         }
     }
     out
+}
+
+/// Where `text` starts like a list item (`1.`, `12)`, `-` or `+`, then a
+/// space or its end): the marker's index (in characters, all ASCII before it).
+fn list_marker(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let digits = bytes
+        .iter()
+        .take_while(|byte| byte.is_ascii_digit())
+        .count();
+    let marker = match bytes.get(digits)? {
+        b'.' | b')' if digits > 0 => digits,
+        b'-' | b'+' if digits == 0 => 0,
+        _ => return None,
+    };
+    bytes
+        .get(marker + 1)
+        .is_none_or(|&next| next == b' ' || next == b'\t')
+        .then_some(marker)
 }
 
 /// Text for a table cell: escaped, on one line.
