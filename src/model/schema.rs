@@ -131,7 +131,6 @@ pub(crate) fn status_problems(
             let note = vault.note(insight.note.file)?;
             let reader = PropertyReader::new(note, &[], config);
             let key = reader.raw("status").map(|(key, _)| key);
-            let decide = "write `validated` or `rejected` once the team has decided, or leave `status` out while it is open";
             let (message, help) = match reader.single("status") {
                 Err(count) => (
                     format!("`status` has {count} values; an insight has one"),
@@ -142,7 +141,7 @@ pub(crate) fn status_problems(
                         "`status` `{}` is not one of `open`, `validated`, `rejected`",
                         insight.status
                     ),
-                    decide,
+                    "write `validated` or `rejected` once the team has decided, or leave `status` out while it is open",
                 ),
             };
             Some(problem(note, Code::InvalidProperty, key, message, help))
