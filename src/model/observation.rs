@@ -210,6 +210,8 @@ pub struct ObservationLinks {
     pub learned: u32,
     /// See `learned`.
     pub surprised: u32,
+    /// How many observations link no insight (the health page counts them).
+    pub unlinked: u32,
 }
 
 impl ObservationLinks {
@@ -224,6 +226,7 @@ impl ObservationLinks {
                 _ => {}
             }
             let contradicts = observation.signals.contradicts;
+            links.unlinked += u32::from(observation.insights.is_empty());
             links.insights.extend(
                 observation
                     .insights

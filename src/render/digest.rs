@@ -70,10 +70,8 @@ impl Renderer<'_> {
         let entries = match reads.parts {
             true => {
                 let shared = v(shared);
-                minijinja::Value::from(self.entries.render_each(
-                    &self.env,
-                    &digest.validation_queue,
-                    |insight| {
+                self.entries
+                    .render_each(&self.env, &digest.validation_queue, |insight| {
                         let (follow_ups, more) = views.follow_ups(insight, FOLLOW_UPS_IN_DIGEST);
                         let entry = QueueRow {
                             insight: views.insight_row(insight),
@@ -81,8 +79,7 @@ impl Renderer<'_> {
                             more,
                         };
                         context! { page, shared => shared.clone(), entry => v(entry) }
-                    },
-                )?)
+                    })?
             }
             false => minijinja::Value::UNDEFINED,
         };

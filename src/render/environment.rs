@@ -31,7 +31,7 @@ use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
 use super::links::{LinkTextError, LinkWriter};
 
 /// The default templates, embedded at build time.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 12] = [
     (
         "insights.md.j2",
         include_str!("../../templates/insights.md.j2"),
@@ -45,6 +45,10 @@ pub const DEFAULT_TEMPLATES: [(&str, &str); 11] = [
         include_str!("../../templates/insight.md.j2"),
     ),
     ("job.md.j2", include_str!("../../templates/job.md.j2")),
+    (
+        "job-insight-row.md.j2",
+        include_str!("../../templates/job-insight-row.md.j2"),
+    ),
     (
         "job-evidence.md.j2",
         include_str!("../../templates/job-evidence.md.j2"),

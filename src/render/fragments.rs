@@ -6,6 +6,11 @@
 //!   list thousands of insights in a large vault, and almost any saved
 //!   interview changes some of them. Rendered one by one, they also render in
 //!   parallel;
+//! - each job page's row for each insight it touches (`job-insight-row.md.j2`):
+//!   the same row on every job page (they share a folder, and a link's text
+//!   depends on the folder it is written in), rendered once per build and
+//!   shared — the largest job of a large vault touches over a thousand
+//!   insights, and its table rendered again whenever one of them changed;
 //! - each job page's evidence and interviews (`job-evidence.md.j2`): a job
 //!   page lists every observation of the job (megabytes in a large vault), and
 //!   renders again whenever an insight it touches gains a participant, while
@@ -15,6 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use foldhash::HashMap;
 use minijinja::Environment;
+use minijinja::value::{Enumerator, Object, ObjectRepr};
 use rayon::prelude::*;
 
 use super::RenderError;
@@ -24,6 +30,9 @@ pub const ENTRY_TEMPLATE: &str = "validation-entry.md.j2";
 
 /// The template a row of `Insights.md` is rendered with.
 pub const ROW_TEMPLATE: &str = "insight-row.md.j2";
+
+/// The template a job page's row for an insight is rendered with.
+pub const JOB_ROW_TEMPLATE: &str = "job-insight-row.md.j2";
 
 /// The template a job page's evidence and interviews are rendered with.
 pub const JOB_EVIDENCE_TEMPLATE: &str = "job-evidence.md.j2";
@@ -38,6 +47,8 @@ pub struct KeptFragments {
     pub entries: Rendered,
     /// The rows of `Insights.md`.
     pub rows: Rendered,
+    /// The job pages' rows for insights.
+    pub job_rows: Rendered,
     /// The job pages' evidence sections.
     pub job_evidence: Rendered,
 }
@@ -47,6 +58,7 @@ impl KeptFragments {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.rows.clear();
+        self.job_rows.clear();
         self.job_evidence.clear();
     }
 }
@@ -59,6 +71,8 @@ pub struct FragmentKeys {
     pub entries: Vec<u64>,
     /// Of the rows of `Insights.md`, per insight.
     pub rows: Vec<u64>,
+    /// Of the job pages' rows, per insight (each page's folder is added).
+    pub job_rows: Vec<u64>,
     /// Of the job pages' evidence sections, per job.
     pub job_evidence: Vec<u64>,
 }
@@ -111,7 +125,7 @@ impl Fragments {
         env: &Environment<'static>,
         insights: &[usize],
         context: impl Fn(usize) -> minijinja::Value + Sync,
-    ) -> Result<Vec<minijinja::Value>, RenderError> {
+    ) -> Result<minijinja::Value, RenderError> {
         let template = env
             .get_template(self.template)
             .map_err(|error| RenderError::from_minijinja(self.template, &error))?;
@@ -138,10 +152,140 @@ impl Fragments {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(kept);
         }
-        Ok(parts
-            .into_iter()
-            .map(|(_, text)| minijinja::Value::from(text))
-            .collect())
+        let parts = parts.into_iter().map(|(_, text)| text).collect();
+        Ok(minijinja::Value::from_object(Parts(parts)))
+    }
+}
+
+/// Rendered parts as a template sees them: a list, which `{{ parts }}` writes
+/// whole, one part after the other. A template looping over thousands of parts
+/// spent most of a large page's time in the loop.
+#[derive(Debug)]
+struct Parts(Vec<Arc<str>>);
+
+impl Object for Parts {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let part = self.0.get(key.as_usize()?)?;
+        Some(minijinja::Value::from(Arc::clone(part)))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.0.len())
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|part| f.write_str(part))
+    }
+}
+
+/// Parts many pages show (a job page's row for an insight): rendered once per
+/// build for each folder they are shown in, and shared by every page there.
+#[derive(Debug)]
+pub struct SharedParts {
+    /// The template each part is rendered with.
+    template: &'static str,
+    /// Per insight summary, the key of its part (before the page's folder is
+    /// added); empty: the part's index is its key, for this build only.
+    keys: Vec<u64>,
+    /// The parts the last update kept, by key.
+    last: Rendered,
+    /// The parts this build rendered, by key.
+    rendered: Mutex<Rendered>,
+}
+
+impl SharedParts {
+    /// Parts rendered with `template`, keyed by `keys` (per summary), reusing
+    /// `last`.
+    pub fn reusing(template: &'static str, keys: Vec<u64>, last: Rendered) -> SharedParts {
+        SharedParts {
+            template,
+            keys,
+            last,
+            rendered: Mutex::default(),
+        }
+    }
+
+    /// Parts rendered with `template`, shared within this build only.
+    pub fn fresh(template: &'static str) -> SharedParts {
+        SharedParts::reusing(template, Vec::new(), Rendered::default())
+    }
+
+    /// The parts of `items` (summary indices) shown on `page`, in order: each
+    /// one this build or the last update rendered for the page's folder, or
+    /// rendered now with the context `context` gives.
+    pub(super) fn render_each(
+        &self,
+        env: &Environment<'static>,
+        page: &str,
+        items: &[usize],
+        context: impl Fn(usize) -> minijinja::Value,
+    ) -> Result<minijinja::Value, RenderError> {
+        let template = env
+            .get_template(self.template)
+            .map_err(|error| RenderError::from_minijinja(self.template, &error))?;
+        let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let mut parts = Vec::with_capacity(items.len());
+        for &item in items {
+            let key = match self.keys.is_empty() {
+                true => Some(item as u64),
+                false => self.keys.get(item).copied(),
+            }
+            .map(|key| crate::model::hash_of((key, folder)));
+            let known = key.and_then(|key| {
+                self.last.get(&key).cloned().or_else(|| {
+                    let rendered = self.rendered.lock();
+                    let rendered = rendered.unwrap_or_else(|poisoned| poisoned.into_inner());
+                    rendered.get(&key).cloned()
+                })
+            });
+            let text = match known {
+                Some(text) => text,
+                None => {
+                    let text: Arc<str> = template
+                        .render(context(item))
+                        .map_err(|error| RenderError::from_minijinja(self.template, &error))?
+                        .into();
+                    if let Some(key) = key {
+                        self.rendered
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .insert(key, Arc::clone(&text));
+                    }
+                    text
+                }
+            };
+            parts.push(text);
+        }
+        Ok(minijinja::Value::from_object(Parts(parts)))
+    }
+
+    /// The parts to keep for the next update: for each insight, its part for
+    /// each of `folders` (where the pages that show them are), rendered by
+    /// this build or kept from the last update (none for a build without
+    /// keys).
+    pub fn into_kept(self, folders: &[&str]) -> Rendered {
+        if self.keys.is_empty() {
+            return Rendered::default();
+        }
+        let mut rendered = self
+            .rendered
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut last = self.last;
+        let mut kept = Rendered::default();
+        for folder in folders {
+            for &key in &self.keys {
+                let key = crate::model::hash_of((key, *folder));
+                if let Some(text) = rendered.remove(&key).or_else(|| last.remove(&key)) {
+                    kept.insert(key, text);
+                }
+            }
+        }
+        kept
     }
 }
 

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use super::view::Views;
 use super::{FragmentKeys, KeptFragments};
-use super::{PageKind, PagePlan, UNLINKED_LISTED};
+use super::{PageKind, PagePlan};
 use crate::config::Config;
 use crate::consolidate::{JobSummary, SummaryFingerprints};
 use crate::diagnostics::Diagnostic;
@@ -374,9 +374,16 @@ impl<'v, 'a> PageKeys<'v, 'a> {
                 .collect(),
             None => Vec::new(),
         };
+        // A job page's row shows a link, whose text the vault key covers.
+        let job_rows = self
+            .job_rows
+            .iter()
+            .map(|row| hash_of((self.vault, row)))
+            .collect();
         FragmentKeys {
             entries,
             rows,
+            job_rows,
             job_evidence: self.job_evidence.clone(),
         }
     }
@@ -421,8 +428,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         for &insight in &health.insights_without_evidence {
             self.rows[insight].hash(state);
         }
-        let listed = health.unlinked_observations.len().min(UNLINKED_LISTED);
-        self.hash_observations(state, &health.unlinked_observations[..listed]);
-        health.unlinked_observations.len().hash(state);
+        self.hash_observations(state, &health.unlinked_observations);
+        health.unlinked_count.hash(state);
     }
 }

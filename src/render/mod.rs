@@ -27,6 +27,7 @@ pub use report::{
 };
 pub use view::{EntityView, InsightRow, InterviewView, NoteView, ObservationView, RoleView};
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -125,10 +126,14 @@ pub struct Renderer<'a> {
     entries: fragments::Fragments,
     /// The rows of `Insights.md`.
     rows: fragments::Fragments,
+    /// The job pages' rows for the insights they touch.
+    job_rows: fragments::SharedParts,
     /// The job pages' evidence sections.
     job_evidence: fragments::Sections,
     /// Which forms of the evidence the job template reads (once known).
     job_reads: std::sync::OnceLock<Reads>,
+    /// Which forms of the insight rows the job template reads (once known).
+    job_row_reads: std::sync::OnceLock<Reads>,
 }
 
 impl<'a> Renderer<'a> {
@@ -160,8 +165,10 @@ impl<'a> Renderer<'a> {
             shared: &plan.shared,
             entries: fragments::Fragments::fresh(fragments::ENTRY_TEMPLATE),
             rows: fragments::Fragments::fresh(fragments::ROW_TEMPLATE),
+            job_rows: fragments::SharedParts::fresh(fragments::JOB_ROW_TEMPLATE),
             job_evidence: fragments::Sections::fresh(fragments::JOB_EVIDENCE_TEMPLATE),
             job_reads: std::sync::OnceLock::new(),
+            job_row_reads: std::sync::OnceLock::new(),
         }
     }
 
@@ -173,6 +180,11 @@ impl<'a> Renderer<'a> {
         self.entries =
             fragments::Fragments::reusing(fragments::ENTRY_TEMPLATE, keys.entries, last.entries);
         self.rows = fragments::Fragments::reusing(fragments::ROW_TEMPLATE, keys.rows, last.rows);
+        self.job_rows = fragments::SharedParts::reusing(
+            fragments::JOB_ROW_TEMPLATE,
+            keys.job_rows,
+            last.job_rows,
+        );
         self.job_evidence = fragments::Sections::reusing(
             fragments::JOB_EVIDENCE_TEMPLATE,
             keys.job_evidence,
@@ -183,9 +195,18 @@ impl<'a> Renderer<'a> {
     /// The parts to keep for the next update (see
     /// [`Renderer::reuse_fragments`]).
     pub fn into_kept_fragments(self) -> KeptFragments {
+        let mut folders: Vec<&str> = self
+            .views
+            .job_pages
+            .iter()
+            .map(|page| page.rsplit_once('/').map_or("", |(folder, _)| folder))
+            .collect();
+        folders.sort_unstable();
+        folders.dedup();
         KeptFragments {
             entries: self.entries.into_kept(),
             rows: self.rows.into_kept(),
+            job_rows: self.job_rows.into_kept(&folders),
             job_evidence: self.job_evidence.into_kept(),
         }
     }
@@ -197,7 +218,10 @@ impl<'a> Renderer<'a> {
         hashes: &'v crate::model::RecordHashes,
         fingerprints: crate::consolidate::SummaryFingerprints<'v>,
     ) -> PageKeys<'v, 'a> {
-        let job_rows = match self.is_default_template(PageKind::Job(0).template()) {
+        // What the embedded templates show of each insight on a job page.
+        let brief = self.is_default_template(PageKind::Job(0).template())
+            && self.is_default_template(fragments::JOB_ROW_TEMPLATE);
+        let job_rows = match brief {
             true => keys::JobRows::Brief,
             false => keys::JobRows::Whole,
         };
@@ -335,12 +359,14 @@ fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
     let mut ranked: Vec<RankKey<'_>> = summaries
         .iter()
         .enumerate()
-        .map(|(index, summary)| RankKey {
-            strength: summary.strength,
-            participants: summary.participants.len(),
-            evidence: summary.evidence.len(),
-            title: views.model.insights[summary.insight].note.title(),
-            index,
+        .map(|(index, summary)| {
+            RankKey::new(
+                summary.strength,
+                summary.participants.len(),
+                summary.evidence.len(),
+                views.model.insights[summary.insight].note.title(),
+                index,
+            )
         })
         .collect();
     ranked.sort_unstable_by(RankKey::order);
@@ -349,21 +375,38 @@ fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
 
 /// What an insight is ranked by on `Insights.md`.
 struct RankKey<'a> {
-    strength: Strength,
-    participants: usize,
-    evidence: usize,
-    title: &'a str,
+    /// Strength, participants and evidence in one number, larger first.
+    counts: u128,
+    /// The title, lower-cased once here, not at each comparison (a sort of
+    /// thousands of insights compares many equal counts).
+    title: Cow<'a, str>,
     /// The insight's place in the model: equal keys keep model order.
     index: usize,
 }
 
-impl RankKey<'_> {
+impl<'a> RankKey<'a> {
+    fn new(
+        strength: Strength,
+        participants: usize,
+        evidence: usize,
+        title: &'a str,
+        index: usize,
+    ) -> RankKey<'a> {
+        let title = match title.is_ascii() && !title.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Cow::Borrowed(title),
+            false => Cow::Owned(title.to_lowercase()),
+        };
+        RankKey {
+            counts: (strength as u128) << 120 | (participants as u128) << 60 | evidence as u128,
+            title,
+            index,
+        }
+    }
+
     fn order(x: &Self, y: &Self) -> std::cmp::Ordering {
-        y.strength
-            .cmp(&x.strength)
-            .then_with(|| y.participants.cmp(&x.participants))
-            .then_with(|| y.evidence.cmp(&x.evidence))
-            .then_with(|| cmp_lowercase(x.title, y.title))
+        y.counts
+            .cmp(&x.counts)
+            .then_with(|| x.title.cmp(&y.title))
             .then_with(|| x.index.cmp(&y.index))
     }
 }
@@ -406,9 +449,9 @@ impl Renderer<'_> {
         let rows = match reads.parts {
             true => {
                 let shared = v(shared);
-                minijinja::Value::from(self.rows.render_each(&self.env, &order, |insight| {
+                self.rows.render_each(&self.env, &order, |insight| {
                     context! { page, shared => shared.clone(), row => v(views.insight_row(insight)) }
-                })?)
+                })?
             }
             false => minijinja::Value::UNDEFINED,
         };
@@ -522,11 +565,35 @@ impl Renderer<'_> {
                 }
             })
             .collect();
-        let insights: Vec<InsightRow> = summary
-            .insights
-            .iter()
-            .map(|&i| views.insight_row(i))
-            .collect();
+        // The default template shows the rows rendered on their own (shared by
+        // every job page); a vault's own may loop over the insights itself.
+        let row_reads = match self.job_row_reads.get() {
+            Some(reads) => *reads,
+            None => {
+                let reads = self.template_reads(
+                    PageKind::Job(index).template(),
+                    "insight_rows",
+                    &["insights"],
+                )?;
+                *self.job_row_reads.get_or_init(|| reads)
+            }
+        };
+        let insight_rows = match row_reads.parts {
+            true => self
+                .job_rows
+                .render_each(&self.env, page, &summary.insights, |insight| {
+                    context! { page, shared => v(shared), row => v(views.insight_row(insight)) }
+                })?,
+            false => minijinja::Value::UNDEFINED,
+        };
+        let insights = match row_reads.data {
+            true => v(summary
+                .insights
+                .iter()
+                .map(|&i| views.insight_row(i))
+                .collect::<Vec<_>>()),
+            false => minijinja::Value::UNDEFINED,
+        };
         let plans: Vec<JobLink> = summary
             .plans
             .iter()
@@ -588,7 +655,8 @@ impl Renderer<'_> {
             gaps => v(summary.matrix.iter().filter(|row| row.step.is_some()).map(|row| row.counts.iter().take(summary.roles.len()).filter(|&&c| c == 0).count()).sum::<usize>()),
             evidence_section => section,
             evidence => if reads.data { evidence() } else { minijinja::Value::UNDEFINED },
-            insights => v(insights),
+            insight_rows,
+            insights,
             interviews => if reads.data { interviews() } else { minijinja::Value::UNDEFINED },
             plans => v(plans),
         })
@@ -743,10 +811,6 @@ fn grouped(views: &Views<'_>, observations: &[usize], page: &str) -> Vec<PlanGro
     groups
 }
 
-/// Observations without an insight listed on the health page (a large vault has
-/// thousands; the count is always given).
-const UNLINKED_LISTED: usize = 300;
-
 /// Follow-up suggestions shown per insight on its page, and in the digest.
 const FOLLOW_UPS_ON_INSIGHT_PAGE: usize = 20;
 const FOLLOW_UPS_IN_DIGEST: usize = 5;
@@ -781,9 +845,9 @@ fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
         unreadable => v_list(health.unreadable_paths.par_iter().map(|&i| problem(&views.vault.diagnostics[i]))),
         schema_problems => v_list(health.schema_problems.par_iter().map(|&i| problem(&views.model.diagnostics[i]))),
         without_evidence => v(health.insights_without_evidence.iter().map(|&i| views.insight_row(i)).collect::<Vec<_>>()),
-        unlinked => v(health.unlinked_observations.iter().take(UNLINKED_LISTED).map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
-        unlinked_count => health.unlinked_observations.len(),
-        more_unlinked => health.unlinked_observations.len().saturating_sub(UNLINKED_LISTED),
+        unlinked => v(health.unlinked_observations.iter().map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
+        unlinked_count => health.unlinked_count,
+        more_unlinked => health.unlinked_count - health.unlinked_observations.len(),
     }
 }
 
@@ -821,6 +885,10 @@ mod tests {
             (Recurring, 2, 3, "beta"),
             (Recurring, 3, 3, "gamma"),
             (Individual, 1, 1, "alpha"),
+            (Recurring, 2, 3, "Ärger"),
+            (Recurring, 2, 3, "Zeta"),
+            (Recurring, 2, 3, "ärger"),
+            (Recurring, 2, 3, "zebra"),
         ];
         // The ranking as it was first written: indices, stably sorted by the
         // fields, the titles lower-cased.
@@ -835,15 +903,9 @@ mod tests {
         let mut ranked: Vec<RankKey<'_>> = keys
             .iter()
             .enumerate()
-            .map(
-                |(index, &(strength, participants, evidence, title))| RankKey {
-                    strength,
-                    participants,
-                    evidence,
-                    title,
-                    index,
-                },
-            )
+            .map(|(index, &(strength, participants, evidence, title))| {
+                RankKey::new(strength, participants, evidence, title, index)
+            })
             .collect();
         ranked.sort_unstable_by(RankKey::order);
         let order: Vec<usize> = ranked.iter().map(|key| key.index).collect();

@@ -771,23 +771,26 @@ mod job_page_tests {
     use std::fs;
 
     /// Pages rendered by an update that adds one more observation of an
-    /// insight from an interview already backing it, with the embedded job
-    /// template or a vault's own copy of it that also shows evidence counts.
-    fn rendered_after_one_more_observation(own_job_template: bool) -> usize {
+    /// insight from an interview already backing it, with the embedded
+    /// templates or with a vault's own copy of `template` that also shows each
+    /// insight's evidence count on job pages. The pages the update wrote are
+    /// the ones a full build writes: a full build afterwards writes nothing.
+    fn rendered_after_one_more_observation(own: Option<&str>) -> usize {
         let vault = tests::sample_copy();
-        if own_job_template {
+        if let Some(name) = own {
             let (_, text) = crate::render::DEFAULT_TEMPLATES
                 .iter()
-                .find(|(name, _)| *name == "job.md.j2")
+                .find(|(default, _)| *default == name)
                 .unwrap();
             let own = text.replace(
                 "{{ row.participants }} |",
                 "{{ row.participants }} ({{ row.evidence }}) |",
             );
+            let own = own.replace("{{ insight_rows }}", "{% for row in insights %}| {{ row.page | wikilink }} | {{ row.participants }} ({{ row.evidence }}) |\n{% endfor %}");
             assert_ne!(&own, text);
             let folder = vault.path().join(".throughline/templates");
             fs::create_dir_all(&folder).unwrap();
-            fs::write(folder.join("job.md.j2"), own).unwrap();
+            fs::write(folder.join(name), own).unwrap();
         }
         let config = crate::config::load(vault.path()).unwrap();
         let mut incremental = Incremental::default();
@@ -807,6 +810,9 @@ mod job_page_tests {
             .build(vault.path(), &config, Some(&changed))
             .unwrap();
         assert!(!report.write.written.is_empty());
+        incremental.forget();
+        let (full_build, _) = incremental.build(vault.path(), &config, None).unwrap();
+        assert_eq!(full_build.write.written, Vec::<VaultPath>::new(), "{own:?}");
         report.rendered
     }
 
@@ -814,12 +820,14 @@ mod job_page_tests {
     fn job_pages_render_again_only_when_what_they_show_of_an_insight_changes() {
         // The insight touches `Record work done on site`: its evidence count
         // changes, its participants and strength do not.
-        let brief = rendered_after_one_more_observation(false);
-        let whole = rendered_after_one_more_observation(true);
-        assert!(
-            brief < whole,
-            "{brief} pages rendered, {whole} with a template showing evidence"
-        );
+        let brief = rendered_after_one_more_observation(None);
+        for own in ["job-insight-row.md.j2", "job.md.j2"] {
+            let whole = rendered_after_one_more_observation(Some(own));
+            assert!(
+                brief < whole,
+                "{brief} pages rendered, {whole} with a vault's own {own} showing evidence"
+            );
+        }
     }
 }
 

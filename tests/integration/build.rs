@@ -434,6 +434,42 @@ fn digest_templates_may_list_the_queue_or_override_its_entries() {
 }
 
 #[test]
+fn job_templates_may_list_the_insights_or_override_each_row() {
+    let vault = sample_vault();
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let path = vault
+        .path()
+        .join("Throughline/Jobs/Record work done on site (job).md");
+    let page = || fs::read_to_string(&path).unwrap();
+    let default_page = page();
+    let rows = default_page.matches("(evidence)\\|").count();
+    assert!(rows > 0, "{default_page}");
+    // A job template written against the insights themselves (as before
+    // `job-insight-row.md.j2` existed) still gets them, and a row template
+    // the vault breaks is not used.
+    vault.file(
+        ".throughline/templates/job.md.j2",
+        "---\ngenerated-by: throughline\n---\n{% for row in insights %}\n- {{ row.note.title }}: {{ row.participants }} people\n{% endfor %}\n",
+    );
+    vault.file(
+        ".throughline/templates/job-insight-row.md.j2",
+        "{{ no_such_variable.field }}\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    assert_eq!(page().matches(" people\n").count(), rows, "{}", page());
+    // A row template of the vault's own renders each row of the default job page.
+    fs::remove_file(vault.path().join(".throughline/templates/job.md.j2")).unwrap();
+    vault.file(
+        ".throughline/templates/job-insight-row.md.j2",
+        "| {{ row.note.title | cell }} | {{ row.evidence }} observations |\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let own = page();
+    assert_eq!(own.matches(" observations |\n").count(), rows, "{own}");
+    assert!(!own.contains("(evidence)\\|"), "{own}");
+}
+
+#[test]
 fn insights_templates_may_list_the_rows_or_override_each_row() {
     let vault = sample_vault();
     assert_eq!(vault.run(&["build"]).code, 0);

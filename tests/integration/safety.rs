@@ -507,14 +507,17 @@ fn variant_templates() -> Vec<(String, String)> {
         .expect("the default templates are there")
         .map(|entry| entry.expect("the templates can be listed").path())
         // The pages' templates; `report.*` are the `digest` command's, and
-        // `validation-entry`, `insight-row` and `job-evidence` render parts
-        // of pages.
+        // `validation-entry`, `insight-row`, `job-insight-row` and
+        // `job-evidence` render parts of pages.
         .filter(|path| {
             let name = path.file_name().unwrap().to_string_lossy();
             !name.starts_with("report.")
                 && !matches!(
                     name.as_ref(),
-                    "validation-entry.md.j2" | "insight-row.md.j2" | "job-evidence.md.j2"
+                    "validation-entry.md.j2"
+                        | "insight-row.md.j2"
+                        | "job-insight-row.md.j2"
+                        | "job-evidence.md.j2"
                 )
         })
         .map(|path| {
