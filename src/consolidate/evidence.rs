@@ -87,15 +87,42 @@ pub struct FollowUp {
 /// Files are numbered in path order (see [`crate::scan::Scan::files`]), so
 /// sorting by (date, file) gives it without reading a path.
 pub(crate) fn interview_ranks(model: &ResearchModel) -> Vec<u32> {
+    interview_ranks_reusing(model, None)
+}
+
+/// The (date, file) of each interview, in the model's order, with the ranks
+/// worked out from them: `watch` keeps them, and a save that changes no
+/// interview's date (nearly every one) keeps the ranks.
+pub(crate) type KeptRanks = (Vec<(Option<Date>, FileId)>, Vec<u32>);
+
+/// [`interview_ranks`], taken from `kept` when every interview's date and
+/// file are those it was worked out for; `kept` then holds this model's.
+pub(crate) fn interview_ranks_reusing(
+    model: &ResearchModel,
+    kept: Option<&mut Option<KeptRanks>>,
+) -> Vec<u32> {
+    let keys: Vec<(Option<Date>, FileId)> = model
+        .interviews
+        .iter()
+        .map(|interview| (interview.date, interview.note.file))
+        .collect();
+    if let Some(Some((known, ranks))) = kept.as_deref()
+        && *known == keys
+    {
+        return ranks.clone();
+    }
     let mut order: Vec<(Option<Date>, FileId, u32)> = (0u32..)
-        .zip(&model.interviews)
-        .map(|(index, interview)| (interview.date, interview.note.file, index))
+        .zip(&keys)
+        .map(|(index, &(date, file))| (date, file, index))
         .collect();
     // Each file has one interview: no two keys are equal.
     order.par_sort_unstable();
     let mut ranks = vec![0; order.len()];
     for (rank, (_, _, interview)) in (0u32..).zip(order) {
         ranks[interview as usize] = rank;
+    }
+    if let Some(kept) = kept {
+        *kept = Some((keys, ranks.clone()));
     }
     ranks
 }
@@ -532,6 +559,27 @@ mod order_tests {
             assert_eq!(ranks[interview] as usize, rank);
         }
         assert!(model.interviews.len() > 5);
+    }
+
+    #[test]
+    fn kept_ranks_are_reused_only_while_no_interview_date_or_file_changed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        let config = crate::config::load(&root).unwrap();
+        let mut model = crate::pipeline::analyze(&root, &config).unwrap().model;
+        let mut kept = None;
+        let fresh = interview_ranks_reusing(&model, Some(&mut kept));
+        assert_eq!(fresh, interview_ranks(&model));
+        // A stand-in for kept ranks shows whether they were taken.
+        let stand_in: Vec<u32> = fresh.iter().rev().copied().collect();
+        kept.as_mut().unwrap().1 = stand_in.clone();
+        assert_eq!(interview_ranks_reusing(&model, Some(&mut kept)), stand_in);
+        // The first interview (by rank) dated last: worked out again.
+        let first = fresh.iter().position(|&rank| rank == 0).unwrap();
+        model.interviews[first].date = Some("2099-01-01".parse().unwrap());
+        let again = interview_ranks_reusing(&model, Some(&mut kept));
+        assert_eq!(again, interview_ranks(&model));
+        assert_eq!(again[first] as usize, model.interviews.len() - 1);
+        assert_eq!(kept.unwrap().1, again);
     }
 
     #[test]

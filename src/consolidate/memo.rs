@@ -46,6 +46,8 @@ pub struct SummaryMemo {
     /// How large each list of observations grouped by insight and by job
     /// was (each is allocated that large the next time).
     pub(crate) list_sizes: super::evidence::ListSizes,
+    /// The interviews' ranks, with what they were worked out from.
+    pub(crate) ranks: Option<super::evidence::KeptRanks>,
 }
 
 /// By insight note: its strength counting evidence dated before the digest

@@ -65,7 +65,8 @@ pub fn consolidate_reusing(
         None => (None, None),
     };
     // Each interview's place in (date, path) order, which evidence sorts by.
-    let ranks = evidence::interview_ranks(model);
+    let ranks =
+        evidence::interview_ranks_reusing(model, memo.as_deref_mut().map(|memo| &mut memo.ranks));
     let evidence::Summarized {
         summaries: insights,
         fingerprints,

@@ -38,6 +38,33 @@ pub struct Details {
     pub message: Arc<str>,
     /// What to do about it.
     pub help: Option<Arc<str>>,
+    /// [`Diagnostic::shown_hash`], once worked out.
+    shown_hash: HashOnce,
+}
+
+/// A hash worked out at most once, and no part of the value holding it: any
+/// two are equal, and a clone starts empty (the clone may be changed).
+#[derive(Default)]
+struct HashOnce(std::sync::OnceLock<u64>);
+
+impl Clone for HashOnce {
+    fn clone(&self) -> HashOnce {
+        HashOnce::default()
+    }
+}
+
+impl PartialEq for HashOnce {
+    fn eq(&self, _: &HashOnce) -> bool {
+        true
+    }
+}
+
+impl Eq for HashOnce {}
+
+impl std::fmt::Debug for HashOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("..")
+    }
 }
 
 /// A place in a file, with the source line for display.
@@ -90,19 +117,40 @@ impl Diagnostic {
             location: None,
             message: message.into(),
             help: None,
+            shown_hash: HashOnce::default(),
         }))
     }
 
     /// Adds where the problem is.
     pub fn at(mut self, location: Location) -> Diagnostic {
-        Arc::make_mut(&mut self.0).location = Some(location);
+        let details = Arc::make_mut(&mut self.0);
+        details.location = Some(location);
+        details.shown_hash = HashOnce::default();
         self
     }
 
     /// Adds what to do about it.
     pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Diagnostic {
-        Arc::make_mut(&mut self.0).help = Some(help.into());
+        let details = Arc::make_mut(&mut self.0);
+        details.help = Some(help.into());
+        details.shown_hash = HashOnce::default();
         self
+    }
+
+    /// A hash of what a page shows of the problem: its path, line, code and
+    /// message. Worked out once per problem: `watch` keys the health page,
+    /// which lists tens of thousands of them, on every update, and a problem
+    /// kept from the last update keeps its hash.
+    pub fn shown_hash(&self) -> u64 {
+        *self.0.shown_hash.0.get_or_init(|| {
+            use std::hash::BuildHasher;
+            foldhash::fast::FixedState::default().hash_one((
+                self.path.as_str(),
+                self.location.as_ref().map(|location| location.start.line),
+                self.code.as_str(),
+                &*self.message,
+            ))
+        })
     }
 
     /// Sort key: path, then position, then code.
@@ -171,6 +219,31 @@ impl Summary {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_shown_hash_follows_what_a_page_shows_and_a_changed_copy_works_it_out_again() {
+        let path = VaultPath::new("a.md").unwrap();
+        let at = |line: u32| Location {
+            start: Position { line, column: 1 },
+            length: 1,
+            line_text: Arc::from("x"),
+        };
+        let one = Diagnostic::new(Code::BrokenLink, path.clone(), "gone").at(at(3));
+        let same = Diagnostic::new(Code::BrokenLink, path.clone(), "gone").at(at(3));
+        assert_eq!(one.shown_hash(), same.shown_hash());
+        assert_eq!(one, same, "the hash worked out is no part of the problem");
+        // The help is not shown: the hash stays.
+        let helped = same.clone().with_help("fix it");
+        assert_eq!(helped.shown_hash(), one.shown_hash());
+        // A copy of a problem whose hash is known, moved to another line.
+        let moved = one.clone().at(at(4));
+        assert_ne!(moved.shown_hash(), one.shown_hash());
+        // And the problem itself, held nowhere else, moved once its hash is known.
+        let known = moved.shown_hash();
+        assert_ne!(moved.at(at(5)).shown_hash(), known);
+        let other = Diagnostic::new(Code::BrokenLink, path, "elsewhere").at(at(3));
+        assert_ne!(other.shown_hash(), one.shown_hash());
+    }
 
     fn diagnostic((path, line, code, text): (u8, u8, bool, u8)) -> Diagnostic {
         let code = if code {

@@ -604,6 +604,11 @@ fn build_model_inner(
         .par_iter()
         .zip(last.into_par_iter())
         .filter_map(|(&(file, kind, note_index), last)| {
+            // Only interviews and plans have readings: the others' links are
+            // not worth a fingerprint.
+            if !matches!(kind, NoteType::Interview | NoteType::Plan) {
+                return None;
+            }
             let note = &vault.notes[note_index];
             let resolutions = &vault.resolutions[note_index];
             let index = model.index_of(file, kind)?;

@@ -401,14 +401,9 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     }
 
     fn health(&self, state: &mut RecordHasher) {
+        // What the page shows of a problem: its path, line, code and message.
         let problem = |state: &mut RecordHasher, diagnostic: &Diagnostic| {
-            (
-                diagnostic.path.as_str(),
-                diagnostic.location.as_ref().map(|l| l.start.line),
-                diagnostic.code.as_str(),
-                &diagnostic.message,
-            )
-                .hash(state);
+            diagnostic.shown_hash().hash(state);
         };
         let health = &self.views.consolidation.health;
         health.broken_links.len().hash(state);
