@@ -72,8 +72,12 @@ pub fn analyze_loaded_reusing(
         None => build_model(&vault, config),
     };
     let plan = plan_pages_reusing(&vault, &model, config, last_plan);
-    let pages: Vec<VaultPath> = plan.pages.iter().map(|(path, _)| path.clone()).collect();
-    include_planned_pages(&mut vault, pages);
+    // Under `watch`, the same plan (the same files) has the same pages to write.
+    let unwritten = plan
+        .unwritten
+        .get_or_init(|| unwritten_pages(&vault, plan.pages.iter().map(|(path, _)| path.clone())))
+        .clone();
+    include_unwritten_pages(&mut vault, unwritten);
     add_schema_problems(&mut vault, &model);
     Analysis { vault, model, plan }
 }
@@ -100,8 +104,14 @@ fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
 /// link that did not resolve had no candidate in the vault, so resolving it
 /// among the pages not in the vault yet follows the same rules.)
 fn include_planned_pages(vault: &mut Vault, pages: Vec<VaultPath>) {
-    // Pages already written were candidates (under `watch`, usually all):
-    // found through the name index, one probe each, in parallel.
+    let unwritten = unwritten_pages(vault, pages);
+    include_unwritten_pages(vault, unwritten);
+}
+
+/// The pages of `pages` that are not among the vault's files. Pages already
+/// written were candidates (under `watch`, usually all): found through the
+/// name index, one probe each, in parallel.
+fn unwritten_pages(vault: &Vault, pages: impl IntoIterator<Item = VaultPath>) -> Vec<VaultPath> {
     let written = |page: &VaultPath| {
         let name = page.file_name().to_lowercase();
         vault
@@ -110,10 +120,15 @@ fn include_planned_pages(vault: &mut Vault, pages: Vec<VaultPath>) {
             .iter()
             .any(|&file| vault.files[file as usize].path == *page)
     };
-    let mut pages: Vec<VaultPath> = pages
+    let pages: Vec<VaultPath> = pages.into_iter().collect();
+    pages
         .into_par_iter()
         .filter(|page| !written(page))
-        .collect();
+        .collect()
+}
+
+/// [`include_planned_pages`] for the pages not written yet.
+fn include_unwritten_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
     if pages.is_empty() {
         return;
     }

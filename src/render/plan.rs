@@ -34,6 +34,9 @@ pub struct PagePlan {
     /// What the pages were named from (`None` for a plan only named, never
     /// to be reused: [`page_paths`]).
     inputs: Option<PlanInputs>,
+    /// The pages not among the vault's files, once worked out: a plan is
+    /// reused only while the files are the same, and so are these.
+    pub unwritten: std::sync::OnceLock<Vec<VaultPath>>,
 }
 
 /// What page names and link texts are worked out from: the output folder,
@@ -44,8 +47,17 @@ struct PlanInputs {
     output: String,
     format: crate::config::NewLinkFormat,
     markdown: bool,
-    files: Vec<VaultPath>,
+    files: Files,
     notes: [Vec<VaultPath>; 3],
+}
+
+/// The vault's files: the walk that listed them (the same walk lists the same
+/// files; 100,000 paths are not copied and compared on every `watch`
+/// update), or their paths when the list was made another way.
+#[derive(Debug, Clone, PartialEq)]
+enum Files {
+    Walk(u64),
+    Paths(Vec<VaultPath>),
 }
 
 impl PlanInputs {
@@ -54,7 +66,10 @@ impl PlanInputs {
             output: config.output_folder.clone(),
             format: vault.settings.new_link_format,
             markdown: vault.settings.use_markdown_links,
-            files: vault.files.iter().map(|file| file.path.clone()).collect(),
+            files: match vault.walk {
+                Some(walk) => Files::Walk(walk),
+                None => Files::Paths(vault.files.iter().map(|file| file.path.clone()).collect()),
+            },
             notes: [
                 model.insights.iter().map(|n| n.note.path.clone()).collect(),
                 model.jobs.iter().map(|n| n.note.path.clone()).collect(),
@@ -195,6 +210,7 @@ fn name_pages(
             output: output.to_owned(),
         },
         inputs,
+        unwritten: std::sync::OnceLock::new(),
     }
 }
 
@@ -205,4 +221,36 @@ pub(super) struct Shared {
     digest: String,
     health: String,
     output: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_and_its_unwritten_pages_are_kept_while_the_same_walk_lists_the_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        let config = crate::config::load(&root).unwrap();
+        let crate::pipeline::Analysis {
+            mut vault, model, ..
+        } = crate::pipeline::analyze(&root, &config).unwrap();
+        assert!(vault.walk.is_some());
+        let plan = plan_pages_reusing(&vault, &model, &config, None);
+        // A stand-in shows whether what was worked out with the plan is kept.
+        let stand_in = vec![VaultPath::new("Stand-in.md").unwrap()];
+        plan.unwritten.set(stand_in.clone()).unwrap();
+        let kept = plan_pages_reusing(&vault, &model, &config, Some(plan));
+        assert_eq!(kept.unwritten.get(), Some(&stand_in));
+        // Another walk (the files may differ): the pages are named again.
+        vault.walk = vault.walk.map(|walk| walk + 1_000_000);
+        let named = plan_pages_reusing(&vault, &model, &config, Some(kept.clone()));
+        assert_eq!(named.unwritten.get(), None);
+        assert_eq!(named.pages, kept.pages);
+        // A list of files made another way is compared path by path.
+        vault.walk = None;
+        let named = plan_pages_reusing(&vault, &model, &config, Some(named));
+        named.unwritten.set(stand_in.clone()).unwrap();
+        let kept = plan_pages_reusing(&vault, &model, &config, Some(named));
+        assert_eq!(kept.unwritten.get(), Some(&stand_in));
+    }
 }
