@@ -24,8 +24,9 @@ pub struct Health {
     pub schema_problems: Vec<usize>,
     /// Insights that no observation supports (indices into insight summaries).
     pub insights_without_evidence: Vec<usize>,
-    /// The first [`UNLINKED_LISTED`] observations that link no insight, in order.
-    pub unlinked_observations: Vec<usize>,
+    /// The first [`UNLINKED_LISTED`] observations that link no insight, in
+    /// order (the page lists these; the count is of all).
+    pub unlinked_listed: Vec<usize>,
     /// How many observations link no insight.
     pub unlinked_count: usize,
 }
@@ -56,7 +57,7 @@ pub fn health(
             .chain(&config.ignored_folders)
             .any(|folder| !folder.is_empty() && diagnostic.path.is_in_folder(folder))
     };
-    let (unlinked_observations, unlinked_count) = unlinked_observations(model, UNLINKED_LISTED);
+    let (unlinked_listed, unlinked_count) = unlinked_observations(model, UNLINKED_LISTED);
     Health {
         broken_links: vault_diagnostics
             .iter()
@@ -85,7 +86,7 @@ pub fn health(
             .filter(|(_, summary)| summary.strength == Strength::None)
             .map(|(index, _)| index)
             .collect(),
-        unlinked_observations,
+        unlinked_listed,
         unlinked_count,
     }
 }
@@ -128,6 +129,7 @@ fn unlinked_observations(model: &ResearchModel, listed: usize) -> (Vec<usize>, u
                 });
         first.extend(unlinked.take(listed - first.len()));
     }
+    debug_assert!(first.is_sorted(), "interviews' observations in order");
     (first, count)
 }
 

@@ -131,9 +131,8 @@ impl Diagnostic {
 
     /// Adds what to do about it.
     pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Diagnostic {
-        let details = Arc::make_mut(&mut self.0);
-        details.help = Some(help.into());
-        details.shown_hash = HashOnce::default();
+        // Not part of the shown hash: it stays.
+        Arc::make_mut(&mut self.0).help = Some(help.into());
         self
     }
 

@@ -604,8 +604,8 @@ fn build_model_inner(
         .par_iter()
         .zip(last.into_par_iter())
         .filter_map(|(&(file, kind, note_index), last)| {
-            // Only interviews and plans have readings: the others' links are
-            // not worth a fingerprint.
+            // Only interviews and plans are read here: for the other notes
+            // there is nothing to fingerprint or keep.
             if !matches!(kind, NoteType::Interview | NoteType::Plan) {
                 return None;
             }

@@ -195,6 +195,10 @@ pub struct SharedParts {
     last: Rendered,
     /// The parts this build rendered, by key.
     rendered: Mutex<Rendered>,
+    /// Whether a part depends on its page's folder only (the embedded
+    /// template, whose only use of `page` is writing links from it), and
+    /// so is shared by the pages of a folder; else each page has its own.
+    by_folder: bool,
 }
 
 impl SharedParts {
@@ -206,7 +210,15 @@ impl SharedParts {
             keys,
             last,
             rendered: Mutex::default(),
+            by_folder: true,
         }
+    }
+
+    /// Gives each page its own parts (a vault's own template may show the
+    /// page's own path).
+    pub fn per_page(mut self) -> SharedParts {
+        self.by_folder = false;
+        self
     }
 
     /// Parts rendered with `template`, shared within this build only.
@@ -227,7 +239,10 @@ impl SharedParts {
         let template = env
             .get_template(self.template)
             .map_err(|error| RenderError::from_minijinja(self.template, &error))?;
-        let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let folder = match self.by_folder {
+            true => page.rsplit_once('/').map_or("", |(folder, _)| folder),
+            false => page,
+        };
         let mut parts = Vec::with_capacity(items.len());
         for &item in items {
             let key = match self.keys.is_empty() {
@@ -264,10 +279,19 @@ impl SharedParts {
     }
 
     /// The parts to keep for the next update: for each insight, its part for
-    /// each of `folders` (where the pages that show them are), rendered by
-    /// this build or kept from the last update (none for a build without
-    /// keys).
-    pub fn into_kept(self, folders: &[&str]) -> Rendered {
+    /// each of `pages` (or their folders, when parts are shared by folder),
+    /// rendered by this build or kept from the last update (none for a build
+    /// without keys).
+    pub fn into_kept(self, pages: &[String]) -> Rendered {
+        let mut folders: Vec<&str> = pages
+            .iter()
+            .map(|page| match self.by_folder {
+                true => page.rsplit_once('/').map_or("", |(folder, _)| folder),
+                false => page.as_str(),
+            })
+            .collect();
+        folders.sort_unstable();
+        folders.dedup();
         if self.keys.is_empty() {
             return Rendered::default();
         }
@@ -279,7 +303,7 @@ impl SharedParts {
         let mut kept = Rendered::default();
         for folder in folders {
             for &key in &self.keys {
-                let key = crate::model::hash_of((key, *folder));
+                let key = crate::model::hash_of((key, folder));
                 if let Some(text) = rendered.remove(&key).or_else(|| last.remove(&key)) {
                     kept.insert(key, text);
                 }
@@ -363,5 +387,83 @@ impl Sections {
             }
         }
         kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> Environment<'static> {
+        let mut env = Environment::new();
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .keep_trailing_newline(true)
+                .build()
+                .unwrap(),
+        );
+        env.add_template("row.j2", "{{ item }}@{{ page }}\n")
+            .unwrap();
+        env
+    }
+
+    fn render(
+        parts: &SharedParts,
+        env: &Environment<'static>,
+        page: &str,
+        items: &[usize],
+    ) -> String {
+        parts
+            .render_each(env, page, items, |item| minijinja::context! { item, page })
+            .unwrap()
+            .to_string()
+    }
+
+    fn pages(paths: &[&str]) -> Vec<String> {
+        paths.iter().map(|path| (*path).to_owned()).collect()
+    }
+
+    #[test]
+    fn shared_parts_are_rendered_once_per_folder_or_page_and_kept_by_key() {
+        let env = env();
+        // Without keys: shared within the build by folder (the embedded row
+        // template writes links from the page's folder only), kept for none.
+        let parts = SharedParts::fresh("row.j2");
+        assert_eq!(
+            render(&parts, &env, "Jobs/A.md", &[0, 1]),
+            "0@Jobs/A.md\n1@Jobs/A.md\n"
+        );
+        assert_eq!(
+            render(&parts, &env, "Jobs/B.md", &[1, 2]),
+            "1@Jobs/A.md\n2@Jobs/B.md\n"
+        );
+        assert_eq!(render(&parts, &env, "Other/C.md", &[1]), "1@Other/C.md\n");
+        assert!(parts.into_kept(&pages(&["Jobs/A.md"])).is_empty());
+        // Per page: a vault's own template may show the page itself.
+        let parts = SharedParts::fresh("row.j2").per_page();
+        render(&parts, &env, "Jobs/A.md", &[1]);
+        assert_eq!(render(&parts, &env, "Jobs/B.md", &[1]), "1@Jobs/B.md\n");
+        // With keys: a part whose key is kept is reused, others are rendered,
+        // and only the current keys' parts are kept.
+        let parts = SharedParts::reusing("row.j2", vec![10, 11, 12], Rendered::default());
+        render(&parts, &env, "Jobs/A.md", &[0, 1]);
+        let mut kept = parts.into_kept(&pages(&["Jobs/A.md", "Jobs/B.md"]));
+        assert_eq!(kept.len(), 2);
+        for text in kept.values_mut() {
+            *text = Arc::from("STALE\n");
+        }
+        let parts = SharedParts::reusing("row.j2", vec![10, 99, 12], kept);
+        assert_eq!(
+            render(&parts, &env, "Jobs/B.md", &[0, 1, 2]),
+            "STALE\n1@Jobs/B.md\n2@Jobs/B.md\n"
+        );
+        let kept = parts.into_kept(&pages(&["Jobs/B.md"]));
+        assert_eq!(kept.len(), 3, "keys 10, 99 and 12; 11 is gone");
+        assert_eq!(
+            kept.values()
+                .filter(|text| text.starts_with("STALE"))
+                .count(),
+            1
+        );
     }
 }

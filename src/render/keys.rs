@@ -34,7 +34,7 @@ use crate::scan::{Exclusion, VaultPath};
 
 /// The keys of the pages last written, by page, and the parts of pages
 /// rendered on their own (validation-queue entries, rows of `Insights.md`,
-/// job pages' evidence) by key.
+/// job pages' rows and evidence) by key.
 #[derive(Debug, Default)]
 pub struct PageMemo {
     keys: HashMap<VaultPath, u64>,
@@ -154,8 +154,8 @@ fn files_hash(vault: &Vault, plan: &PagePlan) -> u64 {
 /// What a job page's template shows of the insights the job touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobRows {
-    /// The embedded `job.md.j2`: each insight's page, title, strength and
-    /// participant count — not its evidence count or dates, which change with
+    /// The embedded `job.md.j2` and `job-insight-row.md.j2`: each insight's
+    /// page, title, strength and participant count — not its evidence count or dates, which change with
     /// nearly every saved observation while the job page does not.
     Brief,
     /// A vault's own template, which may show any part of a row.
@@ -348,8 +348,9 @@ impl<'v, 'a> PageKeys<'v, 'a> {
 
     /// The keys of the parts of pages rendered on their own: per insight
     /// summary, the validation-queue entries of the digest at `digest` (0 for
-    /// insights not in the queue) and the rows of the overview at `insights`;
-    /// per job summary, its page's evidence section. A part whose key is
+    /// insights not in the queue), the rows of the overview at `insights` and
+    /// the rows of job pages (before their folder is added); per job summary,
+    /// its page's evidence section. A part whose key is
     /// unchanged renders to the same text.
     pub fn fragment_keys(
         &self,
@@ -423,7 +424,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         for &insight in &health.insights_without_evidence {
             self.rows[insight].hash(state);
         }
-        self.hash_observations(state, &health.unlinked_observations);
+        self.hash_observations(state, &health.unlinked_listed);
         health.unlinked_count.hash(state);
     }
 }

@@ -146,7 +146,7 @@ impl<'a> Renderer<'a> {
         config: &'a Config,
         plan: &'a PagePlan,
     ) -> Renderer<'a> {
-        Renderer {
+        let mut renderer = Renderer {
             env: environment::environment(
                 root.join(".throughline").join("templates"),
                 Arc::clone(&plan.links),
@@ -169,7 +169,9 @@ impl<'a> Renderer<'a> {
             job_evidence: fragments::Sections::fresh(fragments::JOB_EVIDENCE_TEMPLATE),
             job_reads: std::sync::OnceLock::new(),
             job_row_reads: std::sync::OnceLock::new(),
-        }
+        };
+        renderer.share_job_rows_by_folder();
+        renderer
     }
 
     /// Takes the parts of pages rendered by the last update (the digest's
@@ -185,6 +187,7 @@ impl<'a> Renderer<'a> {
             keys.job_rows,
             last.job_rows,
         );
+        self.share_job_rows_by_folder();
         self.job_evidence = fragments::Sections::reusing(
             fragments::JOB_EVIDENCE_TEMPLATE,
             keys.job_evidence,
@@ -192,21 +195,25 @@ impl<'a> Renderer<'a> {
         );
     }
 
+    /// Job pages share their rows by folder only with the embedded row
+    /// template: a vault's own may show the page's own path.
+    fn share_job_rows_by_folder(&mut self) {
+        if !self.is_default_template(fragments::JOB_ROW_TEMPLATE) {
+            let parts = std::mem::replace(
+                &mut self.job_rows,
+                fragments::SharedParts::fresh(fragments::JOB_ROW_TEMPLATE),
+            );
+            self.job_rows = parts.per_page();
+        }
+    }
+
     /// The parts to keep for the next update (see
     /// [`Renderer::reuse_fragments`]).
     pub fn into_kept_fragments(self) -> KeptFragments {
-        let mut folders: Vec<&str> = self
-            .views
-            .job_pages
-            .iter()
-            .map(|page| page.rsplit_once('/').map_or("", |(folder, _)| folder))
-            .collect();
-        folders.sort_unstable();
-        folders.dedup();
         KeptFragments {
             entries: self.entries.into_kept(),
             rows: self.rows.into_kept(),
-            job_rows: self.job_rows.into_kept(&folders),
+            job_rows: self.job_rows.into_kept(self.views.job_pages),
             job_evidence: self.job_evidence.into_kept(),
         }
     }
@@ -375,7 +382,8 @@ fn ranked_insights(views: &Views<'_>) -> Vec<usize> {
 
 /// What an insight is ranked by on `Insights.md`.
 struct RankKey<'a> {
-    /// Strength, participants and evidence in one number, larger first.
+    /// Strength, participants and evidence in one number, larger first
+    /// (each count is far below 2^60).
     counts: u128,
     /// The title, lower-cased once here, not at each comparison (a sort of
     /// thousands of insights compares many equal counts).
@@ -579,11 +587,13 @@ impl Renderer<'_> {
             }
         };
         let insight_rows = match row_reads.parts {
-            true => self
-                .job_rows
-                .render_each(&self.env, page, &summary.insights, |insight| {
-                    context! { page, shared => v(shared), row => v(views.insight_row(insight)) }
-                })?,
+            true => {
+                let shared = v(shared);
+                self.job_rows
+                    .render_each(&self.env, page, &summary.insights, |insight| {
+                        context! { page, shared => shared.clone(), row => v(views.insight_row(insight)) }
+                    })?
+            }
             false => minijinja::Value::UNDEFINED,
         };
         let insights = match row_reads.data {
@@ -845,9 +855,9 @@ fn health_context(views: &Views<'_>, shared: &Shared, page: &str) -> minijinja::
         unreadable => v_list(health.unreadable_paths.par_iter().map(|&i| problem(&views.vault.diagnostics[i]))),
         schema_problems => v_list(health.schema_problems.par_iter().map(|&i| problem(&views.model.diagnostics[i]))),
         without_evidence => v(health.insights_without_evidence.iter().map(|&i| views.insight_row(i)).collect::<Vec<_>>()),
-        unlinked => v(health.unlinked_observations.iter().map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
+        unlinked => v(health.unlinked_listed.iter().map(|&i| views.observation(i, page)).collect::<Vec<_>>()),
         unlinked_count => health.unlinked_count,
-        more_unlinked => health.unlinked_count - health.unlinked_observations.len(),
+        more_unlinked => health.unlinked_count.saturating_sub(health.unlinked_listed.len()),
     }
 }
 

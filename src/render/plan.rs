@@ -36,15 +36,17 @@ pub struct PagePlan {
     inputs: Option<PlanInputs>,
     /// The pages not among the vault's files, once worked out: a plan is
     /// reused only while the files are the same, and so are these.
-    pub unwritten: std::sync::OnceLock<Vec<VaultPath>>,
+    pub(crate) unwritten: std::sync::OnceLock<Vec<VaultPath>>,
 }
 
-/// What page names and link texts are worked out from: the output folder,
-/// the link settings, every file, and the insight, job and plan notes in
-/// model order. (Paths compare quickly when unchanged: they share their text.)
+/// What page names and link texts are worked out from: the output folder and
+/// the page name patterns, the link settings, the files, and the insight, job
+/// and plan notes in model order. (Paths compare quickly when unchanged: they
+/// share their text.)
 #[derive(Debug, Clone, PartialEq)]
 struct PlanInputs {
     output: String,
+    page_names: crate::config::PageNames,
     format: crate::config::NewLinkFormat,
     markdown: bool,
     files: Files,
@@ -53,7 +55,9 @@ struct PlanInputs {
 
 /// The vault's files: the walk that listed them (the same walk lists the same
 /// files; 100,000 paths are not copied and compared on every `watch`
-/// update), or their paths when the list was made another way.
+/// update), or their paths when the list was made another way. (Under
+/// `watch --poll` every update walks: the pages are named again each time,
+/// a small part of a walk of the vault.)
 #[derive(Debug, Clone, PartialEq)]
 enum Files {
     Walk(u64),
@@ -64,6 +68,7 @@ impl PlanInputs {
     fn of(vault: &Vault, model: &ResearchModel, config: &Config) -> PlanInputs {
         PlanInputs {
             output: config.output_folder.clone(),
+            page_names: config.page_names.clone(),
             format: vault.settings.new_link_format,
             markdown: vault.settings.use_markdown_links,
             files: match vault.walk {

@@ -459,13 +459,15 @@ fn job_templates_may_list_the_insights_or_override_each_row() {
     assert_eq!(page().matches(" people\n").count(), rows, "{}", page());
     // A row template of the vault's own renders each row of the default job page.
     fs::remove_file(vault.path().join(".throughline/templates/job.md.j2")).unwrap();
+    // It may show the page's own path: rows are then not shared between pages.
     vault.file(
         ".throughline/templates/job-insight-row.md.j2",
-        "| {{ row.note.title | cell }} | {{ row.evidence }} observations |\n",
+        "| {{ row.note.title | cell }} | {{ row.evidence }} observations | {{ page }} |\n",
     );
     assert_eq!(vault.run(&["build"]).code, 0);
     let own = page();
-    assert_eq!(own.matches(" observations |\n").count(), rows, "{own}");
+    let from_here = " observations | Throughline/Jobs/Record work done on site (job).md |\n";
+    assert_eq!(own.matches(from_here).count(), rows, "{own}");
     assert!(!own.contains("(evidence)\\|"), "{own}");
 }
 
