@@ -136,6 +136,12 @@ impl Diagnostic {
         self
     }
 
+    /// Which problem this is: clones of one problem share their details, and
+    /// so this (the address of those details, valid while a clone lives).
+    pub(crate) fn identity(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
     /// A hash of what a page shows of the problem: its path, line, code and
     /// message. Worked out once per problem: `watch` keys the health page,
     /// which lists tens of thousands of them, on every update, and a problem

@@ -98,6 +98,8 @@ pub fn check_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
 
 fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
     crate::diagnostics::insert_sorted(&mut vault.diagnostics, model.diagnostics.clone());
+    // Taken out again if `watch` keeps the list (see `LinkMemo`).
+    vault.added.extend(model.diagnostics.iter().cloned());
 }
 
 /// Unresolved links that name a page about to be generated resolve to it. (A
@@ -160,6 +162,8 @@ fn include_unwritten_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
     if now_resolved.is_empty() {
         return;
     }
+    // The list is no longer what the resolution gathered.
+    vault.problems_kept_whole = false;
     vault.diagnostics.retain(|diagnostic| {
         diagnostic.code != Code::BrokenLink
             || !diagnostic.location.as_ref().is_some_and(|location| {
