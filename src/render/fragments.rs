@@ -157,6 +157,14 @@ impl Fragments {
     }
 }
 
+/// The parts in `rendered`, taken whole after a panic elsewhere (a part
+/// goes in only once rendered).
+fn locked(rendered: &Mutex<Rendered>) -> std::sync::MutexGuard<'_, Rendered> {
+    rendered
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Rendered parts as a template sees them: a list, which `{{ parts }}` writes
 /// whole, one part after the other. A template looping over thousands of parts
 /// spent most of a large page's time in the loop.
@@ -251,11 +259,10 @@ impl SharedParts {
             }
             .map(|key| crate::model::hash_of((key, folder)));
             let known = key.and_then(|key| {
-                self.last.get(&key).cloned().or_else(|| {
-                    let rendered = self.rendered.lock();
-                    let rendered = rendered.unwrap_or_else(|poisoned| poisoned.into_inner());
-                    rendered.get(&key).cloned()
-                })
+                self.last
+                    .get(&key)
+                    .cloned()
+                    .or_else(|| locked(&self.rendered).get(&key).cloned())
             });
             let text = match known {
                 Some(text) => text,
@@ -265,10 +272,7 @@ impl SharedParts {
                         .map_err(|error| RenderError::from_minijinja(self.template, &error))?
                         .into();
                     if let Some(key) = key {
-                        self.rendered
-                            .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner())
-                            .insert(key, Arc::clone(&text));
+                        locked(&self.rendered).insert(key, Arc::clone(&text));
                     }
                     text
                 }
@@ -363,10 +367,7 @@ impl Sections {
             .map_err(|error| RenderError::from_minijinja(self.template, &error))?
             .into();
         if let Some(key) = key {
-            self.rendered
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .insert(key, Arc::clone(&text));
+            locked(&self.rendered).insert(key, Arc::clone(&text));
         }
         Ok(text)
     }

@@ -243,6 +243,21 @@ impl<'a> Renderer<'a> {
             .is_ok_and(|template| is_default_source(name, template.source()))
     }
 
+    /// [`Renderer::template_reads`] for the job template, worked out once per
+    /// build into `known` (the same for every job page).
+    fn job_template_reads(
+        &self,
+        known: &std::sync::OnceLock<Reads>,
+        parts: &str,
+        data: &[&str],
+    ) -> Result<Reads, RenderError> {
+        if let Some(reads) = known.get() {
+            return Ok(*reads);
+        }
+        let reads = self.template_reads(PageKind::Job(0).template(), parts, data)?;
+        Ok(*known.get_or_init(|| reads))
+    }
+
     /// Which of a list's two forms the page template `name` may read: `parts`
     /// (rendered with a template of their own, see [`fragments`]) or `data`
     /// (the items themselves, under any of these names). The embedded template
@@ -575,17 +590,8 @@ impl Renderer<'_> {
             .collect();
         // The default template shows the rows rendered on their own (shared by
         // every job page); a vault's own may loop over the insights itself.
-        let row_reads = match self.job_row_reads.get() {
-            Some(reads) => *reads,
-            None => {
-                let reads = self.template_reads(
-                    PageKind::Job(index).template(),
-                    "insight_rows",
-                    &["insights"],
-                )?;
-                *self.job_row_reads.get_or_init(|| reads)
-            }
-        };
+        let row_reads =
+            self.job_template_reads(&self.job_row_reads, "insight_rows", &["insights"])?;
         let insight_rows = match row_reads.parts {
             true => {
                 let shared = v(shared);
@@ -625,17 +631,11 @@ impl Renderer<'_> {
         // (and kept by `watch`); a vault's own job template may show the
         // evidence and interviews itself. Worked out once: it is the same for
         // every job page.
-        let reads = match self.job_reads.get() {
-            Some(reads) => *reads,
-            None => {
-                let reads = self.template_reads(
-                    PageKind::Job(index).template(),
-                    "evidence_section",
-                    &["evidence", "interviews"],
-                )?;
-                *self.job_reads.get_or_init(|| reads)
-            }
-        };
+        let reads = self.job_template_reads(
+            &self.job_reads,
+            "evidence_section",
+            &["evidence", "interviews"],
+        )?;
         let section = if reads.parts {
             let text = self.job_evidence.render(&self.env, index, || {
                 context! {
