@@ -52,11 +52,11 @@ pub fn split_frontmatter(text: &str) -> Option<FrontmatterBlock> {
 
 /// A link found in a property value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PropertyLink {
+pub struct PropertyLink<'a> {
     /// Key path: `key`, `list.0`, `parent.child`.
     pub key: String,
     /// The whole string value (`[[Note|Alias]]`).
-    pub value: String,
+    pub value: &'a str,
     /// Whether it is a Markdown link (`[t](Note.md)`, Obsidian ≥ 1.11) rather than a
     /// wikilink.
     pub is_markdown: bool,
@@ -64,15 +64,24 @@ pub struct PropertyLink {
 
 /// Every string value, at any depth, that is entirely a `[[wikilink]]` or a
 /// Markdown link (rule H4), in document order.
-pub fn property_links(properties: &Properties) -> Vec<PropertyLink> {
+pub fn property_links(properties: &Properties) -> Vec<PropertyLink<'_>> {
     let mut links = Vec::new();
-    for (key, value) in &properties.0 {
-        collect_links(key.clone(), value, &mut links);
+    // The key path of the value looked at, written out only for a link.
+    let mut key = String::new();
+    for (name, value) in &properties.0 {
+        key.clear();
+        key.push_str(name);
+        collect_links(&mut key, value, &mut links);
     }
     links
 }
 
-fn collect_links(key: String, value: &PropertyValue, links: &mut Vec<PropertyLink>) {
+fn collect_links<'a>(
+    key: &mut String,
+    value: &'a PropertyValue,
+    links: &mut Vec<PropertyLink<'a>>,
+) {
+    use std::fmt::Write;
     match value {
         PropertyValue::String(text) => {
             let text = text.trim();
@@ -80,20 +89,27 @@ fn collect_links(key: String, value: &PropertyValue, links: &mut Vec<PropertyLin
             let is_markdown = !is_wikilink && markdown_link_parts(text).is_some();
             if is_wikilink || is_markdown {
                 links.push(PropertyLink {
-                    key,
-                    value: text.to_owned(),
+                    key: key.clone(),
+                    value: text,
                     is_markdown,
                 });
             }
         }
         PropertyValue::List(items) => {
+            let parent = key.len();
             for (index, item) in items.iter().enumerate() {
-                collect_links(format!("{key}.{index}"), item, links);
+                write!(key, ".{index}").expect("writing to a String cannot fail");
+                collect_links(key, item, links);
+                key.truncate(parent);
             }
         }
         PropertyValue::Map(entries) => {
+            let parent = key.len();
             for (child, item) in entries {
-                collect_links(format!("{key}.{child}"), item, links);
+                key.push('.');
+                key.push_str(child);
+                collect_links(key, item, links);
+                key.truncate(parent);
             }
         }
         _ => {}
@@ -177,10 +193,7 @@ mod tests {
         )
         .unwrap();
         let links = property_links(&properties);
-        let found: Vec<(&str, &str)> = links
-            .iter()
-            .map(|l| (l.key.as_str(), l.value.as_str()))
-            .collect();
+        let found: Vec<(&str, &str)> = links.iter().map(|l| (l.key.as_str(), l.value)).collect();
         assert_eq!(
             found,
             [

@@ -595,7 +595,7 @@ fn frontmatter_links(
     for found in frontmatter::property_links(properties) {
         let yaml = &text[search_from..block.yaml.end];
         // The value as written in the file, so `raw` and positions point at it.
-        let (range, value) = match find_short(yaml, &found.value) {
+        let (range, value) = match find_short(yaml, found.value) {
             Some(at) => {
                 let start = search_from + at;
                 search_from = start + found.value.len();
@@ -604,7 +604,7 @@ fn frontmatter_links(
                     &text[start..start + found.value.len()],
                 )
             }
-            None => (block.yaml.start..block.yaml.start, found.value.as_str()),
+            None => (block.yaml.start..block.yaml.start, found.value),
         };
         let parsed = if found.is_markdown {
             frontmatter::markdown_link_parts(value).and_then(|(label, destination)| {

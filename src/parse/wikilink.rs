@@ -79,17 +79,17 @@ pub fn parse_wikilink(inner: &str, is_embed: bool) -> Option<WikilinkParts<'_>> 
         _ => (inner, None, has_hash),
     };
     // B4: one trailing backslash (the table escape `\|`) is dropped.
-    let link = link.trim();
+    let link = trim(link);
     let link = link.strip_suffix('\\').unwrap_or(link);
     let cleaned = match has_nbsp {
         true => clean_link_text(link),
-        false => crate::scan::nfc(link.trim()),
+        false => crate::scan::nfc(trim(link)),
     };
     let (linkpath, subpath) = match has_hash {
         true => split_cleaned(cleaned),
         false => match cleaned {
-            Cow::Borrowed(text) => (Cow::Borrowed(text.trim()), None),
-            Cow::Owned(text) => (Cow::Owned(text.trim().to_owned()), None),
+            Cow::Borrowed(text) => (Cow::Borrowed(trim(text)), None),
+            Cow::Owned(text) => (Cow::Owned(trim(&text).to_owned()), None),
         },
     };
     if linkpath.is_empty() && subpath.is_none() {
@@ -98,7 +98,7 @@ pub fn parse_wikilink(inner: &str, is_embed: bool) -> Option<WikilinkParts<'_>> 
     let (display, size) = match rest {
         None => (None, None),
         Some(rest) if is_embed => split_embed_size(rest),
-        Some(rest) => (Some(rest.trim()), None),
+        Some(rest) => (Some(trim(rest)), None),
     };
     Some(WikilinkParts {
         linkpath,
@@ -132,14 +132,26 @@ pub fn clean_link_text(text: &str) -> Cow<'_, str> {
         let replaced = text.replace('\u{a0}', " ");
         return Cow::Owned(crate::scan::nfc(replaced.trim()).into_owned());
     }
-    crate::scan::nfc(text.trim())
+    crate::scan::nfc(trim(text))
+}
+
+/// [`str::trim`], answered from the first and last bytes when neither can
+/// start or end white space (every ASCII white space is at most `' '`): most
+/// link texts, trimmed several times each.
+pub(crate) fn trim(text: &str) -> &str {
+    let plain = |byte: u8| byte > b' ' && byte.is_ascii();
+    match text.as_bytes() {
+        [first, .., last] if plain(*first) && plain(*last) => text,
+        [only] if plain(*only) => text,
+        _ => text.trim(),
+    }
 }
 
 /// Splits link text at the first `#` (rule B6): linkpath (trimmed) and subpath.
 pub fn split_linktext(linktext: &str) -> (&str, Option<&str>) {
-    match linktext.find('#') {
-        Some(hash) => (linktext[..hash].trim(), Some(&linktext[hash..])),
-        None => (linktext.trim(), None),
+    match memchr::memchr(b'#', linktext.as_bytes()) {
+        Some(hash) => (trim(&linktext[..hash]), Some(&linktext[hash..])),
+        None => (trim(linktext), None),
     }
 }
 
@@ -200,6 +212,21 @@ pub fn parse_size(text: &str) -> Option<EmbedSize> {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[test]
+    fn the_quick_trim_trims_as_str_trim_does() {
+        let edges = [
+            "", " ", "a", "é", "\u{a0}", "\u{b}", "\t", "\n", "\u{3000}", "\u{feff}", "!", "~",
+        ];
+        for first in edges {
+            for last in edges {
+                for middle in ["", "x", " y "] {
+                    let text = format!("{first}{middle}{last}");
+                    assert_eq!(trim(&text), text.trim(), "{text:?}");
+                }
+            }
+        }
+    }
 
     fn parts(
         linkpath: &'static str,
