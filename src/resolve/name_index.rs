@@ -303,15 +303,31 @@ pub(super) struct LoweredName {
 impl LoweredName {
     /// Lower-cases the non-empty `linkpath` into `path`.
     pub(super) fn new(linkpath: &str, path: &mut String) -> LoweredName {
-        let (name_start, name_has_dot) = lower_into(linkpath, path);
+        path.clear();
+        LoweredName::appended(linkpath, path)
+    }
+
+    /// Lower-cases the non-empty `linkpath` onto the end of `buffer` (what
+    /// was there stays); the name's offsets count from where it starts.
+    pub(super) fn appended(linkpath: &str, buffer: &mut String) -> LoweredName {
+        let start = buffer.len();
+        if linkpath.is_ascii() {
+            buffer.push_str(linkpath);
+            buffer[start..].make_ascii_lowercase();
+        } else {
+            buffer.push_str(&linkpath.to_lowercase());
+        }
+        let bytes = &buffer.as_bytes()[start..];
+        let name_start = memchr::memrchr(b'/', bytes).map_or(0, |slash| slash + 1);
+        let name_has_dot = memchr::memchr(b'.', &bytes[name_start..]).is_some();
         let first_hash = match name_has_dot {
-            true => hash_name(&path[name_start..]),
+            true => hash_name(&buffer[start + name_start..]),
             // Probed first as a note's file name: `.md` appended for the
             // hash, then taken off again.
             false => {
-                path.push_str(".md");
-                let hash = hash_name(&path[name_start..]);
-                path.truncate(path.len() - ".md".len());
+                buffer.push_str(".md");
+                let hash = hash_name(&buffer[start + name_start..]);
+                buffer.truncate(buffer.len() - ".md".len());
                 hash
             }
         };
@@ -326,24 +342,6 @@ impl LoweredName {
     pub(super) fn hash(self) -> u64 {
         self.first_hash
     }
-}
-
-/// Lower-cases `linkpath` into `path`; returns where its file name starts,
-/// and whether the file name has a `.`.
-fn lower_into(linkpath: &str, path: &mut String) -> (usize, bool) {
-    path.clear();
-    if linkpath.is_ascii() {
-        path.push_str(linkpath);
-        path.make_ascii_lowercase();
-    } else {
-        path.push_str(&linkpath.to_lowercase());
-    }
-    let bytes = path.as_bytes();
-    let name_start = memchr::memrchr(b'/', bytes).map_or(0, |slash| slash + 1);
-    (
-        name_start,
-        memchr::memchr(b'.', &bytes[name_start..]).is_some(),
-    )
 }
 
 /// `./x` → `<folder>/x`; each `../` climbs one folder, never above the root
@@ -386,6 +384,11 @@ mod tests {
             assert_eq!(&path[found.name_start..], name, "{linkpath}");
             assert_eq!(found.name_has_dot, name.contains('.'), "{linkpath}");
             assert_eq!(found.hash(), hash_name(probed), "{linkpath}");
+            // Appended after other names, it is the same name.
+            let mut buffer = String::from("earlier/names");
+            let appended = LoweredName::appended(linkpath, &mut buffer);
+            assert_eq!(appended, found, "{linkpath}");
+            assert_eq!(buffer, format!("earlier/names{lowered}"), "{linkpath}");
         }
     }
 

@@ -69,8 +69,11 @@ pub struct Prelinks {
 pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
     let folder = note.path.folder().to_lowercase();
     let mut scratch = String::new();
-    // Each link lower-cased and hashed once: the names one after the other.
-    let mut lowered = String::new();
+    // Each link lower-cased and hashed once: the names one after the other,
+    // in one buffer sized for them (lower-casing rarely lengthens a name;
+    // `.md` is appended to the last one for a moment).
+    let length: usize = note.links.iter().map(|link| link.linkpath.len()).sum();
+    let mut lowered = String::with_capacity(length + ".md".len());
     let names: Vec<Option<(LoweredName, std::ops::Range<usize>)>> = note
         .links
         .iter()
@@ -79,9 +82,8 @@ pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
             if linkpath.is_empty() {
                 return None;
             }
-            let name = LoweredName::new(linkpath, &mut scratch);
             let at = lowered.len();
-            lowered.push_str(&scratch);
+            let name = LoweredName::appended(linkpath, &mut lowered);
             Some((name, at..lowered.len()))
         })
         .collect();
@@ -186,7 +188,7 @@ pub fn settle_subpaths(
 /// Whether a link names a file by a bare name several files carry (reported
 /// as an info: Obsidian picks one of them).
 pub(super) fn is_ambiguous(linkpath: &str, lookup: &Lookup) -> bool {
-    !linkpath.contains('/') && lookup.candidates.len() > 1
+    lookup.candidates.len() > 1 && !linkpath.contains('/')
 }
 
 #[cfg(test)]
