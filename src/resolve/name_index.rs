@@ -252,16 +252,21 @@ impl NameIndex {
         }
     }
 
-    /// Asks the CPU to fetch what looking up the names of `hashes` reads: the
-    /// slots of all, then the names in them and the path of a name's only
-    /// file (compared when the link is a path), so the lookups that follow
-    /// wait for memory together rather than one after another.
-    pub fn prefetch(&self, hashes: &[u64]) {
-        for &hash in hashes {
-            self.by_name.prefetch_slot(hash);
+    /// Asks the CPU to fetch what looking up `names` reads: the slots of
+    /// all, then the names in them and, for a name written with a folder
+    /// (compared by path), the path of the name's only file; so the lookups
+    /// that follow wait for memory together rather than one after another.
+    pub(super) fn prefetch(&self, names: &[LoweredName]) {
+        for name in names {
+            self.by_name.prefetch_slot(name.first_hash);
         }
-        for &hash in hashes {
-            if let Some(Named::One(id)) = self.by_name.prefetch_name_and_guess(hash)
+        for name in names {
+            let guess = self.by_name.prefetch_name_and_guess(name.first_hash);
+            // A bare name carried by one file is found without its path.
+            if name.name_start == 0 {
+                continue;
+            }
+            if let Some(Named::One(id)) = guess
                 && (id as usize) < self.path_ends.len()
             {
                 // Its first and last bytes: a path may span two cache lines.
@@ -338,8 +343,9 @@ impl LoweredName {
         }
     }
 
-    /// The hash [`NameIndex::prefetch`] takes.
-    pub(super) fn hash(self) -> u64 {
+    /// The hash its first lookup probes.
+    #[cfg(test)]
+    fn hash(self) -> u64 {
         self.first_hash
     }
 }

@@ -89,12 +89,8 @@ pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
         .collect();
     // Each lookup waits on memory: ask for what all of them read first, so
     // the waits overlap.
-    let hashes: Vec<u64> = names
-        .iter()
-        .flatten()
-        .map(|(name, _)| name.hash())
-        .collect();
-    index.prefetch(&hashes);
+    let wanted: Vec<LoweredName> = names.iter().flatten().map(|(name, _)| *name).collect();
+    index.prefetch(&wanted);
     let mut unsettled = Vec::new();
     let resolutions = note
         .links
