@@ -594,7 +594,6 @@ impl Walker<'_, '_> {
             }
         }
         facts.comments = comments;
-        facts.links.shrink_to_fit();
         facts
     }
 }

@@ -542,8 +542,11 @@ fn parse_text(
         links,
         scope,
     );
-    // A vault keeps every note's lists at once: no room to grow.
-    facts.links.shrink_to_fit();
+    // A vault keeps every note's lists at once: no room to grow. (A body
+    // parsed for `check` has its links copied out by `Note::keep_for_check`.)
+    if scope == BodyScope::Everything {
+        facts.links.shrink_to_fit();
+    }
     facts.headings.shrink_to_fit();
     facts.blocks.shrink_to_fit();
     facts.callouts.shrink_to_fit();
