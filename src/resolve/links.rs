@@ -19,6 +19,8 @@ struct LinkResolver<'a> {
     folder: String,
     /// Reused by every lookup.
     scratch: String,
+    /// Reused by every heading compared.
+    keys: String,
     /// Problems found so far, in link order.
     diagnostics: Vec<Diagnostic>,
 }
@@ -30,6 +32,7 @@ impl<'a> LinkResolver<'a> {
             file,
             folder: note.path.folder().to_lowercase(),
             scratch: String::new(),
+            keys: String::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -84,7 +87,7 @@ impl Context<'_> {
             let (at, link) = (link as usize, &note.links[link as usize]);
             if only_subpath
                 && let (Some(target), Some(subpath)) = (resolutions[at].target, note.subpath(link))
-                && self.subpath_found(target, subpath)
+                && self.subpath_found(target, subpath, &mut links.keys)
             {
                 resolutions[at].subpath_found = Some(true);
                 continue;
@@ -104,7 +107,9 @@ impl Context<'_> {
             &mut links.scratch,
         );
         let subpath_found = match (note.subpath(link), lookup.target) {
-            (Some(subpath), Some(target)) => Some(self.subpath_found(target, subpath)),
+            (Some(subpath), Some(target)) => {
+                Some(self.subpath_found(target, subpath, &mut links.keys))
+            }
             _ => None,
         };
         if let Some(diagnostic) = self.link_problem(note, link, &lookup, subpath_found) {
@@ -116,8 +121,13 @@ impl Context<'_> {
         }
     }
 
-    fn subpath_found(&self, target: FileId, subpath: &str) -> bool {
-        subpath_found_in(&self.files[target as usize], self.note(target), subpath)
+    fn subpath_found(&self, target: FileId, subpath: &str, keys: &mut String) -> bool {
+        subpath_found_in(
+            &self.files[target as usize],
+            self.note(target),
+            subpath,
+            keys,
+        )
     }
 
     fn link_problem(

@@ -138,7 +138,16 @@ pub fn settle_subpaths(
     note_files: &[FileId],
     prelinked: &mut [Prelinked],
 ) -> Vec<usize> {
-    let note_of = |target: FileId| note_files.binary_search(&target).ok().map(|at| &notes[at]);
+    // Each file's note, by position: one read per target (a binary search
+    // over 100,000 notes missed the cache at most of its steps).
+    let mut position_of = vec![u32::MAX; files.len()];
+    for (at, &file) in note_files.iter().enumerate() {
+        position_of[file as usize] = at as u32;
+    }
+    let note_of = |target: FileId| {
+        let at = position_of[target as usize];
+        (at != u32::MAX).then(|| &notes[at as usize])
+    };
     let missing: Vec<bool> = notes
         .par_iter()
         .zip(prelinked.par_iter_mut())
@@ -149,6 +158,7 @@ pub fn settle_subpaths(
                 ..
             } = prelinked;
             let mut missing = false;
+            let mut key = String::new();
             unsettled.retain(|unsettled| {
                 if !unsettled.only_subpath {
                     return true;
@@ -160,9 +170,12 @@ pub fn settle_subpaths(
                     resolutions[at].target,
                     note.links.get(at).and_then(|link| note.subpath(link)),
                 ) {
-                    (Some(target), Some(subpath)) => {
-                        subpath_found_in(&files[target as usize], note_of(target), subpath)
-                    }
+                    (Some(target), Some(subpath)) => subpath_found_in(
+                        &files[target as usize],
+                        note_of(target),
+                        subpath,
+                        &mut key,
+                    ),
                     _ => false,
                 };
                 if found {
