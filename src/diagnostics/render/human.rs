@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{display_path, render_each};
+use super::render_each;
 use crate::diagnostics::{Diagnostic, Severity};
 
 /// Longest source line shown before it is cut around the problem.
@@ -40,14 +40,44 @@ pub fn render<'a>(
     Ok(())
 }
 
-fn paint<'a>(color: bool, code: &str, text: &'a str) -> Cow<'a, str> {
+/// Writes `text`, in the ANSI style `code` when `color` is on.
+fn paint(
+    out: &mut dyn Write,
+    color: bool,
+    code: &str,
+    text: std::fmt::Arguments<'_>,
+) -> io::Result<()> {
     match color {
-        true => Cow::Owned(format!("\x1b[{code}m{text}\x1b[0m")),
-        false => Cow::Borrowed(text),
+        true => write!(out, "\x1b[{code}m{text}\x1b[0m"),
+        false => out.write_fmt(text),
     }
 }
 
-/// Writes one diagnostic.
+/// Writes `count` times the one-byte `unit` (a gutter of spaces, a run of
+/// carets) without building a string for it.
+fn repeat(out: &mut dyn Write, unit: u8, count: usize) -> io::Result<()> {
+    let chunk = [unit; 64];
+    let mut left = count;
+    while left > 0 {
+        let now = left.min(chunk.len());
+        out.write_all(&chunk[..now])?;
+        left -= now;
+    }
+    Ok(())
+}
+
+/// How many digits `number` is written with.
+fn digits(mut number: u32) -> usize {
+    let mut count = 1;
+    while number >= 10 {
+        number /= 10;
+        count += 1;
+    }
+    count
+}
+
+/// Writes one diagnostic (a vault can have tens of thousands: written piece
+/// by piece, without a string built for each piece).
 pub fn render_one(
     out: &mut dyn Write,
     diagnostic: &Diagnostic,
@@ -59,50 +89,78 @@ pub fn render_one(
         Severity::Warning => "1;33",
         Severity::Info => "1;36",
     };
-    let title = format!("{}[{}]", diagnostic.severity, diagnostic.code);
-    writeln!(
+    paint(
         out,
-        "{}: {}",
-        paint(color, severity_color, &title),
-        paint(color, "1", &diagnostic.message)
+        color,
+        severity_color,
+        format_args!("{}[{}]", diagnostic.severity, diagnostic.code),
     )?;
-    let path = display_path(style.path_prefix, diagnostic.path.as_str());
+    out.write_all(b": ")?;
+    paint(out, color, "1", format_args!("{}", diagnostic.message))?;
+    out.write_all(b"\n")?;
     let Some(location) = &diagnostic.location else {
-        writeln!(out, "  {} {path}", paint(color, "1;34", "-->"))?;
+        out.write_all(b"  ")?;
+        paint(out, color, "1;34", format_args!("-->"))?;
+        out.write_all(b" ")?;
+        write_path(out, style.path_prefix, diagnostic.path.as_str())?;
+        out.write_all(b"\n")?;
         if let Some(help) = &diagnostic.help {
-            writeln!(out, "   {} {help}", paint(color, "1;34", "= help:"))?;
+            out.write_all(b"   ")?;
+            paint(out, color, "1;34", format_args!("= help:"))?;
+            writeln!(out, " {help}")?;
         }
         return Ok(());
     };
-    let line_number = location.start.line.to_string();
-    let gutter = " ".repeat(line_number.len());
-    let bar = paint(color, "1;34", "|");
-    writeln!(
-        out,
-        "{gutter}{} {path}:{}:{}",
-        paint(color, "1;34", "-->"),
-        location.start.line,
-        location.start.column
-    )?;
-    writeln!(out, "{gutter} {bar}")?;
+    let line = location.start.line;
+    let gutter = digits(line);
+    let bar = |out: &mut dyn Write| paint(out, color, "1;34", format_args!("|"));
+    repeat(out, b' ', gutter)?;
+    paint(out, color, "1;34", format_args!("-->"))?;
+    out.write_all(b" ")?;
+    write_path(out, style.path_prefix, diagnostic.path.as_str())?;
+    writeln!(out, ":{}:{}", line, location.start.column)?;
+    repeat(out, b' ', gutter + 1)?;
+    bar(out)?;
+    out.write_all(b"\n")?;
     let (shown, caret_column) = shown_line(&location.line_text, location.start.column as usize);
-    writeln!(out, "{} {bar} {shown}", paint(color, "1;34", &line_number))?;
+    paint(out, color, "1;34", format_args!("{line}"))?;
+    out.write_all(b" ")?;
+    bar(out)?;
+    writeln!(out, " {shown}")?;
     let available = shown
         .chars()
         .count()
         .saturating_sub(caret_column - 1)
         .max(1);
-    let carets = "^".repeat((location.length as usize).clamp(1, available));
-    writeln!(
-        out,
-        "{gutter} {bar} {}{}",
-        " ".repeat(caret_column - 1),
-        paint(color, severity_color, &carets)
-    )?;
+    let carets = (location.length as usize).clamp(1, available);
+    repeat(out, b' ', gutter + 1)?;
+    bar(out)?;
+    repeat(out, b' ', caret_column)?;
+    match color {
+        true => {
+            write!(out, "\x1b[{severity_color}m")?;
+            repeat(out, b'^', carets)?;
+            out.write_all(b"\x1b[0m")?;
+        }
+        false => repeat(out, b'^', carets)?,
+    }
+    out.write_all(b"\n")?;
     if let Some(help) = &diagnostic.help {
-        writeln!(out, "{gutter} {} {help}", paint(color, "1;34", "= help:"))?;
+        repeat(out, b' ', gutter + 1)?;
+        paint(out, color, "1;34", format_args!("= help:"))?;
+        writeln!(out, " {help}")?;
     }
     Ok(())
+}
+
+/// [`display_path`] written out.
+fn write_path(out: &mut dyn Write, prefix: &str, path: &str) -> io::Result<()> {
+    let prefix = prefix.trim_end_matches('/');
+    if !prefix.is_empty() && prefix != "." {
+        out.write_all(prefix.as_bytes())?;
+        out.write_all(b"/")?;
+    }
+    out.write_all(path.as_bytes())
 }
 
 /// The line as shown (tabs as spaces, cut to a window around the column when
@@ -175,6 +233,59 @@ mod tests {
             text,
             "error[broken-link]: `[[Nope]]` does not resolve\n --> vault/Notes/a.md:3:5\n  |\n3 | see [[Nope]] here\n  |     ^^^^^^^^\n  = help: create the note\n\n"
         );
+    }
+
+    #[test]
+    fn colours_wide_gutters_long_carets_and_no_location() {
+        let located = Diagnostic::new(
+            Code::AmbiguousLink,
+            VaultPath::new("a.md").unwrap(),
+            "matches 2 files",
+        )
+        .at(Location {
+            start: Position {
+                line: 1234,
+                column: 2,
+            },
+            length: 70,
+            line_text: format!("x{}", "y".repeat(80)).into(),
+        });
+        let unlocated = Diagnostic::new(
+            Code::EmptyNote,
+            VaultPath::new("b.md").unwrap(),
+            "note is empty",
+        )
+        .with_help("write something");
+        let render_with = |color: bool, prefix: &str| {
+            let mut out = Vec::new();
+            let style = HumanStyle {
+                color,
+                path_prefix: prefix,
+            };
+            render(&mut out, [&located, &unlocated], style).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let carets = "^".repeat(70);
+        let line = format!("x{}", "y".repeat(80));
+        let severity = Severity::Info;
+        let plain = format!(
+            "{severity}[ambiguous-link]: matches 2 files\n    --> v/a.md:1234:2\n     |\n1234 | {line}\n     |  {carets}\n\n\
+             {severity}[empty-note]: note is empty\n  --> v/b.md\n   = help: write something\n\n"
+        );
+        assert_eq!(render_with(false, "v/"), plain);
+        let blue = |text: &str| format!("\x1b[1;34m{text}\x1b[0m");
+        let painted = format!(
+            "\x1b[1;36m{severity}[ambiguous-link]\x1b[0m: \x1b[1mmatches 2 files\x1b[0m\n    {} a.md:1234:2\n     {}\n{} {} {line}\n     {}  \x1b[1;36m{carets}\x1b[0m\n\n\
+             \x1b[1;36m{severity}[empty-note]\x1b[0m: \x1b[1mnote is empty\x1b[0m\n  {} b.md\n   {} write something\n\n",
+            blue("-->"),
+            blue("|"),
+            blue("1234"),
+            blue("|"),
+            blue("|"),
+            blue("-->"),
+            blue("= help:"),
+        );
+        assert_eq!(render_with(true, "."), painted);
     }
 
     #[test]
