@@ -1,6 +1,8 @@
 //! Resolving one note's links against the vault: the lookup (rules C1–C7), the
 //! subpath check (F2–F5), and the problem a link has, with what to do about it.
 
+use std::sync::{Arc, LazyLock};
+
 use foldhash::HashMap;
 
 use super::Resolution;
@@ -210,18 +212,25 @@ impl Context<'_> {
                 Some(Rule::OwnFolder) => "it is in this note's folder",
                 _ => "it has the shortest path",
             };
-            let others: Vec<String> = lookup
+            // Tens of thousands in a large vault: each text written in one
+            // string, not pieced together from others.
+            let mut others = lookup
                 .candidates
                 .iter()
                 .filter(|&&id| id != target)
-                .map(|&id| format!("`{}`", self.files[id as usize].path))
-                .collect();
-            let example = lookup
-                .candidates
-                .iter()
-                .find(|&&id| id != target)
-                .map(|&id| self.files[id as usize].path.link_path().to_owned())
-                .unwrap_or_default();
+                .map(|&id| &self.files[id as usize].path);
+            let example = others.clone().next().map_or("", |path| path.link_path());
+            let mut help = String::from("also named so: ");
+            if let Some(first) = others.next() {
+                write_into(&mut help, format_args!("`{first}`"));
+            }
+            for other in others {
+                write_into(&mut help, format_args!(", `{other}`"));
+            }
+            write_into(
+                &mut help,
+                format_args!("; write the folder to choose one, e.g. `[[{example}]]`"),
+            );
             return Some(
                 Diagnostic::new(
                     Code::AmbiguousLink,
@@ -232,10 +241,7 @@ impl Context<'_> {
                     ),
                 )
                 .at(location)
-                .with_help(format!(
-                    "also named so: {}; write the folder to choose one, e.g. `[[{example}]]`",
-                    others.join(", ")
-                )),
+                .with_help(help),
             );
         }
         None
@@ -259,7 +265,7 @@ impl Context<'_> {
             .map(|&(_, id)| id)
     }
 
-    fn broken_link_help(&self, linkpath: &str, lookup: &Lookup) -> String {
+    fn broken_link_help(&self, linkpath: &str, lookup: &Lookup) -> Arc<str> {
         let lower = linkpath.to_lowercase();
         if let Some(&file) = self.aliases.get(&lower) {
             let path = &self.files[file as usize].path;
@@ -268,11 +274,12 @@ impl Context<'_> {
                 linkpath,
                 path.stem(),
                 linkpath
-            );
+            )
+            .into();
         }
         if linkpath.starts_with('/') && !lookup.candidates.is_empty() {
             return "a leading `/` asks for the exact vault path; remove it or write the full path"
-                .to_owned();
+                .into();
         }
         let name = lower.rsplit('/').next().unwrap_or(&lower);
         if !name.is_empty() {
@@ -285,22 +292,49 @@ impl Context<'_> {
                 return format!(
                     "links to files other than notes need the extension: {}",
                     with_extension.join(", ")
-                );
+                )
+                .into();
             }
         }
-        "correct the link text, or create the note".to_owned()
+        CORRECT_OR_CREATE.clone()
     }
 }
 
-/// How a link is quoted in messages.
-fn shown_link(note: &Note, link: &Link) -> String {
-    match link.kind {
-        LinkKind::Frontmatter => format!(
-            "`{}` in property `{}`",
-            note.raw(link),
-            note.property_key(link).unwrap_or_default()
-        ),
-        _ => format!("`{}`", note.raw(link)),
+/// The help of most broken links, made once and shared: tens of thousands
+/// of them in a large vault.
+static CORRECT_OR_CREATE: LazyLock<Arc<str>> =
+    LazyLock::new(|| Arc::from("correct the link text, or create the note"));
+
+/// Appends formatted text to a string (which cannot fail).
+fn write_into(text: &mut String, arguments: std::fmt::Arguments<'_>) {
+    use std::fmt::Write;
+    text.write_fmt(arguments)
+        .expect("writing to a String cannot fail");
+}
+
+/// How a link is quoted in messages (written straight into the message).
+fn shown_link<'a>(note: &'a Note, link: &'a Link) -> ShownLink<'a> {
+    ShownLink { note, link }
+}
+
+/// A link as messages quote it: see [`shown_link`].
+struct ShownLink<'a> {
+    note: &'a Note,
+    link: &'a Link,
+}
+
+impl std::fmt::Display for ShownLink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (note, link) = (self.note, self.link);
+        match link.kind {
+            LinkKind::Frontmatter => write!(
+                f,
+                "`{}` in property `{}`",
+                note.raw(link),
+                note.property_key(link).unwrap_or_default()
+            ),
+            _ => write!(f, "`{}`", note.raw(link)),
+        }
     }
 }
 
