@@ -208,6 +208,32 @@ mod tests {
     }
 
     #[test]
+    fn key_paths_of_links_nested_in_maps_and_lists() {
+        let properties = parse_yaml(
+            "nested: {a: \"[[C]]\", b: [\"x\", \"[[D]]\"], c: \"[[F]]\"}\nl: [{k: \"[[E]]\"}, \"[[G]]\"]\nafter: \"[[H]]\"\n",
+            2,
+        )
+        .unwrap();
+        let found: Vec<(String, &str)> = property_links(&properties)
+            .into_iter()
+            .map(|link| (link.key, link.value))
+            .collect();
+        let expected = [
+            ("nested.a", "[[C]]"),
+            ("nested.b.1", "[[D]]"),
+            ("nested.c", "[[F]]"),
+            ("l.0.k", "[[E]]"),
+            ("l.1", "[[G]]"),
+            ("after", "[[H]]"),
+        ];
+        let expected: Vec<(String, &str)> = expected
+            .iter()
+            .map(|&(key, value)| (key.to_owned(), value))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
     fn tags_and_aliases() {
         // row 63
         let properties = parse_yaml("tags: [recipe, \"#cooking\"]\n", 2).unwrap();

@@ -138,7 +138,7 @@ pub fn clean_link_text(text: &str) -> Cow<'_, str> {
 /// [`str::trim`], answered from the first and last bytes when neither can
 /// start or end white space (every ASCII white space is at most `' '`): most
 /// link texts, trimmed several times each.
-pub(crate) fn trim(text: &str) -> &str {
+fn trim(text: &str) -> &str {
     let plain = |byte: u8| byte > b' ' && byte.is_ascii();
     match text.as_bytes() {
         [first, .., last] if plain(*first) && plain(*last) => text,

@@ -431,6 +431,13 @@ fn load_scanned_keeping(
             mut stamps,
             to_read,
         }) => {
+            // Only the branch above cuts notes for `check`
+            // (`Note::keep_for_check`), which has no cache to take from.
+            debug_assert_eq!(
+                keep,
+                Keep::Everything,
+                "a load with a cache keeps everything"
+            );
             PROGRESS.begin(Stage::Reading, to_read.len() as u64);
             let read_now: Vec<(Note, Option<Stamp>)> = to_read
                 .par_iter()

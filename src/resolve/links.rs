@@ -21,8 +21,8 @@ struct LinkResolver<'a> {
     folder: String,
     /// Reused by every lookup.
     scratch: String,
-    /// Reused by every heading compared.
-    keys: String,
+    /// Reused by every subpath check, for the heading keys it compares.
+    key: String,
     /// Problems found so far, in link order.
     diagnostics: Vec<Diagnostic>,
 }
@@ -34,7 +34,7 @@ impl<'a> LinkResolver<'a> {
             file,
             folder: note.path.folder().to_lowercase(),
             scratch: String::new(),
-            keys: String::new(),
+            key: String::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -89,7 +89,7 @@ impl Context<'_> {
             let (at, link) = (link as usize, &note.links[link as usize]);
             if only_subpath
                 && let (Some(target), Some(subpath)) = (resolutions[at].target, note.subpath(link))
-                && self.subpath_found(target, subpath, &mut links.keys)
+                && self.subpath_found(target, subpath, &mut links.key)
             {
                 resolutions[at].subpath_found = Some(true);
                 continue;
@@ -110,7 +110,7 @@ impl Context<'_> {
         );
         let subpath_found = match (note.subpath(link), lookup.target) {
             (Some(subpath), Some(target)) => {
-                Some(self.subpath_found(target, subpath, &mut links.keys))
+                Some(self.subpath_found(target, subpath, &mut links.key))
             }
             _ => None,
         };
@@ -123,12 +123,12 @@ impl Context<'_> {
         }
     }
 
-    fn subpath_found(&self, target: FileId, subpath: &str, keys: &mut String) -> bool {
+    fn subpath_found(&self, target: FileId, subpath: &str, key: &mut String) -> bool {
         subpath_found_in(
             &self.files[target as usize],
             self.note(target),
             subpath,
-            keys,
+            key,
         )
     }
 

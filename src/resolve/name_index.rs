@@ -178,8 +178,9 @@ impl NameIndex {
         self.lookup_lowered(name, source_folder, path)
     }
 
-    /// [`NameIndex::lookup_with`] for a linkpath already lower-cased into
-    /// `path` by [`LoweredName::new`] (and not empty).
+    /// [`NameIndex::lookup_with`] for a linkpath already lower-cased, alone
+    /// in `path`: by [`LoweredName::new`], or by [`LoweredName::appended`]
+    /// and copied there (and not empty).
     pub(super) fn lookup_lowered(
         &self,
         name: LoweredName,
@@ -296,7 +297,8 @@ impl NameIndex {
 /// lookup ([`NameIndex::lookup_lowered`]) alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct LoweredName {
-    /// Where the file name starts in the buffer.
+    /// Where the file name starts, counted from where this linkpath starts
+    /// in its buffer: 0 for a bare name (no folder written).
     name_start: usize,
     /// Whether the file name has a `.`.
     name_has_dot: bool,
@@ -342,12 +344,6 @@ impl LoweredName {
             first_hash,
         }
     }
-
-    /// The hash its first lookup probes.
-    #[cfg(test)]
-    fn hash(self) -> u64 {
-        self.first_hash
-    }
 }
 
 /// `./x` → `<folder>/x`; each `../` climbs one folder, never above the root
@@ -389,7 +385,7 @@ mod tests {
             assert_eq!(path, lowered, "{linkpath}");
             assert_eq!(&path[found.name_start..], name, "{linkpath}");
             assert_eq!(found.name_has_dot, name.contains('.'), "{linkpath}");
-            assert_eq!(found.hash(), hash_name(probed), "{linkpath}");
+            assert_eq!(found.first_hash, hash_name(probed), "{linkpath}");
             // Appended after other names, it is the same name.
             let mut buffer = String::from("earlier/names");
             let appended = LoweredName::appended(linkpath, &mut buffer);

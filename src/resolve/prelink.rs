@@ -130,7 +130,7 @@ pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
 /// Checks, once every note is parsed, the subpaths of the links that found
 /// their one file (`only_subpath`): a subpath found settles its link (its
 /// resolution says so, and it leaves `unsettled`). `notes` are the notes of
-/// the ascending `note_files`, `prelinked` theirs. Returns the positions of
+/// `note_files` (each file once), `prelinked` theirs. Returns the positions of
 /// the notes where a subpath was not found, in order.
 pub fn settle_subpaths(
     files: &[VaultFile],

@@ -140,9 +140,11 @@ impl VaultPath {
 /// borrowed when it already is.
 pub fn nfc(text: &str) -> Cow<'_, str> {
     // Every character below U+0300 (ASCII, Latin-1, Latin Extended, IPA) is
-    // NFC and starts no combination: in UTF-8, no byte of such text is 0xCC
-    // or above (those lead U+0300 and up), which one pass over the bytes
-    // shows far faster than the quick check over characters.
+    // NFC on its own and of combining class 0, so none combines with the
+    // character before it or is reordered: in UTF-8, no byte of such text is
+    // 0xCC or above (those lead U+0300 and up), which one pass over the bytes
+    // shows far faster than the quick check over characters. ASCII, the
+    // usual case, is asked first: its test reads a word at a time.
     if text.is_ascii()
         || text.bytes().all(|byte| byte < 0xCC)
         || is_nfc_quick(text.chars()) == IsNormalized::Yes

@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::render_each;
+use super::{DisplayPath, render_each};
 use crate::diagnostics::{Diagnostic, Severity};
 
 /// Longest source line shown before it is cut around the problem.
@@ -77,7 +77,8 @@ fn digits(mut number: u32) -> usize {
 }
 
 /// Writes one diagnostic (a vault can have tens of thousands: written piece
-/// by piece, without a string built for each piece).
+/// by piece, without a string built for each piece, so `out` should be a
+/// buffer, as [`render`] gives it).
 pub fn render_one(
     out: &mut dyn Write,
     diagnostic: &Diagnostic,
@@ -102,7 +103,14 @@ pub fn render_one(
         out.write_all(b"  ")?;
         paint(out, color, "1;34", format_args!("-->"))?;
         out.write_all(b" ")?;
-        write_path(out, style.path_prefix, diagnostic.path.as_str())?;
+        write!(
+            out,
+            "{}",
+            DisplayPath {
+                prefix: style.path_prefix,
+                path: diagnostic.path.as_str()
+            }
+        )?;
         out.write_all(b"\n")?;
         if let Some(help) = &diagnostic.help {
             out.write_all(b"   ")?;
@@ -117,7 +125,14 @@ pub fn render_one(
     repeat(out, b' ', gutter)?;
     paint(out, color, "1;34", format_args!("-->"))?;
     out.write_all(b" ")?;
-    write_path(out, style.path_prefix, diagnostic.path.as_str())?;
+    write!(
+        out,
+        "{}",
+        DisplayPath {
+            prefix: style.path_prefix,
+            path: diagnostic.path.as_str()
+        }
+    )?;
     writeln!(out, ":{}:{}", line, location.start.column)?;
     repeat(out, b' ', gutter + 1)?;
     bar(out)?;
@@ -151,16 +166,6 @@ pub fn render_one(
         writeln!(out, " {help}")?;
     }
     Ok(())
-}
-
-/// [`display_path`] written out.
-fn write_path(out: &mut dyn Write, prefix: &str, path: &str) -> io::Result<()> {
-    let prefix = prefix.trim_end_matches('/');
-    if !prefix.is_empty() && prefix != "." {
-        out.write_all(prefix.as_bytes())?;
-        out.write_all(b"/")?;
-    }
-    out.write_all(path.as_bytes())
 }
 
 /// The line as shown (tabs as spaces, cut to a window around the column when

@@ -56,11 +56,26 @@ fn render_each<'a>(
 /// printed path works from the user's current folder (and from the repository root
 /// in CI). An empty or `.` prefix leaves the vault path alone.
 pub fn display_path(prefix: &str, path: &str) -> String {
-    let prefix = prefix.trim_end_matches('/');
-    if prefix.is_empty() || prefix == "." {
-        path.to_owned()
-    } else {
-        format!("{prefix}/{path}")
+    DisplayPath { prefix, path }.to_string()
+}
+
+/// [`display_path`] as a value to write: a renderer writing thousands of
+/// paths writes each without making a string of it.
+pub struct DisplayPath<'a> {
+    /// The vault folder as the user wrote it.
+    pub prefix: &'a str,
+    /// The vault path.
+    pub path: &'a str,
+}
+
+impl std::fmt::Display for DisplayPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let prefix = self.prefix.trim_end_matches('/');
+        if !prefix.is_empty() && prefix != "." {
+            f.write_str(prefix)?;
+            f.write_str("/")?;
+        }
+        f.write_str(self.path)
     }
 }
 
