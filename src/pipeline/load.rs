@@ -351,7 +351,9 @@ fn load_scanned_keeping(
         let note = parse_note_for(file.path.clone(), bytes, scope);
         (note, stamp)
     };
-    cache.kept_last_good.clear();
+    // Notes a failed build kept the last good parse of: still so, unless
+    // read again now (then what is read decides, below).
+    let carried = std::mem::take(&mut cache.kept_last_good);
     let mut prelinks = None;
     let (notes, stamps) = match taken {
         // Every note read (no cache): straight into place, each note's links
@@ -461,6 +463,16 @@ fn load_scanned_keeping(
                 notes[at] = note;
                 stamps[at] = stamp;
                 fresh[at] = true;
+            }
+            for path in carried {
+                let at = scan
+                    .files
+                    .binary_search_by(|file| file.path.cmp(&path))
+                    .ok()
+                    .and_then(|id| note_files.binary_search(&(id as FileId)).ok());
+                if at.is_some_and(|at| !fresh[at]) {
+                    cache.kept_last_good.push(path);
+                }
             }
             (notes, stamps)
         }

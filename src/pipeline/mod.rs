@@ -353,7 +353,8 @@ pub fn build_scanned(
     };
     let config = config.clone();
     let vault = load_scanned_cached(scanned, settings, &config, scan_time, cache);
-    let analysis = analyze_loaded_reusing(vault, &config, cache.model.as_mut(), cache.plan.take());
+    let mut analysis =
+        analyze_loaded_reusing(vault, &config, cache.model.as_mut(), cache.plan.take());
     let loaded = lap() + scan_time;
     // Record hashes decide what `watch` reuses: summaries and rendered pages.
     let hashes = memo
@@ -453,7 +454,18 @@ pub fn build_scanned(
         let outcome = writer.write_one(&page)?;
         PROGRESS.advance(1);
         Ok::<_, BuildError>((page.path, outcome, took, started.elapsed()))
-    })?;
+    });
+    let outcomes = match outcomes {
+        Ok(outcomes) => outcomes,
+        Err(error) => {
+            drop(renderer);
+            return Err(keep_notes_of_failed_build(
+                cache,
+                &mut analysis.vault,
+                error,
+            ));
+        }
+    };
     let (mut render_work, mut write_work) = (Duration::ZERO, Duration::ZERO);
     for (path, outcome, rendering, writing) in outcomes {
         render_work += rendering;
@@ -492,10 +504,21 @@ pub fn build_scanned(
     let current: Vec<&VaultPath> = analysis.plan.pages.iter().map(|(path, _)| path).collect();
     // Under `watch`, the manifest is saved while the user reads this update;
     // the next one waits for it.
-    let (write, manifest) = if memo.is_some() {
-        writer.finish_saving_aside(&current, &record)?
+    let finished = if memo.is_some() {
+        writer.finish_saving_aside(&current, &record)
     } else {
-        writer.finish_keeping(&current, &record)?
+        writer.finish_keeping(&current, &record)
+    };
+    let (write, manifest) = match finished {
+        Ok(finished) => finished,
+        Err(error) => {
+            drop((current, renderer));
+            return Err(keep_notes_of_failed_build(
+                cache,
+                &mut analysis.vault,
+                error.into(),
+            ));
+        }
     };
     if memo.is_some() {
         cache.manifest = Some(manifest);
@@ -532,6 +555,23 @@ pub fn build_scanned(
         ],
     };
     Ok((report, analysis))
+}
+
+/// A build that failed after reading the vault (a template of the vault's
+/// own that does not compile, a page that cannot be written) gives its notes
+/// back to `cache`, as a build that succeeds does under `watch`: the next
+/// update reads again only what changed, and a note saved with broken
+/// frontmatter keeps its last good parse through failed updates (and is
+/// warned about with the next update that succeeds). Returns `error`.
+fn keep_notes_of_failed_build(
+    cache: &mut NoteCache,
+    vault: &mut Vault,
+    error: BuildError,
+) -> BuildError {
+    let kept_last_good = std::mem::take(&mut cache.kept_last_good);
+    cache.refill_from(vault);
+    cache.kept_last_good = kept_last_good;
+    error
 }
 
 #[cfg(test)]

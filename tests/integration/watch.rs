@@ -630,6 +630,48 @@ fn a_broken_template_is_reported_and_watching_goes_on() {
 }
 
 #[test]
+fn a_failed_update_keeps_the_last_good_parse_of_broken_frontmatter() {
+    let vault = VaultTest::sample();
+    let mut watch = Watch::start(&vault);
+    let before = pages(vault.path());
+    let is_template_error =
+        |stream: Stream, line: &str| stream == Stream::Err && line.contains("insight.md.j2");
+    // An update that fails (a broken template of the vault's own)...
+    vault.file(
+        ".throughline/templates/insight.md.j2",
+        "{% for x in %}broken",
+    );
+    watch.wait_for("the template error", is_template_error);
+    // ...then a note saved mid-edit with broken frontmatter, which fails too.
+    let broken = edited_interview(&vault).replacen("date: 2026-10-22", "date: \"2026-10-22", 1);
+    fs::write(vault.path().join(INTERVIEW), broken).unwrap();
+    watch.wait_for("the template error again", is_template_error);
+    // Once the template is fixed, the note's last good parse still stands:
+    // as in `broken_frontmatter_keeps_the_last_good_parse`, only the health
+    // page changes.
+    fs::remove_file(vault.path().join(".throughline/templates/insight.md.j2")).unwrap();
+    // The update that succeeds warns of the note, as the one that read it
+    // would have (output and error arrive in no fixed order).
+    watch.wait_for("the update", |stream, line| {
+        stream == Stream::Out && is_update_line(line)
+    });
+    let warning = watch.wait_for_any("the frontmatter warning", |stream, line| {
+        stream == Stream::Err && line.contains("invalid frontmatter")
+    });
+    assert!(
+        warning.contains("2026-10-22 Tomasz Kowal.md") && warning.contains("last good version"),
+        "{warning}"
+    );
+    watch.assert_running();
+    assert_eq!(
+        differing(&pages(vault.path()), &before),
+        ["Vault health.md"],
+        "the last good parse was lost with the failed updates:\n{}",
+        watch.transcript()
+    );
+}
+
+#[test]
 fn a_manifest_that_cannot_be_saved_is_a_warning_and_watching_goes_on() {
     let vault = VaultTest::sample();
     let mut watch = Watch::start(&vault);
