@@ -65,8 +65,10 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         Notice::ConfigError(message) => {
             eprintln!("warning: {message}; keeping the previous configuration")
         }
+        // Pages rendered before the failure are written (each whole, and
+        // right for the vault as it is); the rest wait for the fix.
         Notice::UpdateFailed(message) => {
-            eprintln!("error: {message}; the pages were not updated, fix it and save again")
+            eprintln!("error: {message}; not every page was updated: fix it and save again")
         }
         Notice::ManifestNotSaved(message) => eprintln!(
             "warning: {message}; the pages are in place, and the next update saves the manifest again"
