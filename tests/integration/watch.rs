@@ -669,6 +669,12 @@ fn a_failed_update_keeps_the_last_good_parse_of_broken_frontmatter() {
         "the last good parse was lost with the failed updates:\n{}",
         watch.transcript()
     );
+    // Fixed too: the notes given back after the failures serve the next
+    // update, which ends where a fresh build of the vault ends.
+    let good = read(&vault, INTERVIEW).replacen("date: \"2026-10-22", "date: 2026-10-22", 1);
+    fs::write(vault.path().join(INTERVIEW), good).unwrap();
+    let after = converge(&mut watch, &vault);
+    assert_ne!(before, after);
 }
 
 #[test]
