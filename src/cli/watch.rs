@@ -65,8 +65,8 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         Notice::ConfigError(message) => {
             eprintln!("warning: {message}; keeping the previous configuration")
         }
-        // Pages rendered before the failure are written (each whole, and
-        // right for the vault as it is); the rest wait for the fix.
+        // Pages rendered before the failure are written (each whole; pages
+        // may disagree until the next update); the rest wait for the fix.
         Notice::UpdateFailed(message) => {
             eprintln!("error: {message}; not every page was updated: fix it and save again")
         }

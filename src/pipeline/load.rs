@@ -95,7 +95,8 @@ pub struct NoteCache {
     /// The stamps of the files of `ordered`.
     ordered_stamps: Vec<Stamp>,
     /// Notes whose new frontmatter is invalid and whose last good parse was kept
-    /// (filled by the last load).
+    /// (filled by the last load, and carried through failed builds for the
+    /// notes not read again since).
     pub kept_last_good: Vec<VaultPath>,
     /// Notes known to have changed, whatever their size and time say.
     changed: HashSet<VaultPath>,
@@ -452,6 +453,9 @@ fn load_scanned_keeping(
                     && let Some(mut last) =
                         last.filter(|last| last.has_valid_frontmatter && !last.text.is_empty())
                 {
+                    // The problem of this save, not of an earlier broken one.
+                    last.diagnostics
+                        .retain(|d| d.code != crate::diagnostics::Code::InvalidFrontmatter);
                     last.diagnostics.extend(
                         note.diagnostics
                             .drain(..)
@@ -465,11 +469,9 @@ fn load_scanned_keeping(
                 fresh[at] = true;
             }
             for path in carried {
-                let at = scan
-                    .files
-                    .binary_search_by(|file| file.path.cmp(&path))
-                    .ok()
-                    .and_then(|id| note_files.binary_search(&(id as FileId)).ok());
+                let at = note_files
+                    .binary_search_by(|&id| scan.files[id as usize].path.cmp(&path))
+                    .ok();
                 if at.is_some_and(|at| !fresh[at]) {
                     cache.kept_last_good.push(path);
                 }

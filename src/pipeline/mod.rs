@@ -459,11 +459,7 @@ pub fn build_scanned(
         Ok(outcomes) => outcomes,
         Err(error) => {
             drop(renderer);
-            return Err(keep_notes_of_failed_build(
-                cache,
-                &mut analysis.vault,
-                error,
-            ));
+            return Err(keep_notes_of_failed_build(cache, &mut analysis, error));
         }
     };
     let (mut render_work, mut write_work) = (Duration::ZERO, Duration::ZERO);
@@ -515,7 +511,7 @@ pub fn build_scanned(
             drop((current, renderer));
             return Err(keep_notes_of_failed_build(
                 cache,
-                &mut analysis.vault,
+                &mut analysis,
                 error.into(),
             ));
         }
@@ -557,20 +553,29 @@ pub fn build_scanned(
     Ok((report, analysis))
 }
 
-/// A build that failed after reading the vault (a template of the vault's
-/// own that does not compile, a page that cannot be written) gives its notes
-/// back to `cache`, as a build that succeeds does under `watch`: the next
+/// Under `watch` (a cache with a model memo), a build that failed after
+/// reading the vault (a template of the vault's own that does not compile, a
+/// page that cannot be written) gives its notes back to `cache`: the next
 /// update reads again only what changed, and a note saved with broken
 /// frontmatter keeps its last good parse through failed updates (and is
-/// warned about with the next update that succeeds). Returns `error`.
+/// warned about with the next update that succeeds). The rest a successful
+/// build keeps (the model's readings, the plan, the manifest) is worked out
+/// again. Pages are notes too, and some may have been written before the
+/// failure, unknown to the events (our own writes make none; `--poll` skips
+/// the output folder): every page is read again next time. Returns `error`.
 fn keep_notes_of_failed_build(
     cache: &mut NoteCache,
-    vault: &mut Vault,
+    analysis: &mut Analysis,
     error: BuildError,
 ) -> BuildError {
+    if cache.model.is_none() {
+        // A one-off build: nothing reads the cache again.
+        return error;
+    }
     let kept_last_good = std::mem::take(&mut cache.kept_last_good);
-    cache.refill_from(vault);
+    cache.refill_from(&mut analysis.vault);
     cache.kept_last_good = kept_last_good;
+    cache.mark_changed(analysis.plan.pages.iter().map(|(path, _)| path));
     error
 }
 

@@ -139,6 +139,12 @@ impl Watch {
         self.wait_for(what, wanted)
     }
 
+    /// Reads what is printed during `period`, and waits only for later lines.
+    fn settle(&mut self, period: Duration) {
+        self.lines_during(period);
+        self.cursor = self.seen.len();
+    }
+
     /// Collects what is printed during `period` (used only to prove silence).
     fn lines_during(&mut self, period: Duration) -> Vec<String> {
         let deadline = Instant::now() + period;
@@ -642,32 +648,35 @@ fn a_failed_update_keeps_the_last_good_parse_of_broken_frontmatter() {
         "{% for x in %}broken",
     );
     watch.wait_for("the template error", is_template_error);
+    // (Every update the template's writing made is over.)
+    watch.settle(Duration::from_millis(500));
     // ...then a note saved mid-edit with broken frontmatter, which fails too.
     let broken = edited_interview(&vault).replacen("date: 2026-10-22", "date: \"2026-10-22", 1);
     fs::write(vault.path().join(INTERVIEW), broken).unwrap();
-    watch.wait_for("the template error again", is_template_error);
+    watch.wait_for("the template error of the note's update", is_template_error);
+    watch.settle(Duration::from_millis(500));
     // Once the template is fixed, the note's last good parse still stands:
     // as in `broken_frontmatter_keeps_the_last_good_parse`, only the health
     // page changes.
     fs::remove_file(vault.path().join(".throughline/templates/insight.md.j2")).unwrap();
-    // The update that succeeds warns of the note, as the one that read it
-    // would have (output and error arrive in no fixed order).
     watch.wait_for("the update", |stream, line| {
         stream == Stream::Out && is_update_line(line)
     });
-    let warning = watch.wait_for_any("the frontmatter warning", |stream, line| {
-        stream == Stream::Err && line.contains("invalid frontmatter")
-    });
-    assert!(
-        warning.contains("2026-10-22 Tomasz Kowal.md") && warning.contains("last good version"),
-        "{warning}"
-    );
     watch.assert_running();
     assert_eq!(
         differing(&pages(vault.path()), &before),
         ["Vault health.md"],
         "the last good parse was lost with the failed updates:\n{}",
         watch.transcript()
+    );
+    // The update that succeeds warns of the note, as the one that read it
+    // would have (output and error arrive in no fixed order).
+    let warning = watch.wait_for_any("the frontmatter warning", |stream, line| {
+        stream == Stream::Err && line.contains("invalid frontmatter")
+    });
+    assert!(
+        warning.contains("2026-10-22 Tomasz Kowal.md") && warning.contains("last good version"),
+        "{warning}"
     );
     // Fixed too: the notes given back after the failures serve the next
     // update, which ends where a fresh build of the vault ends.
