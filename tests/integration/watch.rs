@@ -497,6 +497,15 @@ fn broken_frontmatter_keeps_the_last_good_parse() {
         not_read.contains("[[2026-10-22 Tomasz Kowal]]") && not_read.contains("last good version"),
         "Vault health names the note whose frontmatter is broken:\n{health}"
     );
+    // Saved broken again: still one problem for it (its last good parse
+    // carries this save's, not every broken save's), and the same pages.
+    let again = read(&vault, INTERVIEW).replacen(EDITED_LINE, INTERVIEW_LINE, 1);
+    fs::write(vault.path().join(INTERVIEW), again).unwrap();
+    let update = watch.wait_for("the second update", |stream, line| {
+        stream == Stream::Out && line.contains("Tomasz Kowal.md changed")
+    });
+    assert!(update.contains("; 3 problems in"), "{update}");
+    assert_eq!(pages(vault.path()), during, "{}", watch.transcript());
     // Fixed: the pages follow the note again.
     fs::write(
         vault.path().join(INTERVIEW),
