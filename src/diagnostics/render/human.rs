@@ -99,40 +99,33 @@ pub fn render_one(
     out.write_all(b": ")?;
     paint(out, color, "1", format_args!("{}", diagnostic.message))?;
     out.write_all(b"\n")?;
-    let Some(location) = &diagnostic.location else {
-        out.write_all(b"  ")?;
+    // `--> path` and `= help: …`, indented to the gutter.
+    let arrow = |out: &mut dyn Write, indent: usize| {
+        repeat(out, b' ', indent)?;
         paint(out, color, "1;34", format_args!("-->"))?;
-        out.write_all(b" ")?;
-        write!(
-            out,
-            "{}",
-            DisplayPath {
-                prefix: style.path_prefix,
-                path: diagnostic.path.as_str()
-            }
-        )?;
-        out.write_all(b"\n")?;
-        if let Some(help) = &diagnostic.help {
-            out.write_all(b"   ")?;
+        let path = DisplayPath {
+            prefix: style.path_prefix,
+            path: diagnostic.path.as_str(),
+        };
+        write!(out, " {path}")
+    };
+    let help = |out: &mut dyn Write, indent: usize| match &diagnostic.help {
+        Some(help) => {
+            repeat(out, b' ', indent)?;
             paint(out, color, "1;34", format_args!("= help:"))?;
-            writeln!(out, " {help}")?;
+            writeln!(out, " {help}")
         }
-        return Ok(());
+        None => Ok(()),
+    };
+    let Some(location) = &diagnostic.location else {
+        arrow(out, 2)?;
+        out.write_all(b"\n")?;
+        return help(out, 3);
     };
     let line = location.start.line;
     let gutter = digits(line);
     let bar = |out: &mut dyn Write| paint(out, color, "1;34", format_args!("|"));
-    repeat(out, b' ', gutter)?;
-    paint(out, color, "1;34", format_args!("-->"))?;
-    out.write_all(b" ")?;
-    write!(
-        out,
-        "{}",
-        DisplayPath {
-            prefix: style.path_prefix,
-            path: diagnostic.path.as_str()
-        }
-    )?;
+    arrow(out, gutter)?;
     writeln!(out, ":{}:{}", line, location.start.column)?;
     repeat(out, b' ', gutter + 1)?;
     bar(out)?;
@@ -160,12 +153,7 @@ pub fn render_one(
         false => repeat(out, b'^', carets)?,
     }
     out.write_all(b"\n")?;
-    if let Some(help) = &diagnostic.help {
-        repeat(out, b' ', gutter + 1)?;
-        paint(out, color, "1;34", format_args!("= help:"))?;
-        writeln!(out, " {help}")?;
-    }
-    Ok(())
+    help(out, gutter + 1)
 }
 
 /// The line as shown (tabs as spaces, cut to a window around the column when
