@@ -298,12 +298,12 @@ pub(crate) fn answered_headings(note: &Note) -> Vec<String> {
 }
 
 /// The single value of a property, reporting a list of several.
-fn single_or_problem(
-    reader: &PropertyReader<'_>,
+fn single_or_problem<'a>(
+    reader: &PropertyReader<'a>,
     note: &Note,
     canonical: &str,
     problems: &mut Vec<Diagnostic>,
-) -> Option<super::PropertyItem> {
+) -> Option<super::PropertyItem<'a>> {
     match reader.single(canonical) {
         Ok(item) => item,
         Err(count) => {

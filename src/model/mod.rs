@@ -794,7 +794,7 @@ fn work_out_records(
                         Err(_) => {
                             let items = reader.items("status");
                             let texts: Vec<&str> =
-                                items.iter().map(|item| item.text.as_str()).collect();
+                                items.iter().map(|item| item.text.as_ref()).collect();
                             texts.join(", ").to_lowercase()
                         }
                     },
@@ -805,7 +805,7 @@ fn work_out_records(
                         .single("statement")
                         .ok()
                         .flatten()
-                        .map(|item| item.text),
+                        .map(|item| item.text.into_owned()),
                     framework: reader
                         .single("framework")
                         .ok()

@@ -51,9 +51,10 @@ fn is_index(written: &str, index: usize) -> bool {
 
 /// One value of a property: a link (resolved or not) or text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PropertyItem {
-    /// The text: the link's display text or file part, or the plain value.
-    pub text: String,
+pub struct PropertyItem<'a> {
+    /// The text: the link's display text or file part, or the plain value
+    /// (borrowed from the note, unless a number or a flag written out).
+    pub text: Cow<'a, str>,
     /// For a link that resolves, its target.
     pub target: Option<FileId>,
     /// Whether the value was written as a link.
@@ -119,7 +120,7 @@ impl<'a> PropertyReader<'a> {
 
     /// Every value of property `canonical` (a scalar is one value, a list many),
     /// links resolved. Empty values are skipped.
-    pub fn items(&self, canonical: &str) -> Vec<PropertyItem> {
+    pub fn items(&self, canonical: &str) -> Vec<PropertyItem<'a>> {
         let Some((key, value)) = self.raw(canonical) else {
             return Vec::new();
         };
@@ -135,7 +136,7 @@ impl<'a> PropertyReader<'a> {
 
     /// The single value of property `canonical`; a list of one counts as one.
     /// `Err` with the number of values when a list holds several.
-    pub fn single(&self, canonical: &str) -> Result<Option<PropertyItem>, usize> {
+    pub fn single(&self, canonical: &str) -> Result<Option<PropertyItem<'a>>, usize> {
         let mut items = self.items(canonical);
         match items.len() {
             0 => Ok(None),
@@ -145,8 +146,13 @@ impl<'a> PropertyReader<'a> {
     }
 
     /// The value of `key`, or of its item number `index`, as an item.
-    fn item(&self, key: &str, index: Option<usize>, value: &PropertyValue) -> Option<PropertyItem> {
-        let text: Cow<'_, str> = match value {
+    fn item(
+        &self,
+        key: &str,
+        index: Option<usize>,
+        value: &'a PropertyValue,
+    ) -> Option<PropertyItem<'a>> {
+        let text: Cow<'a, str> = match value {
             PropertyValue::String(text) => Cow::Borrowed(text.trim()),
             PropertyValue::Integer(number) => Cow::Owned(number.to_string()),
             PropertyValue::Float(number) => Cow::Owned(number.to_string()),
@@ -176,19 +182,20 @@ impl<'a> PropertyReader<'a> {
             .find(|(link, _)| self.note.property_key(link).is_some_and(is_here));
         Some(match link {
             Some((link, resolution)) => PropertyItem {
-                text: link
-                    .display
-                    .map(|display| self.note.str(display).to_owned())
-                    .filter(|display| !display.is_empty())
-                    .unwrap_or_else(|| {
-                        let path = self.note.linkpath(link);
-                        path.rsplit('/').next().unwrap_or(path).to_owned()
-                    }),
+                text: Cow::Borrowed(
+                    link.display
+                        .map(|display| self.note.str(display))
+                        .filter(|display| !display.is_empty())
+                        .unwrap_or_else(|| {
+                            let path = self.note.linkpath(link);
+                            path.rsplit('/').next().unwrap_or(path)
+                        }),
+                ),
                 target: resolution.target,
                 is_link: true,
             },
             None => PropertyItem {
-                text: text.into_owned(),
+                text,
                 target: None,
                 is_link: false,
             },

@@ -8,7 +8,8 @@
 
 use std::ops::Range;
 
-use super::{Link, Note, Span, TextRef};
+use super::markdown::scan_body;
+use super::{BodyScope, Interner, Link, Note, Span, TextRef};
 use crate::diagnostics::{LineCounter, line_range};
 
 /// What `check` keeps of one body link besides its place in the list.
@@ -16,7 +17,8 @@ use crate::diagnostics::{LineCounter, line_range};
 pub enum KeptLink {
     /// Its lines, and all its strings.
     Line,
-    /// Its subpath only.
+    /// Its subpath only (its line and other strings are given back by
+    /// [`Note::restore_lines`], should the subpath be missing).
     Subpath,
 }
 
@@ -100,6 +102,66 @@ impl Note {
         self.text = text;
         self.strings = arena;
         kept_at
+    }
+}
+
+impl Note {
+    /// Gives links kept for their subpath ([`KeptLink::Subpath`]) their
+    /// strings and lines again from `text`, the note's text read anew:
+    /// `links` holds each one's index and its byte range in the text it was
+    /// parsed from. Each range is parsed alone, as the note's body was.
+    /// Returns false, changing nothing, unless each is still a link there,
+    /// of the same kind and with the same subpath (else the file changed
+    /// since: the note is to be parsed again).
+    pub fn restore_lines(&mut self, text: &str, links: &[(usize, Range<usize>)]) -> bool {
+        let mut arena = std::mem::take(&mut self.strings);
+        let arena_was = arena.len();
+        let mut found = Vec::with_capacity(links.len());
+        for (at, range) in links {
+            // The text up to the link's end, if the link's place is in it.
+            let upto = text.get(range.clone()).and(text.get(..range.end));
+            let again = self.links.get(*at).zip(upto).and_then(|(link, upto)| {
+                // Offsets and strings of the text up to the link's end: those
+                // of `text`.
+                let mut interner = Interner::with_arena(upto, std::mem::take(&mut arena));
+                let facts = scan_body(
+                    upto,
+                    range.start,
+                    None,
+                    &mut interner,
+                    Vec::new(),
+                    BodyScope::ForCheck,
+                );
+                arena = interner.into_growing_arena();
+                facts.links.into_iter().find(|again| {
+                    (again.span.start as usize, again.span.end as usize) == (range.start, range.end)
+                        && (again.kind, again.is_embed) == (link.kind, link.is_embed)
+                        && again.subpath.map(|subpath| subpath.get(text, &arena))
+                            == link.subpath.map(|subpath| subpath.get(&self.text, &arena))
+                })
+            });
+            match again {
+                Some(again) => found.push(again),
+                None => {
+                    arena.truncate(arena_was);
+                    self.strings = arena;
+                    return false;
+                }
+            }
+        }
+        let mut positions = LineCounter::new(text);
+        let mut copied = std::mem::take(&mut self.text);
+        let mut line = None;
+        for ((at, range), mut again) in links.iter().zip(found) {
+            again.span.position = positions.position(range.start);
+            again.in_comment = self.links[*at].in_comment;
+            // Its strings are in `text` or the arena: none in a kept prefix.
+            keep_line(&mut again, text, 0, &mut copied, &mut line, &mut arena);
+            self.links[*at] = again;
+        }
+        self.text = copied;
+        self.strings = arena;
+        true
     }
 }
 
@@ -277,6 +339,97 @@ mod tests {
         assert_eq!(first.span.position, whole.links[0].span.position);
         assert_eq!(kept.subpath(&kept.links[1]), Some("#Other"));
         assert_eq!(kept.raw(&kept.links[1]), "[[Z#Other]]");
+    }
+
+    /// `text` parsed for `check`, with the links at `subpaths` kept for their
+    /// subpath and where each was written, by its index once kept.
+    fn cut_for_subpaths(
+        text: &str,
+        subpaths: &[usize],
+    ) -> (super::Note, Vec<(usize, std::ops::Range<usize>)>) {
+        let path = VaultPath::new("folder/Note.md").unwrap();
+        let mut note =
+            super::super::parse_note_for(path, NoteBytes::Read(text.as_bytes().to_vec()), |_| {
+                super::super::BodyScope::ForCheck
+            });
+        let written: Vec<_> = subpaths
+            .iter()
+            .map(|&at| {
+                let span = note.links[at].span;
+                span.start as usize..span.end as usize
+            })
+            .collect();
+        let kept_at = note.keep_for_check(subpaths.iter().map(|&at| (at, KeptLink::Subpath)));
+        let written = written
+            .into_iter()
+            .zip(subpaths)
+            .map(|(range, at)| (kept_at.binary_search(at).unwrap(), range))
+            .collect();
+        (note, written)
+    }
+
+    #[test]
+    fn links_kept_for_their_subpath_get_their_strings_and_lines_back() {
+        let whole = parse(TEXT);
+        // Two (a wikilink with a display text) and docs (a Markdown link).
+        let (mut kept, written) = cut_for_subpaths(TEXT, &[2, 4]);
+        assert_eq!(kept.raw(&kept.links[1]), "");
+        assert!(kept.restore_lines(TEXT, &written));
+        for (now, at) in [(1, 2), (2, 4)] {
+            let (before, after) = (&whole.links[at], &kept.links[now]);
+            assert_eq!(whole.raw(before), kept.raw(after));
+            assert_eq!(whole.linkpath(before), kept.linkpath(after));
+            assert_eq!(whole.subpath(before), kept.subpath(after));
+            assert_eq!(whole.display(before), kept.display(after));
+            assert_eq!((before.kind, before.is_embed), (after.kind, after.is_embed));
+            assert_eq!(before.span.position, after.span.position);
+            assert_eq!(
+                whole.span_location(&before.span),
+                kept.span_location(&after.span)
+            );
+        }
+        // The frontmatter's link reads as before.
+        assert_eq!(kept.raw(&kept.links[0]), whole.raw(&whole.links[0]));
+    }
+
+    #[test]
+    fn an_embed_kept_for_its_subpath_gets_its_size_back() {
+        let text = "x
+	y ![[Chart.png#Part|alt|100x20]] z [[Q#^id]]
+";
+        let whole = parse(text);
+        let (mut kept, written) = cut_for_subpaths(text, &[0, 1]);
+        assert!(kept.restore_lines(text, &written));
+        for at in [0, 1] {
+            let (before, after) = (&whole.links[at], &kept.links[at]);
+            assert_eq!(whole.raw(before), kept.raw(after));
+            assert_eq!(before.size, after.size);
+            assert_eq!(before.span.position, after.span.position);
+        }
+    }
+
+    #[test]
+    fn a_note_changed_since_its_parse_gets_nothing_back() {
+        let (mut kept, written) = cut_for_subpaths(TEXT, &[2]);
+        let before = (kept.text.clone(), kept.strings.clone(), kept.links.clone());
+        for changed in [
+            // Another subpath in the same place.
+            TEXT.replace("[[Two#Part|shown]]", "[[Two#Pert|shown]]"),
+            // No longer a link there.
+            TEXT.replace("[[Two#Part|shown]]", "`[Two#Part|shown]]"),
+            // Shorter than the link's place.
+            TEXT[..40].to_owned(),
+            // A link with a cleaned-up linkpath (NBSP), in the same place.
+            TEXT.replace("[[Two#Part|shown]]", "[[T\u{a0}#Pert|shown]]"),
+            // A multi-byte character across the link's start.
+            TEXT.replace("Intro [[One]] and ", "Intro [[One]] and\u{e9}"),
+        ] {
+            assert!(!kept.restore_lines(&changed, &written), "{changed}");
+            assert_eq!(
+                (kept.text.clone(), kept.strings.clone(), kept.links.clone()),
+                before
+            );
+        }
     }
 
     #[test]

@@ -109,6 +109,12 @@ impl<'a> Interner<'a> {
         }
     }
 
+    /// An interner for strings of `text` that adds to `arena` (a note's,
+    /// whose references stay as they are).
+    pub fn with_arena(text: &'a str, arena: String) -> Interner<'a> {
+        Interner { text, arena }
+    }
+
     /// A reference to `value`: a range of the source when `value` is a slice of it,
     /// else a copy in the arena.
     pub fn intern(&mut self, value: &str) -> TextRef {
@@ -125,6 +131,11 @@ impl<'a> Interner<'a> {
     /// The arena, for the note to keep.
     pub fn into_arena(mut self) -> String {
         self.arena.shrink_to_fit();
+        self.arena
+    }
+
+    /// The arena as it is, for more strings to be added to it.
+    pub fn into_growing_arena(self) -> String {
         self.arena
     }
 }

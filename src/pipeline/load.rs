@@ -393,10 +393,28 @@ fn load_scanned_keeping(
             let (mut notes, (mut stamps, (mut prelinked, was_cut))): (Vec<Note>, Linked) =
                 note_files.par_iter().map(|&id| read_and_link(id)).unzip();
             if keep == Keep::ForCheck {
-                // Subpaths checked now that every target is parsed; a note
-                // where one is missing is read again, its lines kept.
+                // Subpaths checked now that every target is parsed. A note
+                // where one is missing has the lines of those links copied
+                // from its file again; should they no longer be where they
+                // were, the note is read and parsed again, its lines kept.
                 let missing = settle_subpaths(&scan.files, &notes, &note_files, &mut prelinked);
-                let again: Vec<usize> = missing.into_iter().filter(|&at| was_cut[at]).collect();
+                let mut again = vec![false; notes.len()];
+                for at in missing.into_iter().filter(|&at| was_cut[at]) {
+                    again[at] = true;
+                }
+                let again: Vec<usize> = notes
+                    .par_iter_mut()
+                    .zip(&prelinked)
+                    .zip(&again)
+                    .enumerate()
+                    .filter(|(_, (_, again))| **again)
+                    .filter_map(|(at, ((note, prelinked), _))| {
+                        let file = &scan.files[note_files[at] as usize];
+                        let restored = read_text(&file.fs_path, config.max_note_bytes)
+                            .is_some_and(|text| restore_lines(note, prelinked, &text));
+                        (!restored).then_some(at)
+                    })
+                    .collect();
                 let reread: Vec<(Note, Option<Stamp>, Prelinked)> = again
                     .par_iter()
                     .map(|&at| {
@@ -507,6 +525,34 @@ fn load_scanned_keeping(
         resolve: started.elapsed(),
     };
     vault
+}
+
+/// A note's text read again, decoded as its parse decodes it; `None` when it
+/// cannot be read as a note now (it is then parsed again, and says why).
+fn read_text(path: &Path, max_bytes: u64) -> Option<String> {
+    match read_note(path, max_bytes).0 {
+        NoteBytes::Read(bytes) => match crate::parse::decode(bytes) {
+            crate::parse::Decoded::Text { text, .. } => Some(text),
+            crate::parse::Decoded::Binary => None,
+        },
+        _ => None,
+    }
+}
+
+/// Gives the links of `note` (cut for `check`) whose subpath is missing their
+/// lines again from `text`, the note's text read anew
+/// ([`Note::restore_lines`]).
+fn restore_lines(note: &mut Note, prelinked: &Prelinked, text: &str) -> bool {
+    let links: Vec<(usize, std::ops::Range<usize>)> = prelinked
+        .unsettled
+        .iter()
+        .filter(|unsettled| unsettled.only_subpath)
+        .map(|unsettled| {
+            let (start, end) = unsettled.written;
+            (unsettled.link as usize, start as usize..end as usize)
+        })
+        .collect();
+    note.restore_lines(text, &links)
 }
 
 /// The cached notes by path (the files are not the last load's): a note

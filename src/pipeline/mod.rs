@@ -641,17 +641,23 @@ mod tests {
         write("B.md", "# Present\n\ntext ^block\n");
         write(
             "A.md",
-            "intro\nsee [[B#Present]], [[B#^block]]\nand [[B#Missing]] here\n",
+            "intro\nsee [[B#Present]], [[B#^block]]\nand [[B#Missing]] here\n\
+             [doc](B.md#Gone) and ![[B#Nope|x]]\n",
         );
         write("C.md", "only [[B#Present]]\n");
         let [checked, analyzed] = checked_and_analyzed(vault.path());
         assert_eq!(checked, analyzed);
-        assert_eq!(checked.0.len(), 1, "{:?}", checked.0);
-        let problem = &checked.0[0];
-        assert!(problem.starts_with("SubpathNotFound A.md"), "{problem}");
-        assert!(problem.contains("line: 3, column: 5"), "{problem}");
-        assert!(problem.contains("and [[B#Missing]] here"), "{problem}");
-        assert_eq!((checked.1.links, checked.1.resolved), (4, 4));
+        assert_eq!(checked.0.len(), 3, "{:?}", checked.0);
+        for (problem, (place, line)) in checked.0.iter().zip([
+            ("line: 3, column: 5", "and [[B#Missing]] here"),
+            ("line: 4, column: 1", "[doc](B.md#Gone) and ![[B#Nope|x]]"),
+            ("line: 4, column: 22", "[doc](B.md#Gone) and ![[B#Nope|x]]"),
+        ]) {
+            assert!(problem.starts_with("SubpathNotFound A.md"), "{problem}");
+            assert!(problem.contains(place), "{problem}");
+            assert!(problem.contains(line), "{problem}");
+        }
+        assert_eq!((checked.1.links, checked.1.resolved), (6, 6));
     }
 
     #[test]

@@ -85,7 +85,10 @@ impl Context<'_> {
             ..
         } = prelinked;
         let mut links = LinkResolver::new(note, file);
-        for Unsettled { link, only_subpath } in unsettled {
+        for Unsettled {
+            link, only_subpath, ..
+        } in unsettled
+        {
             let (at, link) = (link as usize, &note.links[link as usize]);
             if only_subpath
                 && let (Some(target), Some(subpath)) = (resolutions[at].target, note.subpath(link))

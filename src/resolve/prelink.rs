@@ -54,6 +54,11 @@ pub struct Unsettled {
     /// Whether all it lacks is its subpath's check (it has one target,
     /// unambiguously); else it is looked up again in full.
     pub only_subpath: bool,
+    /// Its byte range in its note's text as parsed: `check` gives a link it
+    /// kept for its subpath alone ([`crate::parse::KeptLink::Subpath`]) its
+    /// line from there, should the subpath be missing
+    /// ([`crate::parse::Note::restore_lines`]).
+    pub written: (u32, u32),
 }
 
 /// The links of many notes, looked up against `index` as they were parsed.
@@ -112,6 +117,7 @@ pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
                 unsettled.push(Unsettled {
                     link: at as u32,
                     only_subpath: found,
+                    written: (link.span.start, link.span.end),
                 });
             }
             Resolution {
@@ -220,10 +226,12 @@ mod tests {
                 Unsettled {
                     link: 2,
                     only_subpath: false,
+                    written: (20, 30),
                 },
                 Unsettled {
                     link: 4,
                     only_subpath: true,
+                    written: (40, 50),
                 },
             ],
             dropped: 0,
