@@ -165,6 +165,22 @@ pub fn settle_subpaths(
             } = prelinked;
             let mut missing = false;
             let mut key = String::new();
+            // The targets are anywhere in memory: ask for each one's note,
+            // then for its headings, before any is read.
+            let targets = || {
+                unsettled
+                    .iter()
+                    .filter(|unsettled| unsettled.only_subpath)
+                    .filter_map(|unsettled| resolutions[unsettled.link as usize].target)
+            };
+            for note in targets().filter_map(note_of) {
+                super::prefetch::prefetch(note);
+            }
+            for note in targets().filter_map(note_of) {
+                for heading in note.headings.iter().step_by(HEADINGS_PER_LINE) {
+                    super::prefetch::prefetch(&heading.key_hash);
+                }
+            }
             unsettled.retain(|unsettled| {
                 if !unsettled.only_subpath {
                     return true;
@@ -199,6 +215,13 @@ pub fn settle_subpaths(
         .filter_map(|(at, &missing)| missing.then_some(at))
         .collect()
 }
+
+/// How many headings one 64-byte cache line holds (a prefetch asks for one
+/// line): one when a heading is larger.
+const HEADINGS_PER_LINE: usize = match 64 / std::mem::size_of::<crate::parse::Heading>() {
+    0 => 1,
+    many => many,
+};
 
 /// Whether a link names a file by a bare name several files carry (reported
 /// as an info: Obsidian picks one of them).
