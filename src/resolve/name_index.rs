@@ -257,8 +257,8 @@ impl NameIndex {
     /// all, then the names in them and, for a name written with a folder
     /// (compared by path), the path of the name's only file; so the lookups
     /// that follow wait for memory together rather than one after another.
-    pub(super) fn prefetch(&self, names: &[LoweredName]) {
-        for name in names {
+    pub(super) fn prefetch<'n>(&self, names: impl Iterator<Item = &'n LoweredName> + Clone) {
+        for name in names.clone() {
             self.by_name.prefetch_slot(name.first_hash);
         }
         for name in names {

@@ -94,8 +94,7 @@ pub fn prelink(index: &NameIndex, note: &Note, file: FileId) -> Prelinked {
         .collect();
     // Each lookup waits on memory: ask for what all of them read first, so
     // the waits overlap.
-    let wanted: Vec<LoweredName> = names.iter().flatten().map(|(name, _)| *name).collect();
-    index.prefetch(&wanted);
+    index.prefetch(names.iter().flatten().map(|(name, _)| name));
     let mut unsettled = Vec::new();
     let resolutions = note
         .links
