@@ -63,16 +63,17 @@ fn main() {
         .filter_map(|(id, file)| Some((id as u32, file, std::fs::read(&*file.fs_path).ok()?)))
         .collect();
     eprintln!("{} notes read", notes.len());
+    // The bytes each round parses, copied before its clock starts (a parse
+    // takes its note's bytes).
+    let copies = || -> Vec<Vec<u8>> { notes.iter().map(|(_, _, bytes)| bytes.clone()).collect() };
     let parse = |scope: BodyScope| {
         let notes = &notes;
-        move || {
+        move |copies: Vec<Vec<u8>>| {
             notes
                 .iter()
-                .map(|(_, file, bytes)| {
-                    let note =
-                        parse_note_for(file.path.clone(), NoteBytes::Read(bytes.clone()), |_| {
-                            scope
-                        });
+                .zip(copies)
+                .map(|((_, file, _), bytes)| {
+                    let note = parse_note_for(file.path.clone(), NoteBytes::Read(bytes), |_| scope);
                     note.links.len()
                 })
                 .sum::<usize>()
@@ -91,8 +92,8 @@ fn main() {
                 })
                 .sum()
         }),
-        "check" => rounds("check", parse(BodyScope::ForCheck)),
-        "all" => rounds("all", parse(BodyScope::Everything)),
+        "check" => rounds_with("check", copies, parse(BodyScope::ForCheck)),
+        "all" => rounds_with("all", copies, parse(BodyScope::Everything)),
         "prelink" => {
             let index = NameIndex::new(&scan.files);
             let parsed: Vec<(u32, Note)> = notes
@@ -125,10 +126,17 @@ fn main() {
 
 /// Runs `work` [`ROUNDS`] times, printing each round's time and count.
 fn rounds(name: &str, mut work: impl FnMut() -> usize) {
+    rounds_with(name, || (), |()| work());
+}
+
+/// Runs `work` [`ROUNDS`] times on what `prepare` gives it (prepared before
+/// the clock starts), printing each round's time and count, then the median.
+fn rounds_with<T>(name: &str, prepare: impl Fn() -> T, mut work: impl FnMut(T) -> usize) {
     let mut times: Vec<Duration> = Vec::with_capacity(ROUNDS);
     for _ in 0..ROUNDS {
+        let input = prepare();
         let started = Instant::now();
-        let count = work();
+        let count = work(input);
         let took = started.elapsed();
         println!("{name} {took:.1?} ({count})");
         times.push(took);
@@ -144,9 +152,17 @@ fn configure_memory_as_check_does() {
     // integer mimalloc reads on its later calls.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
     #[cfg(target_os = "linux")]
-    // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` only sets a flag of the
-    // calling process; it reads and writes no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    {
+        // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` only sets a flag of
+        // the calling process; it reads and writes no memory of ours. The
+        // arguments after the option are read as `unsigned long`.
+        let (on, zero): (libc::c_ulong, libc::c_ulong) = (1, 0);
+        let result = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, on, zero, zero, zero) };
+        if result != 0 {
+            eprintln!(
+                "parsebench: transparent huge pages stay on ({}): times differ from `check`'s",
+                std::io::Error::last_os_error()
+            );
+        }
     }
 }

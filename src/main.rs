@@ -75,9 +75,12 @@ fn without_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` only sets a flag of the
     // calling process; it reads and writes no memory of ours. A kernel
-    // without it returns an error, and then nothing changes.
+    // without it returns an error, and then nothing changes. The arguments
+    // after the option are read as `unsigned long` (a variadic call): passed
+    // as such, the zeros the kernel requires are zeros in every bit.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        let (on, zero): (libc::c_ulong, libc::c_ulong) = (1, 0);
+        libc::prctl(libc::PR_SET_THP_DISABLE, on, zero, zero, zero);
     }
 }
 

@@ -111,35 +111,44 @@ impl Note {
     /// `links` holds each one's index and its byte range in the text it was
     /// parsed from. Each range is parsed alone, as the note's body was.
     /// Returns false, changing nothing, unless each is still a link there,
-    /// of the same kind and with the same subpath (else the file changed
-    /// since: the note is to be parsed again).
+    /// of the same kind and with the same subpath: else the file changed
+    /// since, or the link reads otherwise alone than in its place (a Markdown
+    /// link over two lines of a quote), and the note is to be parsed again.
+    /// Its file part and display text are taken as they now read, not
+    /// compared: resolving it again reports what the file now says.
     pub fn restore_lines(&mut self, text: &str, links: &[(usize, Range<usize>)]) -> bool {
         let mut arena = std::mem::take(&mut self.strings);
         let arena_was = arena.len();
         let mut found = Vec::with_capacity(links.len());
         for (at, range) in links {
             // The text up to the link's end, if the link's place is in it.
-            let upto = text.get(range.clone()).and(text.get(..range.end));
-            let again = self.links.get(*at).zip(upto).and_then(|(link, upto)| {
-                // Offsets and strings of the text up to the link's end: those
-                // of `text`.
-                let mut interner = Interner::with_arena(upto, std::mem::take(&mut arena));
-                let facts = scan_body(
-                    upto,
-                    range.start,
-                    None,
-                    &mut interner,
-                    Vec::new(),
-                    BodyScope::ForCheck,
-                );
-                arena = interner.into_growing_arena();
-                facts.links.into_iter().find(|again| {
-                    (again.span.start as usize, again.span.end as usize) == (range.start, range.end)
-                        && (again.kind, again.is_embed) == (link.kind, link.is_embed)
-                        && again.subpath.map(|subpath| subpath.get(text, &arena))
-                            == link.subpath.map(|subpath| subpath.get(&self.text, &arena))
-                })
-            });
+            let through_link = text.get(range.clone()).and(text.get(..range.end));
+            let again = self
+                .links
+                .get(*at)
+                .zip(through_link)
+                .and_then(|(link, through_link)| {
+                    // Offsets and strings of the text up to the link's end: those
+                    // of `text`.
+                    let mut interner =
+                        Interner::with_arena(through_link, std::mem::take(&mut arena));
+                    let facts = scan_body(
+                        through_link,
+                        range.start,
+                        None,
+                        &mut interner,
+                        Vec::new(),
+                        BodyScope::ForCheck,
+                    );
+                    arena = interner.into_growing_arena();
+                    facts.links.into_iter().find(|again| {
+                        (again.span.start as usize, again.span.end as usize)
+                            == (range.start, range.end)
+                            && (again.kind, again.is_embed) == (link.kind, link.is_embed)
+                            && again.subpath.map(|subpath| subpath.get(text, &arena))
+                                == link.subpath.map(|subpath| subpath.get(&self.text, &arena))
+                    })
+                });
             match again {
                 Some(again) => found.push(again),
                 None => {
@@ -393,6 +402,43 @@ mod tests {
     }
 
     #[test]
+    fn links_in_lists_tables_callouts_and_comments_get_theirs_back() {
+        let text = "- item [[A#One]]\n\n| x | [[B#Two\\|b]] |\n| - | - |\n\n\
+                    > [!note] Title\n> in [[C#Three]]\n\n%% hidden [[D#Four]] %%\n\n\
+                    split [e\nf](E.md#Five) and ![[F.png#Six|x|20]]\n";
+        let whole = parse(text);
+        let all: Vec<usize> = (0..whole.links.len()).collect();
+        assert_eq!(all.len(), 6, "{:?}", whole.links);
+        let (mut kept, written) = cut_for_subpaths(text, &all);
+        assert!(kept.restore_lines(text, &written));
+        for (before, after) in whole.links.iter().zip(&kept.links) {
+            assert_eq!(whole.raw(before), kept.raw(after));
+            assert_eq!(whole.linkpath(before), kept.linkpath(after));
+            assert_eq!(whole.subpath(before), kept.subpath(after));
+            assert_eq!(whole.display(before), kept.display(after));
+            assert_eq!(
+                (before.kind, before.is_embed, before.in_comment, before.size),
+                (after.kind, after.is_embed, after.in_comment, after.size)
+            );
+            assert_eq!(before.span.position, after.span.position);
+            assert_eq!(
+                whole.span_location(&before.span),
+                kept.span_location(&after.span)
+            );
+        }
+        assert!(whole.links.iter().any(|link| link.in_comment));
+    }
+
+    #[test]
+    fn a_link_that_reads_otherwise_alone_is_not_taken_back() {
+        // Over two lines of a quote, parsed alone the second line is a quote
+        // of its own: no link.
+        let text = "> [a\n> b](B.md#Gone)\n";
+        let (mut kept, written) = cut_for_subpaths(text, &[0]);
+        assert!(!kept.restore_lines(text, &written));
+    }
+
+    #[test]
     fn an_embed_kept_for_its_subpath_gets_its_size_back() {
         let text = "x
 	y ![[Chart.png#Part|alt|100x20]] z [[Q#^id]]
@@ -419,7 +465,8 @@ mod tests {
             TEXT.replace("[[Two#Part|shown]]", "`[Two#Part|shown]]"),
             // Shorter than the link's place.
             TEXT[..40].to_owned(),
-            // A link with a cleaned-up linkpath (NBSP), in the same place.
+            // Another subpath, after a file part cleaned up (NBSP) into the
+            // arena: the arena is as it was.
             TEXT.replace("[[Two#Part|shown]]", "[[T\u{a0}#Pert|shown]]"),
             // A multi-byte character across the link's start.
             TEXT.replace("Intro [[One]] and ", "Intro [[One]] and\u{e9}"),

@@ -28,7 +28,7 @@ pub use keep::KeptLink;
 pub use markdown::MARKDOWN_OPTIONS;
 pub use markdown_link::{decode_uri, has_scheme};
 pub use properties::{Properties, PropertyValue};
-pub use source::{Decoded, decode};
+pub(crate) use source::{Decoded, decode};
 pub use tag::with_parents as tag_with_parents;
 pub use text_ref::{Interner, TextRef};
 pub use wikilink::{EmbedSize, clean_link_text, default_display, split_linktext};

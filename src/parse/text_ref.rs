@@ -111,7 +111,7 @@ impl<'a> Interner<'a> {
 
     /// An interner for strings of `text` that adds to `arena` (a note's,
     /// whose references stay as they are).
-    pub fn with_arena(text: &'a str, arena: String) -> Interner<'a> {
+    pub(crate) fn with_arena(text: &'a str, arena: String) -> Interner<'a> {
         Interner { text, arena }
     }
 
@@ -135,7 +135,7 @@ impl<'a> Interner<'a> {
     }
 
     /// The arena as it is, for more strings to be added to it.
-    pub fn into_growing_arena(self) -> String {
+    pub(crate) fn into_growing_arena(self) -> String {
         self.arena
     }
 }

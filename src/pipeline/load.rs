@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::SummaryMemo;
 use crate::model::ModelMemo;
-use crate::parse::{BodyScope, KeptLink, Note, NoteBytes, parse_note, parse_note_for};
+use crate::parse::{BodyScope, KeptLink, LinkKind, Note, NoteBytes, parse_note, parse_note_for};
 use crate::progress::{PROGRESS, Stage};
 use crate::resolve::{
     FileId, LinkMemo, NameIndex, NotesInOrder, Prelinked, Prelinks, StageTimings, Vault, prelink,
@@ -398,20 +398,20 @@ fn load_scanned_keeping(
                 // from its file again; should they no longer be where they
                 // were, the note is read and parsed again, its lines kept.
                 let missing = settle_subpaths(&scan.files, &notes, &note_files, &mut prelinked);
-                let mut again = vec![false; notes.len()];
+                let mut cut_and_missing = vec![false; notes.len()];
                 for at in missing.into_iter().filter(|&at| was_cut[at]) {
-                    again[at] = true;
+                    cut_and_missing[at] = true;
                 }
                 let again: Vec<usize> = notes
                     .par_iter_mut()
                     .zip(&prelinked)
-                    .zip(&again)
+                    .zip(&cut_and_missing)
                     .enumerate()
-                    .filter(|(_, (_, again))| **again)
+                    .filter(|(_, (_, missing))| **missing)
                     .filter_map(|(at, ((note, prelinked), _))| {
                         let file = &scan.files[note_files[at] as usize];
                         let restored = read_text(&file.fs_path, config.max_note_bytes)
-                            .is_some_and(|text| restore_lines(note, prelinked, &text));
+                            .is_some_and(|text| restore_missing_lines(note, prelinked, &text));
                         (!restored).then_some(at)
                     })
                     .collect();
@@ -539,14 +539,18 @@ fn read_text(path: &Path, max_bytes: u64) -> Option<String> {
     }
 }
 
-/// Gives the links of `note` (cut for `check`) whose subpath is missing their
-/// lines again from `text`, the note's text read anew
-/// ([`Note::restore_lines`]).
-fn restore_lines(note: &mut Note, prelinked: &Prelinked, text: &str) -> bool {
+/// Gives the body links of `note` (cut for `check`) whose subpath is missing
+/// their lines again from `text`, the note's text read anew
+/// ([`Note::restore_lines`]). The frontmatter's links need nothing: a cut
+/// note keeps its frontmatter whole.
+fn restore_missing_lines(note: &mut Note, prelinked: &Prelinked, text: &str) -> bool {
     let links: Vec<(usize, std::ops::Range<usize>)> = prelinked
         .unsettled
         .iter()
-        .filter(|unsettled| unsettled.only_subpath)
+        .filter(|unsettled| {
+            unsettled.only_subpath
+                && note.links[unsettled.link as usize].kind != LinkKind::Frontmatter
+        })
         .map(|unsettled| {
             let (start, end) = unsettled.written;
             (unsettled.link as usize, start as usize..end as usize)

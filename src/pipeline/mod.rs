@@ -639,25 +639,42 @@ mod tests {
         let vault = tempfile::tempdir().unwrap();
         let write = |name: &str, text: &str| std::fs::write(vault.path().join(name), text).unwrap();
         write("B.md", "# Present\n\ntext ^block\n");
+        // Its lines copied from the file again: a wikilink, a Markdown link,
+        // an embed; the frontmatter's link needs nothing.
         write(
             "A.md",
-            "intro\nsee [[B#Present]], [[B#^block]]\nand [[B#Missing]] here\n\
-             [doc](B.md#Gone) and ![[B#Nope|x]]\n",
+            "---\nup: \"[[B#Top]]\"\n---\nintro\nsee [[B#Present]], [[B#^block]]\n\
+             and [[B#Missing]] here\n[doc](B.md#Gone) and ![[B#Nope|x]]\n",
         );
         write("C.md", "only [[B#Present]]\n");
+        // Parsed alone, this link would not be one: the note is parsed again.
+        write("D.md", "> [a\n> b](B.md#Quoted)\n");
         let [checked, analyzed] = checked_and_analyzed(vault.path());
         assert_eq!(checked, analyzed);
-        assert_eq!(checked.0.len(), 3, "{:?}", checked.0);
-        for (problem, (place, line)) in checked.0.iter().zip([
-            ("line: 3, column: 5", "and [[B#Missing]] here"),
-            ("line: 4, column: 1", "[doc](B.md#Gone) and ![[B#Nope|x]]"),
-            ("line: 4, column: 22", "[doc](B.md#Gone) and ![[B#Nope|x]]"),
+        assert_eq!(checked.0.len(), 5, "{:?}", checked.0);
+        for (problem, (note, place, line)) in checked.0.iter().zip([
+            ("A.md", "line: 2, column: 6", "[[B#Top]]"),
+            ("A.md", "line: 6, column: 5", "and [[B#Missing]] here"),
+            (
+                "A.md",
+                "line: 7, column: 1",
+                "[doc](B.md#Gone) and ![[B#Nope|x]]",
+            ),
+            (
+                "A.md",
+                "line: 7, column: 22",
+                "[doc](B.md#Gone) and ![[B#Nope|x]]",
+            ),
+            ("D.md", "line: 1, column: 3", "> [a"),
         ]) {
-            assert!(problem.starts_with("SubpathNotFound A.md"), "{problem}");
+            assert!(
+                problem.starts_with(&format!("SubpathNotFound {note}")),
+                "{problem}"
+            );
             assert!(problem.contains(place), "{problem}");
             assert!(problem.contains(line), "{problem}");
         }
-        assert_eq!((checked.1.links, checked.1.resolved), (6, 6));
+        assert_eq!((checked.1.links, checked.1.resolved), (8, 8));
     }
 
     #[test]

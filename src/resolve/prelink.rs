@@ -164,19 +164,21 @@ pub fn settle_subpaths(
             } = prelinked;
             let mut missing = false;
             let mut key = String::new();
-            // The targets are anywhere in memory: ask for each one's note,
-            // then for its headings, before any is read.
+            // The targets are anywhere in memory: ask for each one's list of
+            // headings, then for the first headings in it, before any is read.
             let targets = || {
                 unsettled
                     .iter()
                     .filter(|unsettled| unsettled.only_subpath)
                     .filter_map(|unsettled| resolutions[unsettled.link as usize].target)
+                    .filter_map(note_of)
             };
-            for note in targets().filter_map(note_of) {
-                super::prefetch::prefetch(note);
+            for target in targets() {
+                super::prefetch::prefetch(&target.headings);
             }
-            for note in targets().filter_map(note_of) {
-                for heading in note.headings.iter().step_by(HEADINGS_PER_LINE) {
+            for target in targets() {
+                let first = target.headings.iter().take(HEADINGS_PREFETCHED);
+                for heading in first.step_by(HEADINGS_PER_LINE) {
                     super::prefetch::prefetch(&heading.key_hash);
                 }
             }
@@ -214,6 +216,10 @@ pub fn settle_subpaths(
         .filter_map(|(at, &missing)| missing.then_some(at))
         .collect()
 }
+
+/// How many of a target's headings are asked for ahead (a link's heading is
+/// usually among a note's first few; the rest are read as found).
+const HEADINGS_PREFETCHED: usize = 8;
 
 /// How many headings one 64-byte cache line holds (a prefetch asks for one
 /// line): one when a heading is larger.
