@@ -8,6 +8,7 @@
 //! make the user's own links ambiguous — nor another generated page's name.
 
 use foldhash::HashSet;
+use rayon::prelude::*;
 
 use crate::scan::VaultPath;
 
@@ -47,7 +48,7 @@ pub struct PageNamer<'a> {
     output: String,
     /// Whether a user's file (any outside the output folder) has this
     /// lower-cased file name.
-    is_user_name: Box<dyn Fn(&str) -> bool + 'a>,
+    is_user_name: Box<dyn Fn(&str) -> bool + Sync + 'a>,
     /// The lower-cased file names handed out so far.
     handed_out: HashSet<String>,
 }
@@ -56,7 +57,7 @@ impl<'a> PageNamer<'a> {
     /// A namer for `output`, avoiding the file names `is_user_name` says a
     /// user's file has (asked lower-cased): the vault's name index answers
     /// that without a set of every name being built again.
-    pub fn new(output: &str, is_user_name: impl Fn(&str) -> bool + 'a) -> PageNamer<'a> {
+    pub fn new(output: &str, is_user_name: impl Fn(&str) -> bool + Sync + 'a) -> PageNamer<'a> {
         PageNamer {
             output: output.trim_matches('/').to_owned(),
             is_user_name: Box::new(is_user_name),
@@ -81,19 +82,51 @@ impl<'a> PageNamer<'a> {
             let file_name = format!("{candidate}.md");
             let lower = file_name.to_lowercase();
             if !(self.is_user_name)(&lower) && self.handed_out.insert(lower) {
-                let mut path = self.output.clone();
-                for part in [folder, file_name.as_str()] {
-                    if !part.is_empty() {
-                        if !path.is_empty() {
-                            path.push('/');
-                        }
-                        path.push_str(part);
-                    }
-                }
-                return VaultPath::new(&path).expect("page paths are built from safe parts");
+                return self.path_of(folder, &file_name);
             }
             attempt += 1;
         }
+    }
+
+    /// [`PageNamer::name`] for pages called `stems`, in order, in `folder`.
+    /// Each page's first choice (its stem as it is) is worked out for all of
+    /// them at once, in parallel; the names are then handed out in order, and
+    /// a page whose first choice is taken is named as [`PageNamer::name`]
+    /// names it. The names are those `name` gives one page after another.
+    pub fn name_all(&mut self, folder: &str, stems: &[String]) -> Vec<VaultPath> {
+        let first_choices: Vec<Option<(String, VaultPath)>> = stems
+            .par_iter()
+            .map(|stem| {
+                let file_name = format!("{}.md", safe_stem(stem));
+                let lower = file_name.to_lowercase();
+                (!(self.is_user_name)(&lower)).then(|| (lower, self.path_of(folder, &file_name)))
+            })
+            .collect();
+        stems
+            .iter()
+            .zip(first_choices)
+            .map(|(stem, first_choice)| match first_choice {
+                Some((lower, path)) if !self.handed_out.contains(&lower) => {
+                    self.handed_out.insert(lower);
+                    path
+                }
+                _ => self.name(folder, stem),
+            })
+            .collect()
+    }
+
+    /// The path of the page `file_name` in `folder` of the output folder.
+    fn path_of(&self, folder: &str, file_name: &str) -> VaultPath {
+        let mut path = self.output.clone();
+        for part in [folder, file_name] {
+            if !part.is_empty() {
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(part);
+            }
+        }
+        VaultPath::new(&path).expect("page paths are built from safe parts")
     }
 }
 
@@ -119,6 +152,40 @@ fn safe_stem(stem: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_handed_out_together_are_those_handed_out_one_by_one() {
+        let user = ["a.md", "b (2).md"];
+        let stems: Vec<String> = ["A", "b", "B", "b", "C:", "c", "a", "B (2)", "..."]
+            .iter()
+            .map(|stem| stem.to_string())
+            .collect();
+        let mut together = PageNamer::new("Out", |name: &str| user.contains(&name));
+        let mut one_by_one = PageNamer::new("Out", |name: &str| user.contains(&name));
+        // Something handed out before, as the top pages are.
+        assert_eq!(together.name("F", "c"), one_by_one.name("F", "c"));
+        let all = together.name_all("F", &stems);
+        let each: Vec<VaultPath> = stems
+            .iter()
+            .map(|stem| one_by_one.name("F", stem))
+            .collect();
+        assert_eq!(all, each);
+        let names: Vec<&str> = all.iter().map(|path| path.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Out/F/A (2).md",
+                "Out/F/b.md",
+                "Out/F/B (3).md",
+                "Out/F/b (4).md",
+                "Out/F/C (2).md",
+                "Out/F/c (3).md",
+                "Out/F/a (3).md",
+                "Out/F/B (2 2).md",
+                "Out/F/Untitled.md",
+            ]
+        );
+    }
 
     #[test]
     fn names_never_clash() {

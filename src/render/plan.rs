@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{LinkWriter, PageKind, PageNamer};
@@ -148,15 +149,12 @@ fn name_pages(
     let health_page = namer.name("", HEALTH_PAGE);
     // One page per note of a kind, in its folder, named by the
     // configuration's pattern (`{title} (evidence)`, …).
-    let mut name_each = |folder: &str, pattern: &str, notes: Vec<&NoteRef>| -> Vec<String> {
-        notes
-            .into_iter()
-            .map(|note| {
-                namer
-                    .name(folder, &pattern.replace(TITLE, note.title()))
-                    .to_string()
-            })
-            .collect()
+    let mut name_each = |folder: &str, pattern: &str, notes: Vec<&NoteRef>| -> Vec<VaultPath> {
+        let stems: Vec<String> = notes
+            .par_iter()
+            .map(|note| pattern.replace(TITLE, note.title()))
+            .collect();
+        namer.name_all(folder, &stems)
     };
     let names = &config.page_names;
     let insight_pages = name_each(
@@ -179,30 +177,34 @@ fn name_pages(
         (digest_page.clone(), PageKind::Digest),
         (health_page.clone(), PageKind::Health),
     ];
-    let page_path = |text: &String| VaultPath::new(text).expect("page names are valid vault paths");
+    let texts = |paths: &[VaultPath]| -> Vec<String> {
+        paths.iter().map(|path| path.as_str().to_owned()).collect()
+    };
+    let (insight_texts, job_texts, plan_texts) =
+        (texts(&insight_pages), texts(&job_pages), texts(&plan_pages));
     pages.extend(
         insight_pages
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, p)| (page_path(p), PageKind::Insight(i))),
+            .map(|(i, path)| (path, PageKind::Insight(i))),
     );
     pages.extend(
         job_pages
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, p)| (page_path(p), PageKind::Job(i))),
+            .map(|(i, path)| (path, PageKind::Job(i))),
     );
     pages.extend(
         plan_pages
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, p)| (page_path(p), PageKind::Plan(i))),
+            .map(|(i, path)| (path, PageKind::Plan(i))),
     );
     PagePlan {
         pages,
-        insight_pages,
-        job_pages,
-        plan_pages,
+        insight_pages: insight_texts,
+        job_pages: job_texts,
+        plan_pages: plan_texts,
         links: Arc::new(LinkWriter::new(
             Vec::new(),
             vault.settings.new_link_format,
