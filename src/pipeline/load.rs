@@ -542,14 +542,18 @@ fn read_text(path: &Path, max_bytes: u64) -> Option<String> {
 /// Gives the body links of `note` (cut for `check`) whose subpath is missing
 /// their lines again from `text`, the note's text read anew
 /// ([`Note::restore_lines`]). The frontmatter's links need nothing: a cut
-/// note keeps its frontmatter whole.
+/// note keeps its frontmatter whole. (A link not found is passed on: the
+/// restoring fails, and the note is parsed again.)
 fn restore_missing_lines(note: &mut Note, prelinked: &Prelinked, text: &str) -> bool {
     let links: Vec<(usize, std::ops::Range<usize>)> = prelinked
         .unsettled
         .iter()
         .filter(|unsettled| {
-            unsettled.only_subpath
-                && note.links[unsettled.link as usize].kind != LinkKind::Frontmatter
+            let kind = note
+                .links
+                .get(unsettled.link as usize)
+                .map(|link| link.kind);
+            unsettled.only_subpath && kind != Some(LinkKind::Frontmatter)
         })
         .map(|unsettled| {
             let (start, end) = unsettled.written;
