@@ -106,21 +106,27 @@ pub fn consolidate_reusing(
         || coverage::plan_coverage_reusing(model, &ranks, kept_plans),
     );
     let summary_fingerprints: Vec<u64> = fingerprints.iter().map(|f| f.summary).collect();
-    let digest = latest_period(model, config.digest_period).map(|period| {
-        digest_reusing(
-            model,
-            &insights,
-            &config.thresholds,
-            period,
-            config.digest_period,
-            memo.as_deref_mut()
-                .map(|memo| (summary_fingerprints.as_slice(), &mut memo.strengths)),
-        )
-    });
+    let strengths = memo.as_deref_mut().map(|memo| &mut memo.strengths);
+    // The digest and the vault's health read the same summaries, each on one
+    // thread: side by side.
+    let (digest, health) = rayon::join(
+        || {
+            latest_period(model, config.digest_period).map(|period| {
+                digest_reusing(
+                    model,
+                    &insights,
+                    &config.thresholds,
+                    period,
+                    config.digest_period,
+                    strengths.map(|strengths| (summary_fingerprints.as_slice(), strengths)),
+                )
+            })
+        },
+        || health(model, vault_diagnostics, &insights, config),
+    );
     if let Some(memo) = memo {
         memo.pending = Some((fingerprints, job_fingerprints));
     }
-    let health = health(model, vault_diagnostics, &insights, config);
     Consolidation {
         insights,
         jobs,
