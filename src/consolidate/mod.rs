@@ -108,7 +108,7 @@ pub fn consolidate_reusing(
     let summary_fingerprints: Vec<u64> = fingerprints.iter().map(|f| f.summary).collect();
     let strengths = memo.as_deref_mut().map(|memo| &mut memo.strengths);
     // The digest and the vault's health read the same summaries, each on one
-    // thread: side by side.
+    // thread: they are worked out at the same time.
     let (digest, health) = rayon::join(
         || {
             latest_period(model, config.digest_period).map(|period| {

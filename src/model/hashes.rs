@@ -175,82 +175,10 @@ impl RecordHashes {
             next = interview.observations.end;
             follows
         }) && next == model.observations.len();
-        // Each observation's interview, beside its hash: the two lists are
-        // written side by side.
-        let (observations, interview_of): (Vec<u64>, Vec<u32>) = rayon::join(
-            || match laid_out {
-                // Two halves, split between interviews, each filled in order.
-                true => {
-                    let mut observations = vec![0; model.observations.len()];
-                    let half = model.observations.len() / 2;
-                    let middle = model
-                        .interviews
-                        .partition_point(|interview| interview.observations.start < half);
-                    let split = model
-                        .interviews
-                        .get(middle)
-                        .map_or(observations.len(), |interview| interview.observations.start);
-                    let (left, right) = observations.split_at_mut(split);
-                    let fill = |range: std::ops::Range<usize>, out: &mut [u64]| {
-                        let mut out = out.iter_mut();
-                        for (at, (interview, &hash)) in range.clone().zip(
-                            model.interviews[range.clone()]
-                                .iter()
-                                .zip(&interviews[range]),
-                        ) {
-                            debug_assert!(
-                                model.observations[interview.observations.clone()]
-                                    .iter()
-                                    .all(|observation| observation.interview == at)
-                            );
-                            let own: Cow<[u64]> = match interview.observation_hashes.len()
-                                == interview.observations.len()
-                            {
-                                true => Cow::Borrowed(&interview.observation_hashes),
-                                false => Cow::Owned(
-                                    model.observations[interview.observations.clone()]
-                                        .iter()
-                                        .map(observation_hash)
-                                        .collect(),
-                                ),
-                            };
-                            // `own` first: its end must not take a slot.
-                            for (&own, slot) in own.iter().zip(out.by_ref()) {
-                                *slot = hash_pair(hash, own);
-                            }
-                        }
-                    };
-                    rayon::join(
-                        || fill(0..middle, left),
-                        || fill(middle..model.interviews.len(), right),
-                    );
-                    observations
-                }
-                false => model
-                    .observations
-                    .par_iter()
-                    .map(|observation| {
-                        hash_pair(
-                            interviews[observation.interview],
-                            observation_hash(observation),
-                        )
-                    })
-                    .collect(),
-            },
-            || match laid_out {
-                true => {
-                    let mut interview_of = Vec::with_capacity(model.observations.len());
-                    for (at, interview) in (0u32..).zip(&model.interviews) {
-                        interview_of.extend(std::iter::repeat_n(at, interview.observations.len()));
-                    }
-                    interview_of
-                }
-                false => model
-                    .observations
-                    .iter()
-                    .map(|observation| observation.interview as u32)
-                    .collect(),
-            },
+        // The two lists are worked out at the same time.
+        let (observations, interview_of) = rayon::join(
+            || observation_hashes(model, &interviews, laid_out),
+            || interviews_of(model, laid_out),
         );
         RecordHashes {
             interviews,
@@ -258,6 +186,83 @@ impl RecordHashes {
             interview_of,
         }
     }
+}
+
+/// Each observation's hash: its interview's (`interviews`) and its own.
+/// `laid_out`: each interview's observations follow the last one's.
+fn observation_hashes(model: &ResearchModel, interviews: &[u64], laid_out: bool) -> Vec<u64> {
+    if !laid_out {
+        return model
+            .observations
+            .par_iter()
+            .map(|observation| {
+                hash_pair(
+                    interviews[observation.interview],
+                    observation_hash(observation),
+                )
+            })
+            .collect();
+    }
+    // Two halves, split between interviews, each filled in order.
+    let mut observations = vec![0; model.observations.len()];
+    let half = model.observations.len() / 2;
+    let middle = model
+        .interviews
+        .partition_point(|interview| interview.observations.start < half);
+    let split = model
+        .interviews
+        .get(middle)
+        .map_or(observations.len(), |interview| interview.observations.start);
+    let (left, right) = observations.split_at_mut(split);
+    let fill = |range: std::ops::Range<usize>, out: &mut [u64]| {
+        let mut out = out.iter_mut();
+        for (at, (interview, &hash)) in range.clone().zip(
+            model.interviews[range.clone()]
+                .iter()
+                .zip(&interviews[range]),
+        ) {
+            debug_assert!(
+                model.observations[interview.observations.clone()]
+                    .iter()
+                    .all(|observation| observation.interview == at)
+            );
+            let own: Cow<[u64]> =
+                match interview.observation_hashes.len() == interview.observations.len() {
+                    true => Cow::Borrowed(&interview.observation_hashes),
+                    false => Cow::Owned(
+                        model.observations[interview.observations.clone()]
+                            .iter()
+                            .map(observation_hash)
+                            .collect(),
+                    ),
+                };
+            // `own` first: its end must not take a slot.
+            for (&own, slot) in own.iter().zip(out.by_ref()) {
+                *slot = hash_pair(hash, own);
+            }
+        }
+    };
+    rayon::join(
+        || fill(0..middle, left),
+        || fill(middle..model.interviews.len(), right),
+    );
+    observations
+}
+
+/// Each observation's interview (see [`RecordHashes::interview_of`]).
+fn interviews_of(model: &ResearchModel, laid_out: bool) -> Vec<u32> {
+    if !laid_out {
+        return model
+            .observations
+            .iter()
+            .map(|observation| observation.interview as u32)
+            .collect();
+    }
+    let mut interview_of = Vec::with_capacity(model.observations.len());
+    for (at, interview) in (0u32..).zip(&model.interviews) {
+        interview_of.extend(std::iter::repeat_n(at, interview.observations.len()));
+    }
+    interview_of
 }
 
 /// `hash_of((first, second))`, without a hasher's buffer: an observation's

@@ -11,6 +11,9 @@
 //! ([`super::is_temp_file`]): hidden, and removed by the next run if a process
 //! is killed with some left; the last handle to a pool removes those left
 //! when it is dropped.
+//!
+//! On Unix, the pool also holds open the few largest pages a write replaced
+//! (see [`Spares::write`]), until it makes spares again.
 
 use std::fs;
 use std::io::{self, Write};
@@ -32,10 +35,18 @@ struct Pool {
     /// Set when a spare could not be renamed across to a page's file
     /// system (an output folder mounted elsewhere): no more are made.
     elsewhere: AtomicBool,
-    /// The files of pages replaced since the spares were last made, held
-    /// open (see [`Spares::write`]).
-    replaced: Mutex<Vec<fs::File>>,
+    /// Files replaced since the last [`Spares::fill`] began, held open
+    /// (see [`Spares::write`]): at most [`HELD_AT_MOST`].
+    held: Mutex<Vec<fs::File>>,
 }
+
+/// How many replaced files a pool holds open at most.
+const HELD_AT_MOST: usize = 16;
+
+/// The size from which a replaced file is held open: freeing a file's
+/// blocks takes about 1 ms per MB (ext4, on the project's machine), a
+/// smaller one is not worth a file descriptor.
+const HELD_FROM_BYTES: u64 = 1 << 20;
 
 impl Spares {
     /// An empty pool whose spares go in `folder` (the state folder: on the
@@ -45,22 +56,20 @@ impl Spares {
             folder,
             ready: Mutex::new(Vec::new()),
             elsewhere: AtomicBool::new(false),
-            replaced: Mutex::new(Vec::new()),
+            held: Mutex::new(Vec::new()),
         }))
     }
 
-    /// Closes the files of the pages replaced so far (their space is freed
-    /// now, on this thread), then makes spares until `count` are ready (or one
-    /// cannot be made).
+    /// Closes the replaced files held so far (their space is freed now, on
+    /// this thread), then makes spares until `count` are ready (or one cannot
+    /// be made), then closes those replaced meanwhile.
     pub fn fill(&self, count: usize) {
-        let replaced = std::mem::take(
-            &mut *self
-                .0
-                .replaced
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
-        drop(replaced);
+        self.close_held();
+        self.make(count);
+        self.close_held();
+    }
+
+    fn make(&self, count: usize) {
         while self.ready() < count && !self.0.elsewhere.load(Ordering::Relaxed) {
             let made = tempfile::Builder::new()
                 .prefix(TEMP_PREFIX)
@@ -83,18 +92,58 @@ impl Spares {
         self.0.ready.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn held_list(&self) -> std::sync::MutexGuard<'_, Vec<fs::File>> {
+        self.0.held.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Closes the replaced files held (taken out of the list first: they are
+    /// closed with the lock released).
+    fn close_held(&self) {
+        drop(std::mem::take(&mut *self.held_list()));
+    }
+
+    /// The file at `path`, opened to be held once it is replaced: on Unix, a
+    /// regular file of [`HELD_FROM_BYTES`] or more while fewer than
+    /// [`HELD_AT_MOST`] are held. (Elsewhere an open file may keep a rename
+    /// from replacing it.)
+    fn to_hold(&self, path: &Path) -> Option<fs::File> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            let metadata = fs::symlink_metadata(path).ok()?;
+            if !metadata.is_file()
+                || metadata.len() < HELD_FROM_BYTES
+                || self.held_list().len() >= HELD_AT_MOST
+            {
+                return None;
+            }
+            // Read-only, and never waiting: should something else have
+            // taken the page's place since, opening it does not block.
+            fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+                .open(path)
+                .ok()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
     /// Writes `bytes` to `path` through a spare: the spare gets the bytes and
     /// `permissions`, then is renamed over `path` (its folder made if
     /// missing). Returns whether it did; `false` (nothing written) when no
     /// spare is ready or the rename cannot cross to `path`'s file system —
     /// the caller then writes as usual.
     ///
-    /// The page replaced is held open until the next [`Spares::fill`]: the
-    /// rename then only takes away a name, and the file system frees the old
-    /// file's blocks when it is closed, on the thread that makes spares
-    /// instead of while the user waits. At 100,000 notes `Digest.md` is
-    /// 4.6 MB: renaming over it took 4.3 ms, against 0.1 ms with it held
-    /// open (ext4, on the project's machine).
+    /// A large page replaced is held open until the next [`Spares::fill`]
+    /// (from [`HELD_FROM_BYTES`], at most [`HELD_AT_MOST`]): the rename then only takes away a name,
+    /// and the file system frees the old file's blocks when it is closed, on
+    /// the thread that makes spares instead of while the user waits. At
+    /// 100,000 notes `Digest.md` is 4.6 MB: renaming over it took 4.3 ms,
+    /// against 0.1 ms with it held open (ext4, on the project's machine).
     pub fn write(
         &self,
         root: &Path,
@@ -123,9 +172,9 @@ impl Spares {
                 _ => Err(error),
             };
         }
-        // Opened for reading only: no event tells of it (`watch` ignores
-        // access events), and the page's bytes stay as they are.
-        let replaced = fs::File::open(path).ok();
+        // Its only event is an access, which `watch` drops
+        // (`watch::change::classify`).
+        let held = self.to_hold(path);
         let mut renamed = fs::rename(&spare, path);
         if let Err(error) = &renamed
             && error.kind() == io::ErrorKind::NotFound
@@ -137,13 +186,7 @@ impl Spares {
         }
         match renamed {
             Ok(()) => {
-                if let Some(file) = replaced {
-                    self.0
-                        .replaced
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(file);
-                }
+                self.held_list().extend(held);
                 Ok(true)
             }
             Err(error) => {
@@ -260,37 +303,48 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn a_replaced_page_is_held_open_until_spares_are_made_again() {
+    fn a_large_replaced_page_is_held_open_until_spares_are_made_again() {
         use std::os::unix::fs::PermissionsExt;
         let vault = tempfile::tempdir().unwrap();
         let state = vault.path().join(".throughline");
         fs::create_dir_all(&state).unwrap();
         let output = vault.path().join("Throughline");
         let spares = Spares::new(state);
-        spares.fill(3);
+        spares.fill(HELD_AT_MOST + 4);
         let page = output.join("Digest.md");
         let mode = fs::Permissions::from_mode(0o644);
-        // A new page replaces nothing.
-        assert!(spares.write(vault.path(), &page, b"one", &mode).unwrap());
+        let large = vec![b'x'; HELD_FROM_BYTES as usize];
+        let write =
+            |bytes: &[u8]| assert!(spares.write(vault.path(), &page, bytes, &mode).unwrap());
+        // A new page replaces nothing; a small one is not held.
+        write(b"one");
+        write(&large);
         assert_eq!(open_and_deleted(&output), 0);
-        assert!(spares.write(vault.path(), &page, b"two", &mode).unwrap());
+        write(b"two");
         assert_eq!(fs::read(&page).unwrap(), b"two");
-        assert_eq!(open_and_deleted(&output), 1, "the old page is held open");
-        spares.fill(3);
+        assert_eq!(open_and_deleted(&output), 1, "the large page is held open");
+        spares.fill(HELD_AT_MOST + 4);
         assert_eq!(
             open_and_deleted(&output),
             0,
             "and closed with the next spares"
         );
-        assert!(spares.write(vault.path(), &page, b"three", &mode).unwrap());
-        assert_eq!(open_and_deleted(&output), 1);
+        write(&large);
+        for _ in 0..HELD_AT_MOST + 2 {
+            write(&large);
+        }
+        assert_eq!(
+            open_and_deleted(&output),
+            HELD_AT_MOST,
+            "no more than these"
+        );
         drop(spares);
         assert_eq!(
             open_and_deleted(&output),
             0,
-            "the pool closes it when dropped"
+            "the pool closes them when dropped"
         );
-        assert_eq!(fs::read(&page).unwrap(), b"three");
+        assert_eq!(fs::read(&page).unwrap().len(), large.len());
     }
 
     #[cfg(target_os = "linux")]
