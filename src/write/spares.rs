@@ -139,11 +139,12 @@ impl Spares {
     /// the caller then writes as usual.
     ///
     /// A large page replaced is held open until the next [`Spares::fill`]
-    /// (from [`HELD_FROM_BYTES`], at most [`HELD_AT_MOST`]): the rename then only takes away a name,
-    /// and the file system frees the old file's blocks when it is closed, on
-    /// the thread that makes spares instead of while the user waits. At
-    /// 100,000 notes `Digest.md` is 4.6 MB: renaming over it took 4.3 ms,
-    /// against 0.1 ms with it held open (ext4, on the project's machine).
+    /// (from [`HELD_FROM_BYTES`], at most [`HELD_AT_MOST`]): the rename then
+    /// only takes away a name, and the file system frees the old file's
+    /// blocks when it is closed, on the thread that makes spares instead of
+    /// while the user waits. At 100,000 notes `Digest.md` is 4.6 MB: renaming
+    /// over it took 4.3 ms, against 0.1 ms with it held open (ext4, on the
+    /// project's machine).
     pub fn write(
         &self,
         root: &Path,
@@ -186,7 +187,12 @@ impl Spares {
         }
         match renamed {
             Ok(()) => {
-                self.held_list().extend(held);
+                // Checked again: another thread may have filled the list
+                // since (then this one is closed here, as without holding).
+                let mut list = self.held_list();
+                if list.len() < HELD_AT_MOST {
+                    list.extend(held);
+                }
                 Ok(true)
             }
             Err(error) => {
