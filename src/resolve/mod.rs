@@ -200,8 +200,12 @@ pub struct LinkMemo {
     settings: String,
     aliases: HashMap<String, FileId>,
     index: NameIndex,
-    /// By file: the note's resolutions and link problems.
+    /// By note, in the order of `outcome_files`: the note's resolutions and
+    /// link problems. The next resolution of the same files takes the list
+    /// whole, rather than note by note.
     outcomes: Vec<Option<Outcome>>,
+    /// The file of each note of `outcomes`.
+    outcome_files: Vec<FileId>,
     /// The last vault's problems, sorted, with those added after its
     /// resolution: the next resolution of the same walk takes out those of
     /// the notes it resolves again and puts in their new ones, instead of
@@ -274,6 +278,17 @@ impl LinkMemo {
     pub fn walk(&self) -> Option<u64> {
         self.walk
     }
+
+    /// The outcomes of the notes of `note_files`, in that order: the memo's
+    /// list itself when its notes are those (as they are when its files are
+    /// the vault's), else none (every note is resolved again).
+    fn take_outcomes(&mut self, note_files: &[FileId]) -> Vec<Option<Outcome>> {
+        let outcomes = std::mem::take(&mut self.outcomes);
+        match std::mem::take(&mut self.outcome_files) == note_files {
+            true => outcomes,
+            false => Vec::new(),
+        }
+    }
 }
 
 impl Vault {
@@ -281,8 +296,6 @@ impl Vault {
     /// keeps its notes and diagnostics, but no longer its files, index and
     /// resolutions).
     pub fn take_link_memo(&mut self) -> LinkMemo {
-        let mut outcomes: Vec<Option<Outcome>> = Vec::new();
-        outcomes.resize_with(self.files.len(), || None);
         // The vault's problems go to the memo: it is not read after this.
         let problems = (self.link_problems.is_some() && self.problems_kept_whole).then(|| {
             (
@@ -295,22 +308,22 @@ impl Vault {
         // `watch` drops no link: its vaults keep every resolution.
         self.dropped = Vec::new();
         // Without the problems found, nothing can be reused.
-        if let Some(problems) = self.link_problems.take() {
-            for (((note, resolutions), resolved), problems) in self
-                .note_file_ids
-                .iter()
-                .zip(resolutions)
+        let outcomes: Vec<Option<Outcome>> = match self.link_problems.take() {
+            Some(problems) => resolutions
+                .into_iter()
                 .zip(resolved)
                 .zip(problems)
-            {
-                outcomes[*note as usize] = Some(Outcome {
-                    resolutions,
-                    resolved,
-                    dropped: 0,
-                    problems,
-                });
-            }
-        }
+                .map(|((resolutions, resolved), problems)| {
+                    Some(Outcome {
+                        resolutions,
+                        resolved,
+                        dropped: 0,
+                        problems,
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let mut anchors = vec![0; self.files.len()];
         for (note, &file) in self.notes.iter().zip(&self.note_file_ids) {
             anchors[file as usize] = note.anchors_hash;
@@ -323,6 +336,10 @@ impl Vault {
             settings: format!("{:?}", self.settings),
             aliases: std::mem::take(&mut self.aliases),
             index: std::mem::take(&mut self.index),
+            outcome_files: match outcomes.is_empty() {
+                true => Vec::new(),
+                false => self.note_file_ids.clone(),
+            },
             outcomes,
             problems,
             anchors,
@@ -418,7 +435,7 @@ fn resolve_inner(
         true => memo.as_mut().and_then(|memo| memo.problems.take()),
         false => None,
     };
-    let (index, mut prelinked): (NameIndex, Vec<Option<Prelinked>>) = match (&mut memo, prelinks) {
+    let (index, prelinked): (NameIndex, Vec<Option<Prelinked>>) = match (&mut memo, prelinks) {
         (Some(memo), _) => (std::mem::take(&mut memo.index), Vec::new()),
         (None, Some(prelinks)) => (
             prelinks.index,
@@ -426,9 +443,17 @@ fn resolve_inner(
         ),
         (None, None) => (NameIndex::new(&scan.files), Vec::new()),
     };
-    prelinked.resize_with(parsed.len(), || None);
+    // One per note; none at all (not a list of `None`s: a hundred thousand
+    // under `watch`) when the links were not looked up as notes were parsed.
+    let prelinked = match prelinked.len() == parsed.len() {
+        true => rayon::iter::Either::Left(prelinked.into_par_iter()),
+        false => {
+            rayon::iter::Either::Right((0..parsed.len()).into_par_iter().map(|_| None::<Prelinked>))
+        }
+    };
     let mut kept: Vec<Option<Outcome>> = match memo {
         Some(mut memo) => {
+            let mut kept = memo.take_outcomes(&note_file_ids);
             // A subpath into a note read again is looked up again, unless
             // the note's headings, blocks and footnotes are the same.
             let anchors_changed = |target: FileId| {
@@ -438,21 +463,21 @@ fn resolve_inner(
             };
             // Usually none did: then no note's links need a look.
             let any_anchors_changed = note_file_ids.iter().any(|&file| anchors_changed(file));
-            note_file_ids
-                .iter()
-                .map(|&file| {
-                    if changed[file as usize] {
-                        return None;
-                    }
-                    let outcome = memo.outcomes[file as usize].take()?;
-                    let into_changed = any_anchors_changed
-                        && outcome.resolutions.iter().any(|resolution| {
-                            resolution.subpath_found.is_some()
-                                && resolution.target.is_some_and(anchors_changed)
-                        });
-                    (!into_changed).then_some(outcome)
-                })
-                .collect()
+            let into_changed = |outcome: &Outcome| {
+                any_anchors_changed
+                    && outcome.resolutions.iter().any(|resolution| {
+                        resolution.subpath_found.is_some()
+                            && resolution.target.is_some_and(anchors_changed)
+                    })
+            };
+            // A note read again is resolved again, and so is one whose links
+            // lead into a note whose anchors changed.
+            for (outcome, &fresh) in kept.iter_mut().zip(&fresh) {
+                if fresh || outcome.as_ref().is_some_and(into_changed) {
+                    *outcome = None;
+                }
+            }
+            kept
         }
         None => Vec::new(),
     };
@@ -472,7 +497,7 @@ fn resolve_inner(
     let outcomes: Vec<Outcome> = parsed
         .par_iter()
         .zip(note_file_ids.par_iter())
-        .zip(kept.into_par_iter().zip(prelinked.into_par_iter()))
+        .zip(kept.into_par_iter().zip(prelinked))
         .map(|((note, &file), (kept, prelinked))| match kept {
             Some(outcome) => outcome,
             None if !scan.files[file as usize].is_source() => Outcome::default(),
@@ -764,7 +789,7 @@ pub(crate) mod tests {
             assert_eq!(shown(&once), shown(&fresh), "resolved once, after {path}");
             // Its memo reuses nothing: it kept no problems to reuse.
             let memo = once.take_link_memo();
-            assert!(memo.outcomes.iter().all(Option::is_none));
+            assert!(memo.outcomes.is_empty());
         }
     }
 
