@@ -426,9 +426,20 @@ fn resolve_inner(
         note_of_file[file as usize] = Some(position as u32);
         changed[file as usize] = fresh;
     }
-    let aliases = alias_index(&parsed, &note_file_ids);
+    // The memo's aliases, when they are still the vault's.
+    let mut memo = memo;
+    let kept_aliases = memo
+        .as_mut()
+        .filter(|memo| {
+            memo.is_about(&scan) && !aliases_changed(memo, &parsed, &note_file_ids, &fresh)
+        })
+        .map(|memo| std::mem::take(&mut memo.aliases));
+    let same_aliases = kept_aliases.is_some();
+    let aliases = kept_aliases.unwrap_or_else(|| alias_index(&parsed, &note_file_ids));
     let mut memo = memo.filter(|memo| {
-        memo.aliases == aliases && memo.settings == format!("{settings:?}") && memo.is_about(&scan)
+        (same_aliases || memo.aliases == aliases)
+            && memo.settings == format!("{settings:?}")
+            && memo.is_about(&scan)
     });
     // The last problems, patched below (see [`LinkMemo::problems`]).
     let last_problems = match keep_problems {
@@ -628,6 +639,27 @@ fn resolve_inner(
         added: Vec::new(),
         problems_kept_whole: true,
         timings: StageTimings::default(),
+    }
+}
+
+/// Whether the alias index of `memo` (about the vault's files) may differ
+/// from that of `notes` (of `files`), of which those of `fresh` were read
+/// again: when one of them has an alias now, or had one then. Under `watch`
+/// most updates have neither, and the index is kept instead of every note
+/// looked at again.
+fn aliases_changed(memo: &LinkMemo, notes: &[Note], files: &[FileId], fresh: &[bool]) -> bool {
+    let has_aliases = notes
+        .iter()
+        .zip(fresh)
+        .any(|(note, &fresh)| fresh && !note.aliases.is_empty());
+    has_aliases || {
+        let read_again: HashSet<FileId> = files
+            .iter()
+            .zip(fresh)
+            .filter(|(_, fresh)| **fresh)
+            .map(|(&file, _)| file)
+            .collect();
+        memo.aliases.values().any(|file| read_again.contains(file))
     }
 }
 
@@ -901,6 +933,36 @@ pub(crate) mod tests {
                 "correct the link text, or create the note",
             ]
         );
+    }
+
+    #[test]
+    fn a_kept_alias_index_follows_aliases_added_and_removed() {
+        let replaced = |path: &str, text: &'static str| -> Vec<(&'static str, &'static str)> {
+            BEFORE
+                .iter()
+                .map(|&(p, t)| if p == path { (p, text) } else { (p, t) })
+                .collect()
+        };
+        // `B.md` links `[[Missing]]`: its hint names a note with that alias.
+        let with_alias = replaced("x/Dup.md", "---\naliases: [Missing]\n---\none\n");
+        let cases = [
+            (BEFORE.to_vec(), with_alias.clone(), "x/Dup.md"),
+            (with_alias, BEFORE.to_vec(), "x/Dup.md"),
+            (BEFORE.to_vec(), replaced("y/Dup.md", "two\n"), "y/Dup.md"),
+            // No alias read again: the index is kept.
+            (BEFORE.to_vec(), replaced("C.md", "[[B]]\n"), "C.md"),
+        ];
+        for (before, after, path) in cases {
+            let (scan, notes) = scan_and_notes(&before, &[]);
+            let mut first = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            let memo = first.take_link_memo();
+            let (scan, notes) = scan_and_notes(&after, &[path]);
+            let reused = resolve_reusing(scan, notes, ObsidianSettings::default(), Some(memo));
+            let (scan, notes) = scan_and_notes(&after, &[]);
+            let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            assert_eq!(shown(&reused), shown(&fresh), "after editing {path}");
+            assert_eq!(reused.aliases, fresh.aliases, "after editing {path}");
+        }
     }
 
     #[test]
