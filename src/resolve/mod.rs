@@ -200,12 +200,14 @@ pub struct LinkMemo {
     settings: String,
     aliases: HashMap<String, FileId>,
     index: NameIndex,
-    /// By note, in the order of `outcome_files`: the note's resolutions and
-    /// link problems. The next resolution of the same files takes the list
-    /// whole, rather than note by note.
+    /// By note, in the order of `note_files`: the note's resolutions and
+    /// link problems (none at all when the resolution kept no problems). The
+    /// next resolution of the same notes takes the list whole, rather than
+    /// note by note.
     outcomes: Vec<Option<Outcome>>,
-    /// The file of each note of `outcomes`.
-    outcome_files: Vec<FileId>,
+    /// The file of each note, in order: a memo is used only for the same
+    /// notes.
+    note_files: Vec<FileId>,
     /// The last vault's problems, sorted, with those added after its
     /// resolution: the next resolution of the same walk takes out those of
     /// the notes it resolves again and puts in their new ones, instead of
@@ -279,15 +281,9 @@ impl LinkMemo {
         self.walk
     }
 
-    /// The outcomes of the notes of `note_files`, in that order: the memo's
-    /// list itself when its notes are those (as they are when its files are
-    /// the vault's), else none (every note is resolved again).
-    fn take_outcomes(&mut self, note_files: &[FileId]) -> Vec<Option<Outcome>> {
-        let outcomes = std::mem::take(&mut self.outcomes);
-        match std::mem::take(&mut self.outcome_files) == note_files {
-            true => outcomes,
-            false => Vec::new(),
-        }
+    /// Whether the memo is about `scan`'s files and these notes (`note_files`).
+    fn is_about_notes(&self, scan: &Scan, note_files: &[FileId]) -> bool {
+        self.is_about(scan) && self.note_files == note_files
     }
 }
 
@@ -336,10 +332,7 @@ impl Vault {
             settings: format!("{:?}", self.settings),
             aliases: std::mem::take(&mut self.aliases),
             index: std::mem::take(&mut self.index),
-            outcome_files: match outcomes.is_empty() {
-                true => Vec::new(),
-                false => self.note_file_ids.clone(),
-            },
+            note_files: self.note_file_ids.clone(),
             outcomes,
             problems,
             anchors,
@@ -420,51 +413,51 @@ fn resolve_inner(
         fresh,
         prelinks,
     } = notes;
+    debug_assert!(
+        parsed.len() == note_file_ids.len() && fresh.len() == parsed.len(),
+        "one file and one mark per note"
+    );
     let mut note_of_file = vec![None; scan.files.len()];
     let mut changed = vec![false; scan.files.len()];
     for (position, (&file, &fresh)) in note_file_ids.iter().zip(&fresh).enumerate() {
         note_of_file[file as usize] = Some(position as u32);
         changed[file as usize] = fresh;
     }
+    let mut memo = memo.filter(|memo| memo.is_about_notes(&scan, &note_file_ids));
     // The memo's aliases, when they are still the vault's.
-    let mut memo = memo;
     let kept_aliases = memo
         .as_mut()
-        .filter(|memo| {
-            memo.is_about(&scan) && !aliases_changed(memo, &parsed, &note_file_ids, &fresh)
-        })
+        .filter(|memo| !aliases_changed(memo, &parsed, &fresh, &changed))
         .map(|memo| std::mem::take(&mut memo.aliases));
     let same_aliases = kept_aliases.is_some();
     let aliases = kept_aliases.unwrap_or_else(|| alias_index(&parsed, &note_file_ids));
     let mut memo = memo.filter(|memo| {
-        (same_aliases || memo.aliases == aliases)
-            && memo.settings == format!("{settings:?}")
-            && memo.is_about(&scan)
+        (same_aliases || memo.aliases == aliases) && memo.settings == format!("{settings:?}")
     });
     // The last problems, patched below (see [`LinkMemo::problems`]).
     let last_problems = match keep_problems {
         true => memo.as_mut().and_then(|memo| memo.problems.take()),
         false => None,
     };
-    let (index, prelinked): (NameIndex, Vec<Option<Prelinked>>) = match (&mut memo, prelinks) {
-        (Some(memo), _) => (std::mem::take(&mut memo.index), Vec::new()),
-        (None, Some(prelinks)) => (
-            prelinks.index,
-            prelinks.notes.into_iter().map(Some).collect(),
-        ),
-        (None, None) => (NameIndex::new(&scan.files), Vec::new()),
+    let (index, prelinked): (NameIndex, Option<Vec<Prelinked>>) = match (&mut memo, prelinks) {
+        (Some(memo), _) => (std::mem::take(&mut memo.index), None),
+        (None, Some(prelinks)) => (prelinks.index, Some(prelinks.notes)),
+        (None, None) => (NameIndex::new(&scan.files), None),
     };
     // One per note; none at all (not a list of `None`s: a hundred thousand
     // under `watch`) when the links were not looked up as notes were parsed.
-    let prelinked = match prelinked.len() == parsed.len() {
-        true => rayon::iter::Either::Left(prelinked.into_par_iter()),
-        false => {
+    let prelinked = match prelinked {
+        Some(prelinked) if prelinked.len() == parsed.len() => {
+            rayon::iter::Either::Left(prelinked.into_par_iter().map(Some))
+        }
+        other => {
+            debug_assert!(other.is_none(), "one prelinked note per note");
             rayon::iter::Either::Right((0..parsed.len()).into_par_iter().map(|_| None::<Prelinked>))
         }
     };
     let mut kept: Vec<Option<Outcome>> = match memo {
         Some(mut memo) => {
-            let mut kept = memo.take_outcomes(&note_file_ids);
+            let mut kept = std::mem::take(&mut memo.outcomes);
             // A subpath into a note read again is looked up again, unless
             // the note's headings, blocks and footnotes are the same.
             let anchors_changed = |target: FileId| {
@@ -642,25 +635,21 @@ fn resolve_inner(
     }
 }
 
-/// Whether the alias index of `memo` (about the vault's files) may differ
-/// from that of `notes` (of `files`), of which those of `fresh` were read
-/// again: when one of them has an alias now, or had one then. Under `watch`
-/// most updates have neither, and the index is kept instead of every note
-/// looked at again.
-fn aliases_changed(memo: &LinkMemo, notes: &[Note], files: &[FileId], fresh: &[bool]) -> bool {
-    let has_aliases = notes
+/// Whether the alias index of `memo` (about these notes) may differ from
+/// that of `notes`, of which those of `fresh` were read again (`changed`:
+/// the same, by file): when one of them has an alias now, or is the first to
+/// have had one. (An alias is the first note's that has it: a later one that
+/// dropped it changes nothing.) Under `watch` most updates have neither, and
+/// the index is kept instead of every note looked at again.
+fn aliases_changed(memo: &LinkMemo, notes: &[Note], fresh: &[bool], changed: &[bool]) -> bool {
+    notes
         .iter()
         .zip(fresh)
-        .any(|(note, &fresh)| fresh && !note.aliases.is_empty());
-    has_aliases || {
-        let read_again: HashSet<FileId> = files
-            .iter()
-            .zip(fresh)
-            .filter(|(_, fresh)| **fresh)
-            .map(|(&file, _)| file)
-            .collect();
-        memo.aliases.values().any(|file| read_again.contains(file))
-    }
+        .any(|(note, &fresh)| fresh && !note.aliases.is_empty())
+        || memo
+            .aliases
+            .values()
+            .any(|&file| changed.get(file as usize).is_none_or(|&changed| changed))
 }
 
 /// Lower-cased alias → the note carrying it, for "aliases do not resolve" hints.
@@ -822,6 +811,7 @@ pub(crate) mod tests {
             // Its memo reuses nothing: it kept no problems to reuse.
             let memo = once.take_link_memo();
             assert!(memo.outcomes.is_empty());
+            assert_eq!(memo.note_files, once.note_file_ids);
         }
     }
 
@@ -937,20 +927,40 @@ pub(crate) mod tests {
 
     #[test]
     fn a_kept_alias_index_follows_aliases_added_and_removed() {
-        let replaced = |path: &str, text: &'static str| -> Vec<(&'static str, &'static str)> {
-            BEFORE
+        type Notes = Vec<(&'static str, &'static str)>;
+        let replaced = |notes: &[(&'static str, &'static str)], path: &str, text: &'static str| {
+            notes
                 .iter()
                 .map(|&(p, t)| if p == path { (p, text) } else { (p, t) })
-                .collect()
+                .collect::<Notes>()
         };
         // `B.md` links `[[Missing]]`: its hint names a note with that alias.
-        let with_alias = replaced("x/Dup.md", "---\naliases: [Missing]\n---\none\n");
-        let cases = [
-            (BEFORE.to_vec(), with_alias.clone(), "x/Dup.md"),
-            (with_alias, BEFORE.to_vec(), "x/Dup.md"),
-            (BEFORE.to_vec(), replaced("y/Dup.md", "two\n"), "y/Dup.md"),
-            // No alias read again: the index is kept.
-            (BEFORE.to_vec(), replaced("C.md", "[[B]]\n"), "C.md"),
+        let missing = replaced(BEFORE, "x/Dup.md", "---\naliases: [Missing]\n---\none\n");
+        // `y/Dup.md` has `Other` too, after `x/Dup.md`: not in the index.
+        let other = replaced(BEFORE, "x/Dup.md", "---\naliases: [Other]\n---\none\n");
+        let cases: [(Notes, Notes, &str); 7] = [
+            (BEFORE.to_vec(), missing.clone(), "x/Dup.md"),
+            (missing, BEFORE.to_vec(), "x/Dup.md"),
+            (
+                BEFORE.to_vec(),
+                replaced(BEFORE, "y/Dup.md", "two\n"),
+                "y/Dup.md",
+            ),
+            // The first of two with `Other`, then the second, without it.
+            (BEFORE.to_vec(), other.clone(), "x/Dup.md"),
+            (
+                other.clone(),
+                replaced(&other, "x/Dup.md", "one\n"),
+                "x/Dup.md",
+            ),
+            // No alias read again, or the second one's dropped: the index is
+            // kept.
+            (
+                other.clone(),
+                replaced(&other, "y/Dup.md", "two\n"),
+                "y/Dup.md",
+            ),
+            (BEFORE.to_vec(), replaced(BEFORE, "C.md", "[[B]]\n"), "C.md"),
         ];
         for (before, after, path) in cases {
             let (scan, notes) = scan_and_notes(&before, &[]);
