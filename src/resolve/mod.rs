@@ -778,6 +778,35 @@ pub(crate) mod tests {
         }));
     }
 
+    /// `notes` with the text of `path` replaced by `text`.
+    fn replaced<'a>(
+        notes: &[(&'a str, &'a str)],
+        path: &str,
+        text: &'a str,
+    ) -> Vec<(&'a str, &'a str)> {
+        notes
+            .iter()
+            .map(|&(p, t)| if p == path { (p, text) } else { (p, t) })
+            .collect()
+    }
+
+    /// The notes `after` resolved reusing the memo of `before`'s resolution
+    /// (`edited` read again), and resolved afresh.
+    fn reused_and_fresh(
+        before: &[(&str, &str)],
+        after: &[(&str, &str)],
+        edited: &str,
+    ) -> (Vault, Vault) {
+        let (scan, notes) = scan_and_notes(before, &[]);
+        let mut first = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+        let memo = first.take_link_memo();
+        let (scan, notes) = scan_and_notes(after, &[edited]);
+        let reused = resolve_reusing(scan, notes, ObsidianSettings::default(), Some(memo));
+        let (scan, notes) = scan_and_notes(after, &[]);
+        let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+        (reused, fresh)
+    }
+
     #[test]
     fn reused_resolution_is_a_fresh_one() {
         let edits: [(&str, &str); 5] = [
@@ -793,17 +822,8 @@ pub(crate) mod tests {
             ("y/Dup.md", "---\naliases: [Other]\n---\ntwo\n"),
         ];
         for (path, text) in edits {
-            let (scan, notes) = scan_and_notes(BEFORE, &[]);
-            let mut first = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
-            let memo = first.take_link_memo();
-            let after: Vec<(&str, &str)> = BEFORE
-                .iter()
-                .map(|&(p, t)| if p == path { (p, text) } else { (p, t) })
-                .collect();
-            let (scan, notes) = scan_and_notes(&after, &[path]);
-            let reused = resolve_reusing(scan, notes, ObsidianSettings::default(), Some(memo));
-            let (scan, notes) = scan_and_notes(&after, &[]);
-            let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            let after = replaced(BEFORE, path, text);
+            let (reused, fresh) = reused_and_fresh(BEFORE, &after, path);
             assert_eq!(shown(&reused), shown(&fresh), "after editing {path}");
             let (scan, notes) = scan_and_notes(&after, &[]);
             let mut once = resolve_once(scan, notes, ObsidianSettings::default());
@@ -928,12 +948,6 @@ pub(crate) mod tests {
     #[test]
     fn a_kept_alias_index_follows_aliases_added_and_removed() {
         type Notes = Vec<(&'static str, &'static str)>;
-        let replaced = |notes: &[(&'static str, &'static str)], path: &str, text: &'static str| {
-            notes
-                .iter()
-                .map(|&(p, t)| if p == path { (p, text) } else { (p, t) })
-                .collect::<Notes>()
-        };
         // `B.md` links `[[Missing]]`: its hint names a note with that alias.
         let missing = replaced(BEFORE, "x/Dup.md", "---\naliases: [Missing]\n---\none\n");
         // `y/Dup.md` has `Other` too, after `x/Dup.md`: not in the index.
@@ -963,13 +977,7 @@ pub(crate) mod tests {
             (BEFORE.to_vec(), replaced(BEFORE, "C.md", "[[B]]\n"), "C.md"),
         ];
         for (before, after, path) in cases {
-            let (scan, notes) = scan_and_notes(&before, &[]);
-            let mut first = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
-            let memo = first.take_link_memo();
-            let (scan, notes) = scan_and_notes(&after, &[path]);
-            let reused = resolve_reusing(scan, notes, ObsidianSettings::default(), Some(memo));
-            let (scan, notes) = scan_and_notes(&after, &[]);
-            let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            let (reused, fresh) = reused_and_fresh(&before, &after, path);
             assert_eq!(shown(&reused), shown(&fresh), "after editing {path}");
             assert_eq!(reused.aliases, fresh.aliases, "after editing {path}");
         }
@@ -978,17 +986,7 @@ pub(crate) mod tests {
     #[test]
     fn links_into_a_note_read_again_are_looked_up_again_only_when_its_anchors_changed() {
         let resolved_afresh = |text: &str| {
-            let (scan, notes) = scan_and_notes(BEFORE, &[]);
-            let mut first = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
-            let memo = first.take_link_memo();
-            let after: Vec<(&str, &str)> = BEFORE
-                .iter()
-                .map(|&(p, t)| if p == "A.md" { (p, text) } else { (p, t) })
-                .collect();
-            let (scan, notes) = scan_and_notes(&after, &["A.md"]);
-            let reused = resolve_reusing(scan, notes, ObsidianSettings::default(), Some(memo));
-            let (scan, notes) = scan_and_notes(&after, &[]);
-            let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+            let (reused, fresh) = reused_and_fresh(BEFORE, &replaced(BEFORE, "A.md", text), "A.md");
             assert_eq!(shown(&reused), shown(&fresh), "after `{text}`");
             // B links `A#Setup` and `A#^blk`; C links `A#Top`.
             ["B.md", "C.md"].map(|path| {
