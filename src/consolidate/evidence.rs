@@ -182,6 +182,10 @@ pub(crate) struct Summarized {
     /// interviews' links beside the insights' (for
     /// [`super::job_map::summarize_jobs`]).
     pub job_evidence: Vec<Vec<usize>>,
+    /// Per job, whether its evidence is other than the last update's
+    /// (beyond its indices moving), when it was patched from it (see
+    /// `regroup`).
+    pub jobs_touched: Option<Vec<bool>>,
 }
 
 /// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
@@ -201,11 +205,23 @@ pub(crate) fn summarize_insights_reusing(
     let kept_index = memo
         .as_deref_mut()
         .and_then(|memo| memo.follow_up_index.take());
+    // Under `watch`, the last update's lists patched (see `regroup`), when
+    // they are this model's but for what changed.
+    let last_lists = match (hashes, memo.as_deref_mut()) {
+        (Some(_), Some(memo)) => super::regroup::take_last(model, memo, &ranks),
+        _ => None,
+    };
+    #[cfg(test)]
+    if let (Some(memo), Some(_)) = (memo.as_deref_mut(), &last_lists) {
+        memo.patched += 1;
+    }
     let sizes = memo.as_deref_mut().map(|memo| &mut memo.list_sizes);
     let by_rank = interviews_by_rank(&ranks);
+    let patch_ranks = last_lists.as_ref().map(|_| ranks.clone());
+
     // The index and the grouping of observations by insight are independent:
     // their serial parts overlap.
-    let ((inputs, index), grouped) = rayon::join(
+    let ((inputs, index), (grouped, touched)) = rayon::join(
         || match hashes {
             Some(hashes) => {
                 let (inputs, index) = FollowUpIndex::reusing(model, hashes, ranks, kept_index);
@@ -213,7 +229,14 @@ pub(crate) fn summarize_insights_reusing(
             }
             None => (None, FollowUpIndex::with_ranks(model, ranks)),
         },
-        || group_evidence(model, &by_rank, sizes),
+        || match (last_lists, &model.changes, patch_ranks) {
+            (Some(last), Some(changes), Some(ranks)) => {
+                let (grouped, touched) = super::regroup::patch(model, changes, &ranks, last);
+                debug_assert_eq!(grouped, group_evidence(model, &by_rank, None));
+                (grouped, Some(touched))
+            }
+            _ => (group_evidence(model, &by_rank, sizes), None),
+        },
     );
     let Grouped {
         supporting,
@@ -236,15 +259,30 @@ pub(crate) fn summarize_insights_reusing(
         .enumerate()
         .map(|(insight, ((evidence, counter), kept))| {
             let fingerprint = hashes.map(|hashes| {
-                let mut state = RecordHasher::new();
-                (thresholds_hash, &model.insights[insight].note).hash(&mut state);
-                for list in [&evidence, &counter] {
-                    list.len().hash(&mut state);
-                    for &observation in list {
-                        hashes.observations[observation].hash(&mut state);
+                let worked_out = || {
+                    let mut state = RecordHasher::new();
+                    (thresholds_hash, &model.insights[insight].note).hash(&mut state);
+                    for list in [&evidence, &counter] {
+                        list.len().hash(&mut state);
+                        for &observation in list {
+                            hashes.observations[observation].hash(&mut state);
+                        }
                     }
+                    state.finish()
+                };
+                // Evidence a patch left as it was (only its indices moved) is
+                // the same observations of the same interviews, which hash the
+                // same: the insight's inputs are the last update's.
+                let untouched = touched
+                    .as_ref()
+                    .is_some_and(|touched| !touched.insights[insight]);
+                match kept.as_ref().filter(|_| untouched) {
+                    Some(kept) => {
+                        debug_assert_eq!(kept.fingerprints.summary, worked_out());
+                        kept.fingerprints.summary
+                    }
+                    None => worked_out(),
                 }
-                state.finish()
             });
             match (fingerprint, kept) {
                 (Some(fingerprint), Some(kept)) if kept.fingerprints.summary == fingerprint => {
@@ -291,17 +329,19 @@ pub(crate) fn summarize_insights_reusing(
         summaries,
         fingerprints,
         job_evidence,
+        jobs_touched: touched.map(|touched| touched.jobs),
     }
 }
 
 /// Observations grouped, each list in evidence order.
-struct Grouped {
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Grouped {
     /// Per insight, the observations that support it.
-    supporting: Vec<Vec<usize>>,
+    pub supporting: Vec<Vec<usize>>,
     /// Per insight, the observations tagged `#contradicts` that link it.
-    against: Vec<Vec<usize>>,
+    pub against: Vec<Vec<usize>>,
     /// Per job, the observations that link it.
-    by_job: Vec<Vec<usize>>,
+    pub by_job: Vec<Vec<usize>>,
 }
 
 /// Each insight's supporting and contradicting observations and each job's,

@@ -59,6 +59,7 @@ pub(crate) fn summarize_jobs(
     ranks: &[u32],
     evidence: Vec<Vec<usize>>,
     reuse: Option<(&RecordHashes, &mut HashMap<FileId, KeptJob>)>,
+    touched: Option<&[bool]>,
 ) -> (Vec<JobSummary>, Vec<u64>) {
     // The indices by job position (built once: a vault has thousands of jobs).
     let (interviews_by_job, insights_by_job, plans_by_job) = indices_by_job(model, insights);
@@ -77,12 +78,24 @@ pub(crate) fn summarize_jobs(
             |(job, (((observations, kept), named_by), (touching, plans)))| {
                 // The tables are worked out from the evidence alone.
                 let fingerprint = hashes.map(|hashes| {
-                    let mut state = RecordHasher::new();
-                    observations.len().hash(&mut state);
-                    for &observation in &observations {
-                        hashes.observations[observation].hash(&mut state);
+                    let worked_out = || {
+                        let mut state = RecordHasher::new();
+                        observations.len().hash(&mut state);
+                        for &observation in &observations {
+                            hashes.observations[observation].hash(&mut state);
+                        }
+                        state.finish()
+                    };
+                    // Evidence a patch left as it was hashes the same (see
+                    // `summarize_insights_reusing`).
+                    let untouched = touched.is_some_and(|touched| !touched[job]);
+                    match kept.as_ref().filter(|_| untouched) {
+                        Some(kept) => {
+                            debug_assert_eq!(kept.fingerprint, worked_out());
+                            kept.fingerprint
+                        }
+                        None => worked_out(),
                     }
-                    state.finish()
                 });
                 let tables = match (fingerprint, kept) {
                     (Some(fingerprint), Some(kept)) if kept.fingerprint == fingerprint => Tables {

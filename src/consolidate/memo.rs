@@ -9,6 +9,7 @@ use foldhash::HashMap;
 use super::coverage::KeptCoverages;
 use super::evidence::{FollowUp, InsightSummary};
 use super::job_map::JobSummary;
+use super::regroup::LastGrouping;
 use super::strength::Strength;
 use super::validation::{FollowUpIndex, IndexInputs};
 use crate::model::ResearchModel;
@@ -48,6 +49,15 @@ pub struct SummaryMemo {
     pub(crate) list_sizes: super::evidence::ListSizes,
     /// The interviews' ranks, with what they were worked out from.
     pub(crate) ranks: Option<super::evidence::KeptRanks>,
+    /// What the evidence lists of the kept summaries were worked out from,
+    /// when they are every insight's and job's (see `regroup`).
+    pub(crate) grouping: Option<LastGrouping>,
+    /// The same of the consolidation being built, until [`SummaryMemo::keep`].
+    pub(crate) pending_grouping: Option<LastGrouping>,
+    /// How many consolidations patched the last lists (tests: shows that
+    /// they did).
+    #[cfg(test)]
+    pub(crate) patched: usize,
 }
 
 /// By insight note: its strength counting evidence dated before the digest
@@ -178,9 +188,15 @@ impl SummaryMemo {
     pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {
         self.insights.clear();
         self.jobs.clear();
+        let grouping = self.pending_grouping.take();
         let Some((insights, jobs)) = self.pending.take() else {
             return;
         };
+        // The evidence lists kept are the grouping's only when all are kept.
+        if insights.len() == consolidation.insights.len() && jobs.len() == consolidation.jobs.len()
+        {
+            self.grouping = grouping;
+        }
         if insights.len() == consolidation.insights.len() {
             for (summary, fingerprints) in std::mem::take(&mut consolidation.insights)
                 .into_iter()

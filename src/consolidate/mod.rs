@@ -8,6 +8,7 @@ mod evidence;
 mod health;
 mod job_map;
 mod memo;
+mod regroup;
 mod strength;
 mod validation;
 
@@ -67,10 +68,14 @@ pub fn consolidate_reusing(
     // Each interview's place in (date, path) order, which evidence sorts by.
     let ranks =
         evidence::interview_ranks_reusing(model, memo.as_deref_mut().map(|memo| &mut memo.ranks));
+    if let Some(memo) = memo.as_deref_mut() {
+        memo.pending_grouping = Some(regroup::LastGrouping::new(model.id, ranks.clone()));
+    }
     let evidence::Summarized {
         summaries: insights,
         fingerprints,
         job_evidence,
+        jobs_touched,
     } = evidence::summarize_insights_reusing(
         model,
         &config.thresholds,
@@ -101,6 +106,7 @@ pub fn consolidate_reusing(
                 &ranks,
                 job_evidence,
                 hashes.zip(kept_jobs),
+                jobs_touched.as_deref(),
             )
         },
         || coverage::plan_coverage_reusing(model, &ranks, kept_plans),

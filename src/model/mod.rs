@@ -153,6 +153,46 @@ pub struct ResearchModel {
     pub diagnostics: Vec<Diagnostic>,
     /// For each interview, the interviews that follow it up directly.
     followed_by: Vec<Vec<usize>>,
+    /// Which build made it (see [`ModelChanges::from`]); 0 for a model put
+    /// together by hand.
+    pub id: u64,
+    /// What changed since the last model, when this one was made from it in
+    /// place (see [`ModelChanges`]).
+    pub changes: Option<ModelChanges>,
+}
+
+/// What a model build changed of the last one, when it kept that model's
+/// records (insights, jobs, people, companies) and its interviews and plans
+/// where they were, and read only some interviews and plans again. Every
+/// interview not listed is the last model's, as it was, with its
+/// observations; only its observations' range may have moved (by what the
+/// interviews read again before it gained or lost). `watch` patches what it
+/// worked out from the last model with these instead of working everything
+/// out again.
+#[derive(Debug, Clone, Default)]
+pub struct ModelChanges {
+    /// The [`ResearchModel::id`] of the last model.
+    pub from: u64,
+    /// The interviews read again, in ascending order.
+    pub interviews: Vec<ChangedInterview>,
+}
+
+/// An interview read again (see [`ModelChanges`]), with what it was in the
+/// last model.
+#[derive(Debug, Clone)]
+pub struct ChangedInterview {
+    /// Its index (the same in both models).
+    pub index: usize,
+    /// Its observations' range in the last model's list.
+    pub observations: std::ops::Range<usize>,
+    /// What its observations linked.
+    pub links: ObservationLinks,
+}
+
+/// A new [`ResearchModel::id`]: every build's is its own.
+fn next_model_id() -> u64 {
+    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    LAST.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
 }
 
 impl ResearchModel {
@@ -321,6 +361,7 @@ impl ModelMemo {
         let Some(previous) = self.previous.take() else {
             return LastModel::default();
         };
+        let id = previous.id;
         let mut interviews = previous.interviews.iter().enumerate();
         let mut plans = 0..previous.plans.len();
         let mut problems = previous.diagnostics.into_iter();
@@ -352,6 +393,7 @@ impl ModelMemo {
             companies: previous.companies,
         };
         LastModel {
+            id,
             reads,
             interviews: previous.interviews,
             plans: previous.plans,
@@ -364,6 +406,8 @@ impl ModelMemo {
 /// What the next model takes from the last (see [`ModelMemo::take_reads`]).
 #[derive(Debug, Default)]
 struct LastModel {
+    /// Its [`ResearchModel::id`].
+    id: u64,
     /// Its readings of interviews and plans, in file order, each with the
     /// fingerprint of the note's links ([`Read::Kept`]: where it is in
     /// `interviews` or `plans`).
@@ -454,7 +498,10 @@ fn build_model_inner(
         memo.is_none() || scope == ModelScope::Full,
         "a model memo is kept by full models only"
     );
-    let mut model = ResearchModel::default();
+    let mut model = ResearchModel {
+        id: next_model_id(),
+        ..ResearchModel::default()
+    };
     // First pass: every typed note, so links can be checked against types.
     // Under `watch`, a note not read again keeps the type it had.
     let config_hash = memo.as_ref().map(|_| hash_of(format!("{config:?}")));
@@ -527,6 +574,7 @@ fn build_model_inner(
         memo = None;
     }
     let LastModel {
+        id: last_id,
         reads: last_reads,
         interviews: last_interviews,
         plans: last_plans,
@@ -597,6 +645,12 @@ fn build_model_inner(
     if records_reused && !kept_in_place {
         add_placeholders(vault, &typed, &mut model);
     }
+    // Interviews read again replace the last model's in place: what they were
+    // is what changed.
+    let mut changes = (records_reused && kept_in_place).then(|| ModelChanges {
+        from: last_id,
+        interviews: Vec::new(),
+    });
     last.resize_with(typed.len(), || None);
     // Interviews and plans read only what is indexed above: in parallel, then
     // stored in note order (so observations keep a stable order).
@@ -714,7 +768,14 @@ fn build_model_inner(
             Read::Interview(index, mut interview, _, problems) => {
                 model.diagnostics.extend(problems);
                 interview.observations = ranges.next().unwrap_or_default();
-                model.interviews[index] = *interview;
+                let last = std::mem::replace(&mut model.interviews[index], *interview);
+                if let Some(changes) = changes.as_mut() {
+                    changes.interviews.push(ChangedInterview {
+                        index,
+                        observations: last.observations,
+                        links: last.links,
+                    });
+                }
             }
             Read::Plan(index, plan, problems) => {
                 model.diagnostics.extend(problems);
@@ -728,6 +789,13 @@ fn build_model_inner(
             }
         }
     }
+    // Read in file order, which is the interviews' order.
+    debug_assert!(
+        changes
+            .as_ref()
+            .is_none_or(|changes| { changes.interviews.is_sorted_by(|a, b| a.index < b.index) })
+    );
+    model.changes = changes;
     model.followed_by = vec![Vec::new(); model.interviews.len()];
     for (index, interview) in model.interviews.iter().enumerate() {
         if let Some(earlier) = interview

@@ -735,6 +735,59 @@ mod tests {
         );
         assert!(!edited.write.written.is_empty());
     }
+
+    /// Rewrites the note at `path` with `change` applied to its text.
+    fn rewrite(root: &Path, path: &str, change: impl FnOnce(String) -> String) -> VaultPath {
+        let full = root.join(path);
+        fs::write(&full, change(fs::read_to_string(&full).unwrap())).unwrap();
+        VaultPath::new(path).unwrap()
+    }
+
+    #[test]
+    fn evidence_patched_from_the_last_update_is_what_a_fresh_build_gathers() {
+        let vault = sample_copy();
+        let root = vault.path();
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        incremental.build(root, &config, None).unwrap();
+        // The first build's pages are files the next walk finds (new files:
+        // nothing is patched); then saves.
+        incremental.build(root, &config, None).unwrap();
+        let interviews = notes(root, "Interviews");
+        let insights = notes(root, "Insights");
+        let patched = |incremental: &Incremental| {
+            incremental
+                .notes
+                .summaries
+                .as_ref()
+                .map_or(0, |memo| memo.patched)
+        };
+        // In one update: the first interview gains a supporting and a
+        // contradicting observation (the ones after it move), and a later
+        // one loses its first observation. (No insight note links into
+        // either by block or heading: one that does is resolved again,
+        // and the records are worked out again.)
+        assert!(interviews[0].ends_with("2026-10-05 Dana Whitfield.md"));
+        let later = "Interviews/2026-11-04 Aisha Mensah.md";
+        let gained = rewrite(root, &interviews[0], |text| {
+            format!(
+                "{text}\n- Parts ran out again. [[{}]] #pain\n- Not for this team. [[{}]] #contradicts\n",
+                stem(&insights[0]),
+                stem(&insights[1])
+            )
+        });
+        let lost = rewrite(root, later, |text| {
+            let first_item = text.find("\n- ").unwrap() + 1;
+            let end = first_item + text[first_item..].find('\n').unwrap() + 1;
+            format!("{}{}", &text[..first_item], &text[end..])
+        });
+        for changed in [vec![gained, lost.clone()], vec![lost]] {
+            let before = patched(&incremental);
+            incremental.build(root, &config, Some(&changed)).unwrap();
+            assert_eq!(patched(&incremental), before + 1, "{changed:?}");
+            assert_eq!(pages(root), fresh_pages(root), "{changed:?}");
+        }
+    }
 }
 
 #[cfg(test)]
