@@ -182,10 +182,18 @@ pub(crate) struct Summarized {
     /// interviews' links beside the insights' (for
     /// [`super::job_map::summarize_jobs`]).
     pub job_evidence: Vec<Vec<usize>>,
-    /// Per job, whether its evidence is other than the last update's
-    /// (beyond its indices moving), when it was patched from it (see
-    /// `regroup`).
-    pub jobs_touched: Option<Vec<bool>>,
+    /// What the patch changed, when the lists were patched from the last
+    /// update's (see `regroup`).
+    pub patched: Option<Patched>,
+}
+
+/// What a patch of the last update's lists changed beyond moving indices.
+pub(crate) struct Patched {
+    /// Per job, whether its evidence changed.
+    pub jobs: Vec<bool>,
+    /// The insights whose evidence changed, each with the job notes that
+    /// evidence linked before.
+    pub jobs_before: Vec<(usize, Vec<FileId>)>,
 }
 
 /// [`summarize_insights`], reusing the summaries of `reuse`'s memo whose
@@ -247,6 +255,17 @@ pub(crate) fn summarize_insights_reusing(
         memo.as_deref_mut().map(|memo| &mut memo.insights),
         model.insights.iter().map(|insight| insight.note.file),
     );
+    // The jobs the insights a patch touched linked before (the others link
+    // the same).
+    let jobs_before = touched.as_ref().map(|touched| {
+        (touched.insights.iter().zip(&kept).enumerate())
+            .filter(|(_, (touched, _))| **touched)
+            .filter_map(|(insight, (_, kept))| {
+                kept.as_ref()
+                    .map(|kept| (insight, kept.summary.jobs.clone()))
+            })
+            .collect()
+    });
     let thresholds_hash = hash_of((
         thresholds.pattern_min_participants,
         thresholds.pattern_min_companies,
@@ -329,7 +348,12 @@ pub(crate) fn summarize_insights_reusing(
         summaries,
         fingerprints,
         job_evidence,
-        jobs_touched: touched.map(|touched| touched.jobs),
+        patched: touched
+            .zip(jobs_before)
+            .map(|(touched, jobs_before)| Patched {
+                jobs: touched.jobs,
+                jobs_before,
+            }),
     }
 }
 

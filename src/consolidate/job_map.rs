@@ -8,10 +8,12 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::evidence::InsightSummary;
+use super::evidence::{InsightSummary, Patched};
 use super::memo::{KeptJob, take_kept};
 use crate::config::NoteType;
-use crate::model::{Entity, JobStep, RecordHasher, RecordHashes, ResearchModel};
+use crate::model::{
+    Entity, JobStep, ModelChanges, Positions, RecordHasher, RecordHashes, ResearchModel,
+};
 use crate::resolve::FileId;
 
 /// The evidence of one job.
@@ -58,24 +60,69 @@ pub(crate) fn summarize_jobs(
     insights: &[InsightSummary],
     ranks: &[u32],
     evidence: Vec<Vec<usize>>,
-    reuse: Option<(&RecordHashes, &mut HashMap<FileId, KeptJob>)>,
-    touched: Option<&[bool]>,
+    reuse: Option<(&RecordHashes, KeptJobs<'_>)>,
+    patched: Option<(&Patched, &ModelChanges)>,
 ) -> (Vec<JobSummary>, Vec<u64>) {
-    // The indices by job position (built once: a vault has thousands of jobs).
-    let (interviews_by_job, insights_by_job, plans_by_job) = indices_by_job(model, insights);
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
-    let kept = take_kept(
-        reuse.map(|(_, memo)| memo),
-        model.jobs.iter().map(|job| job.note.file),
-    );
+    let (kept_jobs, mut kept_named_by) = match reuse {
+        Some((_, (jobs, named_by))) => (Some(jobs), Some(named_by)),
+        None => (None, None),
+    };
+    let mut kept = take_kept(kept_jobs, model.jobs.iter().map(|job| job.note.file));
+    let touched = patched.map(|(patched, _)| patched.jobs.as_slice());
+    // The indices by job position (built once: a vault has thousands of
+    // jobs), patched from the last update's when its lists were.
+    let last_named_by = kept_named_by.as_deref_mut().and_then(Option::take);
+    let patchable = kept.iter().all(Option::is_some);
+    let (interviews_by_job, insights_by_job, plans_by_job, mut named_again) =
+        match (patched, last_named_by) {
+            (Some((patched, changes)), Some((from, named_by)))
+                if from == changes.from && patchable =>
+            {
+                let (interviews_by_job, insights_by_job, plans_by_job, named_again) =
+                    patch_indices(model, insights, named_by, &mut kept, patched, changes);
+                debug_assert!(
+                    (
+                        interviews_by_job.clone(),
+                        insights_by_job.clone(),
+                        plans_by_job.clone()
+                    ) == indices_by_job(model, insights),
+                    "patched job indices differ"
+                );
+                (
+                    interviews_by_job,
+                    insights_by_job,
+                    plans_by_job,
+                    named_again,
+                )
+            }
+            _ => {
+                let (interviews, insights, plans) = indices_by_job(model, insights);
+                (interviews, insights, plans, vec![true; model.jobs.len()])
+            }
+        };
+    if let Some(kept_named_by) = kept_named_by {
+        *kept_named_by = Some((model.id, interviews_by_job.clone()));
+    }
+    // A job whose evidence and naming interviews are the last update's was
+    // covered by the same interviews.
+    if let Some(touched) = touched {
+        for (again, &touched) in named_again.iter_mut().zip(touched) {
+            *again |= touched;
+        }
+    }
     let summarized: Vec<(JobSummary, u64)> = evidence
         .into_par_iter()
         .zip(kept)
-        .zip(interviews_by_job.into_par_iter())
+        .zip(interviews_by_job.into_par_iter().zip(named_again))
         .zip(insights_by_job.into_par_iter().zip(plans_by_job))
         .enumerate()
         .map(
-            |(job, (((observations, kept), named_by), (touching, plans)))| {
+            |(job, (((observations, mut kept), (named_by, again)), (touching, plans)))| {
+                let kept_interviews = kept
+                    .as_mut()
+                    .filter(|_| !again)
+                    .map(|kept| std::mem::take(&mut kept.summary.interviews));
                 // The tables are worked out from the evidence alone.
                 let fingerprint = hashes.map(|hashes| {
                     let worked_out = || {
@@ -109,21 +156,30 @@ pub(crate) fn summarize_jobs(
                 // The evidence is in evidence order, so its interviews come in
                 // rank order already (each rank one interview): only the
                 // interviews that name the job are sorted in.
-                let interview_of = |observation: usize| match hashes {
-                    // Under `watch`, from the record hashes' compact list rather
-                    // than from each (large) observation.
-                    Some(hashes) => hashes.interview_of[observation] as usize,
-                    None => model.observations[observation].interview,
-                };
-                let mut interviews: Vec<usize> = Vec::new();
-                for &observation in &observations {
-                    let interview = interview_of(observation);
-                    if interviews.last() != Some(&interview) {
-                        interviews.push(interview);
+                let covered = || {
+                    let interview_of = |observation: usize| match hashes {
+                        // Under `watch`, from the record hashes' compact list
+                        // rather than from each (large) observation.
+                        Some(hashes) => hashes.interview_of[observation] as usize,
+                        None => model.observations[observation].interview,
+                    };
+                    let mut interviews: Vec<usize> = Vec::new();
+                    for &observation in &observations {
+                        let interview = interview_of(observation);
+                        if interviews.last() != Some(&interview) {
+                            interviews.push(interview);
+                        }
                     }
-                }
-                debug_assert!(interviews.is_sorted_by_key(|&interview| ranks[interview]));
-                let interviews = merged_by_rank(interviews, named_by, ranks);
+                    debug_assert!(interviews.is_sorted_by_key(|&interview| ranks[interview]));
+                    merged_by_rank(interviews, named_by.clone(), ranks)
+                };
+                let interviews = match kept_interviews {
+                    Some(interviews) => {
+                        debug_assert_eq!(interviews, covered());
+                        interviews
+                    }
+                    None => covered(),
+                };
                 let summary = JobSummary {
                     job,
                     evidence: observations,
@@ -182,20 +238,104 @@ fn merged_by_rank(sorted: Vec<usize>, mut more: Vec<usize>, ranks: &[u32]) -> Ve
 /// in ascending order.
 type ByJob = Vec<Vec<usize>>;
 
+/// What `watch` keeps of the last update's jobs: their summaries by job note,
+/// and which interviews named each job (with the id of their model).
+pub(crate) type KeptJobs<'m> = (
+    &'m mut HashMap<FileId, KeptJob>,
+    &'m mut Option<(u64, ByJob)>,
+);
+
+/// The indices of [`indices_by_job`], patched from the last update's: the
+/// interviews naming each job (`named_by`, the last model's) less the
+/// interviews read again plus what they name now; the insights touching
+/// each (taken from `kept`, every job's summary) less the insights whose
+/// evidence changed plus what it links now. Plans are few: worked out
+/// again. Returns too, per job, whether the interviews naming it changed.
+fn patch_indices(
+    model: &ResearchModel,
+    insights: &[InsightSummary],
+    mut named_by: ByJob,
+    kept: &mut [Option<KeptJob>],
+    patched: &Patched,
+    changes: &ModelChanges,
+) -> (ByJob, ByJob, ByJob, Vec<bool>) {
+    let jobs = model.positions_of(NoteType::Job);
+    let mut named_again = vec![false; model.jobs.len()];
+    let mut touching: ByJob = kept
+        .iter_mut()
+        .map(|kept| {
+            kept.as_mut()
+                .map(|kept| std::mem::take(&mut kept.summary.insights))
+                .unwrap_or_default()
+        })
+        .collect();
+    for changed in &changes.interviews {
+        let interview = changed.index;
+        for job in job_positions(&jobs, &changed.jobs) {
+            named_by[job].retain(|&named| named != interview);
+            named_again[job] = true;
+        }
+        for job in job_positions(&jobs, &model.interviews[interview].jobs) {
+            insert_sorted(&mut named_by[job], interview, true);
+            named_again[job] = true;
+        }
+    }
+    for (insight, before) in &patched.jobs_before {
+        for job in job_positions(&jobs, before) {
+            touching[job].retain(|&touches| touches != *insight);
+        }
+        for job in job_positions(&jobs, &insights[*insight].jobs) {
+            insert_sorted(&mut touching[job], *insight, false);
+        }
+    }
+    let plans_by_job = by_job(
+        &jobs,
+        model.jobs.len(),
+        &mut (model.plans.iter())
+            .enumerate()
+            .map(|(index, plan)| (index, plan.jobs.as_slice())),
+    );
+    (named_by, touching, plans_by_job, named_again)
+}
+
+/// The positions among the jobs of the job notes `files`.
+fn job_positions<'f>(jobs: &'f Positions, files: &'f [FileId]) -> impl Iterator<Item = usize> + 'f {
+    files.iter().filter_map(|&file| jobs.get(file))
+}
+
+/// Puts `index` into the ascending `list`: once more (`again`), or only
+/// when it is not there.
+fn insert_sorted(list: &mut Vec<usize>, index: usize, again: bool) {
+    let at = list.partition_point(|&listed| listed < index);
+    if again || list.get(at) != Some(&index) {
+        list.insert(at, index);
+    }
+}
+
+/// Each file's list (`count` lists, by job position) of the indices whose
+/// files name it, in the order given.
+fn by_job(
+    jobs: &Positions,
+    count: usize,
+    lists: &mut dyn Iterator<Item = (usize, &[FileId])>,
+) -> ByJob {
+    let mut by_job = vec![Vec::new(); count];
+    for (index, files) in lists {
+        for &file in files {
+            if let Some(job) = jobs.get(file) {
+                by_job[job].push(index);
+            }
+        }
+    }
+    by_job
+}
+
 fn indices_by_job(model: &ResearchModel, insights: &[InsightSummary]) -> (ByJob, ByJob, ByJob) {
     let jobs = model.positions_of(NoteType::Job);
     // Each index one pass over its lists, the three at once (an insight's
     // evidence may touch hundreds of jobs: millions of entries at 100,000 notes).
     let by_job = |lists: &mut dyn Iterator<Item = (usize, &[FileId])>| -> ByJob {
-        let mut by_job = vec![Vec::new(); model.jobs.len()];
-        for (index, files) in lists {
-            for &file in files {
-                if let Some(job) = jobs.get(file) {
-                    by_job[job].push(index);
-                }
-            }
-        }
-        by_job
+        by_job(&jobs, model.jobs.len(), lists)
     };
     let (interviews_by_job, (insights_by_job, plans_by_job)) = rayon::join(
         || {

@@ -54,6 +54,9 @@ pub struct SummaryMemo {
     pub(crate) grouping: Option<LastGrouping>,
     /// The same of the consolidation being built, until [`SummaryMemo::keep`].
     pub(crate) pending_grouping: Option<LastGrouping>,
+    /// Per job, the interviews that list it (`jobs:`), with the id of the
+    /// model they are of.
+    pub(crate) named_by: Option<(u64, Vec<Vec<usize>>)>,
     /// How many consolidations patched the last lists (tests: shows that
     /// they did).
     #[cfg(test)]

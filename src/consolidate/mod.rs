@@ -75,7 +75,7 @@ pub fn consolidate_reusing(
         summaries: insights,
         fingerprints,
         job_evidence,
-        jobs_touched,
+        patched,
     } = evidence::summarize_insights_reusing(
         model,
         &config.thresholds,
@@ -89,9 +89,10 @@ pub fn consolidate_reusing(
             jobs,
             plans,
             follow_up_index,
+            named_by,
             ..
         }) => (
-            Some(jobs),
+            Some((jobs, named_by)),
             follow_up_index
                 .as_ref()
                 .map(|(inputs, _)| (inputs.interviews(), plans)),
@@ -106,7 +107,7 @@ pub fn consolidate_reusing(
                 &ranks,
                 job_evidence,
                 hashes.zip(kept_jobs),
-                jobs_touched.as_deref(),
+                patched.as_ref().zip(model.changes.as_ref()),
             )
         },
         || coverage::plan_coverage_reusing(model, &ranks, kept_plans),

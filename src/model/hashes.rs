@@ -14,7 +14,7 @@ use xxhash_rust::xxh3::Xxh3;
 use super::{Interview, Observation, ResearchModel};
 
 /// One hash per interview and per observation, in model order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecordHashes {
     /// Per interview.
     pub interviews: Vec<u64>,
@@ -188,6 +188,65 @@ impl RecordHashes {
     }
 }
 
+/// The most interviews read again whose hashes are patched in (each moves
+/// the hashes after it): beyond them, every hash is worked out again.
+const MOST_PATCHED: usize = 64;
+
+impl RecordHashes {
+    /// [`RecordHashes::of`], patched from `last` when they are the hashes of
+    /// the model `model` was made from (see [`super::ModelChanges`]): every
+    /// other interview and its observations hash as they did, so only the
+    /// interviews read again are hashed, and their observations' hashes put
+    /// in place of the ones they had.
+    pub fn reusing(model: &ResearchModel, last: Option<(u64, RecordHashes)>) -> RecordHashes {
+        let changes = model.changes.as_ref();
+        let mut hashes = match last {
+            Some((from, hashes))
+                if changes.is_some_and(|changes| {
+                    changes.from == from && changes.interviews.len() <= MOST_PATCHED
+                }) && hashes.interviews.len() == model.interviews.len() =>
+            {
+                hashes
+            }
+            _ => return RecordHashes::of(model),
+        };
+        // From the back: the ranges before each one are still the last
+        // model's.
+        for changed in changes.into_iter().flat_map(|c| c.interviews.iter().rev()) {
+            let interview = &model.interviews[changed.index];
+            let hash = interview
+                .record_hash
+                .unwrap_or_else(|| interview_hash(interview));
+            hashes.interviews[changed.index] = hash;
+            let own = own_hashes(model, interview);
+            hashes.observations.splice(
+                changed.observations.clone(),
+                own.iter().map(|&own| hash_pair(hash, own)),
+            );
+            hashes.interview_of.splice(
+                changed.observations.clone(),
+                std::iter::repeat_n(changed.index as u32, interview.observations.len()),
+            );
+        }
+        debug_assert!(hashes == RecordHashes::of(model), "patched hashes differ");
+        hashes
+    }
+}
+
+/// The hashes of `interview`'s observations' own fields: those worked out
+/// when it was read, when they were.
+fn own_hashes<'m>(model: &'m ResearchModel, interview: &'m Interview) -> Cow<'m, [u64]> {
+    match interview.observation_hashes.len() == interview.observations.len() {
+        true => Cow::Borrowed(&interview.observation_hashes),
+        false => Cow::Owned(
+            model.observations[interview.observations.clone()]
+                .iter()
+                .map(observation_hash)
+                .collect(),
+        ),
+    }
+}
+
 /// Each observation's hash: its interview's (`interviews`) and its own.
 /// `laid_out`: each interview's observations follow the last one's.
 fn observation_hashes(model: &ResearchModel, interviews: &[u64], laid_out: bool) -> Vec<u64> {
@@ -226,16 +285,7 @@ fn observation_hashes(model: &ResearchModel, interviews: &[u64], laid_out: bool)
                     .iter()
                     .all(|observation| observation.interview == at)
             );
-            let own: Cow<[u64]> =
-                match interview.observation_hashes.len() == interview.observations.len() {
-                    true => Cow::Borrowed(&interview.observation_hashes),
-                    false => Cow::Owned(
-                        model.observations[interview.observations.clone()]
-                            .iter()
-                            .map(observation_hash)
-                            .collect(),
-                    ),
-                };
+            let own = own_hashes(model, interview);
             // `own` first: its end must not take a slot.
             for (&own, slot) in own.iter().zip(out.by_ref()) {
                 *slot = hash_pair(hash, own);

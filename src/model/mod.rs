@@ -187,6 +187,8 @@ pub struct ChangedInterview {
     pub observations: std::ops::Range<usize>,
     /// What its observations linked.
     pub links: ObservationLinks,
+    /// The job notes it listed (`jobs:`).
+    pub jobs: Vec<FileId>,
 }
 
 /// A new [`ResearchModel::id`]: every build's is its own.
@@ -774,6 +776,7 @@ fn build_model_inner(
                         index,
                         observations: last.observations,
                         links: last.links,
+                        jobs: last.jobs,
                     });
                 }
             }

@@ -110,6 +110,9 @@ pub struct NoteCache {
     pub model: Option<ModelMemo>,
     /// The last insight summaries (kept by `watch`, like `model`).
     pub summaries: Option<SummaryMemo>,
+    /// The last model's record hashes, with its id (kept by `watch`, like
+    /// `model`).
+    pub hashes: Option<(u64, crate::model::RecordHashes)>,
     /// The last plan (kept by `watch`, like `model`).
     pub plan: Option<crate::render::PagePlan>,
     /// The manifest the last build saved (kept by `watch`, like `model`).

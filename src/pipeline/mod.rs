@@ -357,9 +357,10 @@ pub fn build_scanned(
         analyze_loaded_reusing(vault, &config, cache.model.as_mut(), cache.plan.take());
     let loaded = lap() + scan_time;
     // Record hashes decide what `watch` reuses: summaries and rendered pages.
+    let last_hashes = cache.hashes.take();
     let hashes = memo
         .is_some()
-        .then(|| crate::model::RecordHashes::of(&analysis.model));
+        .then(|| crate::model::RecordHashes::reusing(&analysis.model, last_hashes));
     let mut consolidation = consolidate_reusing(
         &analysis.model,
         &analysis.vault.diagnostics,
@@ -534,6 +535,9 @@ pub fn build_scanned(
         && hashes.is_some()
     {
         summaries.keep(&mut consolidation, &analysis.model);
+    }
+    if cache.model.is_some() {
+        cache.hashes = hashes.map(|hashes| (analysis.model.id, hashes));
     }
     drop_in_background(consolidation);
     let written = lap().saturating_sub(rendering);

@@ -769,13 +769,20 @@ mod tests {
         // and the records are worked out again.)
         assert!(interviews[0].ends_with("2026-10-05 Dana Whitfield.md"));
         let later = "Interviews/2026-11-04 Aisha Mensah.md";
+        // It also names one more job in `jobs:`, and links another.
         let gained = rewrite(root, &interviews[0], |text| {
+            let text = text.replacen("jobs: [", "jobs: [\"[[Report to building owners]]\", ", 1);
             format!(
-                "{text}\n- Parts ran out again. [[{}]] #pain\n- Not for this team. [[{}]] #contradicts\n",
+                "{text}\n- Parts ran out again. [[{}]] [[Get the right parts to the job]] #pain\n- Not for this team. [[{}]] #contradicts\n",
                 stem(&insights[0]),
                 stem(&insights[1])
             )
         });
+        assert!(
+            fs::read_to_string(root.join(&interviews[0]))
+                .unwrap()
+                .contains("[\"[[Report")
+        );
         let lost = rewrite(root, later, |text| {
             let first_item = text.find("\n- ").unwrap() + 1;
             let end = first_item + text[first_item..].find('\n').unwrap() + 1;
