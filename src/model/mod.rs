@@ -10,6 +10,7 @@ mod hashes;
 mod interview;
 mod lookup;
 mod observation;
+mod patch;
 mod plan;
 mod properties;
 mod schema;
@@ -500,6 +501,14 @@ fn build_model_inner(
         memo.is_none() || scope == ModelScope::Full,
         "a model memo is kept by full models only"
     );
+    if let Some(memo) = memo.as_deref_mut()
+        && scope == ModelScope::Full
+        && let Some(model) = patch::patched(vault, config, memo)
+    {
+        #[cfg(debug_assertions)]
+        patch::assert_same(&model, &build_model(vault, config));
+        return model;
+    }
     let mut model = ResearchModel {
         id: next_model_id(),
         ..ResearchModel::default()
@@ -656,6 +665,14 @@ fn build_model_inner(
     last.resize_with(typed.len(), || None);
     // Interviews and plans read only what is indexed above: in parallel, then
     // stored in note order (so observations keep a stable order).
+    let reading = Reading {
+        vault,
+        config,
+        model: &model,
+        titles: (&person_titles, &company_titles),
+        scope,
+        hashed: context.is_some(),
+    };
     let mut read: Vec<(FileId, Option<u64>, Read)> = typed
         .par_iter()
         .zip(last.into_par_iter())
@@ -665,7 +682,6 @@ fn build_model_inner(
             if !matches!(kind, NoteType::Interview | NoteType::Plan) {
                 return None;
             }
-            let note = &vault.notes[note_index];
             let resolutions = &vault.resolutions[note_index];
             let index = model.index_of(file, kind)?;
             // Links kept from the last resolution go where they went.
@@ -678,58 +694,9 @@ fn build_model_inner(
             {
                 return Some((file, fingerprint, read));
             }
-            let read = match kind {
-                NoteType::Interview => {
-                    let (interview, problems) = interview::read_interview(
-                        model.interviews[index].note.clone(),
-                        note,
-                        resolutions,
-                        vault,
-                        config,
-                        &model,
-                        &person_titles,
-                        &company_titles,
-                    );
-                    let mut interview = Box::new(interview);
-                    // What plans' questions and observations need, not schema
-                    // problems: both read the whole note.
-                    let observations = match scope {
-                        ModelScope::Full => {
-                            interview.answered_headings = interview::answered_headings(note);
-                            let observations =
-                                observation::observations(index, note, resolutions, config, &model);
-                            interview.links = ObservationLinks::of(&observations);
-                            observations
-                        }
-                        // Its problems are all `check` wants: what it read
-                        // goes now, its memory reused by the next reading.
-                        ModelScope::Schema => {
-                            interview.participants = Vec::new();
-                            interview.jobs = Vec::new();
-                            Vec::new()
-                        }
-                    };
-                    // Kept readings keep their hashes: worked out once per reading.
-                    if context.is_some() {
-                        interview.record_hash = Some(hashes::interview_hash(&interview));
-                        interview.observation_hashes =
-                            observations.iter().map(hashes::observation_hash).collect();
-                    }
-                    Read::Interview(index, interview, Own::Read(observations), problems)
-                }
-                NoteType::Plan => {
-                    let (plan, problems) = plan::read_plan(
-                        model.plans[index].note.clone(),
-                        note,
-                        resolutions,
-                        config,
-                        &model,
-                    );
-                    Read::Plan(index, Box::new(plan), problems)
-                }
-                _ => return None,
-            };
-            Some((file, fingerprint, read))
+            reading
+                .read(kind, index, note_index)
+                .map(|read| (file, fingerprint, read))
         })
         .collect();
     // Each interview and plan kept in place is read or kept: none is left with
@@ -799,21 +766,101 @@ fn build_model_inner(
             .is_none_or(|changes| { changes.interviews.is_sorted_by(|a, b| a.index < b.index) })
     );
     model.changes = changes;
-    model.followed_by = vec![Vec::new(); model.interviews.len()];
+    model.followed_by = followed_by(&model);
+    // Last in the list: the readings' problems before them are what a model
+    // memo takes back from the front (`ModelMemo::take_reads`).
+    let status_problems = schema::status_problems(vault, config, &model.insights);
+    model.diagnostics.extend(status_problems);
+    model
+}
+
+/// For each interview of `model`, the interviews that follow it up directly.
+fn followed_by(model: &ResearchModel) -> Vec<Vec<usize>> {
+    let mut followed_by = vec![Vec::new(); model.interviews.len()];
     for (index, interview) in model.interviews.iter().enumerate() {
         if let Some(earlier) = interview
             .follow_up_of
             .and_then(|file| model.types.get(file))
             .map(|(_, earlier)| earlier)
         {
-            model.followed_by[earlier].push(index);
+            followed_by[earlier].push(index);
         }
     }
-    // Last in the list: the readings' problems before them are what a model
-    // memo takes back from the front (`ModelMemo::take_reads`).
-    let status_problems = schema::status_problems(vault, config, &model.insights);
-    model.diagnostics.extend(status_problems);
-    model
+    followed_by
+}
+
+/// What reading an interview or plan note takes besides the note.
+struct Reading<'r> {
+    vault: &'r Vault,
+    config: &'r Config,
+    /// The model being built (its records and placeholders).
+    model: &'r ResearchModel,
+    /// People's and companies' titles.
+    titles: (&'r TitleIndex, &'r TitleIndex),
+    scope: ModelScope,
+    /// Whether to work out its record hashes (`watch`).
+    hashed: bool,
+}
+
+impl Reading<'_> {
+    /// Reads the note `note_index`, the `index`-th of its type `kind` (an
+    /// interview or a plan; `None` for any other type).
+    fn read(&self, kind: NoteType, index: usize, note_index: usize) -> Option<Read> {
+        let (vault, config, model) = (self.vault, self.config, self.model);
+        let note = &vault.notes[note_index];
+        let resolutions = &vault.resolutions[note_index];
+        Some(match kind {
+            NoteType::Interview => {
+                let (interview, problems) = interview::read_interview(
+                    model.interviews[index].note.clone(),
+                    note,
+                    resolutions,
+                    vault,
+                    config,
+                    model,
+                    self.titles.0,
+                    self.titles.1,
+                );
+                let mut interview = Box::new(interview);
+                // What plans' questions and observations need, not schema
+                // problems: both read the whole note.
+                let observations = match self.scope {
+                    ModelScope::Full => {
+                        interview.answered_headings = interview::answered_headings(note);
+                        let observations =
+                            observation::observations(index, note, resolutions, config, model);
+                        interview.links = ObservationLinks::of(&observations);
+                        observations
+                    }
+                    // Its problems are all `check` wants: what it read
+                    // goes now, its memory reused by the next reading.
+                    ModelScope::Schema => {
+                        interview.participants = Vec::new();
+                        interview.jobs = Vec::new();
+                        Vec::new()
+                    }
+                };
+                // Kept readings keep their hashes: worked out once per reading.
+                if self.hashed {
+                    interview.record_hash = Some(hashes::interview_hash(&interview));
+                    interview.observation_hashes =
+                        observations.iter().map(hashes::observation_hash).collect();
+                }
+                Read::Interview(index, interview, Own::Read(observations), problems)
+            }
+            NoteType::Plan => {
+                let (plan, problems) = plan::read_plan(
+                    model.plans[index].note.clone(),
+                    note,
+                    resolutions,
+                    config,
+                    model,
+                );
+                Read::Plan(index, Box::new(plan), problems)
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// Interviews and plans as placeholders to be read, into `model`.
