@@ -229,13 +229,14 @@ pub(crate) fn summarize_insights_reusing(
 
     // The index and the grouping of observations by insight are independent:
     // their serial parts overlap.
-    let ((inputs, index), (grouped, touched)) = rayon::join(
+    let ((inputs, index, index_kept), (grouped, touched)) = rayon::join(
         || match hashes {
             Some(hashes) => {
-                let (inputs, index) = FollowUpIndex::reusing(model, hashes, ranks, kept_index);
-                (Some(inputs), index)
+                let (inputs, index, kept) =
+                    FollowUpIndex::reusing(model, hashes, ranks, kept_index);
+                (Some(inputs), index, kept)
             }
-            None => (None, FollowUpIndex::with_ranks(model, ranks)),
+            None => (None, FollowUpIndex::with_ranks(model, ranks), false),
         },
         || match (last_lists, &model.changes, patch_ranks) {
             (Some(last), Some(changes), Some(ranks)) => {
@@ -324,11 +325,18 @@ pub(crate) fn summarize_insights_reusing(
             }
         })
         .unzip();
+    // With the index kept, an insight a patch left alone has the same
+    // suggestions.
+    let untouched: Option<Vec<bool>> = touched
+        .as_ref()
+        .filter(|_| index_kept)
+        .map(|touched| touched.insights.iter().map(|&touched| !touched).collect());
     let follow_up_fingerprints = super::validation::fill_follow_ups_reusing(
         model,
         &mut summaries,
         &index,
         hashes.map(|hashes| (hashes, fingerprints.as_slice(), last_follow_ups)),
+        untouched.as_deref(),
     );
     if let (Some(memo), Some(inputs)) = (memo, inputs) {
         memo.follow_up_index = Some((inputs, index));

@@ -56,6 +56,8 @@ fn job_interviews(jobs_of: &[&[FileId]]) -> JobInterviews {
 pub(crate) struct IndexInputs {
     interviews: Vec<u64>,
     ranks: Vec<u32>,
+    /// The [`ResearchModel::id`] of the model they are of.
+    model: u64,
 }
 
 impl IndexInputs {
@@ -67,8 +69,14 @@ impl IndexInputs {
 
     /// The inputs of an index, from a model's record hashes, each interview's
     /// jobs and the interviews' ranks.
-    fn of(hashes: &RecordHashes, jobs_of: &[&[FileId]], ranks: &[u32]) -> IndexInputs {
+    fn of(
+        model: &ResearchModel,
+        hashes: &RecordHashes,
+        jobs_of: &[&[FileId]],
+        ranks: &[u32],
+    ) -> IndexInputs {
         IndexInputs {
+            model: model.id,
             interviews: hashes
                 .interviews
                 .par_iter()
@@ -149,20 +157,58 @@ impl FollowUpIndex {
 
     /// The index of `model`: the one kept from the last update when it was
     /// worked out from the same inputs, else worked out again; with its
-    /// inputs, for the next update to keep.
+    /// inputs, for the next update to keep, and whether it is the one kept.
+    /// When `model` was made from the model of the kept inputs (see
+    /// [`crate::model::ModelChanges`]), only the inputs of the interviews
+    /// read again are worked out again.
     pub(crate) fn reusing(
         model: &ResearchModel,
         hashes: &RecordHashes,
         ranks: Vec<u32>,
         kept: Option<(IndexInputs, FollowUpIndex)>,
-    ) -> (IndexInputs, FollowUpIndex) {
-        let jobs_of = jobs_of_interviews(model);
-        let inputs = IndexInputs::of(hashes, &jobs_of, &ranks);
-        match kept {
-            Some((last, index)) if last == inputs => (inputs, index),
-            _ => {
-                let index = Self::build(model, &jobs_of, ranks);
-                (inputs, index)
+    ) -> (IndexInputs, FollowUpIndex, bool) {
+        let patchable = |last: &IndexInputs| {
+            model.changes.as_ref().is_some_and(|changes| {
+                changes.from == last.model && last.interviews.len() == model.interviews.len()
+            })
+        };
+        match (kept, &model.changes) {
+            (Some((mut last, index)), Some(changes)) if patchable(&last) => {
+                let mut same = last.ranks == ranks;
+                for changed in &changes.interviews {
+                    let jobs = model.interviews[changed.index].links.job_notes.as_slice();
+                    let now = hash_of((&hashes.interviews[changed.index], jobs));
+                    same &= last.interviews[changed.index] == now;
+                    last.interviews[changed.index] = now;
+                }
+                last.ranks = ranks;
+                last.model = model.id;
+                debug_assert!(
+                    last == IndexInputs::of(model, hashes, &jobs_of_interviews(model), &last.ranks)
+                );
+                match same {
+                    true => (last, index, true),
+                    false => {
+                        let index =
+                            Self::build(model, &jobs_of_interviews(model), last.ranks.clone());
+                        (last, index, false)
+                    }
+                }
+            }
+            (kept, _) => {
+                let jobs_of = jobs_of_interviews(model);
+                let inputs = IndexInputs::of(model, hashes, &jobs_of, &ranks);
+                match kept {
+                    Some((last, index))
+                        if last.interviews == inputs.interviews && last.ranks == inputs.ranks =>
+                    {
+                        (inputs, index, true)
+                    }
+                    _ => {
+                        let index = Self::build(model, &jobs_of, ranks);
+                        (inputs, index, false)
+                    }
+                }
             }
         }
     }
@@ -375,12 +421,15 @@ pub(crate) type FollowUpReuse<'h> = (&'h RecordHashes, &'h [u64], Vec<Option<Kep
 /// Fills in the follow-up suggestions of every summary that needs validating;
 /// with `reuse`, takes the last suggestions of a summary whose follow-up
 /// fingerprint is unchanged. Returns each summary's follow-up fingerprint
-/// (empty without `reuse`; 0 for summaries that need none).
+/// (empty without `reuse`; 0 for summaries that need none). `untouched`,
+/// when given, says which summaries have the last update's evidence while
+/// the index is the last update's: their suggestions are the last ones.
 pub(crate) fn fill_follow_ups_reusing(
     model: &ResearchModel,
     summaries: &mut [InsightSummary],
     index: &FollowUpIndex,
     reuse: Option<FollowUpReuse<'_>>,
+    untouched: Option<&[bool]>,
 ) -> Vec<u64> {
     let Some((hashes, fingerprints, mut kept)) = reuse else {
         summaries
@@ -397,10 +446,23 @@ pub(crate) fn fill_follow_ups_reusing(
         .par_iter_mut()
         .zip(fingerprints)
         .zip(kept)
-        .map(|((summary, &fingerprint), kept)| {
+        .enumerate()
+        .map(|(at, ((summary, &fingerprint), kept))| {
             if !summary.needs_validation {
                 return 0;
             }
+            // The same evidence and index: the same inputs.
+            let kept = match kept {
+                Some(kept) if untouched.is_some_and(|untouched| untouched[at]) => {
+                    debug_assert_eq!(
+                        kept.fingerprint,
+                        inputs.fingerprint(hashes, summary, fingerprint)
+                    );
+                    (summary.follow_ups, summary.more_follow_ups) = (kept.follow_ups, kept.more);
+                    return kept.fingerprint;
+                }
+                kept => kept,
+            };
             let fingerprint = inputs.fingerprint(hashes, summary, fingerprint);
             match kept {
                 Some(kept) if kept.fingerprint == fingerprint => {
