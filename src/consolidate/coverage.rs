@@ -9,7 +9,8 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 
 use super::memo::take_kept;
-use crate::model::{Entity, Plan, RecordHasher, ResearchModel};
+use crate::config::NoteType;
+use crate::model::{Entity, ModelChanges, Plan, RecordHasher, ResearchModel};
 use crate::resolve::FileId;
 
 /// The coverage of one plan.
@@ -79,8 +80,30 @@ pub fn plan_coverage(model: &ResearchModel, ranks: &[u32]) -> Vec<PlanCoverage> 
 }
 
 /// The coverages kept from the last update, by plan note, with the hash of
-/// what each was worked out from.
-pub(crate) type KeptCoverages = HashMap<FileId, (u64, PlanCoverage)>;
+/// what each was worked out from; and the id of the model they are of, with
+/// its interviews' ranks.
+#[derive(Debug, Default)]
+pub(crate) struct KeptCoverages {
+    by_plan: HashMap<FileId, (u64, PlanCoverage)>,
+    of: Option<(u64, Vec<u32>)>,
+}
+
+/// The plans whose coverage `changes` may change: those read again, and
+/// those the interviews read again named before or name now.
+fn touched_plans(model: &ResearchModel, changes: &ModelChanges) -> Vec<bool> {
+    let mut touched = vec![false; model.plans.len()];
+    for &plan in &changes.plans {
+        touched[plan] = true;
+    }
+    for changed in &changes.interviews {
+        for plan in [changed.plan, model.interviews[changed.index].plan] {
+            if let Some(plan) = plan.and_then(|file| model.index_of(file, NoteType::Plan)) {
+                touched[plan] = true;
+            }
+        }
+    }
+    touched
+}
 
 /// [`plan_coverage`], taking from `reuse`'s kept coverages (refilled with
 /// this build's) the coverage of a plan whose inputs hash the same: the
@@ -96,19 +119,37 @@ pub(crate) fn plan_coverage_reusing(
         Some((inputs, kept)) => (Some(inputs), Some(kept)),
         None => (None, None),
     };
+    // Under `watch`, when this model was made from the one the kept
+    // coverages are of, with the same ranks, only the plans its changes
+    // touch are worked out again: the others have the same inputs.
+    let touched = match (kept.as_deref(), &model.changes) {
+        (Some(kept), Some(changes))
+            if inputs.is_some()
+                && kept.by_plan.len() == model.plans.len()
+                && (model.plans.iter()).all(|plan| kept.by_plan.contains_key(&plan.note.file))
+                && kept.of.as_ref().is_some_and(|(from, last_ranks)| {
+                    *from == changes.from && last_ranks == ranks
+                }) =>
+        {
+            Some(touched_plans(model, changes))
+        }
+        _ => None,
+    };
     let mut by_plan: Vec<Vec<usize>> = vec![Vec::new(); model.plans.len()];
     for (index, interview) in model.interviews.iter().enumerate() {
         if let Some(plan) = interview
             .plan
-            .and_then(|file| model.index_of(file, crate::config::NoteType::Plan))
+            .and_then(|file| model.index_of(file, NoteType::Plan))
+            && (cfg!(debug_assertions) || touched.as_ref().is_none_or(|touched| touched[plan]))
         {
             by_plan[plan].push(index);
         }
     }
     let last = take_kept(
-        kept.as_deref_mut(),
+        kept.as_deref_mut().map(|kept| &mut kept.by_plan),
         model.plans.iter().map(|plan| plan.note.file),
     );
+    let touched = touched.as_deref();
     let covered: Vec<(u64, PlanCoverage)> = model
         .plans
         .par_iter()
@@ -125,6 +166,14 @@ pub(crate) fn plan_coverage_reusing(
                 }
                 state.finish()
             });
+            let untouched = touched.is_some_and(|touched| !touched[index]);
+            let key = match (untouched, &last) {
+                (true, Some((known, _))) => {
+                    debug_assert_eq!(Some(*known), key, "an untouched plan's inputs changed");
+                    Some(*known)
+                }
+                _ => key,
+            };
             match (key, last) {
                 (Some(key), Some((known, coverage))) if known == key => (key, coverage),
                 _ => (
@@ -135,6 +184,8 @@ pub(crate) fn plan_coverage_reusing(
         })
         .collect();
     if let Some(kept) = kept {
+        kept.of = Some((model.id, ranks.to_vec()));
+        let kept = &mut kept.by_plan;
         kept.clear();
         kept.extend(
             model

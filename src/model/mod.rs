@@ -176,6 +176,8 @@ pub struct ModelChanges {
     pub from: u64,
     /// The interviews read again, in ascending order.
     pub interviews: Vec<ChangedInterview>,
+    /// The plans read again (their indices), in ascending order.
+    pub plans: Vec<usize>,
 }
 
 /// An interview read again (see [`ModelChanges`]), with what it was in the
@@ -190,6 +192,8 @@ pub struct ChangedInterview {
     pub links: ObservationLinks,
     /// The job notes it listed (`jobs:`).
     pub jobs: Vec<FileId>,
+    /// The plan it named.
+    pub plan: Option<FileId>,
 }
 
 /// A new [`ResearchModel::id`]: every build's is its own.
@@ -661,6 +665,7 @@ fn build_model_inner(
     let mut changes = (records_reused && kept_in_place).then(|| ModelChanges {
         from: last_id,
         interviews: Vec::new(),
+        plans: Vec::new(),
     });
     last.resize_with(typed.len(), || None);
     // Interviews and plans read only what is indexed above: in parallel, then
@@ -744,12 +749,16 @@ fn build_model_inner(
                         observations: last.observations,
                         links: last.links,
                         jobs: last.jobs,
+                        plan: last.plan,
                     });
                 }
             }
             Read::Plan(index, plan, problems) => {
                 model.diagnostics.extend(problems);
                 model.plans[index] = *plan;
+                if let Some(changes) = changes.as_mut() {
+                    changes.plans.push(index);
+                }
             }
             Read::Kept(index, observations, problems) => {
                 model.diagnostics.extend(problems);

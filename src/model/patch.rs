@@ -100,6 +100,7 @@ pub(super) fn patched(
     let mut changes = ModelChanges {
         from: model.id,
         interviews: Vec::new(),
+        plans: Vec::new(),
     };
     model.id = next_model_id();
     let mut follow_ups_changed = false;
@@ -129,11 +130,13 @@ pub(super) fn patched(
                     observations: last.observations,
                     links: last.links,
                     jobs: last.jobs,
+                    plan: last.plan,
                 });
                 problems
             }
             Read::Plan(index, plan, problems) => {
                 model.plans[index] = *plan;
+                changes.plans.push(index);
                 problems
             }
             // Readings made here are never kept ones.
@@ -146,6 +149,7 @@ pub(super) fn patched(
         *entry = (entry.0, fingerprint, count);
     }
     changes.interviews.reverse();
+    changes.plans.reverse();
     if follow_ups_changed {
         model.followed_by = super::followed_by(&model);
     }

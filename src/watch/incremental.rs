@@ -794,6 +794,30 @@ mod tests {
             assert_eq!(patched(&incremental), before + 1, "{changed:?}");
             assert_eq!(pages(root), fresh_pages(root), "{changed:?}");
         }
+        // Then a plan gains a question, and the later interview moves to it.
+        let steps: [(&str, fn(String) -> String); 2] = [
+            ("Plans/Parts and client handover.md", |text| {
+                text.replacen(
+                    "## Questions\n\n",
+                    "## Questions\n\n- What did you learn?\n",
+                    1,
+                )
+            }),
+            (later, |text| {
+                text.replacen(
+                    "[[Preventive maintenance planning]]",
+                    "[[Parts and client handover]]",
+                    1,
+                )
+            }),
+        ];
+        for (path, change) in steps {
+            let changed = [rewrite(root, path, change)];
+            let before = patched(&incremental);
+            incremental.build(root, &config, Some(&changed)).unwrap();
+            assert_eq!(patched(&incremental), before + 1, "{path}");
+            assert_eq!(pages(root), fresh_pages(root), "{path}");
+        }
     }
 }
 
