@@ -795,7 +795,8 @@ mod tests {
             assert_eq!(pages(root), fresh_pages(root), "{changed:?}");
         }
         // Then a plan gains a question, and the later interview moves to it.
-        let steps: [(&str, fn(String) -> String); 2] = [
+        type Change = fn(String) -> String;
+        let steps: [(&str, Change); 2] = [
             ("Plans/Parts and client handover.md", |text| {
                 text.replacen(
                     "## Questions\n\n",
