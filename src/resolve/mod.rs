@@ -140,6 +140,19 @@ impl Vault {
         self.reparsed.get(file as usize).copied().unwrap_or(true)
     }
 
+    /// The files whose notes were parsed for this vault (see
+    /// [`Vault::reparsed`]), in order; `None` when every file counts as
+    /// parsed (no note was kept from an earlier load).
+    pub fn reparsed_files(&self) -> Option<Vec<FileId>> {
+        (self.reparsed.len() == self.files.len()).then(|| {
+            (0..)
+                .zip(&self.reparsed)
+                .filter(|(_, reparsed)| **reparsed)
+                .map(|(file, _)| file)
+                .collect()
+        })
+    }
+
     /// Whether the links of `file`'s note were resolved for this vault, rather
     /// than kept from the last resolution (`watch`): kept links resolve as
     /// they did then.
