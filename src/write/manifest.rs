@@ -21,13 +21,15 @@ use super::atomic::replace_from;
 /// The manifest's schema version.
 const SCHEMA: u32 = 1;
 
-/// One generated page as written.
+/// One generated page as written. Its texts are shared, not copied, when
+/// it is cloned: `watch` keeps the entry of every page it did not write
+/// (14,000 at 100,000 notes) on every update.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestEntry {
     /// Vault path.
-    pub path: String,
+    pub path: std::sync::Arc<str>,
     /// xxh3-64 of the bytes, hex.
-    pub hash: String,
+    pub hash: std::sync::Arc<str>,
     /// Size in bytes after writing.
     pub size: u64,
     /// Modification time after writing, ms since the epoch.
@@ -120,7 +122,7 @@ impl Manifest {
     /// at once, indexes them by path instead).
     pub fn entry(&self, path: &str) -> Option<&ManifestEntry> {
         self.pages
-            .binary_search_by(|entry| entry.path.as_str().cmp(path))
+            .binary_search_by(|entry| (*entry.path).cmp(path))
             .ok()
             .map(|at| &self.pages[at])
     }
@@ -165,8 +167,8 @@ mod tests {
 
     fn entry(path: &str) -> ManifestEntry {
         ManifestEntry {
-            path: path.to_owned(),
-            hash: content_hash(path.as_bytes()),
+            path: path.into(),
+            hash: content_hash(path.as_bytes()).into(),
             size: path.len() as u64,
             modified: None,
         }

@@ -123,7 +123,7 @@ pub fn unchanged_since_last_build(
     let mut expected: Vec<&str> = manifest
         .pages
         .iter()
-        .map(|entry| entry.path.as_str())
+        .map(|entry| &*entry.path)
         .chain(manifest.foreign.iter().map(String::as_str))
         .collect();
     expected.sort_unstable();
@@ -298,8 +298,8 @@ impl<'a> Writer<'a> {
                 let (size, modified) =
                     manifest::file_stamp(&full).unwrap_or((bytes.len() as u64, None));
                 Action::Written(ManifestEntry {
-                    path: page.path.to_string(),
-                    hash,
+                    path: page.path.as_str().into(),
+                    hash: hash.into(),
                     size,
                     modified,
                 })
@@ -341,7 +341,7 @@ impl<'a> Writer<'a> {
             .previous
             .pages
             .iter()
-            .map(|entry| (entry.path.as_str(), entry))
+            .map(|entry| (&*entry.path, entry))
             .collect();
         let mut unknown = Vec::new();
         for path in paths {
@@ -402,8 +402,8 @@ impl<'a> Writer<'a> {
             .previous
             .pages
             .iter()
-            .filter(|entry| !current.contains(entry.path.as_str()))
-            .map(|entry| entry.path.clone())
+            .filter(|entry| !current.contains(&*entry.path))
+            .map(|entry| entry.path.to_string())
             .collect();
         if self.previous.pages.is_empty() {
             // No manifest (first build, or it was lost): generated pages found in
@@ -561,7 +561,7 @@ fn decide(
     let permissions = metadata.map(|metadata| metadata.permissions());
     // Unchanged without reading: same bytes as last time, file untouched since.
     if let (Some(entry), Some((size, modified))) = (recorded, stamp)
-        && entry.hash == hash
+        && *entry.hash == *hash
         && entry.size == size
         && entry.modified == modified
         && modified.is_some()
@@ -583,8 +583,8 @@ fn decide(
         Ok(existing) if existing == bytes => {
             Ok(Action::Unchanged(stamp.map(|(size, modified)| {
                 ManifestEntry {
-                    path: page.path.to_string(),
-                    hash,
+                    path: page.path.as_str().into(),
+                    hash: hash.into(),
                     size,
                     modified,
                 }
@@ -754,7 +754,7 @@ mod tests {
         assert_eq!(report.unchanged, 2);
         assert_eq!(report.written, [pages[2].path.clone()]);
         assert_eq!(kept.manifest.pages[..2], before.pages[..]);
-        assert_eq!(kept.manifest.pages[2].path, "Throughline/C.md");
+        assert_eq!(&*kept.manifest.pages[2].path, "Throughline/C.md");
     }
 
     #[test]
