@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::memo::take_kept;
+use super::memo::{kept_or_worked_out, take_kept};
 use crate::config::NoteType;
 use crate::model::{Entity, ModelChanges, Plan, RecordHasher, ResearchModel};
 use crate::resolve::FileId;
@@ -140,7 +140,6 @@ pub(crate) fn plan_coverage_reusing(
         if let Some(plan) = interview
             .plan
             .and_then(|file| model.index_of(file, NoteType::Plan))
-            && (cfg!(debug_assertions) || touched.as_ref().is_none_or(|touched| touched[plan]))
         {
             by_plan[plan].push(index);
         }
@@ -158,22 +157,18 @@ pub(crate) fn plan_coverage_reusing(
         .enumerate()
         .map(|(index, ((plan, mut interviews), last))| {
             interviews.sort_unstable_by_key(|&interview| ranks[interview]);
-            let key = inputs.map(|inputs| {
-                let mut state = RecordHasher::new();
-                (index, plan).hash(&mut state);
-                for &interview in &interviews {
-                    (interview, ranks[interview], inputs[interview]).hash(&mut state);
-                }
-                state.finish()
-            });
             let untouched = touched.is_some_and(|touched| !touched[index]);
-            let key = match (untouched, &last) {
-                (true, Some((known, _))) => {
-                    debug_assert_eq!(Some(*known), key, "an untouched plan's inputs changed");
-                    Some(*known)
-                }
-                _ => key,
-            };
+            let known = last.as_ref().filter(|_| untouched).map(|(known, _)| *known);
+            let key = inputs.map(|inputs| {
+                kept_or_worked_out(known, || {
+                    let mut state = RecordHasher::new();
+                    (index, plan).hash(&mut state);
+                    for &interview in &interviews {
+                        (interview, ranks[interview], inputs[interview]).hash(&mut state);
+                    }
+                    state.finish()
+                })
+            });
             match (key, last) {
                 (Some(key), Some((known, coverage))) if known == key => (key, coverage),
                 _ => (

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use jiff::civil::Date;
 
-use super::memo::{Fingerprints, KeptFollowUps, SummaryMemo, take_kept};
+use super::memo::{Fingerprints, KeptFollowUps, SummaryMemo, kept_or_worked_out, take_kept};
 use super::strength::Strength;
 use super::validation::FollowUpIndex;
 use crate::config::Thresholds;
@@ -224,7 +224,12 @@ pub(crate) fn summarize_insights_reusing(
         memo.patched += 1;
     }
     let sizes = memo.as_deref_mut().map(|memo| &mut memo.list_sizes);
-    let by_rank = interviews_by_rank(&ranks);
+    // Gathering reads the interviews in rank order (patching, only debug
+    // builds, to check it).
+    let by_rank = match last_lists.is_none() || cfg!(debug_assertions) {
+        true => interviews_by_rank(&ranks),
+        false => Vec::new(),
+    };
     let patch_ranks = last_lists.as_ref().map(|_| ranks.clone());
 
     // The index and the grouping of observations by insight are independent:
@@ -296,13 +301,8 @@ pub(crate) fn summarize_insights_reusing(
                 let untouched = touched
                     .as_ref()
                     .is_some_and(|touched| !touched.insights[insight]);
-                match kept.as_ref().filter(|_| untouched) {
-                    Some(kept) => {
-                        debug_assert_eq!(kept.fingerprints.summary, worked_out());
-                        kept.fingerprints.summary
-                    }
-                    None => worked_out(),
-                }
+                let known = kept.as_ref().filter(|_| untouched);
+                kept_or_worked_out(known.map(|kept| kept.fingerprints.summary), worked_out)
             });
             match (fingerprint, kept) {
                 (Some(fingerprint), Some(kept)) if kept.fingerprints.summary == fingerprint => {
@@ -409,21 +409,14 @@ fn group_evidence(
                     }
                 }
             };
-            let mut lists = gather_lists(
+            let lists = gather_lists(
                 model,
                 by_rank,
                 2 * model.insights.len(),
                 links,
                 insight_sizes,
-            )
-            .into_iter();
-            let mut supporting = Vec::with_capacity(model.insights.len());
-            let mut against = Vec::with_capacity(model.insights.len());
-            while let (Some(this), Some(that)) = (lists.next(), lists.next()) {
-                supporting.push(this);
-                against.push(that);
-            }
-            (supporting, against)
+            );
+            split_pairs(lists)
         },
         || {
             let jobs = model.positions_of(crate::config::NoteType::Job);
@@ -443,6 +436,18 @@ fn group_evidence(
         against,
         by_job,
     }
+}
+
+/// The lists of two per insight (supporting, then against) as two lists.
+pub(crate) fn split_pairs<T>(lists: Vec<T>) -> (Vec<T>, Vec<T>) {
+    let mut firsts = Vec::with_capacity(lists.len() / 2);
+    let mut seconds = Vec::with_capacity(lists.len() / 2);
+    let mut lists = lists.into_iter();
+    while let (Some(first), Some(second)) = (lists.next(), lists.next()) {
+        firsts.push(first);
+        seconds.push(second);
+    }
+    (firsts, seconds)
 }
 
 /// How many observations each list of the last grouping held (see

@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 
 use super::evidence::{InsightSummary, Patched};
-use super::memo::{KeptJob, take_kept};
+use super::memo::{KeptJob, kept_or_worked_out, take_kept};
 use crate::config::NoteType;
 use crate::model::{
     Entity, JobStep, ModelChanges, Positions, RecordHasher, RecordHashes, ResearchModel,
@@ -136,13 +136,8 @@ pub(crate) fn summarize_jobs(
                     // Evidence a patch left as it was hashes the same (see
                     // `summarize_insights_reusing`).
                     let untouched = touched.is_some_and(|touched| !touched[job]);
-                    match kept.as_ref().filter(|_| untouched) {
-                        Some(kept) => {
-                            debug_assert_eq!(kept.fingerprint, worked_out());
-                            kept.fingerprint
-                        }
-                        None => worked_out(),
-                    }
+                    let known = kept.as_ref().filter(|_| untouched);
+                    kept_or_worked_out(known.map(|kept| kept.fingerprint), worked_out)
                 });
                 let tables = match (fingerprint, kept) {
                     (Some(fingerprint), Some(kept)) if kept.fingerprint == fingerprint => Tables {

@@ -28,6 +28,19 @@ pub(crate) fn take_kept<T>(
     }
 }
 
+/// The fingerprint `kept` from the last update when what it is worked out
+/// from is known to be the same, else `worked_out`. Debug builds check that
+/// a kept one is what working it out gives.
+pub(crate) fn kept_or_worked_out(kept: Option<u64>, worked_out: impl FnOnce() -> u64) -> u64 {
+    match kept {
+        Some(kept) => {
+            debug_assert_eq!(kept, worked_out(), "a kept fingerprint's inputs changed");
+            kept
+        }
+        None => worked_out(),
+    }
+}
+
 /// The summaries kept from the last update (see the module documentation).
 #[derive(Debug, Default)]
 pub struct SummaryMemo {

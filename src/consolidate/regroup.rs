@@ -1,7 +1,7 @@
 //! Under `watch`, each insight's and job's evidence patched from the last
 //! update's lists rather than gathered again from every interview.
 //!
-//! A save reads one interview again (see [`ModelChanges`]); every other
+//! A save reads one interview again, or a few (see [`ModelChanges`]); every other
 //! interview and its observations are the last model's, only their place in
 //! the list of observations may have moved. So the last lists hold, minus the
 //! observations of the interviews read again, each index moved by what those
@@ -16,17 +16,14 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::evidence::Grouped;
+use super::evidence::{Grouped, split_pairs};
 use super::memo::SummaryMemo;
 use crate::config::NoteType;
 use crate::model::{ModelChanges, ObservationLinks, ResearchModel};
 
-/// The most interviews read again that are patched in: beyond them (a
-/// `git checkout`), gathering every list again is as quick.
-const MOST_CHANGED: usize = 256;
-
-/// The lists worked out from the last model, and what it was: its id and its
-/// interviews' ranks (the order evidence is in).
+/// What the evidence lists kept with the last update's summaries were
+/// worked out from: the model's id and its interviews' ranks (the order
+/// evidence is in).
 #[derive(Debug)]
 pub(crate) struct LastGrouping {
     from: u64,
@@ -62,7 +59,7 @@ pub(crate) fn take_last(
     let changes = model.changes.as_ref()?;
     let holds = last.from == changes.from
         && last.ranks == ranks
-        && changes.interviews.len() <= MOST_CHANGED
+        && changes.interviews.len() <= crate::model::MOST_PATCHED
         && memo.insights.len() == model.insights.len()
         && memo.jobs.len() == model.jobs.len()
         && (model.insights.iter()).all(|insight| memo.insights.contains_key(&insight.note.file))
@@ -168,19 +165,8 @@ pub(crate) fn patch(
         mut by_job,
     } = last;
     // Two lists per insight: supporting, then against.
-    let (supporting_touched, against_touched): (Vec<bool>, Vec<bool>) = touched_insights
-        .chunks(2)
-        .map(|pair| (pair[0], pair[1]))
-        .unzip();
-    let (supporting_gains, against_gains): (Vec<Vec<Gain>>, Vec<Vec<Gain>>) = {
-        let mut gains = insight_gains.into_iter();
-        let mut pairs = (Vec::new(), Vec::new());
-        while let (Some(this), Some(that)) = (gains.next(), gains.next()) {
-            pairs.0.push(this);
-            pairs.1.push(that);
-        }
-        pairs
-    };
+    let (supporting_touched, against_touched) = split_pairs(touched_insights);
+    let (supporting_gains, against_gains) = split_pairs(insight_gains);
     patch_lists(&mut supporting, &supporting_touched, supporting_gains);
     patch_lists(&mut against, &against_touched, against_gains);
     patch_lists(&mut by_job, &touched_jobs, job_gains);

@@ -188,10 +188,6 @@ impl RecordHashes {
     }
 }
 
-/// The most interviews read again whose hashes are patched in (each moves
-/// the hashes after it): beyond them, every hash is worked out again.
-const MOST_PATCHED: usize = 64;
-
 impl RecordHashes {
     /// [`RecordHashes::of`], patched from `last` when they are the hashes of
     /// the model `model` was made from (see [`super::ModelChanges`]): every
@@ -203,7 +199,7 @@ impl RecordHashes {
         let mut hashes = match last {
             Some((from, hashes))
                 if changes.is_some_and(|changes| {
-                    changes.from == from && changes.interviews.len() <= MOST_PATCHED
+                    changes.from == from && changes.interviews.len() <= super::MOST_PATCHED
                 }) && hashes.interviews.len() == model.interviews.len() =>
             {
                 hashes
@@ -233,8 +229,8 @@ impl RecordHashes {
     }
 }
 
-/// The hashes of `interview`'s observations' own fields: those worked out
-/// when it was read, when they were.
+/// The hashes of `interview`'s observations' own fields: kept from when it
+/// was read, or worked out now if they were not kept.
 fn own_hashes<'m>(model: &'m ResearchModel, interview: &'m Interview) -> Cow<'m, [u64]> {
     match interview.observation_hashes.len() == interview.observations.len() {
         true => Cow::Borrowed(&interview.observation_hashes),

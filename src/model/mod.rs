@@ -170,7 +170,7 @@ pub struct ResearchModel {
 /// interviews read again before it gained or lost). `watch` patches what it
 /// worked out from the last model with these instead of working everything
 /// out again.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct ModelChanges {
     /// The [`ResearchModel::id`] of the last model.
     pub from: u64,
@@ -180,9 +180,14 @@ pub struct ModelChanges {
     pub plans: Vec<usize>,
 }
 
+/// The most interviews read again that `watch` patches in (each one moves
+/// what comes after it: observations, their hashes); beyond them (a `git
+/// checkout`), working everything out again is as quick.
+pub const MOST_PATCHED: usize = 64;
+
 /// An interview read again (see [`ModelChanges`]), with what it was in the
 /// last model.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ChangedInterview {
     /// Its index (the same in both models).
     pub index: usize,
@@ -194,6 +199,26 @@ pub struct ChangedInterview {
     pub jobs: Vec<FileId>,
     /// The plan it named.
     pub plan: Option<FileId>,
+}
+
+impl ChangedInterview {
+    /// Interview `index` as it was (`last`).
+    fn of(index: usize, last: Interview) -> ChangedInterview {
+        ChangedInterview {
+            index,
+            observations: last.observations,
+            links: last.links,
+            jobs: last.jobs,
+            plan: last.plan,
+        }
+    }
+}
+
+/// People's and companies' titles, lower-cased (see [`TitleIndex`]).
+#[derive(Debug)]
+struct Titles {
+    people: TitleIndex,
+    companies: TitleIndex,
 }
 
 /// A new [`ResearchModel::id`]: every build's is its own.
@@ -312,10 +337,14 @@ pub struct ModelMemo {
     note_types: Option<NoteTypes>,
     /// The last model's company and person title indexes (the same while its
     /// records are reused).
-    titles: Option<(TitleIndex, TitleIndex)>,
+    titles: Option<Titles>,
     /// A hash of every file's path, from the last model (the same while
     /// [`NoteTypes::hold_for`] finds the same paths).
     paths_hash: Option<u64>,
+    /// How many models were patched from the last one (tests: shows that
+    /// they were).
+    #[cfg(test)]
+    patched: usize,
 }
 
 /// Each note's type (by note index; `None`: not a source, or untyped) as a
@@ -354,6 +383,12 @@ impl NoteTypes {
 }
 
 impl ModelMemo {
+    /// How many models were patched from the last one (see `patch`).
+    #[cfg(test)]
+    pub(crate) fn patched(&self) -> usize {
+        self.patched
+    }
+
     /// Keeps `model` (the one the last [`build_model_reusing`] built) for the
     /// next build to take its readings from.
     pub fn keep(&mut self, model: ResearchModel) {
@@ -511,6 +546,10 @@ fn build_model_inner(
     {
         #[cfg(debug_assertions)]
         patch::assert_same(&model, &build_model(vault, config));
+        #[cfg(test)]
+        {
+            memo.patched += 1;
+        }
         return model;
     }
     let mut model = ResearchModel {
@@ -613,12 +652,12 @@ fn build_model_inner(
         None => work_out_records(vault, config, &typed, &mut model),
     }
     let kept_titles = memo.as_deref_mut().and_then(|memo| memo.titles.take());
-    let (company_titles, person_titles) = match kept_titles.filter(|_| records_reused) {
+    let titles = match kept_titles.filter(|_| records_reused) {
         Some(titles) => titles,
-        None => (
-            title_index(&model, NoteType::Company),
-            title_index(&model, NoteType::Person),
-        ),
+        None => Titles {
+            people: title_index(&model, NoteType::Person),
+            companies: title_index(&model, NoteType::Company),
+        },
     };
     // The readings are only valid in the same context.
     let context = memo.as_deref_mut().map(|memo| {
@@ -674,7 +713,7 @@ fn build_model_inner(
         vault,
         config,
         model: &model,
-        titles: (&person_titles, &company_titles),
+        titles: &titles,
         scope,
         hashed: context.is_some(),
     };
@@ -711,7 +750,7 @@ fn build_model_inner(
         "every interview and plan kept in place has a reading"
     );
     if let (Some(memo), Some(context)) = (memo, context) {
-        memo.titles = Some((company_titles, person_titles));
+        memo.titles = Some(titles);
         memo.context = context;
         memo.order = read
             .iter()
@@ -744,13 +783,7 @@ fn build_model_inner(
                 interview.observations = ranges.next().unwrap_or_default();
                 let last = std::mem::replace(&mut model.interviews[index], *interview);
                 if let Some(changes) = changes.as_mut() {
-                    changes.interviews.push(ChangedInterview {
-                        index,
-                        observations: last.observations,
-                        links: last.links,
-                        jobs: last.jobs,
-                        plan: last.plan,
-                    });
+                    changes.interviews.push(ChangedInterview::of(index, last));
                 }
             }
             Read::Plan(index, plan, problems) => {
@@ -805,7 +838,7 @@ struct Reading<'r> {
     /// The model being built (its records and placeholders).
     model: &'r ResearchModel,
     /// People's and companies' titles.
-    titles: (&'r TitleIndex, &'r TitleIndex),
+    titles: &'r Titles,
     scope: ModelScope,
     /// Whether to work out its record hashes (`watch`).
     hashed: bool,
@@ -827,8 +860,8 @@ impl Reading<'_> {
                     vault,
                     config,
                     model,
-                    self.titles.0,
-                    self.titles.1,
+                    &self.titles.people,
+                    &self.titles.companies,
                 );
                 let mut interview = Box::new(interview);
                 // What plans' questions and observations need, not schema

@@ -8,15 +8,11 @@
 //! notes). Anything else builds the model the usual way.
 
 use super::{
-    ChangedInterview, ModelChanges, ModelMemo, Own, Read, Reading, ResearchModel,
+    ChangedInterview, MOST_PATCHED, ModelChanges, ModelMemo, Own, Read, Reading, ResearchModel,
     links_fingerprint, next_model_id, schema,
 };
 use crate::config::{Config, NoteType};
 use crate::resolve::Vault;
-
-/// The most interviews and plans read again that are patched in (each one's
-/// observations move the ones after them).
-const MOST_READ: usize = 64;
 
 /// The model of `vault`, patched from `memo`'s last model when only
 /// interviews and plans were read again (see the module documentation), its
@@ -33,7 +29,6 @@ pub(super) fn patched(
     if !types.hold_for(vault, super::hash_of(format!("{config:?}"))) {
         return None;
     }
-    types.walk = vault.walk;
     // The notes read or resolved again: each keeps its type, and only
     // interviews and plans are read again.
     let mut again = Vec::new();
@@ -58,7 +53,7 @@ pub(super) fn patched(
             (None, None) => {}
             _ => return None,
         }
-        if again.len() > MOST_READ {
+        if again.len() > MOST_PATCHED {
             return None;
         }
     }
@@ -67,7 +62,7 @@ pub(super) fn patched(
         vault,
         config,
         model: previous,
-        titles: (&titles.1, &titles.0),
+        titles,
         scope: super::ModelScope::Full,
         hashed: true,
     };
@@ -95,6 +90,14 @@ pub(super) fn patched(
     for &(_, _, problems) in &memo.order {
         starts.push(start);
         start += problems;
+    }
+    // The counts are those of the last model's problems (a full build then).
+    if start > previous.diagnostics.len() {
+        return None;
+    }
+    // Past the last way out: the files were listed by this walk.
+    if let Some(types) = memo.note_types.as_mut() {
+        types.walk = vault.walk;
     }
     let mut model = memo.previous.take()?;
     let mut changes = ModelChanges {
@@ -125,13 +128,7 @@ pub(super) fn patched(
                 }
                 let last = std::mem::replace(&mut model.interviews[index], *interview);
                 follow_ups_changed |= last.follow_up_of != model.interviews[index].follow_up_of;
-                changes.interviews.push(ChangedInterview {
-                    index,
-                    observations: last.observations,
-                    links: last.links,
-                    jobs: last.jobs,
-                    plan: last.plan,
-                });
+                changes.interviews.push(ChangedInterview::of(index, last));
                 problems
             }
             Read::Plan(index, plan, problems) => {

@@ -755,12 +755,15 @@ mod tests {
         incremental.build(root, &config, None).unwrap();
         let interviews = notes(root, "Interviews");
         let insights = notes(root, "Insights");
+        // Both the model and the evidence lists patched from the last ones.
         let patched = |incremental: &Incremental| {
-            incremental
+            let model = incremental
                 .notes
-                .summaries
+                .model
                 .as_ref()
-                .map_or(0, |memo| memo.patched)
+                .map_or(0, |memo| memo.patched());
+            let lists = (incremental.notes.summaries.as_ref()).map_or(0, |memo| memo.patched);
+            (model, lists)
         };
         // In one update: the first interview gains a supporting and a
         // contradicting observation (the ones after it move), and a later
@@ -791,32 +794,58 @@ mod tests {
         for changed in [vec![gained, lost.clone()], vec![lost]] {
             let before = patched(&incremental);
             incremental.build(root, &config, Some(&changed)).unwrap();
-            assert_eq!(patched(&incremental), before + 1, "{changed:?}");
+            assert_eq!(
+                patched(&incremental),
+                (before.0 + 1, before.1 + 1),
+                "{changed:?}"
+            );
             assert_eq!(pages(root), fresh_pages(root), "{changed:?}");
         }
-        // Then a plan gains a question, and the later interview moves to it.
+        // Then a plan gains a question, the later interview moves to it, a
+        // follow-up no longer follows up, and the later interview changes
+        // its date (its rank: the lists are gathered again, the model is
+        // still patched).
         type Change = fn(String) -> String;
-        let steps: [(&str, Change); 2] = [
-            ("Plans/Parts and client handover.md", |text| {
-                text.replacen(
-                    "## Questions\n\n",
-                    "## Questions\n\n- What did you learn?\n",
-                    1,
-                )
-            }),
-            (later, |text| {
-                text.replacen(
-                    "[[Preventive maintenance planning]]",
-                    "[[Parts and client handover]]",
-                    1,
-                )
-            }),
+        let steps: [(&str, Change, usize); 4] = [
+            (
+                "Plans/Parts and client handover.md",
+                |text| {
+                    text.replacen(
+                        "## Questions\n\n",
+                        "## Questions\n\n- What did you learn?\n",
+                        1,
+                    )
+                },
+                1,
+            ),
+            (
+                later,
+                |text| {
+                    text.replacen(
+                        "[[Preventive maintenance planning]]",
+                        "[[Parts and client handover]]",
+                        1,
+                    )
+                },
+                1,
+            ),
+            (
+                "Interviews/2026-11-18 Dana Whitfield.md",
+                |text| text.replacen("follow-up-of: \"[[2026-10-05 Dana Whitfield]]\"\n", "", 1),
+                1,
+            ),
+            (
+                later,
+                |text| text.replacen("date: 2026-11-04", "date: 2026-10-01", 1),
+                0,
+            ),
         ];
-        for (path, change) in steps {
+        for (path, change, lists_patched) in steps {
             let changed = [rewrite(root, path, change)];
             let before = patched(&incremental);
             incremental.build(root, &config, Some(&changed)).unwrap();
-            assert_eq!(patched(&incremental), before + 1, "{path}");
+            let expected = (before.0 + 1, before.1 + lists_patched);
+            assert_eq!(patched(&incremental), expected, "{path}");
             assert_eq!(pages(root), fresh_pages(root), "{path}");
         }
     }
