@@ -58,27 +58,26 @@ pub fn health(
             .any(|folder| !folder.is_empty() && diagnostic.path.is_in_folder(folder))
     };
     let (unlinked_listed, unlinked_count) = unlinked_observations(model, UNLINKED_LISTED);
+    // One pass over the problems (each one's details are somewhere else in
+    // memory: at 100,000 notes, 74,000 of them).
+    let (mut broken_links, mut left_out, mut unreadable_paths) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for (index, diagnostic) in vault_diagnostics.iter().enumerate() {
+        let code = diagnostic.code;
+        if code == Code::BrokenLink {
+            broken_links.push(index);
+        }
+        if LEFT_OUT.contains(&code) {
+            left_out.push(index);
+        }
+        if code == Code::UnreadablePath && !set_aside(diagnostic) {
+            unreadable_paths.push(index);
+        }
+    }
     Health {
-        broken_links: vault_diagnostics
-            .iter()
-            .enumerate()
-            .filter(|(_, diagnostic)| diagnostic.code == Code::BrokenLink)
-            .map(|(index, _)| index)
-            .collect(),
-        left_out: vault_diagnostics
-            .iter()
-            .enumerate()
-            .filter(|(_, diagnostic)| LEFT_OUT.contains(&diagnostic.code))
-            .map(|(index, _)| index)
-            .collect(),
-        unreadable_paths: vault_diagnostics
-            .iter()
-            .enumerate()
-            .filter(|(_, diagnostic)| {
-                diagnostic.code == Code::UnreadablePath && !set_aside(diagnostic)
-            })
-            .map(|(index, _)| index)
-            .collect(),
+        broken_links,
+        left_out,
+        unreadable_paths,
         schema_problems: (0..model.diagnostics.len()).collect(),
         insights_without_evidence: insights
             .iter()

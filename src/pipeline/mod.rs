@@ -433,9 +433,11 @@ pub fn build_scanned(
                 .keep(same.iter().map(|(path, _)| path))
                 .into_iter()
                 .collect();
-            let mut to_render: Vec<(VaultPath, PageKind)> = same
+            // Usually none: the unchanged pages are not looked at again.
+            let unknown_same = same
                 .iter()
-                .filter(|(path, _)| unknown.contains(path))
+                .filter(|(path, _)| !unknown.is_empty() && unknown.contains(path));
+            let mut to_render: Vec<(VaultPath, PageKind)> = unknown_same
                 .chain(changed.iter())
                 .map(|&(path, kind)| (path.clone(), *kind))
                 .collect();
