@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::evidence::{InsightSummary, strength_dated_before};
-use super::memo::StrengthMemo;
+use super::memo::DigestMemo;
 use super::strength::Strength;
 use crate::config::{DigestPeriod, Thresholds};
 use crate::model::{ObservationKind, ResearchModel};
@@ -215,7 +215,7 @@ pub(crate) fn digest_reusing(
     thresholds: &Thresholds,
     period: Period,
     kind: DigestPeriod,
-    reuse: Option<(&[u64], &mut StrengthMemo)>,
+    reuse: Option<(&[u64], &mut DigestMemo)>,
 ) -> Digest {
     digest_of(model, insights, thresholds, period, kind, Scope::All, reuse)
 }
@@ -230,7 +230,7 @@ pub fn digest_of(
     period: Period,
     kind: DigestPeriod,
     scope: Scope,
-    reuse: Option<(&[u64], &mut StrengthMemo)>,
+    reuse: Option<(&[u64], &mut DigestMemo)>,
 ) -> Digest {
     // Insights backed by the scope's interviews (of the period, and ever).
     let backed_by = |interviews: &dyn Fn(usize) -> bool| -> Vec<bool> {
@@ -292,7 +292,7 @@ pub fn digest_of(
     }
     let after_end = period.end.checked_add(1.day()).ok();
     let dates = (period.start, after_end);
-    let (fingerprints, memo) = match reuse {
+    let (fingerprints, mut memo) = match reuse {
         Some((fingerprints, memo)) if fingerprints.len() == insights.len() => {
             (Some(fingerprints), Some(memo))
         }
@@ -316,7 +316,7 @@ pub fn digest_of(
             (insight, before, after)
         })
         .collect();
-    if let (Some(fingerprints), Some(memo)) = (fingerprints, memo) {
+    if let (Some(fingerprints), Some(memo)) = (fingerprints, memo.as_deref_mut()) {
         memo.refill(strengths.iter().map(|&(insight, before, after)| {
             let file = model.insights[insights[insight].insight].note.file;
             (file, fingerprints[insight], dates, before, after)
@@ -340,8 +340,9 @@ pub fn digest_of(
         .map(|(index, _)| index)
         .collect();
     // Strongest first, then most participants, then last seen latest, then
-    // by title. The keys are read once: thousands of insights in a large vault.
-    validation_queue.sort_by_cached_key(|&index| {
+    // by title. The keys are read once: thousands of insights in a large vault
+    // (8,000 at 100,000 notes, sorted on both threads).
+    validation_queue.par_sort_by_cached_key(|&index| {
         let summary = &insights[index];
         (
             std::cmp::Reverse(summary.strength),
@@ -350,7 +351,8 @@ pub fn digest_of(
             model.insights[summary.insight].note.title(),
         )
     });
-    let earlier = earlier_periods(model, &period, kind, scope);
+    let counts = memo.map(|memo| &mut memo.counts);
+    let earlier = earlier_periods(model, &period, kind, scope, counts);
     Digest {
         period,
         interviews,
@@ -379,6 +381,83 @@ fn earlier_period_of(date: Date, latest: &Period, kind: DigestPeriod) -> Period 
     }
 }
 
+/// Interviews, learned and surprises, by date: what the earlier periods
+/// count.
+type CountsByDate = foldhash::HashMap<Date, [usize; 3]>;
+
+/// The counts by date of the interviews in `scope` before `latest`, from
+/// each interview's reading, not its observations.
+fn counts_by_date(model: &ResearchModel, latest: &Period, scope: Scope) -> CountsByDate {
+    let mut by_date = CountsByDate::default();
+    for (index, interview) in model.interviews.iter().enumerate() {
+        if scope.covers(model, index) {
+            count(&mut by_date, latest, interview.date, &interview.links, 1);
+        }
+    }
+    by_date
+}
+
+/// Adds (`sign` 1) or takes away (-1) the counts of one interview, dated
+/// `date`, whose observations link `links`.
+fn count(
+    by_date: &mut CountsByDate,
+    latest: &Period,
+    date: Option<Date>,
+    links: &crate::model::ObservationLinks,
+    sign: isize,
+) {
+    let Some(date) = date.filter(|&date| date < latest.start) else {
+        return;
+    };
+    let counts = by_date.entry(date).or_default();
+    let add = |count: &mut usize, by: usize| *count = count.wrapping_add_signed(sign * by as isize);
+    add(&mut counts[0], 1);
+    add(&mut counts[1], links.learned as usize);
+    add(&mut counts[2], links.surprised as usize);
+    if counts[0] == 0 {
+        by_date.remove(&date);
+    }
+}
+
+/// The earlier periods' counts by date of every interview (`watch`), kept
+/// with the model they are of and the latest period's start.
+#[derive(Debug)]
+pub(crate) struct KeptCounts {
+    from: u64,
+    latest: Date,
+    by_date: CountsByDate,
+}
+
+/// [`counts_by_date`] of every interview, patched from `kept` when they are
+/// the counts of the model `model` was made from, for the same latest
+/// period: the interviews read again count as they do now instead of as they
+/// did.
+fn counts_by_date_reusing(
+    model: &ResearchModel,
+    latest: &Period,
+    kept: Option<KeptCounts>,
+) -> KeptCounts {
+    let by_date = match (kept, &model.changes) {
+        (Some(mut kept), Some(changes))
+            if kept.from == changes.from && kept.latest == latest.start =>
+        {
+            for changed in &changes.interviews {
+                let now = &model.interviews[changed.index];
+                count(&mut kept.by_date, latest, changed.date, &changed.links, -1);
+                count(&mut kept.by_date, latest, now.date, &now.links, 1);
+            }
+            debug_assert!(kept.by_date == counts_by_date(model, latest, Scope::All));
+            kept.by_date
+        }
+        _ => counts_by_date(model, latest, Scope::All),
+    };
+    KeptCounts {
+        from: model.id,
+        latest: latest.start,
+        by_date,
+    }
+}
+
 /// The start of [`earlier_period_of`]'s period, without making its label.
 fn earlier_period_start(date: Date, latest: &Period, kind: DigestPeriod) -> Date {
     match kind {
@@ -404,24 +483,17 @@ fn earlier_periods(
     latest: &Period,
     kind: DigestPeriod,
     scope: Scope,
+    kept: Option<&mut Option<KeptCounts>>,
 ) -> Vec<PeriodSummary> {
-    // Interviews, learned and surprises, by date. Counted from each
-    // interview's reading, not its observations.
-    let mut by_date: foldhash::HashMap<Date, [usize; 3]> = Default::default();
-    for (index, interview) in model.interviews.iter().enumerate() {
-        let Some(date) = interview.date else {
-            continue;
-        };
-        if date >= latest.start || !scope.covers(model, index) {
-            continue;
+    let by_date = match kept {
+        Some(kept) if scope == Scope::All => {
+            let counts = counts_by_date_reusing(model, latest, kept.take());
+            &kept.insert(counts).by_date
         }
-        let counts = by_date.entry(date).or_default();
-        counts[0] += 1;
-        counts[1] += interview.links.learned as usize;
-        counts[2] += interview.links.surprised as usize;
-    }
+        _ => &counts_by_date(model, latest, scope),
+    };
     let mut by_start: BTreeMap<Date, PeriodSummary> = BTreeMap::new();
-    for (date, [interviews, learned, surprised]) in by_date {
+    for (&date, &[interviews, learned, surprised]) in by_date {
         let summary = by_start
             .entry(earlier_period_start(date, latest, kind))
             .or_insert_with(|| PeriodSummary {

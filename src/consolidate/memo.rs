@@ -51,8 +51,9 @@ pub struct SummaryMemo {
     /// The fingerprints of the consolidation being built, in its order, until
     /// [`SummaryMemo::keep`] files its summaries under them.
     pub(crate) pending: Option<(Vec<Fingerprints>, Vec<u64>)>,
-    /// The digest's strengths before and after its period.
-    pub(crate) strengths: StrengthMemo,
+    /// What the digest keeps (strengths before and after its period, the
+    /// earlier periods' counts).
+    pub(crate) digest: DigestMemo,
     /// The follow-up index, with what it was worked out from.
     pub(crate) follow_up_index: Option<(IndexInputs, FollowUpIndex)>,
     /// Plan coverages by plan note.
@@ -76,18 +77,21 @@ pub struct SummaryMemo {
     pub(crate) patched: usize,
 }
 
-/// By insight note: its strength counting evidence dated before the digest
-/// period's start and before the day after its end, with the summary
-/// fingerprint and the two dates it was worked out for.
+/// What the digest keeps: by insight note, its strength counting evidence
+/// dated before the digest period's start and before the day after its end,
+/// with the summary fingerprint and the two dates it was worked out for; and
+/// the counts of the earlier periods' interviews, learned and surprises by
+/// date.
 #[derive(Debug, Default)]
-pub struct StrengthMemo {
+pub struct DigestMemo {
     by_insight: HashMap<FileId, (u64, StrengthDates, Strength, Strength)>,
+    pub(crate) counts: Option<super::digest::KeptCounts>,
 }
 
 /// The period's start and the day after its end.
 pub(crate) type StrengthDates = (jiff::civil::Date, Option<jiff::civil::Date>);
 
-impl StrengthMemo {
+impl DigestMemo {
     /// The strengths before and after kept for `insight`, when its summary
     /// fingerprint and the dates are the same.
     pub(crate) fn get(

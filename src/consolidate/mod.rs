@@ -113,7 +113,7 @@ pub fn consolidate_reusing(
         || coverage::plan_coverage_reusing(model, &ranks, kept_plans),
     );
     let summary_fingerprints: Vec<u64> = fingerprints.iter().map(|f| f.summary).collect();
-    let strengths = memo.as_deref_mut().map(|memo| &mut memo.strengths);
+    let strengths = memo.as_deref_mut().map(|memo| &mut memo.digest);
     // The digest and the vault's health read the same summaries, each on one
     // thread: they are worked out at the same time.
     let (digest, health) = rayon::join(

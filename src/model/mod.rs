@@ -199,6 +199,8 @@ pub struct ChangedInterview {
     pub jobs: Vec<FileId>,
     /// The plan it named.
     pub plan: Option<FileId>,
+    /// When it took place.
+    pub date: Option<Date>,
 }
 
 impl ChangedInterview {
@@ -210,6 +212,7 @@ impl ChangedInterview {
             links: last.links,
             jobs: last.jobs,
             plan: last.plan,
+            date: last.date,
         }
     }
 }

@@ -803,7 +803,7 @@ fn the_digest_takes_strengths_kept_for_the_same_summary_and_period() {
         "{first}"
     );
     // What is kept is what is shown again (a stand-in proves it is reused).
-    memo.strengths.set_all(
+    memo.digest.set_all(
         crate::consolidate::Strength::None,
         crate::consolidate::Strength::Pattern,
     );
@@ -817,7 +817,7 @@ fn the_digest_takes_strengths_kept_for_the_same_summary_and_period() {
     );
     let notes = with_people(&[("I/1.md", &ann), ("I/2.md", &more)]);
     let (vault, model) = model(&notes);
-    memo.strengths.set_all(
+    memo.digest.set_all(
         crate::consolidate::Strength::None,
         crate::consolidate::Strength::Pattern,
     );
