@@ -12,7 +12,7 @@ pub use load::{
     load_vault_for_check, read_and_parse, scan_vault,
 };
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashSet;
 use std::path::Path;
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -398,7 +398,9 @@ pub fn build_scanned(
         .summaries
         .as_ref()
         .and_then(|summaries| summaries.fingerprints(&consolidation));
-    let keyed: Option<(HashMap<VaultPath, u64>, FragmentKeys)> = hashes
+    // One key per planned page, in the plan's order (by path only once the
+    // pages are in place: the memo's map is built after the update).
+    let keyed: Option<(Vec<u64>, FragmentKeys)> = hashes
         .as_ref()
         .zip(fingerprints)
         .zip(memo.as_deref_mut())
@@ -409,7 +411,7 @@ pub fn build_scanned(
                 .plan
                 .pages
                 .par_iter()
-                .map(|(path, kind)| (path.clone(), keys.key(path, *kind)))
+                .map(|(path, kind)| keys.key(path, *kind))
                 .collect();
             let fragments =
                 keys.fragment_keys(page_of(PageKind::Digest), page_of(PageKind::Insights));
@@ -428,7 +430,12 @@ pub fn build_scanned(
                 .plan
                 .pages
                 .iter()
-                .partition(|(path, _)| memo.get(path) == Some(keys[path]));
+                .zip(keys)
+                .partition(|((path, _), key)| memo.get(path) == Some(**key));
+            let (same, changed): (Vec<_>, Vec<_>) = (
+                same.into_iter().map(|(page, _)| page).collect(),
+                changed.into_iter().map(|(page, _)| page).collect(),
+            );
             let unknown: HashSet<&VaultPath> = writer
                 .keep(same.iter().map(|(path, _)| path))
                 .into_iter()
@@ -523,7 +530,12 @@ pub fn build_scanned(
         cache.manifest = Some(manifest);
     }
     match (memo.as_deref_mut(), keys) {
-        (Some(memo), Some(keys)) => memo.replace(keys),
+        (Some(memo), Some(keys)) => memo.replace(
+            (analysis.plan.pages.iter())
+                .map(|(path, _)| path.clone())
+                .zip(keys)
+                .collect(),
+        ),
         // Every page was rendered without keys: none kept is still true.
         (Some(memo), None) => memo.clear(),
         (None, _) => {}
