@@ -86,6 +86,30 @@ pub fn plan_coverage(model: &ResearchModel, ranks: &[u32]) -> Vec<PlanCoverage> 
 pub(crate) struct KeptCoverages {
     by_plan: HashMap<FileId, (u64, PlanCoverage)>,
     of: Option<(u64, Vec<u32>)>,
+    /// The keys of the coverages being built, with the model's id and
+    /// ranks, until [`KeptCoverages::keep`] files them under them.
+    pending: Option<(u64, Vec<u32>, Vec<u64>)>,
+}
+
+impl KeptCoverages {
+    /// Keeps `coverages` (those of the consolidation just built with these
+    /// kept ones, of `model`) for the next update: moved, not copied.
+    pub(crate) fn keep(&mut self, coverages: Vec<PlanCoverage>, model: &ResearchModel) {
+        self.by_plan.clear();
+        self.of = None;
+        let Some((from, ranks, keys)) = self.pending.take() else {
+            return;
+        };
+        if coverages.len() != keys.len() || keys.len() != model.plans.len() {
+            return;
+        }
+        self.by_plan.extend(
+            (model.plans.iter())
+                .zip(keys.into_iter().zip(coverages))
+                .map(|(plan, kept)| (plan.note.file, kept)),
+        );
+        self.of = Some((from, ranks));
+    }
 }
 
 /// The plans whose coverage `changes` may change: those read again, and
@@ -178,19 +202,14 @@ pub(crate) fn plan_coverage_reusing(
             }
         })
         .collect();
+    let (keys, coverages): (Vec<u64>, Vec<PlanCoverage>) = covered.into_iter().unzip();
     if let Some(kept) = kept {
-        kept.of = Some((model.id, ranks.to_vec()));
-        let kept = &mut kept.by_plan;
-        kept.clear();
-        kept.extend(
-            model
-                .plans
-                .iter()
-                .zip(&covered)
-                .map(|(plan, (key, coverage))| (plan.note.file, (*key, coverage.clone()))),
-        );
+        // Kept once the update is done (see `SummaryMemo::keep`).
+        kept.by_plan.clear();
+        kept.of = None;
+        kept.pending = Some((model.id, ranks.to_vec(), keys));
     }
-    covered.into_iter().map(|(_, coverage)| coverage).collect()
+    coverages
 }
 
 /// The coverage of `plan` (the model's plan `index`) by its interviews,

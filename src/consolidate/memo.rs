@@ -208,6 +208,8 @@ impl SummaryMemo {
     pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {
         self.insights.clear();
         self.jobs.clear();
+        self.plans
+            .keep(std::mem::take(&mut consolidation.plans), model);
         let grouping = self.pending_grouping.take();
         let Some((insights, jobs)) = self.pending.take() else {
             return;
