@@ -87,13 +87,14 @@ pub(crate) struct KeptCoverages {
     by_plan: HashMap<FileId, (u64, PlanCoverage)>,
     of: Option<(u64, Vec<u32>)>,
     /// The keys of the coverages being built, with the model's id and
-    /// ranks, until [`KeptCoverages::keep`] files them under them.
+    /// ranks, until [`KeptCoverages::keep`] keeps the coverages with them.
     pending: Option<(u64, Vec<u32>, Vec<u64>)>,
 }
 
 impl KeptCoverages {
-    /// Keeps `coverages` (those of the consolidation just built with these
-    /// kept ones, of `model`) for the next update: moved, not copied.
+    /// Keeps `coverages` for the next update (the ones just worked out with
+    /// these kept ones, in the order of `model`'s plans), moved rather than
+    /// copied.
     pub(crate) fn keep(&mut self, coverages: Vec<PlanCoverage>, model: &ResearchModel) {
         self.by_plan.clear();
         self.of = None;
@@ -129,8 +130,8 @@ fn touched_plans(model: &ResearchModel, changes: &ModelChanges) -> Vec<bool> {
     touched
 }
 
-/// [`plan_coverage`], taking from `reuse`'s kept coverages (refilled with
-/// this build's) the coverage of a plan whose inputs hash the same: the
+/// [`plan_coverage`], taking from `reuse`'s kept coverages (this build's
+/// are kept by `SummaryMemo::keep`) the coverage of a plan whose inputs hash the same: the
 /// plan, and its interviews with their ranks and input hashes (per
 /// interview: its record and the jobs its observations link, see
 /// [`super::validation::IndexInputs`]).

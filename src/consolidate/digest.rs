@@ -208,7 +208,9 @@ pub fn digest(
 
 /// [`digest`], taking each insight's strength before and after the period
 /// from `reuse`'s memo when its summary fingerprint (from `reuse`, per
-/// insight summary) and the period are unchanged, and refilling the memo.
+/// insight summary) and the period are unchanged, and refilling the memo;
+/// the earlier periods' counts are patched for the interviews read again
+/// (see [`KeptCounts`]).
 pub(crate) fn digest_reusing(
     model: &ResearchModel,
     insights: &[InsightSummary],
@@ -398,7 +400,9 @@ fn counts_by_date(model: &ResearchModel, latest: &Period, scope: Scope) -> Count
 }
 
 /// Adds (`sign` 1) or takes away (-1) the counts of one interview, dated
-/// `date`, whose observations link `links`.
+/// `date`, whose observations link `links`. Only dates before the latest
+/// period's start are counted, and a date left with no interview is
+/// dropped.
 fn count(
     by_date: &mut CountsByDate,
     latest: &Period,
@@ -410,7 +414,7 @@ fn count(
         return;
     };
     let counts = by_date.entry(date).or_default();
-    let add = |count: &mut usize, by: usize| *count = count.wrapping_add_signed(sign * by as isize);
+    let add = |total: &mut usize, by: usize| *total = total.wrapping_add_signed(sign * by as isize);
     add(&mut counts[0], 1);
     add(&mut counts[1], links.learned as usize);
     add(&mut counts[2], links.surprised as usize);

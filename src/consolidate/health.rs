@@ -58,8 +58,8 @@ pub fn health(
             .any(|folder| !folder.is_empty() && diagnostic.path.is_in_folder(folder))
     };
     let (unlinked_listed, unlinked_count) = unlinked_observations(model, UNLINKED_LISTED);
-    // One pass over the problems (each one's details are somewhere else in
-    // memory: at 100,000 notes, 74,000 of them).
+    // One pass over the problems: each problem's details are stored apart
+    // from the list, and at 100,000 notes there are 74,000 of them to read.
     let (mut broken_links, mut left_out, mut unreadable_paths) =
         (Vec::new(), Vec::new(), Vec::new());
     for (index, diagnostic) in vault_diagnostics.iter().enumerate() {

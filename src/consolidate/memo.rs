@@ -115,7 +115,7 @@ impl DigestMemo {
         }
     }
 
-    /// Replaces what is kept.
+    /// Replaces the strengths kept (not the counts).
     pub(crate) fn refill(
         &mut self,
         strengths: impl Iterator<Item = (FileId, u64, StrengthDates, Strength, Strength)>,
@@ -204,7 +204,8 @@ impl SummaryMemo {
     }
 
     /// Keeps the summaries of `consolidation` (just built with this memo from
-    /// `model`) for the next update, in place of the ones it had.
+    /// `model`) for the next update, in place of the ones it had; its plan
+    /// coverages are moved out into the memo too.
     pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {
         self.insights.clear();
         self.jobs.clear();

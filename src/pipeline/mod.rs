@@ -398,8 +398,8 @@ pub fn build_scanned(
         .summaries
         .as_ref()
         .and_then(|summaries| summaries.fingerprints(&consolidation));
-    // One key per planned page, in the plan's order (by path only once the
-    // pages are in place: the memo's map is built after the update).
+    // One key per planned page, in the plan's order. The memo's map by path
+    // is built after the pages are written.
     let keyed: Option<(Vec<u64>, FragmentKeys)> = hashes
         .as_ref()
         .zip(fingerprints)
@@ -432,21 +432,15 @@ pub fn build_scanned(
                 .iter()
                 .zip(keys)
                 .partition(|((path, _), key)| memo.get(path) == Some(**key));
-            let (same, changed): (Vec<_>, Vec<_>) = (
-                same.into_iter().map(|(page, _)| page).collect(),
-                changed.into_iter().map(|(page, _)| page).collect(),
-            );
             let unknown: HashSet<&VaultPath> = writer
-                .keep(same.iter().map(|(path, _)| path))
+                .keep(same.iter().map(|((path, _), _)| path))
                 .into_iter()
                 .collect();
-            // Usually none: the unchanged pages are not looked at again.
-            let unknown_same = same
+            let mut to_render: Vec<(VaultPath, PageKind)> = same
                 .iter()
-                .filter(|(path, _)| !unknown.is_empty() && unknown.contains(path));
-            let mut to_render: Vec<(VaultPath, PageKind)> = unknown_same
+                .filter(|((path, _), _)| unknown.contains(path))
                 .chain(changed.iter())
-                .map(|&(path, kind)| (path.clone(), *kind))
+                .map(|&((path, kind), _)| (path.clone(), *kind))
                 .collect();
             to_render.sort_by(|a, b| a.0.cmp(&b.0));
             to_render
