@@ -101,9 +101,6 @@ pub(crate) fn summarize_jobs(
                 (interviews, insights, plans, vec![true; model.jobs.len()])
             }
         };
-    if let Some(kept_named_by) = kept_named_by {
-        *kept_named_by = Some((model.id, interviews_by_job.clone()));
-    }
     // A job whose evidence and naming interviews are the last update's was
     // covered by the same interviews.
     if let Some(touched) = touched {
@@ -111,7 +108,7 @@ pub(crate) fn summarize_jobs(
             *again |= touched;
         }
     }
-    let summarized: Vec<(JobSummary, u64)> = evidence
+    let summarized: Vec<((JobSummary, u64), Vec<usize>)> = evidence
         .into_par_iter()
         .zip(kept)
         .zip(interviews_by_job.into_par_iter().zip(named_again))
@@ -166,7 +163,7 @@ pub(crate) fn summarize_jobs(
                         }
                     }
                     debug_assert!(interviews.is_sorted_by_key(|&interview| ranks[interview]));
-                    merged_by_rank(interviews, named_by.clone(), ranks)
+                    merged_by_rank(interviews, &named_by, ranks)
                 };
                 let interviews = match kept_interviews {
                     Some(interviews) => {
@@ -186,10 +183,16 @@ pub(crate) fn summarize_jobs(
                     interviews,
                     plans,
                 };
-                (summary, fingerprint.unwrap_or_default())
+                // The interviews naming it go back to the memo.
+                ((summary, fingerprint.unwrap_or_default()), named_by)
             },
         )
         .collect();
+    let (summarized, named_by): (Vec<(JobSummary, u64)>, Vec<Vec<usize>>) =
+        summarized.into_iter().unzip();
+    if let Some(kept_named_by) = kept_named_by {
+        *kept_named_by = Some((model.id, named_by));
+    }
     let fingerprints = match hashes {
         Some(_) => summarized
             .iter()
@@ -205,10 +208,11 @@ pub(crate) fn summarize_jobs(
 
 /// The interviews of `sorted` (in rank order, each once) and of `more`, in
 /// rank order, each once.
-fn merged_by_rank(sorted: Vec<usize>, mut more: Vec<usize>, ranks: &[u32]) -> Vec<usize> {
+fn merged_by_rank(sorted: Vec<usize>, more: &[usize], ranks: &[u32]) -> Vec<usize> {
     if more.is_empty() {
         return sorted;
     }
+    let mut more = more.to_vec();
     more.sort_unstable_by_key(|&interview| ranks[interview]);
     let mut merged = Vec::with_capacity(sorted.len() + more.len());
     let (mut sorted, mut more) = (sorted.into_iter().peekable(), more.into_iter().peekable());
@@ -449,10 +453,10 @@ mod tests {
         // Interview i has rank ranks[i].
         let ranks = [4, 0, 3, 1, 2];
         // In rank order: 1 (0), 3 (1), 4 (2), 2 (3), 0 (4).
-        assert_eq!(merged_by_rank(vec![3, 2], vec![], &ranks), [3, 2]);
-        assert_eq!(merged_by_rank(vec![], vec![0, 1, 1], &ranks), [1, 0]);
+        assert_eq!(merged_by_rank(vec![3, 2], &[], &ranks), [3, 2]);
+        assert_eq!(merged_by_rank(vec![], &[0, 1, 1], &ranks), [1, 0]);
         assert_eq!(
-            merged_by_rank(vec![3, 4, 0], vec![0, 2, 1, 4], &ranks),
+            merged_by_rank(vec![3, 4, 0], &[0, 2, 1, 4], &ranks),
             [1, 3, 4, 2, 0]
         );
     }
