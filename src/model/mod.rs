@@ -593,14 +593,7 @@ fn build_model_inner(
                 .as_ref()
                 .filter(|_| !vault.reparsed(file) && !vault.resolved_afresh(file))
                 .map(|types| types[index]);
-            let kind = kept.unwrap_or_else(|| {
-                schema::note_type(
-                    note,
-                    &vault.resolutions[index],
-                    config,
-                    &vault.files[file as usize].path,
-                )
-            });
+            let kind = kept.unwrap_or_else(|| type_of_note(vault, config, index, note));
             kind.map(|kind| (file, kind, index))
         })
         .collect();
@@ -817,6 +810,17 @@ fn build_model_inner(
     let status_problems = schema::status_problems(vault, config, &model.insights);
     model.diagnostics.extend(status_problems);
     model
+}
+
+/// The type of source note `note` (the vault's note `index`), read from it.
+fn type_of_note(
+    vault: &Vault,
+    config: &Config,
+    index: usize,
+    note: &crate::parse::Note,
+) -> Option<NoteType> {
+    let path = &vault.file_of_note(index).path;
+    schema::note_type(note, &vault.resolutions[index], config, path)
 }
 
 /// For each interview of `model`, the interviews that follow it up directly.

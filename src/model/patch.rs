@@ -9,7 +9,7 @@
 
 use super::{
     ChangedInterview, MOST_PATCHED, ModelChanges, ModelMemo, Own, Read, Reading, ResearchModel,
-    links_fingerprint, next_model_id, schema,
+    links_fingerprint, next_model_id,
 };
 use crate::config::{Config, NoteType};
 use crate::resolve::Vault;
@@ -40,10 +40,7 @@ pub(super) fn patched(
         let last = types.types[note_index];
         let now = vault.files[file as usize]
             .is_source()
-            .then(|| {
-                let path = &vault.files[file as usize].path;
-                schema::note_type(note, &vault.resolutions[note_index], config, path)
-            })
+            .then(|| super::type_of_note(vault, config, note_index, note))
             .flatten();
         match (last, now) {
             (last, now) if last != now => return None,
