@@ -94,6 +94,8 @@ pub struct NoteCache {
     ordered: Vec<Note>,
     /// The stamps of the files of `ordered`.
     ordered_stamps: Vec<Stamp>,
+    /// The walk that listed the files of `ordered` (see [`Scan::walk`]).
+    ordered_walk: Option<u64>,
     /// Notes whose new frontmatter is invalid and whose last good parse was kept
     /// (filled by the last load, and carried through failed builds for the
     /// notes not read again since).
@@ -157,6 +159,7 @@ impl NoteCache {
             .collect();
         // Last: the memo takes the vault's files.
         self.links = Some(vault.take_link_memo());
+        self.ordered_walk = vault.walk;
         self.ordered = std::mem::take(&mut vault.notes);
         self.kept_last_good.clear();
         self.changed.clear();
@@ -235,15 +238,26 @@ impl NoteCache {
     /// The cached notes in the order of `paths` when they are the notes kept in
     /// order (those marked changed or parsed since come from the map), each
     /// with its stamp; a note marked changed is to be read again, and its
-    /// last parse is kept for that.
-    fn take_in_order(&mut self, paths: &[&VaultPath]) -> Option<Taken> {
+    /// last parse is kept for that. `walk` listed the files of `paths`: the
+    /// same walk lists the same notes, which are then not compared one by one.
+    fn take_in_order(&mut self, paths: &[&VaultPath], walk: Option<u64>) -> Option<Taken> {
         let same = self.ordered.len() == paths.len()
             && self.ordered_stamps.len() == paths.len()
-            && self
-                .ordered
-                .par_iter()
-                .zip(paths)
-                .all(|(note, path)| note.path == **path);
+            && ((walk.is_some() && walk == self.ordered_walk)
+                || self
+                    .ordered
+                    .par_iter()
+                    .zip(paths)
+                    .all(|(note, path)| note.path == **path));
+        debug_assert!(
+            !same
+                || self
+                    .ordered
+                    .iter()
+                    .zip(paths)
+                    .all(|(note, path)| note.path == **path),
+            "the notes kept in order are those of the walk"
+        );
         if !same {
             return None;
         }
@@ -321,7 +335,7 @@ fn load_scanned_keeping(
     // With a cache: keep the notes whose files did not change (known from the
     // caller's events, or by their size and time), read the rest.
     let taken = match cache.events_complete {
-        true => cache.take_in_order(&paths),
+        true => cache.take_in_order(&paths, scan.walk),
         false => None,
     };
     let taken = match taken {

@@ -426,24 +426,39 @@ pub fn build_scanned(
     };
     let to_render: Vec<(VaultPath, PageKind)> = match (&memo, &keys) {
         (Some(memo), Some(keys)) => {
-            let (same, changed): (Vec<_>, Vec<_>) = analysis
-                .plan
-                .pages
-                .iter()
-                .zip(keys)
-                .partition(|((path, _), key)| memo.get(path) == Some(**key));
-            let unknown: HashSet<&VaultPath> = writer
-                .keep(same.iter().map(|((path, _), _)| path))
+            // In path order, as the manifest is: the writer finds the entries
+            // of the pages kept by walking both lists once.
+            let pages = &analysis.plan.pages;
+            let in_path_order = analysis.plan.in_path_order();
+            let last_keys = memo.last_keys(pages);
+            let mut render = vec![false; pages.len()];
+            let mut same = Vec::with_capacity(pages.len());
+            for &at in in_path_order {
+                let at = at as usize;
+                match last_keys[at] == Some(keys[at]) {
+                    true => same.push(at),
+                    false => render[at] = true,
+                }
+            }
+            // Kept pages the manifest does not know are rendered after all
+            // (the writer returns them in the order given).
+            let mut unknown = writer
+                .keep(same.iter().map(|&at| &pages[at].0))
                 .into_iter()
-                .collect();
-            let mut to_render: Vec<(VaultPath, PageKind)> = same
+                .peekable();
+            for &at in &same {
+                if unknown
+                    .next_if(|&path| std::ptr::eq(path, &pages[at].0))
+                    .is_some()
+                {
+                    render[at] = true;
+                }
+            }
+            in_path_order
                 .iter()
-                .filter(|((path, _), _)| unknown.contains(path))
-                .chain(changed.iter())
-                .map(|&((path, kind), _)| (path.clone(), *kind))
-                .collect();
-            to_render.sort_by(|a, b| a.0.cmp(&b.0));
-            to_render
+                .filter(|&&at| render[at as usize])
+                .map(|&at| pages[at as usize].clone())
+                .collect()
         }
         _ => analysis.plan.pages.clone(),
     };

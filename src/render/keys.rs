@@ -17,7 +17,7 @@
 //!   more, its key must hash more; the `incremental` tests compare keyed
 //!   updates with full builds to catch a key that hashes too little.
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -37,7 +37,10 @@ use crate::scan::{Exclusion, VaultPath};
 /// job pages' rows and evidence) by key.
 #[derive(Debug, Default)]
 pub struct PageMemo {
-    keys: HashMap<VaultPath, u64>,
+    /// The pages last written, in their plan's order, each with its key.
+    keys: Vec<(VaultPath, u64)>,
+    /// Pages forgotten since (see [`PageMemo::forget`]).
+    forgotten: HashSet<VaultPath>,
     fragments: KeptFragments,
     /// The hash of the vault's files in the last vault key (see
     /// [`PageMemo::vault_key`]).
@@ -57,24 +60,54 @@ struct FilesHash {
 }
 
 impl PageMemo {
-    /// The key `path` was last rendered with.
-    pub fn get(&self, path: &VaultPath) -> Option<u64> {
-        self.keys.get(path).copied()
+    /// The key each of `pages` was last rendered with, by position. Under
+    /// `watch` the pages are usually the last update's, in the same order
+    /// (their paths share their text): they are then matched by position, not
+    /// looked up by path (14,000 pages at 100,000 notes).
+    pub fn last_keys(&self, pages: &[(VaultPath, PageKind)]) -> Vec<Option<u64>> {
+        let same_pages = self.keys.len() == pages.len()
+            && self
+                .keys
+                .iter()
+                .zip(pages)
+                .all(|((was, _), (path, _))| was == path);
+        let mut keys: Vec<Option<u64>> = match same_pages {
+            true => self.keys.iter().map(|&(_, key)| Some(key)).collect(),
+            false => {
+                let by_path: HashMap<&VaultPath, u64> =
+                    self.keys.iter().map(|(path, key)| (path, *key)).collect();
+                pages
+                    .iter()
+                    .map(|(path, _)| by_path.get(path).copied())
+                    .collect()
+            }
+        };
+        if !self.forgotten.is_empty() {
+            for (key, (path, _)) in keys.iter_mut().zip(pages) {
+                if self.forgotten.contains(path) {
+                    *key = None;
+                }
+            }
+        }
+        keys
     }
 
-    /// Replaces every key (after a successful update).
-    pub fn replace(&mut self, keys: HashMap<VaultPath, u64>) {
-        self.keys = keys;
+    /// Replaces every key (after a successful update) with those of `pages`
+    /// (in their plan's order).
+    pub fn replace(&mut self, pages: Vec<(VaultPath, u64)>) {
+        self.keys = pages;
+        self.forgotten.clear();
     }
 
     /// Forgets one page's key: the next update renders it.
     pub fn forget(&mut self, path: &VaultPath) {
-        self.keys.remove(path);
+        self.forgotten.insert(path.clone());
     }
 
     /// Forgets every key and entry: the next update renders every page.
     pub fn clear(&mut self) {
         self.keys.clear();
+        self.forgotten.clear();
         self.fragments.clear();
         self.files = None;
         self.anchors = None;
@@ -457,5 +490,47 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         }
         self.hash_observations(state, &health.unlinked_listed);
         health.unlinked_count.hash(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(paths: &[&str]) -> Vec<(VaultPath, PageKind)> {
+        paths
+            .iter()
+            .map(|path| (VaultPath::new(path).unwrap(), PageKind::Digest))
+            .collect()
+    }
+
+    #[test]
+    fn last_keys_go_by_position_for_the_same_pages_and_by_path_for_others() {
+        let last = pages(&["T/A.md", "T/B.md", "T/C.md"]);
+        let mut memo = PageMemo::default();
+        memo.replace(
+            last.iter()
+                .map(|(path, _)| path.clone())
+                .zip([1, 2, 3])
+                .collect(),
+        );
+        assert_eq!(memo.last_keys(&last), [Some(1), Some(2), Some(3)]);
+        // Another plan: its pages found by path, a new one has no key.
+        let now = pages(&["T/C.md", "T/New.md", "T/A.md"]);
+        assert_eq!(memo.last_keys(&now), [Some(3), None, Some(1)]);
+        // A page forgotten has no key, in either way, until the next keys.
+        memo.forget(&last[1].0);
+        assert_eq!(memo.last_keys(&last), [Some(1), None, Some(3)]);
+        memo.forget(&now[0].0);
+        assert_eq!(memo.last_keys(&now), [None, None, Some(1)]);
+        memo.replace(
+            last.iter()
+                .map(|(path, _)| path.clone())
+                .zip([4, 5, 6])
+                .collect(),
+        );
+        assert_eq!(memo.last_keys(&last), [Some(4), Some(5), Some(6)]);
+        memo.clear();
+        assert_eq!(memo.last_keys(&last), [None, None, None]);
     }
 }

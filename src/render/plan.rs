@@ -38,6 +38,23 @@ pub struct PagePlan {
     /// The pages not among the vault's files, once worked out: a plan is
     /// reused only while the files are the same, and so are these.
     pub(crate) unwritten: std::sync::OnceLock<Vec<VaultPath>>,
+    /// The positions of `pages` in path order, once worked out.
+    by_path: std::sync::OnceLock<Vec<u32>>,
+}
+
+impl PagePlan {
+    /// The positions of the pages in path order (the order of the manifest),
+    /// worked out once per plan: `watch` reuses a plan while its pages are
+    /// the same.
+    pub fn in_path_order(&self) -> &[u32] {
+        self.by_path.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.pages.len() as u32).collect();
+            order.par_sort_unstable_by(|&a, &b| {
+                self.pages[a as usize].0.cmp(&self.pages[b as usize].0)
+            });
+            order
+        })
+    }
 }
 
 /// What page names and link texts are worked out from: the output folder and
@@ -218,6 +235,7 @@ fn name_pages(
         },
         inputs,
         unwritten: std::sync::OnceLock::new(),
+        by_path: std::sync::OnceLock::new(),
     }
 }
 
