@@ -111,6 +111,14 @@ impl KeptCoverages {
         );
         self.of = Some((from, ranks));
     }
+
+    /// The keys of the coverages being built (one per plan, in the model's
+    /// order), until [`KeptCoverages::keep`]: each covers its plan and, per
+    /// interview naming it, the interview's record, rank and the jobs its
+    /// observations link — everything its coverage is worked out from.
+    pub(crate) fn pending_keys(&self) -> Option<&[u64]> {
+        self.pending.as_ref().map(|(_, _, keys)| keys.as_slice())
+    }
 }
 
 /// The plans whose coverage `changes` may change: those read again, and

@@ -173,6 +173,9 @@ pub(crate) struct KeptJob {
 pub struct SummaryFingerprints<'c> {
     pub(crate) insights: &'c [Fingerprints],
     pub(crate) jobs: &'c [u64],
+    /// Per plan coverage, its key (see [`super::coverage::KeptCoverages`]),
+    /// when one was worked out for each.
+    pub(crate) plans: Option<&'c [u64]>,
 }
 
 impl SummaryFingerprints<'_> {
@@ -188,6 +191,11 @@ impl SummaryFingerprints<'_> {
     pub(crate) fn job(&self, index: usize) -> u64 {
         self.jobs[index]
     }
+
+    /// The key of plan coverage `index`: what it was worked out from.
+    pub(crate) fn plan(&self, index: usize) -> Option<u64> {
+        self.plans.map(|plans| plans[index])
+    }
 }
 
 impl SummaryMemo {
@@ -199,8 +207,14 @@ impl SummaryMemo {
         consolidation: &super::Consolidation,
     ) -> Option<SummaryFingerprints<'_>> {
         let (insights, jobs) = self.pending.as_ref()?;
+        let plans =
+            (self.plans.pending_keys()).filter(|keys| keys.len() == consolidation.plans.len());
         (insights.len() == consolidation.insights.len() && jobs.len() == consolidation.jobs.len())
-            .then_some(SummaryFingerprints { insights, jobs })
+            .then_some(SummaryFingerprints {
+                insights,
+                jobs,
+                plans,
+            })
     }
 
     /// Keeps the summaries of `consolidation` (just built with this memo from

@@ -362,6 +362,14 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     }
 
     fn plan(&self, state: &mut RecordHasher, index: usize) {
+        // The coverage's key covers the plan record and, per interview naming
+        // it, the interview's record, rank and linked jobs: everything the
+        // lists hashed below are worked out from (a thousand plans listing
+        // tens of thousands of interviews, on every update).
+        if let Some(key) = self.fingerprints.plan(index) {
+            key.hash(state);
+            return;
+        }
         let coverage = &self.views.consolidation.plans[index];
         let plan = &self.views.model.plans[coverage.plan];
         (&plan.note, plan.target, &plan.questions).hash(state);
