@@ -26,7 +26,10 @@
 //!    reported, beside the time to the update's line (which `watch` prints once it has
 //!    also removed stale pages and kept what the next update reuses; its manifest is
 //!    saved on another thread after that) and the time `watch` itself reports for the
-//!    update (first event seen → the line);
+//!    update (first event seen → the line); `watch` runs with `--verbose`, and the
+//!    medians of its stage times per update (load, consolidate, render, write) are
+//!    printed with the pages each update wrote and their bytes: what grows with the
+//!    vault, and how much of it is the pages affected;
 //! 5. restores the note, stops the watch with Ctrl-C and checks that it exits 0.
 //!
 //! Targets (issue 4, product spec §6): p95 ≤ 50 ms at 10,000 notes, ≤ 100 ms at
@@ -99,6 +102,8 @@ impl Watch {
             .arg("watch")
             .arg(vault)
             .args(["--debounce", &DEBOUNCE.as_millis().to_string()])
+            // Each update's stage times and the pages it wrote.
+            .arg("--verbose")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -114,6 +119,11 @@ impl Watch {
             }
         });
         Ok(Watch { child, lines })
+    }
+
+    /// The lines printed so far and not read yet.
+    fn pending(&self) -> Vec<String> {
+        self.lines.try_iter().map(|(_, line)| line).collect()
     }
 
     /// The next line for which `wanted` holds.
@@ -240,6 +250,10 @@ struct Report {
     /// Edit → update line, minus the debounce.
     to_line: Vec<Duration>,
     reported: Vec<Duration>,
+    /// Per update, the time of each stage as `watch --verbose` reports it.
+    stages: Vec<Vec<(String, Duration)>>,
+    /// Per update, the pages written and their bytes.
+    written: Vec<(usize, u64)>,
 }
 
 /// The `p`-th percentile (nearest rank) of sorted samples.
@@ -340,6 +354,10 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
     let mut latency = Vec::new();
     let mut to_line = Vec::new();
     let mut reported = Vec::new();
+    let mut stages = Vec::new();
+    let mut written_pages = Vec::new();
+    // The first build's list of pages written.
+    watch.pending();
     for edit in 0..WARM_UP_EDITS + runs {
         let insight = &insights[edit % insights.len()];
         let text = format!(
@@ -360,6 +378,16 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
             latency.push((in_place - written).saturating_sub(DEBOUNCE));
             to_line.push((at - written).saturating_sub(DEBOUNCE));
             reported.push(reported_time(&line).unwrap_or_default());
+            let details = watch.pending();
+            stages.push(
+                details
+                    .iter()
+                    .find_map(|line| stage_times(line))
+                    .unwrap_or_default(),
+            );
+            written_pages.push(pages_written(&details));
+        } else {
+            watch.pending();
         }
     }
     fs::write(&interview, &original).map_err(|e| e.to_string())?;
@@ -384,7 +412,39 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
         latency,
         to_line,
         reported,
+        stages,
+        written: written_pages,
     })
+}
+
+/// The stage times of a `watch --verbose` line such as `  load 8.1 ms,
+/// consolidate 9.0 ms, render 30.2 ms, write 15.3 ms; 25 of 14003 pages rendered`.
+fn stage_times(line: &str) -> Option<Vec<(String, Duration)>> {
+    let (stages, _) = line.trim().split_once("; ")?;
+    stages
+        .split(", ")
+        .map(|stage| {
+            let (name, time) = stage.split_once(' ')?;
+            let ms: f64 = time.strip_suffix(" ms")?.parse().ok()?;
+            Some((name.to_owned(), Duration::from_secs_f64(ms / 1e3)))
+        })
+        .collect()
+}
+
+/// The pages a `watch --verbose` update lists as written (`  wrote <path>`),
+/// and their bytes on disk now.
+fn pages_written(lines: &[String]) -> (usize, u64) {
+    let pages: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line.trim_start().strip_prefix("wrote "))
+        .map(str::trim)
+        .collect();
+    let bytes = pages
+        .iter()
+        .filter_map(|path| fs::metadata(path).ok())
+        .map(|metadata| metadata.len())
+        .sum();
+    (pages.len(), bytes)
 }
 
 fn print_report(report: &Report) {
@@ -428,6 +488,34 @@ fn print_report(report: &Report) {
         ms(percentile(r, 50.0)),
         ms(percentile(r, 95.0)),
         percentile(l, 50.0).as_secs_f64() / report.cold_build.median.as_secs_f64()
+    );
+    // Where an update's time goes, and how much it writes: the overview pages
+    // (every insight) grow with the vault, the other pages written do not.
+    let names: Vec<&str> = report
+        .stages
+        .first()
+        .map(|stages| stages.iter().map(|(name, _)| name.as_str()).collect())
+        .unwrap_or_default();
+    let medians: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(at, name)| {
+            let mut times: Vec<Duration> = (report.stages.iter())
+                .filter_map(|stages| stages.get(at).map(|(_, time)| *time))
+                .collect();
+            times.sort();
+            format!("{name} {:.1} ms", ms(percentile(&times, 50.0)))
+        })
+        .collect();
+    let mut bytes: Vec<u64> = report.written.iter().map(|(_, bytes)| *bytes).collect();
+    bytes.sort();
+    let mut pages: Vec<usize> = report.written.iter().map(|(pages, _)| *pages).collect();
+    pages.sort();
+    println!(
+        "  per update, medians: {}; {} pages written, {:.2} MB",
+        medians.join(", "),
+        pages.get(pages.len() / 2).copied().unwrap_or_default(),
+        mb(bytes.get(bytes.len() / 2).copied().unwrap_or_default())
     );
     if let Some(&(_, target)) = TARGETS.iter().find(|(notes, _)| *notes == report.notes) {
         let p95 = percentile(l, 95.0);

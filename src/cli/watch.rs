@@ -131,7 +131,7 @@ fn print_update(update: &Update, prefix: &str, global: Global) {
         let stages: Vec<String> = update
             .timings
             .iter()
-            .map(|(stage, time)| format!("{stage} {} ms", time.as_millis()))
+            .map(|(stage, time)| format!("{stage} {:.1} ms", time.as_secs_f64() * 1e3))
             .collect();
         println!(
             "  {}; {} of {} pages rendered",

@@ -40,6 +40,10 @@ pub fn load_vault_for_check(root: &Path, config: &Config) -> Result<Vault, LoadE
     load_keeping(root, config, Keep::ForCheck)
 }
 
+/// The most notes a thread reads and parses in one run before it looks for
+/// more (see [`load_scanned_keeping`]).
+const NOTES_PER_RUN: usize = 16;
+
 /// What a load keeps of each note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Keep {
@@ -407,8 +411,15 @@ fn load_scanned_keeping(
                 (note, (stamp, (prelinked, is_cut)))
             };
             type Linked = (Vec<Option<Stamp>>, (Vec<Prelinked>, Vec<bool>));
+            // In runs of a few notes: rayon otherwise splits the list into a
+            // few long runs, and the thread done first waits at the end for
+            // the other's last run (150 ms of 3 s at 100,000 notes).
             let (mut notes, (mut stamps, (mut prelinked, was_cut))): (Vec<Note>, Linked) =
-                note_files.par_iter().map(|&id| read_and_link(id)).unzip();
+                note_files
+                    .par_iter()
+                    .with_max_len(NOTES_PER_RUN)
+                    .map(|&id| read_and_link(id))
+                    .unzip();
             if keep == Keep::ForCheck {
                 // Subpaths checked now that every target is parsed. A note
                 // where one is missing has the lines of those links copied
