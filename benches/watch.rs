@@ -121,11 +121,6 @@ impl Watch {
         Ok(Watch { child, lines })
     }
 
-    /// The lines printed so far and not read yet.
-    fn pending(&self) -> Vec<String> {
-        self.lines.try_iter().map(|(_, line)| line).collect()
-    }
-
     /// The next line for which `wanted` holds.
     fn wait_for(&self, what: &str, wanted: impl Fn(&str) -> bool) -> Result<Line, String> {
         let deadline = Instant::now() + PATIENCE;
@@ -356,8 +351,6 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
     let mut reported = Vec::new();
     let mut stages = Vec::new();
     let mut written_pages = Vec::new();
-    // The first build's list of pages written.
-    watch.pending();
     for edit in 0..WARM_UP_EDITS + runs {
         let insight = &insights[edit % insights.len()];
         let text = format!(
@@ -378,16 +371,20 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
             latency.push((in_place - written).saturating_sub(DEBOUNCE));
             to_line.push((at - written).saturating_sub(DEBOUNCE));
             reported.push(reported_time(&line).unwrap_or_default());
-            let details = watch.pending();
-            stages.push(
-                details
-                    .iter()
-                    .find_map(|line| stage_times(line))
-                    .unwrap_or_default(),
-            );
-            written_pages.push(pages_written(&details));
-        } else {
-            watch.pending();
+        }
+        // `--verbose` follows the update's line with its stage times, then one
+        // line per page written.
+        let (_, times) = watch.wait_for("stage times", |line| stage_times(line).is_some())?;
+        let mut wrote = Vec::new();
+        for _ in 0..written_count(&line) {
+            let (_, page) = watch.wait_for("`wrote` line", |line| {
+                line.trim_start().starts_with("wrote ")
+            })?;
+            wrote.push(page);
+        }
+        if edit >= WARM_UP_EDITS {
+            stages.push(stage_times(&times).unwrap_or_default());
+            written_pages.push(pages_written(&wrote));
         }
     }
     fs::write(&interview, &original).map_err(|e| e.to_string())?;
@@ -418,17 +415,38 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
 }
 
 /// The stage times of a `watch --verbose` line such as `  load 8.1 ms,
-/// consolidate 9.0 ms, render 30.2 ms, write 15.3 ms; 25 of 14003 pages rendered`.
+/// consolidate 9.0 ms, render 30.2 ms, write 15.3 ms; 25 of 14003 pages
+/// rendered`, with the pages rendered as the last "stage".
 fn stage_times(line: &str) -> Option<Vec<(String, Duration)>> {
-    let (stages, _) = line.trim().split_once("; ")?;
-    stages
+    let (stages, rendered) = line.trim().split_once("; ")?;
+    let rendered: u64 = rendered
+        .strip_suffix(" pages rendered")?
+        .split_once(" of ")?
+        .0
+        .parse()
+        .ok()?;
+    let mut times = stages
         .split(", ")
         .map(|stage| {
             let (name, time) = stage.split_once(' ')?;
             let ms: f64 = time.strip_suffix(" ms")?.parse().ok()?;
             Some((name.to_owned(), Duration::from_secs_f64(ms / 1e3)))
         })
-        .collect()
+        .collect::<Option<Vec<_>>>()?;
+    // Carried as a count of milliseconds, printed as a count.
+    times.push(("rendered".to_owned(), Duration::from_millis(rendered)));
+    Some(times)
+}
+
+/// The pages an update's line says were written (`25 pages written; …`,
+/// `1 page written`, `3 written, 1 removed`, `no page changed`).
+fn written_count(line: &str) -> usize {
+    let (_, pages) = line.rsplit_once(": ").unwrap_or_default();
+    pages
+        .split(' ')
+        .next()
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The pages a `watch --verbose` update lists as written (`  wrote <path>`),
@@ -504,7 +522,11 @@ fn print_report(report: &Report) {
                 .filter_map(|stages| stages.get(at).map(|(_, time)| *time))
                 .collect();
             times.sort();
-            format!("{name} {:.1} ms", ms(percentile(&times, 50.0)))
+            let median = percentile(&times, 50.0);
+            match *name {
+                "rendered" => format!("{} pages rendered", median.as_millis()),
+                _ => format!("{name} {:.1} ms", ms(median)),
+            }
         })
         .collect();
     let mut bytes: Vec<u64> = report.written.iter().map(|(_, bytes)| *bytes).collect();

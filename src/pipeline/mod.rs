@@ -398,8 +398,8 @@ pub fn build_scanned(
         .summaries
         .as_ref()
         .and_then(|summaries| summaries.fingerprints(&consolidation));
-    // One key per planned page, in the plan's order. The memo's map by path
-    // is built after the pages are written.
+    // One key per planned page, in the plan's order (the memo keeps them so
+    // once the pages are written).
     let keyed: Option<(Vec<u64>, FragmentKeys)> = hashes
         .as_ref()
         .zip(fingerprints)
@@ -440,19 +440,9 @@ pub fn build_scanned(
                     false => render[at] = true,
                 }
             }
-            // Kept pages the manifest does not know are rendered after all
-            // (the writer returns them in the order given).
-            let mut unknown = writer
-                .keep(same.iter().map(|&at| &pages[at].0))
-                .into_iter()
-                .peekable();
-            for &at in &same {
-                if unknown
-                    .next_if(|&path| std::ptr::eq(path, &pages[at].0))
-                    .is_some()
-                {
-                    render[at] = true;
-                }
+            // Kept pages the manifest does not know are rendered after all.
+            for unknown in writer.keep(same.iter().map(|&at| &pages[at].0)) {
+                render[same[unknown]] = true;
             }
             in_path_order
                 .iter()

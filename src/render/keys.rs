@@ -37,7 +37,8 @@ use crate::scan::{Exclusion, VaultPath};
 /// job pages' rows and evidence) by key.
 #[derive(Debug, Default)]
 pub struct PageMemo {
-    /// The pages last written, in their plan's order, each with its key.
+    /// Every page of the last successful update's plan, in its order, each
+    /// with the key it was rendered with (or found unchanged under).
     keys: Vec<(VaultPath, u64)>,
     /// Pages forgotten since (see [`PageMemo::forget`]).
     forgotten: HashSet<VaultPath>,
@@ -365,7 +366,11 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         // The coverage's key covers the plan record and, per interview naming
         // it, the interview's record, rank and linked jobs: everything the
         // lists hashed below are worked out from (a thousand plans listing
-        // tens of thousands of interviews, on every update).
+        // tens of thousands of interviews, on every update). Ranks are in it:
+        // an interview's new date, which moves the ranks of the interviews
+        // between its old and new place, renders the plans listing those
+        // again (to the same bytes, unless their order changed). Watch always
+        // has these keys; the lists are hashed when a caller has none.
         if let Some(key) = self.fingerprints.plan(index) {
             key.hash(state);
             return;

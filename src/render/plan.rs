@@ -21,7 +21,8 @@ const HEALTH_PAGE: &str = "Vault health";
 /// The pages to generate, named, and a link writer that knows them.
 #[derive(Debug, Clone)]
 pub struct PagePlan {
-    /// Every page and what it shows.
+    /// Every page and what it shows. Not to be changed once planned: what is
+    /// worked out from it is kept with it (`unwritten`, `in_path_order`).
     pub pages: Vec<(VaultPath, PageKind)>,
     /// Page of each insight (model order).
     pub insight_pages: Vec<String>,

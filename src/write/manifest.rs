@@ -119,7 +119,7 @@ impl Manifest {
 
     /// The entry of the page at `path` (pages are kept sorted by path: found
     /// by a binary search; `Writer::keep`, which looks up thousands of pages
-    /// at once, indexes them by path instead).
+    /// at once, walks them beside its own paths in the same order instead).
     pub fn entry(&self, path: &str) -> Option<&ManifestEntry> {
         self.pages
             .binary_search_by(|entry| (*entry.path).cmp(path))

@@ -330,11 +330,10 @@ impl<'a> Writer<'a> {
 
     /// Counts pages left unrendered because nothing they show changed (see
     /// [`crate::render::PageMemo`]) as unchanged, keeping their manifest entries.
-    /// Returns those the manifest does not know: they must be rendered after all.
-    pub fn keep<'p>(
-        &mut self,
-        paths: impl IntoIterator<Item = &'p VaultPath>,
-    ) -> Vec<&'p VaultPath> {
+    /// Returns the positions in `paths` of those the manifest does not know,
+    /// ascending: they must be rendered after all. Paths in ascending order
+    /// are found in one walk of the manifest's entries (kept sorted).
+    pub fn keep<'p>(&mut self, paths: impl IntoIterator<Item = &'p VaultPath>) -> Vec<usize> {
         let paths: Vec<&VaultPath> = paths.into_iter().collect();
         let (found, unknown) = match merge_with_entries(&paths, &self.previous.pages) {
             Some(merged) => merged,
@@ -454,16 +453,17 @@ impl<'a> Writer<'a> {
 
 /// The manifest entry of each of `paths` (ascending, as `entries` are, see
 /// [`Manifest::load`]), walking both lists once: the positions of the entries
-/// found, and the paths not found. `None` when `paths` do not ascend.
-fn merge_with_entries<'p>(
-    paths: &[&'p VaultPath],
+/// found, and the positions of the paths not found. `None` when `paths` do not
+/// ascend.
+fn merge_with_entries(
+    paths: &[&VaultPath],
     entries: &[ManifestEntry],
-) -> Option<(Vec<usize>, Vec<&'p VaultPath>)> {
+) -> Option<(Vec<usize>, Vec<usize>)> {
     let mut found = Vec::with_capacity(paths.len());
     let mut unknown = Vec::new();
     let mut at = 0;
     let mut last: Option<&str> = None;
-    for &path in paths {
+    for (position, path) in paths.iter().enumerate() {
         let path_text = path.as_str();
         if last.is_some_and(|last| last >= path_text) {
             return None;
@@ -480,17 +480,14 @@ fn merge_with_entries<'p>(
                 found.push(at);
                 at += 1;
             }
-            _ => unknown.push(path),
+            _ => unknown.push(position),
         }
     }
     Some((found, unknown))
 }
 
 /// [`merge_with_entries`] for paths in any order: each looked up by hash.
-fn lookup_in_entries<'p>(
-    paths: &[&'p VaultPath],
-    entries: &[ManifestEntry],
-) -> (Vec<usize>, Vec<&'p VaultPath>) {
+fn lookup_in_entries(paths: &[&VaultPath], entries: &[ManifestEntry]) -> (Vec<usize>, Vec<usize>) {
     let by_path: foldhash::HashMap<&str, usize> = entries
         .iter()
         .enumerate()
@@ -498,10 +495,10 @@ fn lookup_in_entries<'p>(
         .collect();
     let mut found = Vec::with_capacity(paths.len());
     let mut unknown = Vec::new();
-    for &path in paths {
+    for (position, path) in paths.iter().enumerate() {
         match by_path.get(path.as_str()) {
             Some(&at) => found.push(at),
-            None => unknown.push(path),
+            None => unknown.push(position),
         }
     }
     (found, unknown)
@@ -793,7 +790,7 @@ mod tests {
         // B and A are kept (in another order than the manifest's); C was
         // never written, so it must be rendered after all.
         let unknown = writer.keep([all[1], all[2], all[0]]);
-        assert_eq!(unknown, [all[2]]);
+        assert_eq!(unknown, [1]);
         writer.write(&pages[2..]).unwrap();
         let (report, kept) = writer.finish_keeping(&all, &record()).unwrap();
         assert_eq!(report.unchanged, 2);
@@ -815,18 +812,18 @@ mod tests {
             ["T/A.md", "T/B.md", "T/C.md", "T/E.md", "T/F.md"].map(|p| VaultPath::new(p).unwrap());
         let ascending = [&a, &c, &e, &f];
         let merged = merge_with_entries(&ascending, &entries).expect("the paths ascend");
-        assert_eq!(merged, (vec![0, 3], vec![&c, &f]));
+        assert_eq!(merged, (vec![0, 3], vec![1, 3]));
         assert_eq!(merged, lookup_in_entries(&ascending, &entries));
         // Out of order (or listed twice): not merged, looked up instead.
         assert_eq!(merge_with_entries(&[&b, &a], &entries), None);
         assert_eq!(merge_with_entries(&[&a, &a], &entries), None);
         assert_eq!(
             lookup_in_entries(&[&e, &c, &a], &entries),
-            (vec![3, 0], vec![&c])
+            (vec![3, 0], vec![1])
         );
         assert_eq!(
             merge_with_entries(&[&a, &b], &[]),
-            Some((vec![], vec![&a, &b]))
+            Some((vec![], vec![0, 1]))
         );
     }
 

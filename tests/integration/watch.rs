@@ -320,6 +320,48 @@ fn in_place_write_is_followed() {
     );
 }
 
+/// `--verbose` follows each update's line with its stage times and the pages
+/// written (`cargo bench --bench watch` reads both).
+#[test]
+fn verbose_updates_give_stage_times_and_pages_written() {
+    let vault = VaultTest::sample();
+    let mut watch = Watch::start_with(&vault, &["--verbose"]);
+    fs::write(vault.path().join(INTERVIEW), edited_interview(&vault)).unwrap();
+    let update = watch.wait_for("the update", |_, line| is_update_line(line));
+    let written: usize = update
+        .rsplit_once(": ")
+        .and_then(|(_, pages)| pages.split(' ').next()?.parse().ok())
+        .expect("the update line counts the pages written");
+    assert!(written > 0, "{update}");
+    let times = watch.wait_for("stage times", |_, line| line.starts_with("  load "));
+    let (stages, rendered) = times.trim().split_once("; ").expect("stages; rendered");
+    let names: Vec<&str> = stages
+        .split(", ")
+        .map(|stage| {
+            let (name, time) = stage.split_once(' ').unwrap();
+            let ms: f64 = time.strip_suffix(" ms").unwrap().parse().unwrap();
+            assert!(ms >= 0.0, "{times}");
+            name
+        })
+        .collect();
+    assert_eq!(names, ["load", "consolidate", "render", "write"]);
+    let (rendered, planned) = rendered
+        .strip_suffix(" pages rendered")
+        .and_then(|counts| counts.split_once(" of "))
+        .expect("`N of M pages rendered`");
+    let rendered: usize = rendered.parse().unwrap();
+    assert!(
+        written <= rendered && rendered <= planned.parse().unwrap(),
+        "{times}"
+    );
+    for _ in 0..written {
+        let wrote = watch.wait_for("a page written", |_, line| line.starts_with("  wrote "));
+        let page = wrote.trim_start().strip_prefix("wrote ").unwrap();
+        assert!(page.contains("Throughline/"), "{wrote}");
+    }
+    assert_eq!(watch.interrupt().0, 0);
+}
+
 #[test]
 fn polling_follows_a_write() {
     let vault = VaultTest::sample();
