@@ -425,31 +425,13 @@ pub fn build_scanned(
         (keyed, _) => keyed.map(|(keys, _)| keys),
     };
     let to_render: Vec<(VaultPath, PageKind)> = match (&memo, &keys) {
-        (Some(memo), Some(keys)) => {
-            // In path order, as the manifest is: the writer finds the entries
-            // of the pages kept by walking both lists once.
-            let pages = &analysis.plan.pages;
-            let in_path_order = analysis.plan.in_path_order();
-            let last_keys = memo.last_keys(pages);
-            let mut render = vec![false; pages.len()];
-            let mut same = Vec::with_capacity(pages.len());
-            for &at in in_path_order {
-                let at = at as usize;
-                match last_keys[at] == Some(keys[at]) {
-                    true => same.push(at),
-                    false => render[at] = true,
-                }
-            }
-            // Kept pages the manifest does not know are rendered after all.
-            for unknown in writer.keep(same.iter().map(|&at| &pages[at].0)) {
-                render[same[unknown]] = true;
-            }
-            in_path_order
-                .iter()
-                .filter(|&&at| render[at as usize])
-                .map(|&at| pages[at as usize].clone())
-                .collect()
-        }
+        (Some(memo), Some(keys)) => pages_to_render(
+            &analysis.plan.pages,
+            analysis.plan.in_path_order(),
+            &memo.last_keys(&analysis.plan.pages),
+            keys,
+            |kept| writer.keep(kept),
+        ),
         _ => analysis.plan.pages.clone(),
     };
     rendering += started.elapsed();
@@ -570,6 +552,36 @@ pub fn build_scanned(
     Ok((report, analysis))
 }
 
+/// The pages to render, in path order: those whose key is not the one they
+/// were last rendered with (`last_keys`, by position in `pages`), and those
+/// whose key is the same but which `keep` (the writer, given the others in
+/// path order) does not know: it returns their positions among those given.
+fn pages_to_render<'p>(
+    pages: &'p [(VaultPath, PageKind)],
+    in_path_order: &[u32],
+    last_keys: &[Option<u64>],
+    keys: &[u64],
+    keep: impl FnOnce(Vec<&'p VaultPath>) -> Vec<usize>,
+) -> Vec<(VaultPath, PageKind)> {
+    let mut render = vec![false; pages.len()];
+    let mut same = Vec::with_capacity(pages.len());
+    for &at in in_path_order {
+        let at = at as usize;
+        match last_keys[at] == Some(keys[at]) {
+            true => same.push(at),
+            false => render[at] = true,
+        }
+    }
+    for unknown in keep(same.iter().map(|&at| &pages[at].0).collect()) {
+        render[same[unknown]] = true;
+    }
+    in_path_order
+        .iter()
+        .filter(|&&at| render[at as usize])
+        .map(|&at| pages[at as usize].clone())
+        .collect()
+}
+
 /// Under `watch` (a cache with a model memo), a build that failed after
 /// reading the vault (a template of the vault's own that does not compile, a
 /// page that cannot be written) gives its notes back to `cache`: the next
@@ -624,6 +636,43 @@ mod tests {
             shown(&check_vault(root, &config).unwrap()),
             shown(&analyze(root, &config).unwrap().vault),
         ]
+    }
+
+    #[test]
+    fn pages_to_render_are_the_changed_and_the_unknown_kept_ones_in_path_order() {
+        let page = |path: &str, kind| (VaultPath::new(path).unwrap(), kind);
+        let pages = [
+            page("T/Insights.md", PageKind::Insights),
+            page("T/Digest.md", PageKind::Digest),
+            page("T/Insights/B.md", PageKind::Insight(0)),
+            page("T/Insights/A.md", PageKind::Insight(1)),
+            page("T/Jobs/C.md", PageKind::Job(0)),
+        ];
+        let in_path_order = [1, 0, 3, 2, 4];
+        // The digest and insight B changed; A, C and the overview did not.
+        let last_keys = [Some(1), Some(2), Some(3), Some(4), None];
+        let keys = [1, 20, 30, 4, 5];
+        let mut given = Vec::new();
+        let chosen = pages_to_render(&pages, &in_path_order, &last_keys, &keys, |kept| {
+            given = kept.iter().map(|path| path.to_string()).collect();
+            // The manifest does not know insight A (the second given).
+            vec![1]
+        });
+        assert_eq!(given, ["T/Insights.md", "T/Insights/A.md"]);
+        let chosen: Vec<&str> = chosen.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            chosen,
+            [
+                "T/Digest.md",
+                "T/Insights/A.md",
+                "T/Insights/B.md",
+                "T/Jobs/C.md"
+            ]
+        );
+        // Nothing changed, everything known: nothing to render.
+        let same: Vec<Option<u64>> = keys.iter().map(|&key| Some(key)).collect();
+        let none = pages_to_render(&pages, &in_path_order, &same, &keys, |_| Vec::new());
+        assert!(none.is_empty());
     }
 
     #[test]
