@@ -149,11 +149,7 @@ fn vault_key_keeping(
     let mut state = hasher();
     format!("{config:?}").hash(&mut state);
     format!("{:?}", vault.settings).hash(&mut state);
-    let mut pages = hasher();
-    for (path, kind) in &plan.pages {
-        (path.as_str(), kind).hash(&mut pages);
-    }
-    let pages = pages.finish();
+    let pages = plan.pages_hash();
     let files = match (*kept, vault.walk) {
         (Some(files), Some(walk)) if files.walk == walk && files.pages == pages => files.hash,
         _ => {

@@ -41,6 +41,8 @@ pub struct PagePlan {
     pub(crate) unwritten: std::sync::OnceLock<Vec<VaultPath>>,
     /// The positions of `pages` in path order, once worked out.
     by_path: std::sync::OnceLock<Vec<u32>>,
+    /// The hash of `pages`, once worked out.
+    pages_hash: std::sync::OnceLock<u64>,
 }
 
 impl PagePlan {
@@ -54,6 +56,18 @@ impl PagePlan {
                 self.pages[a as usize].0.cmp(&self.pages[b as usize].0)
             });
             order
+        })
+    }
+
+    /// A hash of the pages (paths and kinds, in order), worked out once per
+    /// plan like [`PagePlan::in_path_order`].
+    pub fn pages_hash(&self) -> u64 {
+        *self.pages_hash.get_or_init(|| {
+            let mut state = crate::model::RecordHasher::new();
+            for (path, kind) in &self.pages {
+                std::hash::Hash::hash(&(path.as_str(), kind), &mut state);
+            }
+            std::hash::Hasher::finish(&state)
         })
     }
 }
@@ -237,6 +251,7 @@ fn name_pages(
         inputs,
         unwritten: std::sync::OnceLock::new(),
         by_path: std::sync::OnceLock::new(),
+        pages_hash: std::sync::OnceLock::new(),
     }
 }
 
