@@ -133,6 +133,24 @@ impl Incremental {
             })
     }
 
+    /// The files the last build found in `folder` and below, outside the
+    /// output folder, by path: those of a folder that is new or moved, which
+    /// file-system events may not name one by one.
+    pub fn files_in(&self, folder: &VaultPath) -> Vec<VaultPath> {
+        let Some(memo) = self.notes.links.as_ref() else {
+            return Vec::new();
+        };
+        let prefix = format!("{folder}/");
+        let files = memo.files();
+        let first = files.partition_point(|file| file.path.as_str() < prefix.as_str());
+        files[first..]
+            .iter()
+            .take_while(|file| file.path.as_str().starts_with(&prefix))
+            .filter(|file| file.exclusion != crate::scan::Exclusion::OutputFolder)
+            .map(|file| file.path.clone())
+            .collect()
+    }
+
     /// Forgets the last walk: the next build walks the vault.
     pub fn forget_walk(&mut self) {
         self.walk = None;

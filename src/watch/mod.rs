@@ -445,13 +445,19 @@ impl WatchSession {
         let (mut report, kept_last_good) =
             self.incremental.build(&self.root, &self.config, changed)?;
         self.own_writes = std::mem::take(&mut report.write.stamps);
+        // Files are named; a folder is named by the files now in it (a new
+        // folder's files may have no events of their own: it was walked).
+        let mut changed = Vec::with_capacity(changes.paths.len());
+        for path in changes.paths {
+            match self.root.join(path.as_str()).is_dir() {
+                true => changed.extend(self.incremental.files_in(&path)),
+                false => changed.push(path),
+            }
+        }
+        changed.sort();
+        changed.dedup();
         Ok(Update {
-            // Folders are reported alongside the files in them; name files only.
-            changed: changes
-                .paths
-                .into_iter()
-                .filter(|path| !self.root.join(path.as_str()).is_dir())
-                .collect(),
+            changed,
             reason,
             written: report.write.written,
             removed: report.write.removed,

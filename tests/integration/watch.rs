@@ -418,7 +418,7 @@ fn vim_backup_dance_is_followed() {
 
 #[test]
 fn files_in_a_new_nested_folder_are_found() {
-    follows(
+    let (_vault, watch) = follows(
         |vault| {
             // Written before the watch on the new folders can exist.
             let folder = vault.path().join("Interviews/2026/November");
@@ -432,6 +432,15 @@ fn files_in_a_new_nested_folder_are_found() {
             }
         },
         true,
+    );
+    // The update names the notes found in the new folders, not only the
+    // folders (their files may have no events of their own).
+    let updates = watch.updates();
+    assert!(
+        updates
+            .iter()
+            .any(|line| line.contains(" files changed: ") || line.contains("Berg.md changed: ")),
+        "{updates:?}"
     );
 }
 
