@@ -134,8 +134,9 @@ impl Incremental {
     }
 
     /// The files the last build found in `folder` and below, outside the
-    /// output folder, by path: those of a folder that is new or moved, which
-    /// file-system events may not name one by one.
+    /// output folder, in path order (none before the first build): what
+    /// file-system events may not name one by one when a folder comes or
+    /// goes.
     pub fn files_in(&self, folder: &VaultPath) -> Vec<VaultPath> {
         let Some(memo) = self.notes.links.as_ref() else {
             return Vec::new();
@@ -615,6 +616,44 @@ mod tests {
         fs::copy(root.join(twin), fresh.path().join(twin)).unwrap();
         crate::pipeline::build(fresh.path(), WriteMode::Write).unwrap();
         assert_eq!(differing(&now, &pages(fresh.path())), Vec::<String>::new());
+    }
+
+    #[test]
+    fn files_in_a_folder_are_those_under_it_and_not_a_siblings() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        for file in [
+            "Notes.md",
+            "Notes/a.md",
+            "Notes/sub/b.md",
+            "Notes/sub/chart.png",
+            "Notes 2/c.md",
+            "Notes-x/d.md",
+            "Notesbook/e.md",
+            "Other/f.md",
+        ] {
+            let path = root.join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "# A note\n").unwrap();
+        }
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        let folder = |path: &str| VaultPath::new(path).unwrap();
+        assert_eq!(incremental.files_in(&folder("Notes")), [], "before a build");
+        incremental.build(root, &config, None).unwrap();
+        let found: Vec<String> = (incremental.files_in(&folder("Notes")).iter())
+            .map(|path| path.to_string())
+            .collect();
+        assert_eq!(
+            found,
+            ["Notes/a.md", "Notes/sub/b.md", "Notes/sub/chart.png"]
+        );
+        assert_eq!(incremental.files_in(&folder("Notes/sub")).len(), 2);
+        assert_eq!(incremental.files_in(&folder("Notes.md")), []);
+        // The output folder's pages are not the user's files.
+        let pages = root.join("Throughline").read_dir().unwrap().count();
+        assert!(pages > 0, "pages were written");
+        assert_eq!(incremental.files_in(&folder("Throughline")), []);
     }
 
     #[test]

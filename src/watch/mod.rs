@@ -442,17 +442,20 @@ impl WatchSession {
         // this is a start, a return or a settings change: then compare all.
         let named: Vec<VaultPath> = changes.paths.iter().cloned().collect();
         let changed = (reason == Reason::Files).then_some(named.as_slice());
+        // The files under each path named, before and after the build: a
+        // folder's files may have no events of their own (a new folder is
+        // walked; one moved away takes its files along).
+        let before: Vec<Vec<VaultPath>> = (changes.paths.iter())
+            .map(|path| self.incremental.files_in(path))
+            .collect();
         let (mut report, kept_last_good) =
             self.incremental.build(&self.root, &self.config, changed)?;
         self.own_writes = std::mem::take(&mut report.write.stamps);
-        // Files are named; a folder is named by the files now in it (a new
-        // folder's files may have no events of their own: it was walked).
         let mut changed = Vec::with_capacity(changes.paths.len());
-        for path in changes.paths {
-            match self.root.join(path.as_str()).is_dir() {
-                true => changed.extend(self.incremental.files_in(&path)),
-                false => changed.push(path),
-            }
+        for (path, before) in changes.paths.into_iter().zip(before) {
+            let after = self.incremental.files_in(&path);
+            let on_disk = self.root.join(path.as_str());
+            changed.extend(files_changed(path, &before, &after, || on_disk.is_dir()));
         }
         changed.sort();
         changed.dedup();
@@ -479,6 +482,69 @@ impl WatchSession {
 /// wake-up (100–200 a second; microseconds each).
 fn debouncer_tick(debounce: Duration) -> Option<Duration> {
     (!debounce.is_zero()).then(|| (debounce / 10).max(Duration::from_millis(1)).min(debounce))
+}
+
+/// The files an event's `path` stands for, given the files found under it
+/// (as a folder, ascending) by the builds `before` and `after` the update:
+/// a folder's files that came or went, else the path itself — unless it is
+/// an empty folder (`is_empty_folder`, asked only then). A folder whose
+/// files stayed the same (its times or permissions changed) names none.
+fn files_changed(
+    path: VaultPath,
+    before: &[VaultPath],
+    after: &[VaultPath],
+    is_empty_folder: impl FnOnce() -> bool,
+) -> Vec<VaultPath> {
+    if before.is_empty() && after.is_empty() {
+        return match is_empty_folder() {
+            true => Vec::new(),
+            false => vec![path],
+        };
+    }
+    let gone = before
+        .iter()
+        .filter(|file| after.binary_search(file).is_err());
+    let came = after
+        .iter()
+        .filter(|file| before.binary_search(file).is_err());
+    gone.chain(came).cloned().collect()
+}
+
+#[cfg(test)]
+mod files_changed_tests {
+    use super::*;
+
+    fn paths(paths: &[&str]) -> Vec<VaultPath> {
+        paths
+            .iter()
+            .map(|path| VaultPath::new(path).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_folder_names_the_files_that_came_or_went_and_a_file_names_itself() {
+        let folder = VaultPath::new("Notes").unwrap();
+        let named = |before: &[&str], after: &[&str], empty: bool| -> Vec<VaultPath> {
+            files_changed(folder.clone(), &paths(before), &paths(after), || empty)
+        };
+        // A new folder, or one moved in: its files.
+        assert_eq!(
+            named(&[], &["Notes/a.md", "Notes/b.md"], false),
+            paths(&["Notes/a.md", "Notes/b.md"])
+        );
+        // Moved away or deleted: the files that went.
+        assert_eq!(named(&["Notes/a.md"], &[], false), paths(&["Notes/a.md"]));
+        // Touched, or its permissions changed: nothing.
+        assert_eq!(named(&["Notes/a.md"], &["Notes/a.md"], false), paths(&[]));
+        // One file in, another out.
+        assert_eq!(
+            named(&["Notes/a.md"], &["Notes/b.md"], false),
+            paths(&["Notes/a.md", "Notes/b.md"])
+        );
+        // An empty folder names nothing; a file (no files under it) itself.
+        assert_eq!(named(&[], &[], true), paths(&[]));
+        assert_eq!(named(&[], &[], false), paths(&["Notes"]));
+    }
 }
 
 #[cfg(test)]
