@@ -516,13 +516,15 @@ mod tests {
     #[test]
     fn last_keys_go_by_position_for_the_same_pages_and_by_path_for_others() {
         let last = pages(&["T/A.md", "T/B.md", "T/C.md"]);
-        let mut memo = PageMemo::default();
-        memo.replace(
+        // The last plan's pages with these keys.
+        let keyed = |keys: [u64; 3]| {
             last.iter()
                 .map(|(path, _)| path.clone())
-                .zip([1, 2, 3])
-                .collect(),
-        );
+                .zip(keys)
+                .collect()
+        };
+        let mut memo = PageMemo::default();
+        memo.replace(keyed([1, 2, 3]));
         assert_eq!(memo.last_keys(&last), [Some(1), Some(2), Some(3)]);
         // Another plan: its pages found by path, a new one has no key.
         let now = pages(&["T/C.md", "T/New.md", "T/A.md"]);
@@ -532,12 +534,7 @@ mod tests {
         assert_eq!(memo.last_keys(&last), [Some(1), None, Some(3)]);
         memo.forget(&now[0].0);
         assert_eq!(memo.last_keys(&now), [None, None, Some(1)]);
-        memo.replace(
-            last.iter()
-                .map(|(path, _)| path.clone())
-                .zip([4, 5, 6])
-                .collect(),
-        );
+        memo.replace(keyed([4, 5, 6]));
         assert_eq!(memo.last_keys(&last), [Some(4), Some(5), Some(6)]);
         memo.clear();
         assert_eq!(memo.last_keys(&last), [None, None, None]);
