@@ -91,25 +91,68 @@ pub(crate) fn interview_ranks(model: &ResearchModel) -> Vec<u32> {
 }
 
 /// The (date, file) of each interview, in the model's order, with the ranks
-/// worked out from them: `watch` keeps them, and a save that changes no
-/// interview's date (nearly every one) keeps the ranks.
-pub(crate) type KeptRanks = (Vec<(Option<Date>, FileId)>, Vec<u32>);
+/// worked out from them and the [`ResearchModel::id`] of the model they are
+/// of: `watch` keeps them, and a save that changes no interview's date
+/// (nearly every one) keeps the ranks.
+#[derive(Debug)]
+pub(crate) struct KeptRanks {
+    model: u64,
+    keys: Vec<(Option<Date>, FileId)>,
+    ranks: Vec<u32>,
+}
 
 /// [`interview_ranks`], taken from `kept` when every interview's date and
 /// file are those it was worked out for; `kept` then holds this model's.
+/// When the model was patched from the one `kept` is of
+/// ([`ResearchModel::changes`]: the same interviews in the same places, those
+/// read again listed), only the interviews read again are looked at: at
+/// 100,000 notes, reading every interview's date and file took about a
+/// millisecond of every update.
 pub(crate) fn interview_ranks_reusing(
     model: &ResearchModel,
     kept: Option<&mut Option<KeptRanks>>,
 ) -> Vec<u32> {
+    let mut kept = kept;
+    // Whether the kept keys are known to differ (a date changed).
+    let mut moved = false;
+    if let (Some(Some(known)), Some(changes)) = (kept.as_deref_mut(), &model.changes)
+        && known.model == changes.from
+        && known.keys.len() == model.interviews.len()
+    {
+        let mut dates_kept = true;
+        for changed in &changes.interviews {
+            let interview = &model.interviews[changed.index];
+            let key = (interview.date, interview.note.file);
+            dates_kept &= known.keys[changed.index] == key;
+            known.keys[changed.index] = key;
+        }
+        known.model = model.id;
+        debug_assert!(
+            known.keys.iter().copied().eq(model
+                .interviews
+                .iter()
+                .map(|interview| (interview.date, interview.note.file))),
+            "an interview read again is the only one whose key may change"
+        );
+        if dates_kept {
+            return known.ranks.clone();
+        }
+        moved = true;
+    }
     let keys: Vec<(Option<Date>, FileId)> = model
         .interviews
         .iter()
         .map(|interview| (interview.date, interview.note.file))
         .collect();
-    if let Some(Some((known, ranks))) = kept.as_deref()
-        && *known == keys
+    if let Some(Some(known)) = kept.as_deref()
+        && !moved
+        && known.keys == keys
     {
-        return ranks.clone();
+        let ranks = known.ranks.clone();
+        if let Some(Some(known)) = kept.as_deref_mut() {
+            known.model = model.id;
+        }
+        return ranks;
     }
     let mut order: Vec<(Option<Date>, FileId, u32)> = (0u32..)
         .zip(&keys)
@@ -122,7 +165,11 @@ pub(crate) fn interview_ranks_reusing(
         ranks[interview as usize] = rank;
     }
     if let Some(kept) = kept {
-        *kept = Some((keys, ranks.clone()));
+        *kept = Some(KeptRanks {
+            model: model.id,
+            keys,
+            ranks: ranks.clone(),
+        });
     }
     ranks
 }
@@ -648,7 +695,7 @@ mod order_tests {
         assert_eq!(fresh, interview_ranks(&model));
         // A stand-in for kept ranks shows whether they were taken.
         let stand_in: Vec<u32> = fresh.iter().rev().copied().collect();
-        kept.as_mut().unwrap().1 = stand_in.clone();
+        kept.as_mut().unwrap().ranks = stand_in.clone();
         assert_eq!(interview_ranks_reusing(&model, Some(&mut kept)), stand_in);
         // The first interview (by rank) dated last: worked out again.
         let first = fresh.iter().position(|&rank| rank == 0).unwrap();
@@ -656,7 +703,56 @@ mod order_tests {
         let again = interview_ranks_reusing(&model, Some(&mut kept));
         assert_eq!(again, interview_ranks(&model));
         assert_eq!(again[first] as usize, model.interviews.len() - 1);
-        assert_eq!(kept.unwrap().1, again);
+        assert_eq!(kept.unwrap().ranks, again);
+    }
+
+    #[test]
+    fn ranks_of_a_patched_model_look_only_at_the_interviews_read_again() {
+        use crate::model::{ChangedInterview, ModelChanges};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        let config = crate::config::load(&root).unwrap();
+        let mut model = crate::pipeline::analyze(&root, &config).unwrap().model;
+        let mut kept = None;
+        let fresh = interview_ranks_reusing(&model, Some(&mut kept));
+        let stand_in: Vec<u32> = fresh.iter().rev().copied().collect();
+        kept.as_mut().unwrap().ranks = stand_in.clone();
+        // The next model, patched from this one: `read_again` read again.
+        let mut next_model = |model: &mut ResearchModel, read_again: usize| {
+            let changed = ChangedInterview {
+                index: read_again,
+                observations: model.interviews[read_again].observations.clone(),
+                links: Default::default(),
+                jobs: Vec::new(),
+                plan: None,
+                date: model.interviews[read_again].date,
+            };
+            model.changes = Some(ModelChanges {
+                from: model.id,
+                interviews: vec![changed],
+                plans: Vec::new(),
+            });
+            model.id += 1;
+        };
+        // Read again with the same date: the kept ranks, now of this model.
+        next_model(&mut model, 0);
+        assert_eq!(interview_ranks_reusing(&model, Some(&mut kept)), stand_in);
+        assert_eq!(kept.as_ref().unwrap().model, model.id);
+        // Read again with another date: worked out again.
+        let first = fresh.iter().position(|&rank| rank == 0).unwrap();
+        next_model(&mut model, first);
+        model.interviews[first].date = Some("2099-01-01".parse().unwrap());
+        let again = interview_ranks_reusing(&model, Some(&mut kept));
+        assert_eq!(again, interview_ranks(&model));
+        assert_eq!(again[first] as usize, model.interviews.len() - 1);
+        // Changes from another model than the kept ranks' are not trusted:
+        // an interview not listed as read again moved too.
+        next_model(&mut model, 0);
+        model.changes.as_mut().unwrap().from = 12345;
+        model.interviews[first].date = None;
+        assert_eq!(
+            interview_ranks_reusing(&model, Some(&mut kept)),
+            interview_ranks(&model)
+        );
     }
 
     #[test]
