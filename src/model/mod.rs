@@ -722,7 +722,7 @@ fn build_model_inner(
             if !matches!(kind, NoteType::Interview | NoteType::Plan) {
                 return None;
             }
-            let resolutions = &vault.resolutions[note_index];
+            let resolutions = vault.resolutions(note_index);
             let index = model.index_of(file, kind)?;
             // Links kept from the last resolution go where they went.
             let fingerprint = context.map(|_| match &last {
@@ -820,7 +820,7 @@ fn type_of_note(
     note: &crate::parse::Note,
 ) -> Option<NoteType> {
     let path = &vault.file_of_note(index).path;
-    schema::note_type(note, &vault.resolutions[index], config, path)
+    schema::note_type(note, vault.resolutions(index), config, path)
 }
 
 /// For each interview of `model`, the interviews that follow it up directly.
@@ -857,7 +857,7 @@ impl Reading<'_> {
     fn read(&self, kind: NoteType, index: usize, note_index: usize) -> Option<Read> {
         let (vault, config, model) = (self.vault, self.config, self.model);
         let note = &vault.notes[note_index];
-        let resolutions = &vault.resolutions[note_index];
+        let resolutions = vault.resolutions(note_index);
         Some(match kind {
             NoteType::Interview => {
                 let (interview, problems) = interview::read_interview(
@@ -947,7 +947,7 @@ fn work_out_records(
         .map(|&(file, kind, note_index)| {
             let note = &vault.notes[note_index];
             let reference = note_ref(vault, file, note_index);
-            let reader = PropertyReader::new(note, &vault.resolutions[note_index], config);
+            let reader = PropertyReader::new(note, vault.resolutions(note_index), config);
             match kind {
                 NoteType::Interview => TypedRecord::Interview(reference),
                 NoteType::Plan => TypedRecord::Plan(reference),
@@ -1026,7 +1026,7 @@ fn work_out_records(
         .map(|&(file, _, note_index)| {
             let reader = PropertyReader::new(
                 &vault.notes[note_index],
-                &vault.resolutions[note_index],
+                vault.resolutions(note_index),
                 config,
             );
             let role = reader

@@ -69,7 +69,7 @@ pub(super) fn patched(
             .order
             .binary_search_by_key(&file, |&(read, _, _)| read)
             .ok()?;
-        let fingerprint = links_fingerprint(&vault.resolutions[note_index]);
+        let fingerprint = links_fingerprint(vault.resolutions(note_index));
         if !vault.reparsed(file) && memo.order[position].1 == fingerprint {
             continue;
         }

@@ -872,7 +872,7 @@ fn a_note_the_model_types_as_a_plan_may_be_a_plan_before_its_links_resolve() {
         .push((crate::config::NoteType::Plan, vec!["Plans".to_owned()]));
     for (index, note) in vault.notes.iter().enumerate() {
         let path = &note.path;
-        let typed = crate::model::schema::note_type(note, &vault.resolutions[index], &config, path);
+        let typed = crate::model::schema::note_type(note, vault.resolutions(index), &config, path);
         let maybe = crate::model::may_be_plan(note, &config, path);
         let expected = path.as_str().starts_with("Plans/");
         assert_eq!(

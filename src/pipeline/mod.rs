@@ -139,8 +139,9 @@ fn include_unwritten_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
     let now_resolved: HashSet<(VaultPath, Position)> = vault
         .notes
         .par_iter()
-        .zip(&vault.resolutions)
-        .flat_map_iter(|(note, resolutions)| {
+        .enumerate()
+        .flat_map_iter(|(at, note)| {
+            let resolutions = vault.resolutions(at);
             let mut folder: Option<String> = None;
             let mut found = Vec::new();
             for (link, resolution) in note.links.iter().zip(resolutions) {

@@ -69,22 +69,21 @@ pub struct Vault {
     note_file_ids: Vec<FileId>,
     /// The name index.
     pub index: NameIndex,
-    /// For each note, the resolution of each of its links (empty for notes that
-    /// are not sources).
-    pub resolutions: Vec<Vec<Resolution>>,
-    /// For each note, how many of its resolutions found a file (counted as
-    /// they were made, and kept with them: [`Vault::stats`] need not go over
-    /// every link of every update).
-    resolved: Vec<u32>,
-    /// For each note, how many of its links `check` dropped once they opened
-    /// their one file (not among its resolutions, nor in its links).
-    dropped: Vec<u32>,
+    /// For each note, what resolving its links found: the resolution of
+    /// each link (none for notes that are not sources), the counts
+    /// [`Vault::stats`] reads (kept with them: it need not go over every link
+    /// or note of every update) and, when `keeps_link_problems`, the links'
+    /// problems. One list, which `watch` hands from one resolution to the
+    /// next whole ([`Vault::take_link_memo`]) and which the next one patches
+    /// in place.
+    outcomes: Vec<Outcome>,
     /// Every problem found, sorted by path and position.
     pub diagnostics: Vec<Diagnostic>,
-    /// For each note, the problems its links have (also in `diagnostics`), kept
-    /// for [`Vault::take_link_memo`]; `None` for a vault resolved once
-    /// ([`resolve_once`]).
-    link_problems: Option<Vec<Vec<Diagnostic>>>,
+    /// Whether each outcome keeps the problems its links have (also in
+    /// `diagnostics`) for [`Vault::take_link_memo`]; not for a vault resolved
+    /// once ([`resolve_once`]), whose outcomes' problems were moved into
+    /// `diagnostics`.
+    keeps_link_problems: bool,
     /// For each file, whether its note was parsed for this vault (not kept from
     /// an earlier load by `watch`).
     reparsed: Vec<bool>,
@@ -163,6 +162,12 @@ impl Vault {
             .unwrap_or(true)
     }
 
+    /// The resolution of each link of the note at `note` in
+    /// [`Vault::notes`] (none for a note that is not a source).
+    pub fn resolutions(&self, note: usize) -> &[Resolution] {
+        &self.outcomes[note].resolutions
+    }
+
     /// The file a note belongs to.
     pub fn file_of_note(&self, note: usize) -> &VaultFile {
         debug_assert!(!self.files.is_empty(), "files taken by take_link_memo");
@@ -175,12 +180,18 @@ impl Vault {
             files: self.files.len(),
             ..VaultStats::default()
         };
-        for index in self.source_indices() {
+        // From the outcomes alone: reading each note's and file's own
+        // record took 2 ms of every `watch` update at 100,000 notes.
+        for (index, outcome) in self.outcomes.iter().enumerate() {
+            debug_assert_eq!(outcome.source, self.file_of_note(index).is_source());
+            if !outcome.source {
+                continue;
+            }
             stats.notes += 1;
-            let dropped = self.dropped[index] as usize;
-            stats.links += self.resolutions[index].len() + dropped;
-            stats.resolved += self.resolved[index] as usize + dropped;
-            stats.invalid_frontmatter += usize::from(!self.notes[index].has_valid_frontmatter);
+            let dropped = outcome.dropped as usize;
+            stats.links += outcome.resolutions.len() + dropped;
+            stats.resolved += outcome.resolved as usize + dropped;
+            stats.invalid_frontmatter += usize::from(outcome.invalid_frontmatter);
         }
         stats.unresolved = stats.links - stats.resolved;
         stats
@@ -189,7 +200,7 @@ impl Vault {
     /// Notes that are sources, with their links' resolutions.
     pub fn sources(&self) -> impl Iterator<Item = (&Note, &[Resolution])> {
         self.source_indices()
-            .map(|index| (&self.notes[index], self.resolutions[index].as_slice()))
+            .map(|index| (&self.notes[index], self.resolutions(index)))
     }
 
     /// The positions of the notes that are sources.
@@ -216,8 +227,8 @@ pub struct LinkMemo {
     /// By note, in the order of `note_files`: the note's resolutions and
     /// link problems (none at all when the resolution kept no problems). The
     /// next resolution of the same notes takes the list whole, rather than
-    /// note by note.
-    outcomes: Vec<Option<Outcome>>,
+    /// note by note, and resolves again in place those it must.
+    outcomes: Vec<Outcome>,
     /// The file of each note, in order: a memo is used only for the same
     /// notes.
     note_files: Vec<FileId>,
@@ -233,8 +244,8 @@ pub struct LinkMemo {
     anchors: Vec<u64>,
 }
 
-/// One note's resolutions, how many of them found a file, and its link
-/// problems.
+/// One note's resolutions, how many of them found a file, its link
+/// problems, and what [`Vault::stats`] counts of the note.
 #[derive(Debug, Default)]
 struct Outcome {
     resolutions: Vec<Resolution>,
@@ -243,16 +254,24 @@ struct Outcome {
     /// ([`Prelinked::dropped`]), not among `resolutions`.
     dropped: u32,
     problems: Vec<Diagnostic>,
+    /// Whether the note is a source (else the rest is empty).
+    source: bool,
+    /// Whether the note's frontmatter could not be read (a note kept from
+    /// one resolution to the next is the same note).
+    invalid_frontmatter: bool,
 }
 
 impl Outcome {
-    fn new((resolutions, problems): (Vec<Resolution>, Vec<Diagnostic>)) -> Outcome {
+    /// The outcome of a source note.
+    fn new(note: &Note, (resolutions, problems): (Vec<Resolution>, Vec<Diagnostic>)) -> Outcome {
         let resolved = resolutions.iter().filter(|r| r.target.is_some()).count() as u32;
         Outcome {
             resolutions,
             resolved,
             dropped: 0,
             problems,
+            source: true,
+            invalid_frontmatter: !note.has_valid_frontmatter,
         }
     }
 }
@@ -306,32 +325,16 @@ impl Vault {
     /// resolutions).
     pub fn take_link_memo(&mut self) -> LinkMemo {
         // The vault's problems go to the memo: it is not read after this.
-        let problems = (self.link_problems.is_some() && self.problems_kept_whole).then(|| {
+        let problems = (self.keeps_link_problems && self.problems_kept_whole).then(|| {
             (
                 std::mem::take(&mut self.diagnostics),
                 std::mem::take(&mut self.added),
             )
         });
-        let resolutions = std::mem::take(&mut self.resolutions);
-        let resolved = std::mem::take(&mut self.resolved);
-        // `watch` drops no link: its vaults keep every resolution.
-        self.dropped = Vec::new();
         // Without the problems found, nothing can be reused.
-        let outcomes: Vec<Option<Outcome>> = match self.link_problems.take() {
-            Some(problems) => resolutions
-                .into_iter()
-                .zip(resolved)
-                .zip(problems)
-                .map(|((resolutions, resolved), problems)| {
-                    Some(Outcome {
-                        resolutions,
-                        resolved,
-                        dropped: 0,
-                        problems,
-                    })
-                })
-                .collect(),
-            None => Vec::new(),
+        let outcomes = match self.keeps_link_problems {
+            true => std::mem::take(&mut self.outcomes),
+            false => Vec::new(),
         };
         let mut anchors = vec![0; self.files.len()];
         for (note, &file) in self.notes.iter().zip(&self.note_file_ids) {
@@ -468,9 +471,11 @@ fn resolve_inner(
             rayon::iter::Either::Right((0..parsed.len()).into_par_iter().map(|_| None::<Prelinked>))
         }
     };
-    let mut kept: Vec<Option<Outcome>> = match memo {
-        Some(mut memo) => {
-            let mut kept = std::mem::take(&mut memo.outcomes);
+    // The last outcomes, when there are as many, and which notes to resolve
+    // again: all of them without.
+    let (mut outcomes, redo): (Vec<Outcome>, Vec<bool>) = match memo {
+        Some(mut memo) if memo.outcomes.len() == parsed.len() => {
+            let kept = std::mem::take(&mut memo.outcomes);
             // A subpath into a note read again is looked up again, unless
             // the note's headings, blocks and footnotes are the same.
             // (A note not read again is not looked at: under `watch` at
@@ -493,19 +498,23 @@ fn resolve_inner(
             };
             // A note read again is resolved again, and so is one whose links
             // lead into a note whose anchors changed.
-            for (outcome, &fresh) in kept.iter_mut().zip(&fresh) {
-                if fresh || outcome.as_ref().is_some_and(into_changed) {
-                    *outcome = None;
-                }
-            }
-            kept
+            let redo = kept
+                .iter()
+                .zip(&fresh)
+                .map(|(outcome, &fresh)| fresh || into_changed(outcome))
+                .collect();
+            (kept, redo)
         }
-        None => Vec::new(),
+        _ => (
+            std::iter::repeat_with(Outcome::default)
+                .take(parsed.len())
+                .collect(),
+            vec![true; parsed.len()],
+        ),
     };
-    kept.resize_with(note_file_ids.len(), || None);
     let mut resolved_afresh = vec![true; scan.files.len()];
-    for (&file, kept) in note_file_ids.iter().zip(&kept) {
-        resolved_afresh[file as usize] = kept.is_none();
+    for (&file, &redo) in note_file_ids.iter().zip(&redo) {
+        resolved_afresh[file as usize] = redo;
     }
     let context = Context {
         files: &scan.files,
@@ -515,25 +524,28 @@ fn resolve_inner(
         aliases: &aliases,
         attachments: std::sync::OnceLock::new(),
     };
-    let outcomes: Vec<Outcome> = parsed
-        .par_iter()
-        .zip(note_file_ids.par_iter())
-        .zip(kept.into_par_iter().zip(prelinked))
-        .map(|((note, &file), (kept, prelinked))| match kept {
-            Some(outcome) => outcome,
-            None if !scan.files[file as usize].is_source() => Outcome::default(),
-            None => match prelinked {
+    // In place: the outcomes kept are not moved.
+    outcomes
+        .par_iter_mut()
+        .zip(redo.par_iter())
+        .zip(parsed.par_iter().zip(note_file_ids.par_iter()))
+        .zip(prelinked)
+        .for_each(|(((outcome, &redo), (note, &file)), prelinked)| {
+            if !redo {
+                return;
+            }
+            *outcome = match prelinked {
+                _ if !scan.files[file as usize].is_source() => Outcome::default(),
                 Some(prelinked) => {
                     let dropped = prelinked.dropped;
                     Outcome {
                         dropped,
-                        ..Outcome::new(context.finish_note(note, file, prelinked))
+                        ..Outcome::new(note, context.finish_note(note, file, prelinked))
                     }
                 }
-                None => Outcome::new(context.resolve_note(note, file)),
-            },
-        })
-        .collect();
+                None => Outcome::new(note, context.resolve_note(note, file)),
+            };
+        });
     let patching = last_problems.is_some();
     let (mut diagnostics, walk_problems) = match patching {
         true => (Vec::new(), scan.diagnostics),
@@ -546,19 +558,24 @@ fn resolve_inner(
         true => walk_problems.clone(),
         false => Vec::new(),
     };
-    let mut resolutions = Vec::with_capacity(outcomes.len());
-    let mut resolved = Vec::with_capacity(outcomes.len());
-    let mut dropped = Vec::with_capacity(outcomes.len());
-    let mut link_problems = Vec::with_capacity(if keep_problems { outcomes.len() } else { 0 });
-    for (outcome, (note, &file)) in outcomes
-        .into_iter()
-        .zip(parsed.iter_mut().zip(&note_file_ids))
-    {
-        let redo = patching && resolved_afresh[file as usize];
-        if redo {
+    if cfg!(debug_assertions) && patching {
+        for (outcome, note) in outcomes.iter().zip(&parsed) {
+            if outcome.source {
+                gathered_whole.extend(note.diagnostics.iter().cloned());
+                gathered_whole.extend(outcome.problems.iter().cloned());
+            }
+        }
+    }
+    // Patching, only the notes resolved again are looked at.
+    let gathered = (outcomes.iter_mut())
+        .zip(parsed.iter_mut())
+        .zip(&redo)
+        .filter(|(_, redo)| !patching || **redo);
+    for ((outcome, note), _) in gathered {
+        if patching {
             redone.push(note.path.clone());
         }
-        if scan.files[file as usize].is_source() && (!patching || redo) {
+        if outcome.source {
             match keep_problems {
                 // A note kept between updates (`watch`) keeps its own.
                 true => diagnostics.extend(note.diagnostics.iter().cloned()),
@@ -566,26 +583,9 @@ fn resolve_inner(
                 false => diagnostics.append(&mut note.diagnostics),
             }
         }
-        let Outcome {
-            resolutions: links,
-            resolved: count,
-            dropped: settled,
-            problems: found,
-        } = outcome;
-        resolutions.push(links);
-        resolved.push(count);
-        dropped.push(settled);
-        if cfg!(debug_assertions) && patching && scan.files[file as usize].is_source() {
-            gathered_whole.extend(note.diagnostics.iter().cloned());
-            gathered_whole.extend(found.iter().cloned());
-        }
-        if keep_problems {
-            if !patching || redo {
-                diagnostics.extend(found.iter().cloned());
-            }
-            link_problems.push(found);
-        } else {
-            diagnostics.extend(found);
+        match keep_problems {
+            true => diagnostics.extend(outcome.problems.iter().cloned()),
+            false => diagnostics.append(&mut outcome.problems),
         }
     }
     match last_problems {
@@ -636,11 +636,9 @@ fn resolve_inner(
         note_of_file,
         note_file_ids,
         index,
-        resolutions,
-        resolved,
-        dropped,
+        outcomes,
         diagnostics,
-        link_problems: keep_problems.then_some(link_problems),
+        keeps_link_problems: keep_problems,
         reparsed: changed,
         resolved_afresh,
         aliases,
@@ -760,7 +758,9 @@ pub(crate) mod tests {
     /// counts (kept counts included).
     fn shown(vault: &Vault) -> (Vec<Vec<Resolution>>, Vec<String>, VaultStats) {
         (
-            vault.resolutions.clone(),
+            (0..vault.notes.len())
+                .map(|at| vault.resolutions(at).to_vec())
+                .collect(),
             shown_diagnostics(vault),
             vault.stats(),
         )
