@@ -717,7 +717,7 @@ mod order_tests {
         let stand_in: Vec<u32> = fresh.iter().rev().copied().collect();
         kept.as_mut().unwrap().ranks = stand_in.clone();
         // The next model, patched from this one: `read_again` read again.
-        let mut next_model = |model: &mut ResearchModel, read_again: usize| {
+        let next_model = |model: &mut ResearchModel, read_again: usize| {
             let changed = ChangedInterview {
                 index: read_again,
                 observations: model.interviews[read_again].observations.clone(),
