@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError, ObsidianSettings};
 use crate::consolidate::consolidate_reusing;
-use crate::diagnostics::{Code, Position, Summary};
+use crate::diagnostics::{Code, Diagnostic, Position, Summary};
 use crate::model::{
     ModelMemo, ModelScope, ResearchModel, build_model, build_model_reusing, build_model_with,
 };
@@ -96,10 +96,38 @@ pub fn check_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
     Ok(vault)
 }
 
+/// Puts the model's problems in the vault's list, in place of those of the
+/// last model the list still holds (`vault.added`, under `watch`): when they
+/// are the same (nearly every update), the list stays as it is. (Taking them
+/// out and putting them in again went over the tens of thousands of problems
+/// of a large vault.)
 fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
-    crate::diagnostics::insert_sorted(&mut vault.diagnostics, model.diagnostics.clone());
-    // Taken out again if `watch` keeps the list (see `LinkMemo`).
-    vault.added.extend(model.diagnostics.iter().cloned());
+    let last: HashSet<usize> = vault.added.iter().map(Diagnostic::identity).collect();
+    let without_last = |list: &[Diagnostic]| -> Vec<Diagnostic> {
+        (list.iter())
+            .filter(|problem| !last.contains(&problem.identity()))
+            .cloned()
+            .collect()
+    };
+    // Debug builds check the list against taking the last out and putting
+    // these in.
+    let reference = cfg!(debug_assertions).then(|| {
+        let mut list = without_last(&vault.diagnostics);
+        crate::diagnostics::insert_sorted(&mut list, model.diagnostics.clone());
+        list
+    });
+    if vault.added != model.diagnostics {
+        if !last.is_empty() {
+            vault.diagnostics = without_last(&vault.diagnostics);
+        }
+        crate::diagnostics::insert_sorted(&mut vault.diagnostics, model.diagnostics.clone());
+        // Replaced by the next model's if `watch` keeps the list (see `LinkMemo`).
+        vault.added = model.diagnostics.clone();
+    }
+    debug_assert!(
+        reference.is_none_or(|reference| reference == vault.diagnostics),
+        "the model's problems in place of the last model's"
+    );
 }
 
 /// Unresolved links that name a page about to be generated resolve to it. (A

@@ -96,8 +96,10 @@ pub struct Vault {
     pub settings: ObsidianSettings,
     /// The walk that listed `files` ([`Scan::walk`]).
     pub(crate) walk: Option<u64>,
-    /// Problems added to `diagnostics` after the resolution (the model's),
-    /// taken out again when the list is kept for the next resolution.
+    /// Problems in `diagnostics` that the resolution did not gather (the
+    /// model's): those of the last model when the resolution patched the last
+    /// list (`watch`), until [`crate::pipeline`] replaces them with this
+    /// model's, if they differ.
     pub(crate) added: Vec<Diagnostic>,
     /// Whether `diagnostics` is what the resolution gathered, plus `added`:
     /// `false` once some were taken out (links to pages not written yet),
@@ -588,18 +590,21 @@ fn resolve_inner(
             false => diagnostics.append(&mut outcome.problems),
         }
     }
+    // Problems in the list that the resolution did not gather (the last
+    // model's, when the last list is patched).
+    let mut added = Vec::new();
     match last_problems {
-        // The last list less what was added after its resolution and the
-        // problems of the notes resolved again (the walk's own stay), then
-        // theirs put in: the same list as gathering every note's and sorting.
-        Some((mut list, added)) => {
-            // Found without reading each problem (its own memory): the added
-            // ones by identity, each note's as a run of the sorted list.
-            let added: HashSet<usize> = added.iter().map(Diagnostic::identity).collect();
-            if !added.is_empty() {
-                list.retain(|problem| !added.contains(&problem.identity()));
-            }
+        // The last list less the problems of the notes resolved again (the
+        // walk's own stay, and so do those added after the last resolution:
+        // [`crate::pipeline`] replaces them only when the model's differ),
+        // then theirs put in: the same list as gathering every note's and
+        // sorting, plus those added.
+        Some((mut list, last_added)) => {
+            // Found without reading each problem (its own memory): each
+            // note's as a run of the sorted list, the walk's and the added
+            // ones by identity.
             let walks: HashSet<usize> = walk_problems.iter().map(Diagnostic::identity).collect();
+            let stays: HashSet<usize> = last_added.iter().map(Diagnostic::identity).collect();
             let mut runs: Vec<std::ops::Range<usize>> = redone
                 .iter()
                 .map(|path| {
@@ -609,23 +614,32 @@ fn resolve_inner(
                 .filter(|run| !run.is_empty())
                 .collect();
             runs.sort_unstable_by_key(|run| run.start);
-            let mut runs = runs.into_iter().peekable();
-            let mut at = 0;
-            list.retain(|problem| {
-                while runs.next_if(|run| run.end <= at).is_some() {}
-                let redone_note = runs.peek().is_some_and(|run| run.contains(&at));
-                at += 1;
-                !redone_note || walks.contains(&problem.identity())
-            });
+            // Run by run from the last (one note's problems are a few; the
+            // list, tens of thousands, is not gone over).
+            for run in runs.into_iter().rev() {
+                let kept: Vec<Diagnostic> = list[run.clone()]
+                    .iter()
+                    .filter(|problem| {
+                        let identity = problem.identity();
+                        walks.contains(&identity) || stays.contains(&identity)
+                    })
+                    .cloned()
+                    .collect();
+                list.splice(run, kept);
+            }
             crate::diagnostics::insert_sorted(&mut list, diagnostics);
             diagnostics = list;
             if cfg!(debug_assertions) {
                 gathered_whole.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                let resolved: Vec<&Diagnostic> = (diagnostics.iter())
+                    .filter(|problem| !stays.contains(&problem.identity()))
+                    .collect();
                 debug_assert!(
-                    diagnostics == gathered_whole,
+                    resolved.into_iter().eq(&gathered_whole),
                     "a patched list is the whole one"
                 );
             }
+            added = last_added;
         }
         None => diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key())),
     }
@@ -644,7 +658,7 @@ fn resolve_inner(
         aliases,
         settings,
         walk: scan.walk,
-        added: Vec::new(),
+        added,
         problems_kept_whole: true,
         timings: StageTimings::default(),
     }

@@ -694,6 +694,35 @@ mod tests {
         assert_eq!(after.problems, fresh.problems);
     }
 
+    #[test]
+    fn schema_problems_come_and_go_with_their_notes_as_in_fresh_builds() {
+        // The vault's list keeps the last model's problems while they are the
+        // same: a problem found, then fixed, must show in the list as a fresh
+        // build's does (debug builds also compare the whole list).
+        let vault = sample_copy();
+        let root = vault.path();
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        let (first, _) = incremental.build(root, &config, None).unwrap();
+        let interview = "Interviews/2026-10-05 Dana Whitfield.md";
+        let text = fs::read_to_string(root.join(interview)).unwrap();
+        let undated = text.replace("date: 2026-10-05\n", "");
+        assert_ne!(undated, text);
+        let changed = [VaultPath::new(interview).unwrap()];
+        let fresh = || Incremental::default().build(root, &config, None).unwrap().0;
+        // Saved twice the same: the problem stays, once.
+        for _ in 0..2 {
+            fs::write(root.join(interview), &undated).unwrap();
+            let (undated_build, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+            assert_eq!(undated_build.problems.warnings, first.problems.warnings + 1);
+            assert_eq!(undated_build.problems, fresh().problems);
+        }
+        fs::write(root.join(interview), &text).unwrap();
+        let (dated, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert_eq!(dated.problems, first.problems);
+        assert_eq!(dated.problems, fresh().problems);
+    }
+
     /// Replaces every part kept by a first build (the one `part` picks) with
     /// a marker, makes an edit, and checks the page at `page`: parts whose key
     /// is unchanged are taken from the memo (the marker shows), the others are
