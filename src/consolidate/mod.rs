@@ -82,62 +82,54 @@ pub fn consolidate_reusing(
         ranks.clone(),
         hashes.zip(memo.as_deref_mut()),
     );
-    // Jobs, plans, the digest and the vault's health read the summaries and
-    // not one another: all four are worked out at the same time, so that the
-    // serial parts of each overlap the others (with two pairs one after the
-    // other, a pair's longer half left a thread idle). Plans are kept by the
-    // inputs the follow-up index was worked out from.
-    let (kept_jobs, kept_plans, strengths) = match memo.as_deref_mut() {
+    // Jobs and plans are independent: their serial parts overlap. Plans are
+    // kept by the inputs the follow-up index was worked out from.
+    let (kept_jobs, kept_plans) = match memo.as_deref_mut() {
         Some(SummaryMemo {
             jobs,
             plans,
             follow_up_index,
             named_by,
-            digest,
             ..
         }) => (
             Some((jobs, named_by)),
             follow_up_index
                 .as_ref()
                 .map(|(inputs, _)| (inputs.interviews(), plans)),
-            Some(digest),
         ),
-        None => (None, None, None),
+        None => (None, None),
     };
+    let ((jobs, job_fingerprints), plans) = rayon::join(
+        || {
+            job_map::summarize_jobs(
+                model,
+                &insights,
+                &ranks,
+                job_evidence,
+                hashes.zip(kept_jobs),
+                patched.as_ref().zip(model.changes.as_ref()),
+            )
+        },
+        || coverage::plan_coverage_reusing(model, &ranks, kept_plans),
+    );
     let summary_fingerprints: Vec<u64> = fingerprints.iter().map(|f| f.summary).collect();
-    let (((jobs, job_fingerprints), plans), (digest, health)) = rayon::join(
+    let strengths = memo.as_deref_mut().map(|memo| &mut memo.digest);
+    // The digest and the vault's health read the same summaries, each on one
+    // thread: they are worked out at the same time.
+    let (digest, health) = rayon::join(
         || {
-            rayon::join(
-                || {
-                    job_map::summarize_jobs(
-                        model,
-                        &insights,
-                        &ranks,
-                        job_evidence,
-                        hashes.zip(kept_jobs),
-                        patched.as_ref().zip(model.changes.as_ref()),
-                    )
-                },
-                || coverage::plan_coverage_reusing(model, &ranks, kept_plans),
-            )
+            latest_period(model, config.digest_period).map(|period| {
+                digest_reusing(
+                    model,
+                    &insights,
+                    &config.thresholds,
+                    period,
+                    config.digest_period,
+                    strengths.map(|strengths| (summary_fingerprints.as_slice(), strengths)),
+                )
+            })
         },
-        || {
-            rayon::join(
-                || {
-                    latest_period(model, config.digest_period).map(|period| {
-                        digest_reusing(
-                            model,
-                            &insights,
-                            &config.thresholds,
-                            period,
-                            config.digest_period,
-                            strengths.map(|strengths| (summary_fingerprints.as_slice(), strengths)),
-                        )
-                    })
-                },
-                || health(model, vault_diagnostics, &insights, config),
-            )
-        },
+        || health(model, vault_diagnostics, &insights, config),
     );
     if let Some(memo) = memo {
         memo.pending = Some((fingerprints, job_fingerprints));
