@@ -110,10 +110,10 @@ pub(crate) struct KeptRanks {
 /// millisecond of every update.
 pub(crate) fn interview_ranks_reusing(
     model: &ResearchModel,
-    kept: Option<&mut Option<KeptRanks>>,
+    mut kept: Option<&mut Option<KeptRanks>>,
 ) -> Vec<u32> {
-    let mut kept = kept;
-    // Whether the kept keys are known to differ (a date changed).
+    // Whether a date changed: the kept keys are then patched to this model's,
+    // and the full comparison below must not take the kept ranks for them.
     let mut moved = false;
     if let (Some(Some(known)), Some(changes)) = (kept.as_deref_mut(), &model.changes)
         && known.model == changes.from
@@ -121,20 +121,26 @@ pub(crate) fn interview_ranks_reusing(
     {
         let mut dates_kept = true;
         for changed in &changes.interviews {
-            let interview = &model.interviews[changed.index];
+            let (Some(interview), Some(known_key)) = (
+                model.interviews.get(changed.index),
+                known.keys.get_mut(changed.index),
+            ) else {
+                dates_kept = false;
+                break;
+            };
             let key = (interview.date, interview.note.file);
-            dates_kept &= known.keys[changed.index] == key;
-            known.keys[changed.index] = key;
+            dates_kept &= *known_key == key;
+            *known_key = key;
         }
         known.model = model.id;
-        debug_assert!(
-            known.keys.iter().copied().eq(model
-                .interviews
-                .iter()
-                .map(|interview| (interview.date, interview.note.file))),
-            "an interview read again is the only one whose key may change"
-        );
         if dates_kept {
+            debug_assert!(
+                known.keys.iter().copied().eq(model
+                    .interviews
+                    .iter()
+                    .map(|interview| (interview.date, interview.note.file))),
+                "an interview read again is the only one whose key may change"
+            );
             return known.ranks.clone();
         }
         moved = true;

@@ -100,25 +100,27 @@ pub fn check_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
 /// last model the list still holds (`vault.added`, under `watch`): when they
 /// are the same (nearly every update), the list stays as it is. (Taking them
 /// out and putting them in again went over the tens of thousands of problems
-/// of a large vault.)
+/// of a large vault.) Kept in place, they stay before any problem with the
+/// same sort key that a later resolution puts in, where a fresh build puts
+/// them after: no schema problem's code is one the walk, the parse or the
+/// resolution gives, so no two such keys are equal (debug builds compare the
+/// list with taking the last out and putting these in).
 fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
-    let last: HashSet<usize> = vault.added.iter().map(Diagnostic::identity).collect();
-    let without_last = |list: &[Diagnostic]| -> Vec<Diagnostic> {
+    let without = |list: &[Diagnostic], problems: &[Diagnostic]| -> Vec<Diagnostic> {
+        let identities: HashSet<usize> = problems.iter().map(Diagnostic::identity).collect();
         (list.iter())
-            .filter(|problem| !last.contains(&problem.identity()))
+            .filter(|problem| !identities.contains(&problem.identity()))
             .cloned()
             .collect()
     };
-    // Debug builds check the list against taking the last out and putting
-    // these in.
     let reference = cfg!(debug_assertions).then(|| {
-        let mut list = without_last(&vault.diagnostics);
+        let mut list = without(&vault.diagnostics, &vault.added);
         crate::diagnostics::insert_sorted(&mut list, model.diagnostics.clone());
         list
     });
     if vault.added != model.diagnostics {
-        if !last.is_empty() {
-            vault.diagnostics = without_last(&vault.diagnostics);
+        if !vault.added.is_empty() {
+            vault.diagnostics = without(&vault.diagnostics, &vault.added);
         }
         crate::diagnostics::insert_sorted(&mut vault.diagnostics, model.diagnostics.clone());
         // Replaced by the next model's if `watch` keeps the list (see `LinkMemo`).

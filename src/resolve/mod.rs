@@ -205,9 +205,9 @@ impl Vault {
             .map(|index| (&self.notes[index], self.resolutions(index)))
     }
 
-    /// The positions of the notes that are sources.
+    /// The positions of the notes that are sources (as their outcomes record).
     fn source_indices(&self) -> impl Iterator<Item = usize> {
-        (0..self.notes.len()).filter(|&index| self.file_of_note(index).is_source())
+        (0..self.notes.len()).filter(|&index| self.outcomes[index].source)
     }
 }
 
@@ -322,9 +322,11 @@ impl LinkMemo {
 }
 
 impl Vault {
-    /// Takes what the next resolution of the same files can reuse (the vault
-    /// keeps its notes and diagnostics, but no longer its files, index and
-    /// resolutions).
+    /// Takes what the next resolution of the same files can reuse: the
+    /// files, index and aliases, the outcomes (when they kept their link
+    /// problems) and the problems (when the list is what the resolution
+    /// gathered, plus `added`). The vault keeps its notes; it is only to be
+    /// dropped after this.
     pub fn take_link_memo(&mut self) -> LinkMemo {
         // The vault's problems go to the memo: it is not read after this.
         let problems = (self.keeps_link_problems && self.problems_kept_whole).then(|| {

@@ -721,6 +721,22 @@ mod tests {
         let (dated, _) = incremental.build(root, &config, Some(&changed)).unwrap();
         assert_eq!(dated.problems, first.problems);
         assert_eq!(dated.problems, fresh().problems);
+        // A plan that is no longer one: the interviews naming it, not read
+        // again, now have a problem each.
+        let plan = "Plans/Preventive maintenance planning.md";
+        let plan_text = fs::read_to_string(root.join(plan)).unwrap();
+        fs::write(
+            root.join(plan),
+            plan_text.replace("type: plan", "type: note"),
+        )
+        .unwrap();
+        let changed = [VaultPath::new(plan).unwrap()];
+        let (unplanned, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(unplanned.problems.warnings > first.problems.warnings);
+        assert_eq!(unplanned.problems, fresh().problems);
+        fs::write(root.join(plan), plan_text).unwrap();
+        let (planned, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert_eq!(planned.problems, first.problems);
     }
 
     /// Replaces every part kept by a first build (the one `part` picks) with
