@@ -31,6 +31,10 @@ pub struct Diagnostic {
     pub(crate) code: Code,
     /// A copy of the details' severity.
     pub(crate) severity: Severity,
+    /// [`Diagnostic::shown_hash`], once worked out: held here too, since
+    /// `watch` reads it for every problem on the health page (tens of
+    /// thousands) on every update.
+    shown_hash: HashOnce,
     details: Arc<Details>,
 }
 
@@ -49,18 +53,32 @@ pub struct Details {
     pub message: Arc<str>,
     /// What to do about it.
     pub help: Option<Arc<str>>,
-    /// [`Diagnostic::shown_hash`], once worked out.
-    shown_hash: HashOnce,
 }
 
-/// A hash worked out at most once, and no part of the value holding it: any
-/// two are equal, and a clone starts empty (the clone may be changed).
+/// A hash worked out at most once (0: not yet; a hash that is 0 is worked
+/// out each time), and no part of the value holding it: any two are equal,
+/// and a clone has the same (a diagnostic changed by [`Diagnostic::at`]
+/// starts again).
 #[derive(Default)]
-struct HashOnce(std::sync::OnceLock<u64>);
+struct HashOnce(std::sync::atomic::AtomicU64);
+
+impl HashOnce {
+    fn get_or_init(&self, work_out: impl FnOnce() -> u64) -> u64 {
+        use std::sync::atomic::Ordering::Relaxed;
+        match self.0.load(Relaxed) {
+            0 => {
+                let hash = work_out();
+                self.0.store(hash, Relaxed);
+                hash
+            }
+            known => known,
+        }
+    }
+}
 
 impl Clone for HashOnce {
     fn clone(&self) -> HashOnce {
-        HashOnce::default()
+        HashOnce(self.0.load(std::sync::atomic::Ordering::Relaxed).into())
     }
 }
 
@@ -125,6 +143,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity,
+            shown_hash: HashOnce::default(),
             details: Arc::new(Details {
                 code,
                 severity,
@@ -132,16 +151,14 @@ impl Diagnostic {
                 location: None,
                 message: message.into(),
                 help: None,
-                shown_hash: HashOnce::default(),
             }),
         }
     }
 
     /// Adds where the problem is.
     pub fn at(mut self, location: Location) -> Diagnostic {
-        let details = Arc::make_mut(&mut self.details);
-        details.location = Some(location);
-        details.shown_hash = HashOnce::default();
+        Arc::make_mut(&mut self.details).location = Some(location);
+        self.shown_hash = HashOnce::default();
         self
     }
 
@@ -163,7 +180,7 @@ impl Diagnostic {
     /// which lists tens of thousands of them, on every update, and a problem
     /// kept from the last update keeps its hash.
     pub fn shown_hash(&self) -> u64 {
-        *self.details.shown_hash.0.get_or_init(|| {
+        self.shown_hash.get_or_init(|| {
             use std::hash::BuildHasher;
             foldhash::fast::FixedState::default().hash_one((
                 self.path.as_str(),
