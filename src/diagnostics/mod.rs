@@ -175,6 +175,12 @@ impl Diagnostic {
         Arc::as_ptr(&self.details) as usize
     }
 
+    /// The identities of `problems` ([`Diagnostic::identity`]), to find them
+    /// in another list without reading each one's details.
+    pub(crate) fn identities(problems: &[Diagnostic]) -> foldhash::HashSet<usize> {
+        problems.iter().map(Diagnostic::identity).collect()
+    }
+
     /// A hash of what a page shows of the problem: its path, line, code and
     /// message. Worked out once per problem: `watch` keys the health page,
     /// which lists tens of thousands of them, on every update, and a problem

@@ -107,7 +107,7 @@ pub fn check_vault(root: &Path, config: &Config) -> Result<Vault, LoadError> {
 /// list with taking the last out and putting these in).
 fn add_schema_problems(vault: &mut Vault, model: &ResearchModel) {
     let without = |list: &[Diagnostic], problems: &[Diagnostic]| -> Vec<Diagnostic> {
-        let identities: HashSet<usize> = problems.iter().map(Diagnostic::identity).collect();
+        let identities = Diagnostic::identities(problems);
         (list.iter())
             .filter(|problem| !identities.contains(&problem.identity()))
             .cloned()

@@ -17,7 +17,7 @@ pub use name_index::{FileId, Lookup, NameIndex, Rule};
 pub use prelink::{Prelinked, Prelinks, Unsettled, prelink, settle_subpaths};
 pub use subpath::{find_heading_chain, subpath_exists};
 
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -605,8 +605,8 @@ fn resolve_inner(
             // Found without reading each problem (its own memory): each
             // note's as a run of the sorted list, the walk's and the added
             // ones by identity.
-            let walks: HashSet<usize> = walk_problems.iter().map(Diagnostic::identity).collect();
-            let stays: HashSet<usize> = last_added.iter().map(Diagnostic::identity).collect();
+            let walks = Diagnostic::identities(&walk_problems);
+            let stays = Diagnostic::identities(&last_added);
             let mut runs: Vec<std::ops::Range<usize>> = redone
                 .iter()
                 .map(|path| {
