@@ -215,6 +215,9 @@ impl RecordHashes {
                 .unwrap_or_else(|| interview_hash(interview));
             hashes.interviews[changed.index] = hash;
             let own = own_hashes(model, interview);
+            let total = hashes.observations.len() - changed.observations.len() + own.len();
+            super::gather::make_room(&mut hashes.observations, total);
+            super::gather::make_room(&mut hashes.interview_of, total);
             hashes.observations.splice(
                 changed.observations.clone(),
                 own.iter().map(|&own| hash_pair(hash, own)),
@@ -259,7 +262,9 @@ fn observation_hashes(model: &ResearchModel, interviews: &[u64], laid_out: bool)
             .collect();
     }
     // Two halves, split between interviews, each filled in order.
-    let mut observations = vec![0; model.observations.len()];
+    // With room for the next saves' observations (see `RecordHashes::reusing`).
+    let mut observations = super::gather::with_room(model.observations.len());
+    observations.resize(model.observations.len(), 0);
     let half = model.observations.len() / 2;
     let middle = model
         .interviews
@@ -304,7 +309,7 @@ fn interviews_of(model: &ResearchModel, laid_out: bool) -> Vec<u32> {
             .map(|observation| observation.interview as u32)
             .collect();
     }
-    let mut interview_of = Vec::with_capacity(model.observations.len());
+    let mut interview_of = super::gather::with_room(model.observations.len());
     for (at, interview) in (0u32..).zip(&model.interviews) {
         interview_of.extend(std::iter::repeat_n(at, interview.observations.len()));
     }

@@ -116,6 +116,8 @@ pub(super) fn patched(
                 let last = model.interviews[index].observations.clone();
                 let moved = observations.len() as isize - last.len() as isize;
                 interview.observations = last.start..last.start + observations.len();
+                let total = model.observations.len() - last.len() + observations.len();
+                super::gather::make_room(&mut model.observations, total);
                 model.observations.splice(last, observations);
                 if moved != 0 {
                     for later in &mut model.interviews[index + 1..] {

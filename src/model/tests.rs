@@ -630,6 +630,54 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
 }
 
 #[test]
+fn a_save_that_adds_an_observation_leaves_the_lists_in_place() {
+    // The first build lays the lists out with room to grow: the first save
+    // after `watch` starts must not move every observation (and have the
+    // kernel zero fresh memory for them).
+    use crate::model::{ModelMemo, RecordHashes, build_model_reusing};
+    let config = Config::default();
+    let first_text = interview("Ann", "2026-01-05", "## Learned\n\n- Slow [[Slow]]\n");
+    let second_text = interview("Bob", "2026-01-06", "## Learned\n\n- Also slow [[Slow]]\n");
+    let mut notes = with_people(&[
+        ("Interviews/2026-01-05 Ann.md", &first_text),
+        ("Interviews/2026-01-06 Bob.md", &second_text),
+    ]);
+    let mut memo = ModelMemo::default();
+    let first = build_model_reusing(&vault(&notes), &config, &mut memo);
+    let hashes = RecordHashes::of(&first);
+    let (observations, hashed, interview_of) = (
+        first.observations.as_ptr(),
+        hashes.observations.as_ptr(),
+        hashes.interview_of.as_ptr(),
+    );
+    let (id, ann) = (first.id, first.interviews[0].clone());
+    memo.keep(first);
+    let edited = interview(
+        "Ann",
+        "2026-01-05",
+        "## Learned\n\n- Slow [[Slow]]\n- Slower still [[Slow]]\n",
+    );
+    let at = notes.len() - 2;
+    notes[at].1 = &edited;
+    let changed = ["Interviews/2026-01-05 Ann.md"];
+    let second = build_model_reusing(&vault_reparsing(&notes, &changed), &config, &mut memo);
+    assert_eq!(second.observations.len(), 3);
+    assert_eq!(second.observations[1].text, "Slower still [[Slow]]");
+    assert_eq!(second.observations.as_ptr(), observations);
+    // As `watch` patches it (see `patch.rs`): Ann's interview read again.
+    let mut second = second;
+    second.changes = Some(crate::model::ModelChanges {
+        from: id,
+        interviews: vec![crate::model::ChangedInterview::of(0, ann)],
+        plans: Vec::new(),
+    });
+    let hashes = RecordHashes::reusing(&second, Some((id, hashes)));
+    assert_eq!(hashes.observations.len(), 3);
+    assert_eq!(hashes.observations.as_ptr(), hashed);
+    assert_eq!(hashes.interview_of.as_ptr(), interview_of);
+}
+
+#[test]
 fn entities_sort_by_lower_cased_name_then_key_as_allocating_would() {
     use crate::model::Entity;
     let names = [
