@@ -87,9 +87,13 @@ pub struct Fragments {
     keys: Vec<u64>,
     /// The parts the last update rendered, by key.
     last: Rendered,
-    /// The parts this build rendered, once their page has rendered.
-    rendered: Mutex<Option<Rendered>>,
+    /// The parts this build rendered (not those taken from `last`), once
+    /// their page has rendered.
+    rendered: Mutex<Option<Vec<KeyedPart>>>,
 }
+
+/// A part rendered now, with its key.
+type KeyedPart = (u64, Arc<str>);
 
 impl Fragments {
     /// Parts rendered with `template`, keyed by `keys` (per insight summary),
@@ -108,14 +112,20 @@ impl Fragments {
         Fragments::reusing(template, Vec::new(), Rendered::default())
     }
 
-    /// The parts to keep for the next update: those this build rendered its
-    /// page with, or the last ones when the page did not render.
+    /// The parts to keep for the next update: the last ones with those this
+    /// build rendered (see [`keep_adding`]).
     pub fn into_kept(self) -> Rendered {
         let rendered = self
             .rendered
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        rendered.unwrap_or(self.last)
+        let Some(rendered) = rendered else {
+            return self.last;
+        };
+        let keys = &self.keys;
+        keep_adding(self.last, rendered, keys.len(), || {
+            keys.iter().copied().collect()
+        })
     }
 
     /// The parts of `insights` (insight summary indices), in order: each one
@@ -129,12 +139,13 @@ impl Fragments {
         let template = env
             .get_template(self.template)
             .map_err(|error| RenderError::from_minijinja(self.template, &error))?;
+        // Each part, and whether it was rendered now (under a key).
         let parts: Vec<(Option<u64>, Arc<str>)> = insights
             .par_iter()
             .map(|&insight| {
                 let key = self.keys.get(insight).copied();
                 if let Some(text) = key.and_then(|key| self.last.get(&key)) {
-                    return Ok((key, Arc::clone(text)));
+                    return Ok((None, Arc::clone(text)));
                 }
                 let text = template
                     .render(context(insight))
@@ -143,14 +154,14 @@ impl Fragments {
             })
             .collect::<Result<_, RenderError>>()?;
         if !self.keys.is_empty() {
-            let kept: Rendered = parts
+            let rendered = parts
                 .iter()
                 .filter_map(|(key, text)| Some(((*key)?, Arc::clone(text))))
                 .collect();
             *self
                 .rendered
                 .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(kept);
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(rendered);
         }
         let parts = parts.into_iter().map(|(_, text)| text).collect();
         Ok(minijinja::Value::from_object(Parts(parts)))
@@ -163,6 +174,26 @@ fn locked(rendered: &Mutex<Rendered>) -> std::sync::MutexGuard<'_, Rendered> {
     rendered
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The parts to keep for the next update: `last` with `rendered` added.
+/// A part whose key is no longer shown stays (a key is what its part shows,
+/// the vault key included: a kept part is never wrong, only unused) until the
+/// parts kept are twice as many as those shown (`shown`); then only those
+/// whose key `shown_keys` lists stay. Building the map anew from every shown
+/// key (thousands of insights) took about 2 ms per update at 100,000 notes.
+fn keep_adding(
+    mut last: Rendered,
+    rendered: impl IntoIterator<Item = (u64, Arc<str>)>,
+    shown: usize,
+    shown_keys: impl FnOnce() -> foldhash::HashSet<u64>,
+) -> Rendered {
+    last.extend(rendered);
+    if last.len() > 2 * shown + 64 {
+        let keys = shown_keys();
+        last.retain(|key, _| keys.contains(key));
+    }
+    last
 }
 
 /// Rendered parts as a template sees them: a list, which `{{ parts }}` writes
@@ -282,11 +313,14 @@ impl SharedParts {
         Ok(minijinja::Value::from_object(Parts(parts)))
     }
 
-    /// The parts to keep for the next update: for each insight, its part for
-    /// each of `pages` (or their folders, when parts are shared by folder),
-    /// rendered by this build or kept from the last update (none for a build
-    /// without keys).
+    /// The parts to keep for the next update: those kept from the last
+    /// update and those this build rendered (see [`keep_adding`]; shown: for
+    /// each insight, its part for each of `pages`, or their folders when
+    /// parts are shared by folder). None for a build without keys.
     pub fn into_kept(self, pages: &[String]) -> Rendered {
+        if self.keys.is_empty() {
+            return Rendered::default();
+        }
         let mut folders: Vec<&str> = pages
             .iter()
             .map(|page| match self.by_folder {
@@ -296,24 +330,20 @@ impl SharedParts {
             .collect();
         folders.sort_unstable();
         folders.dedup();
-        if self.keys.is_empty() {
-            return Rendered::default();
-        }
-        let mut rendered = self
+        let rendered = self
             .rendered
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut last = self.last;
-        let mut kept = Rendered::default();
-        for folder in folders {
-            for &key in &self.keys {
-                let key = crate::model::hash_of((key, folder));
-                if let Some(text) = rendered.remove(&key).or_else(|| last.remove(&key)) {
-                    kept.insert(key, text);
-                }
-            }
-        }
-        kept
+        let keys = &self.keys;
+        let shown = keys.len() * folders.len();
+        keep_adding(self.last, rendered, shown, || {
+            (folders.iter())
+                .flat_map(|folder| {
+                    keys.iter()
+                        .map(move |&key| crate::model::hash_of((key, *folder)))
+                })
+                .collect()
+        })
     }
 }
 
@@ -372,22 +402,17 @@ impl Sections {
         Ok(text)
     }
 
-    /// The parts to keep for the next update: one per page, the one this
-    /// build rendered or else the one kept from the last update.
+    /// The parts to keep for the next update: those kept from the last
+    /// update and those this build rendered (see [`keep_adding`]).
     pub fn into_kept(self) -> Rendered {
-        let mut kept = self
+        let rendered = self
             .rendered
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut last = self.last;
-        for key in self.keys {
-            if !kept.contains_key(&key)
-                && let Some(text) = last.remove(&key)
-            {
-                kept.insert(key, text);
-            }
-        }
-        kept
+        let keys = &self.keys;
+        keep_adding(self.last, rendered, keys.len(), || {
+            keys.iter().copied().collect()
+        })
     }
 }
 
@@ -459,12 +484,33 @@ mod tests {
             "STALE\n1@Jobs/B.md\n2@Jobs/B.md\n"
         );
         let kept = parts.into_kept(&pages(&["Jobs/B.md"]));
-        assert_eq!(kept.len(), 3, "keys 10, 99 and 12; 11 is gone");
+        let key = |key: u64| crate::model::hash_of((key, "Jobs"));
+        for shown in [10, 99, 12] {
+            assert!(kept.contains_key(&key(shown)), "{shown}");
+        }
+        // 11, no longer shown, stays while few are (see `keep_adding`).
+        assert_eq!(kept.len(), 4);
         assert_eq!(
             kept.values()
                 .filter(|text| text.starts_with("STALE"))
                 .count(),
-            1
+            2
         );
+    }
+
+    #[test]
+    fn parts_no_longer_shown_are_kept_until_they_are_as_many_as_those_shown() {
+        let text = |key: u64| -> Arc<str> { Arc::from(key.to_string()) };
+        let shown_keys = |keys: std::ops::Range<u64>| move || keys.collect();
+        // 100 shown; 100 more kept from before: all stay.
+        let last: Rendered = (0..200).map(|key| (key, text(key))).collect();
+        let kept = keep_adding(last, [(300, text(300))], 100, shown_keys(100..200));
+        assert_eq!(kept.len(), 201);
+        // Past twice as many as shown (and a margin): only the shown stay.
+        let last: Rendered = (0..266).map(|key| (key, text(key))).collect();
+        let kept = keep_adding(last, [(300, text(300))], 101, shown_keys(200..301));
+        let mut keys: Vec<u64> = kept.into_keys().collect();
+        keys.sort_unstable();
+        assert_eq!(keys, (200..266).chain([300]).collect::<Vec<_>>());
     }
 }
