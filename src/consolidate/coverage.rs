@@ -168,19 +168,15 @@ pub(crate) fn plan_coverage_reusing(
         }
         _ => None,
     };
-    let mut by_plan: Vec<Vec<usize>> = vec![Vec::new(); model.plans.len()];
-    for (index, interview) in model.interviews.iter().enumerate() {
-        if let Some(plan) = interview
-            .plan
-            .and_then(|file| model.index_of(file, NoteType::Plan))
-        {
-            by_plan[plan].push(index);
-        }
-    }
     let last = take_kept(
         kept.as_deref_mut().map(|kept| &mut kept.by_plan),
         model.plans.iter().map(|plan| plan.note.file),
     );
+    let by_plan = match (&touched, &model.changes) {
+        (Some(touched), Some(changes)) => patched_interviews(model, changes, touched, &last),
+        _ => None,
+    }
+    .unwrap_or_else(|| interviews_by_plan(model));
     let touched = touched.as_deref();
     let covered: Vec<(u64, PlanCoverage)> = model
         .plans
@@ -219,6 +215,71 @@ pub(crate) fn plan_coverage_reusing(
         kept.pending = Some((model.id, ranks.to_vec(), keys));
     }
     coverages
+}
+
+/// Per plan, the interviews naming it.
+fn interviews_by_plan(model: &ResearchModel) -> Vec<Vec<usize>> {
+    let mut by_plan: Vec<Vec<usize>> = vec![Vec::new(); model.plans.len()];
+    for (index, interview) in model.interviews.iter().enumerate() {
+        if let Some(plan) = interview
+            .plan
+            .and_then(|file| model.index_of(file, NoteType::Plan))
+        {
+            by_plan[plan].push(index);
+        }
+    }
+    by_plan
+}
+
+/// [`interviews_by_plan`] for a model patched from the one the `last`
+/// coverages are of (`changes`; the same interviews in the same places),
+/// for the `touched` plans only: each one's last interviews, without those
+/// read again, with those read again that name it now. The others' are not
+/// needed (their coverage is kept; debug builds take their last list, to
+/// check the key kept with it). Going over every interview took about 2 ms
+/// per update at 100,000 notes. `None` when a touched plan has no last
+/// coverage.
+fn patched_interviews(
+    model: &ResearchModel,
+    changes: &ModelChanges,
+    touched: &[bool],
+    last: &[Option<(u64, PlanCoverage)>],
+) -> Option<Vec<Vec<usize>>> {
+    let read_again: Vec<usize> = changes.interviews.iter().map(|c| c.index).collect();
+    let mut by_plan = Vec::with_capacity(model.plans.len());
+    for (index, (&touched, last)) in touched.iter().zip(last).enumerate() {
+        let last = last.as_ref().map(|(_, coverage)| &coverage.interviews);
+        if !touched {
+            by_plan.push(match cfg!(debug_assertions) {
+                true => last.cloned().unwrap_or_default(),
+                false => Vec::new(),
+            });
+            continue;
+        }
+        let mut interviews: Vec<usize> = last?
+            .iter()
+            .copied()
+            .filter(|interview| !read_again.contains(interview))
+            .collect();
+        let plan = model.plans[index].note.file;
+        interviews.extend(
+            (read_again.iter().copied())
+                .filter(|&interview| model.interviews[interview].plan == Some(plan)),
+        );
+        by_plan.push(interviews);
+    }
+    debug_assert!(
+        (by_plan.iter().zip(interviews_by_plan(model)))
+            .zip(touched)
+            .all(|((patched, mut whole), &touched)| {
+                let mut patched = patched.clone();
+                patched.sort_unstable();
+                whole.sort_unstable();
+                !touched || patched == whole
+            }),
+        "patched interview lists differ"
+    );
+    Some(by_plan)
 }
 
 /// The coverage of `plan` (the model's plan `index`) by its interviews,

@@ -323,6 +323,12 @@ mod tests {
         ("type: interview", "type: draft"),
         // Who was followed up, who took part, which jobs were raised.
         ("follow-up-of: ", "follow-up-of-was: "),
+        // An interview moves to the other plan, or names none.
+        (
+            "plan: \"[[Preventive maintenance planning]]\"",
+            "plan: \"[[Parts and client handover]]\"",
+        ),
+        ("plan: ", "plan-was: "),
         (
             "participant: \"[[Dana Whitfield]]\"",
             "participant: \"[[Kai Lindqvist]]\"",
