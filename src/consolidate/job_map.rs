@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 
 use super::evidence::{InsightSummary, Patched};
-use super::memo::{KeptJob, kept_or_worked_out, take_kept};
+use super::memo::{JobFingerprints, KeptJob, kept_or_worked_out, take_kept};
 use crate::config::NoteType;
 use crate::model::{
     Entity, JobStep, ModelChanges, Positions, RecordHasher, RecordHashes, ResearchModel,
@@ -53,8 +53,8 @@ pub struct StepRow {
 /// Summarises every job from its `evidence` (per job, its observations in
 /// evidence order, gathered with the insights'), taking from `reuse`'s kept
 /// summaries (by job note) the tables of a job whose evidence hashes the same
-/// (`reuse`'s record hashes are of `model`). Returns each job's evidence
-/// fingerprint too (empty without `reuse`).
+/// (`reuse`'s record hashes are of `model`). Returns each job's
+/// fingerprints too (empty without `reuse`).
 pub(crate) fn summarize_jobs(
     model: &ResearchModel,
     insights: &[InsightSummary],
@@ -62,7 +62,7 @@ pub(crate) fn summarize_jobs(
     evidence: Vec<Vec<usize>>,
     reuse: Option<(&RecordHashes, KeptJobs<'_>)>,
     patched: Option<(&Patched, &ModelChanges)>,
-) -> (Vec<JobSummary>, Vec<u64>) {
+) -> (Vec<JobSummary>, Vec<JobFingerprints>) {
     let hashes = reuse.as_ref().map(|(hashes, _)| *hashes);
     let (kept_jobs, mut kept_named_by) = match reuse {
         Some((_, (jobs, named_by))) => (Some(jobs), Some(named_by)),
@@ -108,7 +108,7 @@ pub(crate) fn summarize_jobs(
             *again |= touched;
         }
     }
-    let summarized: Vec<((JobSummary, u64), Vec<usize>)> = evidence
+    let summarized: Vec<((JobSummary, JobFingerprints), Vec<usize>)> = evidence
         .into_par_iter()
         .zip(kept)
         .zip(interviews_by_job.into_par_iter().zip(named_again))
@@ -116,10 +116,12 @@ pub(crate) fn summarize_jobs(
         .enumerate()
         .map(
             |(job, (((observations, mut kept), (named_by, again)), (touching, plans)))| {
-                let kept_interviews = kept
-                    .as_mut()
-                    .filter(|_| !again)
-                    .map(|kept| std::mem::take(&mut kept.summary.interviews));
+                let kept_interviews = kept.as_mut().filter(|_| !again).map(|kept| {
+                    (
+                        std::mem::take(&mut kept.summary.interviews),
+                        kept.fingerprint,
+                    )
+                });
                 // The tables are worked out from the evidence alone.
                 let fingerprint = hashes.map(|hashes| {
                     let worked_out = || {
@@ -134,15 +136,17 @@ pub(crate) fn summarize_jobs(
                     // `summarize_insights_reusing`).
                     let untouched = touched.is_some_and(|touched| !touched[job]);
                     let known = kept.as_ref().filter(|_| untouched);
-                    kept_or_worked_out(known.map(|kept| kept.fingerprint), worked_out)
+                    kept_or_worked_out(known.map(|kept| kept.fingerprint.evidence), worked_out)
                 });
                 let tables = match (fingerprint, kept) {
-                    (Some(fingerprint), Some(kept)) if kept.fingerprint == fingerprint => Tables {
-                        participants: kept.summary.participants,
-                        roles: kept.summary.roles,
-                        matrix: kept.summary.matrix,
-                        has_unknown_role: kept.summary.has_unknown_role,
-                    },
+                    (Some(fingerprint), Some(kept)) if kept.fingerprint.evidence == fingerprint => {
+                        Tables {
+                            participants: kept.summary.participants,
+                            roles: kept.summary.roles,
+                            matrix: kept.summary.matrix,
+                            has_unknown_role: kept.summary.has_unknown_role,
+                        }
+                    }
                     _ => tables(model, &observations),
                 };
                 // The evidence is in evidence order, so its interviews come in
@@ -165,12 +169,23 @@ pub(crate) fn summarize_jobs(
                     debug_assert!(interviews.is_sorted_by_key(|&interview| ranks[interview]));
                     merged_by_rank(interviews, &named_by, ranks)
                 };
-                let interviews = match kept_interviews {
-                    Some(interviews) => {
+                // Interviews naming it and its evidence as they were: the
+                // same interviews, none of them read again (see
+                // `patch_indices`), whose record hashes are the same.
+                let (interviews, kept_interviews) = match kept_interviews {
+                    Some((interviews, kept)) => {
                         debug_assert_eq!(interviews, covered());
-                        interviews
+                        (interviews, Some(kept.interviews))
                     }
-                    None => covered(),
+                    None => (covered(), None),
+                };
+                let fingerprint = JobFingerprints {
+                    evidence: fingerprint.unwrap_or_default(),
+                    interviews: hashes.map_or(0, |hashes| {
+                        kept_or_worked_out(kept_interviews, || {
+                            interviews_fingerprint(hashes, &interviews)
+                        })
+                    }),
                 };
                 let summary = JobSummary {
                     job,
@@ -184,11 +199,11 @@ pub(crate) fn summarize_jobs(
                     plans,
                 };
                 // The interviews naming it go back to the memo.
-                ((summary, fingerprint.unwrap_or_default()), named_by)
+                ((summary, fingerprint), named_by)
             },
         )
         .collect();
-    let (summarized, named_by): (Vec<(JobSummary, u64)>, Vec<Vec<usize>>) =
+    let (summarized, named_by): (Vec<(JobSummary, JobFingerprints)>, Vec<Vec<usize>>) =
         summarized.into_iter().unzip();
     if let Some(kept_named_by) = kept_named_by {
         *kept_named_by = Some((model.id, named_by));
@@ -204,6 +219,17 @@ pub(crate) fn summarize_jobs(
         summarized.into_iter().map(|(summary, _)| summary).collect(),
         fingerprints,
     )
+}
+
+/// The fingerprint of `interviews` (see [`JobFingerprints`]): their count
+/// and record hashes, in order.
+fn interviews_fingerprint(hashes: &RecordHashes, interviews: &[usize]) -> u64 {
+    let mut state = RecordHasher::new();
+    interviews.len().hash(&mut state);
+    for &interview in interviews {
+        hashes.interviews[interview].hash(&mut state);
+    }
+    state.finish()
 }
 
 /// The interviews of `sorted` (in rank order, each once) and of `more`, in

@@ -50,7 +50,7 @@ pub struct SummaryMemo {
     pub(crate) jobs: HashMap<FileId, KeptJob>,
     /// The fingerprints of the consolidation being built, in its order, until
     /// [`SummaryMemo::keep`] files its summaries under them.
-    pub(crate) pending: Option<(Vec<Fingerprints>, Vec<u64>)>,
+    pub(crate) pending: Option<(Vec<Fingerprints>, Vec<JobFingerprints>)>,
     /// What the digest keeps (strengths before and after its period, the
     /// earlier periods' counts).
     pub(crate) digest: DigestMemo,
@@ -158,11 +158,20 @@ pub(crate) struct KeptFollowUps {
     pub more: usize,
 }
 
-/// A job's summary with the fingerprint of its evidence.
+/// A job's summary with its fingerprints.
 #[derive(Debug)]
 pub(crate) struct KeptJob {
-    pub fingerprint: u64,
+    pub fingerprint: JobFingerprints,
     pub summary: JobSummary,
+}
+
+/// Hashes of what a job's summary shows: its evidence (the hashes of its
+/// observations), and the interviews that covered it (their record hashes,
+/// in order: what its page shows of them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct JobFingerprints {
+    pub evidence: u64,
+    pub interviews: u64,
 }
 
 /// The fingerprints of one consolidation's summaries, in its order: per
@@ -172,7 +181,7 @@ pub(crate) struct KeptJob {
 #[derive(Debug, Clone, Copy)]
 pub struct SummaryFingerprints<'c> {
     pub(crate) insights: &'c [Fingerprints],
-    pub(crate) jobs: &'c [u64],
+    pub(crate) jobs: &'c [JobFingerprints],
     /// Per plan coverage, its key (see [`super::coverage::KeptCoverages`]),
     /// when one was worked out for each.
     pub(crate) plans: Option<&'c [u64]>,
@@ -189,7 +198,12 @@ impl SummaryFingerprints<'_> {
 
     /// The fingerprint of job summary `index`'s evidence.
     pub(crate) fn job(&self, index: usize) -> u64 {
-        self.jobs[index]
+        self.jobs[index].evidence
+    }
+
+    /// The fingerprint of the interviews that covered job summary `index`.
+    pub(crate) fn job_interviews(&self, index: usize) -> u64 {
+        self.jobs[index].interviews
     }
 
     /// The key of plan coverage `index`: what it was worked out from.

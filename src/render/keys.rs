@@ -468,9 +468,16 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         let mut state = hasher();
         let job = &self.views.model.jobs[summary.job];
         (self.vault, &self.views.job_pages[summary.job], &job.note).hash(&mut state);
-        // The fingerprint of the evidence: the hashes of its observations.
+        // The fingerprints of the evidence (the hashes of its observations)
+        // and of the interviews that covered it (their record hashes).
         self.fingerprints.job(index).hash(&mut state);
-        self.hash_interviews(&mut state, &summary.interviews);
+        let interviews = self.fingerprints.job_interviews(index);
+        if cfg!(debug_assertions) {
+            let mut whole = hasher();
+            self.hash_interviews(&mut whole, &summary.interviews);
+            debug_assert_eq!(interviews, whole.finish(), "a job's interviews fingerprint");
+        }
+        interviews.hash(&mut state);
         state.finish()
     }
 
