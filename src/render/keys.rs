@@ -223,6 +223,19 @@ pub enum JobRows {
     Whole,
 }
 
+/// What the overview pages (`Insights.md`, `Digest.md`, `Vault health.md`)
+/// and their parts show of an insight: a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsightRows {
+    /// The embedded templates of those pages, of `insight-row.md.j2` and of
+    /// `validation-entry.md.j2`: the fields of a row
+    /// ([`super::view::InsightRow`]) — not the text of its evidence, which
+    /// changes with most saves while the counts do not.
+    Shown,
+    /// A vault's own template, which may show anything of an insight.
+    Whole,
+}
+
 /// Keys of the pages of one update.
 pub struct PageKeys<'v, 'a> {
     views: &'v Views<'a>,
@@ -231,8 +244,10 @@ pub struct PageKeys<'v, 'a> {
     observations: &'v [u64],
     /// What each summary was worked out from.
     fingerprints: SummaryFingerprints<'v>,
-    /// Per insight summary, the hash of its whole row.
+    /// Per insight summary, the hash of its row (see [`InsightRows`]).
     rows: Vec<u64>,
+    /// What the rows show.
+    shown: InsightRows,
     /// Per insight summary, the hash of what job pages show of it.
     job_rows: Vec<u64>,
     /// Per job summary, the key of its page's evidence section (part of
@@ -250,6 +265,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         hashes: &'v RecordHashes,
         fingerprints: SummaryFingerprints<'v>,
         job_rows: JobRows,
+        rows_shown: InsightRows,
     ) -> PageKeys<'v, 'a> {
         // A row shows its insight note (its link text, like every link's, is
         // in the vault key), its page, the note's status and what the summary
@@ -263,7 +279,21 @@ impl<'v, 'a> PageKeys<'v, 'a> {
                 let insight = &views.model.insights[summary.insight];
                 let page = &views.insight_pages[index];
                 let (fingerprint, _) = fingerprints.insight(index);
-                let whole = hash_of((fingerprint, &insight.note, &insight.status, page));
+                let whole = match rows_shown {
+                    // What `Views::insight_row` gives (its reasons are worked
+                    // out from the fields hashed, and the thresholds, which
+                    // the vault key covers).
+                    InsightRows::Shown => hash_of((
+                        (&insight.note, &insight.status, page, summary.strength),
+                        (summary.evidence.len(), summary.counter_evidence.len()),
+                        (summary.participants.len(), summary.companies.len()),
+                        (&summary.roles, summary.first_seen, summary.last_seen),
+                        (summary.needs_validation, summary.only_surprises),
+                    )),
+                    InsightRows::Whole => {
+                        hash_of((fingerprint, &insight.note, &insight.status, page))
+                    }
+                };
                 let shown = match job_rows {
                     JobRows::Brief => hash_of((
                         &insight.note,
@@ -283,6 +313,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
             observations: &hashes.observations,
             fingerprints,
             rows,
+            shown: rows_shown,
             job_rows,
             job_evidence: Vec::new(),
         };
@@ -415,8 +446,24 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     /// What the digest's validation-queue entry of `insight` shows.
     fn entry(&self, state: &mut RecordHasher, insight: usize) {
         self.rows[insight].hash(state);
-        let (_, follow_ups) = self.fingerprints.insight(insight);
-        follow_ups.hash(state);
+        match self.shown {
+            // Its row, and who to ask: each one's person, interview (whose
+            // link text the vault key covers) and what they raised.
+            InsightRows::Shown => {
+                let summary = &self.views.consolidation.insights[insight];
+                let limit = super::FOLLOW_UPS_IN_DIGEST;
+                let interviews = &self.views.model.interviews;
+                for follow_up in summary.follow_ups.iter().take(limit) {
+                    let interview = interviews[follow_up.interview].note.file;
+                    (&follow_up.person, interview, follow_up.raised_insight).hash(state);
+                }
+                (summary.follow_ups.len(), summary.more_follow_ups).hash(state);
+            }
+            InsightRows::Whole => {
+                let (_, follow_ups) = self.fingerprints.insight(insight);
+                follow_ups.hash(state);
+            }
+        }
     }
 
     /// The keys of the parts of pages rendered on their own: per insight

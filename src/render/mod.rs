@@ -232,7 +232,19 @@ impl<'a> Renderer<'a> {
             true => keys::JobRows::Brief,
             false => keys::JobRows::Whole,
         };
-        PageKeys::new(&self.views, vault_key, hashes, fingerprints, job_rows)
+        // What the overview pages show of each insight.
+        let overviews = [
+            PageKind::Insights.template(),
+            PageKind::Digest.template(),
+            PageKind::Health.template(),
+            fragments::ROW_TEMPLATE,
+            fragments::ENTRY_TEMPLATE,
+        ];
+        let rows = match overviews.iter().all(|name| self.is_default_template(name)) {
+            true => keys::InsightRows::Shown,
+            false => keys::InsightRows::Whole,
+        };
+        PageKeys::new(&self.views, vault_key, hashes, fingerprints, job_rows, rows)
     }
 
     /// Whether the template `name` is the embedded one (or the same text, as
@@ -823,7 +835,7 @@ fn grouped(views: &Views<'_>, observations: &[usize], page: &str) -> Vec<PlanGro
 
 /// Follow-up suggestions shown per insight on its page, and in the digest.
 const FOLLOW_UPS_ON_INSIGHT_PAGE: usize = 20;
-const FOLLOW_UPS_IN_DIGEST: usize = 5;
+pub(crate) const FOLLOW_UPS_IN_DIGEST: usize = 5;
 
 #[derive(Serialize)]
 struct ProblemView {

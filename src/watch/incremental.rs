@@ -844,6 +844,47 @@ mod tests {
         assert!(!edited.write.written.is_empty());
     }
 
+    #[test]
+    fn overview_pages_render_again_only_when_an_insight_row_changes() {
+        let vault = sample_copy();
+        let root = vault.path();
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        incremental.build(root, &config, None).unwrap();
+        // New words in an observation of an interview before the digest's
+        // period: its insight's page shows them; no row changes.
+        let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
+            text.replace("she phones whichever tech", "she calls whichever tech")
+        });
+        let (report, _) = incremental.build(root, &config, Some(&[changed])).unwrap();
+        let written: Vec<&str> = report.write.written.iter().map(|p| p.as_str()).collect();
+        assert_eq!(
+            written,
+            [
+                "Throughline/Insights/Equipment history lives in the heads of senior technicians (evidence).md"
+            ]
+        );
+        assert_eq!(report.rendered, 1, "only the insight's page renders");
+        // One more observation of that insight: its row changes (evidence
+        // count), and `Insights.md` with it.
+        let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
+            text.replace(
+                "- Filter sizes",
+                "- She keeps a spare log. [[Equipment history lives in the heads of senior technicians]]\n- Filter sizes",
+            )
+        });
+        let (report, _) = incremental.build(root, &config, Some(&[changed])).unwrap();
+        assert!(
+            report
+                .write
+                .written
+                .iter()
+                .any(|p| p.as_str() == "Throughline/Insights.md"),
+            "{:?}",
+            report.write.written
+        );
+    }
+
     /// Rewrites the note at `path` with `change` applied to its text.
     fn rewrite(root: &Path, path: &str, change: impl FnOnce(String) -> String) -> VaultPath {
         let full = root.join(path);
