@@ -83,6 +83,19 @@ pub struct FollowUp {
     pub raised_insight: bool,
 }
 
+/// The hash of what a row of the overview pages shows of `summary` (see
+/// `render::view::InsightRow`; its reasons are worked out from these fields
+/// and the thresholds): not which observations back it.
+pub(crate) fn row_hash(summary: &InsightSummary) -> u64 {
+    hash_of((
+        (summary.strength, summary.evidence.len()),
+        (summary.counter_evidence.len(), summary.participants.len()),
+        (summary.companies.len(), &summary.roles),
+        (summary.first_seen, summary.last_seen),
+        (summary.needs_validation, summary.only_surprises),
+    ))
+}
+
 /// Each interview's place in (date, path) order, which observations sort by.
 /// Files are numbered in path order (see [`crate::scan::Scan::files`]), so
 /// sorting by (date, file) gives it without reading a path.
@@ -329,7 +342,10 @@ pub(crate) fn summarize_insights_reusing(
         thresholds.pattern_min_participants,
         thresholds.pattern_min_companies,
     ));
-    type Lists = (Vec<InsightSummary>, (Vec<u64>, Vec<Option<KeptFollowUps>>));
+    type Lists = (
+        Vec<InsightSummary>,
+        (Vec<(u64, u64)>, Vec<Option<KeptFollowUps>>),
+    );
     let (mut summaries, (fingerprints, last_follow_ups)): Lists = supporting
         .into_par_iter()
         .zip(against)
@@ -364,17 +380,21 @@ pub(crate) fn summarize_insights_reusing(
                     summary.insight = insight;
                     summary.evidence = evidence;
                     summary.counter_evidence = counter;
+                    let row = kept.fingerprints.row;
+                    debug_assert_eq!(row, row_hash(&summary), "a kept row's fields changed");
                     let follow_ups = KeptFollowUps {
                         fingerprint: kept.fingerprints.follow_ups,
                         follow_ups: std::mem::take(&mut summary.follow_ups),
                         more: std::mem::take(&mut summary.more_follow_ups),
+                        shown: kept.fingerprints.shown_follow_ups,
                     };
-                    (summary, (fingerprint, Some(follow_ups)))
+                    (summary, ((fingerprint, row), Some(follow_ups)))
                 }
-                _ => (
-                    summarize(model, thresholds, insight, evidence, counter),
-                    (fingerprint.unwrap_or_default(), None),
-                ),
+                _ => {
+                    let summary = summarize(model, thresholds, insight, evidence, counter);
+                    let row = fingerprint.map_or(0, |_| row_hash(&summary));
+                    (summary, ((fingerprint.unwrap_or_default(), row), None))
+                }
             }
         })
         .unzip();
@@ -384,6 +404,7 @@ pub(crate) fn summarize_insights_reusing(
         .as_ref()
         .filter(|_| index_kept)
         .map(|touched| touched.insights.iter().map(|&touched| !touched).collect());
+    let (fingerprints, rows): (Vec<u64>, Vec<u64>) = fingerprints.into_iter().unzip();
     let follow_up_fingerprints = super::validation::fill_follow_ups_reusing(
         model,
         &mut summaries,
@@ -397,11 +418,16 @@ pub(crate) fn summarize_insights_reusing(
     let fingerprints = match hashes {
         Some(_) => fingerprints
             .into_iter()
+            .zip(rows)
             .zip(follow_up_fingerprints)
-            .map(|(summary, follow_ups)| Fingerprints {
-                summary,
-                follow_ups,
-            })
+            .map(
+                |((summary, row), (follow_ups, shown_follow_ups))| Fingerprints {
+                    summary,
+                    follow_ups,
+                    row,
+                    shown_follow_ups,
+                },
+            )
             .collect(),
         None => Vec::new(),
     };

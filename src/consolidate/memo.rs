@@ -138,6 +138,12 @@ pub(crate) struct Fingerprints {
     /// interviews and who raised its jobs (see `validation`); 0 when it needs no
     /// suggestions.
     pub follow_ups: u64,
+    /// What a row of the overview pages shows of the summary
+    /// ([`super::evidence::row_hash`]): kept with it, as it is worked out
+    /// only when the summary is.
+    pub row: u64,
+    /// The suggestions themselves ([`super::validation::follow_ups_hash`]).
+    pub shown_follow_ups: u64,
 }
 
 /// An insight's summary with its fingerprints.
@@ -156,6 +162,8 @@ pub(crate) struct KeptFollowUps {
     pub follow_ups: Vec<FollowUp>,
     /// How many more there were.
     pub more: usize,
+    /// Their hash ([`super::validation::follow_ups_hash`]).
+    pub shown: u64,
 }
 
 /// A job's summary with its fingerprints.
@@ -194,6 +202,13 @@ impl SummaryFingerprints<'_> {
     pub(crate) fn insight(&self, index: usize) -> (u64, u64) {
         let fingerprints = self.insights[index];
         (fingerprints.summary, fingerprints.follow_ups)
+    }
+
+    /// What insight summary `index` shows: its row's hash and its
+    /// suggestions' (see [`Fingerprints::row`]).
+    pub(crate) fn insight_shown(&self, index: usize) -> (u64, u64) {
+        let fingerprints = self.insights[index];
+        (fingerprints.row, fingerprints.shown_follow_ups)
     }
 
     /// The fingerprint of job summary `index`'s evidence.

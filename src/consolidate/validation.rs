@@ -430,7 +430,7 @@ pub(crate) fn fill_follow_ups_reusing(
     index: &FollowUpIndex,
     reuse: Option<FollowUpReuse<'_>>,
     untouched: Option<&[bool]>,
-) -> Vec<u64> {
+) -> Vec<(u64, u64)> {
     let Some((hashes, fingerprints, mut kept)) = reuse else {
         summaries
             .par_iter_mut()
@@ -449,7 +449,7 @@ pub(crate) fn fill_follow_ups_reusing(
         .enumerate()
         .map(|(at, ((summary, &fingerprint), kept))| {
             if !summary.needs_validation {
-                return 0;
+                return (0, 0);
             }
             // The same evidence and index: the same inputs.
             let kept = match kept {
@@ -459,23 +459,39 @@ pub(crate) fn fill_follow_ups_reusing(
                         inputs.fingerprint(hashes, summary, fingerprint)
                     );
                     (summary.follow_ups, summary.more_follow_ups) = (kept.follow_ups, kept.more);
-                    return kept.fingerprint;
+                    debug_assert_eq!(kept.shown, follow_ups_hash(model, summary));
+                    return (kept.fingerprint, kept.shown);
                 }
                 kept => kept,
             };
             let fingerprint = inputs.fingerprint(hashes, summary, fingerprint);
-            match kept {
+            let shown = match kept {
                 Some(kept) if kept.fingerprint == fingerprint => {
                     (summary.follow_ups, summary.more_follow_ups) = (kept.follow_ups, kept.more);
+                    debug_assert_eq!(kept.shown, follow_ups_hash(model, summary));
+                    kept.shown
                 }
                 _ => {
                     (summary.follow_ups, summary.more_follow_ups) =
                         follow_ups(model, summary, index);
+                    follow_ups_hash(model, summary)
                 }
-            }
-            fingerprint
+            };
+            (fingerprint, shown)
         })
         .collect()
+}
+
+/// The hash of `summary`'s suggestions as pages show them: each one's
+/// person, interview note and what they raised, and how many more there are.
+pub(crate) fn follow_ups_hash(model: &ResearchModel, summary: &InsightSummary) -> u64 {
+    let mut state = RecordHasher::new();
+    (summary.follow_ups.len(), summary.more_follow_ups).hash(&mut state);
+    for follow_up in &summary.follow_ups {
+        let interview = model.interviews[follow_up.interview].note.file;
+        (&follow_up.person, interview, follow_up.raised_insight).hash(&mut state);
+    }
+    state.finish()
 }
 
 /// Hashes of what suggestions are worked out from besides an insight's own

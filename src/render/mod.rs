@@ -835,7 +835,7 @@ fn grouped(views: &Views<'_>, observations: &[usize], page: &str) -> Vec<PlanGro
 
 /// Follow-up suggestions shown per insight on its page, and in the digest.
 const FOLLOW_UPS_ON_INSIGHT_PAGE: usize = 20;
-pub(crate) const FOLLOW_UPS_IN_DIGEST: usize = 5;
+const FOLLOW_UPS_IN_DIGEST: usize = 5;
 
 #[derive(Serialize)]
 struct ProblemView {
