@@ -183,9 +183,10 @@ pub(crate) struct JobFingerprints {
 }
 
 /// The fingerprints of one consolidation's summaries, in its order: per
-/// insight, what its summary and its suggestions were worked out from; per
-/// job, its evidence. Page keys take them instead of hashing the same
-/// evidence again.
+/// insight, what its summary and its suggestions were worked out from, and
+/// what its row and suggestions show; per job, its evidence and the
+/// interviews that covered it. Page keys take them instead of hashing the
+/// same evidence again.
 #[derive(Debug, Clone, Copy)]
 pub struct SummaryFingerprints<'c> {
     pub(crate) insights: &'c [Fingerprints],

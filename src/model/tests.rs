@@ -645,6 +645,11 @@ fn a_save_that_adds_an_observation_leaves_the_lists_in_place() {
     let mut memo = ModelMemo::default();
     let first = build_model_reusing(&vault(&notes), &config, &mut memo);
     let hashes = RecordHashes::of(&first);
+    // Room for more (the same memory above could be the allocator growing a
+    // small block in place).
+    assert!(first.observations.capacity() > first.observations.len());
+    assert!(hashes.observations.capacity() > hashes.observations.len());
+    assert!(hashes.interview_of.capacity() > hashes.interview_of.len());
     let (observations, hashed, interview_of) = (
         first.observations.as_ptr(),
         hashes.observations.as_ptr(),

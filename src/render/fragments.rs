@@ -122,9 +122,12 @@ impl Fragments {
         let Some(rendered) = rendered else {
             return self.last;
         };
+        // Shown: the parts with a key (an insight outside the digest's queue
+        // has none).
         let keys = &self.keys;
-        keep_adding(self.last, rendered, keys.len(), || {
-            keys.iter().copied().collect()
+        let shown = keys.iter().filter(|&&key| key != 0).count();
+        keep_adding(self.last, rendered, shown, || {
+            keys.iter().copied().filter(|&key| key != 0).collect()
         })
     }
 
@@ -179,9 +182,11 @@ fn locked(rendered: &Mutex<Rendered>) -> std::sync::MutexGuard<'_, Rendered> {
 /// The parts to keep for the next update: `last` with `rendered` added.
 /// A part whose key is no longer shown stays (a key is what its part shows,
 /// the vault key included: a kept part is never wrong, only unused) until the
-/// parts kept are twice as many as those shown (`shown`); then only those
-/// whose key `shown_keys` lists stay. Building the map anew from every shown
-/// key (thousands of insights) took about 2 ms per update at 100,000 notes.
+/// parts kept are more than twice as many as those shown (`shown`), and 64
+/// more; then only those whose key `shown_keys` lists stay. For small parts
+/// only (rows, entries, job rows): the memory is bounded by their count.
+/// Building the map anew from every shown key (thousands of insights) took
+/// about 2 ms per update at 100,000 notes.
 fn keep_adding(
     mut last: Rendered,
     rendered: impl IntoIterator<Item = (u64, Arc<str>)>,
@@ -402,17 +407,24 @@ impl Sections {
         Ok(text)
     }
 
-    /// The parts to keep for the next update: those kept from the last
-    /// update and those this build rendered (see [`keep_adding`]).
+    /// The parts to keep for the next update: one per page, the one this
+    /// build rendered or else the one kept from the last update. (Not
+    /// [`keep_adding`]: a section lists every observation of its job, and
+    /// the stale copies of the largest would add up to hundreds of MB.)
     pub fn into_kept(self) -> Rendered {
-        let rendered = self
+        let mut kept = self
             .rendered
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let keys = &self.keys;
-        keep_adding(self.last, rendered, keys.len(), || {
-            keys.iter().copied().collect()
-        })
+        let mut last = self.last;
+        for key in self.keys {
+            if !kept.contains_key(&key)
+                && let Some(text) = last.remove(&key)
+            {
+                kept.insert(key, text);
+            }
+        }
+        kept
     }
 }
 
@@ -499,7 +511,7 @@ mod tests {
     }
 
     #[test]
-    fn parts_no_longer_shown_are_kept_until_they_are_as_many_as_those_shown() {
+    fn parts_no_longer_shown_are_kept_until_they_are_twice_as_many_as_those_shown() {
         let text = |key: u64| -> Arc<str> { Arc::from(key.to_string()) };
         let shown_keys = |keys: std::ops::Range<u64>| move || keys.collect();
         // 100 shown; 100 more kept from before: all stay.

@@ -273,7 +273,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     ) -> PageKeys<'v, 'a> {
         // A row shows its insight note (its link text, like every link's, is
         // in the vault key), its page, the note's status and what the summary
-        // gives: the summary's fingerprint stands for the last.
+        // gives: the hash of the row's fields, or (a vault's own templates)
+        // the summary's fingerprint, stands for the last.
         let (rows, job_rows): (Vec<u64>, Vec<u64>) = views
             .consolidation
             .insights

@@ -1163,8 +1163,7 @@ mod job_evidence_tests {
         let kept = incremental.pages.take_fragments().job_evidence;
         let fresh = kept.values().filter(|t| !t.starts_with("STALE")).count();
         assert_eq!(fresh, 1, "only the job with new evidence renders it again");
-        // Its last section stays kept beside the new one (see `keep_adding`).
-        assert_eq!(kept.len(), fragments_count(root, &config) + 1);
+        assert_eq!(kept.len(), fragments_count(root, &config));
     }
 
     /// How many job pages a fresh build of the vault has.
