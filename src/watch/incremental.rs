@@ -102,6 +102,22 @@ impl Incremental {
         Some((scan, kept.settings))
     }
 
+    /// Waits until the pages the last build wrote are read and parsed (see
+    /// `pending_pages`), and takes them. `watch` does so after its first
+    /// build, which writes every page that is not up to date — all of them in
+    /// a new vault, 14,000 at 100,000 notes — so that it is ready when it says
+    /// it is watching: a first save made soon after used to wait for that
+    /// parse (6.6 s at 100,000 notes, 0.36 s at 10,000).
+    pub fn settle_pages(&mut self) {
+        if let Some(pending) = self.pending_pages.take()
+            && let Ok(pages) = pending.join()
+        {
+            for page in pages {
+                self.notes.insert_parsed(page);
+            }
+        }
+    }
+
     /// Waits for the last update's manifest to be saved (see
     /// [`crate::write::Writer::finish_saving_aside`]); why it could not be, if
     /// it could not (the pages are in place all the same, and the next update
@@ -185,13 +201,7 @@ impl Incremental {
         let scan_started = Instant::now();
         // Before this build's own marks: a page changed since it was parsed is
         // marked again below.
-        if let Some(pending) = self.pending_pages.take()
-            && let Ok(pages) = pending.join()
-        {
-            for page in pages {
-                self.notes.insert_parsed(page);
-            }
-        }
+        self.settle_pages();
         let reused = changed.and_then(|changed| self.same_files(changed));
         let (scanned, settings) = match reused {
             Some(files) => files,
@@ -698,6 +708,26 @@ mod tests {
         let (fresh, _) = Incremental::default().build(root, &config, None).unwrap();
         assert_eq!(after.problems.warnings + 1, before.problems.warnings);
         assert_eq!(after.problems, fresh.problems);
+    }
+
+    #[test]
+    fn the_pages_a_first_build_wrote_are_parsed_once_settled() {
+        let vault = sample_copy();
+        let root = vault.path();
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        let (first, _) = incremental.build(root, &config, None).unwrap();
+        assert!(!first.write.written.is_empty());
+        assert!(
+            incremental.pending_pages.is_some(),
+            "parsed on another thread"
+        );
+        incremental.settle_pages();
+        assert!(incremental.pending_pages.is_none());
+        // Taken into the notes kept: a save reads only what it changed.
+        let (nothing, _) = incremental.build(root, &config, Some(&[])).unwrap();
+        assert_eq!(nothing.stats.notes, first.stats.notes);
+        assert_eq!(nothing.rendered, 0);
     }
 
     #[test]

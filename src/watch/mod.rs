@@ -197,6 +197,7 @@ impl WatchSession {
         }
         session.watcher = Some(session.watch(sender)?);
         let first = session.update(Changes::default(), Reason::Start, Instant::now())?;
+        session.incremental.settle_pages();
         Ok((session, first))
     }
 
