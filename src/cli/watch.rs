@@ -43,6 +43,11 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot watch `{}`", root.display()))?;
     drop(progress);
     print_update(&first, &prefix, global);
+    // The first build needed far more memory than an update will: once what
+    // it freed is dropped, give it back (updates keep theirs for a while).
+    // Before saying it is watching: a save made meanwhile would wait for it.
+    throughline::pipeline::wait_for_background_drops();
+    crate::return_freed_memory();
     println!(
         "watching {} for changes{} (Ctrl-C to stop)",
         if prefix == "." {
@@ -52,10 +57,6 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         },
         if args.poll { ", polling" } else { "" }
     );
-    // The first build needed far more memory than an update will: once what
-    // it freed is dropped, give it back (updates keep theirs for a while).
-    throughline::pipeline::wait_for_background_drops();
-    crate::return_freed_memory();
     let mut notice = |notice: Notice| match notice {
         Notice::VaultMissing => {
             eprintln!("warning: the vault folder `{prefix}` is gone; waiting for it to come back")

@@ -138,6 +138,17 @@ impl Incremental {
         self.pages.forget(path);
     }
 
+    /// Whether the last build's files (its walk, or the files it reused)
+    /// include `path` (tests).
+    #[cfg(test)]
+    pub(super) fn built_with_file(&self, path: &str) -> bool {
+        self.notes.links.as_ref().is_some_and(|memo| {
+            memo.files()
+                .binary_search_by(|file| file.path.as_str().cmp(path))
+                .is_ok()
+        })
+    }
+
     /// Whether the last walk, still known to be the vault's, found a file at
     /// `path`.
     pub fn knows_file(&self, path: &VaultPath) -> bool {
@@ -294,7 +305,7 @@ impl Incremental {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     //! Keyed, incremental builds against fresh builds: after every edit of a
     //! random sequence, the pages of the incremental build must be byte for byte
     //! those of a full build of a copy of the vault. A page key that hashes too
@@ -407,7 +418,7 @@ mod tests {
     }
 
     /// A temporary copy of the sample vault's sources.
-    pub(super) fn sample_copy() -> tempfile::TempDir {
+    pub(in crate::watch) fn sample_copy() -> tempfile::TempDir {
         let vault = tempfile::tempdir().unwrap();
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
         copy_sources(&sample, vault.path());

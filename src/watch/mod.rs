@@ -197,6 +197,19 @@ impl WatchSession {
         }
         session.watcher = Some(session.watch(sender)?);
         let first = session.update(Changes::default(), Reason::Start, Instant::now())?;
+        // The pages the first build wrote are files its walk did not list
+        // when they are new (all of them in a vault built for the first
+        // time): the next update would find the vault's files changed and
+        // resolve every link again. It is done now, so that `watch` is ready
+        // when it says it is watching (the first save after a first build
+        // took 0.3 s at 10,000 notes and 3.4 s at 100,000).
+        if !first.written.is_empty() {
+            let pages = Changes {
+                paths: first.written.iter().cloned().collect(),
+                ..Changes::default()
+            };
+            session.update(pages, Reason::Files, Instant::now())?;
+        }
         session.incremental.settle_pages();
         Ok((session, first))
     }
@@ -562,5 +575,31 @@ mod tick_tests {
             Some(Duration::from_micros(500))
         );
         assert_eq!(debouncer_tick(Duration::ZERO), None);
+    }
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_a_first_build_wrote_are_files_of_the_vault_once_watching() {
+        let vault = incremental::tests::sample_copy();
+        let (session, first) = WatchSession::start(vault.path(), WatchOptions::default()).unwrap();
+        assert!(
+            first
+                .written
+                .iter()
+                .any(|page| page.as_str() == "Throughline/Insights.md"),
+            "{:?}",
+            first.written
+        );
+        // Taken in before watching: a first save does not find the vault's
+        // files changed (and resolve every link again).
+        assert!(
+            session
+                .incremental
+                .built_with_file("Throughline/Insights.md")
+        );
     }
 }
