@@ -167,7 +167,17 @@ pub struct WatchSession {
     vault_missing: bool,
     /// Pages the last update wrote, as it left them: their events are ours.
     own_writes: crate::write::PageStamps,
+    /// Changes seen while set-up took the events of its own writes (see
+    /// [`WatchSession::settle_events`]), for the first update.
+    pending: Option<Changes>,
 }
+
+/// The file `watch` writes into its state folder once set-up is done, and
+/// waits to see the event of (see [`WatchSession::settle_events`]).
+const SETTLED_MARK: &str = ".~settled.tmp";
+
+/// How long set-up waits at most for the events of its own writes.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(60);
 
 impl WatchSession {
     /// Takes the vault's lock, builds, and starts watching.
@@ -191,6 +201,7 @@ impl WatchSession {
             _lock: lock,
             vault_missing: false,
             own_writes: Default::default(),
+            pending: None,
         };
         if session.options.poll {
             session.incremental.always_walk();
@@ -211,6 +222,7 @@ impl WatchSession {
             session.update(pages, Reason::Files, Instant::now())?;
         }
         session.incremental.settle_pages();
+        session.settle_events();
         Ok((session, first))
     }
 
@@ -248,6 +260,42 @@ impl WatchSession {
         }
     }
 
+    /// Takes the events of set-up's own writes before `watch` says it is
+    /// watching. A first build writes every page that is not up to date —
+    /// all of them in a vault built for the first time, 14,000 files at
+    /// 100,000 notes — and the debouncer took seconds to release their
+    /// events after the build: a save made meanwhile waited behind them
+    /// (7.6 s from the write to its update at 100,000 notes). Set-up writes a
+    /// mark into the state folder and takes events until the mark's arrives
+    /// (events come in order; at most [`SETTLE_AT_MOST`], or until events
+    /// were lost). Changes of the user's among them wait for the first
+    /// update. Polling has no such backlog.
+    fn settle_events(&mut self) {
+        if !matches!(self.watcher, Some(Watcher::Native(_))) {
+            return;
+        }
+        let mark = self.root.join(STATE_FOLDER).join(SETTLED_MARK);
+        if std::fs::write(&mark, b"").is_err() {
+            return;
+        }
+        let until = Instant::now() + SETTLE_AT_MOST;
+        let mut changes = Changes::default();
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            let Ok(batch) = self.events.recv_timeout(left) else {
+                break;
+            };
+            let marked = batch
+                .as_ref()
+                .is_ok_and(|events| (events.iter()).any(|event| event.paths.contains(&mark)));
+            changes.merge(self.changes_of(batch, &mut |_| {}));
+            if marked || changes.rescan {
+                break;
+            }
+        }
+        let _ = std::fs::remove_file(&mark);
+        self.pending = (!changes.is_empty()).then_some(changes);
+    }
+
     /// Waits for the next update, reporting notices as they happen. Returns
     /// `None` when `stop` is set.
     pub fn next_update(
@@ -263,6 +311,11 @@ impl WatchSession {
             } else if !std::mem::replace(&mut self.vault_missing, true) {
                 notice(Notice::VaultMissing);
             }
+        }
+        if let Some(changes) = self.pending.take()
+            && let Some(update) = self.update_with(changes, Instant::now(), notice)?
+        {
+            return Ok(Some(update));
         }
         loop {
             if stop.load(Ordering::Relaxed) {
@@ -298,30 +351,8 @@ impl WatchSession {
                         changes.merge(self.changes_of(more, notice));
                         stream = true;
                     }
-                    let reason = if changes.rescan {
-                        Reason::Rescan
-                    } else if changes.settings || changes.templates {
-                        Reason::Settings
-                    } else {
-                        Reason::Files
-                    };
-                    self.reconfigure(&changes, notice)?;
-                    match self.update(changes, reason, seen) {
-                        Ok(update) => return Ok(Some(update)),
-                        // Whatever failed (reading, or writing into a
-                        // folder that moved away), the vault is gone.
-                        Err(WatchError::Build(_)) if !self.root.is_dir() => {
-                            if !std::mem::replace(&mut self.vault_missing, true) {
-                                notice(Notice::VaultMissing);
-                            }
-                        }
-                        // A broken template or an unwritable page: say so and
-                        // keep watching; the next save tries again.
-                        Err(WatchError::Build(error)) => {
-                            self.incremental.forget_pages();
-                            notice(Notice::UpdateFailed(error.to_string()));
-                        }
-                        Err(error) => return Err(error),
+                    if let Some(update) = self.update_with(changes, seen, notice)? {
+                        return Ok(Some(update));
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
@@ -340,6 +371,44 @@ impl WatchSession {
                     });
                 }
             }
+        }
+    }
+
+    /// The update for `changes` (first seen at `seen`); `None` when it
+    /// failed in a way that is said and waited out (the vault gone, a broken
+    /// template, an unwritable page).
+    fn update_with(
+        &mut self,
+        changes: Changes,
+        seen: Instant,
+        notice: &mut dyn FnMut(Notice),
+    ) -> Result<Option<Update>, WatchError> {
+        let reason = if changes.rescan {
+            Reason::Rescan
+        } else if changes.settings || changes.templates {
+            Reason::Settings
+        } else {
+            Reason::Files
+        };
+        self.reconfigure(&changes, notice)?;
+        match self.update(changes, reason, seen) {
+            Ok(update) => Ok(Some(update)),
+            // Whatever failed (reading, or writing into a folder that moved
+            // away), the vault is gone.
+            Err(WatchError::Build(_)) if !self.root.is_dir() => {
+                if !std::mem::replace(&mut self.vault_missing, true) {
+                    notice(Notice::VaultMissing);
+                }
+                Ok(None)
+            }
+            // A broken template or an unwritable page: say so and keep
+            // watching; the next save tries again.
+            Err(WatchError::Build(error)) => {
+                self.incremental.forget_pages();
+                notice(Notice::UpdateFailed(error.to_string()));
+                Ok(None)
+            }
+            Err(error) => Err(error),
         }
     }
 
@@ -601,5 +670,24 @@ mod start_tests {
                 .incremental
                 .built_with_file("Throughline/Insights.md")
         );
+    }
+
+    #[test]
+    fn set_up_takes_the_events_of_its_own_writes_before_it_is_watching() {
+        let vault = incremental::tests::sample_copy();
+        let (session, first) = WatchSession::start(vault.path(), WatchOptions::default()).unwrap();
+        assert!(!first.written.is_empty());
+        assert!(!vault.path().join(STATE_FOLDER).join(SETTLED_MARK).exists());
+        // Whatever arrives now is not the pages' (the mark's removal may).
+        std::thread::sleep(Duration::from_millis(300));
+        let output = session.root.join("Throughline");
+        while let Ok(batch) = session.events.try_recv() {
+            for event in batch.unwrap() {
+                assert!(
+                    !event.paths.iter().any(|path| path.starts_with(&output)),
+                    "{event:?}"
+                );
+            }
+        }
     }
 }
