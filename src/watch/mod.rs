@@ -172,12 +172,17 @@ pub struct WatchSession {
     pending: Option<Changes>,
 }
 
-/// The file `watch` writes into its state folder once set-up is done, and
-/// waits to see the event of (see [`WatchSession::settle_events`]).
+/// The file `watch` writes into its state folder once set-up is done: its
+/// event comes after those of set-up's own writes (see
+/// [`WatchSession::settle_events`]).
 const SETTLED_MARK: &str = ".~settled.tmp";
 
 /// How long set-up waits at most for the events of its own writes.
 const SETTLE_AT_MOST: Duration = Duration::from_secs(60);
+
+/// How long set-up waits for them without any event coming (a file system
+/// that reports none).
+const SETTLE_QUIET: Duration = Duration::from_secs(10);
 
 impl WatchSession {
     /// Takes the vault's lock, builds, and starts watching.
@@ -207,21 +212,37 @@ impl WatchSession {
             session.incremental.always_walk();
         }
         session.watcher = Some(session.watch(sender)?);
-        let first = session.update(Changes::default(), Reason::Start, Instant::now())?;
-        // The pages the first build wrote are files its walk did not list
-        // when they are new (all of them in a vault built for the first
-        // time): the next update would find the vault's files changed and
-        // resolve every link again. It is done now, so that `watch` is ready
-        // when it says it is watching (the first save after a first build
-        // took 0.3 s at 10,000 notes and 3.4 s at 100,000).
-        if !first.written.is_empty() {
-            let pages = Changes {
-                paths: first.written.iter().cloned().collect(),
-                ..Changes::default()
-            };
-            session.update(pages, Reason::Files, Instant::now())?;
-        }
+        let mut first = session.update(Changes::default(), Reason::Start, Instant::now())?;
+        // The pages the first build wrote or removed change the vault's
+        // files (all of them are new in a vault built for the first time):
+        // the next update would walk, find them changed and resolve every
+        // link again. It is done now, with the pages parsed (on another
+        // thread) taken in, so that `watch` is ready when it says it is
+        // watching (the first save after a first build took 0.3 s at 10,000
+        // notes and 3.7 s at 100,000). Its own writes add to the first's.
         session.incremental.settle_pages();
+        if !first.written.is_empty() || !first.removed.is_empty() {
+            let earlier = std::mem::take(&mut session.own_writes);
+            match session.update(Changes::default(), Reason::Files, Instant::now()) {
+                Ok(update) => {
+                    first.written.extend(update.written);
+                    first.removed.extend(update.removed);
+                }
+                // Said and tried again with the first save, as any update's.
+                Err(WatchError::Build(_)) => {
+                    session.incremental.forget_pages();
+                    session.pending = Some(Changes {
+                        rescan: true,
+                        ..Changes::default()
+                    });
+                }
+                Err(error) => return Err(error),
+            }
+            for (page, stamp) in earlier {
+                session.own_writes.entry(page).or_insert(stamp);
+            }
+            session.incremental.settle_pages();
+        }
         session.settle_events();
         Ok((session, first))
     }
@@ -267,9 +288,10 @@ impl WatchSession {
     /// events after the build: a save made meanwhile waited behind them
     /// (7.6 s from the write to its update at 100,000 notes). Set-up writes a
     /// mark into the state folder and takes events until the mark's arrives
-    /// (events come in order; at most [`SETTLE_AT_MOST`], or until events
-    /// were lost). Changes of the user's among them wait for the first
-    /// update. Polling has no such backlog.
+    /// (events come in order; at most [`SETTLE_AT_MOST`], or [`SETTLE_QUIET`]
+    /// without any event, or until events were lost or the watcher stopped).
+    /// Changes of the user's among them wait for the first update. Polling
+    /// has no such backlog.
     fn settle_events(&mut self) {
         if !matches!(self.watcher, Some(Watcher::Native(_))) {
             return;
@@ -279,9 +301,9 @@ impl WatchSession {
             return;
         }
         let until = Instant::now() + SETTLE_AT_MOST;
-        let mut changes = Changes::default();
+        let mut changes = self.pending.take().unwrap_or_default();
         while let Some(left) = until.checked_duration_since(Instant::now()) {
-            let Ok(batch) = self.events.recv_timeout(left) else {
+            let Ok(batch) = self.events.recv_timeout(left.min(SETTLE_QUIET)) else {
                 break;
             };
             let marked = batch
