@@ -226,9 +226,12 @@ impl WatchSession {
             match session.update(Changes::default(), Reason::Files, Instant::now()) {
                 Ok(update) => {
                     first.written.extend(update.written);
+                    first.written.sort();
+                    first.written.dedup();
                     first.removed.extend(update.removed);
                 }
-                // Said and tried again with the first save, as any update's.
+                // Tried again, every file compared, as the first update once
+                // watching (a failure then is said, as any update's).
                 Err(WatchError::Build(_)) => {
                     session.incremental.forget_pages();
                     session.pending = Some(Changes {
