@@ -27,9 +27,21 @@ pub struct WatchArgs {
 
 pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
     let stop = Arc::new(AtomicBool::new(false));
-    let handler_stop = Arc::clone(&stop);
-    ctrlc::set_handler(move || handler_stop.store(true, Ordering::Relaxed))
-        .context("cannot install the Ctrl-C handler")?;
+    let setting_up = Arc::new(AtomicBool::new(true));
+    let (handler_stop, handler_setting_up) = (Arc::clone(&stop), Arc::clone(&setting_up));
+    ctrlc::set_handler(move || {
+        // A second Ctrl-C stops at once: every page on disk is whole (each
+        // is renamed into place), a temporary file left behind is hidden and
+        // removed by the next run, and so is the lock (its process is gone).
+        if handler_stop.swap(true, Ordering::Relaxed) {
+            eprintln!("stopped before the update was done");
+            std::process::exit(130);
+        }
+        if handler_setting_up.load(Ordering::Relaxed) {
+            eprintln!("stopping once the first build is done (Ctrl-C again to stop at once)");
+        }
+    })
+    .context("cannot install the Ctrl-C handler")?;
     let options = WatchOptions {
         poll: args.poll,
         debounce: Duration::from_millis(args.debounce),
@@ -39,10 +51,15 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
     // The first build reads the whole vault: a bar while it runs, none for
     // the updates (each has its line).
     let progress = ProgressBar::start(global);
-    let (mut session, first) = WatchSession::start(root, options)
+    let (mut session, first) = WatchSession::start(root, options, &stop)
         .with_context(|| format!("cannot watch `{}`", root.display()))?;
     drop(progress);
     print_update(&first, &prefix, global);
+    if stop.load(Ordering::Relaxed) {
+        drop(session);
+        println!("stopped");
+        return Ok(Outcome::Clean);
+    }
     // The first build needed far more memory than an update will: once what
     // it freed is dropped, give it back (updates keep theirs for a while).
     // Before saying it is watching: a save made meanwhile would wait for it.
@@ -57,6 +74,7 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         },
         if args.poll { ", polling" } else { "" }
     );
+    setting_up.store(false, Ordering::Relaxed);
     let mut notice = |notice: Notice| match notice {
         Notice::VaultMissing => {
             eprintln!("warning: the vault folder `{prefix}` is gone; waiting for it to come back")

@@ -170,12 +170,17 @@ pub struct WatchSession {
     /// Changes seen while set-up took the events of its own writes (see
     /// [`WatchSession::settle_events`]), for the first update.
     pending: Option<Changes>,
+    /// What set-up had to say meanwhile, said before the first update.
+    held_notices: Vec<Notice>,
 }
 
 /// The file `watch` writes into its state folder once set-up is done: its
 /// event comes after those of set-up's own writes (see
 /// [`WatchSession::settle_events`]).
 const SETTLED_MARK: &str = ".~settled.tmp";
+
+/// How often a wait for events looks whether it should stop (Ctrl-C).
+const STOP_CHECK: Duration = Duration::from_millis(100);
 
 /// How long set-up waits at most for the events of its own writes.
 const SETTLE_AT_MOST: Duration = Duration::from_secs(60);
@@ -185,8 +190,14 @@ const SETTLE_AT_MOST: Duration = Duration::from_secs(60);
 const SETTLE_QUIET: Duration = Duration::from_secs(10);
 
 impl WatchSession {
-    /// Takes the vault's lock, builds, and starts watching.
-    pub fn start(root: &Path, options: WatchOptions) -> Result<(WatchSession, Update), WatchError> {
+    /// Takes the vault's lock, builds, and starts watching. When `stop` is set
+    /// during the first build, set-up ends after it (its pages are written;
+    /// nothing more is done), and [`WatchSession::next_update`] returns `None`.
+    pub fn start(
+        root: &Path,
+        options: WatchOptions,
+        stop: &AtomicBool,
+    ) -> Result<(WatchSession, Update), WatchError> {
         // Absolute, so that a vault folder deleted or moved away is noticed even
         // when it is the current folder.
         let root = &std::fs::canonicalize(root).map_err(|error| WatchError::Watcher {
@@ -207,12 +218,16 @@ impl WatchSession {
             vault_missing: false,
             own_writes: Default::default(),
             pending: None,
+            held_notices: Vec::new(),
         };
         if session.options.poll {
             session.incremental.always_walk();
         }
         session.watcher = Some(session.watch(sender)?);
         let mut first = session.update(Changes::default(), Reason::Start, Instant::now())?;
+        if stop.load(Ordering::Relaxed) {
+            return Ok((session, first));
+        }
         // The pages the first build wrote or removed change the vault's
         // files (all of them are new in a vault built for the first time):
         // the next update would walk, find them changed and resolve every
@@ -246,7 +261,7 @@ impl WatchSession {
             }
             session.incremental.settle_pages();
         }
-        session.settle_events();
+        session.settle_events(stop);
         Ok((session, first))
     }
 
@@ -292,10 +307,11 @@ impl WatchSession {
     /// (7.6 s from the write to its update at 100,000 notes). Set-up writes a
     /// mark into the state folder and takes events until the mark's arrives
     /// (events come in order; at most [`SETTLE_AT_MOST`], or [`SETTLE_QUIET`]
-    /// without any event, or until events were lost or the watcher stopped).
+    /// without any event, or until events were lost, the watcher stopped or
+    /// `stop` was set). Notices wait for the first update too.
     /// Changes of the user's among them wait for the first update. Polling
     /// has no such backlog.
-    fn settle_events(&mut self) {
+    fn settle_events(&mut self, stop: &AtomicBool) {
         if !matches!(self.watcher, Some(Watcher::Native(_))) {
             return;
         }
@@ -304,20 +320,31 @@ impl WatchSession {
             return;
         }
         let until = Instant::now() + SETTLE_AT_MOST;
+        let mut quiet_until = Instant::now() + SETTLE_QUIET;
         let mut changes = self.pending.take().unwrap_or_default();
-        while let Some(left) = until.checked_duration_since(Instant::now()) {
-            let Ok(batch) = self.events.recv_timeout(left.min(SETTLE_QUIET)) else {
+        let mut held = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let now = Instant::now();
+            let Some(left) = until.min(quiet_until).checked_duration_since(now) else {
                 break;
             };
+            // In slices, so that Ctrl-C is seen.
+            let batch = match self.events.recv_timeout(left.min(STOP_CHECK)) {
+                Ok(batch) => batch,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
+            quiet_until = Instant::now() + SETTLE_QUIET;
             let marked = batch
                 .as_ref()
                 .is_ok_and(|events| (events.iter()).any(|event| event.paths.contains(&mark)));
-            changes.merge(self.changes_of(batch, &mut |_| {}));
+            changes.merge(self.changes_of(batch, &mut |notice| held.push(notice)));
             if marked || changes.rescan {
                 break;
             }
         }
         let _ = std::fs::remove_file(&mark);
+        self.held_notices = held;
         self.pending = (!changes.is_empty()).then_some(changes);
     }
 
@@ -337,6 +364,12 @@ impl WatchSession {
                 notice(Notice::VaultMissing);
             }
         }
+        for held in std::mem::take(&mut self.held_notices) {
+            notice(held);
+        }
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         if let Some(changes) = self.pending.take()
             && let Some(update) = self.update_with(changes, Instant::now(), notice)?
         {
@@ -346,7 +379,7 @@ impl WatchSession {
             if stop.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            match self.events.recv_timeout(Duration::from_millis(100)) {
+            match self.events.recv_timeout(STOP_CHECK) {
                 Ok(_) if self.vault_missing && self.root.is_dir() => {
                     return self.come_back(notice).map(Some);
                 }
@@ -679,7 +712,12 @@ mod start_tests {
     #[test]
     fn the_pages_a_first_build_wrote_are_files_of_the_vault_once_watching() {
         let vault = incremental::tests::sample_copy();
-        let (session, first) = WatchSession::start(vault.path(), WatchOptions::default()).unwrap();
+        let (session, first) = WatchSession::start(
+            vault.path(),
+            WatchOptions::default(),
+            &AtomicBool::new(false),
+        )
+        .unwrap();
         assert!(
             first
                 .written
@@ -700,7 +738,12 @@ mod start_tests {
     #[test]
     fn set_up_takes_the_events_of_its_own_writes_before_it_is_watching() {
         let vault = incremental::tests::sample_copy();
-        let (session, first) = WatchSession::start(vault.path(), WatchOptions::default()).unwrap();
+        let (session, first) = WatchSession::start(
+            vault.path(),
+            WatchOptions::default(),
+            &AtomicBool::new(false),
+        )
+        .unwrap();
         assert!(!first.written.is_empty());
         assert!(!vault.path().join(STATE_FOLDER).join(SETTLED_MARK).exists());
         // Whatever arrives now is not the pages' (the mark's removal may).

@@ -54,6 +54,15 @@ impl Watch {
 
     /// [`Watch::start`] with more arguments.
     fn start_with(vault: &VaultTest, arguments: &[&str]) -> Watch {
+        let mut watch = Watch::spawn(vault, arguments);
+        watch.wait_for("the watch to start", |stream, line| {
+            stream == Stream::Out && line.starts_with("watching ")
+        });
+        watch
+    }
+
+    /// Starts `throughline watch` in `vault`, without waiting for anything.
+    fn spawn(vault: &VaultTest, arguments: &[&str]) -> Watch {
         let mut child = Command::new(env!("CARGO_BIN_EXE_throughline"))
             .args(["watch", "--debounce", "50"])
             .args(arguments)
@@ -83,16 +92,12 @@ impl Watch {
                 }
             });
         }
-        let mut watch = Watch {
+        Watch {
             child,
             lines,
             seen: Vec::new(),
             cursor: 0,
-        };
-        watch.wait_for("the watch to start", |stream, line| {
-            stream == Stream::Out && line.starts_with("watching ")
-        });
-        watch
+        }
     }
 
     /// Waits for a line matching `wanted`, printed after the line the previous wait
@@ -184,10 +189,41 @@ impl Watch {
     }
 
     /// Sends Ctrl-C and waits for the exit code.
-    fn interrupt(mut self) -> (i32, String) {
+    fn interrupt(self) -> (i32, String) {
+        self.press_ctrl_c();
+        self.exit()
+    }
+
+    /// Sends Ctrl-C (SIGINT).
+    fn press_ctrl_c(&self) {
         let pid = libc::pid_t::try_from(self.child.id()).expect("a pid fits");
         // SAFETY: sending a signal to our own child process has no memory effects.
         assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    }
+
+    /// Waits until the process catches Ctrl-C (its handler is installed):
+    /// the SIGINT bit of `SigCgt` in `/proc/<pid>/status`.
+    fn wait_until_ctrl_c_is_caught(&self) {
+        let status = format!("/proc/{}/status", self.child.id());
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let caught = fs::read_to_string(&status)
+                .ok()
+                .and_then(|text| {
+                    let mask = text.lines().find_map(|line| line.strip_prefix("SigCgt:"))?;
+                    u64::from_str_radix(mask.trim(), 16).ok()
+                })
+                .is_some_and(|mask| mask & (1 << (libc::SIGINT - 1)) != 0);
+            if caught {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the watch never caught Ctrl-C");
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Waits for the process to exit: its exit code and everything it printed.
+    fn exit(mut self) -> (i32, String) {
         let deadline = Instant::now() + DEADLINE;
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("the child can be polled") {
@@ -627,6 +663,77 @@ fn ctrl_c_stops_cleanly_and_releases_the_lock() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(vault.run(&["build"]).code, 0);
+}
+
+/// A generated vault whose first build lasts long enough (seconds, in a test
+/// build) to press Ctrl-C during it.
+fn slow_to_build_vault() -> VaultTest {
+    let vault = VaultTest::new();
+    vaultgen::generate(
+        vault.path(),
+        &vaultgen::GenOptions {
+            notes: 3000,
+            seed: vaultgen::DEFAULT_SEED,
+        },
+    )
+    .expect("the vault can be generated");
+    vault
+}
+
+#[test]
+fn ctrl_c_during_set_up_stops_once_the_first_build_is_done() {
+    let vault = slow_to_build_vault();
+    let mut watch = Watch::spawn(&vault, &[]);
+    watch.wait_until_ctrl_c_is_caught();
+    watch.press_ctrl_c();
+    watch.wait_for("the answer to Ctrl-C", |stream, line| {
+        stream == Stream::Err && line.starts_with("stopping once the first build is done")
+    });
+    let (code, transcript) = watch.exit();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(transcript.contains("Out: stopped"), "{transcript}");
+    assert!(!transcript.contains("Out: watching"), "{transcript}");
+    assert!(!vault.path().join(STATE).join("lock").exists());
+    // The first build was whole: there is nothing left to write.
+    let check = vault.run(&["build", "--check"]);
+    assert_eq!(check.code, 0, "{check:?}");
+}
+
+#[test]
+fn a_second_ctrl_c_during_set_up_stops_at_once_and_leaves_whole_pages() {
+    let vault = slow_to_build_vault();
+    let mut watch = Watch::spawn(&vault, &[]);
+    watch.wait_until_ctrl_c_is_caught();
+    watch.press_ctrl_c();
+    watch.wait_for("the answer to Ctrl-C", |stream, line| {
+        stream == Stream::Err && line.starts_with("stopping once the first build is done")
+    });
+    watch.press_ctrl_c();
+    let (code, transcript) = watch.exit();
+    assert_eq!(code, 130, "{transcript}");
+    assert!(!transcript.contains("Out: watching"), "{transcript}");
+    // Every page on disk is one a build writes (a temporary file left behind
+    // is hidden); the next build takes the lock over, writes the rest and
+    // removes the temporary files.
+    let hidden = |page: &str| {
+        page.rsplit('/')
+            .next()
+            .is_some_and(|name| name.starts_with('.'))
+    };
+    let whole: BTreeMap<String, Vec<u8>> = pages(vault.path())
+        .into_iter()
+        .filter(|(page, _)| !hidden(page))
+        .collect();
+    let build = vault.run(&["build"]);
+    assert!(matches!(build.code, 0 | 1), "{build:?}");
+    let built = pages(vault.path());
+    assert_eq!(
+        differing(&built, &fresh_pages(vault.path())),
+        Vec::<String>::new()
+    );
+    for (page, bytes) in &whole {
+        assert_eq!(built.get(page), Some(bytes), "`{page}` was not whole");
+    }
 }
 
 #[test]
