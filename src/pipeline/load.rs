@@ -19,7 +19,7 @@ use crate::resolve::{
     FileId, LinkMemo, NameIndex, NotesInOrder, Prelinked, Prelinks, StageTimings, Vault, prelink,
     resolve_reusing, settle_subpaths,
 };
-use crate::scan::{FileKind, Scan, ScanError, ScanOptions, VaultPath, scan};
+use crate::scan::{FileKind, Scan, ScanError, ScanOptions, VaultFile, VaultPath, scan};
 
 /// Why a vault could not be loaded at all (problems in notes are diagnostics).
 #[derive(Debug, thiserror::Error)]
@@ -384,9 +384,20 @@ fn load_scanned_keeping(
             fresh.fill(true);
             PROGRESS.begin(Stage::Reading, note_files.len() as u64);
             let index = NameIndex::new(&scan.files);
+            // A load whose notes are not kept for a next one (`check`, a
+            // `build` on its own: no model memo) leaves a note that is not a
+            // source unread — the output folder's pages above all, as large
+            // as the notes they quote — unless a source links into it with a
+            // subpath, whose heading or block is then looked for (below).
+            let lazy = cache.model.is_none();
             let read_and_link = |id: FileId| {
-                let (mut note, stamp) = read(id);
                 let file = &scan.files[id as usize];
+                if lazy && !file.is_source() {
+                    PROGRESS.advance(1);
+                    let unread = Note::empty(file.path.clone());
+                    return (unread, (None, (Prelinked::default(), false)));
+                }
+                let (mut note, stamp) = read(id);
                 let mut prelinked = match file.is_source() {
                     true => prelink(&index, &note, id),
                     false => Prelinked::default(),
@@ -420,6 +431,15 @@ fn load_scanned_keeping(
                     .with_max_len(NOTES_PER_RUN)
                     .map(|&id| read_and_link(id))
                     .unzip();
+            if lazy {
+                let targets = subpath_targets(&scan.files, &notes, &note_files, &prelinked);
+                let read_now: Vec<(Note, Option<Stamp>)> =
+                    targets.par_iter().map(|&at| read(note_files[at])).collect();
+                for (at, (note, stamp)) in targets.into_iter().zip(read_now) {
+                    notes[at] = note;
+                    stamps[at] = stamp;
+                }
+            }
             if keep == Keep::ForCheck {
                 // Subpaths checked now that every target is parsed. A note
                 // where one is missing has the lines of those links copied
@@ -553,6 +573,39 @@ fn load_scanned_keeping(
         resolve: started.elapsed(),
     };
     vault
+}
+
+/// The positions (in `note_files`) of the notes that are not sources and
+/// that a source links into with a `#subpath`, ascending: the notes a lazy
+/// load must read after all. `prelinked` holds every note's links as looked
+/// up: a link with a subpath is always among its note's unsettled ones.
+fn subpath_targets(
+    files: &[VaultFile],
+    notes: &[Note],
+    note_files: &[FileId],
+    prelinked: &[Prelinked],
+) -> Vec<usize> {
+    let mut position_of = vec![u32::MAX; files.len()];
+    for (at, &file) in note_files.iter().enumerate() {
+        position_of[file as usize] = at as u32;
+    }
+    let mut targets: Vec<usize> = notes
+        .iter()
+        .zip(prelinked)
+        .flat_map(|(note, prelinked)| {
+            prelinked.unsettled.iter().filter_map(|unsettled| {
+                let at = unsettled.link as usize;
+                note.links.get(at)?.subpath.as_ref()?;
+                let target = prelinked.resolutions.get(at)?.target?;
+                let position = position_of[target as usize];
+                let wanted = position != u32::MAX && !files[target as usize].is_source();
+                wanted.then_some(position as usize)
+            })
+        })
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets
 }
 
 /// A note's text read again, decoded as its parse decodes it; `None` when it

@@ -1,5 +1,7 @@
 //! `throughline check`: formats, exit codes, the sample vault.
 
+use serde_json::Value;
+
 use crate::support::VaultTest;
 
 fn sample_vault() -> VaultTest {
@@ -167,4 +169,54 @@ fn github_annotations_are_well_formed_for_every_kind() {
             run.stdout
         );
     }
+}
+
+/// Notes that are not sources (generated pages, Obsidian's excluded files) are
+/// read by `check`, `links` and `build` only when a source links into one with
+/// a subpath; its headings and blocks then count as any note's.
+#[test]
+fn subpaths_into_notes_that_are_not_sources_are_looked_for_in_them() {
+    let vault = VaultTest::new();
+    vault
+        .file(".obsidian/app.json", r#"{"userIgnoreFilters": ["Archive/"]}"#)
+        .file("Archive/Hidden.md", "# Present\n\nText ^kept\n")
+        .file(
+            "Throughline/Page (evidence).md",
+            "---\ngenerated-by: throughline\n---\n## Evidence\n",
+        )
+        .file(
+            "A.md",
+            "[[Hidden#Present]] [[Hidden#^kept]] [[Hidden#Absent]]\n\
+             [[Page (evidence)#Evidence]] [[Page (evidence)#Nope]] [[Hidden]]\n",
+        );
+    let found: Vec<(String, Value)> = vault
+        .links_in("A.md")
+        .into_iter()
+        .map(|link| (link["raw"].as_str().unwrap().to_owned(), link["subpath_found"].clone()))
+        .collect();
+    let expected = [
+        ("[[Hidden#Present]]", Value::Bool(true)),
+        ("[[Hidden#^kept]]", Value::Bool(true)),
+        ("[[Hidden#Absent]]", Value::Bool(false)),
+        ("[[Page (evidence)#Evidence]]", Value::Bool(true)),
+        ("[[Page (evidence)#Nope]]", Value::Bool(false)),
+        ("[[Hidden]]", Value::Null),
+    ];
+    let expected: Vec<(String, Value)> = expected
+        .into_iter()
+        .map(|(raw, found)| (raw.to_owned(), found))
+        .collect();
+    assert_eq!(found, expected);
+    let (report, _) = vault.check_json();
+    let mut missing: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "subpath-not-found")
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    missing.sort();
+    assert_eq!(missing.len(), 2, "{missing:?}");
+    assert!(missing[0].contains("Absent"), "{missing:?}");
+    assert!(missing[1].contains("Nope"), "{missing:?}");
 }
