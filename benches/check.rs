@@ -27,8 +27,9 @@
 //!    max;
 //! 5. measures `throughline build <vault>`: cold (the output folder and `.throughline/`
 //!    removed before each run, so every page is written) and with nothing changed (every
-//!    page compared, none written), median of the same number of runs, and removes the
-//!    output afterwards;
+//!    page compared, none written), median of the same number of runs; then, with the
+//!    pages in place, `check` and a build after one interview was edited (a line linking
+//!    an insight added, the note put back afterwards), and removes the output;
 //! 6. when `obsidian-export` (a peer: Rust and pulldown-cmark, it reads a vault, resolves
 //!    its links and embeds, and writes every note out) is on `PATH`, runs it
 //!    (`--no-recursive-embeds`) on vaults of
@@ -57,7 +58,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::{
-    CheckRun, FloorWork, Stats, build, empty_removed, ensure_vault, floor, mb, ms,
+    CheckRun, FloorWork, Stats, build, edit_targets, empty_removed, ensure_vault, floor, mb, ms,
     remove_build_output, run_tool, settings, stderr_tail, vaults_root,
 };
 
@@ -94,6 +95,10 @@ struct SizeReport {
     cold_build: Stats,
     cold_rss_bytes: u64,
     no_change_build: Stats,
+    /// `check` with the pages in place.
+    check_built: Stats,
+    /// `build` after one interview was edited, the pages in place.
+    one_edit_build: Stats,
     /// The peer's median time and peak RSS, when it ran.
     peer: Option<(Stats, u64)>,
 }
@@ -209,6 +214,27 @@ fn measure(
         let run = build(binary, vault, stderr_path).map_err(with_stderr)?;
         no_change_times.push(run.elapsed);
     }
+    // With the pages in place, as in a vault whose pages are kept: `check`,
+    // and a build after one interview was edited (a line added that links an
+    // insight; the note is put back afterwards).
+    let mut check_built_times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let run = check(binary, vault, stderr_path).map_err(with_stderr)?;
+        check_built_times.push(run.elapsed);
+    }
+    let (interview, insights) = edit_targets(vault)?;
+    let original = fs::read_to_string(&interview).map_err(|e| e.to_string())?;
+    let mut one_edit_times = Vec::with_capacity(runs);
+    for edit in 0..runs {
+        let insight = &insights[edit % insights.len()];
+        let text = format!(
+            "{original}\n- Benchmark edit {edit}: the export broke again. [[{insight}]] #pain\n"
+        );
+        fs::write(&interview, text).map_err(|e| format!("cannot edit the note: {e}"))?;
+        let run = build(binary, vault, stderr_path).map_err(with_stderr)?;
+        one_edit_times.push(run.elapsed);
+    }
+    fs::write(&interview, &original).map_err(|e| e.to_string())?;
     remove_build_output(vault)?;
     let peer_limit: usize = std::env::var("THROUGHLINE_BENCH_PEER_NOTES")
         .ok()
@@ -234,6 +260,8 @@ fn measure(
         cold_build: Stats::of(&cold_times),
         cold_rss_bytes,
         no_change_build: Stats::of(&no_change_times),
+        check_built: Stats::of(&check_built_times),
+        one_edit_build: Stats::of(&one_edit_times),
         peer,
     })
 }
@@ -311,6 +339,28 @@ fn print_report(reports: &[SizeReport], runs: usize) {
             ),
             r.no_change_build.median.as_secs_f64() / r.cold_build.median.as_secs_f64(),
             mb(r.cold_rss_bytes),
+        );
+    }
+    println!();
+    println!(
+        "with the pages in place (median of {runs} runs; one edit = a line linking an insight added to one interview)"
+    );
+    println!();
+    println!(
+        "{:>8} {:>9} {:>13} {:>7} {:>10} {:>14} {:>7}",
+        "notes", "check ms", "check min-max", "/floor", "1 edit ms", "1 edit min-max", "/cold"
+    );
+    for r in reports {
+        let range = |stats: &Stats| format!("{:.0}-{:.0}", ms(stats.min), ms(stats.max));
+        println!(
+            "{:>8} {:>9.0} {:>13} {:>6.2}x {:>10.0} {:>14} {:>6.2}x",
+            r.notes,
+            ms(r.check_built.median),
+            range(&r.check_built),
+            r.check_built.median.as_secs_f64() / r.floor.median.as_secs_f64(),
+            ms(r.one_edit_build.median),
+            range(&r.one_edit_build),
+            r.one_edit_build.median.as_secs_f64() / r.cold_build.median.as_secs_f64(),
         );
     }
     let peers: Vec<&SizeReport> = reports.iter().filter(|r| r.peer.is_some()).collect();

@@ -51,8 +51,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    Stats, build, empty_removed, ensure_vault, floor, mb, move_aside, ms, remove_build_output,
-    removed_root, settings, vaults_root,
+    Stats, build, edit_targets, empty_removed, ensure_vault, floor, mb, move_aside, ms,
+    remove_build_output, removed_root, settings, vaults_root,
 };
 use walkdir::WalkDir;
 
@@ -281,32 +281,6 @@ fn fresh_copy(from: &Path, to: &Path) -> Result<(), String> {
         copied.map_err(|e| format!("cannot copy to {}: {e}", target.display()))?;
     }
     Ok(())
-}
-
-/// The first interview note (in path order) and some insight titles to link.
-fn edit_targets(vault: &Path) -> Result<(PathBuf, Vec<String>), String> {
-    let notes_in = |folder: &str| -> Vec<PathBuf> {
-        WalkDir::new(vault.join(folder))
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-            .map(walkdir::DirEntry::into_path)
-            .collect()
-    };
-    let interview = notes_in("Interviews")
-        .into_iter()
-        .next()
-        .ok_or("the vault has no interview")?;
-    let insights: Vec<String> = notes_in("Insights")
-        .iter()
-        .take(5)
-        .filter_map(|path| Some(path.file_stem()?.to_string_lossy().into_owned()))
-        .collect();
-    if insights.is_empty() {
-        return Err("the vault has no insight".to_owned());
-    }
-    Ok((interview, insights))
 }
 
 /// The time `watch` reports at the end of an update line (`… in 12 ms`).

@@ -335,3 +335,29 @@ pub fn mb(bytes: u64) -> f64 {
 pub fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
 }
+
+/// The first interview note (in path order) and some insight titles to link.
+pub fn edit_targets(vault: &Path) -> Result<(PathBuf, Vec<String>), String> {
+    let notes_in = |folder: &str| -> Vec<PathBuf> {
+        WalkDir::new(vault.join(folder))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+            .map(walkdir::DirEntry::into_path)
+            .collect()
+    };
+    let interview = notes_in("Interviews")
+        .into_iter()
+        .next()
+        .ok_or("the vault has no interview")?;
+    let insights: Vec<String> = notes_in("Insights")
+        .iter()
+        .take(5)
+        .filter_map(|path| Some(path.file_stem()?.to_string_lossy().into_owned()))
+        .collect();
+    if insights.is_empty() {
+        return Err("the vault has no insight".to_owned());
+    }
+    Ok((interview, insights))
+}

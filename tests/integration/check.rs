@@ -178,7 +178,10 @@ fn github_annotations_are_well_formed_for_every_kind() {
 fn subpaths_into_notes_that_are_not_sources_are_looked_for_in_them() {
     let vault = VaultTest::new();
     vault
-        .file(".obsidian/app.json", r#"{"userIgnoreFilters": ["Archive/"]}"#)
+        .file(
+            ".obsidian/app.json",
+            r#"{"userIgnoreFilters": ["Archive/"]}"#,
+        )
         .file("Archive/Hidden.md", "# Present\n\nText ^kept\n")
         .file(
             "Throughline/Page (evidence).md",
@@ -192,7 +195,12 @@ fn subpaths_into_notes_that_are_not_sources_are_looked_for_in_them() {
     let found: Vec<(String, Value)> = vault
         .links_in("A.md")
         .into_iter()
-        .map(|link| (link["raw"].as_str().unwrap().to_owned(), link["subpath_found"].clone()))
+        .map(|link| {
+            (
+                link["raw"].as_str().unwrap().to_owned(),
+                link["subpath_found"].clone(),
+            )
+        })
         .collect();
     let expected = [
         ("[[Hidden#Present]]", Value::Bool(true)),
