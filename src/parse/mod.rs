@@ -82,6 +82,9 @@ pub struct Note {
     /// for a note parsed for `check` ([`BodyScope::ForCheck`]), which keys no
     /// page.
     pub anchors_hash: u64,
+    /// Whether the note was left unread ([`Note::unread`]): a file that is not
+    /// a source, read only once a source links into it with a subpath.
+    pub unread: bool,
 }
 
 /// A byte range in a note's text and the position where it starts.
@@ -290,8 +293,20 @@ impl Note {
             diagnostics: Vec::new(),
             strings: String::new(),
             anchors_hash: 0,
+            unread: false,
         }
         .with_anchors_hashed()
+    }
+
+    /// A note not read (yet): its file is not a source, and no source links
+    /// into it with a heading or block to look for (see
+    /// [`crate::pipeline::load_scanned`]). Nothing else is read of such a
+    /// note.
+    pub fn unread(path: VaultPath) -> Note {
+        Note {
+            unread: true,
+            ..Note::empty(path)
+        }
     }
 
     /// Fills in [`Note::anchors_hash`] from the path, headings, blocks and

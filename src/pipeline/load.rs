@@ -77,6 +77,13 @@ pub fn scan_vault(root: &Path, config: &Config) -> Result<(Scan, ObsidianSetting
 }
 
 /// Parses and resolves a scanned vault (`scanned`: how long the scan took).
+///
+/// A note that is not a source (a page in the output folder, a file
+/// Obsidian's settings or `throughline.toml` leave out) is a link target
+/// only: nothing but its headings, blocks and footnotes is ever looked at,
+/// and only when a source links into it with a `#subpath`. Such a note is
+/// left unread ([`Note::unread`]) unless a source does: the output folder's
+/// pages are as large as the notes they quote.
 pub fn load_scanned(
     scan: Scan,
     settings: ObsidianSettings,
@@ -186,6 +193,20 @@ impl NoteCache {
         self.parsed_since.insert(parsed.path.clone());
         self.notes
             .insert(parsed.path, (parsed.size, parsed.modified, parsed.note));
+    }
+
+    /// Whether the cache holds a parse of `path` that was read: a note left
+    /// unread, or one the cache does not know, is read only once a link needs
+    /// it (see [`load_scanned`]).
+    pub fn holds_read(&self, path: &VaultPath) -> bool {
+        let in_order = self
+            .ordered
+            .binary_search_by(|note| note.path.cmp(path))
+            .ok()
+            .map(|at| &self.ordered[at]);
+        in_order
+            .or_else(|| self.notes.get(path).map(|(_, _, note)| note))
+            .is_some_and(|note| !note.unread)
     }
 
     /// Marks notes as changed: the next load reads them again even when their
@@ -384,17 +405,13 @@ fn load_scanned_keeping(
             fresh.fill(true);
             PROGRESS.begin(Stage::Reading, note_files.len() as u64);
             let index = NameIndex::new(&scan.files);
-            // A load whose notes are not kept for a next one (`check`, a
-            // `build` on its own: no model memo) leaves a note that is not a
-            // source unread — the output folder's pages above all, as large
-            // as the notes they quote — unless a source links into it with a
-            // subpath, whose heading or block is then looked for (below).
-            let lazy = cache.model.is_none();
+            // A note that is not a source is read below only if a source
+            // links into it with a subpath (see `load_scanned`).
             let read_and_link = |id: FileId| {
                 let file = &scan.files[id as usize];
-                if lazy && !file.is_source() {
+                if !file.is_source() {
                     PROGRESS.advance(1);
-                    let unread = Note::empty(file.path.clone());
+                    let unread = Note::unread(file.path.clone());
                     return (unread, (None, (Prelinked::default(), false)));
                 }
                 let (mut note, stamp) = read(id);
@@ -431,14 +448,12 @@ fn load_scanned_keeping(
                     .with_max_len(NOTES_PER_RUN)
                     .map(|&id| read_and_link(id))
                     .unzip();
-            if lazy {
-                let targets = subpath_targets(&scan.files, &notes, &note_files, &prelinked);
-                let read_now: Vec<(Note, Option<Stamp>)> =
-                    targets.par_iter().map(|&at| read(note_files[at])).collect();
-                for (at, (note, stamp)) in targets.into_iter().zip(read_now) {
-                    notes[at] = note;
-                    stamps[at] = stamp;
-                }
+            let targets = subpath_targets(&scan.files, &notes, &note_files, &prelinked);
+            let read_now: Vec<(Note, Option<Stamp>)> =
+                targets.par_iter().map(|&at| read(note_files[at])).collect();
+            for (at, (note, stamp)) in targets.into_iter().zip(read_now) {
+                notes[at] = note;
+                stamps[at] = stamp;
             }
             if keep == Keep::ForCheck {
                 // Subpaths checked now that every target is parsed. A note
@@ -507,6 +522,17 @@ fn load_scanned_keeping(
                 Keep::Everything,
                 "a load with a cache keeps everything"
             );
+            // A note that is not a source and was not read stays unread
+            // (so does a new one): whether a source now links into it with a
+            // subpath is known once the notes are read (below).
+            let (to_read, unread): (Vec<_>, Vec<_>) =
+                to_read.into_iter().partition(|(at, last)| {
+                    scan.files[note_files[*at] as usize].is_source()
+                        || last.as_ref().is_some_and(|last| !last.unread)
+                });
+            for (at, _) in unread {
+                notes[at] = Note::unread(notes[at].path.clone());
+            }
             PROGRESS.begin(Stage::Reading, to_read.len() as u64);
             let read_now: Vec<(Note, Option<Stamp>)> = to_read
                 .par_iter()
@@ -541,6 +567,31 @@ fn load_scanned_keeping(
                 if at.is_some_and(|at| !fresh[at]) {
                     cache.kept_last_good.push(path);
                 }
+            }
+            // Unread notes a source now links into with a subpath. With the
+            // files of the last resolution, only the sources read again can
+            // link anywhere new; else every source is looked at (the files
+            // changed: every link is resolved again anyway).
+            let index = cache
+                .links
+                .as_ref()
+                .and_then(|memo| memo.index_about(&scan));
+            let targets = match index {
+                Some(index) => {
+                    unread_subpath_targets(&scan, &notes, &note_files, index, |at| fresh[at])
+                }
+                None if notes.iter().any(|note| note.unread) => {
+                    let index = NameIndex::new(&scan.files);
+                    unread_subpath_targets(&scan, &notes, &note_files, &index, |_| true)
+                }
+                None => Vec::new(),
+            };
+            let read_now: Vec<(Note, Option<Stamp>)> =
+                targets.par_iter().map(|&at| read(note_files[at])).collect();
+            for (at, (note, stamp)) in targets.into_iter().zip(read_now) {
+                notes[at] = note;
+                stamps[at] = stamp;
+                fresh[at] = true;
             }
             (notes, stamps)
         }
@@ -601,6 +652,46 @@ fn subpath_targets(
                 let wanted = position != u32::MAX && !files[target as usize].is_source();
                 wanted.then_some(position as usize)
             })
+        })
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+/// The positions (in `note_files`) of the unread notes that a source, among
+/// those `look_at` (by position), links into with a `#subpath`, ascending;
+/// `index` is the name index of `scan`'s files.
+fn unread_subpath_targets(
+    scan: &Scan,
+    notes: &[Note],
+    note_files: &[FileId],
+    index: &NameIndex,
+    look_at: impl Fn(usize) -> bool + Sync,
+) -> Vec<usize> {
+    let position_of = |file: FileId| {
+        note_files
+            .binary_search_by(|&id| {
+                scan.files[id as usize]
+                    .path
+                    .cmp(&scan.files[file as usize].path)
+            })
+            .ok()
+    };
+    let mut targets: Vec<usize> = notes
+        .par_iter()
+        .zip(note_files)
+        .enumerate()
+        .filter(|&(at, (_, &file))| look_at(at) && scan.files[file as usize].is_source())
+        .flat_map_iter(|(_, (note, &file))| {
+            let folder = note.path.folder().to_lowercase();
+            note.links
+                .iter()
+                .filter(|link| link.subpath.is_some())
+                .filter_map(|link| index.lookup(note.linkpath(link), file, &folder).target)
+                .filter_map(position_of)
+                .filter(|&at| notes[at].unread)
+                .collect::<Vec<_>>()
         })
         .collect();
     targets.sort_unstable();
@@ -695,6 +786,13 @@ pub struct ParsedNote {
     size: u64,
     modified: Option<std::time::SystemTime>,
     note: Note,
+}
+
+impl ParsedNote {
+    /// The note's vault path.
+    pub fn path(&self) -> &VaultPath {
+        &self.path
+    }
 }
 
 /// Reads and parses the note at `fs_path` (vault path `path`); `None` when it

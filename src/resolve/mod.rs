@@ -315,6 +315,11 @@ impl LinkMemo {
         self.walk
     }
 
+    /// The name index of the memo's files, when they are `scan`'s.
+    pub fn index_about(&self, scan: &Scan) -> Option<&NameIndex> {
+        self.is_about(scan).then_some(&self.index)
+    }
+
     /// Whether the memo is about `scan`'s files and these notes (`note_files`).
     fn is_about_notes(&self, scan: &Scan, note_files: &[FileId]) -> bool {
         self.is_about(scan) && self.note_files == note_files

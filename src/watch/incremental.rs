@@ -271,13 +271,16 @@ impl Incremental {
         crate::pipeline::drop_in_background((vault, model));
         // Pages are notes too (links may point into them), and no event tells
         // of our own writes: the ones just written are read again, now, on
-        // another thread (until they are, they count as changed).
+        // another thread (until they are, they count as changed) — those that
+        // were read: a page no link looks into stays unread (see
+        // `pipeline::load_scanned`).
         self.notes
             .mark_changed(report.write.written.iter().chain(&report.write.removed));
         let written: Vec<(VaultPath, PathBuf)> = report
             .write
             .written
             .iter()
+            .filter(|page| self.notes.holds_read(page))
             .map(|page| (page.clone(), page.to_fs_path(root)))
             .collect();
         // Spares for the next update, made while the user reads this one.
@@ -721,23 +724,101 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn the_pages_a_first_build_wrote_are_parsed_once_settled() {
+    fn only_the_pages_a_link_looks_into_are_parsed_once_settled() {
         let vault = sample_copy();
         let root = vault.path();
+        let insight = "Managers judge technicians by callbacks, not completed visits";
+        let page = format!("Throughline/Insights/{insight} (evidence).md");
+        fs::write(
+            root.join("Pointer.md"),
+            format!("See [[{insight} (evidence)#Evidence]].\n"),
+        )
+        .unwrap();
         let config = crate::config::load(root).unwrap();
+        // Built once, so the page is there for the link when `watch` starts;
+        // then the page is changed by hand, so the watch's first build writes
+        // it (and nothing else).
+        Incremental::default().build(root, &config, None).unwrap();
+        let bytes = fs::read_to_string(root.join(&page)).unwrap();
+        fs::write(root.join(&page), bytes.replace("## Evidence", "## Changed")).unwrap();
         let mut incremental = Incremental::default();
         let (first, _) = incremental.build(root, &config, None).unwrap();
-        assert!(!first.write.written.is_empty());
+        assert_eq!(first.write.written, [VaultPath::new(&page).unwrap()]);
+        let pending = incremental
+            .pending_pages
+            .take()
+            .expect("parsed on another thread");
+        let parsed: Vec<String> = (pending.join().unwrap().iter())
+            .map(|parsed| parsed.path().to_string())
+            .collect();
+        assert_eq!(parsed, std::slice::from_ref(&page));
+        // The other pages were left unread, and stay so.
+        let other = "Throughline/Insights.md";
         assert!(
-            incremental.pending_pages.is_some(),
-            "parsed on another thread"
+            !incremental
+                .notes
+                .holds_read(&VaultPath::new(other).unwrap())
         );
-        incremental.settle_pages();
-        assert!(incremental.pending_pages.is_none());
-        // Taken into the notes kept: a save reads only what it changed.
         let (nothing, _) = incremental.build(root, &config, Some(&[])).unwrap();
         assert_eq!(nothing.stats.notes, first.stats.notes);
         assert_eq!(nothing.rendered, 0);
+        assert!(
+            !incremental
+                .notes
+                .holds_read(&VaultPath::new(other).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_save_that_links_into_a_note_left_unread_reads_it() {
+        let vault = sample_copy();
+        let root = vault.path();
+        let hidden = "Templates/Hidden guide.md";
+        fs::write(root.join(hidden), "# Present\n\nText ^kept\n").unwrap();
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        incremental.build(root, &config, None).unwrap();
+        incremental.settle_pages();
+        let unread = |incremental: &Incremental, path: &str| {
+            !incremental.notes.holds_read(&VaultPath::new(path).unwrap())
+        };
+        let insight = "Managers judge technicians by callbacks, not completed visits";
+        let page = format!("Throughline/Insights/{insight} (evidence).md");
+        assert!(unread(&incremental, hidden) && unread(&incremental, &page));
+        // A save (the same files): an observation quotes links into both, a
+        // heading found and one not in each.
+        let interview = "Interviews/2026-10-05 Dana Whitfield.md";
+        let mut text = fs::read_to_string(root.join(interview)).unwrap();
+        text.push_str(&format!(
+            "- Her checklist: [[Hidden guide#Present]] [[Hidden guide#Absent]] \
+             [[{insight} (evidence)#Evidence]] [[{insight} (evidence)#Nope]] [[{insight}]]\n"
+        ));
+        fs::write(root.join(interview), text).unwrap();
+        let changed = [VaultPath::new(interview).unwrap()];
+        let (edited, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(!unread(&incremental, hidden) && !unread(&incremental, &page));
+        let quoted = pages(root)[&page].clone();
+        assert!(quoted.contains("[[Hidden guide#Present]]"), "{quoted}");
+        let (fresh, _) = Incremental::default().build(root, &config, None).unwrap();
+        assert_eq!(fresh.write.written, Vec::<VaultPath>::new());
+        assert_eq!(edited.problems, fresh.problems);
+        // A new note (the files change): links into a page still unread.
+        let other =
+            "Throughline/Insights/Parts shortages are discovered only on site (evidence).md";
+        assert!(unread(&incremental, other));
+        let pointer = "Pointer.md";
+        fs::write(
+            root.join(pointer),
+            "[[Parts shortages are discovered only on site (evidence)#Evidence]] \
+             [[Parts shortages are discovered only on site (evidence)#Nope]]\n",
+        )
+        .unwrap();
+        let changed = [VaultPath::new(pointer).unwrap()];
+        let (pointed, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(!unread(&incremental, other));
+        let (fresh, _) = Incremental::default().build(root, &config, None).unwrap();
+        assert_eq!(pointed.problems, fresh.problems);
+        assert_eq!(pointed.problems.warnings, edited.problems.warnings + 1);
     }
 
     #[test]

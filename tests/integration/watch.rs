@@ -356,6 +356,24 @@ fn in_place_write_is_followed() {
     );
 }
 
+/// A note that is not a source (here one Obsidian's settings exclude) is read
+/// only once a source links into it with a heading: a save that quotes such a
+/// link has it read, and the page keeps the heading, as a fresh build's does.
+#[test]
+fn a_save_that_links_into_an_excluded_note_is_followed() {
+    let vault = VaultTest::sample();
+    vault.file("Templates/Hidden guide.md", "# Present\n\nText\n");
+    let mut watch = Watch::start(&vault);
+    let quoting = format!("{EDITED_LINE} [[Hidden guide#Present]] [[Hidden guide#Absent]]");
+    let text = read(&vault, INTERVIEW).replacen(INTERVIEW_LINE, &quoting, 1);
+    fs::write(vault.path().join(INTERVIEW), text).unwrap();
+    let after = converge(&mut watch, &vault);
+    let page = "Insights/Parts shortages are discovered only on site (evidence).md";
+    let page = String::from_utf8_lossy(&after[page]);
+    assert!(page.contains("[[Hidden guide#Present]]"), "{page}");
+    assert!(!page.contains("[[Hidden guide#Absent]]"), "{page}");
+}
+
 /// `--verbose` follows each update's line with its stage times and the pages
 /// written (`cargo bench --bench watch` reads both).
 #[test]
