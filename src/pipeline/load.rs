@@ -394,10 +394,23 @@ fn load_scanned_keeping(
         let note = parse_note_for(file.path.clone(), bytes, scope);
         (note, stamp)
     };
+    // A note that is not a source, read because a source links into it with
+    // a subpath (not counted on the progress bar: the reads were).
+    let read_link_target = |id: FileId| {
+        let file = &scan.files[id as usize];
+        let (bytes, metadata) = read_note(&file.fs_path, config.max_note_bytes);
+        let mut note = parse_note_for(file.path.clone(), bytes, scope);
+        if keep == Keep::ForCheck && !is_plan(&note) {
+            note.keep_for_check(std::iter::empty());
+        }
+        (note, metadata.as_ref().map(stamp_of))
+    };
     // Notes a failed build kept the last good parse of: still so, unless
     // read again now (then what is read decides, below).
     let carried = std::mem::take(&mut cache.kept_last_good);
     let mut prelinks = None;
+    // A name index built for the load, when the resolution can take it.
+    let mut index_built = None;
     let (notes, stamps) = match taken {
         // Every note read (no cache): straight into place, each note's links
         // looked up as soon as it is parsed.
@@ -415,10 +428,7 @@ fn load_scanned_keeping(
                     return (unread, (None, (Prelinked::default(), false)));
                 }
                 let (mut note, stamp) = read(id);
-                let mut prelinked = match file.is_source() {
-                    true => prelink(&index, &note, id),
-                    false => Prelinked::default(),
-                };
+                let mut prelinked = prelink(&index, &note, id);
                 // `check` keeps of a note what may have a problem: the lines
                 // of links to no file or to one of several, the subpath alone
                 // of a link to one file (rarely missing).
@@ -431,10 +441,7 @@ fn load_scanned_keeping(
                         };
                         (u.link as usize, kept)
                     }));
-                    // A note that is not a source has no resolutions to keep.
-                    if file.is_source() {
-                        prelinked.keep_links(&kept_at);
-                    }
+                    prelinked.keep_links(&kept_at);
                 }
                 (note, (stamp, (prelinked, is_cut)))
             };
@@ -449,8 +456,9 @@ fn load_scanned_keeping(
                     .map(|&id| read_and_link(id))
                     .unzip();
             let targets = subpath_targets(&scan.files, &notes, &note_files, &prelinked);
-            let read_now: Vec<(Note, Option<Stamp>)> =
-                targets.par_iter().map(|&at| read(note_files[at])).collect();
+            let read_now: Vec<(Note, Option<Stamp>)> = (targets.par_iter())
+                .map(|&at| read_link_target(note_files[at]))
+                .collect();
             for (at, (note, stamp)) in targets.into_iter().zip(read_now) {
                 notes[at] = note;
                 stamps[at] = stamp;
@@ -497,10 +505,19 @@ fn load_scanned_keeping(
                         (note, stamp, prelinked)
                     })
                     .collect();
+                let reread_any = !again.is_empty();
                 for (at, (note, stamp, links)) in again.into_iter().zip(reread) {
                     notes[at] = note;
                     stamps[at] = stamp;
                     prelinked[at] = links;
+                }
+                // A note read again (its file changed meanwhile) may link into
+                // a note left unread.
+                if reread_any {
+                    let targets = subpath_targets(&scan.files, &notes, &note_files, &prelinked);
+                    for at in targets {
+                        (notes[at], stamps[at]) = read_link_target(note_files[at]);
+                    }
                 }
             }
             prelinks = Some(Prelinks {
@@ -572,22 +589,35 @@ fn load_scanned_keeping(
             // files of the last resolution, only the sources read again can
             // link anywhere new; else every source is looked at (the files
             // changed: every link is resolved again anyway).
-            let index = cache
+            let targets = match cache
                 .links
                 .as_ref()
-                .and_then(|memo| memo.index_about(&scan));
-            let targets = match index {
+                .and_then(|memo| memo.index_about(&scan))
+            {
                 Some(index) => {
-                    unread_subpath_targets(&scan, &notes, &note_files, index, |at| fresh[at])
+                    let read_again = (0..notes.len()).filter(|&at| fresh[at]).collect();
+                    unread_subpath_targets(&scan, &notes, &note_files, index, read_again)
                 }
-                None if notes.iter().any(|note| note.unread) => {
+                None => {
+                    // Built here, it is the resolution's too.
                     let index = NameIndex::new(&scan.files);
-                    unread_subpath_targets(&scan, &notes, &note_files, &index, |_| true)
+                    let every = (0..notes.len()).collect();
+                    let mut targets =
+                        unread_subpath_targets(&scan, &notes, &note_files, &index, every);
+                    // A note left unread that is a source now (the settings
+                    // that leave notes out changed) is read.
+                    targets.extend((0..notes.len()).filter(|&at| {
+                        notes[at].unread && scan.files[note_files[at] as usize].is_source()
+                    }));
+                    targets.sort_unstable();
+                    targets.dedup();
+                    index_built = Some(index);
+                    targets
                 }
-                None => Vec::new(),
             };
-            let read_now: Vec<(Note, Option<Stamp>)> =
-                targets.par_iter().map(|&at| read(note_files[at])).collect();
+            let read_now: Vec<(Note, Option<Stamp>)> = (targets.par_iter())
+                .map(|&at| read_link_target(note_files[at]))
+                .collect();
             for (at, (note, stamp)) in targets.into_iter().zip(read_now) {
                 notes[at] = note;
                 stamps[at] = stamp;
@@ -596,9 +626,13 @@ fn load_scanned_keeping(
             (notes, stamps)
         }
     };
-    for (&id, stamp) in note_files.iter().zip(stamps) {
-        if let Some((size, modified)) = stamp {
-            let file = &mut scan.files[id as usize];
+    for ((&id, stamp), note) in note_files.iter().zip(stamps).zip(&notes) {
+        let file = &mut scan.files[id as usize];
+        if note.unread {
+            // No stamp: the next load never takes it as a note read at this
+            // size and time (should the note be a source by then).
+            file.modified = None;
+        } else if let Some((size, modified)) = stamp {
             file.size = size;
             file.modified = modified;
         }
@@ -608,6 +642,7 @@ fn load_scanned_keeping(
         files: note_files,
         fresh,
         prelinks,
+        index: index_built,
     };
     let parsed_in = started.elapsed();
     PROGRESS.begin(Stage::Analysing, 0);
@@ -626,9 +661,8 @@ fn load_scanned_keeping(
     vault
 }
 
-/// The positions (in `note_files`) of the notes that are not sources and
-/// that a source links into with a `#subpath`, ascending: the notes a lazy
-/// load must read after all. `prelinked` holds every note's links as looked
+/// The positions (in `note_files`) of the unread notes that a source links
+/// into with a `#subpath`, ascending: the notes a load must read after all. `prelinked` holds every note's links as looked
 /// up: a link with a subpath is always among its note's unsettled ones.
 fn subpath_targets(
     files: &[VaultFile],
@@ -649,7 +683,7 @@ fn subpath_targets(
                 note.links.get(at)?.subpath.as_ref()?;
                 let target = prelinked.resolutions.get(at)?.target?;
                 let position = position_of[target as usize];
-                let wanted = position != u32::MAX && !files[target as usize].is_source();
+                let wanted = position != u32::MAX && notes[position as usize].unread;
                 wanted.then_some(position as usize)
             })
         })
@@ -660,30 +694,22 @@ fn subpath_targets(
 }
 
 /// The positions (in `note_files`) of the unread notes that a source, among
-/// those `look_at` (by position), links into with a `#subpath`, ascending;
-/// `index` is the name index of `scan`'s files.
+/// those at the positions `look_at`, links into with a `#subpath`,
+/// ascending; `index` is the name index of `scan`'s files.
 fn unread_subpath_targets(
     scan: &Scan,
     notes: &[Note],
     note_files: &[FileId],
     index: &NameIndex,
-    look_at: impl Fn(usize) -> bool + Sync,
+    look_at: Vec<usize>,
 ) -> Vec<usize> {
-    let position_of = |file: FileId| {
-        note_files
-            .binary_search_by(|&id| {
-                scan.files[id as usize]
-                    .path
-                    .cmp(&scan.files[file as usize].path)
-            })
-            .ok()
-    };
-    let mut targets: Vec<usize> = notes
-        .par_iter()
-        .zip(note_files)
-        .enumerate()
-        .filter(|&(at, (_, &file))| look_at(at) && scan.files[file as usize].is_source())
-        .flat_map_iter(|(_, (note, &file))| {
+    // File ids ascend with positions.
+    let position_of = |file: FileId| note_files.binary_search(&file).ok();
+    let mut targets: Vec<usize> = look_at
+        .into_par_iter()
+        .map(|at| (&notes[at], &note_files[at]))
+        .filter(|&(_, &file)| scan.files[file as usize].is_source())
+        .flat_map_iter(|(note, &file)| {
             let folder = note.path.folder().to_lowercase();
             note.links
                 .iter()

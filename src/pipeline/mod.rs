@@ -1,8 +1,9 @@
 //! Runs the stages in order: scan → parse → resolve → model → consolidate →
 //! render → write.
 //!
-//! [`load_vault`] is what `links` needs: every file found, every note parsed in
-//! parallel (results kept in file order), every link resolved. [`analyze`] adds
+//! [`load_vault`] is what `links` needs: every file found, every source note
+//! parsed in parallel (results kept in file order; a note that is not a source
+//! only when a link needs its headings), every link resolved. [`analyze`] adds
 //! the research model (for `check`); [`build`] runs everything.
 
 mod load;

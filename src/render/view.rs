@@ -276,19 +276,20 @@ impl Views<'_> {
         companies
     }
 
-    /// Whether `subpath` exists in the file at `target` (attachments, pages
-    /// about to be generated and files in the output folder count as found: they
-    /// are not notes the pages are built from, and the first build must not differ
-    /// from the next).
+    /// Whether `subpath` exists in the file at `target`. Only sources are
+    /// looked into: attachments, pages about to be generated, files in the
+    /// output folder and notes left out count as found. They are not notes
+    /// the pages are built from, the first build must not differ from the
+    /// next, and a note left out is read only for a link the parser found
+    /// (see [`crate::pipeline::load_scanned`]), while a quote may hold one it
+    /// did not (in a `%%` comment, say).
     pub fn subpath_exists(&self, target: &crate::scan::VaultPath, subpath: &str) -> bool {
         match self
             .vault
             .files
             .binary_search_by(|file| file.path.cmp(target))
         {
-            Ok(id) if self.vault.files[id].exclusion == crate::scan::Exclusion::OutputFolder => {
-                true
-            }
+            Ok(id) if !self.vault.files[id].is_source() => true,
             Ok(id) => match self.vault.note(id as FileId) {
                 Some(note) => crate::resolve::subpath_exists(note, subpath),
                 None => true,

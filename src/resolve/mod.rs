@@ -61,7 +61,9 @@ pub struct Vault {
     pub root: PathBuf,
     /// Every file, sorted by path; a [`FileId`] indexes this list.
     pub files: Vec<VaultFile>,
-    /// Parsed notes (sources and link-only notes), in file order.
+    /// The notes, in file order: sources parsed, and notes that are not
+    /// sources parsed when a source links into one with a subpath, else left
+    /// unread ([`Note::unread`]; see [`crate::pipeline::load_scanned`]).
     pub notes: Vec<Note>,
     /// For each file, the index of its note in `notes`.
     note_of_file: Vec<Option<u32>>,
@@ -380,6 +382,8 @@ pub struct NotesInOrder {
     /// Their links, looked up as they were parsed (a load that parsed every
     /// note), to be finished by the resolution.
     pub prelinks: Option<Prelinks>,
+    /// The name index of the scan's files, when the load built one.
+    pub index: Option<NameIndex>,
 }
 
 impl From<Vec<(FileId, Note, bool)>> for NotesInOrder {
@@ -437,6 +441,7 @@ fn resolve_inner(
         files: note_file_ids,
         fresh,
         prelinks,
+        index: built,
     } = notes;
     debug_assert!(
         parsed.len() == note_file_ids.len() && fresh.len() == parsed.len(),
@@ -455,7 +460,7 @@ fn resolve_inner(
         .filter(|memo| !aliases_changed(memo, &parsed, &fresh, &changed))
         .map(|memo| std::mem::take(&mut memo.aliases));
     let same_aliases = kept_aliases.is_some();
-    let aliases = kept_aliases.unwrap_or_else(|| alias_index(&parsed, &note_file_ids));
+    let aliases = kept_aliases.unwrap_or_else(|| alias_index(&parsed, &note_file_ids, &scan.files));
     let mut memo = memo.filter(|memo| {
         (same_aliases || memo.aliases == aliases) && memo.settings == format!("{settings:?}")
     });
@@ -467,7 +472,7 @@ fn resolve_inner(
     let (index, prelinked): (NameIndex, Option<Vec<Prelinked>>) = match (&mut memo, prelinks) {
         (Some(memo), _) => (std::mem::take(&mut memo.index), None),
         (None, Some(prelinks)) => (prelinks.index, Some(prelinks.notes)),
-        (None, None) => (NameIndex::new(&scan.files), None),
+        (None, None) => (built.unwrap_or_else(|| NameIndex::new(&scan.files)), None),
     };
     // One per note; none at all (not a list of `None`s: a hundred thousand
     // under `watch`) when the links were not looked up as notes were parsed.
@@ -688,10 +693,19 @@ fn aliases_changed(memo: &LinkMemo, notes: &[Note], fresh: &[bool], changed: &[b
             .any(|&file| changed.get(file as usize).is_none_or(|&changed| changed))
 }
 
-/// Lower-cased alias → the note carrying it, for "aliases do not resolve" hints.
-fn alias_index(notes: &[Note], files: &[FileId]) -> HashMap<String, FileId> {
+/// Lower-cased alias → the source carrying it, for "aliases do not resolve"
+/// hints (a note that is not a source is not read for its aliases: see
+/// [`crate::pipeline::load_scanned`]).
+fn alias_index(
+    notes: &[Note],
+    note_files: &[FileId],
+    files: &[VaultFile],
+) -> HashMap<String, FileId> {
     let mut aliases = HashMap::new();
-    for (note, &file) in notes.iter().zip(files) {
+    for (note, &file) in notes.iter().zip(note_files) {
+        if !files[file as usize].is_source() {
+            continue;
+        }
         for alias in &note.aliases {
             aliases.entry(alias.to_lowercase()).or_insert(file);
         }

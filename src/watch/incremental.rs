@@ -822,6 +822,40 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_note_left_unread_is_read_once_the_settings_make_it_a_source() {
+        let vault = sample_copy();
+        let root = vault.path();
+        let hidden = "Templates/Hidden guide.md";
+        fs::write(root.join(hidden), "# Guide\n\n[[Nowhere at all]]\n").unwrap();
+        let config = crate::config::load(root).unwrap();
+        let mut incremental = Incremental::default();
+        let (first, _) = incremental.build(root, &config, None).unwrap();
+        // Saves of the note left out (the second with the files of the
+        // first: its stamp is taken from the save, and it stays unread).
+        let changed = [VaultPath::new(hidden).unwrap()];
+        for again in ["again", "and again"] {
+            let text = format!("# Guide\n\n[[Nowhere at all]] {again}\n");
+            fs::write(root.join(hidden), text).unwrap();
+            incremental.build(root, &config, Some(&changed)).unwrap();
+            assert!(!incremental.notes.holds_read(&changed[0]));
+        }
+        // Obsidian's settings no longer leave it out: it is a source.
+        let settings = root.join(".obsidian/app.json");
+        let text = fs::read_to_string(&settings).unwrap();
+        fs::write(&settings, text.replace("\"Templates/\"", "\"Elsewhere/\"")).unwrap();
+        let (now, _) = incremental.build(root, &config, None).unwrap();
+        assert!(incremental.notes.holds_read(&changed[0]));
+        let (fresh, _) = Incremental::default().build(root, &config, None).unwrap();
+        assert_eq!(
+            now.stats.notes,
+            first.stats.notes + 2,
+            "the template and the guide"
+        );
+        assert_eq!(now.stats, fresh.stats);
+        assert_eq!(now.problems, fresh.problems);
+    }
+
+    #[test]
     fn schema_problems_come_and_go_with_their_notes_as_in_fresh_builds() {
         // The vault's list keeps the last model's problems while they are the
         // same: a problem found, then fixed, must show in the list as a fresh

@@ -228,3 +228,34 @@ fn subpaths_into_notes_that_are_not_sources_are_looked_for_in_them() {
     assert!(missing[0].contains("Absent"), "{missing:?}");
     assert!(missing[1].contains("Nope"), "{missing:?}");
 }
+
+/// A broken link written as an alias is told which note carries it, when
+/// that note is a source: a note left out is not read for its aliases.
+#[test]
+fn alias_hints_name_sources_only() {
+    let vault = VaultTest::new();
+    vault
+        .file(
+            ".obsidian/app.json",
+            r#"{"userIgnoreFilters": ["Archive/"]}"#,
+        )
+        .file("Archive/Old.md", "---\naliases: [Legacy]\n---\n")
+        .file("Notes/New.md", "---\naliases: [Current]\n---\n")
+        .file("B.md", "[[Current]]\n[[Legacy]]\n");
+    let (report, _) = vault.check_json();
+    let help_of = |line: u64| {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "broken-link" && d["line"] == line)
+            .map(|d| d["help"].as_str().unwrap_or_default().to_owned())
+            .unwrap_or_else(|| panic!("no broken link on line {line}: {report}"))
+    };
+    assert!(
+        help_of(1).contains("is an alias of `Notes/New.md`"),
+        "{}",
+        help_of(1)
+    );
+    assert!(!help_of(2).contains("alias"), "{}", help_of(2));
+}
