@@ -30,7 +30,11 @@
 //!    line); `watch` runs with `--verbose`, and the medians of its stage times per update
 //!    (load, consolidate, render, write) are printed with the pages each update wrote and
 //!    their bytes: what grows with the vault, and how much of it is the pages affected;
-//! 5. restores the note, stops the watch with Ctrl-C and checks that it exits 0.
+//! 5. restores the note, then adds a new interview note (linking an insight) and removes
+//!    it, [`FILE_CHANGES`] times, and reports the time from each write to its update's
+//!    line (minus the debounce) and how many pages the new note's update rendered: the
+//!    vault's files change, which edits never do;
+//! 6. stops the watch with Ctrl-C and checks that it exits 0.
 //!
 //! Targets (issue 4, product spec §6): p95 ≤ 50 ms at 10,000 notes, ≤ 100 ms at
 //! 100,000. A missed target is printed as `MISSED`; the benchmark exits 1 only when it
@@ -74,6 +78,9 @@ const QUIET: Duration = Duration::from_millis(50);
 
 /// Pause between edits, so that each edit is an update of its own.
 const BETWEEN_EDITS: Duration = Duration::from_millis(300);
+
+/// How many times the benchmark adds a new interview note and removes it.
+const FILE_CHANGES: usize = 2;
 
 /// How long to wait for the watch to start or for an update.
 const PATIENCE: Duration = Duration::from_secs(600);
@@ -251,6 +258,10 @@ struct Report {
     stages: Vec<Vec<(String, Duration)>>,
     /// Per update, the pages written and their bytes.
     written: Vec<(usize, u64)>,
+    /// Per round: a new note's latency to its update line, its removal's
+    /// (both minus the debounce), and the pages the new note's update
+    /// rendered.
+    file_changes: Vec<(Duration, Duration, u64)>,
 }
 
 /// The `p`-th percentile (nearest rank) of sorted samples.
@@ -369,6 +380,34 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
     }
     fs::write(&interview, &original).map_err(|e| e.to_string())?;
     watch.wait_for("update line", |line| line.contains(" changed: "))?;
+    // A new interview note, then its removal: the vault's files change.
+    let new_note = interview.with_file_name("Benchmark new interview.md");
+    let mut file_changes: Vec<(Duration, Duration, u64)> = Vec::new();
+    for round in 0..FILE_CHANGES {
+        for create in [true, false] {
+            thread::sleep(BETWEEN_EDITS);
+            let written = Instant::now();
+            let done = match create {
+                true => fs::write(&new_note, new_interview(round, &insights[0])),
+                false => fs::remove_file(&new_note),
+            };
+            done.map_err(|e| format!("cannot change {}: {e}", new_note.display()))?;
+            let (at, _) = watch.wait_for("update line", |line| line.contains(" changed: "))?;
+            let (_, times) = watch.wait_for("stage times", |line| stage_times(line).is_some())?;
+            let rendered = stage_times(&times)
+                .and_then(|times| times.last().map(|(_, count)| count.as_millis() as u64))
+                .unwrap_or_default();
+            let latency = (at - written).saturating_sub(DEBOUNCE);
+            match create {
+                true => file_changes.push((latency, Duration::ZERO, rendered)),
+                false => {
+                    if let Some(last) = file_changes.last_mut() {
+                        last.1 = latency;
+                    }
+                }
+            }
+        }
+    }
     let peak_rss = watch.memory("VmHWM");
     let code = watch.stop()?;
     if code != 0 {
@@ -392,7 +431,15 @@ fn measure(notes: usize, binary: &Path, runs: usize) -> Result<Report, String> {
         reported,
         stages,
         written: written_pages,
+        file_changes,
     })
+}
+
+/// A new interview note that backs `insight`.
+fn new_interview(round: usize, insight: &str) -> String {
+    format!(
+        "---\ntype: interview\ndate: 2026-11-20\nparticipant: \"[[Bench Participant {round}]]\"\n---\n## Learned\n\n- Round {round}: the parts list arrived after the visit. [[{insight}]] #pain\n"
+    )
 }
 
 /// The stage times of a `watch --verbose` line such as `  load 8.1 ms,
@@ -479,6 +526,14 @@ fn print_report(report: &Report) {
         "  the first edit after set-up (a warm-up edit, not counted above): {:.1} ms",
         ms(report.first_save)
     );
+    for (round, (created, removed, rendered)) in report.file_changes.iter().enumerate() {
+        println!(
+            "  a new interview note → update line, minus debounce (round {}): {:.1} ms ({rendered} pages rendered); removed: {:.1} ms",
+            round + 1,
+            ms(*created),
+            ms(*removed),
+        );
+    }
     let t = &report.to_line;
     println!(
         "  edit → update line, minus debounce: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
