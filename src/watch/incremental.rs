@@ -385,7 +385,26 @@ pub(super) mod tests {
         Rename {
             note: usize,
         },
+        /// A note links into a note that is not a source (a generated page,
+        /// a note Obsidian's settings leave out) with a heading, found there
+        /// or not.
+        SubpathLink {
+            note: usize,
+            target: usize,
+            heading: usize,
+        },
     }
+
+    /// Targets of [`Edit::SubpathLink`]: notes left unread until linked so.
+    const SUBPATH_TARGETS: &[&str] = &[
+        "Interview template",
+        "Parts shortages are discovered only on site (evidence)",
+        "Insights",
+    ];
+
+    /// Headings of [`Edit::SubpathLink`]: in the template, on every insight
+    /// page, on none.
+    const SUBPATH_HEADINGS: &[&str] = &["Learned", "Evidence", "Nowhere"];
 
     fn edit() -> impl Strategy<Value = Edit> {
         prop_oneof![
@@ -397,6 +416,8 @@ pub(super) mod tests {
                 .prop_map(|(person, insight, day)| Edit::NewInterview { person, insight, day }),
             1 => any::<usize>().prop_map(|note| Edit::Delete { note }),
             1 => any::<usize>().prop_map(|note| Edit::Rename { note }),
+            2 => (any::<usize>(), 0..SUBPATH_TARGETS.len(), 0..SUBPATH_HEADINGS.len())
+                .prop_map(|(note, target, heading)| Edit::SubpathLink { note, target, heading }),
         ]
     }
 
@@ -571,6 +592,21 @@ pub(super) mod tests {
                 fs::rename(root.join(path), root.join(&renamed)).unwrap();
                 vec![path.clone(), renamed]
             }
+            Edit::SubpathLink {
+                note,
+                target,
+                heading,
+            } => {
+                let Some(path) = pick(&all, *note) else {
+                    return Vec::new();
+                };
+                let full = root.join(path);
+                let text = fs::read_to_string(&full).unwrap();
+                let (target, heading) = (SUBPATH_TARGETS[*target], SUBPATH_HEADINGS[*heading]);
+                let line = format!("- See [[{target}#{heading}]].");
+                fs::write(&full, format!("{text}\n{line}\n")).unwrap();
+                vec![path.clone()]
+            }
         }
     }
 
@@ -579,6 +615,31 @@ pub(super) mod tests {
         copy_sources(root, fresh.path());
         crate::pipeline::build(fresh.path(), WriteMode::Write).unwrap();
         pages(fresh.path())
+    }
+
+    /// The problems a fresh build finds in a copy of the vault with its pages
+    /// as they are (a subpath into a page is looked for in the page on disk:
+    /// a build of the sources alone finds no page to look in).
+    fn fresh_problems(root: &Path) -> crate::diagnostics::Summary {
+        let fresh = tempfile::tempdir().unwrap();
+        copy_sources(root, fresh.path());
+        copy_tree(&root.join("Throughline"), &fresh.path().join("Throughline"));
+        let report = crate::pipeline::build(fresh.path(), WriteMode::Check).unwrap();
+        report.problems
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&target).unwrap();
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
     }
 
     fn differing(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<String> {
@@ -604,6 +665,7 @@ pub(super) mod tests {
                     touched.iter().filter_map(|path| VaultPath::new(path)).collect();
                 let (report, _) = incremental.build(vault.path(), &config, Some(&touched)).unwrap();
                 let expected = fresh_pages(vault.path());
+                let problems = fresh_problems(vault.path());
                 let actual = pages(vault.path());
                 prop_assert!(
                     actual == expected,
@@ -613,6 +675,7 @@ pub(super) mod tests {
                     report.pages,
                     differing(&actual, &expected)
                 );
+                prop_assert_eq!(report.problems, problems, "problems after {:?}", edit);
             }
         }
     }
