@@ -29,15 +29,18 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
     let stop = Arc::new(AtomicBool::new(false));
     let setting_up = Arc::new(AtomicBool::new(true));
     let (handler_stop, handler_setting_up) = (Arc::clone(&stop), Arc::clone(&setting_up));
+    let quiet = global.quiet;
     ctrlc::set_handler(move || {
         // A second Ctrl-C stops at once: every page on disk is whole (each
         // is renamed into place), a temporary file left behind is hidden and
         // removed by the next run, and so is the lock (its process is gone).
         if handler_stop.swap(true, Ordering::Relaxed) {
-            eprintln!("stopped before the update was done");
+            if !quiet {
+                eprintln!("stopping at once");
+            }
             std::process::exit(130);
         }
-        if handler_setting_up.load(Ordering::Relaxed) {
+        if handler_setting_up.load(Ordering::Relaxed) && !quiet {
             eprintln!("stopping once the first build is done (Ctrl-C again to stop at once)");
         }
     })
@@ -55,6 +58,8 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot watch `{}`", root.display()))?;
     drop(progress);
     print_update(&first, &prefix, global);
+    // From here on, Ctrl-C stops at the next wait for events.
+    setting_up.store(false, Ordering::Relaxed);
     if stop.load(Ordering::Relaxed) {
         drop(session);
         println!("stopped");
@@ -74,7 +79,6 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         },
         if args.poll { ", polling" } else { "" }
     );
-    setting_up.store(false, Ordering::Relaxed);
     let mut notice = |notice: Notice| match notice {
         Notice::VaultMissing => {
             eprintln!("warning: the vault folder `{prefix}` is gone; waiting for it to come back")

@@ -84,7 +84,7 @@ pub struct Note {
     pub anchors_hash: u64,
     /// Whether the note was left unread ([`Note::unread`]): a file that is not
     /// a source, read only once a source links into it with a subpath.
-    pub unread: bool,
+    pub is_unread: bool,
 }
 
 /// A byte range in a note's text and the position where it starts.
@@ -293,7 +293,7 @@ impl Note {
             diagnostics: Vec::new(),
             strings: String::new(),
             anchors_hash: 0,
-            unread: false,
+            is_unread: false,
         }
         .with_anchors_hashed()
     }
@@ -304,7 +304,7 @@ impl Note {
     /// note.
     pub fn unread(path: VaultPath) -> Note {
         Note {
-            unread: true,
+            is_unread: true,
             ..Note::empty(path)
         }
     }

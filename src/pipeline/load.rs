@@ -1,5 +1,6 @@
-//! Load: scan the vault, read and parse every note in parallel (results kept in
-//! file order), resolve every link. `watch` loads through a [`NoteCache`]: only
+//! Load: scan the vault, read and parse every source note in parallel (results
+//! kept in file order; a note that is not a source only when a link into it
+//! names a heading or block), resolve every link. `watch` loads through a [`NoteCache`]: only
 //! the notes that changed are read and parsed again.
 
 use foldhash::HashSet;
@@ -19,7 +20,7 @@ use crate::resolve::{
     FileId, LinkMemo, NameIndex, NotesInOrder, Prelinked, Prelinks, StageTimings, Vault, prelink,
     resolve_reusing, settle_subpaths,
 };
-use crate::scan::{FileKind, Scan, ScanError, ScanOptions, VaultFile, VaultPath, scan};
+use crate::scan::{FileKind, Scan, ScanError, ScanOptions, VaultPath, scan};
 
 /// Why a vault could not be loaded at all (problems in notes are diagnostics).
 #[derive(Debug, thiserror::Error)]
@@ -198,7 +199,7 @@ impl NoteCache {
     /// Whether the cache holds a parse of `path` that was read: a note left
     /// unread, or one the cache does not know, is read only once a link needs
     /// it (see [`load_scanned`]).
-    pub fn holds_read(&self, path: &VaultPath) -> bool {
+    pub fn has_read(&self, path: &VaultPath) -> bool {
         let in_order = self
             .ordered
             .binary_search_by(|note| note.path.cmp(path))
@@ -206,7 +207,7 @@ impl NoteCache {
             .map(|at| &self.ordered[at]);
         in_order
             .or_else(|| self.notes.get(path).map(|(_, _, note)| note))
-            .is_some_and(|note| !note.unread)
+            .is_some_and(|note| !note.is_unread)
     }
 
     /// Marks notes as changed: the next load reads them again even when their
@@ -405,6 +406,17 @@ fn load_scanned_keeping(
         }
         (note, metadata.as_ref().map(stamp_of))
     };
+    // Those notes at the positions `targets`, read into place.
+    let read_link_targets =
+        |targets: &[usize], notes: &mut [Note], stamps: &mut [Option<Stamp>]| {
+            let read_now: Vec<(Note, Option<Stamp>)> = (targets.par_iter())
+                .map(|&at| read_link_target(note_files[at]))
+                .collect();
+            for (&at, (note, stamp)) in targets.iter().zip(read_now) {
+                notes[at] = note;
+                stamps[at] = stamp;
+            }
+        };
     // Notes a failed build kept the last good parse of: still so, unless
     // read again now (then what is read decides, below).
     let carried = std::mem::take(&mut cache.kept_last_good);
@@ -455,14 +467,8 @@ fn load_scanned_keeping(
                     .with_max_len(NOTES_PER_RUN)
                     .map(|&id| read_and_link(id))
                     .unzip();
-            let targets = subpath_targets(&scan.files, &notes, &note_files, &prelinked);
-            let read_now: Vec<(Note, Option<Stamp>)> = (targets.par_iter())
-                .map(|&at| read_link_target(note_files[at]))
-                .collect();
-            for (at, (note, stamp)) in targets.into_iter().zip(read_now) {
-                notes[at] = note;
-                stamps[at] = stamp;
-            }
+            let targets = prelinked_subpath_targets(&notes, &note_files, &prelinked);
+            read_link_targets(&targets, &mut notes, &mut stamps);
             if keep == Keep::ForCheck {
                 // Subpaths checked now that every target is parsed. A note
                 // where one is missing has the lines of those links copied
@@ -514,10 +520,8 @@ fn load_scanned_keeping(
                 // A note read again (its file changed meanwhile) may link into
                 // a note left unread.
                 if reread_any {
-                    let targets = subpath_targets(&scan.files, &notes, &note_files, &prelinked);
-                    for at in targets {
-                        (notes[at], stamps[at]) = read_link_target(note_files[at]);
-                    }
+                    let targets = prelinked_subpath_targets(&notes, &note_files, &prelinked);
+                    read_link_targets(&targets, &mut notes, &mut stamps);
                 }
             }
             prelinks = Some(Prelinks {
@@ -545,7 +549,7 @@ fn load_scanned_keeping(
             let (to_read, unread): (Vec<_>, Vec<_>) =
                 to_read.into_iter().partition(|(at, last)| {
                     scan.files[note_files[*at] as usize].is_source()
-                        || last.as_ref().is_some_and(|last| !last.unread)
+                        || last.as_ref().is_some_and(|last| !last.is_unread)
                 });
             for (at, _) in unread {
                 notes[at] = Note::unread(notes[at].path.clone());
@@ -596,18 +600,18 @@ fn load_scanned_keeping(
             {
                 Some(index) => {
                     let read_again = (0..notes.len()).filter(|&at| fresh[at]).collect();
-                    unread_subpath_targets(&scan, &notes, &note_files, index, read_again)
+                    looked_up_subpath_targets(&scan, &notes, &note_files, index, read_again)
                 }
                 None => {
                     // Built here, it is the resolution's too.
                     let index = NameIndex::new(&scan.files);
                     let every = (0..notes.len()).collect();
                     let mut targets =
-                        unread_subpath_targets(&scan, &notes, &note_files, &index, every);
+                        looked_up_subpath_targets(&scan, &notes, &note_files, &index, every);
                     // A note left unread that is a source now (the settings
                     // that leave notes out changed) is read.
                     targets.extend((0..notes.len()).filter(|&at| {
-                        notes[at].unread && scan.files[note_files[at] as usize].is_source()
+                        notes[at].is_unread && scan.files[note_files[at] as usize].is_source()
                     }));
                     targets.sort_unstable();
                     targets.dedup();
@@ -615,12 +619,8 @@ fn load_scanned_keeping(
                     targets
                 }
             };
-            let read_now: Vec<(Note, Option<Stamp>)> = (targets.par_iter())
-                .map(|&at| read_link_target(note_files[at]))
-                .collect();
-            for (at, (note, stamp)) in targets.into_iter().zip(read_now) {
-                notes[at] = note;
-                stamps[at] = stamp;
+            read_link_targets(&targets, &mut notes, &mut stamps);
+            for at in targets {
                 fresh[at] = true;
             }
             (notes, stamps)
@@ -628,7 +628,7 @@ fn load_scanned_keeping(
     };
     for ((&id, stamp), note) in note_files.iter().zip(stamps).zip(&notes) {
         let file = &mut scan.files[id as usize];
-        if note.unread {
+        if note.is_unread {
             // No stamp: the next load never takes it as a note read at this
             // size and time (should the note be a source by then).
             file.modified = None;
@@ -661,19 +661,15 @@ fn load_scanned_keeping(
     vault
 }
 
-/// The positions (in `note_files`) of the unread notes that a source links
-/// into with a `#subpath`, ascending: the notes a load must read after all. `prelinked` holds every note's links as looked
+/// The positions (in `note_files`, whose file ids ascend) of the unread
+/// notes that a source links into with a `#subpath`, ascending: the notes a
+/// load must read after all. `prelinked` holds every note's links as looked
 /// up: a link with a subpath is always among its note's unsettled ones.
-fn subpath_targets(
-    files: &[VaultFile],
+fn prelinked_subpath_targets(
     notes: &[Note],
     note_files: &[FileId],
     prelinked: &[Prelinked],
 ) -> Vec<usize> {
-    let mut position_of = vec![u32::MAX; files.len()];
-    for (at, &file) in note_files.iter().enumerate() {
-        position_of[file as usize] = at as u32;
-    }
     let mut targets: Vec<usize> = notes
         .iter()
         .zip(prelinked)
@@ -682,9 +678,8 @@ fn subpath_targets(
                 let at = unsettled.link as usize;
                 note.links.get(at)?.subpath.as_ref()?;
                 let target = prelinked.resolutions.get(at)?.target?;
-                let position = position_of[target as usize];
-                let wanted = position != u32::MAX && notes[position as usize].unread;
-                wanted.then_some(position as usize)
+                let position = note_files.binary_search(&target).ok()?;
+                notes[position].is_unread.then_some(position)
             })
         })
         .collect();
@@ -693,10 +688,9 @@ fn subpath_targets(
     targets
 }
 
-/// The positions (in `note_files`) of the unread notes that a source, among
-/// those at the positions `look_at`, links into with a `#subpath`,
-/// ascending; `index` is the name index of `scan`'s files.
-fn unread_subpath_targets(
+/// [`prelinked_subpath_targets`] for the sources at the positions `look_at`,
+/// their links looked up in `index` (the name index of `scan`'s files).
+fn looked_up_subpath_targets(
     scan: &Scan,
     notes: &[Note],
     note_files: &[FileId],
@@ -716,7 +710,7 @@ fn unread_subpath_targets(
                 .filter(|link| link.subpath.is_some())
                 .filter_map(|link| index.lookup(note.linkpath(link), file, &folder).target)
                 .filter_map(position_of)
-                .filter(|&at| notes[at].unread)
+                .filter(|&at| notes[at].is_unread)
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -814,9 +808,10 @@ pub struct ParsedNote {
     note: Note,
 }
 
+#[cfg(test)]
 impl ParsedNote {
     /// The note's vault path.
-    pub fn path(&self) -> &VaultPath {
+    pub(crate) fn path(&self) -> &VaultPath {
         &self.path
     }
 }

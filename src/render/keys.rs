@@ -6,8 +6,8 @@
 //! - the *vault key*, what every page depends on: the configuration, Obsidian's
 //!   settings, the set of files (it decides every link's text and keeps file ids
 //!   stable, so the page parts may hash file ids), the planned pages, and the
-//!   headings, blocks and footnotes of every note (a quoted `[[Note#Heading]]` is
-//!   checked against them);
+//!   headings, blocks and footnotes of every source (a quoted `[[Note#Heading]]`
+//!   is checked against them; a link into any other file counts as found);
 //! - the *page part*, which mirrors the page's context function in
 //!   [`super`] (`insight_context`, `job_context`, …): whatever a context reads,
 //!   its key hashes — the model records themselves (an observation's text, an
@@ -174,14 +174,15 @@ fn vault_key_keeping(
 }
 
 /// By file, the anchors hash of its note (0 for other files, and for notes
-/// in the output folder: quotes check subpaths in notes outside it only).
+/// that are not sources: quotes check subpaths in sources only, see
+/// [`super::view::Views::subpath_exists`]).
 /// Those `kept` for the same walk are taken, with the notes parsed again
 /// looked up again (reading every note's hash took ≈ 3 ms per update at
 /// 100,000 notes, each note far from the last in memory).
 fn anchors_by_file(vault: &Vault, kept: Option<(u64, Vec<u64>)>) -> Vec<u64> {
-    let of = |file: u32| match vault.files[file as usize].exclusion {
-        Exclusion::OutputFolder => 0,
-        _ => vault.note(file).map_or(0, |note| note.anchors_hash),
+    let of = |file: u32| match vault.files[file as usize].is_source() {
+        true => vault.note(file).map_or(0, |note| note.anchors_hash),
+        false => 0,
     };
     match (kept, vault.walk, vault.reparsed_files()) {
         (Some((walk, mut anchors)), Some(now), Some(reparsed))

@@ -3,7 +3,9 @@
 //! The text is shown as written, with two repairs so the page stays truthful:
 //! every link in it is rewritten to resolve from the page's own folder (or becomes
 //! its plain text when it resolves nowhere — a generated page never carries a
-//! broken link; a heading or block that does not exist is dropped from the link),
+//! broken link; a heading or block that does not exist in a source note is
+//! dropped from the link, while one into a page or a note left out is kept as
+//! written, as those are not read for it),
 //! and `#tags` are escaped so quoting an interview does not tag the
 //! page. Embeds become plain links.
 

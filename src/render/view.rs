@@ -282,7 +282,7 @@ impl Views<'_> {
     /// the pages are built from, the first build must not differ from the
     /// next, and a note left out is read only for a link the parser found
     /// (see [`crate::pipeline::load_scanned`]), while a quote may hold one it
-    /// did not (in a `%%` comment, say).
+    /// did not (inside a code span of two backticks, say).
     pub fn subpath_exists(&self, target: &crate::scan::VaultPath, subpath: &str) -> bool {
         match self
             .vault

@@ -116,7 +116,7 @@ pub struct Vault {
 pub struct StageTimings {
     /// Walking the folder tree.
     pub scan: std::time::Duration,
-    /// Reading and parsing every note (in parallel).
+    /// Reading and parsing the notes (in parallel).
     pub parse: std::time::Duration,
     /// Resolving every link.
     pub resolve: std::time::Duration,
@@ -380,7 +380,7 @@ pub struct NotesInOrder {
     /// Whether each was parsed for this load.
     pub fresh: Vec<bool>,
     /// Their links, looked up as they were parsed (a load that parsed every
-    /// note), to be finished by the resolution.
+    /// source), to be finished by the resolution.
     pub prelinks: Option<Prelinks>,
     /// The name index of the scan's files, when the load built one.
     pub index: Option<NameIndex>,

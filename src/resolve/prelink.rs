@@ -1,13 +1,14 @@
 //! Links resolved while their note is parsed.
 //!
 //! Which file a linkpath opens depends only on the vault's file list (rules
-//! C1–C7), known once the scan is done. A load that parses every note (no
+//! C1–C7), known once the scan is done. A load that parses every source (no
 //! cache) looks each link up right after its note is parsed, on the same
 //! thread, while the note is still in the cache; [`super::resolve`] is then
 //! left with the few links that need more: a heading or block to find in their
-//! target (which must be parsed first), or a problem to report. `check`
-//! checks those subpaths itself once every note is parsed
-//! ([`settle_subpaths`]), before it resolves the rest.
+//! target (which must be parsed first: a note that is not a source is read
+//! only then), or a problem to report. `check` checks those subpaths itself
+//! once every target is parsed ([`settle_subpaths`]), before it resolves the
+//! rest.
 
 use rayon::prelude::*;
 

@@ -19,7 +19,14 @@ pub(super) fn subpath_found_in(
     key: &mut String,
 ) -> bool {
     match note {
-        Some(note) => subpath_exists_with(note, subpath, key),
+        Some(note) => {
+            debug_assert!(
+                !note.is_unread,
+                "`{}` is a subpath target, so it was read (see `pipeline::load_scanned`)",
+                note.path
+            );
+            subpath_exists_with(note, subpath, key)
+        }
         None => file.kind == FileKind::Attachment && choices::SUBPATH_ON_ATTACHMENT_IS_FOUND,
     }
 }

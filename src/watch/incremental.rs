@@ -30,9 +30,10 @@ pub struct Incremental {
     walk: Option<KeptWalk>,
     /// Whether every build walks (see [`Incremental::always_walk`]).
     walk_always: bool,
-    /// The pages the last build wrote, being read and parsed on another thread
-    /// (pages are link targets, and no event tells of our own writes): the next
-    /// build takes them instead of reading them while the user waits.
+    /// The pages the last build wrote that were read before (a note links into
+    /// them with a heading or block; see `pipeline::load_scanned`), being read
+    /// and parsed on another thread (no event tells of our own writes): the
+    /// next build takes them instead of reading them while the user waits.
     pending_pages: Option<JoinHandle<Vec<ParsedNote>>>,
     /// The thread making spare files for the next update's pages, while it runs.
     making_spares: Option<JoinHandle<()>>,
@@ -103,10 +104,8 @@ impl Incremental {
     }
 
     /// Waits until the pages the last build wrote are read and parsed (see
-    /// `pending_pages`), and takes them; each build does so first. `watch`'s
-    /// set-up does so after its first build, which writes every page that
-    /// is not up to date — all of them in a new vault, 14,000 at 100,000
-    /// notes — so that it is ready when it says it is watching.
+    /// `pending_pages`: those a note links into with a heading or block), and
+    /// takes them; each build does so first.
     pub fn settle_pages(&mut self) {
         if let Some(pending) = self.pending_pages.take()
             && let Ok(pages) = pending.join()
@@ -280,7 +279,7 @@ impl Incremental {
             .write
             .written
             .iter()
-            .filter(|page| self.notes.holds_read(page))
+            .filter(|page| self.notes.has_read(page))
             .map(|page| (page.clone(), page.to_fs_path(root)))
             .collect();
         // Spares for the next update, made while the user reads this one.
@@ -817,19 +816,11 @@ pub(super) mod tests {
         assert_eq!(parsed, std::slice::from_ref(&page));
         // The other pages were left unread, and stay so.
         let other = "Throughline/Insights.md";
-        assert!(
-            !incremental
-                .notes
-                .holds_read(&VaultPath::new(other).unwrap())
-        );
+        assert!(!incremental.notes.has_read(&VaultPath::new(other).unwrap()));
         let (nothing, _) = incremental.build(root, &config, Some(&[])).unwrap();
         assert_eq!(nothing.stats.notes, first.stats.notes);
         assert_eq!(nothing.rendered, 0);
-        assert!(
-            !incremental
-                .notes
-                .holds_read(&VaultPath::new(other).unwrap())
-        );
+        assert!(!incremental.notes.has_read(&VaultPath::new(other).unwrap()));
     }
 
     #[test]
@@ -843,7 +834,7 @@ pub(super) mod tests {
         incremental.build(root, &config, None).unwrap();
         incremental.settle_pages();
         let unread = |incremental: &Incremental, path: &str| {
-            !incremental.notes.holds_read(&VaultPath::new(path).unwrap())
+            !incremental.notes.has_read(&VaultPath::new(path).unwrap())
         };
         let insight = "Managers judge technicians by callbacks, not completed visits";
         let page = format!("Throughline/Insights/{insight} (evidence).md");
@@ -900,14 +891,14 @@ pub(super) mod tests {
             let text = format!("# Guide\n\n[[Nowhere at all]] {again}\n");
             fs::write(root.join(hidden), text).unwrap();
             incremental.build(root, &config, Some(&changed)).unwrap();
-            assert!(!incremental.notes.holds_read(&changed[0]));
+            assert!(!incremental.notes.has_read(&changed[0]));
         }
         // Obsidian's settings no longer leave it out: it is a source.
         let settings = root.join(".obsidian/app.json");
         let text = fs::read_to_string(&settings).unwrap();
         fs::write(&settings, text.replace("\"Templates/\"", "\"Elsewhere/\"")).unwrap();
         let (now, _) = incremental.build(root, &config, None).unwrap();
-        assert!(incremental.notes.holds_read(&changed[0]));
+        assert!(incremental.notes.has_read(&changed[0]));
         let (fresh, _) = Incremental::default().build(root, &config, None).unwrap();
         assert_eq!(
             now.stats.notes,

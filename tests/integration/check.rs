@@ -172,8 +172,8 @@ fn github_annotations_are_well_formed_for_every_kind() {
 }
 
 /// Notes that are not sources (generated pages, Obsidian's excluded files) are
-/// read by `check`, `links` and `build` only when a source links into one with
-/// a subpath; its headings and blocks then count as any note's.
+/// read by `check` and `links` only when a source links into one with a
+/// subpath; its headings and blocks then count as any note's.
 #[test]
 fn subpaths_into_notes_that_are_not_sources_are_looked_for_in_them() {
     let vault = VaultTest::new();

@@ -373,6 +373,18 @@ fn a_save_that_links_into_an_excluded_note_is_followed() {
     let page = String::from_utf8_lossy(&after[page]);
     assert!(page.contains("[[Hidden guide#Present]]"), "{page}");
     assert!(page.contains("[[Hidden guide#Absent]]"), "{page}");
+    // The note was read for the save: its problems are `check`'s (one
+    // heading missing, none for the one found).
+    let update = watch.wait_for_any("the update", |stream, line| {
+        stream == Stream::Out && is_update_line(line) && line.starts_with("Interviews/")
+    });
+    let (report, _) = vault.check_json();
+    let summary = &report["summary"];
+    let problems = summary["errors"].as_u64().unwrap() + summary["warnings"].as_u64().unwrap();
+    assert!(
+        update.contains(&format!("; {problems} problems")),
+        "{update} / {summary}"
+    );
 }
 
 /// `--verbose` follows each update's line with its stage times and the pages
@@ -727,6 +739,18 @@ fn a_second_ctrl_c_during_set_up_stops_at_once_and_leaves_whole_pages() {
     watch.wait_for("the answer to Ctrl-C", |stream, line| {
         stream == Stream::Err && line.starts_with("stopping once the first build is done")
     });
+    // Once pages are being written.
+    let output = vault.path().join(OUTPUT);
+    let deadline = Instant::now() + DEADLINE;
+    while walkdir::WalkDir::new(&output)
+        .into_iter()
+        .filter_map(Result::ok)
+        .count()
+        < 50
+    {
+        assert!(Instant::now() < deadline, "no pages were written");
+        thread::sleep(Duration::from_millis(5));
+    }
     watch.press_ctrl_c();
     let (code, transcript) = watch.exit();
     assert_eq!(code, 130, "{transcript}");
@@ -743,6 +767,10 @@ fn a_second_ctrl_c_during_set_up_stops_at_once_and_leaves_whole_pages() {
         .into_iter()
         .filter(|(page, _)| !hidden(page))
         .collect();
+    assert!(
+        !whole.is_empty(),
+        "pages were written before the second Ctrl-C"
+    );
     let build = vault.run(&["build"]);
     assert!(matches!(build.code, 0 | 1), "{build:?}");
     let built = pages(vault.path());
