@@ -171,17 +171,23 @@ fn github_annotations_are_well_formed_for_every_kind() {
     }
 }
 
+/// An empty vault whose Obsidian settings leave out `Archive/`.
+fn vault_leaving_out_archive() -> VaultTest {
+    let vault = VaultTest::new();
+    vault.file(
+        ".obsidian/app.json",
+        r#"{"userIgnoreFilters": ["Archive/"]}"#,
+    );
+    vault
+}
+
 /// Notes that are not sources (generated pages, Obsidian's excluded files) are
 /// read by `check` and `links` only when a source links into one with a
 /// subpath; its headings and blocks then count as any note's.
 #[test]
 fn subpaths_into_notes_that_are_not_sources_are_looked_for_in_them() {
-    let vault = VaultTest::new();
+    let vault = vault_leaving_out_archive();
     vault
-        .file(
-            ".obsidian/app.json",
-            r#"{"userIgnoreFilters": ["Archive/"]}"#,
-        )
         .file("Archive/Hidden.md", "# Present\n\nText ^kept\n")
         .file(
             "Throughline/Page (evidence).md",
@@ -233,12 +239,8 @@ fn subpaths_into_notes_that_are_not_sources_are_looked_for_in_them() {
 /// that note is a source: a note left out is not read for its aliases.
 #[test]
 fn alias_hints_name_sources_only() {
-    let vault = VaultTest::new();
+    let vault = vault_leaving_out_archive();
     vault
-        .file(
-            ".obsidian/app.json",
-            r#"{"userIgnoreFilters": ["Archive/"]}"#,
-        )
         .file("Archive/Old.md", "---\naliases: [Legacy]\n---\n")
         .file("Notes/New.md", "---\naliases: [Current]\n---\n")
         .file("B.md", "[[Current]]\n[[Legacy]]\n");

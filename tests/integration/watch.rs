@@ -711,8 +711,9 @@ fn slow_to_build_vault() -> VaultTest {
     vault
 }
 
-#[test]
-fn ctrl_c_during_set_up_stops_once_the_first_build_is_done() {
+/// A `watch` started on [`slow_to_build_vault`], sent Ctrl-C during its first
+/// build; it has said it will stop once that build is done.
+fn ctrl_c_during_set_up() -> (VaultTest, Watch) {
     let vault = slow_to_build_vault();
     let mut watch = Watch::spawn(&vault, &[]);
     watch.wait_until_ctrl_c_is_caught();
@@ -720,6 +721,12 @@ fn ctrl_c_during_set_up_stops_once_the_first_build_is_done() {
     watch.wait_for("the answer to Ctrl-C", |stream, line| {
         stream == Stream::Err && line.starts_with("stopping once the first build is done")
     });
+    (vault, watch)
+}
+
+#[test]
+fn ctrl_c_during_set_up_stops_once_the_first_build_is_done() {
+    let (vault, watch) = ctrl_c_during_set_up();
     let (code, transcript) = watch.exit();
     assert_eq!(code, 0, "{transcript}");
     assert!(transcript.contains("Out: stopped"), "{transcript}");
@@ -732,13 +739,7 @@ fn ctrl_c_during_set_up_stops_once_the_first_build_is_done() {
 
 #[test]
 fn a_second_ctrl_c_during_set_up_stops_at_once_and_leaves_whole_pages() {
-    let vault = slow_to_build_vault();
-    let mut watch = Watch::spawn(&vault, &[]);
-    watch.wait_until_ctrl_c_is_caught();
-    watch.press_ctrl_c();
-    watch.wait_for("the answer to Ctrl-C", |stream, line| {
-        stream == Stream::Err && line.starts_with("stopping once the first build is done")
-    });
+    let (vault, watch) = ctrl_c_during_set_up();
     // Once pages are being written.
     let output = vault.path().join(OUTPUT);
     let deadline = Instant::now() + DEADLINE;
