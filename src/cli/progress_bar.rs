@@ -5,13 +5,16 @@
 //! a thread of ours reads the counts ten times a second and draws them with
 //! indicatif. The bar appears only once a run has taken [`DEFAULT_DELAY`] (a
 //! small vault is done before it would), and is cleared before the command
-//! prints anything, so it never mixes with the output. `--quiet` has none.
+//! prints anything, so it never mixes with the output; what is said while it
+//! is drawn (`watch` answering Ctrl-C) goes through [`say`], above it.
+//! `--quiet` has none.
 //! `THROUGHLINE_PROGRESS_DELAY_MS` sets the delay and
 //! `THROUGHLINE_PROGRESS_REFRESH_MS` the time between redraws (the tests
 //! show every stage at once).
 
 use std::io::{self, IsTerminal};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -31,6 +34,31 @@ const BAR_WIDTH: u64 = 30;
 
 /// The frames of the spinner of a stage with no total.
 const SPINNER: [char; 8] = ['⠁', '⠂', '⠄', '⡀', '⢀', '⠠', '⠐', '⠈'];
+
+/// Whether a bar is being drawn, and the lines to print above it at its next
+/// redraw (see [`say`]).
+static ABOVE: Mutex<(bool, Vec<String>)> = Mutex::new((false, Vec::new()));
+
+/// Prints `line` on stderr: above the bar when one is drawn (printed on its
+/// own, it would land on the bar's line and be drawn over).
+pub fn say(line: &str) {
+    let mut above = ABOVE.lock().unwrap_or_else(PoisonError::into_inner);
+    match above.0 {
+        true => above.1.push(line.to_owned()),
+        false => eprintln!("{line}"),
+    }
+}
+
+/// [`say`] for a process about to exit, which leaves no time for the bar's
+/// next redraw: the bar's line is cleared (as indicatif clears it) and `line`
+/// printed in its place.
+pub fn say_before_exit(line: &str) {
+    let above = ABOVE.lock().unwrap_or_else(PoisonError::into_inner);
+    match above.0 {
+        true => eprintln!("\r\u{1b}[2K{line}"),
+        false => eprintln!("{line}"),
+    }
+}
 
 /// A progress bar on stderr, drawn until dropped (dropping it clears it).
 pub struct ProgressBar {
@@ -82,8 +110,22 @@ fn draw_until_stopped(delay: Duration, refresh: Duration, stopped: &mpsc::Receiv
     let started = Instant::now();
     let mut bar: Option<indicatif::ProgressBar> = None;
     let mut frame = 0;
+    ABOVE.lock().unwrap_or_else(PoisonError::into_inner).0 = true;
+    // The lines `say` gave since the last redraw, above the bar (if it is
+    // drawn yet); `last` leaves it to `say` to print them from then on.
+    let print_above = |bar: Option<&indicatif::ProgressBar>, last: bool| {
+        let mut above = ABOVE.lock().unwrap_or_else(PoisonError::into_inner);
+        above.0 = !last;
+        for line in above.1.drain(..) {
+            match bar {
+                Some(bar) => bar.println(line),
+                None => eprintln!("{line}"),
+            }
+        }
+    };
     // Until told to stop (or the bar is gone), once per refresh.
     while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(refresh) {
+        print_above(bar.as_ref(), false);
         if started.elapsed() < delay {
             continue;
         }
@@ -106,6 +148,7 @@ fn draw_until_stopped(delay: Duration, refresh: Duration, stopped: &mpsc::Receiv
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    print_above(None, true);
 }
 
 /// The bar's line for `snapshot`.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
-use super::progress_bar::ProgressBar;
+use super::progress_bar::{self, ProgressBar};
 use super::{Global, Outcome, VaultArg};
 use throughline::diagnostics::render::display_path;
 use throughline::watch::{Notice, Reason, Update, WatchOptions, WatchSession};
@@ -36,12 +36,14 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         // removed by the next run, and so is the lock (its process is gone).
         if handler_stop.swap(true, Ordering::Relaxed) {
             if !quiet {
-                eprintln!("stopping at once");
+                progress_bar::say_before_exit("stopping at once");
             }
             std::process::exit(130);
         }
         if handler_setting_up.load(Ordering::Relaxed) && !quiet {
-            eprintln!("stopping once the first build is done (Ctrl-C again to stop at once)");
+            progress_bar::say(
+                "stopping once the first build is done (Ctrl-C again to stop at once)",
+            );
         }
     })
     .context("cannot install the Ctrl-C handler")?;

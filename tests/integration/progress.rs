@@ -5,7 +5,9 @@
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
 
 use super::support::VaultTest;
 
@@ -24,9 +26,9 @@ fn large_vault(notes: usize) -> VaultTest {
     vault
 }
 
-/// What `throughline <args>` wrote with stderr on a terminal: (what the
-/// terminal showed, stdout, exit code). The bar shows from the start.
-fn run_on_terminal(vault: &VaultTest, args: &[&str]) -> (String, String, i32) {
+/// A pseudo-terminal: (its end to read, its end for a command's stderr). The
+/// end read reaches its end once every holder of the other is gone.
+fn terminal() -> (File, OwnedFd) {
     let (mut master, mut slave) = (-1, -1);
     let size = libc::winsize {
         ws_row: 24,
@@ -57,9 +59,13 @@ fn run_on_terminal(vault: &VaultTest, args: &[&str]) -> (String, String, i32) {
     }
     // SAFETY: both descriptors were just opened, and nothing else owns them.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    // The command (and with it our copy of the terminal's other end) is gone
-    // once spawned: the terminal reads to its end when the binary exits.
-    let child = Command::new(env!("CARGO_BIN_EXE_throughline"))
+    (File::from(master), slave)
+}
+
+/// `throughline <args>` in `vault` with stderr on the terminal end `slave`
+/// (the command's copy is its only one once spawned).
+fn spawn_on(vault: &VaultTest, args: &[&str], slave: OwnedFd) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_throughline"))
         .args(args)
         .current_dir(vault.path())
         .env("NO_COLOR", "1")
@@ -68,21 +74,34 @@ fn run_on_terminal(vault: &VaultTest, args: &[&str]) -> (String, String, i32) {
         .stdout(Stdio::piped())
         .stderr(Stdio::from(slave))
         .spawn()
-        .expect("the binary runs");
-    let terminal = std::thread::spawn(move || {
-        let mut terminal = File::from(master);
-        let mut shown = Vec::new();
+        .expect("the binary runs")
+}
+
+/// What the terminal shows, as it comes, until its end.
+fn read_terminal(mut terminal: File) -> Receiver<Vec<u8>> {
+    let (sender, shown) = channel();
+    std::thread::spawn(move || {
         let mut buffer = [0u8; 4096];
         // Linux says EIO, not end of file, once the last writer is gone.
         while let Ok(read @ 1..) = terminal.read(&mut buffer) {
-            shown.extend_from_slice(&buffer[..read]);
+            if sender.send(buffer[..read].to_vec()).is_err() {
+                break;
+            }
         }
-        String::from_utf8_lossy(&shown).into_owned()
     });
+    shown
+}
+
+/// What `throughline <args>` wrote with stderr on a terminal: (what the
+/// terminal showed, stdout, exit code). The bar shows from the start.
+fn run_on_terminal(vault: &VaultTest, args: &[&str]) -> (String, String, i32) {
+    let (master, slave) = terminal();
+    let child = spawn_on(vault, args, slave);
+    let shown = read_terminal(master);
     let output = child.wait_with_output().expect("the binary ends");
-    let shown = terminal.join().expect("the terminal is read");
+    let shown: Vec<u8> = shown.iter().flatten().collect();
     (
-        shown,
+        String::from_utf8_lossy(&shown).into_owned(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
         output.status.code().unwrap_or(-1),
     )
@@ -140,4 +159,44 @@ fn no_bar_with_quiet_or_when_stderr_is_not_a_terminal() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("reading notes"), "{stderr}");
     assert!(!stderr.contains("\u{1b}["), "{stderr}");
+}
+
+/// Ctrl-C while `watch`'s first build draws its bar: what `watch` says of it
+/// is printed above the bar, on a line of its own, not drawn over.
+#[test]
+fn ctrl_c_during_the_first_build_is_said_above_the_bar() {
+    let vault = large_vault(3000);
+    let (master, slave) = terminal();
+    let mut child = spawn_on(&vault, &["watch"], slave);
+    let shown_so_far = read_terminal(master);
+    let mut shown = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let wait_for = |what: &str, shown: &mut Vec<u8>| {
+        while !String::from_utf8_lossy(shown).contains(what) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match shown_so_far.recv_timeout(left) {
+                Ok(chunk) => shown.extend(chunk),
+                Err(_) => panic!(
+                    "no `{what}` on the terminal: {}",
+                    String::from_utf8_lossy(shown)
+                ),
+            }
+        }
+    };
+    wait_for("reading notes [", &mut shown);
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits");
+    // SAFETY: sending a signal to our own child process has no memory effects.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let said = "stopping once the first build is done";
+    wait_for(said, &mut shown);
+    assert_eq!(child.wait().expect("the watch ends").code(), Some(0));
+    let shown = String::from_utf8_lossy(&shown).into_owned();
+    let (before, _) = shown.split_once(said).expect("it was said");
+    // Printed at the start of a line: after a newline, or after the bar's line
+    // was cleared.
+    assert!(
+        before.ends_with('\n') || before.ends_with("\u{1b}[2K"),
+        "{:?}",
+        &before[before.len().saturating_sub(80)..]
+    );
 }
