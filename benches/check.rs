@@ -220,21 +220,27 @@ fn measure(
     let mut check_built_times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let run = check(binary, vault, stderr_path).map_err(with_stderr)?;
+        if !matches!(run.exit_code, 0 | 1) {
+            return Err(with_stderr(format!("check exited with {}", run.exit_code)));
+        }
         check_built_times.push(run.elapsed);
     }
     let (interview, insights) = edit_targets(vault)?;
     let original = fs::read_to_string(&interview).map_err(|e| e.to_string())?;
-    let mut one_edit_times = Vec::with_capacity(runs);
-    for edit in 0..runs {
+    let edits = (0..runs).map(|edit| -> Result<Duration, String> {
         let insight = &insights[edit % insights.len()];
         let text = format!(
             "{original}\n- Benchmark edit {edit}: the export broke again. [[{insight}]] #pain\n"
         );
         fs::write(&interview, text).map_err(|e| format!("cannot edit the note: {e}"))?;
         let run = build(binary, vault, stderr_path).map_err(with_stderr)?;
-        one_edit_times.push(run.elapsed);
-    }
+        Ok(run.elapsed)
+    });
+    // Collected before the note is put back, whether a build failed or not:
+    // the cached vault must stay as generated.
+    let one_edit_times: Result<Vec<Duration>, String> = edits.collect();
     fs::write(&interview, &original).map_err(|e| e.to_string())?;
+    let one_edit_times = one_edit_times?;
     remove_build_output(vault)?;
     let peer_limit: usize = std::env::var("THROUGHLINE_BENCH_PEER_NOTES")
         .ok()
