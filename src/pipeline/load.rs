@@ -1,7 +1,7 @@
 //! Load: scan the vault, read and parse every source note in parallel (results
 //! kept in file order; a note that is not a source only when a link into it
-//! names a heading or block), resolve every link. `watch` loads through a [`NoteCache`]: only
-//! the notes that changed are read and parsed again.
+//! names a heading or block), resolve every link. `watch` loads through a
+//! [`NoteCache`]: only the notes that changed are read and parsed again.
 
 use foldhash::HashSet;
 use std::fs::{File, Metadata};
