@@ -221,6 +221,7 @@ fn measure(
     for _ in 0..runs {
         let run = check(binary, vault, stderr_path).map_err(with_stderr)?;
         if !matches!(run.exit_code, 0 | 1) {
+            remove_build_output(vault)?;
             return Err(with_stderr(format!("check exited with {}", run.exit_code)));
         }
         check_built_times.push(run.elapsed);
@@ -240,8 +241,8 @@ fn measure(
     // the cached vault must stay as generated.
     let one_edit_times: Result<Vec<Duration>, String> = edits.collect();
     fs::write(&interview, &original).map_err(|e| e.to_string())?;
-    let one_edit_times = one_edit_times?;
     remove_build_output(vault)?;
+    let one_edit_times = one_edit_times?;
     let peer_limit: usize = std::env::var("THROUGHLINE_BENCH_PEER_NOTES")
         .ok()
         .and_then(|value| value.parse().ok())

@@ -40,7 +40,7 @@ const SPINNER: [char; 8] = ['⠁', '⠂', '⠄', '⡀', '⢀', '⠠', '⠐', '�
 static ABOVE: Mutex<(bool, Vec<String>)> = Mutex::new((false, Vec::new()));
 
 /// Prints `line` on stderr: above the bar when one is drawn (printed on its
-/// own, it would land on the bar's line and be drawn over).
+/// own, it would land on the bar's line and leave a copy of the bar above it).
 pub fn say(line: &str) {
     let mut above = ABOVE.lock().unwrap_or_else(PoisonError::into_inner);
     match above.0 {
@@ -49,15 +49,20 @@ pub fn say(line: &str) {
     }
 }
 
-/// [`say`] for a process about to exit, which leaves no time for the bar's
-/// next redraw: the bar's line is cleared (as indicatif clears it) and `line`
-/// printed in its place.
-pub fn say_before_exit(line: &str) {
-    let above = ABOVE.lock().unwrap_or_else(PoisonError::into_inner);
-    match above.0 {
-        true => eprintln!("\r\u{1b}[2K{line}"),
-        false => eprintln!("{line}"),
+/// [`say`], then exits with `code` at once: the bar's line is cleared (as
+/// indicatif clears it) and the lines not yet printed above it are printed in
+/// its place, `line` last. The lock is held until the exit, so the bar is
+/// not drawn again meanwhile (the drawer redraws under it).
+pub fn say_and_exit(line: &str, code: i32) -> ! {
+    let mut above = ABOVE.lock().unwrap_or_else(PoisonError::into_inner);
+    if above.0 {
+        eprint!("\r\u{1b}[2K");
     }
+    for earlier in above.1.drain(..) {
+        eprintln!("{earlier}");
+    }
+    eprintln!("{line}");
+    std::process::exit(code)
 }
 
 /// A progress bar on stderr, drawn until dropped (dropping it clears it).
@@ -70,7 +75,8 @@ impl ProgressBar {
     /// Starts counting and drawing, when stderr is a terminal and the user
     /// did not ask for `--quiet`.
     pub fn start(global: Global) -> Option<ProgressBar> {
-        if global.quiet || !io::stderr().is_terminal() {
+        // A terminal indicatif draws on (not one `TERM` says is dumb).
+        if global.quiet || !io::stderr().is_terminal() || ProgressDrawTarget::stderr().is_hidden() {
             return None;
         }
         let milliseconds = |variable: &str, default: Duration| {
@@ -143,6 +149,8 @@ fn draw_until_stopped(delay: Duration, refresh: Duration, stopped: &mpsc::Receiv
             bar
         });
         frame += 1;
+        // Under the lock, so that `say_and_exit` finds the bar as last drawn.
+        let _above = ABOVE.lock().unwrap_or_else(PoisonError::into_inner);
         bar.set_message(line(snapshot, SPINNER[frame % SPINNER.len()]));
     }
     if let Some(bar) = bar {

@@ -35,10 +35,10 @@ pub fn run(args: &WatchArgs, global: Global) -> anyhow::Result<Outcome> {
         // is renamed into place), a temporary file left behind is hidden and
         // removed by the next run, and so is the lock (its process is gone).
         if handler_stop.swap(true, Ordering::Relaxed) {
-            if !quiet {
-                progress_bar::say_before_exit("stopping at once");
+            match quiet {
+                true => std::process::exit(130),
+                false => progress_bar::say_and_exit("stopping at once", 130),
             }
-            std::process::exit(130);
         }
         if handler_setting_up.load(Ordering::Relaxed) && !quiet {
             progress_bar::say(

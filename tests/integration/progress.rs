@@ -69,6 +69,8 @@ fn spawn_on(vault: &VaultTest, args: &[&str], slave: OwnedFd) -> Child {
         .args(args)
         .current_dir(vault.path())
         .env("NO_COLOR", "1")
+        // A terminal the bar is drawn on, whatever the tests run in.
+        .env("TERM", "xterm")
         .env("THROUGHLINE_PROGRESS_DELAY_MS", "0")
         .env("THROUGHLINE_PROGRESS_REFRESH_MS", "2")
         .stdout(Stdio::piped())
@@ -189,8 +191,29 @@ fn ctrl_c_during_the_first_build_is_said_above_the_bar() {
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
     let said = "stopping once the first build is done";
     wait_for(said, &mut shown);
-    assert_eq!(child.wait().expect("the watch ends").code(), Some(0));
+    // Then the first build ends, and so does the watch; the terminal is read
+    // to its end.
+    let code = loop {
+        if let Some(status) = child.try_wait().expect("the watch can be polled") {
+            break status.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!(
+                "the watch did not stop: {}",
+                String::from_utf8_lossy(&shown)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0), "{}", String::from_utf8_lossy(&shown));
+    while let Ok(chunk) =
+        shown_so_far.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+    {
+        shown.extend(chunk);
+    }
     let shown = String::from_utf8_lossy(&shown).into_owned();
+    assert_eq!(shown.matches(said).count(), 1, "{shown}");
     let (before, _) = shown.split_once(said).expect("it was said");
     // Printed at the start of a line: after a newline, or after the bar's line
     // was cleared.
