@@ -747,18 +747,30 @@ pub(super) mod tests {
         assert_eq!(incremental.files_in(&folder("Throughline")), []);
     }
 
-    #[test]
-    fn links_into_pages_are_checked_against_the_pages_last_written() {
+    /// The insight whose page `Pointer.md` links into (see [`built_with_pointer`]).
+    const POINTED: &str = "Managers judge technicians by callbacks, not completed visits";
+
+    /// A copy of the sample vault with `Pointer.md` linking into [`POINTED`]'s
+    /// page at `section`, built once (so the page is there), and its
+    /// configuration.
+    fn built_with_pointer(section: &str) -> (tempfile::TempDir, Config) {
         let vault = sample_copy();
         let root = vault.path();
-        let insight = "Managers judge technicians by callbacks, not completed visits";
         fs::write(
             root.join("Pointer.md"),
-            format!("See [[{insight} (evidence)#Counter-evidence]].\n"),
+            format!("See [[{POINTED} (evidence)#{section}]].\n"),
         )
         .unwrap();
         let config = crate::config::load(root).unwrap();
         Incremental::default().build(root, &config, None).unwrap();
+        (vault, config)
+    }
+
+    #[test]
+    fn links_into_pages_are_checked_against_the_pages_last_written() {
+        let (vault, config) = built_with_pointer("Counter-evidence");
+        let root = vault.path();
+        let insight = POINTED;
         // A watch started on the built vault: the page has no such section yet.
         let mut incremental = Incremental::default();
         let (before, _) = incremental.build(root, &config, None).unwrap();
@@ -787,20 +799,12 @@ pub(super) mod tests {
 
     #[test]
     fn only_the_pages_a_link_looks_into_are_parsed_once_settled() {
-        let vault = sample_copy();
-        let root = vault.path();
-        let insight = "Managers judge technicians by callbacks, not completed visits";
-        let page = format!("Throughline/Insights/{insight} (evidence).md");
-        fs::write(
-            root.join("Pointer.md"),
-            format!("See [[{insight} (evidence)#Evidence]].\n"),
-        )
-        .unwrap();
-        let config = crate::config::load(root).unwrap();
         // Built once, so the page is there for the link when `watch` starts;
         // then the page is changed by hand, so the watch's first build writes
         // it (and nothing else).
-        Incremental::default().build(root, &config, None).unwrap();
+        let (vault, config) = built_with_pointer("Evidence");
+        let root = vault.path();
+        let page = format!("Throughline/Insights/{POINTED} (evidence).md");
         let bytes = fs::read_to_string(root.join(&page)).unwrap();
         fs::write(root.join(&page), bytes.replace("## Evidence", "## Changed")).unwrap();
         let mut incremental = Incremental::default();
@@ -823,20 +827,39 @@ pub(super) mod tests {
         assert!(!incremental.notes.has_read(&VaultPath::new(other).unwrap()));
     }
 
-    #[test]
-    fn a_save_that_links_into_a_note_left_unread_reads_it() {
+    /// A note the sample vault's Obsidian settings leave out (`Templates/`).
+    const HIDDEN: &str = "Templates/Hidden guide.md";
+
+    /// A copy of the sample vault, changed by `prepare`, built by a watch's
+    /// first update: the copy, its configuration, the watch's state and the
+    /// update's report.
+    fn watched_sample(
+        prepare: impl FnOnce(&Path),
+    ) -> (tempfile::TempDir, Config, Incremental, BuildReport) {
         let vault = sample_copy();
         let root = vault.path();
-        let hidden = "Templates/Hidden guide.md";
-        fs::write(root.join(hidden), "# Present\n\nText ^kept\n").unwrap();
+        prepare(root);
         let config = crate::config::load(root).unwrap();
         let mut incremental = Incremental::default();
-        incremental.build(root, &config, None).unwrap();
+        let (first, _) = incremental.build(root, &config, None).unwrap();
+        (vault, config, incremental, first)
+    }
+
+    /// [`watched_sample`] with [`HIDDEN`] holding `text`.
+    fn watched_with_hidden(text: &str) -> (tempfile::TempDir, Config, Incremental, BuildReport) {
+        watched_sample(|root| fs::write(root.join(HIDDEN), text).unwrap())
+    }
+
+    #[test]
+    fn a_save_that_links_into_a_note_left_unread_reads_it() {
+        let (vault, config, mut incremental, _) = watched_with_hidden("# Present\n\nText ^kept\n");
+        let root = vault.path();
+        let hidden = HIDDEN;
         incremental.settle_pages();
         let unread = |incremental: &Incremental, path: &str| {
             !incremental.notes.has_read(&VaultPath::new(path).unwrap())
         };
-        let insight = "Managers judge technicians by callbacks, not completed visits";
+        let insight = POINTED;
         let page = format!("Throughline/Insights/{insight} (evidence).md");
         assert!(unread(&incremental, hidden) && unread(&incremental, &page));
         // A save (the same files): an observation quotes links into both, a
@@ -877,13 +900,10 @@ pub(super) mod tests {
 
     #[test]
     fn a_note_left_unread_is_read_once_the_settings_make_it_a_source() {
-        let vault = sample_copy();
+        let (vault, config, mut incremental, first) =
+            watched_with_hidden("# Guide\n\n[[Nowhere at all]]\n");
         let root = vault.path();
-        let hidden = "Templates/Hidden guide.md";
-        fs::write(root.join(hidden), "# Guide\n\n[[Nowhere at all]]\n").unwrap();
-        let config = crate::config::load(root).unwrap();
-        let mut incremental = Incremental::default();
-        let (first, _) = incremental.build(root, &config, None).unwrap();
+        let hidden = HIDDEN;
         // Saves of the note left out (the second with the files of the
         // first: its stamp is taken from the save, and it stays unread).
         let changed = [VaultPath::new(hidden).unwrap()];
@@ -1055,11 +1075,8 @@ pub(super) mod tests {
 
     #[test]
     fn overview_pages_render_again_only_when_an_insight_row_changes() {
-        let vault = sample_copy();
+        let (vault, config, mut incremental, _) = watched_sample(|_| {});
         let root = vault.path();
-        let config = crate::config::load(root).unwrap();
-        let mut incremental = Incremental::default();
-        incremental.build(root, &config, None).unwrap();
         // New words in an observation of an interview before the digest's
         // period: its insight's page shows them; no row changes.
         let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {

@@ -709,8 +709,9 @@ mod tick_tests {
 mod start_tests {
     use super::*;
 
-    #[test]
-    fn the_pages_a_first_build_wrote_are_files_of_the_vault_once_watching() {
+    /// A watch started on a copy of the sample vault: the copy, the session
+    /// and its first update.
+    fn started_on_sample() -> (tempfile::TempDir, WatchSession, Update) {
         let vault = incremental::tests::sample_copy();
         let (session, first) = WatchSession::start(
             vault.path(),
@@ -718,6 +719,12 @@ mod start_tests {
             &AtomicBool::new(false),
         )
         .unwrap();
+        (vault, session, first)
+    }
+
+    #[test]
+    fn the_pages_a_first_build_wrote_are_files_of_the_vault_once_watching() {
+        let (_vault, session, first) = started_on_sample();
         assert!(
             first
                 .written
@@ -737,13 +744,7 @@ mod start_tests {
 
     #[test]
     fn set_up_takes_the_events_of_its_own_writes_before_it_is_watching() {
-        let vault = incremental::tests::sample_copy();
-        let (session, first) = WatchSession::start(
-            vault.path(),
-            WatchOptions::default(),
-            &AtomicBool::new(false),
-        )
-        .unwrap();
+        let (vault, session, first) = started_on_sample();
         assert!(!first.written.is_empty());
         assert!(!vault.path().join(STATE_FOLDER).join(SETTLED_MARK).exists());
         // Whatever arrives now is not the pages' (the mark's removal may).
