@@ -212,6 +212,11 @@ pub struct ObservationLinks {
     pub surprised: u32,
     /// How many observations link no insight (the health page counts them).
     pub unlinked: u32,
+    /// The linkpaths of the links in the observations' text that name a
+    /// heading or block ([`crate::parse::subpath_linkpaths`]), each once: the
+    /// pages quoting them depend on the headings and blocks of the notes
+    /// those links open.
+    pub subpath_links: Vec<String>,
 }
 
 impl ObservationLinks {
@@ -224,6 +229,11 @@ impl ObservationLinks {
                 ObservationKind::Learned => links.learned += 1,
                 ObservationKind::Surprise => links.surprised += 1,
                 _ => {}
+            }
+            for linkpath in crate::parse::subpath_linkpaths(&observation.text) {
+                if !links.subpath_links.contains(&linkpath) {
+                    links.subpath_links.push(linkpath);
+                }
             }
             let contradicts = observation.signals.contradicts;
             links.unlinked += u32::from(observation.insights.is_empty());

@@ -437,7 +437,8 @@ pub fn build_scanned(
         .zip(fingerprints)
         .zip(memo.as_deref_mut())
         .map(|((hashes, fingerprints), memo)| {
-            let vault_key = memo.vault_key(&analysis.vault, &analysis.plan, &config);
+            let vault_key =
+                memo.vault_key(&analysis.vault, &analysis.model, &analysis.plan, &config);
             let keys = renderer.keys(vault_key, hashes, fingerprints);
             let pages = analysis
                 .plan

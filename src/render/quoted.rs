@@ -9,7 +9,7 @@
 //! and `#tags` are escaped so quoting an interview does not tag the
 //! page. Embeds become plain links.
 
-use crate::parse::{clean_link_text, split_linktext};
+use crate::parse::{QuotePiece, quote_pieces, split_linktext, wikilink_parts};
 use crate::scan::VaultPath;
 
 use super::links::LinkWriter;
@@ -26,14 +26,8 @@ pub fn quote_for_page(
     subpath_exists: SubpathCheck<'_>,
 ) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    let mut at_word_start = true;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("![[").or_else(|| rest.strip_prefix("[["))
-            && let Some(close) = after.find("]]")
-            && !after[..close].contains('\n')
-        {
-            let inner = &after[..close];
+    quote_pieces(text, |piece| match piece {
+        QuotePiece::Wikilink(inner) => {
             out.push_str(&rewrite_wikilink(
                 inner,
                 source,
@@ -41,47 +35,19 @@ pub fn quote_for_page(
                 links,
                 subpath_exists,
             ));
-            rest = &after[close + 2..];
-            at_word_start = false;
-            continue;
         }
-        if rest.starts_with('[')
-            && let Some((replacement, used)) =
-                rewrite_markdown_link(rest, source, page, links, subpath_exists)
-        {
-            out.push_str(&replacement);
-            rest = &rest[used..];
-            at_word_start = false;
-            continue;
-        }
-        if rest.starts_with('`')
-            && let Some(close) = rest[1..].find('`')
-        {
-            out.push_str(&rest[..close + 2]);
-            rest = &rest[close + 2..];
-            at_word_start = false;
-            continue;
-        }
-        // A run of text that starts nothing is copied whole.
-        let run = rest
-            .bytes()
-            .position(|byte| matches!(byte, b'[' | b'!' | b'`' | b'#'))
-            .unwrap_or(rest.len());
-        if run > 0 {
-            let (copied, after) = rest.split_at(run);
-            out.push_str(copied);
-            at_word_start = copied.chars().next_back().is_some_and(char::is_whitespace);
-            rest = after;
-            continue;
-        }
-        let c = rest.chars().next().expect("rest is not empty");
-        if c == '#' && at_word_start {
-            out.push('\\');
-        }
-        out.push(c);
-        at_word_start = c.is_whitespace();
-        rest = &rest[c.len_utf8()..];
-    }
+        QuotePiece::MarkdownLink { label, linktext } => out.push_str(&rewrite_markdown_link(
+            label,
+            &linktext,
+            source,
+            page,
+            links,
+            subpath_exists,
+        )),
+        QuotePiece::Text(text) => out.push_str(text),
+        QuotePiece::WordHash => out.push_str("\\#"),
+        QuotePiece::Char(c) => out.push(c),
+    });
     out
 }
 
@@ -92,13 +58,7 @@ fn rewrite_wikilink(
     links: &LinkWriter,
     subpath_exists: SubpathCheck<'_>,
 ) -> String {
-    let (link, display) = match inner.find('|') {
-        Some(bar) if bar > 0 => (&inner[..bar], Some(inner[bar + 1..].trim())),
-        _ => (inner, None),
-    };
-    let link = link.trim();
-    let link = link.strip_suffix('\\').unwrap_or(link);
-    let cleaned = clean_link_text(link);
+    let (cleaned, display) = wikilink_parts(inner);
     let (linkpath, subpath) = split_linktext(&cleaned);
     let shown = display
         .filter(|display| !display.is_empty())
@@ -118,35 +78,18 @@ fn rewrite_wikilink(
     }
 }
 
-/// `[text](destination)` at the start of `text`: the rewritten link and the
-/// bytes it used; `None` when it is not an internal Markdown link.
+/// An internal `[label](destination)` link rewritten (`linktext` is its
+/// destination as link text).
 fn rewrite_markdown_link(
-    text: &str,
+    label: &str,
+    linktext: &str,
     source: &VaultPath,
     page: &VaultPath,
     links: &LinkWriter,
     subpath_exists: SubpathCheck<'_>,
-) -> Option<(String, usize)> {
-    let close = text.find("](")?;
-    let label = &text[1..close];
-    if label.contains(['[', '\n']) {
-        return None;
-    }
-    let after = &text[close + 2..];
-    let end = after.find(')')?;
-    let destination = after[..end].trim();
-    let destination = destination
-        .strip_prefix('<')
-        .and_then(|d| d.strip_suffix('>'))
-        .unwrap_or(destination);
-    if crate::parse::has_scheme(destination) {
-        return None;
-    }
-    let decoded = crate::parse::decode_uri(destination)?;
-    let cleaned = clean_link_text(&decoded);
-    let (linkpath, subpath) = split_linktext(&cleaned);
-    let used = close + 2 + end + 1;
-    let replacement = match links.resolve_from(source, linkpath) {
+) -> String {
+    let (linkpath, subpath) = split_linktext(linktext);
+    match links.resolve_from(source, linkpath) {
         Some(target) => {
             let subpath = subpath.filter(|subpath| subpath_exists(&target, subpath));
             links
@@ -154,8 +97,7 @@ fn rewrite_markdown_link(
                 .unwrap_or_else(|_| label.to_owned())
         }
         None => label.to_owned(),
-    };
-    Some((replacement, used))
+    }
 }
 
 #[cfg(test)]

@@ -1119,6 +1119,48 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_heading_renders_every_page_again_only_when_a_quote_may_link_into_it() {
+        let (vault, config, mut incremental, first) = watched_sample(|_| {});
+        let root = vault.path();
+        let marcus = "Interviews/2026-10-08 Marcus Oyelaran.md";
+        // No quote links into Marcus's note with a heading or block: a new
+        // heading there renders the pages that show his interview, not all.
+        let changed = rewrite(root, marcus, |text| {
+            text + "\n## Travel log\n\nTwo hours.\n"
+        });
+        let (report, _) = incremental.build(root, &config, Some(&[changed])).unwrap();
+        assert!(
+            report.rendered < first.pages,
+            "{} of {} pages rendered",
+            report.rendered,
+            first.pages
+        );
+        // An observation elsewhere quotes a heading of his that is not there
+        // yet: the page shows the link without it.
+        let page = "Throughline/Insights/Equipment history lives in the heads of senior technicians (evidence).md";
+        let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
+            text.replace(
+                "- Filter sizes",
+                "- Marcus mentioned the rota ([[2026-10-08 Marcus Oyelaran#Rota]]). \
+                 [[Equipment history lives in the heads of senior technicians]]\n- Filter sizes",
+            )
+        });
+        incremental.build(root, &config, Some(&[changed])).unwrap();
+        assert!(pages(root)[page].contains("([[2026-10-08 Marcus Oyelaran]])"));
+        // The heading appears in his note: the quoting page shows it, as a
+        // fresh build does.
+        let changed = rewrite(root, marcus, |text| text + "\n## Rota\n\nWho is on call.\n");
+        incremental.build(root, &config, Some(&[changed])).unwrap();
+        let now = pages(root);
+        assert!(
+            now[page].contains("([[2026-10-08 Marcus Oyelaran#Rota]])"),
+            "{}",
+            now[page]
+        );
+        assert_eq!(now, fresh_pages(root));
+    }
+
+    #[test]
     fn evidence_patched_from_the_last_update_is_what_a_fresh_build_gathers() {
         let vault = sample_copy();
         let root = vault.path();
