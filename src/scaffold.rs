@@ -98,12 +98,14 @@ pub fn new_interview(
                 key: note.title().to_lowercase(),
                 name: note.title().to_owned(),
                 file: Some(note.file),
+                path: Some(note.path.clone()),
             })
         }
         Some(name) => Some(Entity {
             key: name.to_lowercase(),
             name: name.clone(),
             file: None,
+            path: None,
         }),
         None => person.and_then(|person| person.company.clone()),
     };

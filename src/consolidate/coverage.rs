@@ -191,9 +191,18 @@ pub(crate) fn plan_coverage_reusing(
             let key = inputs.map(|inputs| {
                 kept_or_worked_out(known, || {
                     let mut state = RecordHasher::new();
-                    (index, plan).hash(&mut state);
+                    (index, &plan.note, &plan.roles, plan.target, &plan.questions).hash(&mut state);
+                    // Job notes by note (paths), not by file id.
+                    for &job in &plan.jobs {
+                        let note = model
+                            .index_of(job, NoteType::Job)
+                            .map(|at| &model.jobs[at].note);
+                        note.hash(&mut state);
+                    }
                     for &interview in &interviews {
-                        (interview, ranks[interview], inputs[interview]).hash(&mut state);
+                        // By its input (its record), not its index: a note
+                        // added before it moves the index.
+                        (ranks[interview], inputs[interview]).hash(&mut state);
                     }
                     state.finish()
                 })

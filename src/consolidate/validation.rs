@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use super::evidence::{FollowUp, InsightSummary};
 use super::memo::KeptFollowUps;
+use crate::config::NoteType;
 use crate::model::{RecordHasher, RecordHashes, ResearchModel, hash_of};
 use crate::resolve::FileId;
 
@@ -81,11 +82,25 @@ impl IndexInputs {
                 .interviews
                 .par_iter()
                 .zip(jobs_of)
-                .map(|(hash, jobs)| hash_of((hash, jobs)))
+                .map(|(&hash, jobs)| input_hash(model, hash, jobs))
                 .collect(),
             ranks: ranks.to_vec(),
         }
     }
+}
+
+/// An interview's input: its record hash and the job notes its observations
+/// link, by path (page keys take it: file ids move when a note is added).
+fn input_hash(model: &ResearchModel, record: u64, jobs: &[FileId]) -> u64 {
+    let mut state = RecordHasher::new();
+    (record, jobs.len()).hash(&mut state);
+    for &job in jobs {
+        let note = model
+            .index_of(job, NoteType::Job)
+            .map(|at| &model.jobs[at].note);
+        note.hash(&mut state);
+    }
+    state.finish()
 }
 
 /// People by number, and for each interview the people followed up after it.
@@ -177,7 +192,7 @@ impl FollowUpIndex {
                 let mut same = last.ranks == ranks;
                 for changed in &changes.interviews {
                     let jobs = model.interviews[changed.index].links.job_notes.as_slice();
-                    let now = hash_of((&hashes.interviews[changed.index], jobs));
+                    let now = input_hash(model, hashes.interviews[changed.index], jobs);
                     same &= last.interviews[changed.index] == now;
                     last.interviews[changed.index] = now;
                 }
@@ -373,7 +388,6 @@ impl FollowUpIndex {
                 let hash = set_hash(&mut raisers.by_person.values().map(|raiser| {
                     hash_of((
                         keys[raiser.person as usize],
-                        raiser.interview,
                         hashes.interviews[raiser.interview],
                         raiser.participant,
                         raiser.followed_up,
@@ -488,7 +502,7 @@ pub(crate) fn follow_ups_hash(model: &ResearchModel, summary: &InsightSummary) -
     let mut state = RecordHasher::new();
     (summary.follow_ups.len(), summary.more_follow_ups).hash(&mut state);
     for follow_up in &summary.follow_ups {
-        let interview = model.interviews[follow_up.interview].note.file;
+        let interview = &model.interviews[follow_up.interview].note;
         (&follow_up.person, interview, follow_up.raised_insight).hash(&mut state);
     }
     state.finish()
@@ -512,8 +526,10 @@ impl InputHashes {
         let mut state = RecordHasher::new();
         own.hash(&mut state);
         for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
+            // The interview by its record (its index moves when a note is
+            // added before it).
             let interview = hashes.interview_of[observation] as usize;
-            (interview, self.followed[interview]).hash(&mut state);
+            (hashes.interviews[interview], self.followed[interview]).hash(&mut state);
         }
         for job in &summary.jobs {
             self.jobs.get(job).hash(&mut state);

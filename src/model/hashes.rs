@@ -2,8 +2,9 @@
 //! next: the page keys ([`crate::render::PageMemo`]) and the insight summaries
 //! ([`crate::consolidate::SummaryMemo`]). An interview's hash covers every field
 //! pages and summaries read from it; an observation's covers its own fields and
-//! its interview's hash. Both include file ids, which stay the same only while
-//! the set of files does.
+//! its interview's hash. Both hash the files they name by path, not by id
+//! (see [`FilePaths`]): a new note moves the ids of the files after it, and
+//! the records it does not touch must hash the same.
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
@@ -12,6 +13,8 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::{Interview, Observation, ResearchModel};
+use crate::resolve::FileId;
+use crate::scan::VaultFile;
 
 /// One hash per interview and per observation, in model order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -128,43 +131,59 @@ impl Hasher for RecordHasher {
 }
 
 /// The hash of an interview record (every field but its observations' range).
-pub(crate) fn interview_hash(interview: &Interview) -> u64 {
+/// Files hash as their paths (`files`), not their ids (see [`FilePaths`]).
+pub(crate) fn interview_hash(interview: &Interview, files: &[VaultFile]) -> u64 {
     hash_of((
         &interview.note,
         interview.date,
         &interview.participants,
-        interview.plan,
-        interview.follow_up_of,
-        &interview.jobs,
+        FilePaths(files, interview.plan.as_slice()),
+        FilePaths(files, interview.follow_up_of.as_slice()),
+        FilePaths(files, &interview.jobs),
         &interview.answered_headings,
     ))
 }
 
 /// The hash of an observation's own fields (every field but its interview).
-pub(crate) fn observation_hash(observation: &Observation) -> u64 {
+pub(crate) fn observation_hash(observation: &Observation, files: &[VaultFile]) -> u64 {
     hash_of((
         observation.kind,
         &observation.text,
         observation.line,
         &observation.anchor,
-        &observation.insights,
-        &observation.jobs,
+        FilePaths(files, &observation.insights),
+        FilePaths(files, &observation.jobs),
         observation.signals,
         &observation.steps,
     ))
 }
 
+/// Files, hashed as their paths: a file's id is its position in the list of
+/// files, which a new or removed file moves, while a record that did not
+/// change must hash the same (`watch` then renders none of the pages it is
+/// on). The model's notes and entities hash their paths likewise.
+pub struct FilePaths<'f>(pub &'f [VaultFile], pub &'f [FileId]);
+
+impl Hash for FilePaths<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.1.len().hash(state);
+        for &file in self.1 {
+            self.0[file as usize].path.hash(state);
+        }
+    }
+}
+
 impl RecordHashes {
     /// Hashes every interview and observation of `model` (taking the hashes
     /// worked out when they were read, when they were).
-    pub fn of(model: &ResearchModel) -> RecordHashes {
+    pub fn of(model: &ResearchModel, files: &[VaultFile]) -> RecordHashes {
         let interviews: Vec<u64> = model
             .interviews
             .par_iter()
             .map(|interview| {
                 interview
                     .record_hash
-                    .unwrap_or_else(|| interview_hash(interview))
+                    .unwrap_or_else(|| interview_hash(interview, files))
             })
             .collect();
         // Interviews' observations follow one another in the model's list:
@@ -177,7 +196,7 @@ impl RecordHashes {
         }) && next == model.observations.len();
         // The two lists are worked out at the same time.
         let (observations, interview_of) = rayon::join(
-            || observation_hashes(model, &interviews, laid_out),
+            || observation_hashes(model, files, &interviews, laid_out),
             || interviews_of(model, laid_out),
         );
         RecordHashes {
@@ -194,7 +213,11 @@ impl RecordHashes {
     /// other interview and its observations hash as they did, so only the
     /// interviews read again are hashed, and their observations' hashes put
     /// in place of the ones they had.
-    pub fn reusing(model: &ResearchModel, last: Option<(u64, RecordHashes)>) -> RecordHashes {
+    pub fn reusing(
+        model: &ResearchModel,
+        files: &[VaultFile],
+        last: Option<(u64, RecordHashes)>,
+    ) -> RecordHashes {
         let changes = model.changes.as_ref();
         let mut hashes = match last {
             Some((from, hashes))
@@ -204,7 +227,7 @@ impl RecordHashes {
             {
                 hashes
             }
-            _ => return RecordHashes::of(model),
+            _ => return RecordHashes::of(model, files),
         };
         // From the back: the ranges before each one are still the last
         // model's.
@@ -212,9 +235,9 @@ impl RecordHashes {
             let interview = &model.interviews[changed.index];
             let hash = interview
                 .record_hash
-                .unwrap_or_else(|| interview_hash(interview));
+                .unwrap_or_else(|| interview_hash(interview, files));
             hashes.interviews[changed.index] = hash;
-            let own = own_hashes(model, interview);
+            let own = own_hashes(model, files, interview);
             let total = hashes.observations.len() - changed.observations.len() + own.len();
             super::gather::make_room(&mut hashes.observations, total);
             super::gather::make_room(&mut hashes.interview_of, total);
@@ -227,20 +250,27 @@ impl RecordHashes {
                 std::iter::repeat_n(changed.index as u32, interview.observations.len()),
             );
         }
-        debug_assert!(hashes == RecordHashes::of(model), "patched hashes differ");
+        debug_assert!(
+            hashes == RecordHashes::of(model, files),
+            "patched hashes differ"
+        );
         hashes
     }
 }
 
 /// The hashes of `interview`'s observations' own fields: kept from when it
 /// was read, or worked out now if they were not kept.
-fn own_hashes<'m>(model: &'m ResearchModel, interview: &'m Interview) -> Cow<'m, [u64]> {
+fn own_hashes<'m>(
+    model: &'m ResearchModel,
+    files: &[VaultFile],
+    interview: &'m Interview,
+) -> Cow<'m, [u64]> {
     match interview.observation_hashes.len() == interview.observations.len() {
         true => Cow::Borrowed(&interview.observation_hashes),
         false => Cow::Owned(
             model.observations[interview.observations.clone()]
                 .iter()
-                .map(observation_hash)
+                .map(|observation| observation_hash(observation, files))
                 .collect(),
         ),
     }
@@ -248,7 +278,12 @@ fn own_hashes<'m>(model: &'m ResearchModel, interview: &'m Interview) -> Cow<'m,
 
 /// Each observation's hash: its interview's (`interviews`) and its own.
 /// `laid_out`: each interview's observations follow the last one's.
-fn observation_hashes(model: &ResearchModel, interviews: &[u64], laid_out: bool) -> Vec<u64> {
+fn observation_hashes(
+    model: &ResearchModel,
+    files: &[VaultFile],
+    interviews: &[u64],
+    laid_out: bool,
+) -> Vec<u64> {
     if !laid_out {
         return model
             .observations
@@ -256,7 +291,7 @@ fn observation_hashes(model: &ResearchModel, interviews: &[u64], laid_out: bool)
             .map(|observation| {
                 hash_pair(
                     interviews[observation.interview],
-                    observation_hash(observation),
+                    observation_hash(observation, files),
                 )
             })
             .collect();
@@ -286,7 +321,7 @@ fn observation_hashes(model: &ResearchModel, interviews: &[u64], laid_out: bool)
                     .iter()
                     .all(|observation| observation.interview == at)
             );
-            let own = own_hashes(model, interview);
+            let own = own_hashes(model, files, interview);
             // `own` first: its end must not take a slot.
             for (&own, slot) in own.iter().zip(out.by_ref()) {
                 *slot = hash_pair(hash, own);
@@ -375,11 +410,12 @@ mod hasher_tests {
             ],
             ..ResearchModel::default()
         };
-        let hashes = RecordHashes::of(&model);
+        // No observation links a file: no file is looked at.
+        let hashes = RecordHashes::of(&model, &[]);
         let defined: Vec<u64> = model
             .observations
             .iter()
-            .map(|o| hash_of((hashes.interviews[o.interview], observation_hash(o))))
+            .map(|o| hash_of((hashes.interviews[o.interview], observation_hash(o, &[]))))
             .collect();
         assert_eq!(hashes.observations, defined);
         assert_ne!(hashes.interviews[0], hashes.interviews[1]);

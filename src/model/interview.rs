@@ -140,8 +140,8 @@ pub(crate) fn read_interview(
     }
 
     // Interview-level role and company.
-    let role =
-        single_or_problem(&reader, note, "role", &mut problems).map(|item| role_entity(&item));
+    let role = single_or_problem(&reader, note, "role", &mut problems)
+        .map(|item| role_entity(&item, vault));
     let company = single_or_problem(&reader, note, "company", &mut problems)
         .map(|item| entity(&item, vault, companies));
 

@@ -16,7 +16,7 @@ mod properties;
 mod schema;
 mod type_index;
 
-pub use hashes::{RecordHasher, RecordHashes, hash_of};
+pub use hashes::{FilePaths, RecordHasher, RecordHashes, hash_of};
 pub use interview::{Interview, Participant};
 pub use lookup::{LookupError, find_note};
 pub use observation::{Anchor, JobStep, Observation, ObservationKind, ObservationLinks, Signals};
@@ -37,12 +37,21 @@ use crate::resolve::{FileId, Resolution, Vault};
 use crate::scan::VaultPath;
 
 /// A typed note: where it is and what it is called.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteRef {
     /// Its file.
     pub file: FileId,
     /// Its vault path.
     pub path: VaultPath,
+}
+
+/// A note's reference hashes as its path: file ids are positions in the
+/// list of files, which a new or removed file moves, while record hashes and
+/// page keys must stay the same for the same notes (see [`hashes`]).
+impl Hash for NoteRef {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.path.hash(state);
+    }
 }
 
 impl NoteRef {
@@ -57,7 +66,7 @@ impl NoteRef {
 /// Something counted by identity: a person, a company or a role. Two mentions are
 /// the same when they resolve to the same note, else when their text matches
 /// (trimmed, case-insensitive).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entity {
     /// What identifies it (`note:<path>` or the lower-cased text).
     pub key: String,
@@ -65,6 +74,17 @@ pub struct Entity {
     pub name: String,
     /// Its note, if it has one.
     pub file: Option<FileId>,
+    /// The path of its note (as `file`; what hashes stand on, see
+    /// [`NoteRef`]'s `Hash`).
+    pub path: Option<VaultPath>,
+}
+
+/// An entity hashes as what it is, its name and its note's path, not its
+/// note's file id (see [`NoteRef`]'s `Hash`).
+impl Hash for Entity {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (&self.key, &self.name, &self.path).hash(state);
+    }
 }
 
 impl Entity {
@@ -74,6 +94,7 @@ impl Entity {
             key: name.trim().to_lowercase(),
             name: name.trim().to_owned(),
             file: None,
+            path: None,
         }
     }
 
@@ -891,9 +912,12 @@ impl Reading<'_> {
                 };
                 // Kept readings keep their hashes: worked out once per reading.
                 if self.hashed {
-                    interview.record_hash = Some(hashes::interview_hash(&interview));
-                    interview.observation_hashes =
-                        observations.iter().map(hashes::observation_hash).collect();
+                    let files = &vault.files;
+                    interview.record_hash = Some(hashes::interview_hash(&interview, files));
+                    interview.observation_hashes = observations
+                        .iter()
+                        .map(|observation| hashes::observation_hash(observation, files))
+                        .collect();
                 }
                 Read::Interview(index, interview, Own::Read(observations), problems)
             }
@@ -902,6 +926,7 @@ impl Reading<'_> {
                     model.plans[index].note.clone(),
                     note,
                     resolutions,
+                    vault,
                     config,
                     model,
                 );
@@ -1033,7 +1058,7 @@ fn work_out_records(
                 .single("role")
                 .ok()
                 .flatten()
-                .map(|item| role_entity(&item));
+                .map(|item| role_entity(&item, vault));
             let company = reader
                 .single("company")
                 .ok()
@@ -1136,6 +1161,7 @@ pub(crate) fn entity(
                 key: format!("note:{}", path.as_str().to_lowercase()),
                 name: path.stem().to_owned(),
                 file: Some(file),
+                path: Some(path.clone()),
             }
         }
         None => Entity::text(&item.text),
@@ -1144,9 +1170,12 @@ pub(crate) fn entity(
 
 /// A role: compared by its name, case-insensitively, whether written as text or
 /// as a link to a role note.
-pub(crate) fn role_entity(item: &PropertyItem) -> Entity {
+pub(crate) fn role_entity(item: &PropertyItem, vault: &Vault) -> Entity {
     let mut role = Entity::text(&item.text);
     role.file = item.target;
+    role.path = item
+        .target
+        .map(|file| vault.files[file as usize].path.clone());
     role
 }
 

@@ -212,11 +212,11 @@ pub struct ObservationLinks {
     pub surprised: u32,
     /// How many observations link no insight (the health page counts them).
     pub unlinked: u32,
-    /// The linkpaths of the links in the observations' text that name a
-    /// heading or block ([`crate::parse::subpath_linkpaths`]), each once: the
-    /// pages quoting them depend on the headings and blocks of the notes
-    /// those links open.
-    pub subpath_links: Vec<String>,
+    /// The linkpaths of the links in the observations' text, each once,
+    /// sorted, with whether one names a heading or block
+    /// ([`crate::parse::quoted_linkpaths`]): the pages quoting them depend on
+    /// which files those links open, and on those files' headings and blocks.
+    pub quoted_links: Vec<(String, bool)>,
 }
 
 impl ObservationLinks {
@@ -230,11 +230,9 @@ impl ObservationLinks {
                 ObservationKind::Surprise => links.surprised += 1,
                 _ => {}
             }
-            for linkpath in crate::parse::subpath_linkpaths(&observation.text) {
-                if !links.subpath_links.contains(&linkpath) {
-                    links.subpath_links.push(linkpath);
-                }
-            }
+            links
+                .quoted_links
+                .extend(crate::parse::quoted_linkpaths(&observation.text));
             let contradicts = observation.signals.contradicts;
             links.unlinked += u32::from(observation.insights.is_empty());
             links.insights.extend(
@@ -250,6 +248,7 @@ impl ObservationLinks {
                 }
             }
         }
+        crate::parse::merge_linkpaths(&mut links.quoted_links);
         links
     }
 }

@@ -5,10 +5,11 @@ use super::{Entity, NoteRef, PropertyReader, ResearchModel, role_entity};
 use crate::config::{Config, NoteType};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Note, PropertyValue, heading_key};
-use crate::resolve::{FileId, Resolution};
+use crate::resolve::{FileId, Resolution, Vault};
 
-/// A round of interviews.
-#[derive(Debug, Clone, Hash)]
+/// A round of interviews. Not `Hash`: its jobs are file ids (hashes name
+/// files by path, see [`super::hashes::FilePaths`]).
+#[derive(Debug, Clone)]
 pub struct Plan {
     /// The note.
     pub note: NoteRef,
@@ -50,6 +51,7 @@ pub(crate) fn read_plan(
     reference: NoteRef,
     note: &Note,
     resolutions: &[Resolution],
+    vault: &Vault,
     config: &Config,
     model: &ResearchModel,
 ) -> (Plan, Vec<Diagnostic>) {
@@ -58,7 +60,7 @@ pub(crate) fn read_plan(
     let mut plan = Plan::placeholder(reference);
     let key_of = |canonical: &str| reader.raw(canonical).map(|(key, _)| key.to_owned());
     for item in reader.items("roles") {
-        let role = role_entity(&item);
+        let role = role_entity(&item, vault);
         if !plan.roles.iter().any(|known| known.key == role.key) {
             plan.roles.push(role);
         }

@@ -532,7 +532,9 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
         ),
     ]);
     // Everything but the type map's (unordered) Debug form and the hashes kept
-    // with readings (which must be the hashes worked out afresh).
+    // with readings (which must be the hashes worked out afresh). The edits
+    // below keep every path.
+    let files = vault(&notes).files;
     let shown = |model: &ResearchModel| {
         let types: Vec<_> = model.types.iter().collect();
         let mut interviews = model.interviews.clone();
@@ -541,12 +543,15 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
             interview.observation_hashes = Vec::new();
         }
         let observations = model.observations.clone();
-        let kept = crate::model::RecordHashes::of(model);
-        let afresh = crate::model::RecordHashes::of(&ResearchModel {
-            interviews: interviews.clone(),
-            observations: observations.clone(),
-            ..ResearchModel::default()
-        });
+        let kept = crate::model::RecordHashes::of(model, &files);
+        let afresh = crate::model::RecordHashes::of(
+            &ResearchModel {
+                interviews: interviews.clone(),
+                observations: observations.clone(),
+                ..ResearchModel::default()
+            },
+            &files,
+        );
         assert_eq!(kept.interviews, afresh.interviews);
         assert_eq!(kept.observations, afresh.observations);
         // Each observation's: its interview's and its own.
@@ -555,7 +560,7 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
             .map(|observation| {
                 crate::model::hash_of((
                     kept.interviews[observation.interview],
-                    crate::model::hashes::observation_hash(observation),
+                    crate::model::hashes::observation_hash(observation, &files),
                 ))
             })
             .collect();
@@ -643,8 +648,9 @@ fn a_save_that_adds_an_observation_leaves_the_lists_in_place() {
         ("Interviews/2026-01-06 Bob.md", &second_text),
     ]);
     let mut memo = ModelMemo::default();
+    let files = vault(&notes).files;
     let first = build_model_reusing(&vault(&notes), &config, &mut memo);
-    let hashes = RecordHashes::of(&first);
+    let hashes = RecordHashes::of(&first, &files);
     // Room for more (the same memory above could be the allocator growing a
     // small block in place).
     assert!(first.observations.capacity() > first.observations.len());
@@ -676,7 +682,7 @@ fn a_save_that_adds_an_observation_leaves_the_lists_in_place() {
         interviews: vec![crate::model::ChangedInterview::of(0, ann)],
         plans: Vec::new(),
     });
-    let hashes = RecordHashes::reusing(&second, Some((id, hashes)));
+    let hashes = RecordHashes::reusing(&second, &files, Some((id, hashes)));
     assert_eq!(hashes.observations.len(), 3);
     assert_eq!(hashes.observations.as_ptr(), hashed);
     assert_eq!(hashes.interview_of.as_ptr(), interview_of);
@@ -717,7 +723,7 @@ fn consolidated_with(
     model: &ResearchModel,
     memo: &mut crate::consolidate::SummaryMemo,
 ) -> String {
-    let hashes = crate::model::RecordHashes::of(model);
+    let hashes = crate::model::RecordHashes::of(model, &vault.files);
     let mut reused = crate::consolidate::consolidate_reusing(
         model,
         &vault.diagnostics,

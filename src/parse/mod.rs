@@ -29,7 +29,9 @@ pub use keep::KeptLink;
 pub use markdown::MARKDOWN_OPTIONS;
 pub use markdown_link::{decode_uri, has_scheme};
 pub use properties::{Properties, PropertyValue};
-pub use quoted_links::{QuotePiece, quote_pieces, subpath_linkpaths, wikilink_parts};
+pub use quoted_links::{
+    QuotePiece, merge_linkpaths, quote_pieces, quoted_linkpaths, wikilink_parts,
+};
 pub(crate) use source::{Decoded, decode};
 pub use tag::with_parents as tag_with_parents;
 pub use text_ref::{Interner, TextRef};

@@ -1,6 +1,6 @@
 //! The links in an observation's text as a generated page quotes it: one walk
 //! over the text, shared by the quoting itself ([`crate::render::quote_for_page`])
-//! and by what the model records of the text ([`subpath_linkpaths`]), so that
+//! and by what the model records of the text ([`quoted_linkpaths`]), so that
 //! both see the same links.
 //!
 //! The walk is not the parser's: a quote is a line or two of Markdown taken out
@@ -119,29 +119,36 @@ fn markdown_link_at(text: &str) -> Option<(&str, String, usize)> {
     Some((label, linktext, close + 2 + end + 1))
 }
 
-/// The linkpaths of the links in `text` that name a heading or a block
-/// (`[[Note#Heading]]`, `[see](Note.md#^id)`; an empty linkpath is the note
-/// itself), each once, in order: a page quoting the text looks for those
-/// headings and blocks in the notes the links open.
-pub fn subpath_linkpaths(text: &str) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
-    // Most observations have no link with a subpath, and say so at once.
-    if memchr::memchr(b'#', text.as_bytes()).is_none() || !text.contains('[') {
+/// The linkpaths of the links in `text`, each once, sorted, with whether
+/// one of them names a heading or block (`[[Note#Heading]]`,
+/// `[see](Note.md#^id)`; an empty linkpath is the note itself): a page
+/// quoting the text writes a link to the file each opens, and looks for
+/// those headings and blocks there.
+pub fn quoted_linkpaths(text: &str) -> Vec<(String, bool)> {
+    let mut found: Vec<(String, bool)> = Vec::new();
+    // Most observations have no link, and say so at once.
+    if !text.contains('[') {
         return found;
     }
     let mut add = |linktext: &str| {
-        if let (linkpath, Some(_)) = split_linktext(linktext)
-            && !found.iter().any(|seen| seen == linkpath)
-        {
-            found.push(linkpath.to_owned());
-        }
+        let (linkpath, subpath) = split_linktext(linktext);
+        found.push((linkpath.to_owned(), subpath.is_some()));
     };
     quote_pieces(text, |piece| match piece {
         QuotePiece::Wikilink(inner) => add(&wikilink_parts(inner).0),
         QuotePiece::MarkdownLink { linktext, .. } => add(&linktext),
         _ => {}
     });
+    merge_linkpaths(&mut found);
     found
+}
+
+/// Sorts `links` and keeps each linkpath once, with whether any of its
+/// links has a subpath.
+pub fn merge_linkpaths(links: &mut Vec<(String, bool)>) {
+    // With a subpath first: `dedup_by` keeps the first of each run.
+    links.sort_unstable_by(|(a, a_sub), (b, b_sub)| a.cmp(b).then(b_sub.cmp(a_sub)));
+    links.dedup_by(|later, kept| later.0 == kept.0);
 }
 
 #[cfg(test)]
@@ -189,15 +196,29 @@ mod tests {
     }
 
     #[test]
-    fn subpath_linkpaths_are_the_links_with_a_heading_or_block_once_each() {
+    fn quoted_linkpaths_are_every_link_once_with_whether_one_has_a_subpath() {
+        let owned = |list: &[(&str, bool)]| -> Vec<(String, bool)> {
+            list.iter()
+                .map(|&(path, sub)| (path.to_owned(), sub))
+                .collect()
+        };
         assert_eq!(
-            subpath_linkpaths(
-                "See [[A#H]], [[a b#^id|x]], [[A#Other]], [[#Self]], [[Plain]], `[[Code#X]]`, \
+            quoted_linkpaths(
+                "See [[A]], [[a b#^id|x]], [[A#Other]], [[#Self]], [[Plain]], `[[Code#X]]`, \
                  [md](C.md#H), [web](https://x.y/#z) #tag"
             ),
-            ["A", "a b", "", "C.md"]
+            owned(&[
+                ("", true),
+                ("A", true),
+                ("C.md", true),
+                ("Plain", false),
+                ("a b", true)
+            ])
         );
-        assert!(subpath_linkpaths("no links #tag").is_empty());
-        assert!(subpath_linkpaths("[[Note]] and [x](y.md)").is_empty());
+        assert!(quoted_linkpaths("no links #tag").is_empty());
+        assert_eq!(
+            quoted_linkpaths("[[Note]] and [x](y.md)"),
+            owned(&[("Note", false), ("y.md", false)])
+        );
     }
 }

@@ -649,10 +649,12 @@ fn load_scanned_keeping(
     let started = Instant::now();
     // `watch` keeps memos (it gives the cache a model memo): only then is the
     // resolution kept for the next load.
+    let same_files = (cache.links.as_ref()).is_some_and(|memo| memo.is_about(&scan));
     let mut vault = match cache.model {
         Some(_) => resolve_reusing(scan, notes, settings, cache.links.take()),
         None => crate::resolve::resolve_once(scan, notes, settings),
     };
+    vault.same_files_as_last = same_files;
     vault.timings = StageTimings {
         scan: scanned,
         parse: parsed_in,

@@ -388,11 +388,18 @@ pub fn build_scanned(
     let mut analysis =
         analyze_loaded_reusing(vault, &config, cache.model.as_mut(), cache.plan.take());
     let loaded = lap() + scan_time;
+    // The summaries kept hold file ids and model indices, which hold only
+    // for the same files (page keys hash paths: they hold across files).
+    if !analysis.vault.same_files_as_last
+        && let Some(summaries) = cache.summaries.as_mut()
+    {
+        *summaries = crate::consolidate::SummaryMemo::default();
+    }
     // Record hashes decide what `watch` reuses: summaries and rendered pages.
     let last_hashes = cache.hashes.take();
-    let hashes = memo
-        .is_some()
-        .then(|| crate::model::RecordHashes::reusing(&analysis.model, last_hashes));
+    let hashes = memo.is_some().then(|| {
+        crate::model::RecordHashes::reusing(&analysis.model, &analysis.vault.files, last_hashes)
+    });
     let mut consolidation = consolidate_reusing(
         &analysis.model,
         &analysis.vault.diagnostics,

@@ -4,14 +4,14 @@
 //!
 //! A key has two parts:
 //! - the *vault key*, what every page depends on: the configuration, Obsidian's
-//!   settings, the set of files (it decides every link's text and keeps file ids
-//!   stable, so the page parts may hash file ids), the planned pages, and the
-//!   headings, blocks and footnotes of the sources that quoted links could
-//!   open with a heading or block: a quoted `[[Note#Heading]]` is checked
-//!   against the note it opens, one of the files named like `Note`
-//!   ([`crate::model::ObservationLinks::subpath_links`]; a link into any other
-//!   file counts as found). A heading added to an interview no quote links
-//!   into changes no page but that interview's own;
+//!   settings, the planned pages, and what of the files decides the text of the
+//!   links pages write ([`link_facts`]); and, for the links quoted from
+//!   observations ([`crate::model::ObservationLinks::quoted_links`]), the
+//!   files each could open from any folder (those named like it), with the
+//!   headings, blocks and footnotes of those a quote links into with a subpath
+//!   (a link into any other file counts as found). A new note no quote names
+//!   changes no vault key, and a heading added to an interview no quote
+//!   links into changes no page but that interview's own;
 //! - the *page part*, which mirrors the page's context function in
 //!   [`super`] (`insight_context`, `job_context`, …): whatever a context reads,
 //!   its key hashes — the model records themselves (an observation's text, an
@@ -19,7 +19,10 @@
 //!   a summary is worked out from, the fingerprint the consolidation already
 //!   took of it ([`SummaryFingerprints`]). When a context learns to show
 //!   more, its key must hash more; the `incremental` tests compare keyed
-//!   updates with full builds to catch a key that hashes too little.
+//!   updates with full builds to catch a key that hashes too little. Files
+//!   are hashed by path, never by id: a file's id is its place in the list of
+//!   files, which a new or removed note moves (see
+//!   [`crate::model::FilePaths`]).
 
 use foldhash::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -29,7 +32,7 @@ use rayon::prelude::*;
 use super::view::Views;
 use super::{FragmentKeys, KeptFragments};
 use super::{PageKind, PagePlan};
-use crate::config::Config;
+use crate::config::{Config, NewLinkFormat};
 use crate::consolidate::{JobSummary, SummaryFingerprints};
 use crate::diagnostics::Diagnostic;
 use crate::model::{RecordHasher, RecordHashes, ResearchModel, hash_of};
@@ -57,21 +60,29 @@ pub struct PageMemo {
     quoted: Option<QuotedTargets>,
 }
 
-/// The files quotes may look into with a subpath
-/// ([`quoted_subpath_targets`]), with what they were worked out from: the
-/// walk that listed the files and the model (its [`ResearchModel::id`]).
+/// The files quoted links may open ([`quoted_targets`]), with what they
+/// were worked out from: the walk that listed the files and the model (its
+/// [`ResearchModel::id`]).
 #[derive(Debug, Default)]
 struct QuotedTargets {
     walk: u64,
     model: u64,
-    files: Vec<FileId>,
+    targets: Targets,
+}
+
+/// The files quoted links may open, in order, each once; and those of them a
+/// quote links into with a heading or block.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Targets {
+    linked: Vec<FileId>,
+    with_subpath: Vec<FileId>,
 }
 
 impl QuotedTargets {
-    /// The files of `model` and `vault`, those of `kept` when it was worked
-    /// out for the same walk and for the model `model` patched, whose
-    /// interviews read again quote the same subpath links as before (looking
-    /// up every interview's took 27–29 ms at 100,000 notes, on two cores).
+    /// The targets of `model` and `vault`, those of `kept` when they were
+    /// worked out for the same walk and for the model `model` patched, whose
+    /// interviews read again quote the same links as before (looking up every
+    /// interview's took 27–29 ms at 100,000 notes, on two cores).
     fn of(vault: &Vault, model: &ResearchModel, kept: Option<QuotedTargets>) -> QuotedTargets {
         let walk = vault.walk.unwrap_or(0);
         let same = |kept: &QuotedTargets| {
@@ -79,20 +90,20 @@ impl QuotedTargets {
                 && model.changes.as_ref().is_some_and(|changes| {
                     changes.from == kept.model
                         && changes.interviews.iter().all(|changed| {
-                            changed.links.subpath_links
-                                == model.interviews[changed.index].links.subpath_links
+                            changed.links.quoted_links
+                                == model.interviews[changed.index].links.quoted_links
                         })
                 })
         };
-        let files = match kept {
-            Some(kept) if same(&kept) => kept.files,
-            _ => quoted_subpath_targets(vault, model),
+        let targets = match kept {
+            Some(kept) if same(&kept) => kept.targets,
+            _ => quoted_targets(vault, model),
         };
-        debug_assert_eq!(files, quoted_subpath_targets(vault, model));
+        debug_assert!(targets == quoted_targets(vault, model));
         QuotedTargets {
             walk,
             model: model.id,
-            files,
+            targets,
         }
     }
 }
@@ -175,7 +186,7 @@ impl PageMemo {
         let quoted = QuotedTargets::of(vault, model, self.quoted.take());
         let key = vault_key_keeping(
             vault,
-            &quoted.files,
+            &quoted.targets,
             plan,
             config,
             &mut self.files,
@@ -204,7 +215,7 @@ fn hasher() -> RecordHasher {
 /// hash of the files last worked out, is used (or replaced) for the files.
 fn vault_key_keeping(
     vault: &Vault,
-    quoted: &[FileId],
+    quoted: &Targets,
     plan: &PagePlan,
     config: &Config,
     kept: &mut Option<FilesHash>,
@@ -217,16 +228,22 @@ fn vault_key_keeping(
     let files = match (*kept, vault.walk) {
         (Some(files), Some(walk)) if files.walk == walk && files.pages == pages => files.hash,
         _ => {
-            let hash = files_hash(vault, plan);
+            let hash = link_facts(vault, plan);
             *kept = vault.walk.map(|walk| FilesHash { walk, pages, hash });
             hash
         }
     };
     (pages, files).hash(&mut state);
-    // The anchors of the notes quoted links may open with a subpath.
+    // The files quoted links may open, and the anchors of those they may
+    // open with a subpath.
+    let path = |file: FileId| vault.files[file as usize].path.as_str();
+    quoted.linked.len().hash(&mut state);
+    for &file in &quoted.linked {
+        path(file).hash(&mut state);
+    }
     let anchors = anchors_by_file(vault, kept_anchors.take());
-    for &file in quoted {
-        (file, anchors[file as usize]).hash(&mut state);
+    for &file in &quoted.with_subpath {
+        (path(file), anchors[file as usize]).hash(&mut state);
     }
     if let Some(walk) = vault.walk {
         *kept_anchors = Some((walk, anchors));
@@ -234,30 +251,41 @@ fn vault_key_keeping(
     state.finish()
 }
 
-/// The files whose headings, blocks and footnotes a quote may look at, in
-/// order, each once: for every link with a heading or block in an
-/// observation's text, every file its linkpath could open from any folder
-/// (those named like it: which one it opens depends on the folder the page
-/// writes it from), or the interview itself for `[[#Heading]]`.
-fn quoted_subpath_targets(vault: &Vault, model: &ResearchModel) -> Vec<FileId> {
-    let mut targets: Vec<FileId> = model
+/// The files quoted links may open: for every link in an observation's
+/// text, every file its linkpath could open from any folder (those named
+/// like it: which one it opens depends on the folder the page writes it
+/// from), or the interview itself for `[[#Heading]]`.
+fn quoted_targets(vault: &Vault, model: &ResearchModel) -> Targets {
+    let (mut linked, mut with_subpath): (Vec<FileId>, Vec<FileId>) = model
         .interviews
         .par_iter()
         .flat_map_iter(|interview| {
             interview
                 .links
-                .subpath_links
+                .quoted_links
                 .iter()
-                .flat_map(|linkpath| match linkpath.is_empty() {
-                    true => std::slice::from_ref(&interview.note.file),
-                    false => vault.index.lookup(linkpath, FileId::MAX, "").candidates,
+                .flat_map(|(linkpath, subpath)| {
+                    let files = match linkpath.is_empty() {
+                        true => std::slice::from_ref(&interview.note.file),
+                        false => vault.index.lookup(linkpath, FileId::MAX, "").candidates,
+                    };
+                    files.iter().map(|&file| (file, *subpath))
                 })
-                .copied()
         })
-        .collect();
-    targets.par_sort_unstable();
-    targets.dedup();
-    targets
+        .partition_map(|(file, subpath)| match subpath {
+            true => rayon::iter::Either::Right(file),
+            false => rayon::iter::Either::Left(file),
+        });
+    // Those with a subpath are linked too.
+    linked.extend_from_slice(&with_subpath);
+    for list in [&mut linked, &mut with_subpath] {
+        list.par_sort_unstable();
+        list.dedup();
+    }
+    Targets {
+        linked,
+        with_subpath,
+    }
 }
 
 /// By file, the anchors hash of its note (0 for other files, and for notes
@@ -285,11 +313,25 @@ fn anchors_by_file(vault: &Vault, kept: Option<(u64, Vec<u64>)>) -> Vec<u64> {
     }
 }
 
-/// A hash of the vault's files but the planned pages: generated pages in the
-/// output folder come and go with the plan (hashed apart); anything else
-/// there (a user's file) can change link texts.
-fn files_hash(vault: &Vault, plan: &PagePlan) -> u64 {
+/// What of the vault's files decides the text of the links pages write
+/// (rule C9, see [`super::links::LinkWriter`]). Written the shortest way, a
+/// link to a file is its name when no other file has that name, else a
+/// path found among the files that share it: so the files of every shared
+/// name are hashed, and a new or removed note with a name of its own changes
+/// nothing here. Written with paths (relative or absolute), every file is
+/// hashed (but the planned pages in the output folder, which come and go
+/// with the plan, hashed apart; anything else there, a user's file, counts).
+/// The target's own path is in whatever names it (its record, its row).
+fn link_facts(vault: &Vault, plan: &PagePlan) -> u64 {
     let mut state = hasher();
+    if vault.settings.new_link_format == NewLinkFormat::Shortest {
+        let shared = vault.index.shared_files();
+        shared.len().hash(&mut state);
+        for &file in shared {
+            vault.files[file as usize].path.as_str().hash(&mut state);
+        }
+        return state.finish();
+    }
     let planned: foldhash::HashSet<&VaultPath> = plan.pages.iter().map(|(path, _)| path).collect();
     for file in &vault.files {
         if file.exclusion == Exclusion::OutputFolder && planned.contains(&file.path) {
@@ -465,7 +507,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
     fn job(&self, state: &mut RecordHasher, index: usize) {
         let summary = &self.views.consolidation.jobs[index];
         let job = &self.views.model.jobs[summary.job];
-        (&job.note, &job.statement, job.framework).hash(state);
+        let path = |file: FileId| self.views.vault.files[file as usize].path.as_str();
+        (&job.note, &job.statement, job.framework.map(path)).hash(state);
         // Participants and roles come from the evidence, hashed below.
         (summary.has_unknown_role, &summary.plans).hash(state);
         for row in &summary.matrix {
@@ -502,7 +545,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         coverage.roles.len().hash(state);
         self.hash_interviews(state, &coverage.without_role);
         for job in &coverage.jobs {
-            job.job.hash(state);
+            self.views.vault.files[job.job as usize].path.hash(state);
             self.hash_interviews(state, &job.interviews);
         }
         for question in &coverage.questions {

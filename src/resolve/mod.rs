@@ -109,6 +109,10 @@ pub struct Vault {
     pub(crate) problems_kept_whole: bool,
     /// How long each stage took (filled in by [`crate::pipeline`]).
     pub timings: StageTimings,
+    /// Whether the files are those of the last resolution (`watch`; filled
+    /// in by [`crate::pipeline`]): file ids are positions in the list of
+    /// files, and what `watch` keeps by file id holds only for the same files.
+    pub(crate) same_files_as_last: bool,
 }
 
 /// Wall-clock time of each stage of loading a vault, for `--verbose`.
@@ -284,7 +288,7 @@ impl LinkMemo {
     /// Whether the memo is about `scan`'s files: the same walk listed them (as
     /// many: a list changed by hand but left with its walk number cannot index
     /// past the memo's), or they have the same paths, kinds and exclusions.
-    fn is_about(&self, scan: &Scan) -> bool {
+    pub(crate) fn is_about(&self, scan: &Scan) -> bool {
         (scan.walk.is_some() && self.walk == scan.walk && self.file_count == scan.files.len())
             || (self.files.len() == scan.files.len()
                 && self.files.iter().zip(&scan.files).all(|(was, file)| {
@@ -673,6 +677,7 @@ fn resolve_inner(
         added,
         problems_kept_whole: true,
         timings: StageTimings::default(),
+        same_files_as_last: false,
     }
 }
 

@@ -141,6 +141,12 @@ impl NameIndex {
         &self.lower_paths[start..self.path_ends[id as usize] as usize]
     }
 
+    /// The files that share their lower-cased name with another, name by
+    /// name (each name's files in file order).
+    pub fn shared_files(&self) -> &[FileId] {
+        &self.shared
+    }
+
     /// Files whose lower-cased name is exactly `lower_name`.
     pub fn files_named(&self, lower_name: &str) -> &[FileId] {
         self.files_named_hashed(lower_name, hash_name(lower_name))
