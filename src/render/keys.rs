@@ -60,12 +60,10 @@ pub struct PageMemo {
     quoted: Option<QuotedTargets>,
 }
 
-/// The files quoted links may open ([`quoted_targets`]), with what they
-/// were worked out from: the walk that listed the files and the model (its
-/// [`ResearchModel::id`]).
+/// The files quoted links may open ([`quoted_targets`]), with the model they
+/// were worked out from (its [`ResearchModel::id`]).
 #[derive(Debug, Default)]
 struct QuotedTargets {
-    walk: u64,
     model: u64,
     targets: Targets,
 }
@@ -80,20 +78,19 @@ struct Targets {
 
 impl QuotedTargets {
     /// The targets of `model` and `vault`, those of `kept` when they were
-    /// worked out for the same walk and for the model `model` patched, whose
-    /// interviews read again quote the same links as before (looking up every
-    /// interview's took 27–29 ms at 100,000 notes, on two cores).
+    /// worked out for the model `model` patched (so for the same files: a
+    /// model is patched only then), whose interviews read again quote the
+    /// same links as before (looking up every interview's took 27–29 ms at
+    /// 100,000 notes, on two cores).
     fn of(vault: &Vault, model: &ResearchModel, kept: Option<QuotedTargets>) -> QuotedTargets {
-        let walk = vault.walk.unwrap_or(0);
         let same = |kept: &QuotedTargets| {
-            vault.walk == Some(kept.walk)
-                && model.changes.as_ref().is_some_and(|changes| {
-                    changes.from == kept.model
-                        && changes.interviews.iter().all(|changed| {
-                            changed.links.quoted_links
-                                == model.interviews[changed.index].links.quoted_links
-                        })
-                })
+            model.changes.as_ref().is_some_and(|changes| {
+                changes.from == kept.model
+                    && changes.interviews.iter().all(|changed| {
+                        changed.links.quoted_links
+                            == model.interviews[changed.index].links.quoted_links
+                    })
+            })
         };
         let targets = match kept {
             Some(kept) if same(&kept) => kept.targets,
@@ -101,7 +98,6 @@ impl QuotedTargets {
         };
         debug_assert!(targets == quoted_targets(vault, model));
         QuotedTargets {
-            walk,
             model: model.id,
             targets,
         }

@@ -1161,6 +1161,90 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_new_or_removed_interview_renders_only_the_pages_it_changes() {
+        let (vault, config, mut incremental, first) = watched_sample(|_| {});
+        let root = vault.path();
+        // A new interview: its file sorts before most of the vault's, so the
+        // ids of the files after it all move.
+        let new = "Interviews/2026-10-01 Ada Quill.md";
+        fs::write(
+            root.join(new),
+            "---\ntype: interview\ndate: 2026-10-01\nparticipant: Ada Quill\n---\n\
+             ## Learned\n\n- The van is restocked on Fridays only. \
+             [[Parts shortages are discovered only on site]] #pain\n",
+        )
+        .unwrap();
+        let changed = [VaultPath::new(new).unwrap()];
+        let (added, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(
+            added.rendered * 2 < first.pages,
+            "{} of {} pages rendered",
+            added.rendered,
+            first.pages
+        );
+        assert_eq!(pages(root), fresh_pages(root));
+        // Removed again: the same pages render, back to what they were.
+        fs::remove_file(root.join(new)).unwrap();
+        let (removed, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(removed.rendered * 2 < first.pages, "{}", removed.rendered);
+        assert_eq!(pages(root), fresh_pages(root));
+    }
+
+    #[test]
+    fn a_new_file_sharing_a_person_notes_name_changes_the_links_to_it() {
+        // No quote names her: only the files of shared names decide it. A
+        // user's file beside the insight pages: `[[Dana Whitfield]]` written
+        // there opens it (own folder first), while her interviews' links
+        // still open her note.
+        let (vault, config, mut incremental, _) = watched_sample(|_| {});
+        let root = vault.path();
+        let twin = "Throughline/Insights/Dana Whitfield.md";
+        fs::write(root.join(twin), "Someone else's note.\n").unwrap();
+        let changed = [VaultPath::new(twin).unwrap()];
+        let (report, _) = incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(!report.write.written.is_empty());
+        let now = pages(root);
+        assert!(
+            now.values()
+                .any(|page| page.contains("[[People/Dana Whitfield]]")),
+            "links to her note name its path"
+        );
+        // What a build of the vault as it is (the user's file in the output
+        // folder included) writes: nothing more.
+        let (fresh, _) = Incremental::default().build(root, &config, None).unwrap();
+        assert_eq!(fresh.write.written, Vec::<VaultPath>::new());
+    }
+
+    #[test]
+    fn a_new_file_named_like_a_quoted_link_makes_the_quote_a_link() {
+        let (vault, config, mut incremental, _) = watched_sample(|root| {
+            rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
+                text.replace(
+                    "- Filter sizes",
+                    "- She keeps a [[Van checklist]] for each site. \
+                     [[Equipment history lives in the heads of senior technicians]]\n- Filter sizes",
+                )
+            });
+        });
+        let root = vault.path();
+        let page = "Throughline/Insights/Equipment history lives in the heads of senior technicians (evidence).md";
+        assert!(pages(root)[page].contains("keeps a Van checklist for"));
+        // The note the quote names appears: the quote links it.
+        let note = "Resources/Van checklist.md";
+        fs::create_dir_all(root.join("Resources")).unwrap();
+        fs::write(root.join(note), "- [ ] Filters\n").unwrap();
+        let changed = [VaultPath::new(note).unwrap()];
+        incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(pages(root)[page].contains("keeps a [[Van checklist]] for"));
+        assert_eq!(pages(root), fresh_pages(root));
+        // And goes: plain text again.
+        fs::remove_file(root.join(note)).unwrap();
+        incremental.build(root, &config, Some(&changed)).unwrap();
+        assert!(pages(root)[page].contains("keeps a Van checklist for"));
+        assert_eq!(pages(root), fresh_pages(root));
+    }
+
+    #[test]
     fn evidence_patched_from_the_last_update_is_what_a_fresh_build_gathers() {
         let vault = sample_copy();
         let root = vault.path();
