@@ -200,9 +200,9 @@ pub(crate) fn plan_coverage_reusing(
                         note.hash(&mut state);
                     }
                     for &interview in &interviews {
-                        // By its input (its record), not its index: a note
-                        // added before it moves the index.
-                        (ranks[interview], inputs[interview]).hash(&mut state);
+                        // Its index too: the coverage kept lists interviews
+                        // by index.
+                        (interview, ranks[interview], inputs[interview]).hash(&mut state);
                     }
                     state.finish()
                 })

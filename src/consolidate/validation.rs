@@ -388,6 +388,7 @@ impl FollowUpIndex {
                 let hash = set_hash(&mut raisers.by_person.values().map(|raiser| {
                     hash_of((
                         keys[raiser.person as usize],
+                        raiser.interview,
                         hashes.interviews[raiser.interview],
                         raiser.participant,
                         raiser.followed_up,
@@ -526,10 +527,9 @@ impl InputHashes {
         let mut state = RecordHasher::new();
         own.hash(&mut state);
         for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
-            // The interview by its record (its index moves when a note is
-            // added before it).
+            // Its index too: the suggestions kept name interviews by index.
             let interview = hashes.interview_of[observation] as usize;
-            (hashes.interviews[interview], self.followed[interview]).hash(&mut state);
+            (interview, self.followed[interview]).hash(&mut state);
         }
         for job in &summary.jobs {
             self.jobs.get(job).hash(&mut state);

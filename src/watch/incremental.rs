@@ -650,7 +650,7 @@ pub(super) mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
         #[test]
         fn incremental_builds_match_fresh_builds(edits in prop::collection::vec(edit(), 1..6)) {
