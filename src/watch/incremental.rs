@@ -1164,12 +1164,12 @@ pub(super) mod tests {
     fn a_new_or_removed_interview_renders_only_the_pages_it_changes() {
         let (vault, config, mut incremental, first) = watched_sample(|_| {});
         let root = vault.path();
-        // A new interview: its file sorts before most of the vault's, so the
-        // ids of the files after it all move.
-        let new = "Interviews/2026-10-01 Ada Quill.md";
+        // A new interview, the latest: the ids of the files after it (jobs,
+        // people, plans, pages) all move.
+        let new = "Interviews/2026-11-21 Ada Quill.md";
         fs::write(
             root.join(new),
-            "---\ntype: interview\ndate: 2026-10-01\nparticipant: Ada Quill\n---\n\
+            "---\ntype: interview\ndate: 2026-11-21\nparticipant: Ada Quill\n---\n\
              ## Learned\n\n- The van is restocked on Fridays only. \
              [[Parts shortages are discovered only on site]] #pain\n",
         )
