@@ -200,9 +200,11 @@ pub(crate) fn plan_coverage_reusing(
                         note.hash(&mut state);
                     }
                     for &interview in &interviews {
-                        // Its index too: the coverage kept lists interviews
-                        // by index.
-                        (interview, ranks[interview], inputs[interview]).hash(&mut state);
+                        // By its input (its record), not its index: a note
+                        // added before it moves the index (the coverages
+                        // kept, which list interviews by index, are dropped
+                        // when indices may move).
+                        (ranks[interview], inputs[interview]).hash(&mut state);
                     }
                     state.finish()
                 })

@@ -388,7 +388,6 @@ impl FollowUpIndex {
                 let hash = set_hash(&mut raisers.by_person.values().map(|raiser| {
                     hash_of((
                         keys[raiser.person as usize],
-                        raiser.interview,
                         hashes.interviews[raiser.interview],
                         raiser.participant,
                         raiser.followed_up,
@@ -527,9 +526,11 @@ impl InputHashes {
         let mut state = RecordHasher::new();
         own.hash(&mut state);
         for &observation in summary.evidence.iter().chain(&summary.counter_evidence) {
-            // Its index too: the suggestions kept name interviews by index.
+            // The interview by its record, not its index (a note added
+            // before it moves the index; the memo of suggestions, which name
+            // interviews by index, is dropped when indices may move).
             let interview = hashes.interview_of[observation] as usize;
-            (interview, self.followed[interview]).hash(&mut state);
+            (hashes.interviews[interview], self.followed[interview]).hash(&mut state);
         }
         for job in &summary.jobs {
             self.jobs.get(job).hash(&mut state);

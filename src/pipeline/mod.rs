@@ -389,8 +389,11 @@ pub fn build_scanned(
         analyze_loaded_reusing(vault, &config, cache.model.as_mut(), cache.plan.take());
     let loaded = lap() + scan_time;
     // The summaries kept hold file ids and model indices, which hold only
-    // for the same files (page keys hash paths: they hold across files).
-    if !analysis.vault.same_files_as_last
+    // for the same files and a model patched from the last (its interviews
+    // where they were); their fingerprints, which page keys take, hash
+    // neither, so that a new note does not change the keys of pages it
+    // does not touch.
+    if (!analysis.vault.same_files_as_last || analysis.model.changes.is_none())
         && let Some(summaries) = cache.summaries.as_mut()
     {
         *summaries = crate::consolidate::SummaryMemo::default();

@@ -9,9 +9,11 @@
 //!   observations ([`crate::model::ObservationLinks::quoted_links`]), the
 //!   files each could open from any folder (those named like it), with the
 //!   headings, blocks and footnotes of those a quote links into with a subpath
-//!   (a link into any other file counts as found). A new note no quote names
-//!   changes no vault key, and a heading added to an interview no quote
-//!   links into changes no page but that interview's own;
+//!   (a link into any other file counts as found). With links written the
+//!   shortest way (Obsidian's default), a new note whose name is its own, that
+//!   no quote names and that is not a page's insight, job or plan changes no
+//!   vault key; a heading added to an interview no quote links into changes
+//!   no page but that interview's own;
 //! - the *page part*, which mirrors the page's context function in
 //!   [`super`] (`insight_context`, `job_context`, …): whatever a context reads,
 //!   its key hashes — the model records themselves (an observation's text, an
@@ -50,50 +52,73 @@ pub struct PageMemo {
     /// Pages forgotten since (see [`PageMemo::forget`]).
     forgotten: HashSet<VaultPath>,
     fragments: KeptFragments,
-    /// The hash of the vault's files in the last vault key (see
-    /// [`PageMemo::vault_key`]).
+    /// What of the files the last vault key hashed ([`link_facts`]).
     files: Option<FilesHash>,
     /// The anchors hashed into the last vault key, with the walk that
     /// listed their files.
     anchors: Option<(u64, Vec<u64>)>,
-    /// The files whose anchors the last vault key hashed.
+    /// The files quoted links may open, counted for the last vault key.
     quoted: Option<QuotedTargets>,
 }
 
 /// The files quoted links may open ([`quoted_targets`]), with the model they
-/// were worked out from (its [`ResearchModel::id`]).
+/// were counted for (its [`ResearchModel::id`]).
 #[derive(Debug, Default)]
 struct QuotedTargets {
     model: u64,
     targets: Targets,
 }
 
-/// The files quoted links may open, in order, each once; and those of them a
-/// quote links into with a heading or block.
+/// By file, how many of the interviews' quoted links may open it, and how
+/// many of them with a heading or block.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Targets {
-    linked: Vec<FileId>,
-    with_subpath: Vec<FileId>,
+    linked: Vec<u32>,
+    with_subpath: Vec<u32>,
+}
+
+impl Targets {
+    /// Counts (`by` 1) or uncounts (`by` -1) the files `links`, an
+    /// interview's quoted links, may open.
+    fn count(&mut self, vault: &Vault, interview: FileId, links: &[(String, bool)], by: i32) {
+        for (linkpath, subpath) in links {
+            let files = match linkpath.is_empty() {
+                true => std::slice::from_ref(&interview),
+                false => vault.index.lookup(linkpath, FileId::MAX, "").candidates,
+            };
+            for &file in files {
+                let file = file as usize;
+                self.linked[file] = self.linked[file].wrapping_add_signed(by);
+                if *subpath {
+                    self.with_subpath[file] = self.with_subpath[file].wrapping_add_signed(by);
+                }
+            }
+        }
+    }
 }
 
 impl QuotedTargets {
-    /// The targets of `model` and `vault`, those of `kept` when they were
-    /// worked out for the model `model` patched (so for the same files: a
-    /// model is patched only then), whose interviews read again quote the
-    /// same links as before (looking up every interview's took 27–29 ms at
-    /// 100,000 notes, on two cores).
+    /// The targets of `model` and `vault`: those of `kept` when they were
+    /// counted for the model `model` patched (so for the same files: a model
+    /// is patched only then), with its interviews read again counted again
+    /// (looking up every interview's links took 27–29 ms at 100,000 notes
+    /// for the links with a subpath alone, on two cores).
     fn of(vault: &Vault, model: &ResearchModel, kept: Option<QuotedTargets>) -> QuotedTargets {
-        let same = |kept: &QuotedTargets| {
-            model.changes.as_ref().is_some_and(|changes| {
-                changes.from == kept.model
-                    && changes.interviews.iter().all(|changed| {
-                        changed.links.quoted_links
-                            == model.interviews[changed.index].links.quoted_links
-                    })
-            })
-        };
-        let targets = match kept {
-            Some(kept) if same(&kept) => kept.targets,
+        let targets = match (kept, &model.changes) {
+            (Some(kept), Some(changes))
+                if changes.from == kept.model && kept.targets.linked.len() == vault.files.len() =>
+            {
+                let mut targets = kept.targets;
+                for changed in &changes.interviews {
+                    let now = &model.interviews[changed.index];
+                    if changed.links.quoted_links != now.links.quoted_links {
+                        let file = now.note.file;
+                        targets.count(vault, file, &changed.links.quoted_links, -1);
+                        targets.count(vault, file, &now.links.quoted_links, 1);
+                    }
+                }
+                targets
+            }
             _ => quoted_targets(vault, model),
         };
         debug_assert!(targets == quoted_targets(vault, model));
@@ -104,8 +129,8 @@ impl QuotedTargets {
     }
 }
 
-/// The hash of a vault's files (less the planned pages), with what it was
-/// worked out for: the walk that listed the files, and the planned pages' hash.
+/// The [`link_facts`] of a vault's files, with what they were worked out
+/// for: the walk that listed the files, and the planned pages' hash.
 #[derive(Debug, Clone, Copy)]
 struct FilesHash {
     walk: u64,
@@ -169,9 +194,8 @@ impl PageMemo {
     }
 
     /// The vault key: what every page depends on (see the module
-    /// documentation), with the hash of the files the last one worked out when
-    /// the same walk listed them and the same pages are planned (hashing
-    /// 100,000 paths took ≈ 5 ms per update).
+    /// documentation), with the [`link_facts`] the last one worked out when
+    /// the same walk listed the files and the same pages are planned.
     pub fn vault_key(
         &mut self,
         vault: &Vault,
@@ -232,14 +256,17 @@ fn vault_key_keeping(
     (pages, files).hash(&mut state);
     // The files quoted links may open, and the anchors of those they may
     // open with a subpath.
-    let path = |file: FileId| vault.files[file as usize].path.as_str();
-    quoted.linked.len().hash(&mut state);
-    for &file in &quoted.linked {
-        path(file).hash(&mut state);
+    let path = |file: usize| vault.files[file].path.as_str();
+    for (file, &count) in quoted.linked.iter().enumerate() {
+        if count > 0 {
+            path(file).hash(&mut state);
+        }
     }
     let anchors = anchors_by_file(vault, kept_anchors.take());
-    for &file in &quoted.with_subpath {
-        (path(file), anchors[file as usize]).hash(&mut state);
+    for (file, &count) in quoted.with_subpath.iter().enumerate() {
+        if count > 0 {
+            (path(file), anchors[file]).hash(&mut state);
+        }
     }
     if let Some(walk) = vault.walk {
         *kept_anchors = Some((walk, anchors));
@@ -252,36 +279,29 @@ fn vault_key_keeping(
 /// like it: which one it opens depends on the folder the page writes it
 /// from), or the interview itself for `[[#Heading]]`.
 fn quoted_targets(vault: &Vault, model: &ResearchModel) -> Targets {
-    let (mut linked, mut with_subpath): (Vec<FileId>, Vec<FileId>) = model
+    let files = vault.files.len();
+    let fresh = || Targets {
+        linked: vec![0; files],
+        with_subpath: vec![0; files],
+    };
+    model
         .interviews
         .par_iter()
-        .flat_map_iter(|interview| {
-            interview
-                .links
-                .quoted_links
-                .iter()
-                .flat_map(|(linkpath, subpath)| {
-                    let files = match linkpath.is_empty() {
-                        true => std::slice::from_ref(&interview.note.file),
-                        false => vault.index.lookup(linkpath, FileId::MAX, "").candidates,
-                    };
-                    files.iter().map(|&file| (file, *subpath))
-                })
+        .fold(fresh, |mut targets, interview| {
+            targets.count(vault, interview.note.file, &interview.links.quoted_links, 1);
+            targets
         })
-        .partition_map(|(file, subpath)| match subpath {
-            true => rayon::iter::Either::Right(file),
-            false => rayon::iter::Either::Left(file),
-        });
-    // Those with a subpath are linked too.
-    linked.extend_from_slice(&with_subpath);
-    for list in [&mut linked, &mut with_subpath] {
-        list.par_sort_unstable();
-        list.dedup();
-    }
-    Targets {
-        linked,
-        with_subpath,
-    }
+        .reduce(fresh, |mut a, b| {
+            for (list, other) in [
+                (&mut a.linked, b.linked),
+                (&mut a.with_subpath, b.with_subpath),
+            ] {
+                for (count, more) in list.iter_mut().zip(other) {
+                    *count += more;
+                }
+            }
+            a
+        })
 }
 
 /// By file, the anchors hash of its note (0 for other files, and for notes
@@ -313,8 +333,10 @@ fn anchors_by_file(vault: &Vault, kept: Option<(u64, Vec<u64>)>) -> Vec<u64> {
 /// (rule C9, see [`super::links::LinkWriter`]). Written the shortest way, a
 /// link to a file is its name when no other file has that name, else a
 /// path found among the files that share it: so the files of every shared
-/// name are hashed, and a new or removed note with a name of its own changes
-/// nothing here. Written with paths (relative or absolute), every file is
+/// name are hashed, and those named exactly as a note with a dot in its name
+/// is linked (`Booking.com` for `Booking.com.md`, which opens such a file
+/// first); a new or removed note with a name of its own changes nothing
+/// here. Written with paths (relative or absolute), every file is
 /// hashed (but the planned pages in the output folder, which come and go
 /// with the plan, hashed apart; anything else there, a user's file, counts).
 /// The target's own path is in whatever names it (its record, its row).
@@ -325,6 +347,21 @@ fn link_facts(vault: &Vault, plan: &PagePlan) -> u64 {
         shared.len().hash(&mut state);
         for &file in shared {
             vault.files[file as usize].path.as_str().hash(&mut state);
+        }
+        // A note whose name has a dot (`Booking.com.md`) is linked as
+        // `Booking.com`, which opens a file named exactly so first.
+        let dotted: Vec<&str> = vault
+            .files
+            .par_iter()
+            .filter_map(|file| {
+                let name = file.path.stem();
+                (file.path.is_markdown() && name.contains('.')).then_some(name)
+            })
+            .collect();
+        for name in dotted {
+            for &file in vault.index.files_named(&name.to_lowercase()) {
+                vault.files[file as usize].path.as_str().hash(&mut state);
+            }
         }
         return state.finish();
     }
@@ -506,7 +543,12 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         let path = |file: FileId| self.views.vault.files[file as usize].path.as_str();
         (&job.note, &job.statement, job.framework.map(path)).hash(state);
         // Participants and roles come from the evidence, hashed below.
-        (summary.has_unknown_role, &summary.plans).hash(state);
+        summary.has_unknown_role.hash(state);
+        // The plans by note (a vault's own template may show a plan's path).
+        summary.plans.len().hash(state);
+        for &plan in &summary.plans {
+            self.views.model.plans[plan].note.hash(state);
+        }
         for row in &summary.matrix {
             (row.step, &row.counts).hash(state);
         }
@@ -676,6 +718,36 @@ impl<'v, 'a> PageKeys<'v, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_facts_change_only_with_what_decides_link_texts() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        let write = |path: &str| {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, "text\n").unwrap();
+        };
+        let facts = || {
+            let config = crate::config::load(root).unwrap();
+            let analysis = crate::pipeline::analyze(root, &config).unwrap();
+            link_facts(&analysis.vault, &analysis.plan)
+        };
+        write("People/J.R. Smith.md");
+        write("Notes/Plan.md");
+        let first = facts();
+        // A note of a name of its own: no link text changes.
+        write("Notes/Unrelated.md");
+        assert_eq!(facts(), first);
+        // A name shared: links to either may have to name a path.
+        write("Archive/Plan.md");
+        let shared = facts();
+        assert_ne!(shared, first);
+        // A file named exactly as a dotted note is linked (`[[J.R. Smith]]`
+        // opens it first).
+        write("Other/J.R. Smith");
+        assert_ne!(facts(), shared);
+    }
 
     fn pages(paths: &[&str]) -> Vec<(VaultPath, PageKind)> {
         paths
