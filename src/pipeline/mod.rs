@@ -204,6 +204,28 @@ fn include_unwritten_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
     });
 }
 
+impl BuildReport {
+    /// This build followed by `next`, which built the vault again at once
+    /// (see [`links_into`]): what the second found, with the pages both
+    /// wrote and removed, and the time both took.
+    pub fn then(self, next: BuildReport) -> BuildReport {
+        let mut both = next;
+        let mut written = self.write.written;
+        written.extend(both.write.written);
+        written.sort();
+        written.dedup();
+        both.write.written = written;
+        let mut removed = self.write.removed;
+        removed.extend(both.write.removed);
+        both.write.removed = removed;
+        both.rendered += self.rendered;
+        for ((_, time), (_, first)) in both.timings.iter_mut().zip(self.timings) {
+            *time += first;
+        }
+        both
+    }
+}
+
 /// What a build did.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
@@ -311,8 +333,48 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         None,
         scan_time,
     )?;
+    let relink = links_into(&analysis.vault, &report.write.removed);
     drop_in_background(analysis);
-    Ok(report)
+    if !relink {
+        return Ok(report);
+    }
+    // Notes link to pages this build removed: built again without them, those
+    // links resolve as a build of the vault as it now is finds them.
+    let scan_started = Instant::now();
+    let (scanned, settings) = scan_vault(root, &config)?;
+    let (again, analysis) = build_scanned(
+        root,
+        &config,
+        scanned,
+        settings,
+        mode,
+        None,
+        &mut NoteCache::default(),
+        None,
+        scan_started.elapsed(),
+    )?;
+    drop_in_background(analysis);
+    Ok(report.then(again))
+}
+
+/// Whether a source note of `vault` links to one of `pages`: pages a build
+/// just removed (their insight, job or plan gone) were still among the files
+/// when it resolved the links, which a build of the vault as it now is
+/// resolves otherwise (to another file, or to none: a broken link that
+/// `Vault health.md` lists).
+pub(crate) fn links_into(vault: &Vault, pages: &[VaultPath]) -> bool {
+    let removed: HashSet<crate::resolve::FileId> = pages
+        .iter()
+        .filter_map(|page| {
+            let at = vault.files.binary_search_by(|file| file.path.cmp(page));
+            at.ok().map(|at| at as crate::resolve::FileId)
+        })
+        .collect();
+    !removed.is_empty()
+        && vault.sources().any(|(_, resolutions)| {
+            (resolutions.iter())
+                .any(|resolution| resolution.target.is_some_and(|t| removed.contains(&t)))
+        })
 }
 
 /// How many values [`drop_in_background`] is still dropping, and a signal for

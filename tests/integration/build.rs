@@ -671,3 +671,33 @@ fn vault_health_names_paths_the_walk_could_not_read() {
     assert!(!section.contains("Old.md"), "{section}");
     assert!(assert_generated_links_resolve(vault.path()) > 100);
 }
+
+#[test]
+fn a_link_into_a_page_that_goes_breaks_in_the_build_that_removes_it() {
+    // A note links into an insight's page; the insight note is deleted. The
+    // build that removes the page lists the link as broken, as a build of
+    // the vault as it now is does, and the next build writes nothing.
+    let vault = sample_vault();
+    vault.file(
+        "Notes/Pointer.md",
+        "See [[Parts shortages are discovered only on site (evidence)#Evidence]].\n",
+    );
+    assert_eq!(vault.run(&["build"]).code, 0);
+    std::fs::remove_file(
+        vault
+            .path()
+            .join("Insights/Parts shortages are discovered only on site.md"),
+    )
+    .unwrap();
+    let removed = vault.run(&["build"]);
+    assert_eq!(removed.code, 0, "{}", removed.stderr);
+    assert!(removed.stdout.contains("1 removed"), "{}", removed.stdout);
+    let health = std::fs::read_to_string(vault.path().join("Throughline/Vault health.md")).unwrap();
+    assert!(health.contains("[[Pointer]], line 1"), "{health}");
+    let again = vault.run(&["build"]);
+    assert!(
+        again.stdout.contains("0 written") && again.stdout.contains("0 removed"),
+        "{}",
+        again.stdout
+    );
+}
