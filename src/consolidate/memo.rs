@@ -71,6 +71,10 @@ pub struct SummaryMemo {
     /// Per job, the interviews that list it (`jobs:`), with the id of the
     /// model they are of.
     pub(crate) named_by: Option<(u64, Vec<Vec<usize>>)>,
+    /// The model the memo was last kept from (its [`ResearchModel::id`]),
+    /// and its interviews' notes, by index: what the memo keeps names
+    /// interviews by index.
+    kept_from: (u64, Vec<FileId>),
     /// How many consolidations patched the last lists (tests: shows that
     /// they did).
     #[cfg(test)]
@@ -229,6 +233,27 @@ impl SummaryFingerprints<'_> {
 }
 
 impl SummaryMemo {
+    /// Whether what the memo keeps by interview index names the same
+    /// interviews in `model` (made from the same files): a model patched
+    /// from the one the memo was kept from, or one with the same interview
+    /// notes in the same order. When not, the memo is to be dropped: the
+    /// fingerprints it is kept by hash interviews by their records, not
+    /// their indices (page keys take them, and a new note must not change
+    /// the keys of pages it does not touch).
+    pub(crate) fn holds_for(&self, model: &ResearchModel) -> bool {
+        self.patched_from_last(model)
+            || (self.kept_from.1.len() == model.interviews.len()
+                && (self.kept_from.1.iter().zip(&model.interviews))
+                    .all(|(&file, interview)| file == interview.note.file))
+    }
+
+    fn patched_from_last(&self, model: &ResearchModel) -> bool {
+        model
+            .changes
+            .as_ref()
+            .is_some_and(|changes| changes.from == self.kept_from.0 && self.kept_from.0 != 0)
+    }
+
     /// The fingerprints of the consolidation just built with this memo (until
     /// [`SummaryMemo::keep`] files its summaries under them), when they are
     /// one per summary of `consolidation`.
@@ -251,6 +276,11 @@ impl SummaryMemo {
     /// `model`) for the next update, in place of the ones it had; its plan
     /// coverages are moved out into the memo too.
     pub fn keep(&mut self, consolidation: &mut super::Consolidation, model: &ResearchModel) {
+        // A model patched from the last has its interviews where they were.
+        if !self.patched_from_last(model) {
+            self.kept_from.1 = model.interviews.iter().map(|i| i.note.file).collect();
+        }
+        self.kept_from.0 = model.id;
         self.insights.clear();
         self.jobs.clear();
         self.plans

@@ -206,21 +206,34 @@ fn include_unwritten_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
 
 impl BuildReport {
     /// This build followed by `next`, which built the vault again at once
-    /// (see [`links_into`]): what the second found, with the pages both
-    /// wrote and removed, and the time both took.
+    /// (see [`links_into`]): what the second found, with the pages either
+    /// wrote or removed (and the files in the way either met), the stamps
+    /// of the pages written (the second's for a page both wrote), the pages
+    /// neither wrote as unchanged, and the time both took.
     pub fn then(self, next: BuildReport) -> BuildReport {
         let mut both = next;
-        let mut written = self.write.written;
-        written.extend(both.write.written);
-        written.sort();
-        written.dedup();
-        both.write.written = written;
-        let mut removed = self.write.removed;
-        removed.extend(both.write.removed);
-        both.write.removed = removed;
-        both.rendered += self.rendered;
-        for ((_, time), (_, first)) in both.timings.iter_mut().zip(self.timings) {
-            *time += first;
+        let first = self.write;
+        let rewritten = first
+            .written
+            .iter()
+            .filter(|page| !both.write.written.contains(page))
+            .count();
+        both.write.unchanged = both.write.unchanged.saturating_sub(rewritten);
+        for (list, earlier) in [
+            (&mut both.write.written, first.written),
+            (&mut both.write.removed, first.removed),
+            (&mut both.write.foreign, first.foreign),
+        ] {
+            list.extend(earlier);
+            list.sort();
+            list.dedup();
+        }
+        for (page, stamp) in first.stamps {
+            both.write.stamps.entry(page).or_insert(stamp);
+        }
+        both.rendered = (both.rendered + self.rendered).min(both.pages);
+        for ((_, time), (_, earlier)) in both.timings.iter_mut().zip(self.timings) {
+            *time += earlier;
         }
         both
     }
@@ -333,22 +346,25 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         None,
         scan_time,
     )?;
-    let relink = links_into(&analysis.vault, &report.write.removed);
+    // (`--check` removes nothing: a second build would find the same.)
+    let relink = mode == WriteMode::Write && links_into(&analysis.vault, &report.write.removed);
     drop_in_background(analysis);
     if !relink {
         return Ok(report);
     }
     // Notes link to pages this build removed: built again without them, those
     // links resolve as a build of the vault as it now is finds them.
+    let started = std::time::SystemTime::now();
     let scan_started = Instant::now();
     let (scanned, settings) = scan_vault(root, &config)?;
+    let inputs = inputs_fingerprint(root, &scanned, started);
     let (again, analysis) = build_scanned(
         root,
         &config,
         scanned,
         settings,
         mode,
-        None,
+        inputs,
         &mut NoteCache::default(),
         None,
         scan_started.elapsed(),
@@ -450,13 +466,10 @@ pub fn build_scanned(
     let mut analysis =
         analyze_loaded_reusing(vault, &config, cache.model.as_mut(), cache.plan.take());
     let loaded = lap() + scan_time;
-    // The summaries kept hold file ids and model indices, which hold only
-    // for the same files and a model patched from the last (its interviews
-    // where they were); their fingerprints, which page keys take, hash
-    // neither, so that a new note does not change the keys of pages it
-    // does not touch.
-    if (!analysis.vault.same_files_as_last || analysis.model.changes.is_none())
-        && let Some(summaries) = cache.summaries.as_mut()
+    // The summaries kept hold file ids and interview indices, which hold
+    // only for the same files and interviews (see `SummaryMemo::holds_for`).
+    if let Some(summaries) = cache.summaries.as_mut()
+        && !(analysis.vault.same_files_as_last && summaries.holds_for(&analysis.model))
     {
         *summaries = crate::consolidate::SummaryMemo::default();
     }

@@ -88,9 +88,15 @@ impl Targets {
             };
             for &file in files {
                 let file = file as usize;
-                self.linked[file] = self.linked[file].wrapping_add_signed(by);
+                let add = |count: &mut u32| {
+                    // Never below zero while the files are those counted
+                    // (a patched model's); a wrong uncount shows in tests.
+                    debug_assert!(count.checked_add_signed(by).is_some());
+                    *count = count.saturating_add_signed(by);
+                };
+                add(&mut self.linked[file]);
                 if *subpath {
-                    self.with_subpath[file] = self.with_subpath[file].wrapping_add_signed(by);
+                    add(&mut self.with_subpath[file]);
                 }
             }
         }
@@ -262,6 +268,8 @@ fn vault_key_keeping(
             path(file).hash(&mut state);
         }
     }
+    // Between the two lists.
+    u64::MAX.hash(&mut state);
     let anchors = anchors_by_file(vault, kept_anchors.take());
     for (file, &count) in quoted.with_subpath.iter().enumerate() {
         if count > 0 {
