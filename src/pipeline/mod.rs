@@ -335,17 +335,13 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
         });
     }
     let scan_time = lap();
-    let (report, analysis) = build_scanned(
-        root,
-        &config,
-        scanned,
-        settings,
-        mode,
-        inputs,
-        &mut NoteCache::default(),
-        None,
-        scan_time,
-    )?;
+    let build_once = |scanned, settings, inputs, scan_time| {
+        let cache = &mut NoteCache::default();
+        build_scanned(
+            root, &config, scanned, settings, mode, inputs, cache, None, scan_time,
+        )
+    };
+    let (report, analysis) = build_once(scanned, settings, inputs, scan_time)?;
     // (`--check` removes nothing: a second build would find the same.)
     let relink = mode == WriteMode::Write && links_into(&analysis.vault, &report.write.removed);
     drop_in_background(analysis);
@@ -358,17 +354,7 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
     let scan_started = Instant::now();
     let (scanned, settings) = scan_vault(root, &config)?;
     let inputs = inputs_fingerprint(root, &scanned, started);
-    let (again, analysis) = build_scanned(
-        root,
-        &config,
-        scanned,
-        settings,
-        mode,
-        inputs,
-        &mut NoteCache::default(),
-        None,
-        scan_started.elapsed(),
-    )?;
+    let (again, analysis) = build_once(scanned, settings, inputs, scan_started.elapsed())?;
     drop_in_background(analysis);
     Ok(report.then(again))
 }
