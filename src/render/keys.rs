@@ -292,9 +292,11 @@ fn quoted_targets(vault: &Vault, model: &ResearchModel) -> Targets {
         linked: vec![0; files],
         with_subpath: vec![0; files],
     };
+    // Each piece counts into lists as long as the files: few pieces.
     model
         .interviews
         .par_iter()
+        .with_min_len(4096)
         .fold(fresh, |mut targets, interview| {
             targets.count(vault, interview.note.file, &interview.links.quoted_links, 1);
             targets
