@@ -367,10 +367,7 @@ pub fn build(root: &Path, mode: WriteMode) -> Result<BuildReport, BuildError> {
 pub(crate) fn links_into(vault: &Vault, pages: &[VaultPath]) -> bool {
     let removed: HashSet<crate::resolve::FileId> = pages
         .iter()
-        .filter_map(|page| {
-            let at = vault.files.binary_search_by(|file| file.path.cmp(page));
-            at.ok().map(|at| at as crate::resolve::FileId)
-        })
+        .filter_map(|page| vault.file_id(page))
         .collect();
     !removed.is_empty()
         && vault.sources().any(|(_, resolutions)| {

@@ -284,17 +284,13 @@ impl Views<'_> {
     /// (see [`crate::pipeline::load_scanned`]), while a quote may hold one it
     /// did not (inside a code span of two backticks, say).
     pub fn subpath_exists(&self, target: &crate::scan::VaultPath, subpath: &str) -> bool {
-        match self
-            .vault
-            .files
-            .binary_search_by(|file| file.path.cmp(target))
-        {
-            Ok(id) if !self.vault.files[id].is_source() => true,
-            Ok(id) => match self.vault.note(id as FileId) {
+        match self.vault.file_id(target) {
+            Some(id) if !self.vault.files[id as usize].is_source() => true,
+            Some(id) => match self.vault.note(id) {
                 Some(note) => crate::resolve::subpath_exists(note, subpath),
                 None => true,
             },
-            Err(_) => true,
+            None => true,
         }
     }
 

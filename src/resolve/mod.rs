@@ -136,6 +136,11 @@ impl Vault {
             .map(|index| &self.notes[index as usize])
     }
 
+    /// The id of the file at `path`, if the vault has one there.
+    pub fn file_id(&self, path: &VaultPath) -> Option<FileId> {
+        (self.files.binary_search_by(|file| file.path.cmp(path)).ok()).map(|at| at as FileId)
+    }
+
     /// The file id of a note.
     pub fn file_id_of_note(&self, note: usize) -> FileId {
         self.note_file_ids[note]

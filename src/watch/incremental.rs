@@ -273,13 +273,7 @@ impl Incremental {
         )?;
         // Pages created or removed change the files (pages are link targets).
         let same_files = report.write.removed.is_empty()
-            && report.write.written.iter().all(|page| {
-                analysis
-                    .vault
-                    .files
-                    .binary_search_by(|file| file.path.cmp(page))
-                    .is_ok()
-            });
+            && (report.write.written.iter()).all(|page| analysis.vault.file_id(page).is_some());
         self.walk =
             (same_files && !self.walk_always && kept_walk.walk.is_some()).then_some(kept_walk);
         let relink = crate::pipeline::links_into(&analysis.vault, &report.write.removed);
