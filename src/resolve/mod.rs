@@ -6,13 +6,16 @@
 //! file-level (rule C10): `[[Note#Missing]]` is resolved, with a separate
 //! subpath-not-found warning.
 
+mod carry;
 mod links;
+mod moves;
 mod name_index;
 mod name_table;
 mod prefetch;
 mod prelink;
 mod subpath;
 
+pub use moves::FileMoves;
 pub use name_index::{FileId, Lookup, NameIndex, Rule};
 pub use prelink::{Prelinked, Prelinks, Unsettled, prelink, settle_subpaths};
 pub use subpath::{find_heading_chain, subpath_exists};
@@ -462,7 +465,16 @@ fn resolve_inner(
         note_of_file[file as usize] = Some(position as u32);
         changed[file as usize] = fresh;
     }
-    let mut memo = memo.filter(|memo| memo.is_about_notes(&scan, &note_file_ids));
+    // A memo of other files is carried over to these when files were only
+    // added or removed (see [`carry`]).
+    let (mut memo, carried) = match memo {
+        Some(memo) if memo.is_about_notes(&scan, &note_file_ids) => (Some(memo), None),
+        Some(memo) => match memo.carried_to(&scan, &note_file_ids) {
+            Some((memo, carried)) => (Some(memo), Some(carried)),
+            None => (None, None),
+        },
+        None => (None, None),
+    };
     // The memo's aliases, when they are still the vault's.
     let kept_aliases = memo
         .as_mut()
@@ -479,7 +491,8 @@ fn resolve_inner(
         false => None,
     };
     let (index, prelinked): (NameIndex, Option<Vec<Prelinked>>) = match (&mut memo, prelinks) {
-        (Some(memo), _) => (std::mem::take(&mut memo.index), None),
+        (Some(memo), _) if carried.is_none() => (std::mem::take(&mut memo.index), None),
+        (Some(_), _) => (built.unwrap_or_else(|| NameIndex::new(&scan.files)), None),
         (None, Some(prelinks)) => (prelinks.index, Some(prelinks.notes)),
         (None, None) => (built.unwrap_or_else(|| NameIndex::new(&scan.files)), None),
     };
@@ -520,12 +533,17 @@ fn resolve_inner(
                     })
             };
             // A note read again is resolved again, and so is one whose links
-            // lead into a note whose anchors changed.
-            let redo = kept
-                .iter()
-                .zip(&fresh)
-                .map(|(outcome, &fresh)| fresh || into_changed(outcome))
-                .collect();
+            // lead into a note whose anchors changed (or, the files changed,
+            // one new here or whose links name a file added or removed).
+            let redo = match &carried {
+                None => (kept.iter().zip(&fresh))
+                    .map(|(outcome, &fresh)| fresh || into_changed(outcome))
+                    .collect(),
+                Some(carried) => (carried.redo(&parsed, &kept, &fresh).into_iter())
+                    .zip(&kept)
+                    .map(|(redo, outcome)| redo || into_changed(outcome))
+                    .collect(),
+            };
             (kept, redo)
         }
         _ => (
@@ -733,7 +751,7 @@ pub(crate) mod tests {
     use crate::scan::{Exclusion, FileKind, VaultPath};
     use std::path::PathBuf;
 
-    const BEFORE: &[(&str, &str)] = &[
+    pub(crate) const BEFORE: &[(&str, &str)] = &[
         ("A.md", "# Top\n\n## Setup\n\nA block ^blk\n"),
         ("B.md", "[[A#Setup]] [[A#^blk]] [[A]] [[Missing]] [[Dup]]\n"),
         ("C.md", "[[B]] [[A#Top]]\n"),
@@ -774,7 +792,7 @@ pub(crate) mod tests {
     }
 
     /// A file of an in-memory vault, at `path`.
-    fn file(path: &str, kind: FileKind) -> VaultFile {
+    pub(crate) fn file(path: &str, kind: FileKind) -> VaultFile {
         VaultFile {
             path: VaultPath::new(path).unwrap(),
             fs_path: std::sync::Arc::from(PathBuf::from(path)),
@@ -801,7 +819,7 @@ pub(crate) mod tests {
 
     /// What a resolution shows: every link's resolution, the problems and the
     /// counts (kept counts included).
-    fn shown(vault: &Vault) -> (Vec<Vec<Resolution>>, Vec<String>, VaultStats) {
+    pub(crate) fn shown(vault: &Vault) -> (Vec<Vec<Resolution>>, Vec<String>, VaultStats) {
         (
             (0..vault.notes.len())
                 .map(|at| vault.resolutions(at).to_vec())
@@ -854,7 +872,7 @@ pub(crate) mod tests {
 
     /// The notes `after` resolved reusing the memo of `before`'s resolution
     /// (`edited` read again), and resolved afresh.
-    fn reused_and_fresh(
+    pub(crate) fn reused_and_fresh(
         before: &[(&str, &str)],
         after: &[(&str, &str)],
         edited: &str,

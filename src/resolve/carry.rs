@@ -1,0 +1,318 @@
+//! A link memo carried over to files added or removed (`watch`): a new note,
+//! a deleted one, a rename. File ids are positions in the sorted list of
+//! files, so every id after the change moves; the memo's outcomes are moved
+//! to the new ids, and only the notes whose links name an added or removed
+//! file are resolved again.
+//!
+//! A link's outcome depends on other files only through its file name: the
+//! files sharing the lower-cased name it looks up (rules C2–C7, ambiguity
+//! reports) and, for a broken link, the attachments whose names start with
+//! it and a dot (the hint naming them). So a link whose lower-cased name is
+//! none of the names an added or removed file answers to resolves as before,
+//! to the same file under its new id.
+
+use foldhash::{HashSet, HashSetExt};
+use rayon::prelude::*;
+
+use super::{FileId, FileMoves, LinkMemo, Outcome};
+use crate::parse::Note;
+use crate::scan::{Scan, VaultFile};
+
+/// What carrying a memo over found: which notes kept their outcome, and the
+/// names whose links must be looked up again.
+#[derive(Debug)]
+pub(super) struct Carried {
+    /// By note (in the new order): whether its outcome was carried over
+    /// (else it is new, or was not a note before).
+    pub(super) kept: Vec<bool>,
+    /// The lower-cased link names an added or removed file answers to.
+    names: HashSet<String>,
+}
+
+impl Carried {
+    /// Whether a link of `note` names an added or removed file.
+    pub(super) fn links_named(&self, note: &Note) -> bool {
+        let mut lower = String::new();
+        note.links.iter().any(|link| {
+            let linkpath = note.linkpath(link);
+            let name = linkpath.rsplit('/').next().unwrap_or(linkpath);
+            lower.clear();
+            match name.is_ascii() {
+                true => {
+                    lower.push_str(name);
+                    lower.make_ascii_lowercase();
+                }
+                false => lower.push_str(&name.to_lowercase()),
+            }
+            self.names.contains(lower.as_str())
+        })
+    }
+
+    /// Which notes to resolve again, by note: those read again (`fresh`),
+    /// those not carried over, and sources whose links name an added or
+    /// removed file.
+    pub(super) fn redo(&self, notes: &[Note], outcomes: &[Outcome], fresh: &[bool]) -> Vec<bool> {
+        (notes.par_iter().zip(outcomes).zip(fresh).zip(&self.kept))
+            .map(|(((note, outcome), &fresh), &kept)| {
+                fresh || !kept || (outcome.source && self.links_named(note))
+            })
+            .collect()
+    }
+}
+
+/// The lower-cased names a link may be written with whose outcome `file`
+/// decides: its file name, and each part of it before a dot (`x` for
+/// `x.md`; `a` and `a.b` for `a.b.png`, which a broken `[[a]]`'s hint names).
+fn names_of(file: &VaultFile, names: &mut HashSet<String>) {
+    let lower = file.path.file_name().to_lowercase();
+    for (dot, _) in lower.match_indices('.').filter(|&(at, _)| at > 0) {
+        names.insert(lower[..dot].to_owned());
+    }
+    names.insert(lower);
+}
+
+impl LinkMemo {
+    /// The memo moved over to `scan`'s files, whose notes are `note_files`:
+    /// `None` unless files were only added or removed (a path on both lists
+    /// is left out or not as before), the memo kept every note's outcome,
+    /// and no note with aliases went.
+    pub(super) fn carried_to(
+        mut self,
+        scan: &Scan,
+        note_files: &[FileId],
+    ) -> Option<(LinkMemo, Carried)> {
+        let lent = self.files.len() != self.file_count;
+        if lent || self.outcomes.len() != self.note_files.len() {
+            return None;
+        }
+        let (old, new) = (&self.files, &scan.files);
+        let moves = FileMoves::between(old.iter().map(|f| (&f.path, f.exclusion)), new)?;
+        let mut names = HashSet::new();
+        for &id in &moves.removed {
+            names_of(&old[id as usize], &mut names);
+        }
+        for &id in &moves.added {
+            names_of(&new[id as usize], &mut names);
+        }
+        let move_id = |id: FileId| moves.get(id);
+        // A removed note with aliases changes the alias index: resolved
+        // afresh (aliases are few).
+        let mut aliases = std::mem::take(&mut self.aliases);
+        for file in aliases.values_mut() {
+            *file = move_id(*file)?;
+        }
+        // By note now: the outcome of the same file, its targets moved.
+        let mut last = std::mem::take(&mut self.outcomes).into_iter();
+        let mut last_files = self.note_files.iter().peekable();
+        let mut kept = Vec::with_capacity(note_files.len());
+        let mut outcomes = Vec::with_capacity(note_files.len());
+        let mut back: Vec<Option<FileId>> = vec![None; new.len()];
+        for old_id in 0..moves.last_len() as FileId {
+            if let Some(now) = move_id(old_id) {
+                back[now as usize] = Some(old_id);
+            }
+        }
+        for &file in note_files {
+            let was = back[file as usize];
+            // The last notes before this one's file are gone (or were not
+            // notes): their outcomes are dropped.
+            while last_files.next_if(|&&id| Some(id) < was).is_some() {
+                last.next();
+            }
+            let carried = last_files.next_if(|&&id| Some(id) == was).is_some();
+            let outcome = match carried {
+                true => last.next().map(|mut outcome| {
+                    for resolution in &mut outcome.resolutions {
+                        // A link into a removed file names it: resolved again.
+                        resolution.target = resolution.target.and_then(move_id);
+                    }
+                    outcome
+                }),
+                false => None,
+            };
+            kept.push(outcome.is_some());
+            outcomes.push(outcome.unwrap_or_default());
+        }
+        let mut anchors = vec![0; new.len()];
+        for (old_id, anchor) in self.anchors.iter().enumerate() {
+            if let Some(now) = move_id(old_id as FileId) {
+                anchors[now as usize] = *anchor;
+            }
+        }
+        let memo = LinkMemo {
+            files: Vec::new(),
+            file_count: 0,
+            walk: scan.walk,
+            settings: self.settings,
+            aliases,
+            // Built again by the resolution: names moved with the ids.
+            index: Default::default(),
+            outcomes,
+            note_files: note_files.to_vec(),
+            // Gathered again from the notes' own.
+            problems: None,
+            anchors,
+        };
+        Some((memo, Carried { kept, names }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{BEFORE, file, scan_and_notes, shown};
+    use super::super::{Vault, resolve_reusing};
+    use super::*;
+    use crate::config::ObsidianSettings;
+    use crate::scan::FileKind;
+
+    /// The scan and notes of `notes` (those in `fresh` read again) with
+    /// `attachments` among the files.
+    fn vault_with(
+        notes: &[(&str, &str)],
+        attachments: &[&str],
+        fresh: &[&str],
+    ) -> (Scan, super::super::NotesInOrder) {
+        let (mut scan, mut parsed) = scan_and_notes(notes, fresh);
+        for path in attachments {
+            scan.files.push(file(path, FileKind::Attachment));
+        }
+        scan.files.sort_by(|a, b| a.path.cmp(&b.path));
+        parsed.files = (parsed.notes.iter())
+            .map(|note| scan.files.iter().position(|f| f.path == note.path).unwrap() as FileId)
+            .collect();
+        (scan, parsed)
+    }
+
+    /// `after` resolved with the memo of `before` carried over (the notes
+    /// `before` lacks read afresh), and resolved afresh.
+    fn carried_and_fresh(
+        before: (&[(&str, &str)], &[&str]),
+        after: (&[(&str, &str)], &[&str]),
+    ) -> (Vault, Vault) {
+        let (scan, notes) = vault_with(before.0, before.1, &[]);
+        let memo = resolve_reusing(scan, notes, ObsidianSettings::default(), None).take_link_memo();
+        let new: Vec<&str> = (after.0.iter())
+            .filter(|(path, _)| !before.0.iter().any(|(was, _)| was == path))
+            .map(|(path, _)| *path)
+            .collect();
+        let (scan, notes) = vault_with(after.0, after.1, &new);
+        let carried = resolve_reusing(scan, notes, ObsidianSettings::default(), Some(memo));
+        let (scan, notes) = vault_with(after.0, after.1, &[]);
+        let fresh = resolve_reusing(scan, notes, ObsidianSettings::default(), None);
+        (carried, fresh)
+    }
+
+    /// The notes of `vault` resolved afresh, by path.
+    fn resolved_afresh(vault: &Vault) -> Vec<&str> {
+        (0..vault.notes.len())
+            .map(|at| vault.file_id_of_note(at))
+            .filter(|&file| vault.resolved_afresh(file))
+            .map(|file| vault.files[file as usize].path.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_memo_carried_over_to_files_added_and_removed_resolves_as_afresh() {
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut notes = BEFORE.to_vec();
+            notes.extend_from_slice(extra);
+            notes
+        };
+        let without = |path: &str| -> Vec<(&'static str, &'static str)> {
+            BEFORE.iter().copied().filter(|(p, _)| *p != path).collect()
+        };
+        type Case = (
+            Vec<(&'static str, &'static str)>,
+            Vec<&'static str>,
+            Vec<&'static str>,
+        );
+        let cases: [(&str, Case); 7] = [
+            // B's broken `[[Missing]]` resolves.
+            (
+                "a note named as a broken link",
+                (
+                    with(&[("z/Missing.md", "")]),
+                    vec![],
+                    vec!["B.md", "z/Missing.md"],
+                ),
+            ),
+            // A third `Dup`, at the root: B's `[[Dup]]` opens it.
+            (
+                "a third note of a shared name",
+                (with(&[("Dup.md", "")]), vec![], vec!["B.md", "Dup.md"]),
+            ),
+            // No one links `Other note`: nothing is resolved again.
+            (
+                "a note no link names",
+                (
+                    with(&[("Other note.md", "[[C]]")]),
+                    vec![],
+                    vec!["Other note.md"],
+                ),
+            ),
+            // `[[Dup]]` is no longer ambiguous.
+            (
+                "a note of a shared name removed",
+                (without("x/Dup.md"), vec![], vec!["B.md"]),
+            ),
+            // B and C link into it: they break.
+            (
+                "a linked note removed",
+                (without("A.md"), vec![], vec!["B.md", "C.md"]),
+            ),
+            // An attachment named like the broken link: its hint names it.
+            (
+                "an attachment named as a broken link",
+                (BEFORE.to_vec(), vec!["pics/missing.png"], vec!["B.md"]),
+            ),
+            // A note moved to a folder: the links to its name are looked up.
+            (
+                "a linked note moved",
+                (
+                    (BEFORE.iter().copied())
+                        .map(|(p, t)| if p == "A.md" { ("sub/A.md", t) } else { (p, t) })
+                        .collect(),
+                    vec![],
+                    vec!["B.md", "C.md", "sub/A.md"],
+                ),
+            ),
+        ];
+        for (what, (after, attachments, redone)) in cases {
+            let (carried, fresh) = carried_and_fresh((BEFORE, &[]), (&after, &attachments));
+            assert_eq!(shown(&carried), shown(&fresh), "{what}");
+            assert_eq!(resolved_afresh(&carried), redone, "{what}");
+        }
+        // And back: the attachment removed, the hint goes.
+        let (carried, fresh) = carried_and_fresh((BEFORE, &["pics/missing.png"]), (BEFORE, &[]));
+        assert_eq!(shown(&carried), shown(&fresh));
+        assert_eq!(resolved_afresh(&carried), ["B.md"]);
+    }
+
+    #[test]
+    fn the_names_a_file_answers_to_are_its_name_and_its_parts_before_a_dot() {
+        let mut names = HashSet::new();
+        names_of(&file("a/Report.v2.PNG", FileKind::Attachment), &mut names);
+        let mut names: Vec<String> = names.into_iter().collect();
+        names.sort();
+        assert_eq!(names, ["report", "report.v2", "report.v2.png"]);
+    }
+
+    #[test]
+    fn a_memo_is_not_carried_over_when_a_file_changed_kind_or_a_note_with_aliases_went() {
+        let (scan, notes) = vault_with(BEFORE, &[], &[]);
+        let memo = resolve_reusing(scan, notes, ObsidianSettings::default(), None).take_link_memo();
+        // `y/Dup.md` has the alias `Other`.
+        let after: Vec<(&str, &str)> = BEFORE
+            .iter()
+            .copied()
+            .filter(|(p, _)| *p != "y/Dup.md")
+            .collect();
+        let (scan, notes) = vault_with(&after, &[], &[]);
+        assert!(memo.carried_to(&scan, &notes.files).is_none());
+        let (scan, notes) = vault_with(BEFORE, &[], &[]);
+        let memo = resolve_reusing(scan, notes, ObsidianSettings::default(), None).take_link_memo();
+        let (mut scan, notes) = vault_with(BEFORE, &[], &[]);
+        scan.files[0].exclusion = crate::scan::Exclusion::IgnoredByConfig;
+        assert!(memo.carried_to(&scan, &notes.files).is_none());
+    }
+}
