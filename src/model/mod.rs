@@ -5,6 +5,7 @@
 //! (an interview without a date, a `plan:` that is not a plan) become diagnostics,
 //! warnings by default; the note still takes part as far as it can.
 
+mod carry;
 mod gather;
 mod hashes;
 mod interview;
@@ -33,7 +34,7 @@ use std::hash::{Hash, Hasher};
 
 use crate::config::{Config, NoteType};
 use crate::diagnostics::Diagnostic;
-use crate::resolve::{FileId, Resolution, Vault};
+use crate::resolve::{FileId, FileMoves, Resolution, Vault};
 use crate::scan::VaultPath;
 
 /// A typed note: where it is and what it is called.
@@ -342,10 +343,12 @@ pub fn build_model(vault: &Vault, config: &Config) -> ResearchModel {
 }
 
 /// What the last model build read from each interview and plan note, kept by
-/// `watch`: a note kept unparsed whose links go where they went, read in the same context
-/// (the same files, typed notes, people's roles and companies, settings), reads
-/// the same, so it is not read again — its reading is moved out of the last
-/// model (see [`ModelMemo::keep`]), never copied. The records of insights,
+/// `watch`: a note kept unparsed whose links go where they went, read in the
+/// same context (every file keeping its type, the same people with their roles
+/// and companies, the same companies and settings), reads the same, so it is
+/// not read again — its reading is moved out of the last model (see
+/// [`ModelMemo::keep`]), never copied, and its files moved to their new ids
+/// when files were added or removed (see [`carry`]). The records of insights,
 /// jobs, people and companies are moved out too while every note keeps its
 /// type and none of those notes was read again.
 #[derive(Debug, Default)]
@@ -362,13 +365,13 @@ pub struct ModelMemo {
     /// The last model's company and person title indexes (the same while its
     /// records are reused).
     titles: Option<Titles>,
-    /// A hash of every file's path, from the last model (the same while
-    /// [`NoteTypes::hold_for`] finds the same paths).
-    paths_hash: Option<u64>,
     /// How many models were patched from the last one (tests: shows that
     /// they were).
     #[cfg(test)]
     patched: usize,
+    /// How many readings were carried over to moved files (tests).
+    #[cfg(test)]
+    carried: usize,
 }
 
 /// Each note's type (by note index; `None`: not a source, or untyped) as a
@@ -411,6 +414,12 @@ impl ModelMemo {
     #[cfg(test)]
     pub(crate) fn patched(&self) -> usize {
         self.patched
+    }
+
+    /// How many readings were carried over to moved files (see [`carry`]).
+    #[cfg(test)]
+    pub(crate) fn carried(&self) -> usize {
+        self.carried
     }
 
     /// Keeps `model` (the one the last [`build_model_reusing`] built) for the
@@ -506,39 +515,20 @@ pub fn build_model_reusing(vault: &Vault, config: &Config, memo: &mut ModelMemo)
     build_model_inner(vault, config, ModelScope::Full, Some(memo))
 }
 
-/// Everything a note's reading depends on besides the note itself (`paths`:
-/// [`paths_hash`]).
-fn context_fingerprint(
-    config: &Config,
-    paths: u64,
-    typed: &[(FileId, NoteType, usize)],
-    model: &ResearchModel,
-) -> u64 {
+/// What a note's reading depends on besides the note itself, where its
+/// links go and the types of the files they open (see [`carry`]): the
+/// configuration, and the people (their roles and companies) and companies
+/// by path (names written as text match their titles).
+fn context_fingerprint(config: &Config, model: &ResearchModel) -> u64 {
     let mut state = RecordHasher::new();
     format!("{config:?}").hash(&mut state);
-    paths.hash(&mut state);
-    for (file, kind, _) in typed {
-        (file, kind).hash(&mut state);
-    }
     for person in &model.people {
-        (&person.role, &person.company).hash(&mut state);
+        (&person.note, &person.role, &person.company).hash(&mut state);
+    }
+    for company in &model.companies {
+        company.note.hash(&mut state);
     }
     state.finish()
-}
-
-/// A hash of every file's path in `vault`, or the one `kept` when the files
-/// are the same (`same_files`; hashing 100,000 paths took ≈ 4 ms per update).
-fn paths_hash(vault: &Vault, kept: &mut Option<u64>, same_files: bool) -> u64 {
-    if let Some(hash) = kept.filter(|_| same_files) {
-        return hash;
-    }
-    let mut state = RecordHasher::new();
-    for file in &vault.files {
-        file.path.as_str().hash(&mut state);
-    }
-    let hash = state.finish();
-    *kept = Some(hash);
-    hash
 }
 
 /// Where the note's links go. (Its text is the same when the vault kept the
@@ -558,7 +548,7 @@ fn build_model_inner(
     scope: ModelScope,
     mut memo: Option<&mut ModelMemo>,
 ) -> ResearchModel {
-    // What the memo keeps (types, path hash, readings) is written in one full
+    // What the memo keeps (types, readings) is written in one full
     // build, and read together by the next.
     debug_assert!(
         memo.is_none() || scope == ModelScope::Full,
@@ -588,19 +578,26 @@ fn build_model_inner(
         .as_ref()
         .zip(config_hash)
         .is_some_and(|(types, config)| types.hold_for(vault, config));
-    // The last list of files, when it is still the vault's (not copied again).
-    let (last_types, mut last_files) = match last_note_types {
+    // The last list of files, when it is still the vault's (not copied
+    // again); else how its files moved, for readings to be carried over
+    // (see [`carry`]).
+    let (last_types, mut last_files, moves) = match last_note_types {
         Some(types) => {
             let files_hold = types_hold || types.files_hold_for(vault);
+            let moves = (!files_hold)
+                .then(|| {
+                    let last = types.files.iter().map(|(path, left_out)| (path, *left_out));
+                    FileMoves::between(last, &vault.files)
+                })
+                .flatten();
             (
                 types_hold.then_some(types.types),
                 files_hold.then_some(types.files),
+                moves,
             )
         }
-        None => (None, None),
+        None => (None, None, None),
     };
-    // Kept types hold only for the last model's files, path by path.
-    let same_files = last_types.is_some();
     let typed: Vec<(FileId, NoteType, usize)> = vault
         .notes
         .par_iter()
@@ -657,8 +654,9 @@ fn build_model_inner(
         .unwrap_or_default();
     // Each typed note's record: the last model's while they hold.
     let records_reused = records_hold && last_records.is_some();
-    match last_records.filter(|_| records_hold) {
-        Some(records) => {
+    let mut last_type_index = None;
+    match last_records {
+        Some(records) if records_hold => {
             model.types = records.types;
             model.insights = records.insights;
             model.jobs = records.jobs;
@@ -666,8 +664,16 @@ fn build_model_inner(
             model.companies = records.companies;
             // Interviews and plans below: the last ones, or placeholders.
         }
-        None => work_out_records(vault, config, &typed, &mut model),
+        other => {
+            last_type_index = other.map(|records| records.types);
+            work_out_records(vault, config, &typed, &mut model);
+        }
     }
+    // Readings hold only while every file keeps its type (a link's target
+    // may be checked for one).
+    let types_kept = records_reused
+        || (last_type_index.as_ref())
+            .is_some_and(|last| carry::types_kept(last, &model.types, moves.as_ref()));
     let kept_titles = memo.as_deref_mut().and_then(|memo| memo.titles.take());
     let titles = match kept_titles.filter(|_| records_reused) {
         Some(titles) => titles,
@@ -677,10 +683,7 @@ fn build_model_inner(
         },
     };
     // The readings are only valid in the same context.
-    let context = memo.as_deref_mut().map(|memo| {
-        let paths = paths_hash(vault, &mut memo.paths_hash, same_files);
-        context_fingerprint(config, paths, &typed, &model)
-    });
+    let context = memo.as_ref().map(|_| context_fingerprint(config, &model));
     // The last readings, in the order of `typed` (moved out of the last model):
     // both lists are in file order.
     let mut last: Vec<Option<(u64, Read)>> = Vec::new();
@@ -688,8 +691,15 @@ fn build_model_inner(
     let mut kept_in_place = false;
     if let Some(memo) = memo.as_deref_mut()
         && Some(memo.context) == context
+        && types_kept
     {
-        let mut reads = last_reads.into_iter().peekable();
+        // Each at its file's id now.
+        let mut reads = (last_reads.into_iter())
+            .filter_map(|(file, fingerprint, read)| match &moves {
+                Some(moves) => moves.get(file).map(|now| (now, fingerprint, read)),
+                None => Some((file, fingerprint, read)),
+            })
+            .peekable();
         last = typed
             .iter()
             .map(|&(file, _, _)| {
@@ -703,12 +713,43 @@ fn build_model_inner(
         // The same typed notes: the last interviews and plans stay where they
         // are (as placeholders would), each read again replaced below.
         let count = |wanted| typed.iter().filter(|(_, kind, _)| *kind == wanted).count();
-        if last_interviews.len() == count(NoteType::Interview)
+        if moves.is_none()
+            && last_interviews.len() == count(NoteType::Interview)
             && last_plans.len() == count(NoteType::Plan)
         {
             model.interviews = last_interviews;
             model.plans = last_plans;
             kept_in_place = true;
+        } else if let Some(moves) = &moves {
+            // Files added or removed: each kept reading is moved out of the
+            // last model to its place in this one, its files moved.
+            let mut interviews: Vec<Option<Interview>> =
+                last_interviews.into_iter().map(Some).collect();
+            let mut plans: Vec<Option<Plan>> = last_plans.into_iter().map(Some).collect();
+            for (entry, &(file, kind, _)) in last.iter_mut().zip(&typed) {
+                *entry = entry.take().and_then(|(fingerprint, read)| {
+                    let index = model.index_of(file, kind)?;
+                    let read = match read {
+                        Read::Kept(last, Some(observations), problems) => {
+                            let mut interview = interviews.get_mut(last)?.take()?;
+                            interview.move_files(moves)?;
+                            let own = Own::Kept(observations);
+                            Read::Interview(index, Box::new(interview), own, problems)
+                        }
+                        Read::Kept(last, None, problems) => {
+                            let mut plan = plans.get_mut(last)?.take()?;
+                            plan.move_files(moves)?;
+                            Read::Plan(index, Box::new(plan), problems)
+                        }
+                        Read::Interview(..) | Read::Plan(..) => return None,
+                    };
+                    Some((fingerprint, read))
+                });
+                #[cfg(test)]
+                {
+                    memo.carried += usize::from(entry.is_some());
+                }
+            }
         } else {
             last.clear();
         }
@@ -781,11 +822,19 @@ fn build_model_inner(
             })
             .collect();
     }
-    // Every interview's observations in one list, in file order.
+    // Every interview's observations in one list, in file order. (An
+    // interview carried over to moved files keeps its observations, which
+    // are moved below.)
+    let mut carried = Vec::new();
     let owns: Vec<Own> = read
         .iter_mut()
         .filter_map(|(_, _, read)| match read {
-            Read::Interview(_, _, own, _) => Some(std::mem::replace(own, Own::Kept(0..0))),
+            Read::Interview(index, _, own, _) => {
+                if matches!(own, Own::Kept(_)) {
+                    carried.push(*index);
+                }
+                Some(std::mem::replace(own, Own::Kept(0..0)))
+            }
             Read::Kept(_, Some(observations), _) => Some(Own::Kept(observations.clone())),
             Read::Plan(..) | Read::Kept(_, None, _) => None,
         })
@@ -818,6 +867,14 @@ fn build_model_inner(
             }
         }
     }
+    if let Some(moves) = &moves {
+        for index in carried {
+            let range = model.interviews[index].observations.clone();
+            for observation in &mut model.observations[range] {
+                observation.move_files(index, moves);
+            }
+        }
+    }
     // Read in file order, which is the interviews' order.
     debug_assert!(
         changes
@@ -830,6 +887,11 @@ fn build_model_inner(
     // memo takes back from the front (`ModelMemo::take_reads`).
     let status_problems = schema::status_problems(vault, config, &model.insights);
     model.diagnostics.extend(status_problems);
+    // Readings carried over to moved files read as they would now.
+    #[cfg(debug_assertions)]
+    if moves.is_some() {
+        patch::assert_same(&model, &build_model(vault, config));
+    }
     model
 }
 

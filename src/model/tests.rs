@@ -635,6 +635,98 @@ fn a_model_reusing_its_memo_is_a_fresh_one() {
 }
 
 #[test]
+fn readings_are_carried_over_to_files_added_and_removed() {
+    use crate::model::{ModelMemo, build_model_reusing};
+    use crate::resolve::tests::scan_and_notes;
+    let config = Config::default();
+    let ann = interview(
+        "Ann",
+        "2026-01-05",
+        "## Learned\n\n- Slow start [[Slow]] #pain\n",
+    );
+    let bob = interview("Bob", "2026-01-06", "## Learned\n\n- Also slow [[Slow]]\n");
+    let cid = interview(
+        "Cid",
+        "2026-01-07",
+        "## Learned\n\n- Planned [[Plan work]]\n",
+    );
+    let notes = with_people(&[
+        ("Interviews/Ann.md", &ann),
+        ("Interviews/Bob.md", &bob),
+        ("Interviews/Cid.md", &cid),
+    ]);
+    let all: Vec<&str> = notes.iter().map(|(path, _)| *path).collect();
+    let (scan, parsed) = scan_and_notes(&notes, &all);
+    let mut first = resolve_reusing(scan, parsed, ObsidianSettings::default(), None);
+    let mut memo = ModelMemo::default();
+    let model = build_model_reusing(&first, &config, &mut memo);
+    memo.keep(model);
+    let mut links = first.take_link_memo();
+    let dee = interview("Dee", "2026-01-08", "## Learned\n\n- Quick [[Slow]]\n");
+    let with = |extra: (&'static str, &'static str)| {
+        let mut notes = notes.clone();
+        notes.push(extra);
+        notes
+    };
+    let dee: &'static str = Box::leak(dee.into_boxed_str());
+    // Each step: the notes, and how many readings are carried over.
+    let steps: [(Vec<(&str, &str)>, usize); 5] = [
+        // A new interview before the others (every id after it moves).
+        (with(("Interviews/Aaa Dee.md", dee)), 3),
+        // Removed again.
+        (notes.clone(), 3),
+        // An insight no one links: readings hold.
+        (
+            with(("Insights/Unlinked.md", "---\ntype: insight\n---\n")),
+            3,
+        ),
+        // A job removed: Cid's observation linked it, and is read again.
+        (
+            notes
+                .iter()
+                .copied()
+                .filter(|(p, _)| *p != "Jobs/Plan work.md")
+                .collect(),
+            2,
+        ),
+        // A new person: people are every reading's context.
+        (
+            with(("People/Eve.md", "---\ntype: person\nrole: buyer\n---\n")),
+            0,
+        ),
+    ];
+    let mut last = notes.clone();
+    for (after, carried) in steps {
+        let fresh: Vec<&str> = (after.iter())
+            .filter(|note| !last.contains(note))
+            .map(|(path, _)| *path)
+            .collect();
+        let (scan, parsed) = scan_and_notes(&after, &fresh);
+        let mut now = resolve_reusing(scan, parsed, ObsidianSettings::default(), Some(links));
+        let before = memo.carried();
+        let model = build_model_reusing(&now, &config, &mut memo);
+        assert_eq!(memo.carried() - before, carried, "{after:?}");
+        // As built afresh, but for the hashes only `watch` keeps.
+        let shown = |model: &ResearchModel| {
+            let mut interviews = model.interviews.clone();
+            for interview in &mut interviews {
+                interview.record_hash = None;
+                interview.observation_hashes = Vec::new();
+            }
+            format!(
+                "{:?}",
+                (interviews, &model.observations, &model.diagnostics)
+            )
+        };
+        let built = build_model(&vault(&after), &config);
+        assert_eq!(shown(&model), shown(&built), "{after:?}");
+        memo.keep(model);
+        links = now.take_link_memo();
+        last = after;
+    }
+}
+
+#[test]
 fn a_save_that_adds_an_observation_leaves_the_lists_in_place() {
     // The first build lays the lists out with room to grow: the first save
     // after `watch` starts must not move every observation (and have the
@@ -952,22 +1044,4 @@ fn a_note_the_model_types_as_a_plan_may_be_a_plan_before_its_links_resolve() {
         crate::model::may_be_plan(&vault.notes[index], &config, &vault.notes[index].path)
     };
     assert!(!maybe("Notes/Other.md") && !maybe("Notes/Untyped.md") && !maybe("Plan.md"));
-}
-
-#[test]
-fn the_paths_hash_is_kept_only_for_the_same_files() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
-    let config = crate::config::load(&root).unwrap();
-    let vault = crate::pipeline::analyze(&root, &config).unwrap().vault;
-    let mut kept = None;
-    let hash = super::paths_hash(&vault, &mut kept, true);
-    assert_eq!(kept, Some(hash));
-    // The same files: what was kept is taken as it is (here a stand-in, to
-    // tell it from a hash worked out again).
-    let mut same = Some(7);
-    assert_eq!(super::paths_hash(&vault, &mut same, true), 7);
-    // Other files: worked out again, and kept.
-    let mut other = Some(7);
-    assert_eq!(super::paths_hash(&vault, &mut other, false), hash);
-    assert_eq!(other, Some(hash));
 }

@@ -22,6 +22,16 @@ impl TypeIndex {
         Some((kind, index as usize))
     }
 
+    /// How many files it is for.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it is for no file.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Records that `file` is the `index`th note of type `kind`.
     pub fn insert(&mut self, file: FileId, kind: NoteType, index: usize) {
         if let Some(slot) = self.0.get_mut(file as usize) {
