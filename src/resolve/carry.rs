@@ -25,19 +25,46 @@ pub(super) struct Carried {
     /// By note (in the new order): whether its outcome was carried over
     /// (else it is new, or was not a note before).
     pub(super) kept: Vec<bool>,
-    /// The lower-cased link names an added or removed file answers to.
-    names: HashSet<String>,
+    /// The names of the files added and removed.
+    names: ChangedNames,
 }
 
-impl Carried {
+/// The lower-cased link names the files added or removed answer to (see
+/// [`names_of`]).
+#[derive(Debug)]
+pub struct ChangedNames {
+    names: HashSet<String>,
+    /// Their lengths in bytes, sorted: most links' names are ASCII and of
+    /// another length, and are passed over without being lower-cased and
+    /// hashed (three million links at 100,000 notes).
+    lengths: Vec<usize>,
+}
+
+impl ChangedNames {
+    /// The names of the files `moves` added to `now` or removed from `last`.
+    fn of(last: &[VaultFile], now: &[VaultFile], moves: &FileMoves) -> ChangedNames {
+        let mut names = HashSet::new();
+        for &id in &moves.removed {
+            names_of(&last[id as usize], &mut names);
+        }
+        for &id in &moves.added {
+            names_of(&now[id as usize], &mut names);
+        }
+        let mut lengths: Vec<usize> = names.iter().map(String::len).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        ChangedNames { names, lengths }
+    }
+
     /// Whether a link of `note` names an added or removed file.
-    pub(super) fn links_named(&self, note: &Note) -> bool {
+    pub fn links_named(&self, note: &Note) -> bool {
         let mut lower = String::new();
         note.links.iter().any(|link| {
             let linkpath = note.linkpath(link);
             let name = linkpath.rsplit('/').next().unwrap_or(linkpath);
             lower.clear();
             match name.is_ascii() {
+                true if self.lengths.binary_search(&name.len()).is_err() => return false,
                 true => {
                     lower.push_str(name);
                     lower.make_ascii_lowercase();
@@ -47,14 +74,16 @@ impl Carried {
             self.names.contains(lower.as_str())
         })
     }
+}
 
+impl Carried {
     /// Which notes to resolve again, by note: those read again (`fresh`),
     /// those not carried over, and sources whose links name an added or
     /// removed file.
     pub(super) fn redo(&self, notes: &[Note], outcomes: &[Outcome], fresh: &[bool]) -> Vec<bool> {
         (notes.par_iter().zip(outcomes).zip(fresh).zip(&self.kept))
             .map(|(((note, outcome), &fresh), &kept)| {
-                fresh || !kept || (outcome.source && self.links_named(note))
+                fresh || !kept || (outcome.source && self.names.links_named(note))
             })
             .collect()
     }
@@ -72,6 +101,18 @@ fn names_of(file: &VaultFile, names: &mut HashSet<String>) {
 }
 
 impl LinkMemo {
+    /// The names of the files added to or removed from the memo's to make
+    /// `scan`'s: `None` when the memo lent its files, or a file on both
+    /// lists is left out differently now.
+    pub fn changed_names(&self, scan: &Scan) -> Option<ChangedNames> {
+        if self.files.len() != self.file_count {
+            return None;
+        }
+        let last = self.files.iter().map(|f| (&f.path, f.exclusion));
+        let moves = FileMoves::between(last, &scan.files)?;
+        Some(ChangedNames::of(&self.files, &scan.files, &moves))
+    }
+
     /// The memo moved over to `scan`'s files, whose notes are `note_files`:
     /// `None` unless files were only added or removed (a path on both lists
     /// is left out or not as before), the memo kept every note's outcome,
@@ -87,13 +128,7 @@ impl LinkMemo {
         }
         let (old, new) = (&self.files, &scan.files);
         let moves = FileMoves::between(old.iter().map(|f| (&f.path, f.exclusion)), new)?;
-        let mut names = HashSet::new();
-        for &id in &moves.removed {
-            names_of(&old[id as usize], &mut names);
-        }
-        for &id in &moves.added {
-            names_of(&new[id as usize], &mut names);
-        }
+        let names = ChangedNames::of(old, new, &moves);
         let move_id = |id: FileId| moves.get(id);
         // A removed note with aliases changes the alias index: resolved
         // afresh (aliases are few).

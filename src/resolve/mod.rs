@@ -15,6 +15,7 @@ mod prefetch;
 mod prelink;
 mod subpath;
 
+pub use carry::ChangedNames;
 pub use moves::FileMoves;
 pub use name_index::{FileId, Lookup, NameIndex, Rule};
 pub use prelink::{Prelinked, Prelinks, Unsettled, prelink, settle_subpaths};
