@@ -98,9 +98,10 @@ impl Plan {
 }
 
 impl Observation {
-    /// Moved with its interview (now the `interview`th): the insights and
-    /// jobs it links are among the interview's links, moved already (see
-    /// [`Interview::move_files`]).
+    /// Moved with its interview (now the `interview`th). The insights and
+    /// jobs it links are among the interview's links, which moved already
+    /// (see [`Interview::move_files`]): none was removed, and the `retain`s
+    /// below only guard against that.
     pub(super) fn move_files(&mut self, interview: usize, moves: &FileMoves) {
         self.interview = interview;
         self.insights.retain_mut(|file| match moved(*file, moves) {

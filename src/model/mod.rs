@@ -369,7 +369,8 @@ pub struct ModelMemo {
     /// they were).
     #[cfg(test)]
     patched: usize,
-    /// How many readings were carried over to moved files (tests).
+    /// How many readings of interviews were carried over to moved files
+    /// (tests).
     #[cfg(test)]
     carried: usize,
 }
@@ -416,7 +417,8 @@ impl ModelMemo {
         self.patched
     }
 
-    /// How many readings were carried over to moved files (see [`carry`]).
+    /// How many readings of interviews were carried over to moved files
+    /// (see [`carry`]).
     #[cfg(test)]
     pub(crate) fn carried(&self) -> usize {
         self.carried
@@ -581,7 +583,7 @@ fn build_model_inner(
     // The last list of files, when it is still the vault's (not copied
     // again); else how its files moved, for readings to be carried over
     // (see [`carry`]).
-    let (last_types, mut last_files, moves) = match last_note_types {
+    let (last_types, mut last_files, moves, files_known) = match last_note_types {
         Some(types) => {
             let files_hold = types_hold || types.files_hold_for(vault);
             let moves = (!files_hold)
@@ -590,13 +592,18 @@ fn build_model_inner(
                     FileMoves::between(last, &vault.files)
                 })
                 .flatten();
+            // Files that are neither the same nor moved (one is left out
+            // differently now): no reading is kept.
+            let files_known = files_hold || moves.is_some();
             (
                 types_hold.then_some(types.types),
                 files_hold.then_some(types.files),
                 moves,
+                files_known,
             )
         }
-        None => (None, None, None),
+        // No memo (or none yet): nothing to keep.
+        None => (None, None, None, true),
     };
     let typed: Vec<(FileId, NoteType, usize)> = vault
         .notes
@@ -672,8 +679,9 @@ fn build_model_inner(
     // Readings hold only while every file keeps its type (a link's target
     // may be checked for one).
     let types_kept = records_reused
-        || (last_type_index.as_ref())
-            .is_some_and(|last| carry::types_kept(last, &model.types, moves.as_ref()));
+        || (files_known
+            && (last_type_index.as_ref())
+                .is_some_and(|last| carry::types_kept(last, &model.types, moves.as_ref())));
     let kept_titles = memo.as_deref_mut().and_then(|memo| memo.titles.take());
     let titles = match kept_titles.filter(|_| records_reused) {
         Some(titles) => titles,
@@ -745,10 +753,6 @@ fn build_model_inner(
                     };
                     Some((fingerprint, read))
                 });
-                #[cfg(test)]
-                {
-                    memo.carried += usize::from(entry.is_some());
-                }
             }
         } else {
             last.clear();
@@ -786,13 +790,21 @@ fn build_model_inner(
             }
             let resolutions = vault.resolutions(note_index);
             let index = model.index_of(file, kind)?;
-            // Links kept from the last resolution go where they went.
+            // Links kept from the last resolution go where they went. (With
+            // files moved, a fingerprint of ids is not one of the same files:
+            // the links resolved again are read again, and the others'
+            // fingerprints are of their moved ids.)
+            let moved = moves.is_some();
             let fingerprint = context.map(|_| match &last {
-                Some((known, _)) if !vault.resolved_afresh(file) => *known,
+                Some((known, _)) if !moved && !vault.resolved_afresh(file) => *known,
                 _ => links_fingerprint(resolutions),
             });
+            let holds = |known: u64| match moved {
+                true => !vault.resolved_afresh(file),
+                false => Some(known) == fingerprint,
+            };
             if let Some((_, read)) =
-                last.filter(|(known, _)| Some(*known) == fingerprint && !vault.reparsed(file))
+                last.filter(|(known, _)| holds(*known) && !vault.reparsed(file))
             {
                 return Some((file, fingerprint, read));
             }
@@ -808,6 +820,12 @@ fn build_model_inner(
         "every interview and plan kept in place has a reading"
     );
     if let (Some(memo), Some(context)) = (memo, context) {
+        #[cfg(test)]
+        {
+            memo.carried += (read.iter())
+                .filter(|(_, _, read)| matches!(read, Read::Interview(_, _, Own::Kept(_), _)))
+                .count();
+        }
         memo.titles = Some(titles);
         memo.context = context;
         memo.order = read
@@ -889,7 +907,7 @@ fn build_model_inner(
     model.diagnostics.extend(status_problems);
     // Readings carried over to moved files read as they would now.
     #[cfg(debug_assertions)]
-    if moves.is_some() {
+    if moves.is_some() || !files_known {
         patch::assert_same(&model, &build_model(vault, config));
     }
     model

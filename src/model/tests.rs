@@ -642,7 +642,7 @@ fn readings_are_carried_over_to_files_added_and_removed() {
     let ann = interview(
         "Ann",
         "2026-01-05",
-        "## Learned\n\n- Slow start [[Slow]] #pain\n",
+        "## Learned\n\n- Slow start [[Slow]] #pain\n- An idea [[Idea]]\n",
     );
     let bob = interview("Bob", "2026-01-06", "## Learned\n\n- Also slow [[Slow]]\n");
     let cid = interview(
@@ -670,7 +670,14 @@ fn readings_are_carried_over_to_files_added_and_removed() {
     };
     let dee: &'static str = Box::leak(dee.into_boxed_str());
     // Each step: the notes, and how many readings are carried over.
-    let steps: [(Vec<(&str, &str)>, usize); 5] = [
+    // Ann links `[[Idea]]`, an untyped note; moved into `Insights/` and made
+    // an insight, it keeps its file id (no file sorts between the two
+    // paths), and Ann's link resolves to the same id: read again all the
+    // same, her observation now links an insight.
+    let idea_before = with(("Inbox/Idea.md", "An idea\n"));
+    let mut idea_after = notes.clone();
+    idea_after.push(("Insights/Idea.md", "---\ntype: insight\n---\n"));
+    let steps: [(Vec<(&str, &str)>, usize); 7] = [
         // A new interview before the others (every id after it moves).
         (with(("Interviews/Aaa Dee.md", dee)), 3),
         // Removed again.
@@ -689,6 +696,9 @@ fn readings_are_carried_over_to_files_added_and_removed() {
                 .collect(),
             2,
         ),
+        // Ann's broken `[[Idea]]` resolves, and Cid's `[[Plan work]]` again.
+        (idea_before, 1),
+        (idea_after, 2),
         // A new person: people are every reading's context.
         (
             with(("People/Eve.md", "---\ntype: person\nrole: buyer\n---\n")),

@@ -281,11 +281,13 @@ impl NoteCache {
         }
     }
 
-    /// The cached notes in the order of `paths` when they are the notes kept in
-    /// order (those marked changed or parsed since come from the map), each
-    /// with its stamp; a note marked changed is to be read again, and its
-    /// last parse is kept for that. `walk` listed the files of `paths`: the
-    /// same walk lists the same notes, which are then not compared one by one.
+    /// The cached notes in the order of `paths`: the notes kept in order,
+    /// put in their new places first when files were added or removed (see
+    /// [`NoteCache::align_to`]; a new file's note is to be read), and those
+    /// marked changed or parsed since from the map; each with its stamp. A
+    /// note marked changed is to be read again, and its last parse is kept
+    /// for that. `walk` listed the files of `paths`: the same walk lists the
+    /// same notes, which are then not compared one by one.
     fn take_in_order(&mut self, paths: &[&VaultPath], walk: Option<u64>) -> Option<Taken> {
         let same = self.ordered.len() == paths.len()
             && self.ordered_stamps.len() == paths.len()
@@ -685,8 +687,9 @@ fn load_scanned_keeping(
             }
             // Unread notes a source now links into with a subpath. With the
             // files of the last resolution, only the sources read again can
-            // link anywhere new; else every source is looked at (the files
-            // changed: every link is resolved again anyway).
+            // link anywhere new; with files added or removed, also those
+            // whose links name one of them (below); else every source is
+            // looked at.
             let targets = match cache
                 .links
                 .as_ref()
@@ -702,12 +705,18 @@ fn load_scanned_keeping(
                     // Files added or removed: the notes read again, and those
                     // whose links name one of them (the others link where
                     // they did); else every note.
-                    let names = (cache.links.as_ref()).and_then(|memo| memo.changed_names(&scan));
-                    let looked_at: Vec<usize> = match names {
-                        Some(names) => (notes.par_iter().zip(&fresh).enumerate())
-                            .filter(|(_, (note, fresh))| **fresh || names.links_named(note))
-                            .map(|(at, _)| at)
-                            .collect(),
+                    let memo = cache.links.as_ref();
+                    let naming = memo.and_then(|memo| {
+                        let names = memo.changed_names(&scan)?;
+                        memo.notes_naming(&names, &scan, &notes, &note_files)
+                    });
+                    let looked_at: Vec<usize> = match naming {
+                        Some(mut naming) => {
+                            naming.extend((0..notes.len()).filter(|&at| fresh[at]));
+                            naming.sort_unstable();
+                            naming.dedup();
+                            naming
+                        }
                         None => (0..notes.len()).collect(),
                     };
                     let mut targets =

@@ -4,12 +4,19 @@
 //! to the new ids, and only the notes whose links name an added or removed
 //! file are resolved again.
 //!
-//! A link's outcome depends on other files only through its file name: the
-//! files sharing the lower-cased name it looks up (rules C2–C7, ambiguity
-//! reports) and, for a broken link, the attachments whose names start with
-//! it and a dot (the hint naming them). So a link whose lower-cased name is
-//! none of the names an added or removed file answers to resolves as before,
-//! to the same file under its new id.
+//! Of the files, a link's outcome depends on the files sharing the
+//! lower-cased name it looks up (rules C2–C7, ambiguity reports) and, for a
+//! broken link, the attachments whose names start with it and a dot (the
+//! hint naming them). So a link whose lower-cased name is none of the names
+//! an added or removed file answers to resolves as before, to the same file
+//! under its new id. (Its other inputs are handled as for the same files:
+//! aliases, when they change, resolve every note again; a subpath into a
+//! note read again is looked up again when the note's anchors changed.)
+//!
+//! A link that resolved has the name of the file it opened (or that name
+//! without `.md`), so its outcome says whether it may name a changed file
+//! without its text being read: only broken links are read (at 100,000
+//! notes, reading every link's name from the notes' text took 150 ms).
 
 use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
@@ -56,10 +63,61 @@ impl ChangedNames {
         ChangedNames { names, lengths }
     }
 
-    /// Whether a link of `note` names an added or removed file.
+    /// Whether a file whose lower-cased name is `lower` may be what a
+    /// link naming an added or removed file opened: its name, or its name
+    /// without `.md`, is one of the names.
+    fn may_open(&self, lower: &str) -> bool {
+        self.names.contains(lower)
+            || (lower.strip_suffix(".md")).is_some_and(|stem| self.names.contains(stem))
+    }
+
+    /// By file of `index`: whether a link that opened it may name an added
+    /// or removed file (see [`ChangedNames::may_open`]).
+    pub(super) fn opened_by_links_named(
+        &self,
+        index: &super::NameIndex,
+        files: usize,
+    ) -> Vec<bool> {
+        (0..files as FileId)
+            .into_par_iter()
+            .map(|id| {
+                let path = index.lower_path(id);
+                self.may_open(path.rsplit('/').next().unwrap_or(path))
+            })
+            .collect()
+    }
+
+    /// Whether a link of `note` names an added or removed file: `resolutions`
+    /// are its links' (by file ids `flagged` flags, see
+    /// [`ChangedNames::opened_by_links_named`]); the text of a link is read
+    /// only when it did not resolve.
+    pub(super) fn named_by(
+        &self,
+        note: &Note,
+        resolutions: &[super::Resolution],
+        flagged: &[bool],
+    ) -> bool {
+        if resolutions.len() != note.links.len() {
+            return self.links_named(note);
+        }
+        let mut lower = String::new();
+        (note.links.iter().zip(resolutions)).any(|(link, resolution)| match resolution.target {
+            Some(target) => flagged.get(target as usize).is_none_or(|&flagged| flagged),
+            None => self.link_named(note, link, &mut lower),
+        })
+    }
+
+    /// Whether a link of `note` names an added or removed file, read from
+    /// its text.
     pub fn links_named(&self, note: &Note) -> bool {
         let mut lower = String::new();
-        note.links.iter().any(|link| {
+        (note.links.iter()).any(|link| self.link_named(note, link, &mut lower))
+    }
+
+    /// Whether `link` of `note` names an added or removed file (`lower`: a
+    /// buffer).
+    fn link_named(&self, note: &Note, link: &crate::parse::Link, lower: &mut String) -> bool {
+        {
             let linkpath = note.linkpath(link);
             let name = linkpath.rsplit('/').next().unwrap_or(linkpath);
             lower.clear();
@@ -72,18 +130,29 @@ impl ChangedNames {
                 false => lower.push_str(&name.to_lowercase()),
             }
             self.names.contains(lower.as_str())
-        })
+        }
     }
 }
 
 impl Carried {
     /// Which notes to resolve again, by note: those read again (`fresh`),
     /// those not carried over, and sources whose links name an added or
-    /// removed file.
-    pub(super) fn redo(&self, notes: &[Note], outcomes: &[Outcome], fresh: &[bool]) -> Vec<bool> {
+    /// removed file (`index`: the files' name index now, which the moved
+    /// outcomes' targets are ids of).
+    pub(super) fn redo(
+        &self,
+        notes: &[Note],
+        outcomes: &[Outcome],
+        fresh: &[bool],
+        index: &super::NameIndex,
+        files: usize,
+    ) -> Vec<bool> {
+        let flagged = self.names.opened_by_links_named(index, files);
         (notes.par_iter().zip(outcomes).zip(fresh).zip(&self.kept))
             .map(|(((note, outcome), &fresh), &kept)| {
-                fresh || !kept || (outcome.source && self.names.links_named(note))
+                fresh
+                    || !kept
+                    || (outcome.source && self.names.named_by(note, &outcome.resolutions, &flagged))
             })
             .collect()
     }
@@ -101,6 +170,37 @@ fn names_of(file: &VaultFile, names: &mut HashSet<String>) {
 }
 
 impl LinkMemo {
+    /// The positions in `notes` (the notes of `note_files`, files of `scan`)
+    /// of the sources whose links in the memo's outcomes name a file added
+    /// or removed (`names`, see [`LinkMemo::changed_names`]), in no order;
+    /// a note the memo does not have is left to the caller. `None` when the
+    /// memo kept no outcomes, or lent its files.
+    pub fn notes_naming(
+        &self,
+        names: &ChangedNames,
+        scan: &Scan,
+        notes: &[Note],
+        note_files: &[FileId],
+    ) -> Option<Vec<usize>> {
+        if self.outcomes.len() != self.note_files.len() || self.files.len() != self.file_count {
+            return None;
+        }
+        let flagged = names.opened_by_links_named(&self.index, self.files.len());
+        (self.outcomes.par_iter().zip(&self.note_files))
+            .filter(|(outcome, _)| outcome.source)
+            .filter_map(|(outcome, &last)| {
+                let path = &self.files[last as usize].path;
+                let at = note_files
+                    .binary_search_by(|&id| scan.files[id as usize].path.cmp(path))
+                    .ok()?;
+                names
+                    .named_by(&notes[at], &outcome.resolutions, &flagged)
+                    .then_some(at)
+            })
+            .collect::<Vec<usize>>()
+            .into()
+    }
+
     /// The names of the files added to or removed from the memo's to make
     /// `scan`'s: `None` when the memo lent its files, or a file on both
     /// lists is left out differently now.
@@ -321,6 +421,36 @@ mod tests {
         let (carried, fresh) = carried_and_fresh((BEFORE, &["pics/missing.png"]), (BEFORE, &[]));
         assert_eq!(shown(&carried), shown(&fresh));
         assert_eq!(resolved_afresh(&carried), ["B.md"]);
+    }
+
+    #[test]
+    fn the_notes_naming_a_new_file_are_found_from_the_last_outcomes() {
+        let (scan, notes) = vault_with(BEFORE, &[], &[]);
+        let memo = resolve_reusing(scan, notes, ObsidianSettings::default(), None).take_link_memo();
+        let naming = |after: &[(&str, &str)], attachments: &[&str]| {
+            let (scan, notes) = vault_with(after, attachments, &[]);
+            let names = memo.changed_names(&scan).unwrap();
+            let mut found = memo
+                .notes_naming(&names, &scan, &notes.notes, &notes.files)
+                .unwrap();
+            found.sort_unstable();
+            (found.into_iter())
+                .map(|at| notes.notes[at].path.as_str().to_owned())
+                .collect::<Vec<String>>()
+        };
+        let mut added = BEFORE.to_vec();
+        // B's broken `[[Missing]]` (read from its text) and its `[[Dup]]`
+        // (from the file it opened).
+        added.push(("z/Missing.md", ""));
+        assert_eq!(naming(&added, &[]), ["B.md"]);
+        added.push(("Dup.md", ""));
+        assert_eq!(naming(&added, &[]), ["B.md"]);
+        // An attachment a broken link's hint would name.
+        assert_eq!(naming(BEFORE, &["pics/missing.png"]), ["B.md"]);
+        // C links `[[A#Top]]`, B `[[A]]`: a second `A` names both.
+        let mut second_a = BEFORE.to_vec();
+        second_a.push(("q/A.md", ""));
+        assert_eq!(naming(&second_a, &[]), ["B.md", "C.md"]);
     }
 
     #[test]

@@ -226,8 +226,9 @@ impl Vault {
     }
 }
 
-/// What resolving a vault found, kept for the next resolution of the same files
-/// (`watch`): the name index and each note's resolutions and link problems.
+/// What resolving a vault found, kept for the next resolution (`watch`): the
+/// name index and each note's resolutions and link problems (carried over to
+/// other files when files were only added or removed, see [`carry`]).
 #[derive(Debug)]
 pub struct LinkMemo {
     /// The files the memo is about (their paths, kinds and exclusions), and
@@ -421,11 +422,13 @@ pub fn resolve(scan: Scan, notes: Vec<(FileId, Note)>, settings: ObsidianSetting
     resolve_reusing(scan, notes.into(), settings, None)
 }
 
-/// [`resolve`], reusing `memo` (the last resolution) when the files and
-/// settings are the same: `notes` then says which notes were parsed afresh, and
-/// a note keeps its last outcome unless it is one of them or has a link with a
-/// heading or block into one of them. Aliases that changed resolve all again
-/// (broken-link hints name them).
+/// [`resolve`], reusing `memo` (the last resolution) when the settings are the
+/// same and the files are too, or differ only by files added or removed (the
+/// memo is then carried over to the new file ids, see [`carry`]): `notes`
+/// says which notes were parsed afresh, and a note keeps its last outcome
+/// unless it is one of them, has a link with a heading or block into one of
+/// them, or has a link naming a file added or removed. Aliases that changed
+/// resolve all again (broken-link hints name them).
 pub fn resolve_reusing(
     scan: Scan,
     notes: NotesInOrder,
@@ -540,7 +543,8 @@ fn resolve_inner(
                 None => (kept.iter().zip(&fresh))
                     .map(|(outcome, &fresh)| fresh || into_changed(outcome))
                     .collect(),
-                Some(carried) => (carried.redo(&parsed, &kept, &fresh).into_iter())
+                Some(carried) => (carried.redo(&parsed, &kept, &fresh, &index, scan.files.len()))
+                    .into_iter()
                     .zip(&kept)
                     .map(|(redo, outcome)| redo || into_changed(outcome))
                     .collect(),
