@@ -117,20 +117,18 @@ impl ChangedNames {
     /// Whether `link` of `note` names an added or removed file (`lower`: a
     /// buffer).
     fn link_named(&self, note: &Note, link: &crate::parse::Link, lower: &mut String) -> bool {
-        {
-            let linkpath = note.linkpath(link);
-            let name = linkpath.rsplit('/').next().unwrap_or(linkpath);
-            lower.clear();
-            match name.is_ascii() {
-                true if self.lengths.binary_search(&name.len()).is_err() => return false,
-                true => {
-                    lower.push_str(name);
-                    lower.make_ascii_lowercase();
-                }
-                false => lower.push_str(&name.to_lowercase()),
+        let linkpath = note.linkpath(link);
+        let name = linkpath.rsplit('/').next().unwrap_or(linkpath);
+        lower.clear();
+        match name.is_ascii() {
+            true if self.lengths.binary_search(&name.len()).is_err() => return false,
+            true => {
+                lower.push_str(name);
+                lower.make_ascii_lowercase();
             }
-            self.names.contains(lower.as_str())
+            false => lower.push_str(&name.to_lowercase()),
         }
+        self.names.contains(lower.as_str())
     }
 }
 
