@@ -79,6 +79,10 @@ pub struct SummaryMemo {
     /// they did).
     #[cfg(test)]
     pub(crate) patched: usize,
+    /// How many insight summaries were moved over to files added or removed
+    /// (tests: shows that they were, see `carry`).
+    #[cfg(test)]
+    pub(crate) moved: usize,
 }
 
 /// What the digest keeps: by insight note, its strength counting evidence
@@ -117,6 +121,13 @@ impl DigestMemo {
         for kept in self.by_insight.values_mut() {
             (kept.2, kept.3) = (before, after);
         }
+    }
+
+    /// The strengths kept by insight note moved to the files' ids now
+    /// (`files`); those of removed notes dropped.
+    pub(crate) fn move_files(&mut self, files: impl Fn(FileId) -> Option<FileId>) {
+        let kept = std::mem::take(&mut self.by_insight);
+        self.by_insight = super::carry::moved_by_file(kept, files, |_| Some(()));
     }
 
     /// Replaces the strengths kept (not the counts).
@@ -245,6 +256,11 @@ impl SummaryMemo {
             || (self.kept_from.1.len() == model.interviews.len()
                 && (self.kept_from.1.iter().zip(&model.interviews))
                     .all(|(&file, interview)| file == interview.note.file))
+    }
+
+    /// The [`ResearchModel::id`] of the model the memo was last kept from.
+    pub(crate) fn kept_from_model(&self) -> u64 {
+        self.kept_from.0
     }
 
     fn patched_from_last(&self, model: &ResearchModel) -> bool {

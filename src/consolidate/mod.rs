@@ -2,6 +2,7 @@
 //! its evidence and strength, every job by role and job-map step, every plan's
 //! coverage, the digest and the vault's health. No I/O.
 
+mod carry;
 mod coverage;
 mod digest;
 mod evidence;

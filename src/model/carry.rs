@@ -54,7 +54,7 @@ fn moved_option(file: &mut Option<FileId>, moves: &FileMoves) -> Option<()> {
 
 impl Entity {
     /// Its note moved; `None` when the note was removed.
-    fn move_files(&mut self, moves: &FileMoves) -> Option<()> {
+    pub(crate) fn move_files(&mut self, moves: &FileMoves) -> Option<()> {
         moved_option(&mut self.file, moves)
     }
 }

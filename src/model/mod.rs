@@ -182,6 +182,23 @@ pub struct ResearchModel {
     /// What changed since the last model, when this one was made from it in
     /// place (see [`ModelChanges`]).
     pub changes: Option<ModelChanges>,
+    /// How the last model's files and interviews moved, when this one was
+    /// built from it after files were added or removed (see [`ModelMoves`]).
+    pub moved: Option<ModelMoves>,
+}
+
+/// How a model built after files were added or removed names what the last
+/// model named: `watch`'s summaries, kept by file id and interview index,
+/// move with it (see `crate::consolidate`).
+#[derive(Debug, Clone)]
+pub struct ModelMoves {
+    /// The [`ResearchModel::id`] of the last model.
+    pub from: u64,
+    /// Its files' ids now.
+    pub files: FileMoves,
+    /// By the last model's interview index: the same interview's index now
+    /// (`None`: no longer an interview).
+    pub interviews: Vec<Option<usize>>,
 }
 
 /// What a model build changed of the last one, when it kept that model's
@@ -690,6 +707,16 @@ fn build_model_inner(
             companies: title_index(&model, NoteType::Company),
         },
     };
+    // How the last model's interviews moved, for what is kept by their
+    // indices (see [`ModelMoves`]).
+    let moved_interviews: Option<Vec<Option<usize>>> = moves.as_ref().map(|moves| {
+        (last_interviews.iter())
+            .map(|interview| {
+                let file = moves.get(interview.note.file)?;
+                model.index_of(file, NoteType::Interview)
+            })
+            .collect()
+    });
     // The readings are only valid in the same context.
     let context = memo.as_ref().map(|_| context_fingerprint(config, &model));
     // The last readings, in the order of `typed` (moved out of the last model):
@@ -900,6 +927,13 @@ fn build_model_inner(
             .is_none_or(|changes| { changes.interviews.is_sorted_by(|a, b| a.index < b.index) })
     );
     model.changes = changes;
+    model.moved = (moves.clone().zip(moved_interviews))
+        .filter(|_| last_id != 0)
+        .map(|(files, interviews)| ModelMoves {
+            from: last_id,
+            files,
+            interviews,
+        });
     model.followed_by = followed_by(&model);
     // Last in the list: the readings' problems before them are what a model
     // memo takes back from the front (`ModelMemo::take_reads`).

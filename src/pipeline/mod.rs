@@ -450,9 +450,11 @@ pub fn build_scanned(
         analyze_loaded_reusing(vault, &config, cache.model.as_mut(), cache.plan.take());
     let loaded = lap() + scan_time;
     // The summaries kept hold file ids and interview indices, which hold
-    // only for the same files and interviews (see `SummaryMemo::holds_for`).
+    // only for the same files and interviews (see `SummaryMemo::holds_for`),
+    // or once moved with the files and interviews (`SummaryMemo::move_to`).
     if let Some(summaries) = cache.summaries.as_mut()
         && !(analysis.vault.same_files_as_last && summaries.holds_for(&analysis.model))
+        && !summaries.move_to(&analysis.model)
     {
         // Dropped on another thread: at 100,000 notes, freeing every
         // summary was 5% of the samples `perf` took of a new note's update.

@@ -1201,6 +1201,13 @@ pub(super) mod tests {
         )
         .unwrap();
         let changed = [VaultPath::new(new).unwrap()];
+        let moved = |incremental: &Incremental| {
+            incremental
+                .notes
+                .summaries
+                .as_ref()
+                .map_or(0, |memo| memo.moved)
+        };
         let (added, _) = incremental.build(root, &config, Some(&changed)).unwrap();
         assert!(
             added.rendered * 2 < first.pages,
@@ -1209,11 +1216,16 @@ pub(super) mod tests {
             first.pages
         );
         assert_eq!(pages(root), fresh_pages(root));
+        // The insights' summaries were moved over to the new ids, not
+        // dropped (each is reused while its fingerprints hold).
+        let after_added = moved(&incremental);
+        assert!(after_added > 0, "no summary moved");
         // Removed again: the same pages render, back to what they were.
         fs::remove_file(root.join(new)).unwrap();
         let (removed, _) = incremental.build(root, &config, Some(&changed)).unwrap();
         assert!(removed.rendered * 2 < first.pages, "{}", removed.rendered);
         assert_eq!(pages(root), fresh_pages(root));
+        assert!(moved(&incremental) > after_added, "no summary moved");
     }
 
     #[test]
