@@ -25,7 +25,7 @@ impl SummaryMemo {
         let Some(moved) = model.moved.as_ref() else {
             return false;
         };
-        if moved.from != self.kept_from_model() || moved.from == 0 {
+        if moved.from != self.kept_from_model() {
             return false;
         }
         let files = |file: FileId| moved.files.get(file);
@@ -81,8 +81,11 @@ fn move_entities<'e>(
 
 /// An insight's summary moved: its people, companies, roles and jobs, and
 /// its follow-up suggestions (the interview each names). Its own index and
-/// evidence are set anew when it is reused.
+/// evidence are set anew when it is reused: the evidence it had (indices of
+/// the last model's observations) goes now.
 fn move_insight(summary: &mut InsightSummary, moved: &ModelMoves) -> Option<()> {
+    summary.evidence = Vec::new();
+    summary.counter_evidence = Vec::new();
     move_entities(&mut summary.participants, moved)?;
     move_entities(&mut summary.companies, moved)?;
     move_entities(&mut summary.roles, moved)?;
@@ -103,9 +106,14 @@ fn move_insight(summary: &mut InsightSummary, moved: &ModelMoves) -> Option<()> 
     Some(())
 }
 
-/// A job's summary moved: the people and roles of its tables (the rest is
-/// worked out again when it is reused).
+/// A job's summary moved: the people and roles of its tables. The rest
+/// (indices into the last model's lists) goes now, and is worked out again
+/// when the tables are reused.
 fn move_job(summary: &mut JobSummary, moved: &ModelMoves) -> Option<()> {
+    summary.evidence = Vec::new();
+    summary.insights = Vec::new();
+    summary.interviews = Vec::new();
+    summary.plans = Vec::new();
     move_entities(&mut summary.participants, moved)?;
     move_entities(&mut summary.roles, moved)
 }

@@ -150,6 +150,8 @@ pub(super) fn patched(
         model.followed_by = super::followed_by(&model);
     }
     model.changes = Some(changes);
+    // Patched from the last model, not moved from the one before it.
+    model.moved = None;
     Some(model)
 }
 
