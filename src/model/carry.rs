@@ -31,15 +31,10 @@ pub(super) fn types_kept(last: &TypeIndex, now: &TypeIndex, moves: Option<&FileM
     })
 }
 
-/// `file` moved; `None` when it was removed.
-fn moved(file: FileId, moves: &FileMoves) -> Option<FileId> {
-    moves.get(file)
-}
-
 /// Each file of `files` moved; `None` when one was removed.
 fn moved_all(files: &mut [FileId], moves: &FileMoves) -> Option<()> {
     for file in files {
-        *file = moved(*file, moves)?;
+        *file = moves.get(*file)?;
     }
     Some(())
 }
@@ -47,7 +42,7 @@ fn moved_all(files: &mut [FileId], moves: &FileMoves) -> Option<()> {
 /// An optional file moved; `None` when it was removed.
 fn moved_option(file: &mut Option<FileId>, moves: &FileMoves) -> Option<()> {
     if let Some(id) = file {
-        *id = moved(*id, moves)?;
+        *id = moves.get(*id)?;
     }
     Some(())
 }
@@ -63,7 +58,7 @@ impl Interview {
     /// Its files moved to their ids now; `None` when one was removed (the
     /// interview is then read again).
     pub(super) fn move_files(&mut self, moves: &FileMoves) -> Option<()> {
-        self.note.file = moved(self.note.file, moves)?;
+        self.note.file = moves.get(self.note.file)?;
         for participant in &mut self.participants {
             participant.person.move_files(moves)?;
             if let Some(role) = &mut participant.role {
@@ -77,10 +72,10 @@ impl Interview {
         moved_option(&mut self.follow_up_of, moves)?;
         moved_all(&mut self.jobs, moves)?;
         for (_, insight, _) in &mut self.links.insights {
-            *insight = moved(*insight, moves)?;
+            *insight = moves.get(*insight)?;
         }
         for (_, job) in &mut self.links.jobs {
-            *job = moved(*job, moves)?;
+            *job = moves.get(*job)?;
         }
         moved_all(&mut self.links.job_notes, moves)
     }
@@ -89,7 +84,7 @@ impl Interview {
 impl Plan {
     /// Its files moved to their ids now; `None` when one was removed.
     pub(super) fn move_files(&mut self, moves: &FileMoves) -> Option<()> {
-        self.note.file = moved(self.note.file, moves)?;
+        self.note.file = moves.get(self.note.file)?;
         for role in &mut self.roles {
             role.move_files(moves)?;
         }
@@ -104,14 +99,14 @@ impl Observation {
     /// below only guard against that.
     pub(super) fn move_files(&mut self, interview: usize, moves: &FileMoves) {
         self.interview = interview;
-        self.insights.retain_mut(|file| match moved(*file, moves) {
+        self.insights.retain_mut(|file| match moves.get(*file) {
             Some(now) => {
                 *file = now;
                 true
             }
             None => false,
         });
-        self.jobs.retain_mut(|file| match moved(*file, moves) {
+        self.jobs.retain_mut(|file| match moves.get(*file) {
             Some(now) => {
                 *file = now;
                 true

@@ -37,11 +37,12 @@ pub(super) fn with_room<T>(len: usize) -> Vec<T> {
     Vec::with_capacity(room_for(len))
 }
 
-/// Makes room in `list` (one item per observation) for `total` items, with
-/// [`room_for`] more when it must grow, instead of doubling it (`Vec`'s own
-/// growth) or growing it to the exact length (the next save's observation
-/// would move it again).
-pub(super) fn make_room<T>(list: &mut Vec<T>, total: usize) {
+/// Makes room in `list` (one item per observation, or per note: see
+/// `pipeline::load`) for `total` items, with [`room_for`] more when it must
+/// grow, instead of doubling it (`Vec`'s own growth) or growing it to the
+/// exact length (the next save's observation or new note would move it
+/// again).
+pub(crate) fn make_room<T>(list: &mut Vec<T>, total: usize) {
     if list.capacity() < total {
         list.reserve_exact(room_for(total) - list.len());
     }

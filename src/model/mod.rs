@@ -26,6 +26,8 @@ pub use properties::{PropertyItem, PropertyReader};
 pub use schema::may_be_plan;
 pub use type_index::TypeIndex;
 
+pub(crate) use gather::make_room;
+
 use foldhash::HashMap;
 
 use jiff::civil::Date;

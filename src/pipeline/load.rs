@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, ObsidianSettings};
 use crate::consolidate::SummaryMemo;
-use crate::model::ModelMemo;
+use crate::model::{ModelMemo, make_room};
 use crate::parse::{BodyScope, KeptLink, LinkKind, Note, NoteBytes, parse_note, parse_note_for};
 use crate::progress::{PROGRESS, Stage};
 use crate::resolve::{
@@ -143,14 +143,6 @@ pub struct NoteCache {
 /// places in one pass rather than each new note inserted (each insertion
 /// moves the notes after it).
 const FEW_ADDED: usize = 16;
-
-/// Makes room in `list` for `len` items, with a thirty-second more (and 64)
-/// when it must grow, so that a few new notes do not move it again.
-fn make_room<T>(list: &mut Vec<T>, len: usize) {
-    if list.capacity() < len {
-        list.reserve_exact(len + len / 32 + 64 - list.len());
-    }
-}
 
 /// A file's size and modification time.
 type Stamp = (u64, Option<std::time::SystemTime>);
