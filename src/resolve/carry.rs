@@ -234,37 +234,25 @@ impl LinkMemo {
         for file in aliases.values_mut() {
             *file = move_id(*file)?;
         }
-        // By note now: the outcome of the same file, its targets moved.
-        let mut last = std::mem::take(&mut self.outcomes).into_iter();
-        let mut last_files = self.note_files.iter().peekable();
-        let mut kept = Vec::with_capacity(note_files.len());
-        let mut outcomes = Vec::with_capacity(note_files.len());
-        let mut back: Vec<Option<FileId>> = vec![None; new.len()];
-        for old_id in 0..moves.last_len() as FileId {
-            if let Some(now) = move_id(old_id) {
-                back[now as usize] = Some(old_id);
-            }
-        }
-        for &file in note_files {
-            let was = back[file as usize];
-            // The last notes before this one's file are gone (or were not
-            // notes): their outcomes are dropped.
-            while last_files.next_if(|&&id| Some(id) < was).is_some() {
-                last.next();
-            }
-            let carried = last_files.next_if(|&&id| Some(id) == was).is_some();
-            let outcome = match carried {
-                true => last.next().map(|mut outcome| {
-                    for resolution in &mut outcome.resolutions {
-                        // A link into a removed file names it: resolved again.
-                        resolution.target = resolution.target.and_then(move_id);
-                    }
-                    outcome
-                }),
-                false => None,
+        // By note now: the outcome of the same file, its targets moved (a
+        // link into a removed file names it, and is resolved again).
+        let mut kept = vec![false; note_files.len()];
+        let mut outcomes: Vec<Outcome> = std::iter::repeat_with(Outcome::default)
+            .take(note_files.len())
+            .collect();
+        for (&last, mut outcome) in self
+            .note_files
+            .iter()
+            .zip(std::mem::take(&mut self.outcomes))
+        {
+            let Some(at) = move_id(last).and_then(|now| note_files.binary_search(&now).ok()) else {
+                continue;
             };
-            kept.push(outcome.is_some());
-            outcomes.push(outcome.unwrap_or_default());
+            for resolution in &mut outcome.resolutions {
+                resolution.target = resolution.target.and_then(move_id);
+            }
+            outcomes[at] = outcome;
+            kept[at] = true;
         }
         let mut anchors = vec![0; new.len()];
         for (old_id, anchor) in self.anchors.iter().enumerate() {
