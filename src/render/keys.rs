@@ -59,6 +59,9 @@ pub struct PageMemo {
     anchors: Option<(u64, Vec<u64>)>,
     /// The files quoted links may open, counted for the last vault key.
     quoted: Option<QuotedTargets>,
+    /// The hash of the last vault key's part for quoted links
+    /// ([`quoted_part`]), with the walk that listed its files.
+    quoted_part: Option<(u64, u64)>,
 }
 
 /// The files quoted links may open ([`quoted_targets`]), with the model they
@@ -67,6 +70,9 @@ pub struct PageMemo {
 struct QuotedTargets {
     model: u64,
     targets: Targets,
+    /// Whether the files counted are those of the targets this was patched
+    /// from: no count went to or from zero.
+    same_files: bool,
 }
 
 /// By file, how many of the interviews' quoted links may open it, and how
@@ -79,8 +85,16 @@ struct Targets {
 
 impl Targets {
     /// Counts (`by` 1) or uncounts (`by` -1) the files `links`, an
-    /// interview's quoted links, may open.
-    fn count(&mut self, vault: &Vault, interview: FileId, links: &[(String, bool)], by: i32) {
+    /// interview's quoted links, may open. Returns whether a count went to
+    /// or from zero.
+    fn count(
+        &mut self,
+        vault: &Vault,
+        interview: FileId,
+        links: &[(String, bool)],
+        by: i32,
+    ) -> bool {
+        let mut crossed = false;
         for (linkpath, subpath) in links {
             let files = match linkpath.is_empty() {
                 true => std::slice::from_ref(&interview),
@@ -88,11 +102,13 @@ impl Targets {
             };
             for &file in files {
                 let file = file as usize;
-                let add = |count: &mut u32| {
+                let mut add = |count: &mut u32| {
                     // Never below zero while the files are those counted
                     // (a patched model's); a wrong uncount shows in tests.
                     debug_assert!(count.checked_add_signed(by).is_some());
+                    let was = *count;
                     *count = count.saturating_add_signed(by);
+                    crossed |= (was == 0) != (*count == 0);
                 };
                 add(&mut self.linked[file]);
                 if *subpath {
@@ -100,6 +116,7 @@ impl Targets {
                 }
             }
         }
+        crossed
     }
 }
 
@@ -110,27 +127,29 @@ impl QuotedTargets {
     /// (looking up every interview's links took 27–29 ms at 100,000 notes
     /// for the links with a subpath alone, on two cores).
     fn of(vault: &Vault, model: &ResearchModel, kept: Option<QuotedTargets>) -> QuotedTargets {
-        let targets = match (kept, &model.changes) {
+        let (targets, same_files) = match (kept, &model.changes) {
             (Some(kept), Some(changes))
                 if changes.from == kept.model && kept.targets.linked.len() == vault.files.len() =>
             {
                 let mut targets = kept.targets;
+                let mut crossed = false;
                 for changed in &changes.interviews {
                     let now = &model.interviews[changed.index];
                     if changed.links.quoted_links != now.links.quoted_links {
                         let file = now.note.file;
-                        targets.count(vault, file, &changed.links.quoted_links, -1);
-                        targets.count(vault, file, &now.links.quoted_links, 1);
+                        crossed |= targets.count(vault, file, &changed.links.quoted_links, -1);
+                        crossed |= targets.count(vault, file, &now.links.quoted_links, 1);
                     }
                 }
-                targets
+                (targets, !crossed)
             }
-            _ => quoted_targets(vault, model),
+            _ => (quoted_targets(vault, model), false),
         };
         debug_assert!(targets == quoted_targets(vault, model));
         QuotedTargets {
             model: model.id,
             targets,
+            same_files,
         }
     }
 }
@@ -197,6 +216,7 @@ impl PageMemo {
         self.files = None;
         self.anchors = None;
         self.quoted = None;
+        self.quoted_part = None;
     }
 
     /// The vault key: what every page depends on (see the module
@@ -212,11 +232,12 @@ impl PageMemo {
         let quoted = QuotedTargets::of(vault, model, self.quoted.take());
         let key = vault_key_keeping(
             vault,
-            &quoted.targets,
+            &quoted,
             plan,
             config,
             &mut self.files,
             &mut self.anchors,
+            &mut self.quoted_part,
         );
         self.quoted = Some(quoted);
         key
@@ -238,14 +259,17 @@ fn hasher() -> RecordHasher {
 }
 
 /// What every page depends on (see the module documentation); `kept`, the
-/// hash of the files last worked out, is used (or replaced) for the files.
+/// hash of the files last worked out, is used (or replaced) for the files;
+/// `kept_anchors` and `kept_quoted`, the last anchors by file and quoted
+/// part, likewise.
 fn vault_key_keeping(
     vault: &Vault,
-    quoted: &Targets,
+    quoted: &QuotedTargets,
     plan: &PagePlan,
     config: &Config,
     kept: &mut Option<FilesHash>,
     kept_anchors: &mut Option<(u64, Vec<u64>)>,
+    kept_quoted: &mut Option<(u64, u64)>,
 ) -> u64 {
     let mut state = hasher();
     format!("{config:?}").hash(&mut state);
@@ -260,8 +284,35 @@ fn vault_key_keeping(
         }
     };
     (pages, files).hash(&mut state);
-    // The files quoted links may open, and the anchors of those they may
-    // open with a subpath.
+    let (anchors, anchors_changed) = anchors_by_file(vault, kept_anchors.take());
+    // The last part holds for the same files, quoted the same, with the
+    // same anchors where a quote links with a subpath (hashing the paths
+    // took 3.5–4.5 ms per update at 100,000 notes).
+    let targets = &quoted.targets;
+    let kept_part = match (*kept_quoted, vault.walk, anchors_changed) {
+        (Some((walk, part)), Some(now), Some(changed))
+            if walk == now
+                && quoted.same_files
+                && (changed.iter()).all(|&file| targets.with_subpath[file as usize] == 0) =>
+        {
+            debug_assert_eq!(part, quoted_part(vault, targets, &anchors));
+            Some(part)
+        }
+        _ => None,
+    };
+    let part = kept_part.unwrap_or_else(|| quoted_part(vault, targets, &anchors));
+    part.hash(&mut state);
+    *kept_quoted = vault.walk.map(|walk| (walk, part));
+    if let Some(walk) = vault.walk {
+        *kept_anchors = Some((walk, anchors));
+    }
+    state.finish()
+}
+
+/// The vault key's part for quoted links: the files they may open, and the
+/// anchors of those they may open with a subpath.
+fn quoted_part(vault: &Vault, quoted: &Targets, anchors: &[u64]) -> u64 {
+    let mut state = hasher();
     let path = |file: usize| vault.files[file].path.as_str();
     for (file, &count) in quoted.linked.iter().enumerate() {
         if count > 0 {
@@ -270,14 +321,10 @@ fn vault_key_keeping(
     }
     // Between the two lists.
     u64::MAX.hash(&mut state);
-    let anchors = anchors_by_file(vault, kept_anchors.take());
     for (file, &count) in quoted.with_subpath.iter().enumerate() {
         if count > 0 {
             (path(file), anchors[file]).hash(&mut state);
         }
-    }
-    if let Some(walk) = vault.walk {
-        *kept_anchors = Some((walk, anchors));
     }
     state.finish()
 }
@@ -319,8 +366,12 @@ fn quoted_targets(vault: &Vault, model: &ResearchModel) -> Targets {
 /// [`super::view::Views::subpath_exists`]).
 /// Those `kept` for the same walk are taken, with the notes parsed again
 /// looked up again (reading every note's hash took ≈ 3 ms per update at
-/// 100,000 notes, each note far from the last in memory).
-fn anchors_by_file(vault: &Vault, kept: Option<(u64, Vec<u64>)>) -> Vec<u64> {
+/// 100,000 notes, each note far from the last in memory); then the files
+/// whose anchors changed are returned too (else `None`: all are new).
+fn anchors_by_file(
+    vault: &Vault,
+    kept: Option<(u64, Vec<u64>)>,
+) -> (Vec<u64>, Option<Vec<FileId>>) {
     let of = |file: u32| match vault.files[file as usize].is_source() {
         true => vault.note(file).map_or(0, |note| note.anchors_hash),
         false => 0,
@@ -329,13 +380,17 @@ fn anchors_by_file(vault: &Vault, kept: Option<(u64, Vec<u64>)>) -> Vec<u64> {
         (Some((walk, mut anchors)), Some(now), Some(reparsed))
             if walk == now && anchors.len() == vault.files.len() =>
         {
+            let mut changed = Vec::new();
             for file in reparsed {
-                anchors[file as usize] = of(file);
+                let now = of(file);
+                if std::mem::replace(&mut anchors[file as usize], now) != now {
+                    changed.push(file);
+                }
             }
-            debug_assert!(anchors == anchors_by_file(vault, None));
-            anchors
+            debug_assert!(anchors == anchors_by_file(vault, None).0);
+            (anchors, Some(changed))
         }
-        _ => (0..vault.files.len() as u32).map(of).collect(),
+        _ => ((0..vault.files.len() as u32).map(of).collect(), None),
     }
 }
 
