@@ -41,6 +41,10 @@ use crate::model::{RecordHasher, RecordHashes, ResearchModel, hash_of};
 use crate::resolve::{FileId, Vault};
 use crate::scan::{Exclusion, VaultPath};
 
+mod quoted_targets;
+
+use quoted_targets::{QuotedTargets, Targets};
+
 /// The keys of the pages last written, by page, and the parts of pages
 /// rendered on their own (validation-queue entries, rows of `Insights.md`,
 /// job pages' rows and evidence) by key.
@@ -62,96 +66,6 @@ pub struct PageMemo {
     /// The hash of the last vault key's part for quoted links
     /// ([`quoted_part`]), with the walk that listed its files.
     quoted_part: Option<(u64, u64)>,
-}
-
-/// The files quoted links may open ([`quoted_targets`]), with the model they
-/// were counted for (its [`ResearchModel::id`]).
-#[derive(Debug, Default)]
-struct QuotedTargets {
-    model: u64,
-    targets: Targets,
-    /// Whether the files counted are those of the targets this was patched
-    /// from: no count went to or from zero.
-    same_files: bool,
-}
-
-/// By file, how many of the interviews' quoted links may open it, and how
-/// many of them with a heading or block.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Targets {
-    linked: Vec<u32>,
-    with_subpath: Vec<u32>,
-}
-
-impl Targets {
-    /// Counts (`by` 1) or uncounts (`by` -1) the files `links`, an
-    /// interview's quoted links, may open. Returns whether a count went to
-    /// or from zero.
-    fn count(
-        &mut self,
-        vault: &Vault,
-        interview: FileId,
-        links: &[(String, bool)],
-        by: i32,
-    ) -> bool {
-        let mut crossed = false;
-        for (linkpath, subpath) in links {
-            let files = match linkpath.is_empty() {
-                true => std::slice::from_ref(&interview),
-                false => vault.index.lookup(linkpath, FileId::MAX, "").candidates,
-            };
-            for &file in files {
-                let file = file as usize;
-                let mut add = |count: &mut u32| {
-                    // Never below zero while the files are those counted
-                    // (a patched model's); a wrong uncount shows in tests.
-                    debug_assert!(count.checked_add_signed(by).is_some());
-                    let was = *count;
-                    *count = count.saturating_add_signed(by);
-                    crossed |= (was == 0) != (*count == 0);
-                };
-                add(&mut self.linked[file]);
-                if *subpath {
-                    add(&mut self.with_subpath[file]);
-                }
-            }
-        }
-        crossed
-    }
-}
-
-impl QuotedTargets {
-    /// The targets of `model` and `vault`: those of `kept` when they were
-    /// counted for the model `model` patched (so for the same files: a model
-    /// is patched only then), with its interviews read again counted again
-    /// (looking up every interview's links took 27–29 ms at 100,000 notes
-    /// for the links with a subpath alone, on two cores).
-    fn of(vault: &Vault, model: &ResearchModel, kept: Option<QuotedTargets>) -> QuotedTargets {
-        let (targets, same_files) = match (kept, &model.changes) {
-            (Some(kept), Some(changes))
-                if changes.from == kept.model && kept.targets.linked.len() == vault.files.len() =>
-            {
-                let mut targets = kept.targets;
-                let mut crossed = false;
-                for changed in &changes.interviews {
-                    let now = &model.interviews[changed.index];
-                    if changed.links.quoted_links != now.links.quoted_links {
-                        let file = now.note.file;
-                        crossed |= targets.count(vault, file, &changed.links.quoted_links, -1);
-                        crossed |= targets.count(vault, file, &now.links.quoted_links, 1);
-                    }
-                }
-                (targets, !crossed)
-            }
-            _ => (quoted_targets(vault, model), false),
-        };
-        debug_assert!(targets == quoted_targets(vault, model));
-        QuotedTargets {
-            model: model.id,
-            targets,
-            same_files,
-        }
-    }
 }
 
 /// The [`link_facts`] of a vault's files, with what they were worked out
@@ -243,6 +157,13 @@ impl PageMemo {
         key
     }
 
+    /// How many times the quoted links' targets were moved to files added or
+    /// removed (tests: shows that they were, instead of counted again).
+    #[cfg(test)]
+    pub(crate) fn quoted_targets_moved(&self) -> usize {
+        self.quoted.as_ref().map_or(0, |quoted| quoted.moved)
+    }
+
     /// Takes the parts rendered by the last update.
     pub fn take_fragments(&mut self) -> KeptFragments {
         std::mem::take(&mut self.fragments)
@@ -327,38 +248,6 @@ fn quoted_part(vault: &Vault, quoted: &Targets, anchors: &[u64]) -> u64 {
         }
     }
     state.finish()
-}
-
-/// The files quoted links may open: for every link in an observation's
-/// text, every file its linkpath could open from any folder (those named
-/// like it: which one it opens depends on the folder the page writes it
-/// from), or the interview itself for `[[#Heading]]`.
-fn quoted_targets(vault: &Vault, model: &ResearchModel) -> Targets {
-    let files = vault.files.len();
-    let fresh = || Targets {
-        linked: vec![0; files],
-        with_subpath: vec![0; files],
-    };
-    // Each piece counts into lists as long as the files: few pieces.
-    model
-        .interviews
-        .par_iter()
-        .with_min_len(4096)
-        .fold(fresh, |mut targets, interview| {
-            targets.count(vault, interview.note.file, &interview.links.quoted_links, 1);
-            targets
-        })
-        .reduce(fresh, |mut a, b| {
-            for (list, other) in [
-                (&mut a.linked, b.linked),
-                (&mut a.with_subpath, b.with_subpath),
-            ] {
-                for (count, more) in list.iter_mut().zip(other) {
-                    *count += more;
-                }
-            }
-            a
-        })
 }
 
 /// By file, the anchors hash of its note (0 for other files, and for notes

@@ -1220,12 +1220,15 @@ pub(super) mod tests {
         // dropped (each is reused while its fingerprints hold).
         let after_added = moved(&incremental);
         assert!(after_added > 0, "no summary moved");
+        // So were the files quoted links may open (not counted again).
+        assert_eq!(incremental.pages.quoted_targets_moved(), 1);
         // Removed again: the same pages render, back to what they were.
         fs::remove_file(root.join(new)).unwrap();
         let (removed, _) = incremental.build(root, &config, Some(&changed)).unwrap();
         assert!(removed.rendered * 2 < first.pages, "{}", removed.rendered);
         assert_eq!(pages(root), fresh_pages(root));
         assert!(moved(&incremental) > after_added, "no summary moved");
+        assert_eq!(incremental.pages.quoted_targets_moved(), 2);
     }
 
     #[test]
