@@ -146,7 +146,14 @@ pub fn plan_pages_reusing(
     );
     plan.links = match last {
         Some(last) if last.writes_for(&mut all_paths, format, markdown) => last,
-        _ => Arc::new(LinkWriter::new(all_paths, format, markdown)),
+        last => {
+            // Dropped on another thread: freeing the last writer's name
+            // index and link texts took 20 ms at 100,000 notes.
+            if let Some(last) = last {
+                crate::pipeline::drop_in_background(last);
+            }
+            Arc::new(LinkWriter::new(all_paths, format, markdown))
+        }
     };
     plan
 }
