@@ -10,6 +10,7 @@
 //! is dropped and worked out again.
 
 use foldhash::HashMap;
+use rayon::prelude::*;
 
 use super::SummaryMemo;
 use super::evidence::InsightSummary;
@@ -54,12 +55,14 @@ impl SummaryMemo {
 
 /// `kept` keyed by the files' ids now, each value moved by `move_value`;
 /// those whose file, or something they name, was removed are dropped.
-pub(super) fn moved_by_file<T>(
+pub(super) fn moved_by_file<T: Send>(
     kept: HashMap<FileId, T>,
-    files: impl Fn(FileId) -> Option<FileId>,
-    move_value: impl Fn(&mut T) -> Option<()>,
+    files: impl Fn(FileId) -> Option<FileId> + Sync,
+    move_value: impl Fn(&mut T) -> Option<()> + Sync,
 ) -> HashMap<FileId, T> {
-    kept.into_iter()
+    // In parallel: moving the people, companies and roles of every insight
+    // summary took 40–50 ms at 100,000 notes.
+    kept.into_par_iter()
         .filter_map(|(file, mut value)| {
             let file = files(file)?;
             move_value(&mut value)?;

@@ -125,7 +125,7 @@ impl DigestMemo {
 
     /// The strengths kept by insight note moved to the files' ids now
     /// (`files`); those of removed notes dropped.
-    pub(crate) fn move_files(&mut self, files: impl Fn(FileId) -> Option<FileId>) {
+    pub(crate) fn move_files(&mut self, files: impl Fn(FileId) -> Option<FileId> + Sync) {
         let kept = std::mem::take(&mut self.by_insight);
         self.by_insight = super::carry::moved_by_file(kept, files, |_| Some(()));
     }
