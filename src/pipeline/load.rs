@@ -67,14 +67,19 @@ fn load_keeping(root: &Path, config: &Config, keep: Keep) -> Result<Vault, LoadE
 /// Reads Obsidian's settings and walks the vault.
 pub fn scan_vault(root: &Path, config: &Config) -> Result<(Scan, ObsidianSettings), LoadError> {
     let (settings, settings_diagnostics) = ObsidianSettings::load(root);
-    let options = ScanOptions {
-        output_folder: config.output_folder.trim_matches('/').to_owned(),
-        excluded: settings.excluded.clone(),
-        ignored_folders: config.ignored_folders.clone(),
-    };
+    let options = scan_options(config, &settings);
     let mut scan = scan(root, &options)?;
     scan.diagnostics.extend(settings_diagnostics);
     Ok((scan, settings))
+}
+
+/// What a scan of a vault with `config` and Obsidian's `settings` leaves out.
+pub fn scan_options(config: &Config, settings: &ObsidianSettings) -> ScanOptions {
+    ScanOptions {
+        output_folder: config.output_folder.trim_matches('/').to_owned(),
+        excluded: settings.excluded.clone(),
+        ignored_folders: config.ignored_folders.clone(),
+    }
 }
 
 /// Parses and resolves a scanned vault (`scanned`: how long the scan took).

@@ -10,7 +10,7 @@ mod load;
 
 pub use load::{
     LoadError, NoteCache, ParsedNote, load_scanned, load_scanned_cached, load_vault,
-    load_vault_for_check, read_and_parse, scan_vault,
+    load_vault_for_check, read_and_parse, scan_options, scan_vault,
 };
 
 use foldhash::HashSet;

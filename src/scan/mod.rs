@@ -239,6 +239,11 @@ fn classify(root: &Path, entry: walkdir::DirEntry, options: &ScanOptions) -> Fou
     if !entry.file_type().is_file() {
         return Found::Nothing;
     }
+    Found::File(vault_file(path, Arc::from(entry.into_path()), options))
+}
+
+/// The vault's file at `path` (on disk at `fs_path`): its kind and exclusion.
+fn vault_file(path: VaultPath, fs_path: Arc<Path>, options: &ScanOptions) -> VaultFile {
     let kind = if path.is_markdown() {
         FileKind::Note
     } else {
@@ -258,14 +263,74 @@ fn classify(root: &Path, entry: walkdir::DirEntry, options: &ScanOptions) -> Fou
         } else {
             Exclusion::None
         };
-    Found::File(VaultFile {
+    VaultFile {
         path,
-        fs_path: Arc::from(entry.into_path()),
+        fs_path,
         kind,
         exclusion,
         size: 0,
         modified: None,
-    })
+    }
+}
+
+/// What a walk with `options` would find at `path` now, when that is plain:
+/// `Some(Some(file))` for a regular file, `Some(None)` for nothing there at
+/// all; `None` for anything else (a folder, a symbolic link, a hidden path, a
+/// name that is not plain ASCII, which may be stored decomposed on disk, or
+/// a path that cannot be looked at), which only a walk can tell.
+pub fn plain_file_at(
+    root: &Path,
+    path: &VaultPath,
+    options: &ScanOptions,
+) -> Option<Option<VaultFile>> {
+    let text = path.as_str();
+    if !text.is_ascii() || text.split('/').any(|segment| segment.starts_with('.')) {
+        return None;
+    }
+    let fs_path = root.join(text);
+    match std::fs::symlink_metadata(&fs_path) {
+        Ok(metadata) if metadata.file_type().is_file() => {
+            Some(Some(vault_file(path.clone(), Arc::from(fs_path), options)))
+        }
+        Ok(_) => None,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some(None),
+        Err(_) => None,
+    }
+}
+
+impl Scan {
+    /// `files` (sorted, as a walk lists them) with the files at the
+    /// positions `removed` (ascending) taken out and `added` (not among them)
+    /// put in: the list a walk would find now that only they changed,
+    /// numbered as a walk of its own (see [`Scan::walk`]).
+    pub fn patched(
+        root: PathBuf,
+        files: &[VaultFile],
+        removed: &[usize],
+        mut added: Vec<VaultFile>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Scan {
+        added.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut list = Vec::with_capacity(files.len() + added.len());
+        let mut added = added.into_iter().peekable();
+        let mut removed = removed.iter().peekable();
+        for (at, file) in files.iter().enumerate() {
+            while let Some(new) = added.next_if(|new| new.path < file.path) {
+                list.push(new);
+            }
+            if removed.next_if(|&&gone| gone == at).is_none() {
+                list.push(file.clone());
+            }
+        }
+        list.extend(added);
+        debug_assert!(list.windows(2).all(|pair| pair[0].path < pair[1].path));
+        Scan {
+            root,
+            files: list,
+            diagnostics,
+            walk: Some(WALKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
+        }
+    }
 }
 
 /// Hidden files and folders (rule A1).
@@ -314,6 +379,63 @@ fn walk_problem(root: &Path, error: &walkdir::Error) -> Option<Diagnostic> {
 mod tests {
     use super::*;
     use std::fs;
+
+    fn listed(scan: &Scan) -> Vec<(String, FileKind, Exclusion)> {
+        (scan.files.iter())
+            .map(|file| (file.path.to_string(), file.kind, file.exclusion))
+            .collect()
+    }
+
+    /// Files added and removed, put into a walk's list, make the list a new
+    /// walk finds; anything but a plain file or nothing is left to a walk.
+    #[test]
+    fn plain_files_added_and_removed_patch_a_walk_as_a_new_walk_finds_them() {
+        let vault = tempfile::tempdir().unwrap();
+        let root = vault.path();
+        for path in ["A.md", "B/c.md", "B/d.png", "Out/p.md", ".hidden/x.md"] {
+            fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            fs::write(root.join(path), "x").unwrap();
+        }
+        let options = ScanOptions {
+            output_folder: "Out".to_owned(),
+            ..ScanOptions::default()
+        };
+        let last = scan(root, &options).unwrap();
+        fs::write(root.join("B/b.md"), "x").unwrap();
+        fs::write(root.join("Out/q.md"), "x").unwrap();
+        fs::write(root.join("Z.md"), "x").unwrap();
+        fs::remove_file(root.join("B/d.png")).unwrap();
+        let at = |path: &str| VaultPath::new(path).unwrap();
+        let mut added = Vec::new();
+        for path in ["B/b.md", "Out/q.md", "Z.md"] {
+            let file = plain_file_at(root, &at(path), &options).unwrap().unwrap();
+            added.push(file);
+        }
+        assert!(
+            plain_file_at(root, &at("B/d.png"), &options)
+                .unwrap()
+                .is_none()
+        );
+        let removed = [last
+            .files
+            .iter()
+            .position(|f| f.path == at("B/d.png"))
+            .unwrap()];
+        let patched = Scan::patched(root.to_path_buf(), &last.files, &removed, added, Vec::new());
+        assert_eq!(listed(&patched), listed(&scan(root, &options).unwrap()));
+        assert_ne!(patched.walk, last.walk);
+        // A folder, a hidden path, a name that may be stored decomposed:
+        // only a walk tells.
+        fs::write(root.join("Café.md"), "x").unwrap();
+        for path in ["B", ".hidden/x.md", "Café.md"] {
+            assert!(plain_file_at(root, &at(path), &options).is_none(), "{path}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("A.md"), root.join("L.md")).unwrap();
+            assert!(plain_file_at(root, &at("L.md"), &options).is_none());
+        }
+    }
 
     /// Many batches (see [`WALK_BATCH`]): every file once, in path order, and
     /// the problems of the folders named like notes in the walk's order.
