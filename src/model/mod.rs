@@ -375,7 +375,8 @@ pub struct ModelMemo {
     /// Fingerprint of the context of the reads.
     context: u64,
     /// The last build's interviews and plans in the order it read them: file,
-    /// fingerprint of its links, problems found.
+    /// fingerprint of its links ([`UNKNOWN_FINGERPRINT`] after files moved,
+    /// until they are resolved again), problems found.
     order: Vec<(FileId, u64, usize)>,
     /// The model those reads went into, once the caller is done with it.
     previous: Option<ResearchModel>,

@@ -792,6 +792,7 @@ pub(crate) mod tests {
             files,
             diagnostics: Vec::new(),
             walk: None,
+            patchable: false,
         };
         (scan, parsed)
     }

@@ -4,8 +4,9 @@
 //! Facts this relies on (notify 8.2 on Linux, see dependencies.md): reading a file
 //! yields `Access` events, which are ignored, so our own reads never re-trigger;
 //! files written into a folder created a moment ago may never be reported, so an
-//! event naming a folder, or a file the last walk did not know or that is gone,
-//! leads to a walk of the vault, not to a read of the reported paths only;
+//! event naming a folder (or anything but a plain file added or removed, see
+//! `Incremental::files_after`) leads to a walk of the vault, not to a read of
+//! the reported paths only;
 //! a queue overflow arrives as a rescan flag. Our own writes go to the output
 //! folder and `.throughline/`, which are not sources: events there are dropped by
 //! path, never by timing.

@@ -7,7 +7,8 @@
 //! except that a save of one known note starts at once —
 //! leads to one update: the vault is walked again (new folders are never missed)
 //! unless the events name only files the last walk knew and that are still
-//! files (a save), only notes whose size or time changed are read and parsed,
+//! files (a save), or plain files added or removed (put into the last walk's
+//! files), only notes whose size or time changed are read and parsed,
 //! and only pages whose bytes changed are written. A note saved with broken frontmatter keeps its
 //! last good parse. Our own writes land in the output folder and `.throughline/`,
 //! which are not sources, so they never trigger an update.

@@ -163,7 +163,7 @@ proptest! {
             .map(|((id, file), text)| (id as u32, parse_note(file.path.clone(), NoteBytes::Read(text.clone().into_bytes()))))
             .collect();
         let file_count = files.len();
-        let scan = Scan { root: PathBuf::from("."), files, diagnostics: Vec::new(), walk: None };
+        let scan = Scan { root: PathBuf::from("."), files, diagnostics: Vec::new(), walk: None, patchable: false };
         let vault = resolve(scan, notes, ObsidianSettings::default());
         for (note, resolutions) in vault.sources() {
             prop_assert_eq!(note.links.len(), resolutions.len());

@@ -40,12 +40,19 @@ pub(super) struct Targets {
     pub(super) with_subpath: Vec<u32>,
 }
 
-/// What one interview's quoted links counted: the hash of the links, and the
-/// files each may open (with whether it has a heading or block), in order.
+/// What one interview's quoted links counted: the hash of the links, the
+/// files each may open (with whether it has a heading or block), in order,
+/// and whether each link is one its note's parser found too.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Counted {
     links: u64,
     files: Box<[(FileId, bool)]>,
+    /// Every quoted link (but `[[#Heading]]`) has the linkpath of a link of
+    /// the note. The quotes' own walk also finds links where the parser
+    /// sees none (inside math, or a fence in a nested line): whether those
+    /// name a file added or removed is not known from the note's
+    /// resolution (see [`QuotedTargets::of`]).
+    parsed: bool,
 }
 
 impl Counted {
@@ -60,9 +67,17 @@ impl Counted {
             };
             files.extend(opened.iter().map(|&file| (file, *subpath)));
         }
+        let note = vault.note(interview.note.file);
+        let parsed = (links.iter()).all(|(linkpath, _)| {
+            linkpath.is_empty()
+                || note.is_some_and(|note| {
+                    (note.links.iter()).any(|link| note.linkpath(link) == linkpath.as_str())
+                })
+        });
         Counted {
             links: hash_of(links),
             files: files.into_boxed_slice(),
+            parsed,
         }
     }
 
@@ -131,7 +146,9 @@ impl QuotedTargets {
     ///   ids, and an interview is counted again when its links were resolved
     ///   afresh (it was read again, or a link of it names a file added or
     ///   removed: see `crate::resolve::LinkMemo`), its quoted links changed,
-    ///   or a file it counted was removed; a removed interview is uncounted.
+    ///   one of them is not a link its note's parser found (whether it names
+    ///   a file added or removed is not known), or a file it counted was
+    ///   removed; a removed interview is uncounted.
     ///
     /// Else every interview is counted.
     pub(super) fn of(
@@ -224,7 +241,8 @@ impl QuotedTargets {
             .map(|(mut counted, &now)| {
                 let holds = now.filter(|&now| {
                     let interview = &model.interviews[now];
-                    !vault.resolved_afresh(interview.note.file)
+                    counted.parsed
+                        && !vault.resolved_afresh(interview.note.file)
                         && counted.links == hash_of(&interview.links.quoted_links)
                         && counted.move_files(&moves.files)
                 });
