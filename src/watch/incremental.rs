@@ -86,7 +86,8 @@ impl Incremental {
     ///   last walk met a symbolic link or a problem (see
     ///   [`Scan::patchable`]), a file comes where a folder with files (or a
     ///   walk's problem) was, or a new name differs from a known one by case
-    ///   alone (a rename on a disk that ignores case).
+    ///   alone (a rename on a disk that ignores case); a path that came and
+    ///   went before the update (an editor's probe file) is nothing.
     ///
     /// `None` for anything else (a folder, a link, a path it cannot look
     /// at): a walk.
@@ -129,6 +130,9 @@ impl Incremental {
             match (known, found) {
                 (Err(_), Some(Some(file))) if !case_twin() => added.push(file),
                 (Ok(at), Some(None)) => removed.push(at),
+                // Came and went (an editor's probe or backup file): nothing
+                // a walk would find.
+                (Err(_), Some(None)) => {}
                 _ => {
                     memo.give_back_files(files);
                     return None;
@@ -1354,6 +1358,8 @@ pub(super) mod tests {
         fs::remove_dir_all(root.join("Crate")).unwrap();
         fs::write(root.join("Crate"), "a file now\n").unwrap();
         step(&mut incremental, &["Crate"], false);
+        // A file that came and went before the update: nothing to put in.
+        step(&mut incremental, &["4913"], false);
         // A name that differs from a known one by case alone.
         fs::write(root.join("box.md"), "# Small box\n").unwrap();
         step(&mut incremental, &["box.md"], false);
