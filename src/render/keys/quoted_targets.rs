@@ -159,7 +159,9 @@ impl QuotedTargets {
         let files = vault.files.len();
         let counted = match (kept, &model.changes, &model.moved) {
             (Some(kept), Some(changes), _)
-                if changes.from == kept.model && kept.targets.linked.len() == files =>
+                if changes.from == kept.model
+                    && kept.targets.linked.len() == files
+                    && kept.by_interview.len() == model.interviews.len() =>
             {
                 Some(kept.patched(vault, model, changes))
             }
@@ -189,6 +191,12 @@ impl QuotedTargets {
         for counted in &by_interview {
             targets.count(counted, 1, None);
         }
+        QuotedTargets::new(model, targets, by_interview)
+    }
+
+    /// Targets of `model` counted afresh or moved: not patched, so not known
+    /// to count the same files as the last.
+    fn new(model: &ResearchModel, targets: Targets, by_interview: Vec<Counted>) -> QuotedTargets {
         QuotedTargets {
             model: model.id,
             targets,
@@ -269,13 +277,12 @@ impl QuotedTargets {
                 })
             })
             .collect();
-        QuotedTargets {
-            model: model.id,
-            targets,
-            by_interview,
-            same_files: false,
-            #[cfg(test)]
-            moved: self.moved + 1,
+        #[allow(unused_mut)]
+        let mut moved = QuotedTargets::new(model, targets, by_interview);
+        #[cfg(test)]
+        {
+            moved.moved = self.moved + 1;
         }
+        moved
     }
 }
