@@ -316,17 +316,21 @@ pub fn plain_file_at(
 
 impl Scan {
     /// `files` (sorted, as a walk lists them) with the files at the
-    /// positions `removed` (ascending) taken out and `added` (not among them)
-    /// put in: the list a walk would find now that only they changed,
-    /// numbered as a walk of its own (see [`Scan::walk`]).
+    /// positions `removed` taken out and `added` (not among them) put in,
+    /// each in any order and possibly named twice: the list a walk would
+    /// find now that only they changed, numbered as a walk of its own (see
+    /// [`Scan::walk`]).
     pub fn patched(
         root: PathBuf,
         files: &[VaultFile],
-        removed: &[usize],
+        mut removed: Vec<usize>,
         mut added: Vec<VaultFile>,
         diagnostics: Vec<Diagnostic>,
     ) -> Scan {
+        removed.sort_unstable();
+        removed.dedup();
         added.sort_by(|a, b| a.path.cmp(&b.path));
+        added.dedup_by(|a, b| a.path == b.path);
         let mut list = Vec::with_capacity(files.len() + added.len());
         let mut added = added.into_iter().peekable();
         let mut removed = removed.iter().peekable();
@@ -433,12 +437,13 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        let removed = [last
-            .files
-            .iter()
-            .position(|f| f.path == at("B/d.png"))
-            .unwrap()];
-        let patched = Scan::patched(root.to_path_buf(), &last.files, &removed, added, Vec::new());
+        let removed = vec![
+            last.files
+                .iter()
+                .position(|f| f.path == at("B/d.png"))
+                .unwrap(),
+        ];
+        let patched = Scan::patched(root.to_path_buf(), &last.files, removed, added, Vec::new());
         assert_eq!(listed(&patched), listed(&scan(root, &options).unwrap()));
         assert_ne!(patched.walk, last.walk);
         // A folder, a hidden path, a name that may be stored decomposed:

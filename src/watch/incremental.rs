@@ -100,7 +100,9 @@ impl Incremental {
         let kept = self.walk.take()?;
         let memo = self.notes.links.as_mut()?;
         let mut files = memo.lend_files(kept.walk)?;
-        let options = crate::pipeline::scan_options(config, &kept.settings);
+        // What a walk leaves out: worked out only for a path that is not a
+        // save (most updates are saves).
+        let mut options = None;
         let (mut added, mut removed) = (Vec::new(), Vec::new());
         for path in changed {
             let known = files.binary_search_by(|file| file.path.cmp(path));
@@ -122,7 +124,12 @@ impl Incremental {
                 && !(kept.diagnostics.iter())
                     .any(|problem| problem.path.is_in_folder(path.as_str()));
             let found = plain
-                .then(|| crate::scan::plain_file_at(root, path, &options))
+                .then(|| {
+                    let options = options.get_or_insert_with(|| {
+                        crate::pipeline::scan_options(config, &kept.settings)
+                    });
+                    crate::scan::plain_file_at(root, path, options)
+                })
                 .flatten();
             let case_twin = || {
                 (files.iter()).any(|known| known.path.as_str().eq_ignore_ascii_case(path.as_str()))
@@ -150,11 +157,7 @@ impl Incremental {
             // A list of its own: the memo keeps the last one, to carry
             // what it worked out over to these files.
             false => {
-                removed.sort_unstable();
-                removed.dedup();
-                added.sort_by(|a, b| a.path.cmp(&b.path));
-                added.dedup_by(|a, b| a.path == b.path);
-                let scan = Scan::patched(kept.root, &files, &removed, added, kept.diagnostics);
+                let scan = Scan::patched(kept.root, &files, removed, added, kept.diagnostics);
                 memo.give_back_files(files);
                 #[cfg(test)]
                 {
