@@ -89,6 +89,9 @@ pub fn commented_file() -> String {
 # The digest's period: "week" (ISO, Monday to Sunday), "month", or a number of
 # days such as "14d".
 # period = {period}
+# How many insights the validation queue of `Digest.md` lists, the most
+# pressing first (strongest, then most participants); it counts the rest.
+# queue = {queue}
 "#,
         output = quoted(&config.output_folder),
         max_note_bytes = config.max_note_bytes,
@@ -112,6 +115,7 @@ pub fn commented_file() -> String {
         participants = config.thresholds.pattern_min_participants,
         companies = config.thresholds.pattern_min_companies,
         period = quoted(&period),
+        queue = config.digest_queue,
     )
 }
 

@@ -85,6 +85,7 @@ struct RawStrength {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawDigest {
     period: Option<String>,
+    queue: Option<usize>,
 }
 
 /// The name of the configuration file at the vault root.
@@ -302,9 +303,8 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
             config.thresholds.pattern_min_companies = companies;
         }
     }
-    if let Some(digest) = raw.digest
-        && let Some(period) = digest.period
-    {
+    let digest = raw.digest.unwrap_or_default();
+    if let Some(period) = digest.period {
         config.digest_period = DigestPeriod::parse(&period).ok_or_else(|| {
             invalid(
                 "period",
@@ -313,6 +313,12 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
                 ),
             )
         })?;
+    }
+    if let Some(queue) = digest.queue {
+        if queue < 1 {
+            return Err(invalid("queue", "must be at least 1".to_owned()));
+        }
+        config.digest_queue = queue;
     }
     Ok(config)
 }
@@ -396,6 +402,7 @@ pattern-min-companies = 3
 
 [digest]
 period = "month"
+queue = 5
 "#,
         )
         .unwrap();
@@ -424,6 +431,7 @@ period = "month"
         assert_eq!(config.page_names.job, "{title} (job)");
         assert_eq!(config.thresholds.pattern_min_participants, 4);
         assert_eq!(config.digest_period, DigestPeriod::Month);
+        assert_eq!(config.digest_queue, 5);
         assert_eq!(
             parse("[digest]\nperiod = \"10d\"").unwrap().digest_period,
             DigestPeriod::Days(10)
@@ -452,6 +460,13 @@ period = "month"
             .unwrap_err()
             .to_string();
         assert!(error.contains("`period`"), "{error}");
+        let error = parse("[digest]\n\nqueue = 0").unwrap_err().to_string();
+        assert!(
+            error.contains("`queue`") && error.contains("line 3"),
+            "{error}"
+        );
+        let error = parse("[digest]\nqueue = -2").unwrap_err().to_string();
+        assert!(error.contains("line 2"), "{error}");
         let error = parse("[strength]\npattern-min-participants = \"three\"")
             .unwrap_err()
             .to_string();

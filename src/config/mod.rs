@@ -42,6 +42,9 @@ pub struct Config {
     pub thresholds: Thresholds,
     /// The period of the digest.
     pub digest_period: DigestPeriod,
+    /// How many insights `Digest.md`'s validation queue lists, most pressing
+    /// first; the page counts the rest.
+    pub digest_queue: usize,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             page_names: PageNames::default(),
             thresholds: Thresholds::default(),
             digest_period: DigestPeriod::IsoWeek,
+            digest_queue: 20,
         }
     }
 }

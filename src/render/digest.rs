@@ -67,24 +67,27 @@ impl Renderer<'_> {
             "validation_entries",
             &["queue"],
         )?;
+        // The page lists the most pressing insights and counts the rest: a
+        // large vault has thousands that need validating, which no one reads
+        // as a queue (each is marked on its own page and in `Insights.md`).
+        let shown = views.shown_queue();
         let entries = match reads.parts {
             true => {
                 let shared = v(shared);
-                self.entries
-                    .render_each(&self.env, &digest.validation_queue, |insight| {
-                        let (follow_ups, more) = views.follow_ups(insight, FOLLOW_UPS_IN_DIGEST);
-                        let entry = QueueRow {
-                            insight: views.insight_row(insight),
-                            follow_ups,
-                            more,
-                        };
-                        context! { page, shared => shared.clone(), entry => v(entry) }
-                    })?
+                self.entries.render_each(&self.env, shown, |insight| {
+                    let (follow_ups, more) = views.follow_ups(insight, FOLLOW_UPS_IN_DIGEST);
+                    let entry = QueueRow {
+                        insight: views.insight_row(insight),
+                        follow_ups,
+                        more,
+                    };
+                    context! { page, shared => shared.clone(), entry => v(entry) }
+                })?
             }
             false => minijinja::Value::UNDEFINED,
         };
         let queue = match reads.data {
-            true => v_list(digest.validation_queue.par_iter().map(|&i| {
+            true => v_list(shown.par_iter().map(|&i| {
                 let (follow_ups, more) = views.follow_ups(i, FOLLOW_UPS_IN_DIGEST);
                 QueueRow {
                     insight: views.insight_row(i),
@@ -124,6 +127,8 @@ impl Renderer<'_> {
             changes => v(changes),
             validation_entries => entries,
             queue,
+            queue_total => digest.validation_queue.len(),
+            queue_more => digest.validation_queue.len() - shown.len(),
             earlier => v(earlier),
         })
     }

@@ -562,7 +562,8 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         for change in &digest.strength_changes {
             (self.rows[change.insight], change.before, change.after).hash(state);
         }
-        for &insight in &digest.validation_queue {
+        digest.validation_queue.len().hash(state);
+        for &insight in self.views.shown_queue() {
             self.entry(state, insight);
         }
     }
@@ -581,7 +582,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
 
     /// The keys of the parts of pages rendered on their own: per insight
     /// summary, the validation-queue entries of the digest at `digest` (0 for
-    /// insights not in the queue), the rows of the overview at `insights` and
+    /// insights it does not list), the rows of the overview at `insights` and
     /// the rows of job pages (before their folder is added); per job summary,
     /// its page's evidence section. A part whose key is
     /// unchanged renders to the same text.
@@ -591,9 +592,9 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         insights: Option<&VaultPath>,
     ) -> FragmentKeys {
         let mut entries = Vec::new();
-        if let (Some(page), Some(digest)) = (digest, &self.views.consolidation.digest) {
+        if let (Some(page), Some(_)) = (digest, &self.views.consolidation.digest) {
             entries = vec![0; self.rows.len()];
-            for &insight in &digest.validation_queue {
+            for &insight in self.views.shown_queue() {
                 let mut state = hasher();
                 (self.vault, page.as_str()).hash(&mut state);
                 self.entry(&mut state, insight);

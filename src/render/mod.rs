@@ -159,6 +159,7 @@ impl<'a> Renderer<'a> {
                 job_pages: &plan.job_pages,
                 plan_pages: &plan.plan_pages,
                 thresholds: &config.thresholds,
+                digest_queue: config.digest_queue,
                 links: &plan.links,
                 interview_values: view::InterviewValues::for_model(model),
             },

@@ -283,6 +283,7 @@ pub fn digest_report(
         job_pages: &analysis.plan.job_pages,
         plan_pages: &analysis.plan.plan_pages,
         thresholds: &config.thresholds,
+        digest_queue: config.digest_queue,
         links: &analysis.plan.links,
         interview_values: super::view::InterviewValues::for_model(model),
     };

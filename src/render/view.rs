@@ -180,6 +180,8 @@ pub struct Views<'a> {
     pub plan_pages: &'a [String],
     /// Pattern thresholds, for explanations.
     pub thresholds: &'a crate::config::Thresholds,
+    /// How many insights the digest page's validation queue lists.
+    pub digest_queue: usize,
     /// Writes links from the pages.
     pub links: &'a super::links::LinkWriter,
     /// Each interview's view as a template value, made when first asked for.
@@ -205,6 +207,15 @@ impl InterviewValues {
 }
 
 impl Views<'_> {
+    /// The insights the digest page's validation queue lists: the first
+    /// [`Views::digest_queue`] of the digest's queue (most pressing first).
+    pub fn shown_queue(&self) -> &[usize] {
+        self.consolidation.digest.as_ref().map_or(&[], |digest| {
+            let queue = &digest.validation_queue;
+            &queue[..queue.len().min(self.digest_queue)]
+        })
+    }
+
     /// A note by file id.
     pub fn note(&self, file: FileId) -> NoteView {
         let path = &self.vault.files[file as usize].path;

@@ -434,6 +434,47 @@ fn digest_templates_may_list_the_queue_or_override_its_entries() {
 }
 
 #[test]
+fn the_digest_lists_the_configured_number_of_insights_to_validate_and_counts_the_rest() {
+    let vault = sample_vault();
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let digest_path = vault.path().join("Throughline/Digest.md");
+    let whole = fs::read_to_string(&digest_path).unwrap();
+    let entries = |digest: &str| -> Vec<String> {
+        let queue = digest.split("## Validation queue").nth(1).unwrap();
+        let queue = queue.split("\n## ").next().unwrap();
+        (queue.lines())
+            .filter(|line| line.starts_with("- [["))
+            .map(str::to_owned)
+            .collect()
+    };
+    let all = entries(&whole);
+    assert!(all.len() >= 3, "{whole}");
+    assert!(whole.contains(&format!("\nvalidation-queue: {}\n", all.len())));
+    assert!(!whole.contains("more insights need validation"), "{whole}");
+
+    vault.file("throughline.toml", "[digest]\nqueue = 2\n");
+    assert_eq!(vault.run(&["build"]).code, 0);
+    let capped = fs::read_to_string(&digest_path).unwrap();
+    // The most pressing first, as in the whole queue; the frontmatter still
+    // counts every insight that needs validating.
+    assert_eq!(entries(&capped), all[..2], "{capped}");
+    assert!(capped.contains(&format!("\nvalidation-queue: {}\n", all.len())));
+    let more = all.len() - 2;
+    let noun = if more == 1 {
+        "insight needs"
+    } else {
+        "insights need"
+    };
+    assert!(
+        capped.contains(&format!(
+            "…and {more} more {noun} validation, marked ⚠ in [[Insights]]: the queue lists the 2 most pressing"
+        )),
+        "{capped}"
+    );
+    assert!(assert_generated_links_resolve(vault.path()) > 0);
+}
+
+#[test]
 fn job_templates_may_list_the_insights_or_override_each_row() {
     let vault = sample_vault();
     assert_eq!(vault.run(&["build"]).code, 0);
