@@ -43,7 +43,7 @@ use crate::scan::{Exclusion, VaultPath};
 
 mod quoted_targets;
 
-use quoted_targets::{QuotedTargets, Targets};
+use quoted_targets::{Crossed, QuotedTargets, Targets};
 
 /// The keys of the pages last written, by page, and the parts of pages
 /// rendered on their own (validation-queue entries, rows of `Insights.md`,
@@ -206,16 +206,13 @@ fn vault_key_keeping(
     };
     (pages, files).hash(&mut state);
     let (anchors, anchors_changed) = anchors_by_file(vault, kept_anchors.take());
-    // The last part holds for the same files, quoted the same, with the
-    // same anchors where a quote links with a subpath (hashing the paths
-    // took 3.5–4.5 ms per update at 100,000 notes).
+    // The last part, patched where it changed, holds for the same files
+    // (hashing the paths of every file quotes may open took 3.5–4.5 ms per
+    // update at 100,000 notes).
     let targets = &quoted.targets;
-    let kept_part = match (*kept_quoted, vault.walk, anchors_changed) {
-        (Some((walk, part)), Some(now), Some(changed))
-            if walk == now
-                && quoted.same_files
-                && (changed.iter()).all(|&file| targets.with_subpath[file as usize] == 0) =>
-        {
+    let kept_part = match (*kept_quoted, vault.walk, &quoted.crossed, anchors_changed) {
+        (Some((walk, part)), Some(now), Some(crossed), Some(changed)) if walk == now => {
+            let part = patched_quoted_part(vault, targets, &anchors, part, crossed, &changed);
             debug_assert_eq!(part, quoted_part(vault, targets, &anchors));
             Some(part)
         }
@@ -231,23 +228,67 @@ fn vault_key_keeping(
 }
 
 /// The vault key's part for quoted links: the files they may open, and the
-/// anchors of those they may open with a subpath.
+/// anchors of those they may open with a subpath. A sum of one hash per
+/// file, so that a file going to or from being quoted, or changing its
+/// anchors, patches it ([`patched_quoted_part`]).
 fn quoted_part(vault: &Vault, quoted: &Targets, anchors: &[u64]) -> u64 {
-    let mut state = hasher();
-    let path = |file: usize| vault.files[file].path.as_str();
-    for (file, &count) in quoted.linked.iter().enumerate() {
-        if count > 0 {
-            path(file).hash(&mut state);
+    let counts = quoted.linked.iter().zip(&quoted.with_subpath);
+    (0..vault.files.len())
+        .zip(counts)
+        .filter(|&(_, (&linked, _))| linked > 0)
+        .map(|(file, (_, &with_subpath))| {
+            quoted_file_part(vault, file, (true, with_subpath > 0), anchors[file])
+        })
+        .fold(0, u64::wrapping_add)
+}
+
+/// What file `file` adds to the quoted part when it may be opened by a
+/// quoted link (`quoted.0`), and with a subpath (`quoted.1`, then its
+/// anchors count too).
+fn quoted_file_part(vault: &Vault, file: usize, quoted: (bool, bool), anchors: u64) -> u64 {
+    use xxhash_rust::xxh3::xxh3_64_with_seed;
+    /// Apart from the anchors, for the two kinds of part.
+    const WITH_SUBPATH: u64 = 0x9e37_79b9_7f4a_7c15;
+    let path = vault.files[file].path.as_str().as_bytes();
+    let linked = match quoted.0 {
+        true => xxh3_64_with_seed(path, 0),
+        false => 0,
+    };
+    let with_subpath = match quoted.1 {
+        true => xxh3_64_with_seed(path, WITH_SUBPATH ^ anchors),
+        false => 0,
+    };
+    linked.wrapping_add(with_subpath)
+}
+
+/// `last`, the quoted part of the same files, patched for the files whose
+/// counts went to or from zero (`crossed`, with their zero-ness before)
+/// and those whose anchors changed (`changed`, with their anchors before).
+fn patched_quoted_part(
+    vault: &Vault,
+    quoted: &Targets,
+    anchors: &[u64],
+    last: u64,
+    crossed: &Crossed,
+    changed: &[(FileId, u64)],
+) -> u64 {
+    let anchors_before: HashMap<FileId, u64> = changed.iter().copied().collect();
+    let touched = crossed.keys().chain(anchors_before.keys());
+    let mut seen = HashSet::default();
+    let mut part = last;
+    for &file in touched {
+        if !seen.insert(file) {
+            continue;
         }
+        let at = file as usize;
+        let now = (quoted.linked[at] > 0, quoted.with_subpath[at] > 0);
+        let before = crossed.get(&file).copied().unwrap_or(now);
+        let anchors_then = anchors_before.get(&file).copied().unwrap_or(anchors[at]);
+        part = part
+            .wrapping_sub(quoted_file_part(vault, at, before, anchors_then))
+            .wrapping_add(quoted_file_part(vault, at, now, anchors[at]));
     }
-    // Between the two lists.
-    u64::MAX.hash(&mut state);
-    for (file, &count) in quoted.with_subpath.iter().enumerate() {
-        if count > 0 {
-            (path(file), anchors[file]).hash(&mut state);
-        }
-    }
-    state.finish()
+    part
 }
 
 /// By file, the anchors hash of its note (0 for other files, and for notes
@@ -260,7 +301,7 @@ fn quoted_part(vault: &Vault, quoted: &Targets, anchors: &[u64]) -> u64 {
 fn anchors_by_file(
     vault: &Vault,
     kept: Option<(u64, Vec<u64>)>,
-) -> (Vec<u64>, Option<Vec<FileId>>) {
+) -> (Vec<u64>, Option<Vec<(FileId, u64)>>) {
     let of = |file: u32| match vault.files[file as usize].is_source() {
         true => vault.note(file).map_or(0, |note| note.anchors_hash),
         false => 0,
@@ -272,8 +313,9 @@ fn anchors_by_file(
             let mut changed = Vec::new();
             for file in reparsed {
                 let now = of(file);
-                if std::mem::replace(&mut anchors[file as usize], now) != now {
-                    changed.push(file);
+                let before = std::mem::replace(&mut anchors[file as usize], now);
+                if before != now {
+                    changed.push((file, before));
                 }
             }
             debug_assert!(anchors == anchors_by_file(vault, None).0);
@@ -702,6 +744,59 @@ mod tests {
         // opens it first).
         write("Other/J.R. Smith");
         assert_ne!(facts(), shared);
+    }
+
+    #[test]
+    fn the_quoted_part_patched_for_files_that_crossed_zero_or_changed_anchors_is_the_part_worked_out_afresh()
+     {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
+        let config = crate::config::load(&root).unwrap();
+        let vault = crate::pipeline::analyze(&root, &config).unwrap().vault;
+        let files = vault.files.len();
+        assert!(files >= 8);
+        let mut targets = Targets {
+            linked: (0..files as u32).map(|file| file % 3).collect(),
+            with_subpath: (0..files as u32)
+                .map(|file| u32::from(file % 6 == 1))
+                .collect(),
+        };
+        let mut anchors: Vec<u64> = (0..files as u64).map(|file| file * 7 + 1).collect();
+        let last = quoted_part(&vault, &targets, &anchors);
+        // Before each change, the zero-ness of the file's counts (as
+        // `Targets::count` records it at a file's first crossing).
+        let mut crossed = Crossed::default();
+        let mut cross = |targets: &mut Targets, file: usize, linked: u32, with_subpath: u32| {
+            let before = (targets.linked[file] > 0, targets.with_subpath[file] > 0);
+            crossed.entry(file as FileId).or_insert(before);
+            targets.linked[file] = linked;
+            targets.with_subpath[file] = with_subpath;
+        };
+        cross(&mut targets, 0, 1, 0); // quoted now
+        cross(&mut targets, 1, 0, 0); // quoted with a subpath before, not now
+        cross(&mut targets, 2, 2, 1); // with a subpath now
+        cross(&mut targets, 3, 1, 0); // back and forth: as it was
+        cross(&mut targets, 3, 0, 0);
+        // Anchors changed: of a file quoted with a subpath, of one quoted
+        // without, and of one that goes to a subpath in the same update.
+        let mut changed = Vec::new();
+        for file in [7, 4, 2] {
+            changed.push((file as FileId, anchors[file]));
+            anchors[file] += 1000;
+        }
+        assert_eq!((targets.with_subpath[7], targets.with_subpath[4]), (1, 0));
+        let patched = patched_quoted_part(&vault, &targets, &anchors, last, &crossed, &changed);
+        assert_eq!(patched, quoted_part(&vault, &targets, &anchors));
+        assert_ne!(patched, last);
+        // Nothing crossed, nothing changed: the same part.
+        let same = patched_quoted_part(
+            &vault,
+            &targets,
+            &anchors,
+            patched,
+            &Crossed::default(),
+            &[],
+        );
+        assert_eq!(same, patched);
     }
 
     fn pages(paths: &[&str]) -> Vec<(VaultPath, PageKind)> {

@@ -23,9 +23,9 @@ pub(super) struct QuotedTargets {
     pub(super) targets: Targets,
     /// By interview index, what it counted.
     by_interview: Vec<Counted>,
-    /// Whether the files counted are those of the targets this was patched
-    /// from: no count went to or from zero.
-    pub(super) same_files: bool,
+    /// Patched from the last targets: the files whose counts went to or
+    /// from zero (see [`Crossed`]). `None` when counted afresh or moved.
+    pub(super) crossed: Option<Crossed>,
     /// How many times these targets were moved to files added or removed
     /// (tests: shows that they were).
     #[cfg(test)]
@@ -39,6 +39,12 @@ pub(super) struct Targets {
     pub(super) linked: Vec<u32>,
     pub(super) with_subpath: Vec<u32>,
 }
+
+/// The files whose counts went to or from zero in one patch, each with
+/// whether its counts were above zero before it (linked, with a subpath).
+/// A count's zero-ness changes only by crossing, so what is recorded at a
+/// file's first crossing is what it was before the patch.
+pub(super) type Crossed = foldhash::HashMap<FileId, (bool, bool)>;
 
 /// What one interview's quoted links counted: the hash of the links, the
 /// files each may open (with whether it has a heading or block), in order,
@@ -108,9 +114,15 @@ impl Targets {
 
     /// Counts (`by` 1) or uncounts (`by` -1) `counted`'s files; those
     /// `moved` (when given) at their ids now, those removed not at all.
-    /// Returns whether a count went to or from zero.
-    fn count(&mut self, counted: &Counted, by: i32, moved: Option<&FileMoves>) -> bool {
-        let mut crossed = false;
+    /// Files whose counts go to or from zero are added to `crossed` (when
+    /// given) with their counts' zero-ness before.
+    fn count(
+        &mut self,
+        counted: &Counted,
+        by: i32,
+        moved: Option<&FileMoves>,
+        mut crossed: Option<&mut Crossed>,
+    ) {
         for &(file, subpath) in counted.files.iter() {
             let file = match moved {
                 Some(moves) => match moves.get(file) {
@@ -119,20 +131,24 @@ impl Targets {
                 },
                 None => file,
             };
-            let mut add = |count: &mut u32| {
+            let at = file as usize;
+            let before = (self.linked[at] > 0, self.with_subpath[at] > 0);
+            let add = |count: &mut u32| {
                 // Never below zero while the files are those counted; a
                 // wrong uncount shows in tests.
                 debug_assert!(count.checked_add_signed(by).is_some());
-                let was = *count;
                 *count = count.saturating_add_signed(by);
-                crossed |= (was == 0) != (*count == 0);
             };
-            add(&mut self.linked[file as usize]);
+            add(&mut self.linked[at]);
             if subpath {
-                add(&mut self.with_subpath[file as usize]);
+                add(&mut self.with_subpath[at]);
+            }
+            if let Some(crossed) = crossed.as_deref_mut()
+                && before != (self.linked[at] > 0, self.with_subpath[at] > 0)
+            {
+                crossed.entry(file).or_insert(before);
             }
         }
-        crossed
     }
 }
 
@@ -189,7 +205,7 @@ impl QuotedTargets {
             .collect();
         let mut targets = Targets::zeroed(vault.files.len());
         for counted in &by_interview {
-            targets.count(counted, 1, None);
+            targets.count(counted, 1, None, None);
         }
         QuotedTargets::new(model, targets, by_interview)
     }
@@ -201,7 +217,7 @@ impl QuotedTargets {
             model: model.id,
             targets,
             by_interview,
-            same_files: false,
+            crossed: None,
             #[cfg(test)]
             moved: 0,
         }
@@ -214,19 +230,25 @@ impl QuotedTargets {
         model: &ResearchModel,
         changes: &crate::model::ModelChanges,
     ) -> QuotedTargets {
-        let mut crossed = false;
+        let mut crossed = Crossed::default();
         for changed in &changes.interviews {
             let now = &model.interviews[changed.index];
             if changed.links.quoted_links != now.links.quoted_links {
                 let counted = Counted::of(vault, now);
                 let last = std::mem::replace(&mut self.by_interview[changed.index], counted);
-                crossed |= self.targets.count(&last, -1, None);
-                crossed |= (self.targets).count(&self.by_interview[changed.index], 1, None);
+                let targets = &mut self.targets;
+                targets.count(&last, -1, None, Some(&mut crossed));
+                targets.count(
+                    &self.by_interview[changed.index],
+                    1,
+                    None,
+                    Some(&mut crossed),
+                );
             }
         }
         QuotedTargets {
             model: model.id,
-            same_files: !crossed,
+            crossed: Some(crossed),
             ..self
         }
     }
@@ -264,7 +286,7 @@ impl QuotedTargets {
             match now {
                 Some(now) => by_interview[now] = Some(counted),
                 None => {
-                    targets.count(&counted, -1, Some(&moves.files));
+                    targets.count(&counted, -1, Some(&moves.files), None);
                 }
             }
         }
@@ -272,7 +294,7 @@ impl QuotedTargets {
             .map(|(at, counted)| {
                 counted.unwrap_or_else(|| {
                     let counted = Counted::of(vault, &model.interviews[at]);
-                    targets.count(&counted, 1, None);
+                    targets.count(&counted, 1, None, None);
                     counted
                 })
             })
