@@ -1,11 +1,11 @@
 //! Parts of pages rendered with templates of their own, so that under `watch`
 //! a part whose key (what it shows, see [`super::PageKeys::fragment_keys`]) is
 //! unchanged is taken from the last update instead of being rendered again:
-//! - the digest's validation-queue entries (`validation-entry.md.j2`) and the
-//!   rows of `Insights.md` (`insight-row.md.j2`), one per insight: both pages
-//!   list thousands of insights in a large vault, and almost any saved
-//!   interview changes some of them. Rendered one by one, they also render in
-//!   parallel;
+//! - the digest's validation-queue entries (`validation-entry.md.j2`, the
+//!   most pressing insights) and the rows of `Insights.md`
+//!   (`insight-row.md.j2`), one per insight: it lists thousands of insights
+//!   in a large vault, and almost any saved interview changes some of them.
+//!   Rendered one by one, they also render in parallel;
 //! - each job page's row for each insight it touches (`job-insight-row.md.j2`):
 //!   the same row on every job page (they share a folder, and a link's text
 //!   depends on the folder it is written in), rendered once per build and

@@ -63,8 +63,9 @@ pub struct PageMemo {
     anchors: Option<(u64, Vec<u64>)>,
     /// The files quoted links may open, counted for the last vault key.
     quoted: Option<QuotedTargets>,
-    /// The hash of the last vault key's part for quoted links
-    /// ([`quoted_part`]), with the walk that listed its files.
+    /// The last vault key's part for quoted links ([`quoted_part`], a sum
+    /// patched from one update to the next), with the walk that listed its
+    /// files.
     quoted_part: Option<(u64, u64)>,
 }
 
@@ -254,7 +255,8 @@ fn quoted_file_part(vault: &Vault, file: usize, quoted: (bool, bool), anchors: u
         true => xxh3_64_with_seed(path, 0),
         false => 0,
     };
-    let with_subpath = match quoted.1 {
+    // A file quoted with a subpath is quoted (both counts go up together).
+    let with_subpath = match quoted.0 && quoted.1 {
         true => xxh3_64_with_seed(path, WITH_SUBPATH ^ anchors),
         false => 0,
     };

@@ -1219,6 +1219,50 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn the_digest_follows_insights_into_and_out_of_the_few_it_lists() {
+        let (vault, config, mut incremental, _) = watched_sample(|root| {
+            fs::write(root.join("throughline.toml"), "[digest]\nqueue = 2\n").unwrap()
+        });
+        let root = vault.path();
+        let digest = || pages(root)["Throughline/Digest.md"].clone();
+        let listed = |digest: &str| -> Vec<String> {
+            let queue = digest.split("## Validation queue").nth(1).unwrap();
+            (queue.lines())
+                .filter(|line| line.starts_with("- [["))
+                .map(str::to_owned)
+                .collect()
+        };
+        let before = digest();
+        assert_eq!(listed(&before).len(), 2, "{before}");
+        assert!(
+            before.contains("…and 3 more insights need validation"),
+            "{before}"
+        );
+        // An insight from the end of the queue gains a second participant:
+        // it moves up among those listed, as a fresh build lists them.
+        let owners = "Building owners want proof of the visit, not a report";
+        let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
+            text.replace(
+                "- Filter sizes",
+                &format!(
+                    "- Her customers ask for photos of every visit. [[{owners}]]\n- Filter sizes"
+                ),
+            )
+        });
+        incremental.build(root, &config, Some(&[changed])).unwrap();
+        let after = digest();
+        assert_eq!(pages(root), fresh_pages(root));
+        assert_ne!(listed(&after), listed(&before), "{after}");
+        // An insight not listed changes what its entry would show: the page
+        // stays as a fresh build writes it.
+        let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
+            text.replace("photos of every visit", "signed photos of every visit")
+        });
+        incremental.build(root, &config, Some(&[changed])).unwrap();
+        assert_eq!(pages(root), fresh_pages(root));
+    }
+
+    #[test]
     fn a_heading_renders_every_page_again_only_when_a_quote_may_link_into_it() {
         let (vault, config, mut incremental, first) = watched_sample(|_| {});
         let root = vault.path();

@@ -450,7 +450,7 @@ fn the_digest_lists_the_configured_number_of_insights_to_validate_and_counts_the
     let all = entries(&whole);
     assert!(all.len() >= 3, "{whole}");
     assert!(whole.contains(&format!("\nvalidation-queue: {}\n", all.len())));
-    assert!(!whole.contains("more insights need validation"), "{whole}");
+    assert!(!whole.contains("…and "), "{whole}");
 
     vault.file("throughline.toml", "[digest]\nqueue = 2\n");
     assert_eq!(vault.run(&["build"]).code, 0);
@@ -465,9 +465,10 @@ fn the_digest_lists_the_configured_number_of_insights_to_validate_and_counts_the
     } else {
         "insights need"
     };
+    // A paragraph of its own after the list (not a line of its last item).
     assert!(
         capped.contains(&format!(
-            "…and {more} more {noun} validation, marked ⚠ in [[Insights]]: the queue lists the 2 most pressing"
+            "\n\n…and {more} more {noun} validation, marked ⚠ in [[Insights]]: the queue lists the 2 most pressing (strongest first, then most participants).\n"
         )),
         "{capped}"
     );

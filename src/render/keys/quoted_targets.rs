@@ -308,3 +308,50 @@ impl QuotedTargets {
         moved
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counted(files: &[(FileId, bool)]) -> Counted {
+        Counted {
+            links: 0,
+            files: files.into(),
+            parsed: true,
+        }
+    }
+
+    #[test]
+    fn a_patch_records_each_file_that_crosses_zero_with_its_counts_before_the_patch() {
+        let mut targets = Targets::zeroed(5);
+        targets.linked[3] = 1;
+        targets.linked[4] = 2;
+        let mut crossed = Crossed::default();
+        // File 1 twice (once with a subpath), file 2, and file 4 (not crossing).
+        targets.count(
+            &counted(&[(1, false), (1, true), (2, false), (4, false)]),
+            1,
+            None,
+            Some(&mut crossed),
+        );
+        // Uncounted again: file 1 keeps what it was before the patch.
+        targets.count(&counted(&[(1, true)]), -1, None, Some(&mut crossed));
+        // File 3 goes to zero; file 4 stays above it.
+        targets.count(
+            &counted(&[(3, false), (4, false)]),
+            -1,
+            None,
+            Some(&mut crossed),
+        );
+        assert_eq!((targets.linked[1], targets.with_subpath[1]), (1, 0));
+        let mut recorded: Vec<_> = crossed.into_iter().collect();
+        recorded.sort();
+        assert_eq!(
+            recorded,
+            [(1, (false, false)), (2, (false, false)), (3, (true, false))]
+        );
+        // Without a record to keep, the counts still move.
+        targets.count(&counted(&[(0, true)]), 1, None, None);
+        assert_eq!((targets.linked[0], targets.with_subpath[0]), (1, 1));
+    }
+}
