@@ -126,6 +126,8 @@ pub fn consolidate_reusing(
                     &config.thresholds,
                     period,
                     config.digest_period,
+                    &ranks,
+                    config.digest_queue,
                     strengths.map(|strengths| (summary_fingerprints.as_slice(), strengths)),
                 )
             })

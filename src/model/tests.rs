@@ -1055,3 +1055,115 @@ fn a_note_the_model_types_as_a_plan_may_be_a_plan_before_its_links_resolve() {
     };
     assert!(!maybe("Notes/Other.md") && !maybe("Notes/Untyped.md") && !maybe("Plan.md"));
 }
+
+#[test]
+fn the_digest_keeps_in_order_the_few_insights_it_lists_as_the_whole_queue_orders_them() {
+    // Q1–Q3: three participants; Q7, Q8: two, last seen 2026-01-07;
+    // Q4–Q6: two, last seen 2026-01-06; Q9–Q12: one. Ties are broken by
+    // title.
+    let links = |range: std::ops::RangeInclusive<u32>| -> String {
+        range.map(|n| format!("- seen [[Q{n}]]\n")).collect()
+    };
+    let insights: Vec<(String, String)> = (1..=12)
+        .map(|n| {
+            (
+                format!("Insights/Q{n}.md"),
+                "---\ntype: insight\n---\n".to_owned(),
+            )
+        })
+        .collect();
+    let interviews = [
+        (
+            "I/ann.md",
+            interview(
+                "Ann",
+                "2026-01-05",
+                &format!("## Learned\n{}", links(1..=12)),
+            ),
+        ),
+        (
+            "I/bob.md",
+            interview(
+                "Bob",
+                "2026-01-06",
+                &format!("## Learned\n{}", links(1..=6)),
+            ),
+        ),
+        (
+            "I/cid.md",
+            interview(
+                "Cid",
+                "2026-01-07",
+                &format!("## Learned\n{}", links(1..=3)),
+            ),
+        ),
+        (
+            "I/dee.md",
+            interview(
+                "Dee",
+                "2026-01-07",
+                &format!("## Learned\n{}", links(7..=8)),
+            ),
+        ),
+        (
+            "I/undated.md",
+            "---\ntype: interview\nparticipant: \"[[Dee]]\"\n---\n".to_owned(),
+        ),
+    ];
+    let mut notes = with_people(&[]);
+    notes.extend(
+        insights
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    );
+    notes.extend(interviews.iter().map(|(path, text)| (*path, text.as_str())));
+    let (vault, model) = model(&notes);
+    let titles = |digest: &crate::consolidate::Digest,
+                  consolidation: &crate::consolidate::Consolidation|
+     -> Vec<String> {
+        (digest.validation_queue.iter())
+            .map(|&at| {
+                model.insights[consolidation.insights[at].insight]
+                    .note
+                    .title()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let whole = {
+        let consolidation = consolidate(&model, &vault.diagnostics, &Config::default());
+        let digest = consolidation.digest.clone().unwrap();
+        let period = digest.period.clone();
+        let all = crate::consolidate::digest_of(
+            &model,
+            &consolidation.insights,
+            &Config::default().thresholds,
+            period,
+            Config::default().digest_period,
+            crate::consolidate::Scope::All,
+            None,
+        );
+        assert_eq!(all.interviews, digest.interviews);
+        titles(&all, &consolidation)
+    };
+    let expected = [
+        "Q1", "Q2", "Q3", "Q7", "Q8", "Q4", "Q5", "Q6", "Q10", "Q11", "Q12", "Q9",
+    ];
+    assert_eq!(whole, expected);
+    for shown in 1..=13 {
+        let config = Config {
+            digest_queue: shown,
+            ..Config::default()
+        };
+        let consolidation = consolidate(&model, &vault.diagnostics, &config);
+        let digest = consolidation.digest.as_ref().unwrap();
+        assert_eq!(digest.validation_total, expected.len());
+        assert_eq!(
+            titles(digest, &consolidation),
+            expected[..shown.min(expected.len())],
+            "{shown} shown"
+        );
+        // The week of 2026-01-05: the dated interviews, oldest first.
+        assert_eq!(digest.interviews.len(), 4);
+    }
+}

@@ -127,8 +127,8 @@ impl Renderer<'_> {
             changes => v(changes),
             validation_entries => entries,
             queue,
-            queue_total => digest.validation_queue.len(),
-            queue_more => digest.validation_queue.len() - shown.len(),
+            queue_total => digest.validation_total,
+            queue_more => digest.validation_total - shown.len(),
             earlier => v(earlier),
         })
     }

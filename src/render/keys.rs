@@ -606,7 +606,7 @@ impl<'v, 'a> PageKeys<'v, 'a> {
         for change in &digest.strength_changes {
             (self.rows[change.insight], change.before, change.after).hash(state);
         }
-        digest.validation_queue.len().hash(state);
+        digest.validation_total.hash(state);
         for &insight in self.views.shown_queue() {
             self.entry(state, insight);
         }
