@@ -14,8 +14,27 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 /// A vault-relative path (see the module docs for its guarantees). Shared, not
 /// copied, when cloned: every diagnostic, page key and model record names its
 /// file, and `watch` clones them on every update.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VaultPath(Arc<str>);
+
+/// By the paths' text, the same allocation being equal at once (`Arc`'s
+/// equality does the same): lists of files from one walk hold the same
+/// allocations, and merging two of them compared every path to itself
+/// byte by byte.
+impl Ord for VaultPath {
+    fn cmp(&self, other: &VaultPath) -> std::cmp::Ordering {
+        match Arc::ptr_eq(&self.0, &other.0) {
+            true => std::cmp::Ordering::Equal,
+            false => self.0.cmp(&other.0),
+        }
+    }
+}
+
+impl PartialOrd for VaultPath {
+    fn partial_cmp(&self, other: &VaultPath) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl VaultPath {
     /// Checks and normalises a `/`-separated relative path; `None` when it is empty,
@@ -176,6 +195,22 @@ impl AsRef<str> for VaultPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_order_by_their_text_whether_or_not_they_share_an_allocation() {
+        let a = VaultPath::new("Notes/a.md").unwrap();
+        let b = VaultPath::new("Notes/b.md").unwrap();
+        let a_again = VaultPath::new("Notes/a.md").unwrap();
+        assert_eq!(a.cmp(&a.clone()), std::cmp::Ordering::Equal);
+        assert_eq!(a.cmp(&a_again), std::cmp::Ordering::Equal);
+        assert!(a < b && b > a_again);
+        let mut paths = [b.clone(), a_again, a.clone(), b];
+        paths.sort();
+        assert_eq!(
+            paths.iter().map(VaultPath::as_str).collect::<Vec<_>>(),
+            ["Notes/a.md", "Notes/a.md", "Notes/b.md", "Notes/b.md"]
+        );
+    }
 
     #[test]
     fn text_below_u0300_is_nfc_as_written_and_decomposed_text_is_composed() {
