@@ -1072,51 +1072,34 @@ fn the_digest_keeps_in_order_the_few_insights_it_lists_as_the_whole_queue_orders
             )
         })
         .collect();
-    let interviews = [
-        (
-            "I/ann.md",
-            interview(
-                "Ann",
-                "2026-01-05",
-                &format!("## Learned\n{}", links(1..=12)),
-            ),
-        ),
-        (
-            "I/bob.md",
-            interview(
-                "Bob",
-                "2026-01-06",
-                &format!("## Learned\n{}", links(1..=6)),
-            ),
-        ),
-        (
-            "I/cid.md",
-            interview(
-                "Cid",
-                "2026-01-07",
-                &format!("## Learned\n{}", links(1..=3)),
-            ),
-        ),
-        (
-            "I/dee.md",
-            interview(
-                "Dee",
-                "2026-01-07",
-                &format!("## Learned\n{}", links(7..=8)),
-            ),
-        ),
-        (
-            "I/undated.md",
-            "---\ntype: interview\nparticipant: \"[[Dee]]\"\n---\n".to_owned(),
-        ),
+    let learned = [
+        ("ann", "Ann", "2026-01-05", 1..=12),
+        ("bob", "Bob", "2026-01-06", 1..=6),
+        ("cid", "Cid", "2026-01-07", 1..=3),
+        ("dee", "Dee", "2026-01-07", 7..=8),
     ];
+    let mut interviews: Vec<(String, String)> = learned
+        .into_iter()
+        .map(|(file, who, date, range)| {
+            let body = format!("## Learned\n{}", links(range));
+            (format!("I/{file}.md"), interview(who, date, &body))
+        })
+        .collect();
+    interviews.push((
+        "I/undated.md".to_owned(),
+        "---\ntype: interview\nparticipant: \"[[Dee]]\"\n---\n".to_owned(),
+    ));
     let mut notes = with_people(&[]);
     notes.extend(
         insights
             .iter()
             .map(|(path, text)| (path.as_str(), text.as_str())),
     );
-    notes.extend(interviews.iter().map(|(path, text)| (*path, text.as_str())));
+    notes.extend(
+        interviews
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    );
     let (vault, model) = model(&notes);
     let titles = |digest: &crate::consolidate::Digest,
                   consolidation: &crate::consolidate::Consolidation|
