@@ -215,6 +215,7 @@ pub fn digest(
 /// insight summary) and the period are unchanged, and refilling the memo;
 /// the earlier periods' counts are patched for the interviews read again
 /// (see [`KeptCounts`]).
+///
 /// The interviews of the period are found by their `ranks` (each
 /// interview's place in (date, path) order), and the validation queue holds
 /// the first `queue` insights (those `Digest.md` lists).
@@ -419,25 +420,17 @@ fn digest_with(
 /// The interviews dated in `period`, in (date, path) order, found by their
 /// `ranks` (each interview's place in that order): they are the ones
 /// ranked between the first dated in the period and the last, found by
-/// binary search (looking at every interview's date took about a
-/// millisecond of each update at 100,000 notes).
+/// binary search among the interviews in rank order (reading every
+/// interview's date, each far from the last in memory, took about a
+/// millisecond of each update at 100,000 notes; putting the ranks in order
+/// is one pass over a list of numbers).
 fn held_in_ranked(model: &ResearchModel, period: &Period, ranks: &[u32]) -> Vec<usize> {
-    let mut in_order = vec![0u32; ranks.len()];
-    for (interview, &rank) in ranks.iter().enumerate() {
-        in_order[rank as usize] = interview as u32;
-    }
-    let date = |at: usize| model.interviews[in_order[at] as usize].date;
+    let in_order = super::evidence::interviews_by_rank(ranks);
+    let date = |interview: usize| model.interviews[interview].date;
     // Undated interviews rank first; dated ones by date.
-    let start = partition_point(in_order.len(), |at| {
-        date(at).is_none_or(|d| d < period.start)
-    });
-    let end = partition_point(in_order.len(), |at| {
-        date(at).is_none_or(|d| d <= period.end)
-    });
-    let held: Vec<usize> = in_order[start..end.max(start)]
-        .iter()
-        .map(|&interview| interview as usize)
-        .collect();
+    let start = in_order.partition_point(|&at| date(at).is_none_or(|d| d < period.start));
+    let end = in_order.partition_point(|&at| date(at).is_none_or(|d| d <= period.end));
+    let held = in_order[start..end.max(start)].to_vec();
     debug_assert_eq!(held, {
         let mut all = held_in(model, period, Scope::All);
         all.sort_by(|a, b| {
@@ -449,22 +442,9 @@ fn held_in_ranked(model: &ResearchModel, period: &Period, ranks: &[u32]) -> Vec<
     held
 }
 
-/// The first position in `0..len` for which `before` is false (`before`
-/// holds for a prefix).
-fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {
-    let (mut low, mut high) = (0, len);
-    while low < high {
-        let middle = low + (high - low) / 2;
-        match before(middle) {
-            true => low = middle + 1,
-            false => high = middle,
-        }
-    }
-    low
-}
-
 /// `queue` in order, most pressing first: strongest, then most
-/// participants, then last seen latest, then by title; only its first
+/// participants, then last seen latest, then by title (then by index);
+/// only its first
 /// `shown` when given (the others are not put in order: at 100,000 notes
 /// 8,000 insights need validating, and their titles alone took half a
 /// millisecond of each update to read).
@@ -483,10 +463,14 @@ fn most_pressing(
             Reverse(summary.last_seen),
         )
     };
+    // Two insights may share a title (notes of one name in two folders):
+    // the index makes the order total, as a stable sort of the queue (in
+    // index order) had it.
     let full = |index: usize| {
         (
             rough(index),
             model.insights[insights[index].insight].note.title(),
+            index,
         )
     };
     let Some(shown) = shown.filter(|&shown| shown < queue.len()) else {

@@ -194,7 +194,7 @@ pub(crate) fn interview_ranks_reusing(
 }
 
 /// The interviews in (date, path) order, from their ranks ([`interview_ranks`]).
-fn interviews_by_rank(ranks: &[u32]) -> Vec<usize> {
+pub(crate) fn interviews_by_rank(ranks: &[u32]) -> Vec<usize> {
     let mut by_rank = vec![0; ranks.len()];
     for (interview, &rank) in ranks.iter().enumerate() {
         by_rank[rank as usize] = interview;

@@ -1059,19 +1059,18 @@ fn a_note_the_model_types_as_a_plan_may_be_a_plan_before_its_links_resolve() {
 #[test]
 fn the_digest_keeps_in_order_the_few_insights_it_lists_as_the_whole_queue_orders_them() {
     // Q1–Q3: three participants; Q7, Q8: two, last seen 2026-01-07;
-    // Q4–Q6: two, last seen 2026-01-06; Q9–Q12: one. Ties are broken by
-    // title.
+    // Q4–Q6 and Archive/Q5: two, last seen 2026-01-06; Q9–Q12: one. Ties
+    // are broken by title, then by the insight's place (two notes named Q5).
     let links = |range: std::ops::RangeInclusive<u32>| -> String {
-        range.map(|n| format!("- seen [[Q{n}]]\n")).collect()
+        range
+            .map(|n| format!("- seen [[Insights/Q{n}]]\n"))
+            .collect()
     };
-    let insights: Vec<(String, String)> = (1..=12)
-        .map(|n| {
-            (
-                format!("Insights/Q{n}.md"),
-                "---\ntype: insight\n---\n".to_owned(),
-            )
-        })
+    let insight = "---\ntype: insight\n---\n".to_owned();
+    let mut insights: Vec<(String, String)> = (1..=12)
+        .map(|n| (format!("Insights/Q{n}.md"), insight.clone()))
         .collect();
+    insights.push(("Archive/Q5.md".to_owned(), insight));
     let learned = [
         ("ann", "Ann", "2026-01-05", 1..=12),
         ("bob", "Bob", "2026-01-06", 1..=6),
@@ -1081,7 +1080,10 @@ fn the_digest_keeps_in_order_the_few_insights_it_lists_as_the_whole_queue_orders
     let mut interviews: Vec<(String, String)> = learned
         .into_iter()
         .map(|(file, who, date, range)| {
-            let body = format!("## Learned\n{}", links(range));
+            let mut body = format!("## Learned\n{}", links(range.clone()));
+            if range.contains(&5) {
+                body.push_str("- seen again [[Archive/Q5]]\n");
+            }
             (format!("I/{file}.md"), interview(who, date, &body))
         })
         .collect();
@@ -1101,15 +1103,13 @@ fn the_digest_keeps_in_order_the_few_insights_it_lists_as_the_whole_queue_orders
             .map(|(path, text)| (path.as_str(), text.as_str())),
     );
     let (vault, model) = model(&notes);
-    let titles = |digest: &crate::consolidate::Digest,
-                  consolidation: &crate::consolidate::Consolidation|
+    let paths = |digest: &crate::consolidate::Digest,
+                 consolidation: &crate::consolidate::Consolidation|
      -> Vec<String> {
         (digest.validation_queue.iter())
             .map(|&at| {
-                model.insights[consolidation.insights[at].insight]
-                    .note
-                    .title()
-                    .to_owned()
+                let note = &model.insights[consolidation.insights[at].insight].note;
+                note.path.as_str().trim_end_matches(".md").to_owned()
             })
             .collect()
     };
@@ -1127,13 +1127,14 @@ fn the_digest_keeps_in_order_the_few_insights_it_lists_as_the_whole_queue_orders
             None,
         );
         assert_eq!(all.interviews, digest.interviews);
-        titles(&all, &consolidation)
+        paths(&all, &consolidation)
     };
-    let expected = [
-        "Q1", "Q2", "Q3", "Q7", "Q8", "Q4", "Q5", "Q6", "Q10", "Q11", "Q12", "Q9",
-    ];
+    let expected = [1, 2, 3, 7, 8, 4, 0, 5, 6, 10, 11, 12, 9].map(|n| match n {
+        0 => "Archive/Q5".to_owned(),
+        n => format!("Insights/Q{n}"),
+    });
     assert_eq!(whole, expected);
-    for shown in 1..=13 {
+    for shown in 1..=14 {
         let config = Config {
             digest_queue: shown,
             ..Config::default()
@@ -1142,7 +1143,7 @@ fn the_digest_keeps_in_order_the_few_insights_it_lists_as_the_whole_queue_orders
         let digest = consolidation.digest.as_ref().unwrap();
         assert_eq!(digest.validation_total, expected.len());
         assert_eq!(
-            titles(digest, &consolidation),
+            paths(digest, &consolidation),
             expected[..shown.min(expected.len())],
             "{shown} shown"
         );
