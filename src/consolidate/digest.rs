@@ -443,11 +443,10 @@ fn held_in_ranked(model: &ResearchModel, period: &Period, ranks: &[u32]) -> Vec<
 }
 
 /// `queue` in order, most pressing first: strongest, then most
-/// participants, then last seen latest, then by title (then by index);
-/// only its first
-/// `shown` when given (the others are not put in order: at 100,000 notes
-/// 8,000 insights need validating, and their titles alone took half a
-/// millisecond of each update to read).
+/// participants, then last seen latest, then by title (then by index); only
+/// its first `shown` when given (the others are not put in order: at
+/// 100,000 notes 8,000 insights need validating, and their titles alone
+/// took half a millisecond of each update to read).
 fn most_pressing(
     model: &ResearchModel,
     insights: &[InsightSummary],

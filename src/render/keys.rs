@@ -749,8 +749,7 @@ mod tests {
     }
 
     #[test]
-    fn the_quoted_part_patched_for_files_that_crossed_zero_or_changed_anchors_is_the_part_worked_out_afresh()
-     {
+    fn a_quoted_part_patched_for_crossings_and_anchors_is_the_part_worked_out_afresh() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault");
         let config = crate::config::load(&root).unwrap();
         let vault = crate::pipeline::analyze(&root, &config).unwrap().vault;
