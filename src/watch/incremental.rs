@@ -1193,12 +1193,10 @@ pub(super) mod tests {
         assert_eq!(report.rendered, 1, "only the insight's page renders");
         // One more observation of that insight: its row changes (evidence
         // count), and `Insights.md` with it.
-        let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
-            text.replace(
-                "- Filter sizes",
-                "- She keeps a spare log. [[Equipment history lives in the heads of senior technicians]]\n- Filter sizes",
-            )
-        });
+        let changed = add_to_dana(
+            root,
+            "- She keeps a spare log. [[Equipment history lives in the heads of senior technicians]]",
+        );
         let (report, _) = incremental.build(root, &config, Some(&[changed])).unwrap();
         assert!(
             report
@@ -1216,6 +1214,14 @@ pub(super) mod tests {
         let full = root.join(path);
         fs::write(&full, change(fs::read_to_string(&full).unwrap())).unwrap();
         VaultPath::new(path).unwrap()
+    }
+
+    /// Dana's interview in the sample vault, with `item` (a list item) put
+    /// among her observations, before her note on filter sizes.
+    fn add_to_dana(root: &Path, item: &str) -> VaultPath {
+        rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
+            text.replace("- Filter sizes", &format!("{item}\n- Filter sizes"))
+        })
     }
 
     #[test]
@@ -1241,14 +1247,10 @@ pub(super) mod tests {
         // An insight from the end of the queue gains a second participant:
         // it moves up among those listed, as a fresh build lists them.
         let owners = "Building owners want proof of the visit, not a report";
-        let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
-            text.replace(
-                "- Filter sizes",
-                &format!(
-                    "- Her customers ask for photos of every visit. [[{owners}]]\n- Filter sizes"
-                ),
-            )
-        });
+        let changed = add_to_dana(
+            root,
+            &format!("- Her customers ask for photos of every visit. [[{owners}]]"),
+        );
         incremental.build(root, &config, Some(&[changed])).unwrap();
         let after = digest();
         assert_eq!(pages(root), fresh_pages(root));
@@ -1282,13 +1284,11 @@ pub(super) mod tests {
         // An observation elsewhere quotes a heading of his that is not there
         // yet: the page shows the link without it.
         let page = "Throughline/Insights/Equipment history lives in the heads of senior technicians (evidence).md";
-        let changed = rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
-            text.replace(
-                "- Filter sizes",
-                "- Marcus mentioned the rota ([[2026-10-08 Marcus Oyelaran#Rota]]). \
-                 [[Equipment history lives in the heads of senior technicians]]\n- Filter sizes",
-            )
-        });
+        let changed = add_to_dana(
+            root,
+            "- Marcus mentioned the rota ([[2026-10-08 Marcus Oyelaran#Rota]]). \
+                 [[Equipment history lives in the heads of senior technicians]]",
+        );
         incremental.build(root, &config, Some(&[changed])).unwrap();
         assert!(pages(root)[page].contains("([[2026-10-08 Marcus Oyelaran]])"));
         // The heading appears in his note: the quoting page shows it, as a
@@ -1364,13 +1364,11 @@ pub(super) mod tests {
         let (vault, config, mut incremental, _) = watched_sample(|root| {
             // A link only the quotes' own walk sees (inside math): whether it
             // names a new file is not in the note's resolution.
-            rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
-                text.replace(
-                    "- Filter sizes",
-                    "- The costs were $[[Ledger Q3]]$ in the sheet. \
-                     [[Equipment history lives in the heads of senior technicians]]\n- Filter sizes",
-                )
-            });
+            add_to_dana(
+                root,
+                "- The costs were $[[Ledger Q3]]$ in the sheet. \
+                     [[Equipment history lives in the heads of senior technicians]]",
+            );
         });
         let root = vault.path();
         incremental.build(root, &config, Some(&[])).unwrap();
@@ -1392,19 +1390,16 @@ pub(super) mod tests {
         step(&mut incremental, &["Ledger Q3.md"], true);
         fs::remove_file(root.join("Ledger Q3.md")).unwrap();
         step(&mut incremental, &["Ledger Q3.md"], true);
-        // A file where a folder with files was.
-        fs::create_dir_all(root.join("Box.md")).unwrap();
-        fs::write(root.join("Box.md/inside.md"), "# Inside\n").unwrap();
-        step(&mut incremental, &["Box.md"], false);
-        fs::remove_dir_all(root.join("Box.md")).unwrap();
-        fs::write(root.join("Box.md"), "# Box\n").unwrap();
-        step(&mut incremental, &["Box.md"], false);
-        fs::create_dir_all(root.join("Crate")).unwrap();
-        fs::write(root.join("Crate/inside.md"), "# Inside\n").unwrap();
-        step(&mut incremental, &["Crate"], false);
-        fs::remove_dir_all(root.join("Crate")).unwrap();
-        fs::write(root.join("Crate"), "a file now\n").unwrap();
-        step(&mut incremental, &["Crate"], false);
+        // A file where a folder with files was: with a note's name, and with
+        // an attachment's.
+        for (name, text) in [("Box.md", "# Box\n"), ("Crate", "a file now\n")] {
+            fs::create_dir_all(root.join(name)).unwrap();
+            fs::write(root.join(name).join("inside.md"), "# Inside\n").unwrap();
+            step(&mut incremental, &[name], false);
+            fs::remove_dir_all(root.join(name)).unwrap();
+            fs::write(root.join(name), text).unwrap();
+            step(&mut incremental, &[name], false);
+        }
         // A file that came and went before the update: nothing to put in.
         step(&mut incremental, &["4913"], false);
         // A name that differs from a known one by case alone.
@@ -1454,13 +1449,11 @@ pub(super) mod tests {
     #[test]
     fn a_new_file_named_like_a_quoted_link_makes_the_quote_a_link() {
         let (vault, config, mut incremental, _) = watched_sample(|root| {
-            rewrite(root, "Interviews/2026-10-05 Dana Whitfield.md", |text| {
-                text.replace(
-                    "- Filter sizes",
-                    "- She keeps a [[Van checklist]] for each site. \
-                     [[Equipment history lives in the heads of senior technicians]]\n- Filter sizes",
-                )
-            });
+            add_to_dana(
+                root,
+                "- She keeps a [[Van checklist]] for each site. \
+                     [[Equipment history lives in the heads of senior technicians]]",
+            );
         });
         let root = vault.path();
         let page = "Throughline/Insights/Equipment history lives in the heads of senior technicians (evidence).md";
