@@ -171,6 +171,9 @@ fn include_unwritten_pages(vault: &mut Vault, mut pages: Vec<VaultPath>) {
         .notes
         .par_iter()
         .enumerate()
+        // Only a note with a link to no file is read (at 100,000 notes,
+        // reading every one's links took 30 ms).
+        .filter(|&(at, _)| vault.has_unresolved(at))
         .flat_map_iter(|(at, note)| {
             let resolutions = vault.resolutions(at);
             let mut folder: Option<String> = None;

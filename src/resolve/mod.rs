@@ -185,6 +185,13 @@ impl Vault {
         &self.outcomes[note].resolutions
     }
 
+    /// Whether a link of the note at `note` in [`Vault::notes`] opens no
+    /// file (read from the resolution's counts, not from the note).
+    pub fn has_unresolved(&self, note: usize) -> bool {
+        let outcome = &self.outcomes[note];
+        (outcome.resolved as usize) < outcome.resolutions.len()
+    }
+
     /// The file a note belongs to.
     pub fn file_of_note(&self, note: usize) -> &VaultFile {
         debug_assert!(!self.files.is_empty(), "files taken by take_link_memo");

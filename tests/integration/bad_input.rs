@@ -247,6 +247,25 @@ fn excluded_files_resolve_but_are_not_checked() {
 }
 
 #[test]
+fn subpaths_into_excluded_notes_are_checked_against_their_headings() {
+    let vault = vault_with_a_healthy_note();
+    vault
+        .file(
+            ".obsidian/app.json",
+            r#"{"userIgnoreFilters": ["Templates/"]}"#,
+        )
+        .file("Templates/Daily.md", "# Agenda\n\nText.\n")
+        .file("Uses.md", "[[Daily#Agenda]]\n")
+        .file("Misses.md", "[[Daily#Minutes]]\n");
+    let report = check(&vault);
+    assert_eq!(
+        diagnostics(&report),
+        [("subpath-not-found".to_owned(), "Misses.md".to_owned())],
+        "{report:#}"
+    );
+}
+
+#[test]
 fn links_to_pages_a_build_will_write_are_not_broken_before_the_first_build() {
     let vault = vault_with_a_healthy_note();
     vault.file(
