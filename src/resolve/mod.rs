@@ -284,12 +284,22 @@ struct Outcome {
     /// Whether the note's frontmatter could not be read (a note kept from
     /// one resolution to the next is the same note).
     invalid_frontmatter: bool,
+    /// The lengths of the names its links that found no file are written
+    /// with, as a mask ([`carry::name_bit`]): under `watch`, a file added or
+    /// removed is looked for among a note's links only when the mask says
+    /// one may name it.
+    unresolved_names: u64,
 }
 
 impl Outcome {
     /// The outcome of a source note.
     fn new(note: &Note, (resolutions, problems): (Vec<Resolution>, Vec<Diagnostic>)) -> Outcome {
         let resolved = resolutions.iter().filter(|r| r.target.is_some()).count() as u32;
+        let unresolved_names = (note.links.iter().zip(&resolutions))
+            .filter(|(_, resolution)| resolution.target.is_none())
+            .fold(0, |mask, (link, _)| {
+                mask | carry::name_bit(note.linkpath(link))
+            });
         Outcome {
             resolutions,
             resolved,
@@ -297,6 +307,7 @@ impl Outcome {
             problems,
             source: true,
             invalid_frontmatter: !note.has_valid_frontmatter,
+            unresolved_names,
         }
     }
 }
