@@ -736,7 +736,7 @@ fn load_scanned_keeping(
                     let memo = cache.links.as_ref();
                     let naming = memo.and_then(|memo| {
                         let names = memo.changed_names(&scan)?;
-                        memo.notes_naming(&names, &scan, &notes, &note_files)
+                        memo.notes_naming(&names, &scan, &notes, &note_files, &fresh)
                     });
                     let looked_at: Vec<usize> = match naming {
                         Some(mut naming) => {

@@ -16,7 +16,9 @@
 //! A link that resolved has the name of the file it opened (or that name
 //! without `.md`), so its outcome says whether it may name a changed file
 //! without its text being read: only broken links are read (at 100,000
-//! notes, reading every link's name from the notes' text took 150 ms).
+//! notes, reading every link's name from the notes' text took 150 ms), and
+//! only in a note whose outcome's mask of their names' lengths has one of
+//! the changed names' lengths.
 
 use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
@@ -100,8 +102,9 @@ impl ChangedNames {
         let mut lengths: Vec<usize> = names.iter().map(String::len).collect();
         lengths.sort_unstable();
         lengths.dedup();
-        // A name that is not ASCII may be written in other letters that
-        // lower-case to an ASCII one: such names always get a look.
+        // A link name that is not ASCII may lower-case to a name of another
+        // length (the Kelvin sign `K` to `k`): the top bit, which marks such
+        // names, is always set.
         let length_mask = (lengths.iter()).fold(1 << 63, |mask, &length| mask | 1 << (length % 63));
         ChangedNames {
             names,
@@ -241,8 +244,7 @@ impl Carried {
         let mut flagged = self.names.opened_by_links_named(index, files);
         // No outcome carried over opened a file added since (its targets
         // are files of the memo's, moved): unflagged, a note whose links all
-        // opened a file needs no look (the added file itself was always
-        // flagged, and every note was looked at).
+        // opened a file needs no look.
         flagged.pass_over(&self.added);
         (notes.par_iter().zip(outcomes).zip(fresh).zip(&self.kept))
             .map(|(((note, outcome), &fresh), &kept)| {
@@ -267,7 +269,8 @@ impl LinkMemo {
     /// The positions in `notes` (the notes of `note_files`, files of `scan`)
     /// of the sources whose links in the memo's outcomes name a file added
     /// or removed (`names`, see [`LinkMemo::changed_names`]), in no order;
-    /// a note the memo does not have is left to the caller. `None` when the
+    /// a note the memo does not have, or read again (`fresh`, by position:
+    /// its outcome is of another text), is left to the caller. `None` when the
     /// memo kept no outcomes, or lent its files.
     pub fn notes_naming(
         &self,
@@ -275,6 +278,7 @@ impl LinkMemo {
         scan: &Scan,
         notes: &[Note],
         note_files: &[FileId],
+        fresh: &[bool],
     ) -> Option<Vec<usize>> {
         if self.outcomes.len() != self.note_files.len() || self.files.len() != self.file_count {
             return None;
@@ -286,7 +290,8 @@ impl LinkMemo {
                 let path = &self.files[last as usize].path;
                 let at = note_files
                     .binary_search_by(|&id| scan.files[id as usize].path.cmp(path))
-                    .ok()?;
+                    .ok()
+                    .filter(|&at| !fresh[at])?;
                 names.named_by(&notes[at], outcome, &flagged).then_some(at)
             })
             .collect::<Vec<usize>>()
@@ -516,17 +521,19 @@ mod tests {
     fn the_notes_naming_a_new_file_are_found_from_the_last_outcomes() {
         let (scan, notes) = vault_with(BEFORE, &[], &[]);
         let memo = resolve_reusing(scan, notes, ObsidianSettings::default(), None).take_link_memo();
-        let naming = |after: &[(&str, &str)], attachments: &[&str]| {
-            let (scan, notes) = vault_with(after, attachments, &[]);
+        let naming_fresh = |after: &[(&str, &str)], attachments: &[&str], fresh: &[&str]| {
+            let (scan, notes) = vault_with(after, attachments, fresh);
             let names = memo.changed_names(&scan).unwrap();
             let mut found = memo
-                .notes_naming(&names, &scan, &notes.notes, &notes.files)
+                .notes_naming(&names, &scan, &notes.notes, &notes.files, &notes.fresh)
                 .unwrap();
             found.sort_unstable();
             (found.into_iter())
                 .map(|at| notes.notes[at].path.as_str().to_owned())
                 .collect::<Vec<String>>()
         };
+        let naming =
+            |after: &[(&str, &str)], attachments: &[&str]| naming_fresh(after, attachments, &[]);
         let mut added = BEFORE.to_vec();
         // B's broken `[[Missing]]` (read from its text) and its `[[Dup]]`
         // (from the file it opened).
@@ -540,6 +547,52 @@ mod tests {
         let mut second_a = BEFORE.to_vec();
         second_a.push(("q/A.md", ""));
         assert_eq!(naming(&second_a, &[]), ["B.md", "C.md"]);
+        // B read again, now linking the new `Fresh`: left to the caller,
+        // which looks at every note read again (its outcome is of its last
+        // text, whose broken link has another length).
+        let mut edited: Vec<(&str, &str)> = (BEFORE.iter().copied())
+            .map(|(p, t)| match p {
+                "B.md" => (p, "[[A#Setup]] [[A#^blk]] [[A]] [[Fresh]] [[Dup]]\n"),
+                _ => (p, t),
+            })
+            .collect();
+        edited.push(("Fresh.md", ""));
+        assert!(naming_fresh(&edited, &[], &["B.md", "Fresh.md"]).is_empty());
+    }
+
+    #[test]
+    fn broken_links_of_any_name_length_or_letters_name_the_file_added() {
+        let long = "a".repeat(70);
+        let text = format!("[[Ärger]] [[{long}]]\n");
+        let before: Vec<(&str, &str)> = vec![("N.md", &text), ("O.md", "[[N]]\n")];
+        let (scan, notes) = vault_with(&before, &[], &[]);
+        let memo = resolve_reusing(scan, notes, ObsidianSettings::default(), None).take_link_memo();
+        let long_file = format!("{long}.md");
+        // A name that is not ASCII (its link's capital `Ä` is two bytes, as
+        // is `ä`: the top bit) and one of 70 bytes (bit 70 % 63).
+        for added in ["ärger.md", long_file.as_str()] {
+            let mut after = before.clone();
+            after.push((added, ""));
+            let (scan, notes) = vault_with(&after, &[], &[]);
+            let names = memo.changed_names(&scan).unwrap();
+            let found = memo
+                .notes_naming(&names, &scan, &notes.notes, &notes.files, &notes.fresh)
+                .unwrap();
+            let found: Vec<&str> = found
+                .iter()
+                .map(|&at| notes.notes[at].path.as_str())
+                .collect();
+            assert_eq!(found, ["N.md"], "{added}");
+        }
+        // A name no link has: no note.
+        let mut after = before.clone();
+        after.push(("Other.md", ""));
+        let (scan, notes) = vault_with(&after, &[], &[]);
+        let names = memo.changed_names(&scan).unwrap();
+        let found = memo
+            .notes_naming(&names, &scan, &notes.notes, &notes.files, &notes.fresh)
+            .unwrap();
+        assert!(found.is_empty());
     }
 
     #[test]
