@@ -71,22 +71,23 @@ pub struct ChangedNames {
     /// another length, and are passed over without being lower-cased and
     /// hashed (three million links at 100,000 notes).
     lengths: Vec<usize>,
-    /// Their lengths as a mask, as [`name_bit`] gives them: a note whose
-    /// links that found no file share no bit with it has none that names
-    /// an added or removed file.
+    /// Their lengths as a mask, as [`name_bit`] gives a link name's (the
+    /// names are lower-cased): a note whose links that found no file share
+    /// no bit with it has none that names an added or removed file.
     length_mask: u64,
 }
 
-/// A link name's bit in a mask of name lengths: the name (after the last
-/// `/` of `linkpath`) is an ASCII one of its length in bytes (modulo 63),
-/// or one that is not ASCII (the top bit), whose lower-cased length may
-/// differ.
+/// A link name's bit in a mask of name lengths: the length in bytes of the
+/// name (after the last `/` of `linkpath`) lower-cased, modulo 64. (A name
+/// that is not ASCII may lower-case to another length: the Kelvin sign `K`
+/// to `k`.)
 pub(super) fn name_bit(linkpath: &str) -> u64 {
     let name = linkpath.rsplit('/').next().unwrap_or(linkpath);
-    match name.is_ascii() {
-        true => 1 << (name.len() % 63),
-        false => 1 << 63,
-    }
+    let length = match name.is_ascii() {
+        true => name.len(),
+        false => name.to_lowercase().len(),
+    };
+    1 << (length % 64)
 }
 
 impl ChangedNames {
@@ -102,10 +103,7 @@ impl ChangedNames {
         let mut lengths: Vec<usize> = names.iter().map(String::len).collect();
         lengths.sort_unstable();
         lengths.dedup();
-        // A link name that is not ASCII may lower-case to a name of another
-        // length (the Kelvin sign `K` to `k`): the top bit, which marks such
-        // names, is always set.
-        let length_mask = (lengths.iter()).fold(1 << 63, |mask, &length| mask | 1 << (length % 63));
+        let length_mask = (lengths.iter()).fold(0, |mask, &length| mask | 1 << (length % 64));
         ChangedNames {
             names,
             lengths,
@@ -563,14 +561,14 @@ mod tests {
     #[test]
     fn broken_links_of_any_name_length_or_letters_name_the_file_added() {
         let long = "a".repeat(70);
-        let text = format!("[[Ärger]] [[{long}]]\n");
+        let text = format!("[[Ärger]] [[{long}]] [[İstanbul]]\n");
         let before: Vec<(&str, &str)> = vec![("N.md", &text), ("O.md", "[[N]]\n")];
         let (scan, notes) = vault_with(&before, &[], &[]);
         let memo = resolve_reusing(scan, notes, ObsidianSettings::default(), None).take_link_memo();
         let long_file = format!("{long}.md");
-        // A name that is not ASCII (its link's capital `Ä` is two bytes, as
-        // is `ä`: the top bit) and one of 70 bytes (bit 70 % 63).
-        for added in ["ärger.md", long_file.as_str()] {
+        // A name that is not ASCII; one of 70 bytes (bit 70 % 64); and one
+        // that lower-cases to another length (`İ`, two bytes, to `i̇`, three).
+        for added in ["ärger.md", long_file.as_str(), "İstanbul.md"] {
             let mut after = before.clone();
             after.push((added, ""));
             let (scan, notes) = vault_with(&after, &[], &[]);
