@@ -8,6 +8,8 @@
 //! which holds the full hash, and the name's bytes in one shared buffer — and
 //! both can be prefetched, so a note's lookups wait for memory together.
 
+use rayon::prelude::*;
+
 use super::prefetch::prefetch;
 
 /// The files bearing one name.
@@ -58,28 +60,47 @@ const NAME_SEED: u64 = 0x7468_726f_7567_6800;
 
 impl NameTable {
     /// A table of `entries` (distinct names).
+    ///
+    /// The names are hashed in parallel, then filed in the order of the
+    /// slots they start at: the slots are written one after the other. (Filed
+    /// in the entries' order, each was written at random: 46 ms on one thread
+    /// for the 100,000 files of a vault, at every `watch` update that adds
+    /// or removes a file.) Linear probing finds a name wherever the order of
+    /// filing put it.
     pub(super) fn new<'a>(entries: impl Iterator<Item = (&'a str, Named)>) -> NameTable {
         let entries: Vec<(&str, Named)> = entries.collect();
         let size = (entries.len() * 2).next_power_of_two().max(8);
-        let mut table = NameTable {
-            slots: vec![EMPTY; size].into_boxed_slice(),
-            names: String::with_capacity(entries.iter().map(|(name, _)| name.len()).sum()),
-        };
-        for (name, named) in entries {
-            let hash = hash_name(name);
-            let mut at = table.home(hash).unwrap_or_default();
-            while table.slots[at].len != u32::MAX {
-                at = (at + 1) & (size - 1);
+        let mask = size - 1;
+        let mut names = String::with_capacity(entries.iter().map(|(name, _)| name.len()).sum());
+        let starts: Vec<u32> = (entries.iter())
+            .map(|(name, _)| {
+                let start = names.len() as u32;
+                names.push_str(name);
+                start
+            })
+            .collect();
+        let mut filing: Vec<(usize, u64, u32)> = (entries.par_iter().enumerate())
+            .map(|(index, (name, _))| {
+                let hash = hash_name(name);
+                (hash as usize & mask, hash, index as u32)
+            })
+            .collect();
+        filing.par_sort_unstable_by_key(|&(home, _, index)| (home, index));
+        let mut slots = vec![EMPTY; size].into_boxed_slice();
+        for (home, hash, index) in filing {
+            let mut at = home;
+            while slots[at].len != u32::MAX {
+                at = (at + 1) & mask;
             }
-            table.slots[at] = Slot {
+            let (name, named) = entries[index as usize];
+            slots[at] = Slot {
                 hash,
-                start: table.names.len() as u32,
+                start: starts[index as usize],
                 len: name.len() as u32,
                 named,
             };
-            table.names.push_str(name);
         }
-        table
+        NameTable { slots, names }
     }
 
     /// The slot a lookup of `hash` starts at (the slot count is a power of
