@@ -46,20 +46,40 @@ pub(super) struct Carried {
 pub(super) struct Flagged {
     /// One flag per file.
     files: Vec<bool>,
-    /// Whether any file is flagged (usually none is).
-    any: bool,
+    /// The flagged files as a mask ([`file_bit`]; 0 when none is, as
+    /// usually none is).
+    mask: u64,
 }
 
 impl Flagged {
-    /// Unflags `files`.
-    fn pass_over(&mut self, files: &[FileId]) {
-        for &file in files {
-            if let Some(flag) = self.files.get_mut(file as usize) {
+    /// Flags `files` (one flag per file, by id).
+    fn new(files: Vec<bool>) -> Flagged {
+        let mask = (files.iter().enumerate())
+            .filter(|(_, flagged)| **flagged)
+            .fold(0, |mask, (id, _)| mask | file_bit(id as FileId));
+        Flagged { files, mask }
+    }
+
+    /// These flags, `passed` unflagged.
+    fn pass_over(self, passed: &[FileId]) -> Flagged {
+        let mut files = self.files;
+        for &file in passed {
+            if let Some(flag) = files.get_mut(file as usize) {
                 *flag = false;
             }
         }
-        self.any = self.files.contains(&true);
+        Flagged::new(files)
     }
+}
+
+/// A file's bit in a mask of files: its id modulo 64.
+pub(super) fn file_bit(file: FileId) -> u64 {
+    1 << (file % 64)
+}
+
+/// The files `resolutions` opened, as a mask ([`file_bit`]).
+pub(super) fn files_mask(resolutions: &[super::Resolution]) -> u64 {
+    (resolutions.iter().filter_map(|r| r.target)).fold(0, |mask, file| mask | file_bit(file))
 }
 
 /// The lower-cased link names the files added or removed answer to (see
@@ -148,10 +168,7 @@ impl ChangedNames {
                 .collect::<Vec<bool>>(),
             "the files named so are those a look at each file finds"
         );
-        Flagged {
-            any: flagged.contains(&true),
-            files: flagged,
-        }
+        Flagged::new(flagged)
     }
 
     /// Whether a link of `note` names an added or removed file: `outcome`
@@ -174,13 +191,19 @@ impl ChangedNames {
             resolutions.iter().filter(|r| r.target.is_some()).count(),
             "the count of links with a file is the outcome's"
         );
+        debug_assert_eq!(
+            outcome.targets,
+            files_mask(resolutions),
+            "the mask of the files opened is the outcome's"
+        );
         // No link that found a file may name one (none of those files is
-        // flagged), and every link found one or the names of those that
-        // found none have other lengths: the note's links need no look
-        // (most notes; at 100,000 notes, reading the links' text took 60 ms
-        // of a new note's update).
+        // flagged, by the masks), and every link found one or the names of
+        // those that found none have other lengths: the note's links need
+        // no look (most notes; at 100,000 notes, reading the links' text
+        // took 60 ms of a new note's update).
+        let none_flagged = outcome.targets & flagged.mask == 0;
         let none_unresolved_named = outcome.unresolved_names & self.length_mask == 0;
-        if !flagged.any && (resolved == resolutions.len() || none_unresolved_named) {
+        if none_flagged && (resolved == resolutions.len() || none_unresolved_named) {
             debug_assert!(
                 (note.links.iter().zip(resolutions))
                     .filter(|(_, resolution)| resolution.target.is_none())
@@ -189,8 +212,8 @@ impl ChangedNames {
             );
             debug_assert!(
                 (resolutions.iter().filter_map(|r| r.target))
-                    .all(|target| (target as usize) < flagged.files.len()),
-                "every link's file is one of the flagged files' ids"
+                    .all(|target| flagged.files.get(target as usize) == Some(&false)),
+                "no link's file is flagged (and each is one of the flagged files' ids)"
             );
             return false;
         }
@@ -239,11 +262,10 @@ impl Carried {
         index: &super::NameIndex,
         files: usize,
     ) -> Vec<bool> {
-        let mut flagged = self.names.opened_by_links_named(index, files);
         // No outcome carried over opened a file added since (its targets
         // are files of the memo's, moved): unflagged, a note whose links all
         // opened a file needs no look.
-        flagged.pass_over(&self.added);
+        let flagged = (self.names.opened_by_links_named(index, files)).pass_over(&self.added);
         (notes.par_iter().zip(outcomes).zip(fresh).zip(&self.kept))
             .map(|(((note, outcome), &fresh), &kept)| {
                 fresh || !kept || (outcome.source && self.names.named_by(note, outcome, &flagged))
@@ -356,6 +378,8 @@ impl LinkMemo {
                     outcome.unresolved_names = u64::MAX;
                 }
             }
+            // Its files under their new ids.
+            outcome.targets = files_mask(&outcome.resolutions);
             outcomes[at] = outcome;
             kept[at] = true;
         }

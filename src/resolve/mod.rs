@@ -289,6 +289,10 @@ struct Outcome {
     /// removed is looked for among a note's links only when the mask says
     /// one may name it.
     unresolved_names: u64,
+    /// The files its links opened, as a mask ([`carry::file_bit`]): a file
+    /// removed is looked for among a note's links only when the mask says
+    /// one may have opened it.
+    targets: u64,
 }
 
 impl Outcome {
@@ -300,6 +304,7 @@ impl Outcome {
             .fold(0, |mask, (link, _)| {
                 mask | carry::name_bit(note.linkpath(link))
             });
+        let targets = carry::files_mask(&resolutions);
         Outcome {
             resolutions,
             resolved,
@@ -308,6 +313,7 @@ impl Outcome {
             source: true,
             invalid_frontmatter: !note.has_valid_frontmatter,
             unresolved_names,
+            targets,
         }
     }
 }
