@@ -17,8 +17,10 @@
 //! without `.md`), so its outcome says whether it may name a changed file
 //! without its text being read: only broken links are read (at 100,000
 //! notes, reading every link's name from the notes' text took 150 ms), and
-//! only in a note whose outcome's mask of their names' lengths has one of
-//! the changed names' lengths.
+//! only when the outcome's mask of their names' lengths has one of the
+//! changed names' lengths. A note's resolved links are looked at only when
+//! its outcome's mask of the files they opened may hold one of the files a
+//! changed name opens ([`ChangedNames::opened_by_links_named`]).
 
 use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
@@ -52,7 +54,7 @@ pub(super) struct Flagged {
 }
 
 impl Flagged {
-    /// Flags `files` (one flag per file, by id).
+    /// The flags `files` (one per file id), with their mask.
     fn new(files: Vec<bool>) -> Flagged {
         let mask = (files.iter().enumerate())
             .filter(|(_, flagged)| **flagged)
@@ -105,7 +107,11 @@ pub(super) fn name_bit(linkpath: &str) -> u64 {
     let name = linkpath.rsplit('/').next().unwrap_or(linkpath);
     let length = match name.is_ascii() {
         true => name.len(),
-        false => name.to_lowercase().len(),
+        // The length `to_lowercase` gives, without its string (a final
+        // sigma lower-cases to two bytes either way).
+        false => (name.chars().flat_map(char::to_lowercase))
+            .map(char::len_utf8)
+            .sum(),
     };
     1 << (length % 64)
 }
@@ -220,7 +226,7 @@ impl ChangedNames {
         let mut lower = String::new();
         (note.links.iter().zip(resolutions)).any(|(link, resolution)| match resolution.target {
             Some(target) => (flagged.files.get(target as usize)).is_none_or(|&flagged| flagged),
-            None => self.link_named(note, link, &mut lower),
+            None => !none_unresolved_named && self.link_named(note, link, &mut lower),
         })
     }
 
@@ -585,14 +591,25 @@ mod tests {
     #[test]
     fn broken_links_of_any_name_length_or_letters_name_the_file_added() {
         let long = "a".repeat(70);
-        let text = format!("[[Ärger]] [[{long}]] [[İstanbul]]\n");
-        let before: Vec<(&str, &str)> = vec![("N.md", &text), ("O.md", "[[N]]\n")];
+        let long_link = format!("[[{long}]]\n");
+        // One link a note, so that each note is found by its own link's bit.
+        let before: Vec<(&str, &str)> = vec![
+            ("N1.md", "[[Ärger]]\n"),
+            ("N2.md", &long_link),
+            ("N3.md", "[[İstanbul]]\n"),
+            ("O.md", "[[N1]]\n"),
+        ];
         let (scan, notes) = vault_with(&before, &[], &[]);
         let memo = resolve_reusing(scan, notes, ObsidianSettings::default(), None).take_link_memo();
         let long_file = format!("{long}.md");
         // A name that is not ASCII; one of 70 bytes (bit 70 % 64); and one
         // that lower-cases to another length (`İ`, two bytes, to `i̇`, three).
-        for added in ["ärger.md", long_file.as_str(), "İstanbul.md"] {
+        let cases = [
+            ("ärger.md", "N1.md"),
+            (long_file.as_str(), "N2.md"),
+            ("İstanbul.md", "N3.md"),
+        ];
+        for (added, naming) in cases {
             let mut after = before.clone();
             after.push((added, ""));
             let (scan, notes) = vault_with(&after, &[], &[]);
@@ -604,7 +621,7 @@ mod tests {
                 .iter()
                 .map(|&at| notes.notes[at].path.as_str())
                 .collect();
-            assert_eq!(found, ["N.md"], "{added}");
+            assert_eq!(found, [naming], "{added}");
         }
         // A name no link has: no note.
         let mut after = before.clone();

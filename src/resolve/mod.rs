@@ -289,9 +289,10 @@ struct Outcome {
     /// removed is looked for among a note's links only when the mask says
     /// one may name it.
     unresolved_names: u64,
-    /// The files its links opened, as a mask ([`carry::file_bit`]): a file
-    /// removed is looked for among a note's links only when the mask says
-    /// one may have opened it.
+    /// The files its links opened, as a mask ([`carry::file_bit`]): when
+    /// files are added or removed, a note's resolved links are looked at
+    /// only when the mask says one may have opened a file named as one of
+    /// them (`ChangedNames::opened_by_links_named`).
     targets: u64,
 }
 

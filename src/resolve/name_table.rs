@@ -62,7 +62,8 @@ impl NameTable {
     /// A table of `entries` (distinct names).
     ///
     /// The names are hashed in parallel, then filed in the order of the
-    /// slots they start at: the slots are written one after the other. (Filed
+    /// slots they start at: the slots are written one after the other (but
+    /// for a run that wraps past the last slot to the first). (Filed
     /// in the entries' order, each was written at random: 46 ms on one thread
     /// for the 100,000 files of a vault, at every `watch` update that adds
     /// or removes a file.) Linear probing finds a name wherever the order of
