@@ -227,20 +227,14 @@ fn hidden_files_and_folders_are_not_in_the_vault() {
     assert_eq!(found, [("broken-link".to_owned(), "Asks.md".to_owned())]);
 }
 
-/// [`vault_with_a_healthy_note`] whose Obsidian settings exclude `Templates/`.
-fn vault_excluding_templates() -> VaultTest {
-    let vault = vault_with_a_healthy_note();
-    vault.file(
-        ".obsidian/app.json",
-        r#"{"userIgnoreFilters": ["Templates/"]}"#,
-    );
-    vault
-}
-
 #[test]
 fn excluded_files_resolve_but_are_not_checked() {
-    let vault = vault_excluding_templates();
+    let vault = vault_with_a_healthy_note();
     vault
+        .file(
+            ".obsidian/app.json",
+            r#"{"userIgnoreFilters": ["Templates/"]}"#,
+        )
         .file(
             "Templates/Daily.md",
             "---\ncreated: {{date}}\n---\n[[Nowhere]]\n",
@@ -250,21 +244,6 @@ fn excluded_files_resolve_but_are_not_checked() {
     assert_eq!(report["summary"]["errors"], 0, "{report:#}");
     assert_eq!(vault.links_in("Uses.md")[0]["target"], "Templates/Daily.md");
     assert!(vault.links_in("Templates/Daily.md").is_empty());
-}
-
-#[test]
-fn subpaths_into_excluded_notes_are_checked_against_their_headings() {
-    let vault = vault_excluding_templates();
-    vault
-        .file("Templates/Daily.md", "# Agenda\n\nText.\n")
-        .file("Uses.md", "[[Daily#Agenda]]\n")
-        .file("Misses.md", "[[Daily#Minutes]]\n");
-    let report = check(&vault);
-    assert_eq!(
-        diagnostics(&report),
-        [("subpath-not-found".to_owned(), "Misses.md".to_owned())],
-        "{report:#}"
-    );
 }
 
 #[test]
