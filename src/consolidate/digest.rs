@@ -303,16 +303,7 @@ fn digest_with(
     };
     let interviews = match (listing.ranks, scope) {
         (Some(ranks), Scope::All) => held_in_ranked(model, &period, ranks),
-        _ => {
-            let mut interviews = held_in(model, &period, scope);
-            interviews.sort_by(|a, b| {
-                let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
-                x.date
-                    .cmp(&y.date)
-                    .then_with(|| x.note.path.cmp(&y.note.path))
-            });
-            interviews
-        }
+        _ => in_date_order(model, held_in(model, &period, scope)),
     };
     let learned = of_kind(model, &interviews, ObservationKind::Learned).collect();
     let surprised = of_kind(model, &interviews, ObservationKind::Surprise).collect();
@@ -431,15 +422,20 @@ fn held_in_ranked(model: &ResearchModel, period: &Period, ranks: &[u32]) -> Vec<
     let start = in_order.partition_point(|&at| date(at).is_none_or(|d| d < period.start));
     let end = in_order.partition_point(|&at| date(at).is_none_or(|d| d <= period.end));
     let held = in_order[start..end.max(start)].to_vec();
-    debug_assert_eq!(held, {
-        let mut all = held_in(model, period, Scope::All);
-        all.sort_by(|a, b| {
-            let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
-            (x.date, &x.note.path).cmp(&(y.date, &y.note.path))
-        });
-        all
-    });
+    debug_assert_eq!(
+        held,
+        in_date_order(model, held_in(model, period, Scope::All))
+    );
     held
+}
+
+/// `interviews` in (date, path) order.
+fn in_date_order(model: &ResearchModel, mut interviews: Vec<usize>) -> Vec<usize> {
+    interviews.sort_by(|a, b| {
+        let (x, y) = (&model.interviews[*a], &model.interviews[*b]);
+        (x.date, &x.note.path).cmp(&(y.date, &y.note.path))
+    });
+    interviews
 }
 
 /// `queue` in order, most pressing first: strongest, then most
